@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Thin launcher: the compiled CLI lives in dist/ (built by `npm ci` through `prepare`).
+import { main } from "../dist/src/app/cli/main.js";
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    // Our own bug: say so plainly, without a stack trace for the user.
+    console.error(`ci-explain: internal error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 3;
+  },
+);

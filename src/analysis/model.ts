@@ -1,0 +1,130 @@
+import type { Diagnostic } from "../core/diagnostic.js";
+import type { Pos } from "../core/pos.js";
+import type { ImageBuild } from "../containers/model.js";
+import type { PipelineContext } from "../gitlab-ci/context.js";
+import type { Pipeline, PipelineJob } from "../gitlab-ci/pipeline.js";
+
+/** How a branch context was chosen, said to the user next to it. */
+export type ContextOrigin =
+  | { kind: "default-branch" }
+  | { kind: "mr-target" }
+  | { kind: "mr-pipeline" }
+  | { kind: "tag" }
+  | { kind: "fork" }
+  | { kind: "configured" }
+  | { kind: "command" }
+  /** A branch name the CI's own rules test: a literal, or a name synthesised to match a regex. */
+  | { kind: "rule-literal"; pos: Pos; text: string }
+  | { kind: "rule-regex"; pos: Pos; pattern: string; synthesised: boolean };
+
+export interface BranchContext extends PipelineContext {
+  /** Short display name: `master`, `staging-8.0`, `tag v1.0.0`, `MR feature → master`, `fork push`. */
+  name: string;
+  origin: ContextOrigin;
+}
+
+/** A job in a simulated pipeline, with the images its script builds. */
+export interface AnalysedJob extends PipelineJob {
+  builds: ImageBuild[];
+}
+
+export interface AnalysedPipeline extends Omit<Pipeline, "jobs"> {
+  jobs: AnalysedJob[];
+}
+
+export type JobField = "when" | "allowFailure" | "stage" | "image" | "needs" | "decidedBy" | "builds" | "variables";
+
+export interface JobChange {
+  job: string;
+  kind: "added" | "removed" | "changed";
+  /** For "changed": the fields that differ, rendered as short strings. */
+  fields: Array<{ field: JobField; before: string; after: string }>;
+  before?: AnalysedJob;
+  after?: AnalysedJob;
+}
+
+/** An image repository (reference without tag) and what happens to it in one context. */
+export interface ImageChange {
+  /** `registry/group/project/name` */
+  repository: string;
+  /** Tags pushed before / after (empty when not pushed on that side). */
+  tagsBefore: string[];
+  tagsAfter: string[];
+  /** Jobs that build it, and the recipes they build from (after side, else before). */
+  builtBy: string[];
+  dockerfiles: string[];
+  /** Jobs whose `image:`/`services:` is this repository (any tag), after side. */
+  usedBy: string[];
+}
+
+export interface ContextAnalysis {
+  context: BranchContext;
+  before: AnalysedPipeline;
+  after: AnalysedPipeline;
+  changes: JobChange[];
+  images: ImageChange[];
+}
+
+export type HazardKind =
+  | "config-error"
+  | "image-tag-collision"
+  | "image-not-built"
+  | "dockerfile-not-rebuilt"
+  | "pipeline-lost"
+  | "jobs-lost"
+  | "jobs-manual"
+  | "allow-failure"
+  | "duplicate-pipelines"
+  | "needs-missing"
+  | "not-analysed";
+
+export type HazardSeverity = "error" | "warning" | "notice";
+
+export interface Hazard {
+  kind: HazardKind;
+  severity: HazardSeverity;
+  /** Compared with the base: new in head, gone in head, or present in both. */
+  status: "introduced" | "fixed" | "unchanged";
+  message: string;
+  contexts: string[];
+  images: string[];
+  jobs: string[];
+  source?: Pos;
+}
+
+export interface Recipe {
+  path: string;
+  changed: boolean;
+  /** Context name → jobs that rebuild this recipe there (after side). */
+  builtIn: Record<string, string[]>;
+}
+
+export interface Verdict {
+  conclusion: "success" | "neutral" | "failure";
+  title: string;
+  summary: string;
+}
+
+export interface RevisionInfo {
+  /** Commit SHA when known. */
+  sha?: string;
+  label: string;
+  /** Load errors of this side's configuration. */
+  diagnostics: Diagnostic[];
+  /** Every CI file that contributed (root first). */
+  ciFiles: string[];
+}
+
+export interface Analysis {
+  dialect: "gitlab-ci" | "github-actions";
+  base: RevisionInfo;
+  head: RevisionInfo;
+  /** Files the change touches (when known). */
+  changedFiles: string[];
+  /** True when the change touches a CI file, a container recipe or the bot's own config. */
+  ciRelevant: boolean;
+  contexts: ContextAnalysis[];
+  recipes: Recipe[];
+  hazards: Hazard[];
+  verdict: Verdict;
+}

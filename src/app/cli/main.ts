@@ -1,0 +1,55 @@
+import { UsageError, type CliCommand, type CliIo } from "./command.js";
+import { commands } from "./commands/index.js";
+
+function helpText(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    "ci-explain — which CI jobs run on which branch, in which image, before and after a change",
+    "",
+    "Usage: ci-explain <command> [options]",
+    "",
+    "Commands:",
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Run `ci-explain <command> --help` for a command's options.",
+  ].join("\n");
+}
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    io.stdout(`${helpText()}\n`);
+    return name ? 0 : 2;
+  }
+  if (name === "--version") {
+    io.stdout("ci-explain 0.1.0\n");
+    return 0;
+  }
+  const command: CliCommand | undefined = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`ci-explain: unknown command "${name}"\n\n${helpText()}\n`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError || (err instanceof TypeError && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS"))) {
+      io.stderr(`ci-explain ${command.name}: ${err.message}\n\n${command.usage}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}

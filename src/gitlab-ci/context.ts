@@ -1,0 +1,64 @@
+/**
+ * A pipeline context: the ref, the pipeline source and the project a simulated pipeline
+ * runs for, plus the variables YAML cannot show (project/group/pipeline variables).
+ */
+
+export type PipelineSource =
+  | "push"
+  | "merge_request_event"
+  | "schedule"
+  | "web"
+  | "api"
+  | "trigger"
+  | "pipeline"
+  | "parent_pipeline"
+  | "chat"
+  | "webide"
+  | "external"
+  | "external_pull_request_event";
+
+export type RefSpec =
+  | { kind: "branch"; name: string }
+  | { kind: "tag"; name: string }
+  | {
+      kind: "mr";
+      source: string;
+      target: string;
+      /** `namespace/name` of the source project when it is a fork. */
+      sourceProject?: string;
+      iid?: number;
+      /** `detached` (default), `merged_result` or `merge_train`. */
+      eventType?: "detached" | "merged_result" | "merge_train";
+    };
+
+export interface PipelineContext {
+  ref: RefSpec;
+  source: PipelineSource;
+  project: {
+    /** `namespace/name`, e.g. `qemu-project/qemu`; a subgroup path is fine. */
+    path: string;
+    defaultBranch: string;
+  };
+  server: {
+    /** `https://gitlab.com` */
+    url: string;
+    /** `registry.gitlab.com` */
+    registry: string;
+  };
+  /**
+   * Project, group, instance and pipeline variables. They win over YAML variables
+   * (GitLab's precedence). A name present with value `undefined` is explicitly unset.
+   */
+  variables: Record<string, string>;
+  /** The analysed revision. */
+  commitSha?: string;
+  /**
+   * Files changed for `rules:changes`, as GitLab would compute them for this source;
+   * `undefined` when unknown (then `changes:` is reported as unknown, not guessed).
+   */
+  changedFiles?: string[];
+  /** Whether the branch has an open MR (sets CI_OPEN_MERGE_REQUESTS on branch pipelines). */
+  hasOpenMergeRequest?: boolean;
+}
+
+export const GITLAB_COM = { url: "https://gitlab.com", registry: "registry.gitlab.com" } as const;

@@ -1,0 +1,181 @@
+import type { Diagnostic } from "../core/diagnostic.js";
+import type { Located, Pos } from "../core/pos.js";
+
+/**
+ * The assembled GitLab CI configuration: what GitLab builds from the YAML files
+ * (includes merged, `extends`/`!reference`/`default:` resolved) *before* it evaluates
+ * any rule. Every value keeps the place that won the merge.
+ */
+
+export type When = "on_success" | "on_failure" | "always" | "never" | "manual" | "delayed";
+
+export interface VariableDef {
+  name: string;
+  /** The literal value as written (not yet expanded). */
+  value: string;
+  /** `expand: false` keeps `$` literally. */
+  expand: boolean;
+  pos: Pos;
+  description?: string;
+}
+
+export interface AllowFailure {
+  /** `allow_failure: true|false`, or `allow_failure: { exit_codes }` (which means false for other codes). */
+  value: boolean;
+  exitCodes?: number[];
+}
+
+export interface NeedDef {
+  job: string;
+  optional: boolean;
+  artifacts: boolean;
+  /** Cross-project or parent-pipeline needs are recorded, not checked. */
+  project?: string;
+  pipeline?: string;
+  /** `needs:parallel:matrix` — a list of variable → values selections. */
+  matrix?: Array<Record<string, string[]>>;
+  pos: Pos;
+}
+
+export interface RuleDef {
+  /** 0-based position in the `rules:` list after `!reference` flattening. */
+  index: number;
+  pos: Pos;
+  if?: Located<string>;
+  changes?: { paths: Located<string>[]; compareTo?: Located<string>; pos: Pos };
+  exists?: { paths: Located<string>[]; project?: string; ref?: string; pos: Pos };
+  when?: Located<When>;
+  allowFailure?: Located<AllowFailure>;
+  startIn?: Located<string>;
+  variables: VariableDef[];
+  needs?: NeedDef[];
+  interruptible?: Located<boolean>;
+}
+
+export interface OnlyExceptDef {
+  pos: Pos;
+  /** Branch names, `/regex/`, `name@group/project`, or keywords such as `branches`, `tags`, `merge_requests`. */
+  refs?: Located<string>[];
+  /** Expressions; the policy holds if any one matches. */
+  variables?: Located<string>[];
+  changes?: { paths: Located<string>[]; compareTo?: Located<string> };
+  kubernetes?: Located<string>;
+}
+
+export interface ImageDef {
+  /** The image name as written, before variable expansion. */
+  name: Located<string>;
+  entrypoint?: string[];
+  alias?: string;
+  pos: Pos;
+}
+
+export interface ScriptLine {
+  text: string;
+  pos: Pos;
+}
+
+export interface ParallelDef {
+  pos: Pos;
+  /** `parallel: N` */
+  count?: number;
+  /** `parallel: matrix:` — each entry maps a variable to its values (a scalar becomes a one-element list). */
+  matrix?: Array<Array<{ name: string; values: string[] }>>;
+}
+
+export interface TriggerDef {
+  pos: Pos;
+  /** `trigger: include:` starts a child pipeline; `trigger: project` a multi-project pipeline. */
+  kind: "child" | "project";
+  project?: string;
+  branch?: string;
+  include?: string[];
+  strategy?: string;
+  forwardPipelineVariables?: boolean;
+  forwardYamlVariables?: boolean;
+}
+
+export interface InheritDef {
+  /** `inherit:default` — true (all), false (none), or the keywords to inherit. */
+  default: boolean | string[];
+  /** `inherit:variables` — true (all), false (none), or the names to inherit. */
+  variables: boolean | string[];
+}
+
+export interface JobDef {
+  name: string;
+  /** Where the job's key is written. */
+  pos: Pos;
+  /** The `extends` parents as written, in order (already applied). */
+  extends: string[];
+  stage: Located<string>;
+  when?: Located<When>;
+  allowFailure?: Located<AllowFailure>;
+  startIn?: Located<string>;
+  rules?: RuleDef[];
+  only?: OnlyExceptDef;
+  except?: OnlyExceptDef;
+  /** After `default:`/top-level inheritance, as GitLab applies it (respecting `inherit:default`). */
+  image?: ImageDef;
+  services: ImageDef[];
+  /** Job-level `variables:` after `extends` (not including top-level ones). */
+  variables: VariableDef[];
+  inherit: InheritDef;
+  needs?: NeedDef[];
+  dependencies?: string[];
+  parallel?: ParallelDef;
+  trigger?: TriggerDef;
+  beforeScript: ScriptLine[];
+  script: ScriptLine[];
+  afterScript: ScriptLine[];
+  interruptible?: Located<boolean>;
+  environment?: Located<string>;
+  resourceGroup?: Located<string>;
+  tags: Located<string>[];
+}
+
+export type IncludeKind = "local" | "project" | "remote" | "template" | "component" | "artifact";
+
+export interface IncludeRecord {
+  kind: IncludeKind;
+  /** The path, URL, template or component as written. */
+  location: string;
+  /** For `project:` includes. */
+  project?: string;
+  ref?: string;
+  pos: Pos;
+  /** `loaded`, skipped by its `rules:` for this evaluation, or recorded as not analysed (external). */
+  status: "loaded" | "not-analysed" | "skipped-by-rules" | "error";
+  rules?: RuleDef[];
+  /** `include:inputs` as written. */
+  inputs?: Record<string, unknown>;
+  /** The repository files this include resolved to (wildcards may give many). */
+  files: string[];
+}
+
+export interface WorkflowDef {
+  pos: Pos;
+  rules?: RuleDef[];
+  name?: Located<string>;
+}
+
+export interface CiConfig {
+  /** The root file, e.g. `.gitlab-ci.yml`. */
+  root: string;
+  /** Every repository file that contributed to the config, root first. */
+  files: string[];
+  /** Stages in order, always starting with `.pre` and ending with `.post`. */
+  stages: Located<string>[];
+  /** Top-level `variables:` (after includes). */
+  variables: VariableDef[];
+  workflow?: WorkflowDef;
+  /** Visible jobs in definition order (hidden `.jobs` are templates only). */
+  jobs: JobDef[];
+  includes: IncludeRecord[];
+}
+
+export interface LoadResult {
+  config: CiConfig;
+  /** Errors and warnings from every file; one bad file does not hide the others. */
+  diagnostics: Diagnostic[];
+}

@@ -1,0 +1,126 @@
+import type { Diagnostic } from "../core/diagnostic.js";
+import type { Pos } from "../core/pos.js";
+import type { PipelineContext } from "./context.js";
+import type { ScriptLine, When } from "./model.js";
+
+/** Where a variable's value came from, lowest precedence first. */
+export type VarOrigin =
+  | "predefined"
+  | "top-level"
+  | "workflow-rule"
+  | "job"
+  | "matrix"
+  | "rule"
+  | "context";
+
+/**
+ * A resolved string. When part of it cannot be known statically (a variable defined
+ * nowhere, a command substitution), `known` is false, `unknowns` names the parts, and
+ * `text` shows each such part as `«$NAME»` so nobody mistakes it for a real value.
+ */
+export interface ResolvedText {
+  text: string;
+  known: boolean;
+  unknowns: string[];
+}
+
+export interface ResolvedVar {
+  /** The value after expansion (for `expand: false`, the literal). */
+  value: ResolvedText;
+  /** The value as written, before expansion. */
+  raw: string;
+  origin: VarOrigin;
+  /** Where it is written; absent for predefined and context variables. */
+  pos?: Pos;
+}
+
+/** The result of one `if:` (or only/except clause) for this context. */
+export type Truth = true | false | "unknown";
+
+export interface RuleTrace {
+  index: number;
+  pos: Pos;
+  if?: string;
+  /** The overall result of the rule (`if` ∧ `changes` ∧ `exists`). */
+  result: Truth;
+  /** The variables the `if:` read and the values it saw (`null` = not defined). */
+  reads: Record<string, string | null>;
+  /** Why a clause was unknown, e.g. "CI_COMMIT_MESSAGE is not known statically". */
+  note?: string;
+}
+
+export interface Decision {
+  /** How the job's presence and `when` were decided. */
+  kind: "rules" | "only-except" | "default" | "workflow";
+  /** The matching rule (kind "rules"/"workflow"). */
+  rule?: { index: number; pos: Pos; if?: string; when?: When };
+  /** Every rule evaluated, in order, up to and including the deciding one. */
+  trace: RuleTrace[];
+  /** Only/except clauses that decided, in words. */
+  explanation?: string;
+}
+
+export interface ResolvedImage {
+  /** Expanded as the runner does (`name` without a tag means `:latest`). */
+  ref: ResolvedText;
+  /** As written. */
+  raw: string;
+  pos: Pos;
+}
+
+export interface PipelineJob {
+  /** The job name as GitLab shows it (`build 1/3`, `test: [a, b]`). */
+  name: string;
+  /** The job key in YAML before `parallel` expansion. */
+  baseName: string;
+  stage: string;
+  when: When;
+  allowFailure: boolean;
+  startIn?: string;
+  /**
+   * "certain" when every rule up to the deciding one evaluated to a definite value;
+   * "uncertain" when an earlier rule was unknown (the job may behave differently).
+   */
+  certainty: "certain" | "uncertain";
+  image?: ResolvedImage;
+  services: ResolvedImage[];
+  /** Every variable the job sees, with its origin (highest precedence won). */
+  variables: Record<string, ResolvedVar>;
+  /** `undefined` means no `needs:` (stage order); `[]` means start at once. */
+  needs?: string[];
+  source: Pos;
+  decidedBy: Decision;
+  trigger?: { kind: "child" | "project"; target: string };
+  beforeScript: ScriptLine[];
+  script: ScriptLine[];
+  interruptible?: boolean;
+}
+
+/** A job that is defined but not in this pipeline, with why. */
+export interface ExcludedJob {
+  name: string;
+  source: Pos;
+  decidedBy: Decision;
+  certainty: "certain" | "uncertain";
+}
+
+export interface Pipeline {
+  context: PipelineContext;
+  created: boolean;
+  /** Why no pipeline is created (when `created` is false). */
+  notCreated?: {
+    reason: "config-error" | "workflow-no-match" | "workflow-never" | "no-jobs" | "only-pre-post" | "needs-error";
+    message: string;
+    pos?: Pos;
+  };
+  /** The workflow rule that decided, when there are `workflow:rules`. */
+  workflow?: Decision;
+  /** Pipeline-level variables (predefined, top-level, workflow-rule, context). */
+  variables: Record<string, ResolvedVar>;
+  stages: string[];
+  /** Jobs in the pipeline (`when: never` jobs are in `excluded`). */
+  jobs: PipelineJob[];
+  excluded: ExcludedJob[];
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}

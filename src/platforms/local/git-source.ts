@@ -1,0 +1,72 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { normalizePath, type FileSource } from "../../core/file-source.js";
+
+const run = promisify(execFile);
+const MAX_BUFFER = 64 * 1024 * 1024;
+
+async function git(repo: string, args: string[]): Promise<string> {
+  const { stdout } = await run("git", ["-C", repo, ...args], { maxBuffer: MAX_BUFFER, encoding: "utf8" });
+  return stdout;
+}
+
+/** Resolve a revision name to a commit SHA; throws with git's own message when it does not exist. */
+export async function resolveRevision(repo: string, rev: string): Promise<string> {
+  try {
+    return (await git(repo, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])).trim();
+  } catch {
+    throw new Error(`no such revision "${rev}" in ${repo}`);
+  }
+}
+
+/**
+ * One commit of a local git repository, read with `git ls-tree` and `git cat-file`:
+ * no checkout is needed, and blob SHAs come for free for caching.
+ */
+export class GitSource implements FileSource {
+  private tree?: Promise<Map<string, string>>;
+
+  private constructor(
+    private readonly repo: string,
+    readonly sha: string,
+    readonly label: string,
+  ) {}
+
+  static async open(repo: string, rev: string): Promise<GitSource> {
+    const sha = await resolveRevision(repo, rev);
+    return new GitSource(repo, sha, `${rev} (${sha.slice(0, 8)})`);
+  }
+
+  /** path → blob SHA for every file of the commit, read once. */
+  private blobs(): Promise<Map<string, string>> {
+    this.tree ??= git(this.repo, ["ls-tree", "-r", "-z", "--full-tree", this.sha]).then((out) => {
+      const map = new Map<string, string>();
+      for (const entry of out.split("\0")) {
+        // "<mode> blob <sha>\t<path>"
+        const tab = entry.indexOf("\t");
+        if (tab < 0) continue;
+        const [, type, sha] = entry.slice(0, tab).split(" ");
+        if (type === "blob" && sha) map.set(entry.slice(tab + 1), sha);
+      }
+      return map;
+    });
+    return this.tree;
+  }
+
+  async read(path: string): Promise<string | undefined> {
+    const blob = (await this.blobs()).get(normalizePath(path));
+    if (!blob) return undefined;
+    return git(this.repo, ["cat-file", "blob", blob]);
+  }
+
+  async list(dir: string): Promise<string[]> {
+    const prefix = normalizePath(dir).replace(/\/$/, "");
+    return [...(await this.blobs()).keys()]
+      .filter((p) => prefix === "" || p.startsWith(`${prefix}/`))
+      .sort();
+  }
+
+  async blobId(path: string): Promise<string | undefined> {
+    return (await this.blobs()).get(normalizePath(path));
+  }
+}

@@ -1,0 +1,2 @@
+export { GitSource, resolveRevision } from "./git-source.js";
+export { DirSource } from "./dir-source.js";
