@@ -127,4 +127,9 @@ export interface Analysis {
   recipes: Recipe[];
   hazards: Hazard[];
   verdict: Verdict;
+  /**
+   * What the reader should know about how the analysis was made: assumptions (project path,
+   * default branch), branch names that could not be synthesised, contexts dropped by the cap.
+   */
+  notes?: string[];
 }

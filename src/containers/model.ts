@@ -16,4 +16,15 @@ export interface ImageBuild {
   push: boolean;
   /** The script line of the command. */
   pos: Pos;
+  /**
+   * "uncertain" when the build may or may not happen (a condition that cannot be decided
+   * statically, e.g. a metadata-action `enable=` reading an event field). Absent: certain.
+   */
+  certainty?: "certain" | "uncertain";
+  /** The later script line that pushes this reference (`docker push "$TAG"`), when that is not `pos`. */
+  pushedAt?: Pos;
+  /** When the reference is a copy of another (`docker tag SRC DST`, `podman push SRC DST`): SRC. */
+  taggedFrom?: ResolvedText;
+  /** Why parts of this build are uncertain or left out, in words (shown next to it). */
+  notes?: string[];
 }

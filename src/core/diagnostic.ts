@@ -26,6 +26,7 @@ export type DiagnosticCode =
   | "invalid-value"
   | "unknown-keyword"
   | "expression-syntax"
+  | "expression-runtime"
   | "regex-invalid"
   | "needs-missing"
   | "needs-invalid"
@@ -33,7 +34,10 @@ export type DiagnosticCode =
   | "matrix-limit"
   | "inputs-invalid"
   | "config-invalid"
-  | "not-analysed";
+  | "not-analysed"
+  | "include-rules-unknown"
+  | "include-ref-approximate"
+  | "script-missing";
 
 export type Severity = "error" | "warning";
 

@@ -59,6 +59,11 @@ export interface PipelineContext {
   changedFiles?: string[];
   /** Whether the branch has an open MR (sets CI_OPEN_MERGE_REQUESTS on branch pipelines). */
   hasOpenMergeRequest?: boolean;
+  /**
+   * GitHub Actions only: the event (`github.event_name`: `push`, `pull_request_target`,
+   * `release`, ...). `source` then holds the nearest GitLab pipeline source.
+   */
+  event?: string;
 }
 
 export const GITLAB_COM = { url: "https://gitlab.com", registry: "registry.gitlab.com" } as const;

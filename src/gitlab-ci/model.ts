@@ -179,3 +179,45 @@ export interface LoadResult {
   /** Errors and warnings from every file; one bad file does not hide the others. */
   diagnostics: Diagnostic[];
 }
+
+/** Guard rails against hostile or broken input; each breach is a diagnostic, never a hang. */
+export interface LoadLimits {
+  /** Bytes of one file (GitLab: 1 MB). */
+  maxFileBytes: number;
+  /** Bytes of all included files together, each inclusion counted. */
+  maxTotalBytes: number;
+  /** Included files, duplicates counted (GitLab: 150). */
+  maxIncludes: number;
+  /** Nested include levels (GitLab: 100). */
+  maxIncludeDepth: number;
+  /** YAML nesting levels (GitLab: 100). */
+  maxNestingDepth: number;
+  /** Values one document may expand to through aliases. */
+  maxExpandedNodes: number;
+  /** `extends` ancestors of one job (GitLab: 10 above the job, 11 levels in all). */
+  maxExtendsDepth: number;
+  /** Nested `!reference` levels (GitLab: 10). */
+  maxReferenceDepth: number;
+}
+
+export interface LoadOptions {
+  /** The root CI file; GitLab's default is `.gitlab-ci.yml`. */
+  ciPath?: string;
+  /** `namespace/name` of the analysed project: `include:project` of this project is read from the same source. */
+  project?: string;
+  /** The ref the source is at, when known; `include:project` with another `ref` is then only approximated. */
+  ref?: string;
+  /**
+   * Pre-pipeline variables GitLab expands in include paths (`CI_PROJECT_PATH`,
+   * `CI_COMMIT_REF_NAME`, project variables, ...). A path with any other variable is not analysed.
+   */
+  includeVariables?: Record<string, string>;
+  /**
+   * Decides `include:rules` for one evaluation context. Absent: every include is taken.
+   * `"unknown"`: the include is taken and a warning says so.
+   */
+  includeRuleMatches?: (rules: RuleDef[]) => boolean | "unknown";
+  /** Pipeline inputs for the root file's `spec:inputs`. */
+  inputs?: Record<string, unknown>;
+  limits?: Partial<LoadLimits>;
+}

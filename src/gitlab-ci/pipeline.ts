@@ -107,6 +107,11 @@ export interface ExcludedJob {
 export interface Pipeline {
   context: PipelineContext;
   created: boolean;
+  /**
+   * "uncertain" when some rule on the way was unknown (the workflow decision, a job's presence,
+   * or a needs check depends on values not known statically); see the traces for "unless …".
+   */
+  certainty?: "certain" | "uncertain";
   /** Why no pipeline is created (when `created` is false). */
   notCreated?: {
     reason: "config-error" | "workflow-no-match" | "workflow-never" | "no-jobs" | "only-pre-post" | "needs-error";

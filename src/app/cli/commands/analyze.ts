@@ -1,11 +1,221 @@
-import type { CliCommand } from "../command.js";
+import { execFile } from "node:child_process";
+import { readFile, stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseArgs, promisify } from "node:util";
+import { analyze } from "../../../analysis/analyze.js";
+import type { Analysis, AnalysedPipeline, ContextAnalysis } from "../../../analysis/model.js";
+import { loadSettings, parseSettingsText } from "../../../config/load-settings.js";
+import type { Settings } from "../../../config/settings.js";
+import { formatDiagnostic, type Diagnostic } from "../../../core/diagnostic.js";
+import { formatPos } from "../../../core/pos.js";
+import { GitSource } from "../../../platforms/local/index.js";
+import { renderComment } from "../../../report/comment.js";
+import { UsageError, type CliCommand } from "../command.js";
+import { pipelineJson } from "./simulate.js";
+
+const usage = `Usage: ci-explain analyze [--repo DIR] [--base REV] [--head REV] [--config FILE]
+                          [--branch NAME]... [--project NAMESPACE/NAME] [--default-branch NAME]
+                          [--var NAME=VALUE]... [--format markdown|json]
+
+Compares the GitLab CI of two revisions, per branch context (the default branch, the
+branches the CI's own rules test, an MR pipeline, a tag, a fork push): whether a pipeline
+is created, which jobs run and how, which container images are built and pushed under
+which tags, which jobs run in them, and the hazards a CI maintainer must not miss.
+
+Options:
+  --repo DIR             the git repository (default: the current directory)
+  --base REV             the revision before the change (default: the merge-base of
+                         --head with the default branch)
+  --head REV             the revision after the change (default: HEAD)
+  --config FILE          a .ci-explain.yml to use instead of the one in the head revision
+  --branch NAME          a real branch name of the project (repeat); CI rules that test a
+                         regex then use matching real names (default: the branches git
+                         knows locally and on origin)
+  --project PATH         the project's namespace/name (default: .ci-explain.yml's
+                         \`project\`, else the origin remote's path)
+  --default-branch NAME  the default branch (default: .ci-explain.yml's
+                         \`default_branch\`, else origin/HEAD, else main or master)
+  --var NAME=VALUE       a project variable GitLab would inject (repeat); wins over
+                         .ci-explain.yml's \`variables\`
+  --format F             markdown (default; the comment the bot posts) or json
+
+Exit codes: 0 the head configuration loads, 1 it has errors (the report is still
+printed), 2 wrong usage.`;
 
 export const analyzeCommand: CliCommand = {
   name: "analyze",
-  summary: "(not built yet)",
-  usage: "ci-explain analyze",
-  async run(_args, io) {
-    io.stderr("ci-explain analyze: not built yet\n");
-    return 2;
+  summary: "compare the CI of two revisions per branch: jobs, images, tags and hazards",
+  usage,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        repo: { type: "string" },
+        base: { type: "string" },
+        head: { type: "string" },
+        config: { type: "string" },
+        branch: { type: "string", multiple: true, default: [] },
+        project: { type: "string" },
+        "default-branch": { type: "string" },
+        var: { type: "string", multiple: true, default: [] },
+        format: { type: "string", default: "markdown" },
+      },
+    });
+    if (values.format !== "markdown" && values.format !== "json") {
+      throw new UsageError(`--format must be markdown or json, not "${values.format}"`);
+    }
+    if (values.project !== undefined && !/^[^/\s]+(\/[^/\s]+)+$/.test(values.project)) {
+      throw new UsageError(`--project must look like namespace/name, not "${values.project}"`);
+    }
+    const variables: Record<string, string> = {};
+    for (const assignment of values.var) {
+      const eq = assignment.indexOf("=");
+      if (eq <= 0) throw new UsageError(`--var must be NAME=VALUE, not "${assignment}"`);
+      variables[assignment.slice(0, eq)] = assignment.slice(eq + 1);
+    }
+    const repo = resolve(io.cwd, values.repo ?? ".");
+    if (!(await isDirectory(repo))) throw new UsageError(`--repo ${repo}: no such directory`);
+    if (!(await git(repo, ["rev-parse", "--git-dir"]))) throw new UsageError(`--repo ${repo}: not a git repository`);
+
+    const headRev = values.head ?? "HEAD";
+    const head = await openRevision(repo, headRev);
+    const loaded = await readSettings(head, values.config, io.cwd);
+    for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+    const settings: Settings = { ...loaded.settings, variables: { ...loaded.settings.variables, ...variables } };
+    settings.project = values.project ?? settings.project ?? (await originProject(repo));
+    settings.defaultBranch = values["default-branch"] ?? settings.defaultBranch ?? (await defaultBranchOf(repo));
+
+    let baseRev = values.base;
+    if (baseRev === undefined) {
+      const target = (await resolvable(repo, settings.defaultBranch ?? "")) ?? (await resolvable(repo, `origin/${settings.defaultBranch}`));
+      if (!target) throw new UsageError(`no --base given and the default branch "${settings.defaultBranch}" is not in ${repo}`);
+      baseRev = await git(repo, ["merge-base", head.sha, target]);
+      if (!baseRev) throw new UsageError(`no --base given and ${headRev} has no merge-base with ${target}`);
+    }
+    const base = await openRevision(repo, baseRev);
+    const branches = values.branch.length > 0 ? values.branch : await knownBranches(repo);
+
+    const analysis = await analyze({ base, head, baseSha: base.sha, headSha: head.sha, settings, branches });
+    io.stdout(values.format === "json" ? `${JSON.stringify(analysisJson(analysis), null, 2)}\n` : renderComment(analysis, { platform: "gitlab" }));
+    return analysis.head.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
   },
 };
+
+// ---- JSON ----------------------------------------------------------------------------------
+
+/** The simulate command's pipeline JSON, each job with the images its script builds. */
+function pipelineWithBuilds(p: AnalysedPipeline) {
+  const json = pipelineJson(p);
+  const builds = new Map(p.jobs.map((j) => [j.name, j.builds]));
+  return {
+    ...json,
+    jobs: json.jobs.map((job) => ({
+      ...job,
+      builds: (builds.get(job.name) ?? []).map((b) => ({
+        image: b.image.text,
+        dockerfile: b.dockerfile?.text ?? null,
+        push: b.push,
+        tool: b.tool,
+        known: b.image.known,
+        line: formatPos(b.pos),
+      })),
+    })),
+  };
+}
+
+function contextJson(c: ContextAnalysis) {
+  const ref = c.context.ref;
+  return {
+    name: c.context.name,
+    ref: ref.kind === "mr" ? { kind: "mr", source: ref.source, target: ref.target } : ref,
+    source: c.context.source,
+    project: c.context.project.path,
+    origin: c.context.origin,
+    before: pipelineWithBuilds(c.before),
+    after: pipelineWithBuilds(c.after),
+    changes: c.changes.map((ch) => ({ job: ch.job, kind: ch.kind, fields: ch.fields })),
+    images: c.images,
+  };
+}
+
+export function analysisJson(a: Analysis) {
+  const diag = (d: Diagnostic) => ({ message: d.message, file: d.pos?.file ?? null, line: d.pos?.line ?? null, code: d.code, severity: d.severity });
+  return {
+    base: { label: a.base.label, sha: a.base.sha ?? null, errors: a.base.diagnostics.map(diag) },
+    head: { label: a.head.label, sha: a.head.sha ?? null, errors: a.head.diagnostics.map(diag) },
+    changedFiles: a.changedFiles,
+    ciRelevant: a.ciRelevant,
+    contexts: a.contexts.map(contextJson),
+    recipes: a.recipes,
+    hazards: a.hazards.map((h) => ({ ...h, source: h.source ? { file: h.source.file, line: h.source.line } : null })),
+    verdict: a.verdict,
+    notes: a.notes ?? [],
+  };
+}
+
+// ---- git -----------------------------------------------------------------------------------
+
+async function git(repo: string, args: string[]): Promise<string | undefined> {
+  try {
+    const { stdout } = await promisify(execFile)("git", ["-C", repo, ...args], { encoding: "utf8", timeout: 20_000, maxBuffer: 16 * 1024 * 1024 });
+    return stdout.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function openRevision(repo: string, rev: string): Promise<GitSource> {
+  try {
+    return await GitSource.open(repo, rev);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+async function resolvable(repo: string, rev: string): Promise<string | undefined> {
+  if (!rev) return undefined;
+  return (await git(repo, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])) ? rev : undefined;
+}
+
+async function readSettings(head: GitSource, file: string | undefined, cwd: string) {
+  if (file === undefined) return loadSettings(head);
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, file), "utf8");
+  } catch {
+    throw new UsageError(`--config ${file}: cannot read the file`);
+  }
+  return parseSettingsText(text, file);
+}
+
+/** `namespace/name` from the origin remote's URL (ssh or https). */
+async function originProject(repo: string): Promise<string | undefined> {
+  const url = await git(repo, ["remote", "get-url", "origin"]);
+  const path = url?.match(/^(?:[a-z+]+:\/\/[^/]+\/|[^@/]+@[^:]+:)(.+?)(?:\.git)?\/?$/)?.[1];
+  return path && path.includes("/") ? path : undefined;
+}
+
+/** origin/HEAD's branch, else `main` or `master` when the repository has it. */
+async function defaultBranchOf(repo: string): Promise<string | undefined> {
+  const head = await git(repo, ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"]);
+  if (head) return head.replace(/^origin\//, "");
+  for (const name of ["main", "master"]) if (await resolvable(repo, name)) return name;
+  return undefined;
+}
+
+/** Local branches and origin's, without the `origin/` prefix. */
+async function knownBranches(repo: string): Promise<string[]> {
+  const out = await git(repo, ["for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes/origin"]);
+  const names = (out ?? "").split("\n").map((n) => n.replace(/^origin\//, "")).filter((n) => n && n !== "HEAD" && n !== "origin");
+  return [...new Set(names)].sort();
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,11 +1,74 @@
-import type { CliCommand } from "../command.js";
+import { parseArgs } from "node:util";
+import { UsageError, type CliCommand } from "../command.js";
+import { evaluateCondition, UNKNOWN, type ExprError, type LookupResult } from "../../../gitlab-ci/expr/index.js";
+
+const usage = `Usage: ci-explain eval '<expression>' [--var NAME=VALUE]... [--unknown NAME]... [--json]
+
+Evaluates one rules:if expression exactly as GitLab does and prints whether a rule with
+that if: matches: true, false, or unknown (only with --unknown). Exit code 0.
+An invalid expression prints the error with its column on stderr; exit code 2.
+
+Options:
+  --var NAME=VALUE   define a variable (raw value: GitLab does not expand $X inside it
+                     for rules:if). --var NAME= defines it as empty; --var NAME without
+                     "=" leaves it undefined. Every other variable is undefined.
+  --unknown NAME     the variable has a value that cannot be known (like CI_COMMIT_MESSAGE);
+                     the answer is unknown when the result depends on it. Wins over --var.
+  --json             print {"result", "reads", "unknowns"}: the values the expression saw.
+
+Quote the expression for your shell, e.g.
+  ci-explain eval '$CI_COMMIT_BRANCH =~ /^staging-[[:digit:]]+\\.[[:digit:]]+$/' --var CI_COMMIT_BRANCH=staging-8.0`;
 
 export const evalCommand: CliCommand = {
   name: "eval",
-  summary: "(not built yet)",
-  usage: "ci-explain eval",
-  async run(_args, io) {
-    io.stderr("ci-explain eval: not built yet\n");
-    return 2;
+  summary: "evaluate one rules:if expression (true / false / unknown)",
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        var: { type: "string", multiple: true, default: [] },
+        unknown: { type: "string", multiple: true, default: [] },
+        json: { type: "boolean", default: false },
+      },
+    });
+    if (positionals.length !== 1) {
+      throw new UsageError(positionals.length === 0 ? "missing the expression" : "give exactly one expression (quote it)");
+    }
+    const text = positionals[0] as string;
+
+    const variables = new Map<string, LookupResult>();
+    for (const assignment of values.var) {
+      const eq = assignment.indexOf("=");
+      if (eq === 0) throw new UsageError(`--var ${assignment}: missing the variable name`);
+      if (eq < 0) variables.delete(assignment);
+      else variables.set(assignment.slice(0, eq), assignment.slice(eq + 1));
+    }
+    for (const name of values.unknown) variables.set(name, UNKNOWN);
+
+    const evaluation = evaluateCondition(text, (name) => variables.get(name));
+    if (evaluation.error) {
+      io.stderr(formatExprError(text, evaluation.error));
+      return 2;
+    }
+    if (values.json) {
+      const { result, reads, unknowns } = evaluation;
+      io.stdout(`${JSON.stringify({ result, reads, unknowns }, null, 2)}\n`);
+    } else {
+      io.stdout(`${String(evaluation.result)}\n`);
+    }
+    return 0;
   },
 };
+
+/** The error, then the expression line with a caret under the column. */
+function formatExprError(text: string, error: ExprError): string {
+  const offset = error.col - 1;
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  const lineEndAt = text.indexOf("\n", offset);
+  const line = text.slice(lineStart, lineEndAt < 0 ? undefined : lineEndAt);
+  const kind = error.code === "expression-runtime" ? "expression fails in GitLab" : "invalid expression";
+  return `ci-explain eval: ${kind} at column ${error.col}: ${error.message}\n  ${line}\n  ${" ".repeat(offset - lineStart)}^\n`;
+}

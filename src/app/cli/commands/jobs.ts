@@ -1,11 +1,125 @@
-import type { CliCommand } from "../command.js";
+import { execFile } from "node:child_process";
+import { realpath, stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { promisify } from "node:util";
+import { parseArgs } from "node:util";
+import { diagnosticJson, formatDiagnostic } from "../../../core/diagnostic.js";
+import type { FileSource } from "../../../core/file-source.js";
+import { loadConfig } from "../../../gitlab-ci/index.js";
+import type { LoadResult } from "../../../gitlab-ci/model.js";
+import { DirSource, GitSource } from "../../../platforms/local/index.js";
+import { UsageError, type CliCommand, type CliIo } from "../command.js";
+
+const usage = `Usage: ci-explain jobs [--repo DIR] [--rev REV] [--ci-path PATH] [--project NAMESPACE/NAME] [--format text|json]
+
+Lists the jobs of the assembled GitLab CI configuration at one revision: includes,
+extends, !reference and default: applied, before any rule is evaluated. Hidden (.name)
+jobs are templates and are not listed. Exit code 0 when the configuration loads, 1 when
+it has errors (the list is still printed), 2 for wrong usage or an unknown revision.
+
+Options:
+  --repo DIR        a git repository (default: the current directory). When DIR is not
+                    the top of a git repository, its files are read as they are on disk.
+  --rev REV         the revision to read (default HEAD); needs a git repository.
+  --ci-path PATH    the root CI file (default .gitlab-ci.yml).
+  --project NS/NAME the project's path: include:project of this project is read from the
+                    same repository; other projects' includes are reported as not analysed.
+  --format FORMAT   text (default) or json:
+                    {"jobs":[{"name","stage","source":{"file","line"},"extends"}],"errors":[…],"warnings":[…]}`;
+
+const run = promisify(execFile);
 
 export const jobsCommand: CliCommand = {
   name: "jobs",
-  summary: "(not built yet)",
-  usage: "ci-explain jobs",
-  async run(_args, io) {
-    io.stderr("ci-explain jobs: not built yet\n");
-    return 2;
+  summary: "list the jobs of the assembled GitLab CI configuration at one revision",
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        repo: { type: "string" },
+        rev: { type: "string" },
+        "ci-path": { type: "string" },
+        project: { type: "string" },
+        format: { type: "string", default: "text" },
+      },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    if (values.format !== "text" && values.format !== "json") throw new UsageError(`--format must be text or json, not "${values.format}"`);
+    if (values.project !== undefined && !/^[^/\s]+(\/[^/\s]+)+$/.test(values.project)) {
+      throw new UsageError(`--project must look like NAMESPACE/NAME, not "${values.project}"`);
+    }
+    const repo = resolve(io.cwd, values.repo ?? ".");
+    const source = await openSource(repo, values.rev, io);
+    if (typeof source === "number") return source;
+
+    const result = await loadConfig(source, { ciPath: values["ci-path"], project: values.project, ref: values.rev });
+    io.stdout(values.format === "json" ? renderJson(result) : renderText(result, source.label));
+    return result.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
   },
 };
+
+/** A git revision when DIR is the top of a git repository, otherwise the directory as it is on disk. */
+async function openSource(repo: string, rev: string | undefined, io: CliIo): Promise<FileSource | number> {
+  try {
+    if (!(await stat(repo)).isDirectory()) throw new Error();
+  } catch {
+    throw new UsageError(`--repo ${repo} is not a directory`);
+  }
+  if (await isGitTopLevel(repo)) {
+    try {
+      return await GitSource.open(repo, rev ?? "HEAD");
+    } catch (err) {
+      io.stderr(`ci-explain jobs: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 2;
+    }
+  }
+  if (rev !== undefined) throw new UsageError(`--rev needs a git repository, and ${repo} is not the top of one`);
+  io.stderr(`ci-explain jobs: ${repo} is not a git repository; reading its files as they are on disk\n`);
+  return new DirSource(repo);
+}
+
+async function isGitTopLevel(dir: string): Promise<boolean> {
+  try {
+    const { stdout } = await run("git", ["-C", dir, "rev-parse", "--show-toplevel"], { encoding: "utf8" });
+    return (await realpath(stdout.trim())) === (await realpath(dir));
+  } catch {
+    return false;
+  }
+}
+
+function renderJson(result: LoadResult): string {
+  const jobs = result.config.jobs.map((j) => ({
+    name: j.name,
+    stage: j.stage.value,
+    source: { file: j.pos.file, line: j.pos.line },
+    extends: j.extends,
+  }));
+  const errors = result.diagnostics.filter((d) => d.severity === "error").map(diagnosticJson);
+  const warnings = result.diagnostics.filter((d) => d.severity === "warning").map(diagnosticJson);
+  return `${JSON.stringify({ jobs, errors, warnings }, null, 2)}\n`;
+}
+
+function renderText(result: LoadResult, label: string): string {
+  const { config } = result;
+  const lines = [`${config.root} at ${label}: ${config.jobs.length} jobs from ${config.files.length} files`];
+  for (const stage of config.stages) {
+    const jobs = config.jobs.filter((j) => j.stage.value === stage.value);
+    if (jobs.length === 0) continue;
+    lines.push("", `stage ${stage.value}`);
+    const width = Math.max(...jobs.map((j) => j.name.length));
+    for (const j of jobs) {
+      const ext = j.extends.length > 0 ? `  extends ${j.extends.join(", ")}` : "";
+      lines.push(`  ${j.name.padEnd(width)}  ${j.pos.file}:${j.pos.line}${ext}`);
+    }
+  }
+  const orphans = config.jobs.filter((j) => !config.stages.some((s) => s.value === j.stage.value));
+  if (orphans.length > 0) {
+    lines.push("", "unknown stage");
+    for (const j of orphans) lines.push(`  ${j.name} (${j.stage.value})  ${j.pos.file}:${j.pos.line}`);
+  }
+  if (result.diagnostics.length > 0) lines.push("", ...result.diagnostics.map(formatDiagnostic));
+  return `${lines.join("\n")}\n`;
+}

@@ -1,11 +1,73 @@
-import type { CliCommand } from "../command.js";
+import { parseArgs } from "node:util";
+import { defaultGitHubAppDeps } from "../../github-app.js";
+import { GITHUB_WEBHOOK_PATH, ServerConfigError, startServer } from "../../server.js";
+import { UsageError, type CliCommand } from "../command.js";
+
+const USAGE = `Usage: ci-explain serve [--port N] [--host ADDRESS]
+
+Runs the bot's HTTP server: the GitHub App webhook at ${GITHUB_WEBHOOK_PATH} and GET /healthz.
+
+Options:
+  --port N         port to listen on (default: $PORT, else 3000; 0 picks a free port)
+  --host ADDRESS   address to bind (default: $HOST, else 0.0.0.0, every interface)
+
+Environment (GitHub App):
+  APP_ID                          the App's id
+  PRIVATE_KEY | PRIVATE_KEY_PATH  the App's private key (PEM text, base64 accepted, or a file)
+  WEBHOOK_SECRET                  required: webhooks without a valid X-Hub-Signature-256 are refused
+  GHE_HOST, GHE_PROTOCOL          GitHub Enterprise Server host (e.g. github.example.com) and protocol (https)
+  LOG_LEVEL, LOG_FORMAT           info by default; LOG_FORMAT=json for machine-read logs`;
 
 export const serveCommand: CliCommand = {
   name: "serve",
-  summary: "(not built yet)",
-  usage: "ci-explain serve",
-  async run(_args, io) {
-    io.stderr("ci-explain serve: not built yet\n");
-    return 2;
+  summary: "run the GitHub App (webhook receiver) over HTTP",
+  usage: USAGE,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: { port: { type: "string" }, host: { type: "string" } },
+      strict: true,
+      allowPositionals: false,
+    });
+    const port = parsePort(values.port ?? io.env.PORT ?? "3000");
+    // In a container the server must be reachable from outside: every interface by default.
+    const host = values.host ?? io.env.HOST ?? "0.0.0.0";
+    let server;
+    try {
+      server = await startServer({ env: io.env, port, host, githubDeps: defaultGitHubAppDeps });
+    } catch (err) {
+      if (!(err instanceof ServerConfigError) && !isListenError(err)) throw err;
+      io.stderr(`ci-explain serve: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 2;
+    }
+    io.stdout(`ci-explain serve: listening on http://${host}:${server.port} (${server.platforms.join(", ")}; webhooks at ${GITHUB_WEBHOOK_PATH})\n`);
+    await untilStopped();
+    await server.close();
+    io.stdout("ci-explain serve: stopped\n");
+    return 0;
   },
 };
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`port must be a number from 0 to 65535, not "${text}"`);
+  return port;
+}
+
+/** EADDRINUSE, EACCES…: the operator's to fix, said in one line. */
+function isListenError(err: unknown): boolean {
+  return typeof err === "object" && err !== null && "syscall" in err && err.syscall === "listen";
+}
+
+/** Resolves on SIGTERM (orchestrators) or SIGINT (Ctrl-C), so open requests can finish. */
+function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off("SIGTERM", stop);
+      process.off("SIGINT", stop);
+      resolve();
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+}

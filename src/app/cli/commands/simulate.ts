@@ -1,11 +1,313 @@
-import type { CliCommand } from "../command.js";
+import { execFile } from "node:child_process";
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { promisify } from "node:util";
+import { parseArgs } from "node:util";
+import { diagnosticJson, formatDiagnostic, type Diagnostic } from "../../../core/diagnostic.js";
+import type { FileSource } from "../../../core/file-source.js";
+import { formatPos } from "../../../core/pos.js";
+import { GITLAB_COM, type PipelineContext, type PipelineSource, type RefSpec } from "../../../gitlab-ci/context.js";
+import type { Decision, Pipeline, PipelineJob, ResolvedVar } from "../../../gitlab-ci/pipeline.js";
+import { simulatePipeline } from "../../../gitlab-ci/simulate/index.js";
+import { DirSource, GitSource } from "../../../platforms/local/index.js";
+import { UsageError, type CliCommand } from "../command.js";
+
+/** The project path used when none is given: a placeholder, so CI_PROJECT_* are still defined. */
+export const PLACEHOLDER_PROJECT = "group/project";
+
+const SOURCES: readonly PipelineSource[] = [
+  "push",
+  "merge_request_event",
+  "schedule",
+  "web",
+  "api",
+  "trigger",
+  "pipeline",
+  "parent_pipeline",
+  "chat",
+  "webide",
+  "external",
+  "external_pull_request_event",
+];
+
+const usage = `Usage: ci-explain simulate [--repo DIR] [--rev REV] (--branch NAME | --tag NAME | --mr SOURCE:TARGET)
+                           [--source SOURCE] [--project NAMESPACE/NAME] [--default-branch NAME]
+                           [--var NAME=VALUE]... [--changed FILE]... [--open-mr] [--mr-iid N]
+                           [--ci-path PATH] [--format text|json]
+
+Predicts the pipeline GitLab creates for one ref: whether it is created at all
+(workflow:rules), which jobs it has, each job's stage, when, allow_failure, image and
+variables, and the rule that decided it (file:line, rule index, the if: text and the
+values it saw). Values GitLab knows but a static reading cannot (commit message,
+project variables you did not give) are shown as «$NAME» and make a decision
+"uncertain" instead of being guessed.
+
+Options:
+  --repo DIR             the repository (default: the current directory)
+  --rev REV              read the configuration at this git revision (default: the files
+                         on disk in DIR, committed or not); also sets CI_COMMIT_SHA
+  --branch NAME          a branch pipeline (default: the default branch)
+  --tag NAME             a tag pipeline
+  --mr SOURCE:TARGET     a merge request pipeline from branch SOURCE into TARGET
+  --source SOURCE        CI_PIPELINE_SOURCE: push (default for --branch/--tag),
+                         merge_request_event (implied by --mr), schedule, web, api,
+                         trigger, pipeline, parent_pipeline, chat, webide, external
+  --project PATH         the project's namespace/name (default: ${PLACEHOLDER_PROJECT}); e.g. a
+                         fork's path to see what a fork's pipeline does
+  --default-branch NAME  CI_DEFAULT_BRANCH (default: the repository's origin/HEAD
+                         branch when it has one, else main)
+  --var NAME=VALUE       a project/group/pipeline variable (wins over YAML variables);
+                         --var NAME without "=" unsets a variable
+  --changed FILE         a changed file for rules:changes (repeat); without any,
+                         changes: in push and MR pipelines is reported as unknown
+  --open-mr              the branch has an open merge request (CI_OPEN_MERGE_REQUESTS is
+                         then set; without this flag it is not)
+  --mr-iid N             the merge request's number (CI_MERGE_REQUEST_IID)
+  --ci-path PATH         the CI configuration file (default: .gitlab-ci.yml)
+  --format text|json     output format (default: text)
+
+Exit codes: 0 the configuration loads (even when no pipeline is created),
+1 the configuration has errors (the output is still printed), 2 wrong usage.`;
 
 export const simulateCommand: CliCommand = {
   name: "simulate",
-  summary: "(not built yet)",
-  usage: "ci-explain simulate",
-  async run(_args, io) {
-    io.stderr("ci-explain simulate: not built yet\n");
-    return 2;
+  summary: "predict the pipeline GitLab creates for one branch, tag or merge request",
+  usage,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        repo: { type: "string" },
+        rev: { type: "string" },
+        branch: { type: "string" },
+        tag: { type: "string" },
+        mr: { type: "string" },
+        source: { type: "string" },
+        project: { type: "string" },
+        "default-branch": { type: "string" },
+        var: { type: "string", multiple: true, default: [] },
+        changed: { type: "string", multiple: true, default: [] },
+        "open-mr": { type: "boolean", default: false },
+        "mr-iid": { type: "string" },
+        "ci-path": { type: "string" },
+        format: { type: "string", default: "text" },
+      },
+    });
+    if (values.format !== "text" && values.format !== "json") throw new UsageError(`--format must be text or json, not "${values.format}"`);
+    const refs = [values.branch, values.tag, values.mr].filter((v) => v !== undefined);
+    if (refs.length > 1) throw new UsageError("give only one of --branch, --tag and --mr");
+    if (values.project !== undefined && !/^[^/\s]+(\/[^/\s]+)+$/.test(values.project)) {
+      throw new UsageError(`--project must look like namespace/name, not "${values.project}"`);
+    }
+    if (values.source !== undefined && !SOURCES.includes(values.source as PipelineSource)) {
+      throw new UsageError(`--source must be one of ${SOURCES.join(", ")}`);
+    }
+    let iid: number | undefined;
+    if (values["mr-iid"] !== undefined) {
+      iid = Number(values["mr-iid"]);
+      if (!Number.isInteger(iid) || iid < 1) throw new UsageError("--mr-iid must be a positive number");
+    }
+    const variables: Record<string, string | undefined> = {};
+    for (const assignment of values.var) {
+      const eq = assignment.indexOf("=");
+      if (eq === 0) throw new UsageError(`--var ${assignment}: missing the variable name`);
+      if (eq < 0) variables[assignment] = undefined;
+      else variables[assignment.slice(0, eq)] = assignment.slice(eq + 1);
+    }
+
+    const repo = resolve(io.cwd, values.repo ?? ".");
+    if (!(await isDirectory(repo))) throw new UsageError(`--repo ${repo}: no such directory`);
+    let source: FileSource;
+    let commitSha: string | undefined;
+    if (values.rev !== undefined) {
+      try {
+        const git = await GitSource.open(repo, values.rev);
+        source = git;
+        commitSha = git.sha;
+      } catch (err) {
+        throw new UsageError(err instanceof Error ? err.message : String(err));
+      }
+    } else source = new DirSource(repo);
+
+    const defaultBranch = values["default-branch"] ?? (await originHeadBranch(repo)) ?? "main";
+    let ref: RefSpec;
+    if (values.mr !== undefined) {
+      const colon = values.mr.indexOf(":");
+      if (colon <= 0 || colon === values.mr.length - 1) throw new UsageError(`--mr must be SOURCE:TARGET, not "${values.mr}"`);
+      ref = { kind: "mr", source: values.mr.slice(0, colon), target: values.mr.slice(colon + 1), ...(iid ? { iid } : {}) };
+    } else if (values.tag !== undefined) ref = { kind: "tag", name: values.tag };
+    else ref = { kind: "branch", name: values.branch ?? defaultBranch };
+    const pipelineSource = (values.source ?? (ref.kind === "mr" ? "merge_request_event" : "push")) as PipelineSource;
+    if (ref.kind === "mr" && pipelineSource !== "merge_request_event") throw new UsageError("--mr pipelines have --source merge_request_event");
+    if (ref.kind !== "mr" && pipelineSource === "merge_request_event") throw new UsageError("--source merge_request_event needs --mr SOURCE:TARGET");
+
+    const context: PipelineContext = {
+      ref,
+      source: pipelineSource,
+      project: { path: values.project ?? PLACEHOLDER_PROJECT, defaultBranch },
+      server: { ...GITLAB_COM },
+      variables: variables as Record<string, string>,
+      ...(commitSha ? { commitSha } : {}),
+      ...(values.changed.length ? { changedFiles: values.changed } : {}),
+      // Without --open-mr the branch is taken to have no open MR (CI_OPEN_MERGE_REQUESTS unset).
+      hasOpenMergeRequest: values["open-mr"],
+    };
+    const pipeline = await simulatePipeline(source, context, values["ci-path"] ? { ciPath: values["ci-path"] } : {});
+    io.stdout(values.format === "json" ? `${JSON.stringify(pipelineJson(pipeline), null, 2)}\n` : renderText(pipeline));
+    return pipeline.errors.length > 0 ? 1 : 0;
   },
 };
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The branch origin/HEAD points at (`git clone` sets it): the remote's default branch. */
+async function originHeadBranch(repo: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await promisify(execFile)("git", ["-C", repo, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], {
+      encoding: "utf8",
+      timeout: 5000,
+    });
+    const name = stdout.trim().replace(/^origin\//, "");
+    return name || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---- JSON ----------------------------------------------------------------------------------
+
+/** Variables a reader did not get from GitLab itself: YAML, rules, matrix and the context. */
+function userVariables(variables: Record<string, ResolvedVar>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(variables)) if (v.origin !== "predefined") out[name] = v.value.text;
+  return out;
+}
+
+function decidedByJson(d: Decision, fallback: { file: string; line: number }) {
+  if (d.rule) return { kind: d.kind, file: d.rule.pos.file, line: d.rule.pos.line, index: d.rule.index, if: d.rule.if ?? null, when: d.rule.when ?? null };
+  const pos = d.trace[0]?.pos ?? fallback;
+  return { kind: d.kind, file: pos.file, line: pos.line, index: null, if: null, explanation: d.explanation ?? null };
+}
+
+function jobJson(job: PipelineJob) {
+  return {
+    name: job.name,
+    stage: job.stage,
+    when: job.when,
+    allowFailure: job.allowFailure,
+    ...(job.startIn ? { startIn: job.startIn } : {}),
+    image: job.image ? job.image.ref.text : null,
+    services: job.services.map((s) => s.ref.text),
+    variables: userVariables(job.variables),
+    needs: job.needs ?? null,
+    source: { file: job.source.file, line: job.source.line },
+    decidedBy: decidedByJson(job.decidedBy, job.source),
+    certainty: job.certainty,
+    ...(job.trigger ? { trigger: job.trigger } : {}),
+  };
+}
+
+export function pipelineJson(p: Pipeline) {
+  const diag = (d: Diagnostic) => diagnosticJson(d);
+  return {
+    pipeline: {
+      created: p.created,
+      certainty: p.certainty ?? "certain",
+      ...(p.notCreated ? { notCreated: { reason: p.notCreated.reason, message: p.notCreated.message, file: p.notCreated.pos?.file ?? null, line: p.notCreated.pos?.line ?? null } } : {}),
+      ref: p.context.ref,
+      source: p.context.source,
+      project: p.context.project.path,
+      workflow: p.workflow ? decidedByJson(p.workflow, { file: "", line: 0 }) : null,
+      stages: p.stages,
+      variables: userVariables(p.variables),
+    },
+    jobs: p.jobs.map(jobJson),
+    excluded: p.excluded.map((e) => ({
+      name: e.name,
+      source: { file: e.source.file, line: e.source.line },
+      decidedBy: decidedByJson(e.decidedBy, e.source),
+      certainty: e.certainty,
+    })),
+    errors: p.errors.map(diag),
+    warnings: p.warnings.map(diag),
+  };
+}
+
+// ---- text ----------------------------------------------------------------------------------
+
+function describeRef(p: Pipeline): string {
+  const r = p.context.ref;
+  const ref = r.kind === "mr" ? `merge request ${r.source} → ${r.target}` : `${r.kind} ${r.name}`;
+  return `${ref} (${p.context.source}) in ${p.context.project.path}`;
+}
+
+function formatReads(reads: Record<string, string | null>): string {
+  const parts = Object.entries(reads).map(([k, v]) => `${k}=${v === null ? "null" : JSON.stringify(v)}`);
+  return parts.length ? ` [saw ${parts.join(", ")}]` : "";
+}
+
+function describeDecision(d: Decision): string {
+  if (d.rule) {
+    const last = d.trace[d.trace.length - 1];
+    const cond = d.rule.if ? `if: ${d.rule.if}` : "no if: (always matches)";
+    return `rule ${d.rule.index + 1} at ${formatPos(d.rule.pos)} — ${cond}${last ? formatReads(last.reads) : ""}`;
+  }
+  return d.explanation ?? d.kind;
+}
+
+function uncertainNote(d: Decision): string {
+  const unknown = d.trace.filter((t) => t.result === "unknown");
+  if (!unknown.length) return "";
+  return unknown
+    .map((t) => `      unless rule ${t.index + 1} at ${formatPos(t.pos)} matches${t.if ? ` (if: ${t.if})` : ""}${t.note ? ` — ${t.note}` : ""}\n`)
+    .join("");
+}
+
+export function renderText(p: Pipeline): string {
+  const lines: string[] = [];
+  lines.push(`Pipeline for ${describeRef(p)}`);
+  if (p.workflow) lines.push(`  workflow: ${describeDecision(p.workflow)}`);
+  if (!p.created) {
+    lines.push(`  NOT CREATED (${p.notCreated?.reason ?? "unknown"}): ${p.notCreated?.message ?? ""}${p.notCreated?.pos ? ` [${formatPos(p.notCreated.pos)}]` : ""}`);
+  } else {
+    lines.push(`  created: ${p.jobs.length} job${p.jobs.length === 1 ? "" : "s"} in ${p.stages.length} stage${p.stages.length === 1 ? "" : "s"}`);
+  }
+  if (p.certainty === "uncertain") lines.push("  some decisions depend on values not known statically (marked \"uncertain\")");
+  if (p.workflow) lines.push(...uncertainNote(p.workflow).split("\n").filter(Boolean));
+  const pv = userVariables(p.variables);
+  if (Object.keys(pv).length) lines.push(`  variables: ${Object.entries(pv).map(([k, v]) => `${k}=${v}`).join(" · ")}`);
+  for (const stage of p.stages) {
+    const jobs = p.jobs.filter((j) => j.stage === stage);
+    lines.push("", `== ${stage} (${jobs.length})`);
+    for (const job of jobs) {
+      lines.push(`  ${job.name}${job.certainty === "uncertain" ? "  (uncertain)" : ""}`);
+      const facts = [`when: ${job.when}${job.startIn ? ` (in ${job.startIn})` : ""}`, `allow_failure: ${job.allowFailure}`];
+      if (job.trigger) facts.push(`triggers ${job.trigger.kind} pipeline ${job.trigger.target}`);
+      else if (job.image) facts.push(`image: ${job.image.ref.text}`);
+      lines.push(`      ${facts.join(" · ")}`);
+      lines.push(`      why: ${describeDecision(job.decidedBy)}`);
+      const note = uncertainNote(job.decidedBy);
+      if (note) lines.push(note.replace(/\n$/, ""));
+      const own = Object.entries(job.variables).filter(([, v]) => v.origin === "job" || v.origin === "rule" || v.origin === "matrix");
+      if (own.length) lines.push(`      variables: ${own.map(([k, v]) => `${k}=${v.value.text}${v.origin === "job" ? "" : ` (${v.origin})`}`).join(" · ")}`);
+      if (job.needs) lines.push(`      needs: ${job.needs.length ? job.needs.join(", ") : "[] (starts at once)"}`);
+    }
+  }
+  if (p.excluded.length) {
+    lines.push("", `Not added (${p.excluded.length}):`);
+    for (const e of p.excluded) lines.push(`  ${e.name}${e.certainty === "uncertain" ? " (uncertain)" : ""} — ${describeDecision(e.decidedBy)}`);
+  }
+  if (p.errors.length || p.warnings.length) {
+    lines.push("");
+    for (const d of [...p.errors, ...p.warnings]) lines.push(formatDiagnostic(d));
+  }
+  return `${lines.join("\n")}\n`;
+}

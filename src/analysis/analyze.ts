@@ -1,0 +1,209 @@
+import type { Diagnostic } from "../core/diagnostic.js";
+import type { FileSource } from "../core/file-source.js";
+import type { Settings } from "../config/settings.js";
+import { SETTINGS_PATHS } from "../config/load-settings.js";
+import type { LoadOptions, LoadResult } from "../gitlab-ci/model.js";
+import type { Pipeline } from "../gitlab-ci/pipeline.js";
+import { changedFilesBetween } from "./changed-files.js";
+import { compareJobs } from "./compare.js";
+import { chooseContexts } from "./contexts.js";
+import { gitlabEngine, type Engine } from "./engine.js";
+import { findHazards, type RevisionView } from "./hazards/index.js";
+import { compareImages, registryImageOf } from "./images.js";
+import type { AnalysedPipeline, Analysis, BranchContext, ContextAnalysis, RevisionInfo } from "./model.js";
+import { findRecipes } from "./recipes.js";
+import { refMentions, type RefMention } from "./ref-mentions.js";
+import { decideVerdict } from "./verdict.js";
+
+/** Everything `analyze` needs: two revisions behind file sources, and the settings. */
+export interface AnalyzeInput {
+  base: FileSource;
+  head: FileSource;
+  baseSha?: string;
+  headSha?: string;
+  /** Files the change touches, when the platform knows them; otherwise computed from the sources. */
+  changedFiles?: string[];
+  settings: Settings;
+  /** The merge request being analysed, when there is one (adds the MR contexts). */
+  mr?: { source: string; target: string; sourceProject?: string; iid?: number };
+  /**
+   * Real branch names of the repository, when the platform lists them: a regex in the CI rules
+   * then gives contexts for real branches (`staging-8.0`) instead of synthesised names.
+   */
+  branches?: string[];
+}
+
+/** Used when neither the settings nor the platform name the project. */
+const ASSUMED_PROJECT = "group/project";
+const ASSUMED_DEFAULT_BRANCH = "main";
+
+/** The one entry point every surface (CLI, GitHub App, GitLab webhook, CI job) calls. */
+export async function analyze(input: AnalyzeInput): Promise<Analysis> {
+  return analyzeWith(input, gitlabEngine);
+}
+
+/** `analyze` on a given engine (tests use hand-built pipelines). */
+export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<Analysis> {
+  const { settings } = input;
+  const notes: string[] = [];
+  const project = settings.project ?? ASSUMED_PROJECT;
+  if (!settings.project) notes.push(`the project path is not known; it is assumed to be \`${ASSUMED_PROJECT}\` (set \`project:\` in .ci-explain.yml)`);
+  const defaultBranch = settings.defaultBranch ?? ASSUMED_DEFAULT_BRANCH;
+  if (!settings.defaultBranch) notes.push(`the default branch is not known; it is assumed to be \`${ASSUMED_DEFAULT_BRANCH}\``);
+  const loadOptions: LoadOptions = { ciPath: settings.ciConfigPath, project };
+
+  const [baseLoad, headLoad, changedFiles] = await Promise.all([
+    engine.load(input.base, loadOptions),
+    engine.load(input.head, loadOptions),
+    input.changedFiles ? Promise.resolve([...input.changedFiles].sort()) : changedFilesBetween(input.base, input.head),
+  ]);
+
+  const choice = chooseContexts({
+    settings,
+    project,
+    defaultBranch,
+    mr: input.mr,
+    branches: input.branches,
+    // Head first: a branch the change starts to test is as much a context as one it stops testing.
+    mentions: uniqueMentions([...refMentions(headLoad.config), ...refMentions(baseLoad.config)]),
+    changedFiles,
+  });
+  notes.push(...choice.notes);
+
+  const [baseFiles, headFiles] = await Promise.all([input.base.list(""), input.head.list("")]);
+  const sides = {
+    base: { source: input.base, load: baseLoad, sha: input.baseSha, files: new Set(baseFiles) },
+    head: { source: input.head, load: headLoad, sha: input.headSha, files: new Set(headFiles) },
+  };
+  const simulateSide = async (side: keyof typeof sides, context: BranchContext): Promise<AnalysedPipeline> => {
+    const { source, load, files } = sides[side];
+    // No `commitSha`: a push to `staging-8.0` would not run at the analysed commit (and a merge
+    // makes a new one), so CI_COMMIT_SHA stays unknown. A tag `:$CI_COMMIT_SHA` then differs by
+    // nothing between base and head, and never makes two branches collide.
+    const ctx = context;
+    const pipeline = hasRootFile(load, settings.ciConfigPath)
+      ? await engine.simulate(load, ctx, source, loadOptions)
+      : noConfiguration(ctx, settings.ciConfigPath);
+    return withBuilds(pipeline, engine, files);
+  };
+
+  const contexts: ContextAnalysis[] = [];
+  for (const context of choice.contexts) {
+    const [before, after] = await Promise.all([simulateSide("base", context), simulateSide("head", context)]);
+    const images = compareImages(before, after, { before: registryImageOf(before), after: registryImageOf(after) });
+    contexts.push({ context, before, after, changes: compareJobs(before, after), images });
+  }
+
+  // duplicate-pipelines: the MR source branch pushed while its MR is open, next to the MR pipeline.
+  const mrRun = contexts.find((c) => c.context.origin.kind === "mr-pipeline" && c.context.ref.kind === "mr");
+  const probeFor = async (side: keyof typeof sides): Promise<RevisionView["openMrProbe"]> => {
+    if (!mrRun || mrRun.context.ref.kind !== "mr") return undefined;
+    const branch = mrRun.context.ref.source;
+    const push: BranchContext = {
+      ...mrRun.context,
+      name: branch,
+      ref: { kind: "branch", name: branch },
+      source: "push",
+      hasOpenMergeRequest: true,
+    };
+    return { branch, branchPush: await simulateSide(side, push), mrPipeline: side === "base" ? mrRun.before : mrRun.after };
+  };
+
+  const recipes = await findRecipes([input.head, input.base], settings.containers.recipes, contexts, changedFiles);
+  const changedRecipes = recipes.filter((r) => r.changed && sides.head.files.has(r.path)).map((r) => r.path);
+
+  const view = async (side: keyof typeof sides): Promise<RevisionView> => {
+    const { load } = sides[side];
+    const runs = contexts.map((c) => ({ context: c.context, pipeline: side === "base" ? c.before : c.after }));
+    const diagnostics = revisionDiagnostics(load, runs.map((r) => r.pipeline), settings.ciConfigPath);
+    return {
+      side,
+      loads: !load.diagnostics.some((d) => d.severity === "error") || !hasRootFile(load, settings.ciConfigPath),
+      diagnostics,
+      includes: load.config.includes,
+      runs,
+      openMrProbe: await probeFor(side),
+    };
+  };
+  const [baseView, headView] = await Promise.all([view("base"), view("head")]);
+  const hazards = findHazards(baseView, headView, { changedRecipes }, settings.hazards);
+
+  const ciFiles = new Set([...baseLoad.config.files, ...headLoad.config.files, settings.ciConfigPath]);
+  const ciRelevant = changedFiles.some(
+    (f) => ciFiles.has(f) || SETTINGS_PATHS.includes(f) || recipes.some((r) => r.path === f),
+  );
+  const verdict = decideVerdict({ contexts, hazards, headLoads: headView.loads, ciRelevant, settings });
+
+  return {
+    dialect: "gitlab-ci",
+    base: revisionInfo(input.base, input.baseSha, baseView, baseLoad),
+    head: revisionInfo(input.head, input.headSha, headView, headLoad),
+    changedFiles,
+    ciRelevant,
+    contexts,
+    recipes,
+    hazards,
+    verdict,
+    notes,
+  };
+}
+
+function revisionInfo(source: FileSource, sha: string | undefined, view: RevisionView, load: LoadResult): RevisionInfo {
+  return { ...(sha ? { sha } : {}), label: source.label, diagnostics: view.diagnostics, ciFiles: load.config.files };
+}
+
+function withBuilds(pipeline: Pipeline, engine: Engine, files: ReadonlySet<string>): AnalysedPipeline {
+  return { ...pipeline, jobs: pipeline.jobs.map((job) => ({ ...job, builds: engine.builds(job, pipeline, files) })) };
+}
+
+/**
+ * A revision without the root CI file has no CI at all: no pipeline anywhere, and that is not a
+ * configuration error (a change that adds CI does not "fix" anything; one that removes it loses
+ * pipelines).
+ */
+function hasRootFile(load: LoadResult, root: string): boolean {
+  return !load.diagnostics.some((d) => d.code === "file-missing" && d.pos?.file === root);
+}
+
+function noConfiguration(context: BranchContext, root: string): Pipeline {
+  return {
+    context,
+    created: false,
+    notCreated: { reason: "no-jobs", message: `there is no ${root} in this revision` },
+    variables: {},
+    stages: [],
+    jobs: [],
+    excluded: [],
+    errors: [],
+    warnings: [],
+  };
+}
+
+/**
+ * The revision's errors: the loader's, plus those that make pipeline creation fail in some
+ * context (a rule with an invalid regex, a validation error), each said once.
+ */
+function revisionDiagnostics(load: LoadResult, pipelines: AnalysedPipeline[], root: string): Diagnostic[] {
+  if (!hasRootFile(load, root)) return [];
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const add = (d: Diagnostic) => {
+    const key = `${d.code}\0${d.pos?.file}\0${d.pos?.line}\0${d.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(d);
+  };
+  load.diagnostics.forEach(add);
+  for (const p of pipelines) if (p.notCreated?.reason === "config-error") p.errors.forEach(add);
+  return out;
+}
+
+function uniqueMentions(mentions: RefMention[]): RefMention[] {
+  const seen = new Set<string>();
+  return mentions.filter((m) => {
+    const key = `${m.target}\0${m.value}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,96 @@
+import type { ImageBuild } from "../containers/model.js";
+import type { Decision } from "../gitlab-ci/pipeline.js";
+import { jobsOf } from "./images.js";
+import type { AnalysedJob, AnalysedPipeline, JobChange, JobField } from "./model.js";
+
+/**
+ * Jobs added, removed and changed between two simulations of one context. A pipeline that
+ * is not created has no jobs, so losing the pipeline shows every job as removed.
+ */
+export function compareJobs(before: AnalysedPipeline, after: AnalysedPipeline): JobChange[] {
+  const b = new Map(jobsOf(before).map((j) => [j.name, j]));
+  const a = new Map(jobsOf(after).map((j) => [j.name, j]));
+  const changes: JobChange[] = [];
+  for (const [name, job] of b) if (!a.has(name)) changes.push({ job: name, kind: "removed", fields: [], before: job });
+  for (const [name, job] of a) {
+    const old = b.get(name);
+    if (!old) {
+      changes.push({ job: name, kind: "added", fields: [], after: job });
+      continue;
+    }
+    const fields = differingFields(old, job);
+    if (fields.length > 0) changes.push({ job: name, kind: "changed", fields, before: old, after: job });
+  }
+  return changes.sort((x, y) => x.job.localeCompare(y.job));
+}
+
+type FieldRenderer = (job: AnalysedJob) => string;
+
+const RENDERERS: Array<[JobField, FieldRenderer]> = [
+  ["when", (j) => (j.when === "delayed" && j.startIn ? `delayed (${j.startIn})` : j.when)],
+  ["allowFailure", (j) => String(j.allowFailure)],
+  ["stage", (j) => j.stage],
+  ["image", (j) => j.image?.ref.text ?? "(none)"],
+  ["needs", (j) => (j.needs === undefined ? "(stage order)" : j.needs.length === 0 ? "[]" : j.needs.join(", "))],
+  ["decidedBy", (j) => describeDecision(j.decidedBy)],
+  ["builds", (j) => describeBuilds(j.builds)],
+];
+
+/**
+ * Variables count only when one the job had before now has another value: a variable that is
+ * merely added (a new top-level variable reaches every job) shows through its effects, in the
+ * image, the builds and the rule outcome. A changed value matters on its own, e.g. an image tag
+ * passed to an external template (`FDO_DISTRIBUTION_TAG`) the analysis cannot read.
+ */
+function differingFields(before: AnalysedJob, after: AnalysedJob): JobChange["fields"] {
+  const fields: JobChange["fields"] = [];
+  for (const [field, render] of RENDERERS) {
+    const x = render(before);
+    const y = render(after);
+    if (x !== y) fields.push({ field, before: x, after: y });
+  }
+  const vars = changedVariableValues(before, after);
+  if (vars) fields.push({ field: "variables", ...vars });
+  return fields;
+}
+
+/**
+ * The deciding rule in words, without its line or index: inserting a rule above shifts both,
+ * yet the job is decided the same way, and that is not a change a maintainer needs to see.
+ */
+export function describeDecision(d: Decision): string {
+  switch (d.kind) {
+    case "rules":
+    case "workflow": {
+      if (!d.rule) return "no rule matched";
+      const cond = d.rule.if === undefined ? "(no if:)" : `if: ${d.rule.if}`;
+      return d.rule.when ? `${cond} → ${d.rule.when}` : cond;
+    }
+    case "only-except":
+      return d.explanation ?? "only/except";
+    case "default":
+      return "no rules (default)";
+  }
+}
+
+function describeBuilds(builds: ImageBuild[]): string {
+  if (builds.length === 0) return "(none)";
+  return builds
+    .map((b) => `${b.push ? "push" : "build"} ${b.image.text}${b.dockerfile ? ` from ${b.dockerfile.text}` : ""}`)
+    .sort()
+    .join("; ");
+}
+
+function changedVariableValues(before: AnalysedJob, after: AnalysedJob): { before: string; after: string } | undefined {
+  const x: string[] = [];
+  const y: string[] = [];
+  for (const name of Object.keys(after.variables).sort()) {
+    const vb = before.variables[name];
+    const va = after.variables[name];
+    if (!vb || vb.origin === "predefined" || va.origin === "predefined") continue;
+    if (vb.value.text === va.value.text) continue;
+    x.push(`${name}=${vb.value.text}`);
+    y.push(`${name}=${va.value.text}`);
+  }
+  return x.length > 0 ? { before: x.join(" "), after: y.join(" ") } : undefined;
+}

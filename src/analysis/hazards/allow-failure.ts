@@ -1,0 +1,18 @@
+import type { HazardCheck } from "./check.js";
+import { jobsThatTurn } from "./job-turns.js";
+
+/** Jobs whose failure failed the pipeline on a watched branch and now no longer does. */
+export const allowFailure: HazardCheck = {
+  kind: "allow-failure",
+  severity: "warning",
+  scope: "change",
+  check(before, after) {
+    return jobsThatTurn(
+      before,
+      after,
+      (b, a) => !b.allowFailure && a.allowFailure,
+      (n, branch, names) =>
+        `${n === 1 ? "1 job starts" : `${n} jobs start`} allowing failure on \`${branch}\` (a failure no longer fails the pipeline): ${names}.`,
+    );
+  },
+};

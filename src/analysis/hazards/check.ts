@@ -1,0 +1,54 @@
+import type { Diagnostic } from "../../core/diagnostic.js";
+import type { Pos } from "../../core/pos.js";
+import type { IncludeRecord } from "../../gitlab-ci/model.js";
+import type { AnalysedPipeline, BranchContext, HazardKind, HazardSeverity } from "../model.js";
+
+/** One revision (base or head) as the hazard checks see it: every context's simulated pipeline. */
+export interface RevisionView {
+  side: "base" | "head";
+  /** False when the CI configuration has load errors (then `runs` show no pipeline). */
+  loads: boolean;
+  diagnostics: Diagnostic[];
+  includes: IncludeRecord[];
+  runs: Array<{ context: BranchContext; pipeline: AnalysedPipeline }>;
+  /**
+   * The MR source branch pushed while its MR is open (`CI_OPEN_MERGE_REQUESTS` set), next
+   * to the MR pipeline for the same commit: what `duplicate-pipelines` compares.
+   */
+  openMrProbe?: { branchPush: AnalysedPipeline; mrPipeline: AnalysedPipeline; branch: string };
+}
+
+/** Facts about the change that both revisions are checked against. */
+export interface ChangeFacts {
+  /** Container recipes the change modifies (added, edited or deleted). */
+  changedRecipes: string[];
+}
+
+/** A finding before it is compared across revisions. `key` identifies "the same" finding on both sides. */
+export interface Finding {
+  key: string;
+  message: string;
+  contexts: string[];
+  images: string[];
+  jobs: string[];
+  source?: Pos;
+}
+
+/**
+ * A hazard kind. `revision` checks describe a state and run on base and head: a finding only in
+ * head is introduced, only in base is fixed, in both unchanged. `change` checks compare the two
+ * revisions themselves (a job that turns manual), so what they find is introduced by definition.
+ */
+export type HazardCheck =
+  | {
+      kind: HazardKind;
+      severity: HazardSeverity;
+      scope: "revision";
+      check(revision: RevisionView, change: ChangeFacts): Finding[];
+    }
+  | {
+      kind: HazardKind;
+      severity: HazardSeverity;
+      scope: "change";
+      check(before: RevisionView, after: RevisionView, change: ChangeFacts): Finding[];
+    };

@@ -1,0 +1,101 @@
+import type { Settings } from "../../config/settings.js";
+import type { Hazard, HazardSeverity } from "../model.js";
+import { allowFailure } from "./allow-failure.js";
+import type { ChangeFacts, Finding, HazardCheck, RevisionView } from "./check.js";
+import { configError } from "./config-error.js";
+import { dockerfileNotRebuilt } from "./dockerfile-not-rebuilt.js";
+import { duplicatePipelines } from "./duplicate-pipelines.js";
+import { imageNotBuilt } from "./image-not-built.js";
+import { imageTagCollision } from "./image-tag-collision.js";
+import { jobsLost } from "./jobs-lost.js";
+import { jobsManual } from "./jobs-manual.js";
+import { needsMissing } from "./needs-missing.js";
+import { notAnalysed } from "./not-analysed.js";
+import { pipelineLost } from "./pipeline-lost.js";
+
+export type { ChangeFacts, Finding, HazardCheck, RevisionView } from "./check.js";
+
+/** Every hazard kind, in the order the report lists kinds of equal severity. */
+export const HAZARD_CHECKS: HazardCheck[] = [
+  configError,
+  imageTagCollision,
+  needsMissing,
+  pipelineLost,
+  imageNotBuilt,
+  dockerfileNotRebuilt,
+  jobsLost,
+  allowFailure,
+  duplicatePipelines,
+  jobsManual,
+  notAnalysed,
+];
+
+const SEVERITY_ORDER: Record<HazardSeverity, number> = { error: 0, warning: 1, notice: 2 };
+const STATUS_ORDER: Record<Hazard["status"], number> = { introduced: 0, unchanged: 1, fixed: 2 };
+
+/**
+ * Run every check and say, per finding, whether the change introduces it, fixes it or leaves it.
+ * When the head configuration does not load only `config-error` is reported: everything else in
+ * head would be an artefact of the broken file (and would claim false fixes).
+ */
+export function findHazards(
+  base: RevisionView,
+  head: RevisionView,
+  change: ChangeFacts,
+  overrides: Settings["hazards"] = {},
+  checks: HazardCheck[] = HAZARD_CHECKS,
+): Hazard[] {
+  const hazards: Hazard[] = [];
+  for (const check of checks) {
+    const setting = overrides[check.kind];
+    if (setting === "off") continue;
+    if (!head.loads && check.kind !== "config-error") continue;
+    const severity = setting ?? check.severity;
+    const toHazard = (f: Finding, status: Hazard["status"]): Hazard => ({
+      kind: check.kind,
+      severity,
+      status,
+      message: f.message,
+      contexts: f.contexts,
+      images: f.images,
+      jobs: f.jobs,
+      source: f.source,
+    });
+    if (check.scope === "change") {
+      for (const f of merged(check.check(base, head, change))) hazards.push(toHazard(f, "introduced"));
+      continue;
+    }
+    const before = new Map(merged(check.check(base, change)).map((f) => [f.key, f]));
+    const after = merged(check.check(head, change));
+    for (const f of after) hazards.push(toHazard(f, before.has(f.key) ? "unchanged" : "introduced"));
+    const present = new Set(after.map((f) => f.key));
+    for (const [key, f] of before) if (!present.has(key)) hazards.push(toHazard(f, "fixed"));
+  }
+  const kindOrder = new Map(checks.map((c, i) => [c.kind, i]));
+  return hazards.sort(
+    (x, y) =>
+      SEVERITY_ORDER[x.severity] - SEVERITY_ORDER[y.severity] ||
+      STATUS_ORDER[x.status] - STATUS_ORDER[y.status] ||
+      (kindOrder.get(x.kind) ?? 0) - (kindOrder.get(y.kind) ?? 0),
+  );
+}
+
+/** Findings that share a key are one finding (the union of what they name). */
+function merged(findings: Finding[]): Finding[] {
+  const byKey = new Map<string, Finding>();
+  for (const f of findings) {
+    const seen = byKey.get(f.key);
+    if (!seen) {
+      byKey.set(f.key, { ...f, contexts: [...f.contexts], images: [...f.images], jobs: [...f.jobs] });
+      continue;
+    }
+    for (const [into, from] of [
+      [seen.contexts, f.contexts],
+      [seen.images, f.images],
+      [seen.jobs, f.jobs],
+    ] as const) {
+      for (const x of from) if (!into.includes(x)) into.push(x);
+    }
+  }
+  return [...byKey.values()];
+}

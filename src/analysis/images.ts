@@ -1,0 +1,109 @@
+import type { ResolvedImage } from "../gitlab-ci/pipeline.js";
+import { parseImageRef } from "../containers/image-ref.js";
+import type { AnalysedJob, AnalysedPipeline, ImageChange } from "./model.js";
+
+/** Jobs of a pipeline that exists (a pipeline that is not created runs nothing). */
+export function jobsOf(pipeline: AnalysedPipeline): AnalysedJob[] {
+  return pipeline.created ? pipeline.jobs : [];
+}
+
+/** Every image a job runs in: its `image:` and its `services:`. */
+export function imagesUsedBy(job: AnalysedJob): ResolvedImage[] {
+  return job.image ? [job.image, ...job.services] : job.services;
+}
+
+/** Full references a pipeline pushes, with the jobs that push each. */
+export function pushedRefs(pipeline: AnalysedPipeline): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const job of jobsOf(pipeline)) {
+    for (const build of job.builds) {
+      if (!build.push) continue;
+      const jobs = out.get(build.image.text) ?? [];
+      if (!jobs.includes(job.name)) jobs.push(job.name);
+      out.set(build.image.text, jobs);
+    }
+  }
+  return out;
+}
+
+interface RepoFacts {
+  tags: Set<string>;
+  builtBy: Set<string>;
+  dockerfiles: Set<string>;
+  usedBy: Set<string>;
+}
+
+/**
+ * What one pipeline does with each image repository it builds: the tags it pushes, the jobs
+ * that build it and from which recipe, and the jobs that run inside it. Repositories nobody
+ * in the pipeline builds are listed only when the pipeline uses one in `registryPrefix` (the
+ * project's own registry), so that "runs in an image nobody here builds" is visible.
+ */
+function repositoryFacts(pipeline: AnalysedPipeline, registryPrefix: string | undefined): Map<string, RepoFacts> {
+  const facts = new Map<string, RepoFacts>();
+  const entry = (repository: string): RepoFacts => {
+    let f = facts.get(repository);
+    if (!f) {
+      f = { tags: new Set(), builtBy: new Set(), dockerfiles: new Set(), usedBy: new Set() };
+      facts.set(repository, f);
+    }
+    return f;
+  };
+  const jobs = jobsOf(pipeline);
+  for (const job of jobs) {
+    for (const build of job.builds) {
+      const { repository, tag, digest } = parseImageRef(build.image);
+      const f = entry(repository);
+      f.builtBy.add(job.name);
+      if (build.push) f.tags.add(tag ?? digest ?? "latest");
+      if (build.dockerfile) f.dockerfiles.add(build.dockerfile.text);
+    }
+  }
+  for (const job of jobs) {
+    for (const image of imagesUsedBy(job)) {
+      const { repository } = parseImageRef(image.ref);
+      const ours = registryPrefix !== undefined && repository.startsWith(`${registryPrefix}/`);
+      if (facts.has(repository) || ours) entry(repository).usedBy.add(job.name);
+    }
+  }
+  return facts;
+}
+
+/**
+ * Per image repository, before and after: tags pushed, builders, recipes and users.
+ * Builders, recipes and users come from the after side when the repository is still there.
+ */
+export function compareImages(
+  before: AnalysedPipeline,
+  after: AnalysedPipeline,
+  registryPrefix: { before?: string; after?: string },
+): ImageChange[] {
+  const b = repositoryFacts(before, registryPrefix.before);
+  const a = repositoryFacts(after, registryPrefix.after);
+  const repositories = [...new Set([...b.keys(), ...a.keys()])].sort();
+  return repositories.map((repository) => {
+    const fb = b.get(repository);
+    const fa = a.get(repository);
+    const current = fa ?? fb;
+    return {
+      repository,
+      tagsBefore: sorted(fb?.tags),
+      tagsAfter: sorted(fa?.tags),
+      builtBy: sorted(current?.builtBy),
+      dockerfiles: sorted(current?.dockerfiles),
+      usedBy: sorted(fa?.usedBy),
+    };
+  });
+}
+
+/** `$CI_REGISTRY_IMAGE` as the pipeline sees it, when it is known. */
+export function registryImageOf(pipeline: AnalysedPipeline): string | undefined {
+  const v = pipeline.variables["CI_REGISTRY_IMAGE"]?.value;
+  if (v?.known) return v.text;
+  const { registry } = pipeline.context.server;
+  return `${registry}/${pipeline.context.project.path}`.toLowerCase();
+}
+
+function sorted(set: Set<string> | undefined): string[] {
+  return set ? [...set].sort() : [];
+}

@@ -1,0 +1,29 @@
+import { DEFAULT_RECIPE_GLOBS } from "../containers/recipes.js";
+import { GITLAB_COM } from "../gitlab-ci/context.js";
+import type { Settings } from "./settings.js";
+
+/**
+ * Paths that count as container recipes when `.ci-explain.yml` does not say otherwise (the
+ * containers module's list). Any file a container job builds from counts as a recipe as well.
+ */
+export const DEFAULT_RECIPES: readonly string[] = DEFAULT_RECIPE_GLOBS;
+
+/** Settings when the repository has no `.ci-explain.yml` (or an invalid one). */
+export function defaultSettings(): Settings {
+  return {
+    serverUrl: GITLAB_COM.url,
+    registry: GITLAB_COM.registry,
+    ciConfigPath: ".gitlab-ci.yml",
+    variables: {},
+    containers: { recipes: [...DEFAULT_RECIPES] },
+    hazards: {},
+    comment: {
+      // The report helps while a change is being written; drafts get it too unless turned off.
+      onDrafts: true,
+      // The command only reads the repository and edits the bot's own comment.
+      commandsFrom: "anyone",
+      // A warning should be seen but should not block a required check by default.
+      warningConclusion: "neutral",
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { error, warning, type Diagnostic } from "../core/diagnostic.js";
+import type { FileSource } from "../core/file-source.js";
+import type { Pos } from "../core/pos.js";
+import type { PipelineSource } from "../gitlab-ci/context.js";
+import { defaultSettings } from "./defaults.js";
+import { settingsFileSchema, type SettingsFile } from "./schema.js";
+import type { ContextSetting, Settings } from "./settings.js";
+
+/** Where the settings file may live, in the order they are looked up. */
+export const SETTINGS_PATHS = [".ci-explain.yml", ".github/ci-explain.yml", ".gitlab/ci-explain.yml"];
+
+export interface LoadedSettings {
+  settings: Settings;
+  /** The file that was read, when there is one. */
+  path?: string;
+  /** Problems with the file, each naming the key and its line. An invalid file means defaults are used. */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Find, parse and validate the repository's settings file, filling defaults.
+ * Without a file the defaults apply; with an invalid file the defaults apply too, and the
+ * diagnostics say why, so the bot still reports (and the report shows the settings error).
+ */
+export async function loadSettings(source: FileSource, explicitPath?: string): Promise<LoadedSettings> {
+  const candidates = explicitPath ? [explicitPath] : SETTINGS_PATHS;
+  const found: Array<{ path: string; text: string }> = [];
+  for (const path of candidates) {
+    const text = await source.read(path);
+    if (text !== undefined) found.push({ path, text });
+  }
+  if (found.length === 0) {
+    return explicitPath
+      ? { settings: defaultSettings(), diagnostics: [error("file-missing", `settings file ${explicitPath} not found`)] }
+      : { settings: defaultSettings(), diagnostics: [] };
+  }
+  const [chosen, ...ignored] = found;
+  const diagnostics = ignored.map((f) =>
+    warning("config-invalid", `${f.path} is ignored: ${chosen.path} is read first`, { file: f.path, line: 1 }),
+  );
+  const parsed = parseSettingsText(chosen.text, chosen.path);
+  return { settings: parsed.settings, path: chosen.path, diagnostics: [...diagnostics, ...parsed.diagnostics] };
+}
+
+/** Parse and validate the text of one settings file. */
+export function parseSettingsText(text: string, file: string): { settings: Settings; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const diagnostics = doc.errors.map((e) => {
+      const at = lineCounter.linePos(e.pos[0]);
+      return error("yaml-syntax", e.message.split("\n")[0], { file, line: at.line, col: at.col });
+    });
+    return { settings: defaultSettings(), diagnostics };
+  }
+  const value: unknown = doc.toJS() ?? {};
+  const result = settingsFileSchema.safeParse(value);
+  if (!result.success) {
+    const diagnostics = result.error.issues.map((issue) => {
+      const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
+      return keys.map((key) => {
+        const path = key === undefined ? issue.path : [...issue.path, key];
+        const where = keyPath(path);
+        const text =
+          issue.code === "unrecognized_keys"
+            ? `unknown key \`${where}\``
+            : `\`${where || "(top level)"}\`: ${issue.message.replace(/^Invalid input: /, "").replace("expected record", "expected a map")}`;
+        return error("config-invalid", text, positionOf(doc, lineCounter, file, path));
+      });
+    });
+    return { settings: defaultSettings(), diagnostics: diagnostics.flat() };
+  }
+  return { settings: toSettings(result.data), diagnostics: [] };
+}
+
+/** `contexts[1].variables.QEMU_CI` */
+function keyPath(path: ReadonlyArray<PropertyKey>): string {
+  return path
+    .map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`))
+    .join("");
+}
+
+/** The line of the deepest YAML node on `path` (the key itself for a map entry). */
+function positionOf(doc: Document, lineCounter: LineCounter, file: string, path: ReadonlyArray<PropertyKey>): Pos {
+  let node: unknown = doc.contents;
+  let offset = 0;
+  const at = (n: unknown): number | undefined =>
+    typeof n === "object" && n !== null && "range" in n && Array.isArray(n.range) ? Number(n.range[0]) : undefined;
+  offset = at(node) ?? 0;
+  for (const step of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step));
+      if (!pair) break;
+      offset = at(pair.key) ?? offset;
+      node = pair.value;
+    } else if (typeof node === "object" && node !== null && "items" in node && Array.isArray(node.items) && typeof step === "number") {
+      node = node.items[step];
+      offset = at(node) ?? offset;
+    } else break;
+  }
+  const { line, col } = lineCounter.linePos(offset);
+  return { file, line, col };
+}
+
+function toSettings(file: SettingsFile): Settings {
+  const defaults = defaultSettings();
+  return {
+    project: file.project,
+    defaultBranch: file.default_branch,
+    serverUrl: file.server_url ?? defaults.serverUrl,
+    registry: file.registry ?? defaults.registry,
+    ciConfigPath: file.ci_config_path ?? defaults.ciConfigPath,
+    variables: file.variables ?? {},
+    contexts: file.contexts?.map(toContextSetting),
+    containers: { recipes: file.containers?.recipes ?? defaults.containers.recipes },
+    hazards: { ...file.hazards },
+    comment: {
+      onDrafts: file.comment?.on_drafts ?? defaults.comment.onDrafts,
+      commandsFrom: file.comment?.commands_from ?? defaults.comment.commandsFrom,
+      warningConclusion: file.comment?.warning_conclusion ?? defaults.comment.warningConclusion,
+    },
+  };
+}
+
+type ContextFile = NonNullable<SettingsFile["contexts"]>[number];
+
+function toContextSetting(c: ContextFile): ContextSetting {
+  const source: PipelineSource = c.source ?? (c.mr ? "merge_request_event" : "push");
+  const refName = c.branch ?? (c.tag ? `tag ${c.tag}` : c.mr ? `MR ${c.mr.source} → ${c.mr.target}` : "");
+  const name = c.name ?? (c.project ? `${refName} (${c.project})` : refName);
+  return { name, branch: c.branch, tag: c.tag, mr: c.mr, source, project: c.project, variables: c.variables ?? {} };
+}

@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+/**
+ * The zod schema of `.ci-explain.yml`, written in the file's own spelling (snake_case keys,
+ * as GitLab's YAML uses). `load-settings.ts` turns the parsed value into `Settings`.
+ * Objects are strict: a misspelt key is an error that names it, not a silently ignored line.
+ */
+
+const HAZARD_KINDS = [
+  "config-error",
+  "image-tag-collision",
+  "image-not-built",
+  "dockerfile-not-rebuilt",
+  "pipeline-lost",
+  "jobs-lost",
+  "jobs-manual",
+  "allow-failure",
+  "duplicate-pipelines",
+  "needs-missing",
+  "not-analysed",
+] as const;
+
+const PIPELINE_SOURCES = [
+  "push",
+  "merge_request_event",
+  "schedule",
+  "web",
+  "api",
+  "trigger",
+  "pipeline",
+  "parent_pipeline",
+  "chat",
+  "webide",
+  "external",
+  "external_pull_request_event",
+] as const;
+
+/** `namespace/name`, subgroups allowed, as GitLab spells a project path. */
+const projectPath = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/, "expected a project path such as `group/project`");
+
+/**
+ * CI/CD variable values: YAML reads `QEMU_CI: 1` as a number and `FLAG: true` as a boolean;
+ * GitLab stores every variable as a string, so these are accepted and turned into text.
+ */
+const variableValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
+const variables = z.record(z.string().regex(/^\w+$/, "a variable name is letters, digits and `_`"), variableValue);
+
+const contextSchema = z
+  .strictObject({
+    name: z.string().min(1).optional(),
+    branch: z.string().min(1).optional(),
+    tag: z.string().min(1).optional(),
+    mr: z.strictObject({ source: z.string().min(1), target: z.string().min(1) }).optional(),
+    source: z.enum(PIPELINE_SOURCES).optional(),
+    project: projectPath.optional(),
+    variables: variables.optional(),
+  })
+  .refine((c) => [c.branch, c.tag, c.mr].filter((x) => x !== undefined).length === 1, {
+    message: "a context names exactly one of `branch`, `tag` or `mr`",
+  });
+
+export const settingsFileSchema = z.strictObject({
+  project: projectPath.optional(),
+  default_branch: z.string().min(1).optional(),
+  server_url: z.url().optional(),
+  registry: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "expected a registry host such as `registry.gitlab.com`")
+    .optional(),
+  ci_config_path: z.string().min(1).optional(),
+  variables: variables.optional(),
+  contexts: z.array(contextSchema).min(1).optional(),
+  containers: z.strictObject({ recipes: z.array(z.string().min(1)).optional() }).optional(),
+  hazards: z.partialRecord(z.enum(HAZARD_KINDS), z.enum(["error", "warning", "notice", "off"])).optional(),
+  comment: z
+    .strictObject({
+      on_drafts: z.boolean().optional(),
+      commands_from: z.enum(["anyone", "collaborators"]).optional(),
+      warning_conclusion: z.enum(["success", "neutral", "failure"]).optional(),
+    })
+    .optional(),
+});
+
+export type SettingsFile = z.output<typeof settingsFileSchema>;

@@ -1,0 +1,40 @@
+import type { HazardKind, HazardSeverity } from "../analysis/model.js";
+
+/**
+ * The repository's `.ci-explain.yml` after validation, with defaults filled in.
+ * (The zod schema that produces it lives next to this file.)
+ */
+export interface ContextSetting {
+  name: string;
+  branch?: string;
+  tag?: string;
+  mr?: { source: string; target: string };
+  source?: string;
+  /** `namespace/name`: run the context as if in this project (a fork). */
+  project?: string;
+  variables: Record<string, string>;
+}
+
+export interface Settings {
+  /** `namespace/name` of the project; platforms fill it when the file does not. */
+  project?: string;
+  defaultBranch?: string;
+  serverUrl: string;
+  registry: string;
+  /** Path of the root CI file. */
+  ciConfigPath: string;
+  /** Project/group CI/CD variables GitLab would inject (YAML cannot show them). */
+  variables: Record<string, string>;
+  /** When given, these contexts replace the default choice. */
+  contexts?: ContextSetting[];
+  containers: { recipes: string[] };
+  hazards: Partial<Record<HazardKind, HazardSeverity | "off">>;
+  comment: {
+    /** Comment on draft PRs/MRs (the check is always set). */
+    onDrafts: boolean;
+    /** Who may run `/ci-explain`: everyone who can comment, or collaborators only. */
+    commandsFrom: "anyone" | "collaborators";
+    /** What the check concludes when a warning hazard is introduced. */
+    warningConclusion: "success" | "neutral" | "failure";
+  };
+}

@@ -1,0 +1,141 @@
+import { changedFilesBetween } from "../analysis/changed-files.js";
+import { compareJobs } from "../analysis/compare.js";
+import { findHazards, type RevisionView } from "../analysis/hazards/index.js";
+import { compareImages, registryImageOf } from "../analysis/images.js";
+import type { Analysis, BranchContext, ContextAnalysis, RevisionInfo } from "../analysis/model.js";
+import { findRecipes } from "../analysis/recipes.js";
+import { decideVerdict } from "../analysis/verdict.js";
+import { SETTINGS_PATHS } from "../config/load-settings.js";
+import type { Settings } from "../config/settings.js";
+import type { Diagnostic } from "../core/diagnostic.js";
+import type { FileSource } from "../core/file-source.js";
+import { findConcurrencyClashes, type ConcurrencyClash } from "./concurrency.js";
+import { chooseActionsContexts } from "./contexts.js";
+import { loadWorkflows } from "./load-workflows.js";
+import type { WorkflowSet } from "./model.js";
+import { simulateActions, type ActionsRun } from "./simulate.js";
+
+/** Everything the GitHub Actions analysis needs: the same inputs as `analyze`, plus the repository. */
+export interface AnalyzeActionsInput {
+  base: FileSource;
+  head: FileSource;
+  baseSha?: string;
+  headSha?: string;
+  changedFiles?: string[];
+  settings: Settings;
+  /** The pull request, when there is one: adds its target and PR contexts. */
+  pr?: { source: string; target: string; number?: number };
+  /** Real branch names, when the platform lists them (branch globs then use them). */
+  branches?: string[];
+}
+
+/** The Analysis plus GitHub-only data the shared model has no place for yet. */
+export interface ActionsAnalysis extends Analysis {
+  /** Per context and side, the concurrency groups runs enter; clashes across contexts in head. */
+  concurrency: { clashes: { before: ConcurrencyClash[]; after: ConcurrencyClash[] } };
+}
+
+const ASSUMED_REPOSITORY = "owner/repo";
+const ASSUMED_DEFAULT_BRANCH = "main";
+
+/**
+ * The GitHub Actions dialect of `analyze`: load `.github/workflows/*` on both sides, choose
+ * the contexts from the workflows' own filters, simulate every context before and after,
+ * then compare and find hazards with the shared analysis code.
+ */
+export async function analyzeActions(input: AnalyzeActionsInput): Promise<ActionsAnalysis> {
+  const { settings } = input;
+  const notes: string[] = [];
+  const repository = settings.project ?? ASSUMED_REPOSITORY;
+  if (!settings.project) notes.push(`the repository is not known; it is assumed to be \`${ASSUMED_REPOSITORY}\``);
+  const defaultBranch = settings.defaultBranch ?? ASSUMED_DEFAULT_BRANCH;
+  if (!settings.defaultBranch) notes.push(`the default branch is not known; it is assumed to be \`${ASSUMED_DEFAULT_BRANCH}\``);
+
+  const [baseSet, headSet, changedFiles] = await Promise.all([
+    loadWorkflows(input.base),
+    loadWorkflows(input.head),
+    input.changedFiles ? Promise.resolve([...input.changedFiles].sort()) : changedFilesBetween(input.base, input.head),
+  ]);
+
+  const choice = chooseActionsContexts({
+    repository,
+    defaultBranch,
+    // Head first: a branch the change starts to filter on is as much a context as one it drops.
+    workflows: [...headSet.workflows, ...baseSet.workflows],
+    settings,
+    pr: input.pr,
+    branches: input.branches,
+    changedFiles,
+  });
+  notes.push(...choice.notes);
+
+  const contexts: ContextAnalysis[] = [];
+  const runs: Array<{ context: BranchContext; before: ActionsRun; after: ActionsRun }> = [];
+  for (const context of choice.contexts) {
+    const before = simulateActions(baseSet, context);
+    const after = simulateActions(headSet, context);
+    runs.push({ context, before, after });
+    const images = compareImages(before.pipeline, after.pipeline, { before: registryImageOf(before.pipeline), after: registryImageOf(after.pipeline) });
+    contexts.push({ context, before: before.pipeline, after: after.pipeline, changes: compareJobs(before.pipeline, after.pipeline), images });
+  }
+
+  const recipes = await findRecipes([input.head, input.base], settings.containers.recipes, contexts, changedFiles);
+  const headFiles = new Set(await input.head.list(""));
+  const changedRecipes = recipes.filter((r) => r.changed && headFiles.has(r.path)).map((r) => r.path);
+
+  const view = (side: "base" | "head", set: WorkflowSet): RevisionView => {
+    const pipelines = runs.map((r) => ({ context: r.context, pipeline: (side === "base" ? r.before : r.after).pipeline }));
+    return {
+      side,
+      loads: !set.diagnostics.some((d) => d.severity === "error"),
+      diagnostics: revisionDiagnostics(set, pipelines.map((p) => p.pipeline.errors)),
+      includes: [],
+      runs: pipelines,
+    };
+  };
+  const baseView = view("base", baseSet);
+  const headView = view("head", headSet);
+  const hazards = findHazards(baseView, headView, { changedRecipes }, settings.hazards);
+
+  const workflowFiles = new Set([...baseSet.files, ...headSet.files]);
+  const ciRelevant = changedFiles.some((f) => workflowFiles.has(f) || SETTINGS_PATHS.includes(f) || recipes.some((r) => r.path === f));
+  const verdict = decideVerdict({ contexts, hazards, headLoads: headView.loads, ciRelevant, settings });
+
+  const info = (source: FileSource, sha: string | undefined, v: RevisionView, set: WorkflowSet): RevisionInfo => ({
+    ...(sha ? { sha } : {}),
+    label: source.label,
+    diagnostics: v.diagnostics,
+    ciFiles: set.files,
+  });
+  return {
+    dialect: "github-actions",
+    base: info(input.base, input.baseSha, baseView, baseSet),
+    head: info(input.head, input.headSha, headView, headSet),
+    changedFiles,
+    ciRelevant,
+    contexts,
+    recipes,
+    hazards,
+    verdict,
+    notes,
+    concurrency: {
+      clashes: {
+        before: findConcurrencyClashes(runs.map((r) => ({ context: r.context, uses: r.before.concurrency }))),
+        after: findConcurrencyClashes(runs.map((r) => ({ context: r.context, uses: r.after.concurrency }))),
+      },
+    },
+  };
+}
+
+/** Load errors, plus the errors simulation found (invalid filters, bad expressions), each once. */
+function revisionDiagnostics(set: WorkflowSet, perRun: Diagnostic[][]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const d of [...set.diagnostics, ...perRun.flat()]) {
+    const key = `${d.code}\0${d.pos?.file}\0${d.pos?.line}\0${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}

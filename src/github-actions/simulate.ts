@@ -1,0 +1,427 @@
+import type { AnalysedJob, AnalysedPipeline, BranchContext } from "../analysis/model.js";
+import type { ImageBuild } from "../containers/model.js";
+import { error, warning, type Diagnostic } from "../core/diagnostic.js";
+import type { Pos } from "../core/pos.js";
+import type { ScriptLine } from "../gitlab-ci/model.js";
+import type { Decision, ExcludedJob, ResolvedImage, ResolvedText, ResolvedVar, RuleTrace, Truth } from "../gitlab-ci/pipeline.js";
+import { nodeToPlain, type YNode } from "../gitlab-ci/yaml/node.js";
+import { evaluateExpressionText, type ExprScope } from "./expr/evaluate.js";
+import { parseExpression, usesStatusFunction } from "./expr/parser.js";
+import { conditionText, findPlaceholders, interpolate } from "./expr/template.js";
+import { ObjectValue, Unknown, fromPlain, truthiness, type Value } from "./expr/value.js";
+import { githubContextValue, runFacts, type RunFacts } from "./github-context.js";
+import type { MetadataEvent } from "./images/metadata-action.js";
+import { runStepBuilds } from "./images/run-builds.js";
+import { UNKNOWN_PR_NUMBER, buildsOfStep, type StepOutputs } from "./images/step-builds.js";
+import { expandMatrix, matrixJobName, type Combination } from "./matrix.js";
+import type { Concurrency, EnvEntry, Workflow, WorkflowJob, WorkflowSet } from "./model.js";
+import { decideTrigger, type TriggerDecision } from "./triggers.js";
+
+/**
+ * One context's simulated run of every workflow, in the shared Pipeline shape:
+ * - a pipeline "is created" when at least one workflow is triggered (or may be);
+ * - each job (each matrix combination) is a PipelineJob named as GitHub names its check,
+ *   `<workflow name> / <job name>`, with `stage` = the workflow's name;
+ * - `when` is on_success for a job that runs; "uncertain" certainty means "may run";
+ * - `decidedBy` is the job's `if:` (kind "rules", one rule) or "default" without one; the
+ *   trigger that started the workflow is in `explanation`;
+ * - image/services are `container:`/`services:`; builds come from action steps.
+ */
+export interface ConcurrencyUse {
+  workflow: string;
+  /** The job name, for a job-level `concurrency:`. */
+  job?: string;
+  group: ResolvedText;
+  cancelInProgress: Truth;
+  pos: Pos;
+}
+
+export interface ActionsRun {
+  pipeline: AnalysedPipeline;
+  /** Every concurrency group the run enters (data for the "cancels across branches" hazard). */
+  concurrency: ConcurrencyUse[];
+  /** Which workflows started, and why (or why not). */
+  workflows: Array<{ file: string; name: string; decision: TriggerDecision }>;
+}
+
+const SUCCESS_PATH = { success: true, failure: false, cancelled: false } as const;
+
+export function simulateActions(set: WorkflowSet, context: BranchContext): ActionsRun {
+  const facts = runFacts(context);
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const jobs: AnalysedJob[] = [];
+  const excluded: ExcludedJob[] = [];
+  const concurrency: ConcurrencyUse[] = [];
+  const workflows: ActionsRun["workflows"] = [];
+  const byFile = new Map(set.workflows.map((w) => [w.file, w]));
+  const sim: Sim = { context, facts, errors, warnings, jobs, excluded, concurrency, byFile };
+
+  for (const wf of set.workflows) {
+    const decision = decideTrigger(wf, context);
+    workflows.push({ file: wf.file, name: wf.name, decision });
+    for (const e of decision.errors) errors.push(error("invalid-value", e.message, e.pos));
+    if (decision.triggered === false) continue;
+    const inputs = new ObjectValue(
+      (wf.triggers.find((t) => t.event === facts.event)?.inputs ?? []).map((i) => [i.name, i.default === undefined ? null : fromPlain(i.default)]),
+    );
+    runWorkflow(sim, wf, decision, { inputs, prefix: wf.name, gate: decision.triggered === "unknown" ? "unknown" : true, depth: 0 });
+  }
+
+  const created = jobs.length > 0;
+  const stages = [...new Set(jobs.map((j) => j.stage))];
+  const pipeline: AnalysedPipeline = {
+    context,
+    created,
+    certainty: jobs.some((j) => j.certainty === "uncertain") ? "uncertain" : "certain",
+    notCreated: created ? undefined : { reason: errors.length ? "config-error" : workflows.some((w) => w.decision.triggered !== false) ? "no-jobs" : "workflow-no-match", message: created ? "" : noRunMessage(workflows, facts) },
+    variables: {},
+    stages,
+    jobs,
+    excluded,
+    errors,
+    warnings,
+  };
+  return { pipeline, concurrency, workflows };
+}
+
+function noRunMessage(workflows: ActionsRun["workflows"], facts: RunFacts): string {
+  if (workflows.length === 0) return "no workflow files in .github/workflows";
+  return `no workflow runs for ${facts.event}: ${workflows.map((w) => `${w.name} (${w.decision.explanation})`).join("; ")}`;
+}
+
+interface Sim {
+  context: BranchContext;
+  facts: RunFacts;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+  jobs: AnalysedJob[];
+  excluded: ExcludedJob[];
+  concurrency: ConcurrencyUse[];
+  byFile: Map<string, Workflow>;
+}
+
+interface RunFrame {
+  inputs: ObjectValue;
+  /** The name prefix (`CI`, or `CI / call-job` inside a reusable workflow). */
+  prefix: string;
+  /** Whether the run reaches this workflow's jobs at all (trigger or caller job outcome). */
+  gate: true | "unknown";
+  depth: number;
+}
+
+type JobOutcome = "ran" | "skipped" | "maybe";
+
+/** Reusable workflows may nest four levels deep (the docs' limit). */
+const MAX_CALL_DEPTH = 4;
+
+function runWorkflow(sim: Sim, wf: Workflow, decision: TriggerDecision, frame: RunFrame): void {
+  const vars = fromPlain(sim.context.variables);
+  const baseScope = (extra: Partial<ExprScope["contexts"]>): ExprScope => ({
+    contexts: { github: githubContextValue(sim.context, sim.facts, frame.inputs), vars, inputs: frame.inputs, ...extra },
+    status: SUCCESS_PATH,
+  });
+  if (wf.concurrency && frame.depth === 0) {
+    sim.concurrency.push(concurrencyUse(wf.name, undefined, wf.concurrency, baseScope({})));
+  }
+  const workflowEnv = resolveEnv(wf.env, "top-level", baseScope({}), {});
+
+  const ids = new Set(wf.jobs.map((j) => j.id));
+  const outcomes = new Map<string, JobOutcome>();
+  const pending = [...wf.jobs];
+  // Jobs in `needs` order; a cycle or a missing need is an error GitHub reports too.
+  while (pending.length > 0) {
+    const i = pending.findIndex((j) => j.needs.every((n) => outcomes.has(n.value) || !ids.has(n.value)));
+    if (i < 0) {
+      for (const j of pending) sim.errors.push(error("needs-invalid", `${wf.file}: job '${j.id}' is part of a \`needs\` cycle`, j.pos));
+      break;
+    }
+    const job = pending.splice(i, 1)[0];
+    for (const n of job.needs) {
+      if (!ids.has(n.value)) sim.errors.push(error("needs-missing", `${wf.file}: job '${job.id}' needs '${n.value}', which is not a job of this workflow`, n.pos));
+    }
+    outcomes.set(job.id, runJob(sim, wf, job, frame, decision, outcomes, workflowEnv, baseScope));
+  }
+}
+
+function needsValue(job: WorkflowJob, outcomes: Map<string, JobOutcome>): ObjectValue {
+  return new ObjectValue(
+    job.needs.map((n) => {
+      const o = outcomes.get(n.value);
+      const result: Value = o === "ran" ? "success" : o === "skipped" ? "skipped" : new Unknown([`needs.${n.value}.result`]);
+      return [n.value, new ObjectValue([["result", result], ["outputs", new ObjectValue([], `needs.${n.value}.outputs`)]])];
+    }),
+  );
+}
+
+function runJob(
+  sim: Sim,
+  wf: Workflow,
+  job: WorkflowJob,
+  frame: RunFrame,
+  decision: TriggerDecision,
+  outcomes: Map<string, JobOutcome>,
+  workflowEnv: Record<string, ResolvedVar>,
+  baseScope: (extra: Partial<ExprScope["contexts"]>) => ExprScope,
+): JobOutcome {
+  const needOutcomes = job.needs.map((n) => outcomes.get(n.value) ?? "skipped");
+  // success() for a job: every job it needs succeeded. A skipped need makes it false.
+  const success: boolean | "unknown" = needOutcomes.includes("skipped") ? false : needOutcomes.includes("maybe") ? "unknown" : true;
+  const scope: ExprScope = { ...baseScope({ needs: needsValue(job, outcomes) }), status: { success, failure: false, cancelled: false } };
+
+  const cond = evaluateCondition(sim, job.if?.value, job.if?.pos ?? job.pos, scope);
+  const displayBase = `${frame.prefix} / ${job.name && !job.name.value.includes("${{") ? job.name.value : job.id}`;
+  const explanation = `workflow ${wf.name} (${wf.file}): ${decision.explanation}`;
+  const decidedBy: Decision = job.if
+    ? { kind: "rules", rule: { index: 0, pos: job.if.pos, if: job.if.value, when: cond.truth === false ? "never" : "on_success" }, trace: [cond.trace!], explanation }
+    : { kind: "default", trace: cond.trace ? [cond.trace] : [], explanation };
+  if (cond.truth === false) {
+    sim.excluded.push({ name: displayBase, source: job.pos, decidedBy, certainty: frame.gate === true ? "certain" : "uncertain" });
+    return "skipped";
+  }
+  const jobCertainty: "certain" | "uncertain" = cond.truth === "unknown" || frame.gate === "unknown" ? "uncertain" : "certain";
+
+  // A reusable workflow in this repository runs its jobs under this job's name.
+  if (job.uses) {
+    const target = job.uses.value.replace(/^\.\//, "");
+    const callee = job.uses.value.startsWith("./") ? sim.byFile.get(target) : undefined;
+    if (!callee) {
+      sim.warnings.push(
+        warning("not-analysed", job.uses.value.startsWith("./") ? `${wf.file}: job '${job.id}' calls ${job.uses.value}, which is not in this revision` : `${wf.file}: job '${job.id}' calls the remote workflow ${job.uses.value}; its jobs are not analysed`, job.uses.pos),
+      );
+      sim.jobs.push(makeJob(displayBase, job.id, wf, job, jobCertainty, decidedBy, {}, undefined, [], [], []));
+      return jobCertainty === "certain" ? "ran" : "maybe";
+    }
+    if (frame.depth >= MAX_CALL_DEPTH) {
+      sim.errors.push(error("config-invalid", `${wf.file}: reusable workflows nest deeper than ${MAX_CALL_DEPTH} levels`, job.uses.pos));
+      return "skipped";
+    }
+    const call = callee.triggers.find((t) => t.event === "workflow_call");
+    if (!call) sim.errors.push(error("config-invalid", `${job.uses.value} has no \`on: workflow_call\`, so it cannot be called`, job.uses.pos));
+    const inputs = new ObjectValue(
+      (call?.inputs ?? []).map((def) => {
+        const given = job.with[def.name];
+        let v: Value = def.default === undefined ? null : fromPlain(def.default);
+        if (given !== undefined) {
+          v = typeof given.value === "string" ? interpolateValue(given.value, scope) : fromPlain(given.value);
+        }
+        return [def.name, v];
+      }),
+    );
+    runWorkflow(sim, callee, decision, { inputs, prefix: displayBase, gate: jobCertainty === "certain" ? true : "unknown", depth: frame.depth + 1 });
+    return jobCertainty === "certain" ? "ran" : "maybe";
+  }
+
+  // Matrix: one job per combination.
+  const combos: Array<Combination | undefined> = [];
+  let matrixUnknown: string[] | undefined;
+  if (job.matrix) {
+    const expansion = expandMatrix(resolveMatrixNode(job.matrix, scope));
+    for (const e of expansion.errors) sim.errors.push(error(e.includes("at most") ? "matrix-limit" : "invalid-value", `${wf.file}: job '${job.id}': ${e}`, job.matrix.pos));
+    if (expansion.unknown) {
+      matrixUnknown = expansion.unknown;
+      combos.push(undefined);
+    } else combos.push(...expansion.combinations);
+  } else combos.push(undefined);
+
+  for (const combo of combos) {
+    const matrix: Value = combo ? fromPlain(combo) : matrixUnknown ? new Unknown(matrixUnknown.map((r) => `matrix (${r})`)) : new ObjectValue();
+    const jobScope: ExprScope = { ...scope, contexts: { ...scope.contexts, matrix, env: envObject(workflowEnv) } };
+    const name = jobName(job, combo, jobScope, matrixUnknown !== undefined);
+    const fullName = `${frame.prefix} / ${name}`;
+    const env = resolveEnv(job.env, "job", jobScope, workflowEnv);
+    const stepScope: ExprScope = { ...jobScope, contexts: { ...jobScope.contexts, env: envObject(env) } };
+    const image = job.container ? resolveImage(job.container.image.value, job.container.image.pos, jobScope) : undefined;
+    const services = job.services.map((s) => resolveImage(s.image.value, s.image.pos, jobScope));
+    if (job.concurrency) sim.concurrency.push(concurrencyUse(wf.name, fullName, job.concurrency, jobScope));
+    const { builds, script } = stepsOf(sim, job, fullName, stepScope, env);
+    sim.jobs.push(makeJob(fullName, job.id, wf, job, matrixUnknown ? "uncertain" : jobCertainty, decidedBy, env, image, services, builds, script));
+  }
+  return jobCertainty === "certain" ? "ran" : "maybe";
+}
+
+function makeJob(
+  name: string,
+  baseName: string,
+  wf: Workflow,
+  job: WorkflowJob,
+  certainty: "certain" | "uncertain",
+  decidedBy: Decision,
+  variables: Record<string, ResolvedVar>,
+  image: ResolvedImage | undefined,
+  services: ResolvedImage[],
+  builds: ImageBuild[],
+  script: ScriptLine[],
+): AnalysedJob {
+  return {
+    name,
+    baseName,
+    stage: wf.name,
+    when: "on_success",
+    allowFailure: false,
+    certainty,
+    image,
+    services,
+    variables,
+    needs: job.needs.length ? job.needs.map((n) => n.value) : undefined,
+    source: job.pos,
+    decidedBy,
+    beforeScript: [],
+    script,
+    builds,
+  };
+}
+
+/**
+ * A job's `if:`. Without a status function GitHub evaluates `success() && (<if>)`; with one
+ * (always(), failure(), ...) the expression stands alone, so a skipped need does not skip it.
+ */
+function evaluateCondition(sim: Sim, raw: string | undefined, pos: Pos, scope: ExprScope): { truth: Truth; trace?: RuleTrace } {
+  if (raw === undefined) {
+    const t = scope.status.success;
+    return { truth: t, trace: t === true ? undefined : { index: 0, pos, if: "success()", result: t, reads: { "success()": String(t) }, note: t === false ? "a job it needs does not run" : "a job it needs may not run" } };
+  }
+  const c = conditionText(raw);
+  if ("mixed" in c) {
+    sim.warnings.push(warning("invalid-value", `\`if: ${raw}\` mixes text with \${{ }}: the result is a non-empty string, which is always true`, pos));
+    return { truth: true, trace: { index: 0, pos, if: raw, result: true, reads: {}, note: "always true (a string)" } };
+  }
+  let expr;
+  try {
+    expr = parseExpression(c.expr);
+  } catch {
+    // Reported with the offset below.
+  }
+  const text = expr && !usesStatusFunction(expr) ? `success() && (${c.expr})` : c.expr;
+  const r = evaluateExpressionText(text, scope);
+  if (!r.ok) {
+    sim.errors.push(error("expression-syntax", `if: ${raw}: ${r.message}`, pos));
+    return { truth: false, trace: { index: 0, pos, if: raw, result: false, reads: {}, note: r.message } };
+  }
+  const t = truthiness(r.value);
+  const note = t === "unknown" && r.value instanceof Unknown ? `not known statically: ${r.value.reasons.join(", ")}` : undefined;
+  return { truth: t, trace: { index: 0, pos, if: raw, result: t, reads: r.reads, note } };
+}
+
+function interpolateValue(text: string, scope: ExprScope): Value {
+  const r = interpolate(text, scope);
+  if (r.value !== undefined) return r.value;
+  return r.text.known ? r.text.text : new Unknown(r.text.unknowns);
+}
+
+/** The matrix node with its `${{ }}` values evaluated (a whole-matrix expression keeps its type). */
+function resolveMatrixNode(node: YNode, scope: ExprScope): unknown {
+  const plain = nodeToPlain(node);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string" && Array.isArray(findPlaceholders(v)) && (findPlaceholders(v) as unknown[]).length > 0) {
+      const value = interpolateValue(v, scope);
+      return value instanceof Unknown ? value : toPlainLoose(value);
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(plain);
+}
+
+function toPlainLoose(v: Value): unknown {
+  if (v instanceof ObjectValue) return Object.fromEntries(v.entries().map(([k, x]) => [k, toPlainLoose(x)]));
+  if (Array.isArray(v)) return v.map(toPlainLoose);
+  return v;
+}
+
+function jobName(job: WorkflowJob, combo: Combination | undefined, scope: ExprScope, matrixUnknown: boolean): string {
+  if (job.name) {
+    const r = interpolate(job.name.value, scope);
+    // A name that does not use the matrix still gets the combination appended, as GitHub shows it.
+    if (combo && !job.name.value.includes("matrix.")) return matrixJobName(r.text.text, combo);
+    return r.text.text;
+  }
+  if (matrixUnknown) return `${job.id} (matrix not known statically)`;
+  return combo ? matrixJobName(job.id, combo) : job.id;
+}
+
+function resolveEnv(entries: EnvEntry[], origin: "top-level" | "job", scope: ExprScope, inherited: Record<string, ResolvedVar>): Record<string, ResolvedVar> {
+  const out: Record<string, ResolvedVar> = { ...inherited };
+  for (const e of entries) {
+    const r = interpolate(e.value, scope);
+    out[e.name] = { value: r.text, raw: e.value, origin, pos: e.pos };
+  }
+  return out;
+}
+
+function envObject(env: Record<string, ResolvedVar>): ObjectValue {
+  return new ObjectValue(Object.entries(env).map(([k, v]) => [k, v.value.known ? v.value.text : new Unknown([`env.${k}`])]));
+}
+
+function resolveImage(raw: string, pos: Pos, scope: ExprScope): ResolvedImage {
+  return { ref: interpolate(raw, scope).text, raw, pos };
+}
+
+function concurrencyUse(workflow: string, job: string | undefined, c: Concurrency, scope: ExprScope): ConcurrencyUse {
+  const group = interpolate(c.group.value, scope).text;
+  let cancel: Truth = false;
+  if (c.cancelInProgress) {
+    const v = interpolateValue(c.cancelInProgress.value, scope);
+    const t = truthiness(typeof v === "string" ? v === "true" : v);
+    cancel = t;
+  }
+  return { workflow, job, group, cancelInProgress: cancel, pos: c.group.pos };
+}
+
+function metadataEvent(sim: Sim): MetadataEvent {
+  const f = sim.facts;
+  const prRef = `refs/pull/${f.prNumber ?? UNKNOWN_PR_NUMBER}/merge`;
+  // docker/metadata-action uses refs/pull/<n>/merge for pull_request_target too.
+  const ref = f.event === "pull_request_target" || typeof f.ref !== "string" ? prRef : f.ref;
+  return { eventName: f.event, ref, sha: f.sha, defaultBranch: sim.context.project.defaultBranch, prBaseRef: f.prBase };
+}
+
+function stepsOf(sim: Sim, job: WorkflowJob, name: string, scope: ExprScope, env: Record<string, ResolvedVar>): { builds: ImageBuild[]; script: ScriptLine[] } {
+  const builds: ImageBuild[] = [];
+  const script: ScriptLine[] = [];
+  const outputs = new Map<string, StepOutputs>();
+  const event = metadataEvent(sim);
+  for (const step of job.steps) {
+    const stepEnv = resolveEnv(step.env, "job", scope, env);
+    const stepScope: ExprScope = { ...scope, contexts: { ...scope.contexts, env: envObject(stepEnv) } };
+    const cond = evaluateCondition(sim, step.if?.value, step.if?.pos ?? step.pos, { ...stepScope, status: SUCCESS_PATH });
+    if (cond.truth === false) continue;
+    const certainty = cond.truth === "unknown" ? "uncertain" : "certain";
+    if (step.run) {
+      script.push(...step.run);
+      const r = runStepBuilds({ job: name, lines: step.run, scope: stepScope, env: stepEnv, defaults: defaultEnv(sim) });
+      for (const b of r.builds) builds.push(certainty === "uncertain" ? { ...b, certainty } : b);
+      sim.warnings.push(...r.diagnostics);
+      continue;
+    }
+    const r = buildsOfStep({ step, job: name, scope: stepScope, event, outputs, certainty });
+    builds.push(...r.builds);
+    for (const w of r.warnings) sim.warnings.push(warning("invalid-value", w.message, w.pos));
+    if (step.id && r.outputs) outputs.set(step.id, r.outputs);
+  }
+  return { builds, script };
+}
+
+/** GitHub's default environment variables of every step ("Variables reference"), as far as known. */
+function defaultEnv(sim: Sim): Record<string, string | undefined> {
+  const f = sim.facts;
+  const text = (v: string | Unknown) => (typeof v === "string" ? v : undefined);
+  return {
+    CI: "true",
+    GITHUB_ACTIONS: "true",
+    GITHUB_EVENT_NAME: f.event,
+    GITHUB_REF: text(f.ref),
+    GITHUB_REF_NAME: text(f.refName),
+    GITHUB_REF_TYPE: f.refType,
+    GITHUB_BASE_REF: f.baseRef,
+    GITHUB_HEAD_REF: f.headRef,
+    GITHUB_REPOSITORY: sim.context.project.path,
+    GITHUB_REPOSITORY_OWNER: sim.context.project.path.split("/")[0],
+    GITHUB_SHA: f.sha,
+    GITHUB_WORKSPACE: undefined,
+    GITHUB_RUN_ID: undefined,
+    GITHUB_RUN_NUMBER: undefined,
+    GITHUB_ACTOR: undefined,
+  };
+}

@@ -1,0 +1,48 @@
+import type { ParallelDef } from "../model.js";
+import { isNull, scalarText, type YNode } from "../yaml/node.js";
+import type { NodeReader } from "./node-reader.js";
+
+/** `parallel: N` (2..200 in GitLab) or `parallel: matrix: [...]`. */
+export function buildParallel(node: YNode | undefined, what: string, reader: NodeReader): ParallelDef | undefined {
+  if (isNull(node) || !node) return undefined;
+  if (node.kind === "scalar" && typeof node.value === "number") {
+    if (!Number.isInteger(node.value) || node.value < 1 || node.value > 200) {
+      reader.error("invalid-value", `${what} should be a whole number from 1 to 200, not ${node.value}`, node.pos);
+      return undefined;
+    }
+    return { pos: node.pos, count: node.value };
+  }
+  if (node.kind === "map") {
+    reader.knownKeys(node, ["matrix"], what);
+    const matrix = buildMatrix(node.entries.get("matrix")?.value, `${what}:matrix`, reader);
+    return matrix ? { pos: node.pos, matrix } : undefined;
+  }
+  reader.wrongType(what, "a number or a hash with `matrix`", node);
+  return undefined;
+}
+
+/** Each matrix entry maps a variable to one value or a list of values. */
+export function buildMatrix(node: YNode | undefined, what: string, reader: NodeReader): Array<Array<{ name: string; values: string[] }>> | undefined {
+  if (isNull(node) || !node) return undefined;
+  if (node.kind !== "seq") {
+    reader.wrongType(what, "a list of hashes", node);
+    return undefined;
+  }
+  const rows: Array<Array<{ name: string; values: string[] }>> = [];
+  for (const item of node.items) {
+    if (item.kind !== "map") {
+      reader.wrongType(`${what} item`, "a hash of variables", item);
+      continue;
+    }
+    const row: Array<{ name: string; values: string[] }> = [];
+    for (const e of item.entries.values()) {
+      const v = e.value;
+      if (v.kind === "scalar") row.push({ name: e.key, values: [scalarText(v)] });
+      else if (v.kind === "seq" && v.items.every((i) => i.kind === "scalar")) {
+        row.push({ name: e.key, values: v.items.map((i) => scalarText(i as Extract<YNode, { kind: "scalar" }>)) });
+      } else reader.wrongType(`${what}:${e.key}`, "a value or a list of values", v);
+    }
+    rows.push(row);
+  }
+  return rows;
+}

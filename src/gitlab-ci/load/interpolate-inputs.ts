@@ -1,0 +1,168 @@
+import { error, warning, type Diagnostic } from "../../core/diagnostic.js";
+import type { Pos } from "../../core/pos.js";
+import { makeMap, mapGet, nodeFromPlain, nodeToPlain, type YMap, type YNode } from "../yaml/node.js";
+
+/**
+ * `spec:inputs` + `include:inputs` (GitLab "Define inputs for configuration added with include"):
+ * the header declares inputs with `default`, `type` (string, number, boolean, array), `options`
+ * and `regex`; `$[[ inputs.name ]]` in keys and values of the config document is replaced.
+ * A value that is exactly one `$[[ … ]]` keeps the input's type (a list stays a list).
+ */
+const BLOCK = /\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*((?:\|[^\]]*?)?)\s*\]\]/g;
+
+interface InputSpec {
+  name: string;
+  type: "string" | "number" | "boolean" | "array";
+  default?: unknown;
+  options?: unknown[];
+  regex?: string;
+  pos: Pos;
+}
+
+export function applyInputs(
+  file: string,
+  header: YMap | undefined,
+  body: YNode,
+  given: Record<string, unknown> | undefined,
+  at: Pos,
+  diagnostics: Diagnostic[],
+): YNode {
+  const givenNames = Object.keys(given ?? {});
+  const specInputs = mapGet(mapGet(header, "spec"), "inputs");
+  if (!header || specInputs === undefined) {
+    if (givenNames.length > 0) {
+      diagnostics.push(error("inputs-invalid", `${file}: inputs (${givenNames.join(", ")}) are given but the file declares no \`spec:inputs\``, at));
+    }
+    return body;
+  }
+  if (specInputs.kind !== "map") {
+    diagnostics.push(error("inputs-invalid", `${file}: \`spec:inputs\` must be a hash`, specInputs.pos));
+    return body;
+  }
+  const specs = readSpecs(file, specInputs, diagnostics);
+  const values = new Map<string, unknown>();
+  let ok = true;
+  for (const name of givenNames) {
+    if (!specs.has(name)) {
+      diagnostics.push(error("inputs-invalid", `${file}: unknown input \`${name}\` (declared: ${[...specs.keys()].join(", ") || "none"})`, at));
+      ok = false;
+    }
+  }
+  for (const spec of specs.values()) {
+    const has = given !== undefined && Object.hasOwn(given, spec.name);
+    const value = has ? given[spec.name] : spec.default;
+    if (value === undefined) {
+      diagnostics.push(error("inputs-invalid", `${file}: input \`${spec.name}\` is required and has no value`, at));
+      ok = false;
+      continue;
+    }
+    const problem = checkInput(spec, value);
+    if (problem) {
+      diagnostics.push(error("inputs-invalid", `${file}: input \`${spec.name}\` ${problem}`, has ? at : spec.pos));
+      ok = false;
+      continue;
+    }
+    values.set(spec.name, value);
+  }
+  if (!ok) return body;
+  return interpolate(body, values, file, diagnostics);
+}
+
+function readSpecs(file: string, inputs: YMap, diagnostics: Diagnostic[]): Map<string, InputSpec> {
+  const specs = new Map<string, InputSpec>();
+  for (const entry of inputs.entries.values()) {
+    const def = entry.value;
+    const plain = def.kind === "map" ? (nodeToPlain(def) as Record<string, unknown>) : {};
+    if (def.kind !== "map" && !(def.kind === "scalar" && def.value === null)) {
+      diagnostics.push(error("inputs-invalid", `${file}: input \`${entry.key}\` must be a hash (default, type, options, ...)`, entry.keyPos));
+      continue;
+    }
+    const type = plain.type ?? "string";
+    if (type !== "string" && type !== "number" && type !== "boolean" && type !== "array") {
+      diagnostics.push(error("inputs-invalid", `${file}: input \`${entry.key}\` has unknown type ${String(type)}`, entry.keyPos));
+      continue;
+    }
+    specs.set(entry.key, {
+      name: entry.key,
+      type,
+      default: plain.default === null ? undefined : plain.default,
+      options: Array.isArray(plain.options) ? plain.options : undefined,
+      regex: typeof plain.regex === "string" ? plain.regex : undefined,
+      pos: entry.keyPos,
+    });
+  }
+  return specs;
+}
+
+function checkInput(spec: InputSpec, value: unknown): string | undefined {
+  const actual = Array.isArray(value) ? "array" : typeof value;
+  if (actual !== spec.type) return `must be a ${spec.type}, got ${JSON.stringify(value)}`;
+  if (spec.options && !spec.options.some((o) => o === value)) {
+    return `must be one of ${spec.options.map((o) => JSON.stringify(o)).join(", ")}, got ${JSON.stringify(value)}`;
+  }
+  // `regex:` is not checked: GitLab applies it with RE2 on the server; we take the value as given.
+  return undefined;
+}
+
+function interpolate(node: YNode, values: Map<string, unknown>, file: string, diagnostics: Diagnostic[]): YNode {
+  switch (node.kind) {
+    case "scalar": {
+      if (typeof node.value !== "string" || !node.value.includes("$[[")) return node;
+      const whole = wholeBlock(node.value);
+      if (whole && !whole.functions) {
+        const v = values.get(whole.name);
+        if (v === undefined) {
+          diagnostics.push(error("inputs-invalid", `${file}: unknown input \`${whole.name}\` in \`$[[ inputs.${whole.name} ]]\``, node.pos));
+          return node;
+        }
+        return nodeFromPlain(v, node.pos);
+      }
+      return { ...node, value: interpolateText(node.value, values, file, node.pos, diagnostics) };
+    }
+    case "seq":
+      return { ...node, items: node.items.map((i) => interpolate(i, values, file, diagnostics)) };
+    case "map":
+      return makeMap(
+        [...node.entries.values()].map((e) => ({
+          key: e.key.includes("$[[") ? interpolateText(e.key, values, file, e.keyPos, diagnostics) : e.key,
+          keyPos: e.keyPos,
+          value: interpolate(e.value, values, file, diagnostics),
+        })),
+        node.pos,
+      );
+    case "reference":
+      return node;
+  }
+}
+
+function wholeBlock(text: string): { name: string; functions: string } | undefined {
+  const m = /^\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*((?:\|[^\]]*?)?)\s*\]\]$/.exec(text);
+  return m ? { name: m[1], functions: m[2].trim() } : undefined;
+}
+
+function interpolateText(text: string, values: Map<string, unknown>, file: string, pos: Pos, diagnostics: Diagnostic[]): string {
+  return text.replace(BLOCK, (block, name: string, functions: string) => {
+    const v = values.get(name);
+    if (v === undefined) {
+      diagnostics.push(error("inputs-invalid", `${file}: unknown input \`${name}\` in \`${block}\``, pos));
+      return block;
+    }
+    let out = typeof v === "string" ? v : JSON.stringify(v);
+    for (const fn of functions.split("|").map((f) => f.trim()).filter(Boolean)) {
+      const applied = applyFunction(fn, out);
+      if (applied === undefined) {
+        diagnostics.push(warning("not-analysed", `${file}: interpolation function \`${fn}\` is not analysed; the input is used as given`, pos));
+      } else out = applied;
+    }
+    return out;
+  });
+}
+
+/** GitLab's interpolation functions that need no pipeline variables. */
+function applyFunction(fn: string, value: string): string | undefined {
+  const truncate = /^truncate\(\s*(\d+)\s*,\s*(\d+)\s*\)$/.exec(fn);
+  if (truncate) return [...value].slice(Number(truncate[1]), Number(truncate[1]) + Number(truncate[2])).join("");
+  // Ruby Shellwords.escape
+  if (fn === "posix_escape") return value === "" ? "''" : value.replace(/[^A-Za-z0-9_\-.,:+/@\n]/g, "\\$&").replace(/\n/g, "'\n'");
+  return undefined;
+}

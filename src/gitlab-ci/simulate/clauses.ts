@@ -1,0 +1,42 @@
+import { error } from "../../core/diagnostic.js";
+import type { PipelineContext } from "../context.js";
+import type { ResolvedVar } from "../pipeline.js";
+import { evaluateConditionInScope } from "./condition.js";
+import type { ClauseEvaluator, ClauseOutcome } from "./evaluate-rules.js";
+import { existsOutcome, ruleChangesOutcome } from "./match-paths.js";
+import { resolveScope } from "./resolve-variables.js";
+import type { VarScope } from "./variable-entry.js";
+import type { Pos } from "../../core/pos.js";
+
+/**
+ * Everything the clauses of a rule may look at in one evaluation context: the raw variables
+ * (for `if:`), their expanded values (for `changes:`/`exists:` paths, computed only when
+ * needed), the pipeline context and the revision's file list.
+ */
+export interface ClauseScope {
+  scope: VarScope;
+  context: PipelineContext;
+  /** Every file of the revision; undefined when not available. */
+  files: string[] | undefined;
+}
+
+export function ifOutcome(text: string, scope: VarScope, pos: Pos): ClauseOutcome {
+  const r = evaluateConditionInScope(text, scope);
+  const note = r.unknowns.length ? `not known statically: ${r.unknowns.map((u) => `$${u}`).join(", ")}` : undefined;
+  return {
+    result: r.result,
+    reads: r.reads,
+    ...(note ? { note } : {}),
+    ...(r.error ? { error: error("expression-syntax", `invalid rules:if expression \`${text}\`: ${r.error.message} (column ${r.error.col})`, pos) } : {}),
+  };
+}
+
+export function clauseEvaluator(s: ClauseScope): ClauseEvaluator {
+  let expanded: Record<string, ResolvedVar> | undefined;
+  const variables = () => (expanded ??= resolveScope(s.scope).variables);
+  return {
+    if: (rule, text) => ifOutcome(text, s.scope, rule.if?.pos ?? rule.pos),
+    changes: (_rule, changes) => ruleChangesOutcome(changes, s.context, variables()),
+    exists: (_rule, exists) => existsOutcome(exists, s.context, variables(), s.files),
+  };
+}

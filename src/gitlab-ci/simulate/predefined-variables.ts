@@ -1,0 +1,274 @@
+import type { PipelineContext } from "../context.js";
+import { slugify } from "./ref-slug.js";
+import type { VarEntry } from "./variable-entry.js";
+
+/**
+ * GitLab's predefined variables for one pipeline context, per availability phase
+ * (ci/variables/predefined_variables.md; Ci::Variables::Builder::Pipeline#predefined_variables):
+ * - pre-pipeline: usable in `include:rules`, workflow and job rules;
+ * - pipeline: usable in workflow and job rules, not in `include:rules`.
+ * Job-only variables (CI_JOB_ID, CI_PIPELINE_ID, CI_RUNNER_*, …) are never usable in rules and
+ * are left out: in an `image:` they resolve to "unknown" like any variable defined nowhere.
+ *
+ * A variable GitLab does not set in this context is absent (so `$CI_COMMIT_BRANCH` is nil in
+ * tag and MR pipelines). A variable GitLab sets but whose value we cannot know (the commit
+ * message, the pipeline IID) is present with `unknown` set.
+ */
+
+const BLANK_SHA = "0000000000000000000000000000000000000000";
+
+export interface PredefinedOptions {
+  /** CI_CONFIG_PATH; `.gitlab-ci.yml` by default. */
+  ciPath?: string;
+}
+
+function known(name: string, value: string): VarEntry {
+  return { name, raw: value, expand: false, origin: "predefined" };
+}
+
+function unknown(name: string, why: string): VarEntry {
+  return { name, raw: "", expand: false, origin: "predefined", unknown: why };
+}
+
+/** Set by GitLab only in some cases we cannot tell apart statically: maybe absent, value unknown. */
+function maybe(name: string, why: string): VarEntry {
+  return { ...unknown(name, why), maybeAbsent: true };
+}
+
+/** The ref name the pipeline runs for: the source branch in MR pipelines (`Ci::Pipeline#source_ref`). */
+export function refName(context: PipelineContext): string {
+  const ref = context.ref;
+  return ref.kind === "mr" ? ref.source : ref.name;
+}
+
+function serverVariables(context: PipelineContext): VarEntry[] {
+  const out: VarEntry[] = [];
+  let url: URL | undefined;
+  try {
+    url = new URL(context.server.url);
+  } catch {
+    url = undefined;
+  }
+  if (!url) {
+    for (const n of ["CI_SERVER_URL", "CI_SERVER_HOST", "CI_SERVER_PORT", "CI_SERVER_PROTOCOL", "CI_SERVER_FQDN", "CI_API_V4_URL", "CI_API_GRAPHQL_URL", "CI_PROJECT_URL"]) {
+      out.push(unknown(n, "the server URL in the context is not a URL"));
+    }
+    return out;
+  }
+  const protocol = url.protocol.replace(/:$/, "");
+  const port = url.port || (protocol === "https" ? "443" : "80");
+  const base = `${protocol}://${url.host}${url.pathname.replace(/\/+$/, "")}`;
+  out.push(
+    known("CI_SERVER_URL", base),
+    known("CI_SERVER_HOST", url.hostname),
+    known("CI_SERVER_PORT", port),
+    known("CI_SERVER_PROTOCOL", protocol),
+    // FQDN carries the port only when it is not the protocol's default (`gitlab.example.com:8080`).
+    known("CI_SERVER_FQDN", url.host),
+    known("CI_SERVER_NAME", "GitLab"),
+    unknown("CI_SERVER_VERSION", "the GitLab version is not known statically"),
+    unknown("CI_SERVER_VERSION_MAJOR", "the GitLab version is not known statically"),
+    unknown("CI_SERVER_VERSION_MINOR", "the GitLab version is not known statically"),
+    unknown("CI_SERVER_VERSION_PATCH", "the GitLab version is not known statically"),
+    unknown("CI_SERVER_REVISION", "the GitLab version is not known statically"),
+    unknown("CI_SERVER_SHELL_SSH_HOST", "an instance setting"),
+    unknown("CI_SERVER_SHELL_SSH_PORT", "an instance setting"),
+    known("CI_API_V4_URL", `${base}/api/v4`),
+    known("CI_API_GRAPHQL_URL", `${base}/api/graphql`),
+    known("CI_PROJECT_URL", `${base}/${context.project.path}`),
+    known("CI_DEPENDENCY_PROXY_SERVER", `${url.hostname}:${port}`),
+  );
+  const path = context.project.path;
+  const segments = path.split("/");
+  const namespace = segments.slice(0, -1).join("/");
+  out.push(
+    known("CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX", `${url.hostname}:${port}/${segments[0]}/dependency_proxy/containers`),
+    known("CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX", `${url.hostname}:${port}/${namespace}/dependency_proxy/containers`),
+  );
+  return out;
+}
+
+function projectVariables(context: PipelineContext, options: PredefinedOptions): VarEntry[] {
+  const path = context.project.path;
+  const segments = path.split("/");
+  const out: VarEntry[] = [
+    known("CI_PROJECT_PATH", path),
+    known("CI_PROJECT_NAME", segments[segments.length - 1] ?? path),
+    known("CI_PROJECT_NAMESPACE", segments.slice(0, -1).join("/")),
+    known("CI_PROJECT_ROOT_NAMESPACE", segments[0] ?? path),
+    known("CI_PROJECT_PATH_SLUG", slugify(path)),
+    known("CI_DEFAULT_BRANCH", context.project.defaultBranch),
+    known("CI_CONFIG_PATH", options.ciPath ?? ".gitlab-ci.yml"),
+    unknown("CI_PROJECT_ID", "the project ID is not known statically"),
+    unknown("CI_PROJECT_NAMESPACE_ID", "the namespace ID is not known statically"),
+    unknown("CI_PROJECT_TITLE", "a project setting"),
+    unknown("CI_PROJECT_DESCRIPTION", "a project setting"),
+    unknown("CI_PROJECT_VISIBILITY", "a project setting"),
+    unknown("CI_PROJECT_REPOSITORY_LANGUAGES", "computed by GitLab"),
+    unknown("CI_PROJECT_CLASSIFICATION_LABEL", "a project setting"),
+    unknown("CI_PAGES_DOMAIN", "an instance setting"),
+    unknown("CI_PAGES_URL", "an instance setting"),
+    unknown("GITLAB_FEATURES", "depends on the GitLab licence"),
+    known("CI_TEMPLATE_REGISTRY_HOST", "registry.gitlab.com"),
+  ];
+  if (context.server.registry) {
+    out.push(
+      known("CI_REGISTRY", context.server.registry),
+      // The registry path is the project's full path in lower case (container registry naming).
+      known("CI_REGISTRY_IMAGE", `${context.server.registry}/${path.toLowerCase()}`),
+    );
+  }
+  return out;
+}
+
+function commitVariables(context: PipelineContext): VarEntry[] {
+  const ref = context.ref;
+  const name = refName(context);
+  const out: VarEntry[] = [
+    known("CI_COMMIT_REF_NAME", name),
+    known("CI_COMMIT_REF_SLUG", slugify(name)),
+    unknown("CI_COMMIT_REF_PROTECTED", "branch protection is a project setting"),
+    unknown("CI_COMMIT_MESSAGE", "the commit message is not known statically"),
+    unknown("CI_COMMIT_TITLE", "the commit message is not known statically"),
+    unknown("CI_COMMIT_DESCRIPTION", "the commit message is not known statically"),
+    unknown("CI_COMMIT_AUTHOR", "the commit author is not known statically"),
+    unknown("CI_COMMIT_TIMESTAMP", "the commit time is not known statically"),
+  ];
+  if (context.commitSha) {
+    out.push(known("CI_COMMIT_SHA", context.commitSha), known("CI_COMMIT_SHORT_SHA", context.commitSha.slice(0, 8)));
+  } else {
+    out.push(unknown("CI_COMMIT_SHA", "no commit given"), unknown("CI_COMMIT_SHORT_SHA", "no commit given"));
+  }
+  // Always the blank SHA for MR pipelines, manual/API/scheduled runs and new refs; the previous
+  // tip for a push to an existing branch (predefined_variables.md).
+  if (context.source === "push" && ref.kind === "branch") {
+    out.push(unknown("CI_COMMIT_BEFORE_SHA", "the previous tip of the branch is not known statically"));
+  } else {
+    out.push(known("CI_COMMIT_BEFORE_SHA", BLANK_SHA));
+  }
+  // `pipeline.branch?` is false for MR pipelines; CI_COMMIT_BRANCH only in branch pipelines.
+  if (ref.kind === "branch") out.push(known("CI_COMMIT_BRANCH", ref.name));
+  if (ref.kind === "tag") {
+    out.push(
+      known("CI_COMMIT_TAG", ref.name),
+      maybe("CI_COMMIT_TAG_MESSAGE", "the tag message is not known statically"),
+      maybe("CI_RELEASE_DESCRIPTION", "set only when the tag has a release"),
+    );
+  }
+  return out;
+}
+
+function mergeRequestVariables(context: PipelineContext): VarEntry[] {
+  const ref = context.ref;
+  if (ref.kind !== "mr") return [];
+  const project = context.project.path;
+  const sourceProject = ref.sourceProject ?? project;
+  const eventType = ref.eventType ?? "detached";
+  const base = context.server.url.replace(/\/+$/, "");
+  const iid = ref.iid !== undefined ? String(ref.iid) : undefined;
+  const out: VarEntry[] = [
+    known("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", ref.source),
+    known("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", ref.target),
+    known("CI_MERGE_REQUEST_EVENT_TYPE", eventType),
+    known("CI_MERGE_REQUEST_PROJECT_PATH", project),
+    known("CI_MERGE_REQUEST_PROJECT_URL", `${base}/${project}`),
+    known("CI_MERGE_REQUEST_SOURCE_PROJECT_PATH", sourceProject),
+    known("CI_MERGE_REQUEST_SOURCE_PROJECT_URL", `${base}/${sourceProject}`),
+    iid ? known("CI_MERGE_REQUEST_IID", iid) : unknown("CI_MERGE_REQUEST_IID", "the MR number is not given"),
+    iid
+      ? known("CI_MERGE_REQUEST_REF_PATH", `refs/merge-requests/${iid}/head`)
+      : unknown("CI_MERGE_REQUEST_REF_PATH", "the MR number is not given"),
+    unknown("CI_MERGE_REQUEST_ID", "the MR's instance-wide ID is not known statically"),
+    unknown("CI_MERGE_REQUEST_PROJECT_ID", "the project ID is not known statically"),
+    unknown("CI_MERGE_REQUEST_SOURCE_PROJECT_ID", "the project ID is not known statically"),
+    unknown("CI_MERGE_REQUEST_TITLE", "the MR title is not known statically"),
+    unknown("CI_MERGE_REQUEST_DESCRIPTION", "the MR description is not known statically"),
+    unknown("CI_MERGE_REQUEST_DESCRIPTION_IS_TRUNCATED", "depends on the MR description"),
+    maybe("CI_MERGE_REQUEST_LABELS", "set only when the MR has labels"),
+    maybe("CI_MERGE_REQUEST_ASSIGNEES", "set only when the MR has assignees"),
+    maybe("CI_MERGE_REQUEST_MILESTONE", "set only when the MR has a milestone"),
+    maybe("CI_MERGE_REQUEST_APPROVED", "depends on the MR's approvals"),
+    unknown("CI_MERGE_REQUEST_DRAFT", "depends on the MR's draft state"),
+    unknown("CI_MERGE_REQUEST_DIFF_ID", "the MR diff version is not known statically"),
+    unknown("CI_MERGE_REQUEST_DIFF_BASE_SHA", "the MR diff base is not known statically"),
+    unknown("CI_MERGE_REQUEST_SOURCE_BRANCH_PROTECTED", "branch protection is a project setting"),
+    unknown("CI_MERGE_REQUEST_TARGET_BRANCH_PROTECTED", "branch protection is a project setting"),
+    unknown("CI_MERGE_REQUEST_SQUASH_ON_MERGE", "an MR setting"),
+  ];
+  // Empty in (detached) MR pipelines; the SHAs only exist for merged results and merge trains.
+  if (eventType === "detached") {
+    out.push(known("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", ""), known("CI_MERGE_REQUEST_TARGET_BRANCH_SHA", ""));
+  } else {
+    out.push(
+      unknown("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", "not known statically"),
+      unknown("CI_MERGE_REQUEST_TARGET_BRANCH_SHA", "not known statically"),
+    );
+  }
+  return out;
+}
+
+function openMergeRequests(context: PipelineContext): VarEntry[] {
+  const ref = context.ref;
+  // "gitlab-org/gitlab!333,…": set in MR pipelines and in branch pipelines whose branch is an
+  // open MR's source (Ci::Pipeline#open_merge_requests_refs). The list needs the MR numbers.
+  if (ref.kind === "mr") {
+    return ref.iid !== undefined
+      ? [known("CI_OPEN_MERGE_REQUESTS", `${context.project.path}!${ref.iid}`)]
+      : [unknown("CI_OPEN_MERGE_REQUESTS", "set to the MR reference; the MR number is not given")];
+  }
+  if (ref.kind === "branch") {
+    if (context.hasOpenMergeRequest === true) {
+      return [{ ...unknown("CI_OPEN_MERGE_REQUESTS", "set (the branch has an open MR) to MR references not known statically"), nonEmpty: true }];
+    }
+    if (context.hasOpenMergeRequest === undefined) {
+      return [maybe("CI_OPEN_MERGE_REQUESTS", "whether the branch has an open MR is not known")];
+    }
+  }
+  return [];
+}
+
+/** Pre-pipeline predefined variables: the only ones `include:rules` may use. */
+export function prePipelineVariables(context: PipelineContext, options: PredefinedOptions = {}): VarEntry[] {
+  return [
+    known("CI", "true"),
+    known("GITLAB_CI", "true"),
+    known("CI_PIPELINE_SOURCE", context.source),
+    unknown("CI_PIPELINE_CREATED_AT", "the pipeline's creation time"),
+    ...serverVariables(context),
+    ...projectVariables(context, options),
+    ...commitVariables(context),
+    ...mergeRequestVariables(context),
+    ...openMergeRequests(context),
+  ];
+}
+
+/** Variables GitLab adds while creating the pipeline: usable in workflow and job rules. */
+export function pipelinePhaseVariables(context: PipelineContext): VarEntry[] {
+  const out: VarEntry[] = [
+    unknown("CI_PIPELINE_IID", "the pipeline number is not known statically"),
+    unknown("GITLAB_USER_LOGIN", "depends on who starts the pipeline"),
+    unknown("GITLAB_USER_NAME", "depends on who starts the pipeline"),
+    unknown("GITLAB_USER_EMAIL", "depends on who starts the pipeline"),
+    unknown("GITLAB_USER_ID", "depends on who starts the pipeline"),
+  ];
+  if (context.source === "trigger") out.push(known("CI_PIPELINE_TRIGGERED", "true"));
+  if (context.source === "schedule") {
+    out.push(unknown("CI_PIPELINE_SCHEDULE_DESCRIPTION", "the schedule's description is a project setting"));
+  }
+  return out;
+}
+
+/**
+ * Per-job predefined variables of the "pipeline" phase (usable in job rules): the job's name,
+ * its slug, its stage, and the parallel index/total (CI_NODE_TOTAL is 1 without `parallel`).
+ */
+export function jobPhaseVariables(job: { name: string; stage: string; nodeIndex?: number; nodeTotal: number }): VarEntry[] {
+  const out: VarEntry[] = [
+    known("CI_JOB_NAME", job.name),
+    known("CI_JOB_NAME_SLUG", slugify(job.name)),
+    known("CI_JOB_STAGE", job.stage),
+    known("CI_NODE_TOTAL", String(job.nodeTotal)),
+  ];
+  if (job.nodeIndex !== undefined) out.push(known("CI_NODE_INDEX", String(job.nodeIndex)));
+  return out;
+}

@@ -1,0 +1,351 @@
+import { warning, type Diagnostic } from "../../core/diagnostic.js";
+import type { FileSource } from "../../core/file-source.js";
+import type { Pos } from "../../core/pos.js";
+import type { PipelineContext } from "../context.js";
+import type { CiConfig, JobDef, LoadResult, RuleDef, When } from "../model.js";
+import type { Decision, ExcludedJob, Pipeline, PipelineJob, ResolvedVar } from "../pipeline.js";
+import { clauseEvaluator, ifOutcome, type ClauseScope } from "./clauses.js";
+import { evaluateRules, type RulesOutcome } from "./evaluate-rules.js";
+import { expandText } from "./expand-variables.js";
+import { missingNeedMessage, needNames } from "./needs.js";
+import { evaluateOnlyExcept, type PolicyOutcome } from "./only-except.js";
+import { expandParallel, type JobInstance } from "./parallel.js";
+import { jobPhaseVariables, pipelinePhaseVariables, prePipelineVariables } from "./predefined-variables.js";
+import { resolveImage } from "./resolve-image.js";
+import { resolveScope } from "./resolve-variables.js";
+import { validateConfig } from "./validate-config.js";
+import { entriesFromContext, entriesFromDefs, unsetByContext, type VarEntry, type VarScope } from "./variable-entry.js";
+import { evaluateWorkflow } from "./workflow.js";
+
+export interface SimulateConfigOptions {
+  /** CI_CONFIG_PATH; the config's root file by default. */
+  ciPath?: string;
+}
+
+/** Builds a scope from layers (lowest precedence first), then drops what the context unsets. */
+function buildScope(context: PipelineContext, ...layers: VarEntry[][]): VarScope {
+  const scope: VarScope = new Map();
+  for (const layer of layers) for (const e of layer) scope.set(e.name, e);
+  for (const e of entriesFromContext(context.variables)) scope.set(e.name, e);
+  for (const name of unsetByContext(context.variables)) scope.delete(name);
+  return scope;
+}
+
+/** `inherit:variables`: true (all), false (none) or a list of top-level names to keep. */
+function inheritedRootVariables(job: JobDef, root: VarEntry[]): VarEntry[] {
+  const inherit = job.inherit.variables;
+  if (inherit === true) return root;
+  if (inherit === false) return [];
+  return root.filter((e) => inherit.includes(e.name));
+}
+
+function usesExists(config: CiConfig): boolean {
+  const has = (rules: RuleDef[] | undefined) => !!rules?.some((r) => r.exists);
+  return has(config.workflow?.rules) || config.jobs.some((j) => has(j.rules));
+}
+
+/** A job's decision before `when`/`needs` are applied. */
+interface Selection {
+  included: boolean;
+  uncertain: boolean;
+  decision: Decision;
+  rule?: RuleDef;
+  errors: Diagnostic[];
+  warnings: string[];
+}
+
+function selectByRules(job: JobDef, rules: RuleDef[], clauses: ClauseScope): Selection {
+  const outcome: RulesOutcome = evaluateRules(rules, clauseEvaluator(clauses));
+  const rule = outcome.matched;
+  const defaultWhen = job.when?.value ?? "on_success";
+  const when: When = rule ? (rule.when?.value ?? defaultWhen) : "never";
+  return {
+    // A rule error makes GitLab evaluate the job as `when: never` and fail the pipeline.
+    included: !!rule && when !== "never" && outcome.errors.length === 0,
+    uncertain: outcome.uncertain,
+    decision: {
+      kind: "rules",
+      ...(rule ? { rule: { index: rule.index, pos: rule.pos, ...(rule.if ? { if: rule.if.value } : {}), when } } : {}),
+      trace: outcome.trace,
+      ...(rule ? {} : { explanation: "no rule matches, so the job is not added" }),
+    },
+    ...(rule ? { rule } : {}),
+    errors: outcome.errors,
+    warnings: [],
+  };
+}
+
+function selectByPolicy(job: JobDef, hasWorkflowRules: boolean, clauses: ClauseScope): Selection {
+  let expanded: Record<string, ResolvedVar> | undefined;
+  const policy: PolicyOutcome = evaluateOnlyExcept(job, hasWorkflowRules, {
+    context: clauses.context,
+    get variables() {
+      return (expanded ??= resolveScope(clauses.scope).variables);
+    },
+    evaluateIf: (text) => ifOutcome(text, clauses.scope, job.only?.pos ?? job.except?.pos ?? job.pos),
+  });
+  const written = !!(job.only || job.except);
+  return {
+    // Unknown clauses count as not holding: an unknown `only` excludes, an unknown `except` does not.
+    included: policy.included === true || (policy.included === "unknown" && onlyHoldsExceptUnknown(policy)),
+    uncertain: policy.included === "unknown",
+    decision: {
+      kind: written ? "only-except" : "default",
+      trace: policy.trace,
+      explanation: written
+        ? policy.explanation
+        : hasWorkflowRules
+          ? "no rules, only or except: with workflow:rules the job is in every pipeline the workflow allows"
+          : `no rules, only or except: implicit only: [branches, tags] — ${policy.explanation}`,
+    },
+    errors: [],
+    warnings: policy.warnings,
+  };
+}
+
+/** With unknowns treated as "does not hold": included when `only` holds for sure and `except` is not sure. */
+function onlyHoldsExceptUnknown(policy: PolicyOutcome): boolean {
+  const only = policy.trace.find((t) => t.note?.startsWith("only"));
+  const except = policy.trace.find((t) => t.note?.startsWith("except"));
+  return (only ? only.result === true : true) && (except ? except.result !== true : true);
+}
+
+/**
+ * Simulates the pipeline GitLab would create for an already-loaded configuration in one
+ * context. Loading once and simulating many contexts is fine, except that `include:rules`
+ * depend on the context: use `simulatePipeline` (which re-loads) when `hasIncludeRules`.
+ */
+export async function simulateConfig(
+  load: LoadResult,
+  context: PipelineContext,
+  source?: FileSource,
+  options: SimulateConfigOptions = {},
+): Promise<Pipeline> {
+  const config = load.config;
+  const errors: Diagnostic[] = load.diagnostics.filter((d) => d.severity === "error");
+  const warnings: Diagnostic[] = load.diagnostics.filter((d) => d.severity === "warning");
+  const seen = new Set(errors.map((d) => `${d.pos?.file}:${d.pos?.line}:${d.message}`));
+  for (const d of validateConfig(config)) {
+    const key = `${d.pos?.file}:${d.pos?.line}:${d.message}`;
+    // The loader may already report some of these (e.g. needs); do not say it twice.
+    if (!seen.has(key) && !errors.some((e) => e.code === d.code && e.pos?.file === d.pos?.file && e.pos?.line === d.pos?.line)) {
+      errors.push(d);
+      seen.add(key);
+    }
+  }
+
+  const predefined = [...prePipelineVariables(context, { ciPath: options.ciPath ?? config.root }), ...pipelinePhaseVariables(context)];
+  const topLevel = entriesFromDefs(config.variables, "top-level");
+  const files = source && usesExists(config) ? await source.list("") : undefined;
+
+  const base = {
+    context,
+    stages: [] as string[],
+    jobs: [] as PipelineJob[],
+    excluded: [] as ExcludedJob[],
+    errors,
+    warnings,
+  };
+
+  if (errors.length > 0) {
+    const first = errors[0] as Diagnostic;
+    return {
+      ...base,
+      created: false,
+      certainty: "certain",
+      notCreated: { reason: "config-error", message: first.message, ...(first.pos ? { pos: first.pos } : {}) },
+      variables: resolveScope(buildScope(context, predefined, topLevel)).variables,
+    };
+  }
+
+  // workflow:rules, seeing predefined, top-level YAML and context variables.
+  const workflow = evaluateWorkflow(config.workflow, { scope: buildScope(context, predefined, topLevel), context, files });
+  errors.push(...workflow.errors);
+  const workflowVars = workflow.variables;
+  const pipelineName = pipelineNameEntry(config, context, predefined, topLevel, workflowVars);
+  const pipelinePredefined = pipelineName ? [...predefined, pipelineName] : predefined;
+  const pipelineVariables = resolveScope(buildScope(context, pipelinePredefined, topLevel, workflowVars)).variables;
+  const common = {
+    ...base,
+    variables: pipelineVariables,
+    ...(workflow.decision ? { workflow: workflow.decision } : {}),
+  };
+  if (!workflow.created || errors.length > 0) {
+    return {
+      ...common,
+      created: false,
+      certainty: workflow.uncertain ? "uncertain" : "certain",
+      notCreated: workflow.notCreated ?? { reason: "config-error", message: errors[0]?.message ?? "configuration error" },
+    };
+  }
+
+  const hasWorkflowRules = !!config.workflow?.rules;
+  const stageIndex = new Map(config.stages.map((s, i) => [s.value, i]));
+  const rootVariables = [...topLevel, ...workflowVars];
+  const jobs: Array<PipelineJob & { order: number }> = [];
+  const excluded: ExcludedJob[] = [];
+  const needsOf = new Map<string, { job: JobDef; rule?: RuleDef }>();
+  const duplicateWarnings = new Map<string, { pos: Pos; jobs: string[] }>();
+  let order = 0;
+
+  for (const job of config.jobs) {
+    const expansion = expandParallel(job);
+    errors.push(...expansion.errors);
+    for (const instance of expansion.instances) {
+      order++;
+      const scope = buildScope(
+        context,
+        pipelinePredefined,
+        jobPhaseVariables({ name: instance.name, stage: job.stage.value, nodeTotal: instance.nodeTotal, ...(instance.nodeIndex ? { nodeIndex: instance.nodeIndex } : {}) }),
+        inheritedRootVariables(job, rootVariables),
+        entriesFromDefs(job.variables, "job"),
+        instance.matrix,
+      );
+      const clauses: ClauseScope = { scope, context, files };
+      const selection = job.rules ? selectByRules(job, job.rules, clauses) : selectByPolicy(job, hasWorkflowRules, clauses);
+      errors.push(...selection.errors);
+      for (const w of selection.warnings) warnings.push(warning("regex-invalid", `${job.name}: ${w}`, job.only?.pos ?? job.except?.pos ?? job.pos));
+      if (job.rules && !hasWorkflowRules) noteDuplicatePipelineRisk(job, duplicateWarnings);
+      const certainty = selection.uncertain ? "uncertain" : "certain";
+      if (!selection.included) {
+        excluded.push({ name: instance.name, source: job.pos, decidedBy: selection.decision, certainty });
+        continue;
+      }
+      const pipelineJob = buildJob(job, instance, selection, scope, certainty);
+      needsOf.set(pipelineJob.name, { job, ...(selection.rule ? { rule: selection.rule } : {}) });
+      jobs.push({ ...pipelineJob, order });
+    }
+  }
+
+  for (const { pos, jobs: names } of duplicateWarnings.values()) {
+    warnings.push(
+      warning(
+        "config-invalid",
+        `${names.length === 1 ? `jobs:${names[0]}` : `${names.length} jobs (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", …" : ""})`} may allow multiple pipelines to run for a single action due to \`rules:when\` clause with no \`workflow:rules\``,
+        pos,
+      ),
+    );
+  }
+
+  // needs: a needed job absent from the pipeline fails its creation, unless `optional: true`.
+  const present = new Set(jobs.map((j) => j.name));
+  const jobDefs = new Map(config.jobs.map((j) => [j.name, j]));
+  let needsUncertain = false;
+  for (const pj of jobs) {
+    const origin = needsOf.get(pj.name);
+    const defs = origin?.rule?.needs ?? origin?.job.needs;
+    if (!defs) continue;
+    const names: string[] = [];
+    for (const need of defs) {
+      for (const name of needNames(need, jobDefs)) {
+        if (present.has(name)) names.push(name);
+        else if (!need.optional) {
+          errors.push({ code: "needs-missing", severity: "error", message: missingNeedMessage(pj.name, name), pos: need.pos });
+          if (excluded.find((e) => e.name === name)?.certainty === "uncertain" || pj.certainty === "uncertain") needsUncertain = true;
+        }
+      }
+    }
+    pj.needs = names;
+  }
+
+  jobs.sort((a, b) => (stageIndex.get(a.stage) ?? 0) - (stageIndex.get(b.stage) ?? 0) || a.order - b.order);
+  const finalJobs: PipelineJob[] = jobs.map(({ order: _order, ...j }) => j);
+  const stages = config.stages.map((s) => s.value).filter((s) => finalJobs.some((j) => j.stage === s));
+  const anyUncertain = workflow.uncertain || needsUncertain || finalJobs.some((j) => j.certainty === "uncertain") || excluded.some((e) => e.certainty === "uncertain");
+  const result: Pipeline = {
+    ...common,
+    created: true,
+    certainty: anyUncertain ? "uncertain" : "certain",
+    stages,
+    jobs: finalJobs,
+    excluded,
+    errors,
+    warnings,
+  };
+
+  const notCreated = whyNotCreated(finalJobs, errors);
+  if (notCreated) return { ...result, created: false, notCreated, jobs: [], stages: [] };
+  return result;
+}
+
+function whyNotCreated(jobs: PipelineJob[], errors: Diagnostic[]): Pipeline["notCreated"] | undefined {
+  const needsError = errors.find((e) => e.code === "needs-missing");
+  if (needsError) return { reason: "needs-error", message: needsError.message, ...(needsError.pos ? { pos: needsError.pos } : {}) };
+  if (errors.length > 0) {
+    const first = errors[0] as Diagnostic;
+    return { reason: "config-error", message: first.message, ...(first.pos ? { pos: first.pos } : {}) };
+  }
+  if (jobs.length === 0) {
+    return { reason: "no-jobs", message: "Pipeline will not run for the selected trigger. The rules configuration prevented any jobs from being added to the pipeline." };
+  }
+  // A pipeline of only `.pre`/`.post` jobs is not created (ci/yaml#stages).
+  if (jobs.every((j) => j.stage === ".pre" || j.stage === ".post")) {
+    return { reason: "only-pre-post", message: "Pipeline will not run: it would contain only jobs in the .pre and .post stages." };
+  }
+  return undefined;
+}
+
+function buildJob(job: JobDef, instance: JobInstance, selection: Selection, scope: VarScope, certainty: "certain" | "uncertain"): PipelineJob {
+  const rule = selection.rule;
+  const finalScope: VarScope = new Map(scope);
+  if (rule) {
+    // rules:variables override job (and matrix) variables, but not context variables.
+    for (const e of entriesFromDefs(rule.variables, "rule")) {
+      const current = finalScope.get(e.name);
+      if (current?.origin !== "context") finalScope.set(e.name, e);
+    }
+  }
+  const variables = resolveScope(finalScope).variables;
+  const when: When = rule ? (rule.when?.value ?? job.when?.value ?? "on_success") : (job.when?.value ?? "on_success");
+  // Job-level allow_failure, else true exactly for a job-level `when: manual` (Entry::Job#ignored?);
+  // a matched rule's allow_failure wins (Build::Rules::Result). So `rules: when: manual` alone
+  // gives a blocking manual job.
+  const jobAllowFailure = job.allowFailure ? job.allowFailure.value.value : job.when?.value === "manual";
+  const allowFailure = rule?.allowFailure ? rule.allowFailure.value.value : jobAllowFailure;
+  const startIn = when === "delayed" ? (rule?.startIn?.value ?? job.startIn?.value) : undefined;
+  const interruptible = rule?.interruptible?.value ?? job.interruptible?.value;
+  return {
+    name: instance.name,
+    baseName: instance.baseName,
+    stage: job.stage.value,
+    when,
+    allowFailure,
+    ...(startIn ? { startIn } : {}),
+    certainty,
+    ...(job.image ? { image: resolveImage(job.image, variables) } : {}),
+    services: job.services.map((s) => resolveImage(s, variables)),
+    variables,
+    source: job.pos,
+    decidedBy: selection.decision,
+    ...(job.trigger ? { trigger: { kind: job.trigger.kind, target: job.trigger.project ?? (job.trigger.include ?? []).join(", ") } } : {}),
+    beforeScript: job.beforeScript,
+    script: job.script,
+    ...(interruptible !== undefined ? { interruptible } : {}),
+  };
+}
+
+/**
+ * GitLab warns when a job's last rule is a bare `when:` (not never) and there are no
+ * workflow:rules: such a job runs in branch AND MR pipelines (Processable#validate_against_warnings).
+ * One warning per rule position, naming the jobs.
+ */
+function noteDuplicatePipelineRisk(job: JobDef, into: Map<string, { pos: Pos; jobs: string[] }>): void {
+  const last = job.rules?.[job.rules.length - 1];
+  if (!last || last.if || last.changes || last.exists || !last.when || last.when.value === "never") return;
+  if (last.variables.length || last.allowFailure || last.startIn || last.needs || last.interruptible) return;
+  const key = `${last.pos.file}:${last.pos.line}`;
+  const entry = into.get(key) ?? { pos: last.pos, jobs: [] };
+  entry.jobs.push(job.name);
+  into.set(key, entry);
+}
+
+/** workflow:name → CI_PIPELINE_NAME, expanded with the pipeline's variables. */
+function pipelineNameEntry(config: CiConfig, context: PipelineContext, ...layers: VarEntry[][]): VarEntry | undefined {
+  const name = config.workflow?.name;
+  if (!name) return undefined;
+  const vars = resolveScope(buildScope(context, ...layers)).variables;
+  const text = expandText(name.value, (n) => vars[n]?.value, { undefinedAs: "unknown" });
+  return text.known
+    ? { name: "CI_PIPELINE_NAME", raw: text.text, expand: false, origin: "predefined", pos: name.pos }
+    : { name: "CI_PIPELINE_NAME", raw: "", expand: false, origin: "predefined", pos: name.pos, unknown: `workflow:name depends on ${text.unknowns.join(", ")}` };
+}

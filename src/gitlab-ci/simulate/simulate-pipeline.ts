@@ -1,0 +1,49 @@
+import type { FileSource } from "../../core/file-source.js";
+import type { PipelineContext } from "../context.js";
+import { loadConfig } from "../load/load-config.js";
+import type { CiConfig, RuleDef } from "../model.js";
+import type { Pipeline } from "../pipeline.js";
+import { includeRulesMatch, includeVariables } from "./include-rules.js";
+import { refName } from "./predefined-variables.js";
+import { simulateConfig } from "./simulate-config.js";
+
+export interface SimulateOptions {
+  /** The root CI file; `.gitlab-ci.yml` by default. */
+  ciPath?: string;
+  /** `namespace/name` for `include:project` of this same project; the context's project by default. */
+  project?: string;
+}
+
+/** Whether any include has `rules:` — then the loaded config depends on the context. */
+export function hasIncludeRules(config: CiConfig): boolean {
+  return config.includes.some((i) => i.rules && i.rules.length > 0);
+}
+
+/**
+ * Loads the configuration of one revision for one context (include:rules and include paths
+ * evaluated with the pre-pipeline variables of that context), then simulates the pipeline.
+ */
+export async function simulatePipeline(source: FileSource, context: PipelineContext, options: SimulateOptions = {}): Promise<Pipeline> {
+  const ciPath = options.ciPath ?? ".gitlab-ci.yml";
+  let files: string[] | undefined;
+  let wantsFiles = false;
+  const decide = (rules: RuleDef[]) => {
+    if (!files && rules.some((r) => r.exists)) wantsFiles = true;
+    return includeRulesMatch(rules, context, files, { ciPath });
+  };
+  const load = () =>
+    loadConfig(source, {
+      ciPath,
+      project: options.project ?? context.project.path,
+      ref: refName(context),
+      includeVariables: includeVariables(context, { ciPath }),
+      includeRuleMatches: decide,
+    });
+  let loaded = await load();
+  // `include: rules: exists:` needs the file list; fetch it only when a rule asks, then reload.
+  if (wantsFiles) {
+    files = await source.list("");
+    loaded = await load();
+  }
+  return simulateConfig(loaded, context, source, { ciPath });
+}

@@ -1,0 +1,38 @@
+import { error, type Diagnostic } from "../../core/diagnostic.js";
+import type { CiConfig, RuleDef } from "../model.js";
+import { parseConditionCached } from "./condition.js";
+import { validateNeeds } from "./needs.js";
+
+/**
+ * Checks GitLab makes on the whole configuration before any rule runs, independent of the
+ * context; any failure rejects the configuration (no pipeline at all):
+ * - every `if:` (workflow, job rules, `only/except: variables`) must parse (Entry::Rules::Rule);
+ * - `needs:` must name defined jobs in the same or earlier stages;
+ * - `when: delayed` needs `start_in`.
+ */
+export function validateConfig(config: CiConfig): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const checkIf = (owner: string, text: string, pos: RuleDef["pos"]) => {
+    const p = parseConditionCached(text);
+    if (!p.ok) out.push(error("expression-syntax", `${owner}: invalid expression \`${text}\`: ${p.message} (column ${p.col})`, pos));
+  };
+  const checkRules = (owner: string, rules: RuleDef[] | undefined) => {
+    for (const rule of rules ?? []) {
+      if (rule.if) checkIf(`${owner} rule ${rule.index + 1}`, rule.if.value, rule.if.pos);
+      if (rule.when?.value === "delayed" && !rule.startIn) {
+        out.push(error("invalid-value", `${owner} rule ${rule.index + 1}: \`when: delayed\` needs \`start_in\``, rule.when.pos));
+      }
+    }
+  };
+  checkRules("workflow", config.workflow?.rules);
+  for (const include of config.includes) checkRules(`include ${include.location}`, include.rules);
+  for (const job of config.jobs) {
+    checkRules(job.name, job.rules);
+    for (const v of [...(job.only?.variables ?? []), ...(job.except?.variables ?? [])]) checkIf(`${job.name} only/except`, v.value, v.pos);
+    if (!job.rules && job.when?.value === "delayed" && !job.startIn) {
+      out.push(error("invalid-value", `${job.name}: start in should be specified for delayed job`, job.when.pos));
+    }
+  }
+  out.push(...validateNeeds(config));
+  return out;
+}

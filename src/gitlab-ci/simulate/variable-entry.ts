@@ -1,0 +1,49 @@
+import type { Pos } from "../../core/pos.js";
+import type { VariableDef } from "../model.js";
+import type { VarOrigin } from "../pipeline.js";
+
+/** One variable as a layer defines it, before expansion. */
+export interface VarEntry {
+  name: string;
+  /** The value as written ("" when unknown). */
+  raw: string;
+  /** `expand: false` keeps `$` literally. */
+  expand: boolean;
+  origin: VarOrigin;
+  pos?: Pos;
+  /** Set when the value cannot be known statically; says why (e.g. "set by GitLab per pipeline"). */
+  unknown?: string;
+  /** With `unknown`: GitLab may also leave it unset (e.g. CI_MERGE_REQUEST_LABELS without labels). */
+  maybeAbsent?: boolean;
+  /** With `unknown`: the value is known not to be empty (e.g. CI_OPEN_MERGE_REQUESTS when an MR is open). */
+  nonEmpty?: boolean;
+}
+
+/** Variables by name; a later layer replaces an earlier one (GitLab's precedence, lowest first). */
+export type VarScope = Map<string, VarEntry>;
+
+export function scopeOf(...layers: VarEntry[][]): VarScope {
+  const scope: VarScope = new Map();
+  for (const layer of layers) for (const entry of layer) scope.set(entry.name, entry);
+  return scope;
+}
+
+export function entriesFromDefs(defs: VariableDef[], origin: VarOrigin): VarEntry[] {
+  return defs.map((d) => ({ name: d.name, raw: d.value, expand: d.expand, origin, pos: d.pos }));
+}
+
+/** Project, group, instance and pipeline variables from the context: the highest precedence. */
+export function entriesFromContext(variables: Record<string, string | undefined>): VarEntry[] {
+  const out: VarEntry[] = [];
+  for (const [name, value] of Object.entries(variables)) {
+    // A name present with value `undefined` is explicitly unset (PipelineContext docs).
+    if (value === undefined) continue;
+    out.push({ name, raw: value, expand: true, origin: "context" });
+  }
+  return out;
+}
+
+/** Names the context explicitly unsets (present with value `undefined`). */
+export function unsetByContext(variables: Record<string, string | undefined>): Set<string> {
+  return new Set(Object.entries(variables).filter(([, v]) => v === undefined).map(([k]) => k));
+}

@@ -1,0 +1,128 @@
+import { batchAnnotations, type CheckAnnotation } from "../../report/annotations.js";
+import { CHECK_NAME } from "../../report/check.js";
+import { CHECK_OUTPUT_LIMIT } from "../../report/options.js";
+import type { GitHubApi, RepoRef } from "./github-api.js";
+import { isBotAccount, issueCommentSchema, type IssueComment } from "./schema.js";
+
+/** GitHub refuses comment bodies over 65,536 characters (the API's error text says so). */
+export const COMMENT_LIMIT = 65_536;
+
+export type CheckConclusion = "success" | "neutral" | "failure";
+
+export type { CheckAnnotation };
+
+/** What a completed check says: the report's `CheckOutput` fits, as do the app's own verdicts. */
+export interface CheckResult {
+  conclusion: CheckConclusion;
+  title: string;
+  summary: string;
+  text?: string;
+  annotations?: CheckAnnotation[];
+}
+
+export type CommentOutcome = "created" | "updated" | "unchanged" | "absent";
+
+export type Reaction = "+1" | "-1" | "eyes" | "confused" | "rocket";
+
+/**
+ * Everything the app writes to GitHub for one repository: the check run, the sticky
+ * comment, replies and reactions. Idempotent verbs, as Renovate's `ensureComment`:
+ * the sticky comment is found by its hidden marker (also after a restart) and edited,
+ * never duplicated, and not written at all when its body is unchanged.
+ */
+export class GitHubPublisher {
+  constructor(
+    private readonly api: GitHubApi,
+    private readonly repo: RepoRef,
+  ) {}
+
+  async startCheck(headSha: string, externalId?: string): Promise<number> {
+    const response = await this.api.rest.checks.create({
+      ...this.repo,
+      name: CHECK_NAME,
+      head_sha: headSha,
+      status: "in_progress",
+      ...(externalId ? { external_id: externalId } : {}),
+    });
+    return response.data.id;
+  }
+
+  /**
+   * Complete the check. Annotations go 50 per request: every batch but the last while the
+   * check is still in progress, the last one with the conclusion, so the check never
+   * shows as finished with half its annotations.
+   */
+  async completeCheck(checkRunId: number, result: CheckResult): Promise<void> {
+    const output = {
+      title: result.title,
+      summary: clip(result.summary, CHECK_OUTPUT_LIMIT),
+      ...(result.text ? { text: clip(result.text, CHECK_OUTPUT_LIMIT) } : {}),
+    };
+    // GitHub takes at most 50 annotations per request and appends those of later updates.
+    const batches = batchAnnotations(result.annotations ?? []);
+    const last = batches.pop() ?? [];
+    for (const annotations of batches) {
+      await this.api.rest.checks.update({ ...this.repo, check_run_id: checkRunId, output: { ...output, annotations } });
+    }
+    await this.api.rest.checks.update({
+      ...this.repo,
+      check_run_id: checkRunId,
+      status: "completed",
+      conclusion: result.conclusion,
+      output: last.length > 0 ? { ...output, annotations: last } : output,
+    });
+  }
+
+  /** The bot's comment carrying `marker`, searched over every page of the conversation. */
+  async findStickyComment(issueNumber: number, marker: string): Promise<IssueComment | undefined> {
+    const comments = await this.api.paginate(this.api.rest.issues.listComments, {
+      ...this.repo,
+      issue_number: issueNumber,
+      per_page: 100,
+    });
+    for (const raw of comments) {
+      const comment = issueCommentSchema.parse(raw);
+      // Only the bot's own comments: a person quoting the marker must not have their comment overwritten.
+      if (isBotAccount(comment.user) && comment.body?.includes(marker)) return comment;
+    }
+    return undefined;
+  }
+
+  /**
+   * Create or edit the one comment carrying `marker`. With `create: false` an existing
+   * comment is edited but none is created (e.g. "no longer changes CI").
+   */
+  async upsertStickyComment(issueNumber: number, marker: string, body: string, options: { create: boolean }): Promise<CommentOutcome> {
+    const text = clip(body, COMMENT_LIMIT);
+    const existing = await this.findStickyComment(issueNumber, marker);
+    if (existing) {
+      if (existing.body === text) return "unchanged";
+      await this.api.rest.issues.updateComment({ ...this.repo, comment_id: existing.id, body: text });
+      return "updated";
+    }
+    if (!options.create) return "absent";
+    await this.api.rest.issues.createComment({ ...this.repo, issue_number: issueNumber, body: text });
+    return "created";
+  }
+
+  async reply(issueNumber: number, body: string): Promise<void> {
+    await this.api.rest.issues.createComment({ ...this.repo, issue_number: issueNumber, body: clip(body, COMMENT_LIMIT) });
+  }
+
+  async react(commentId: number, content: Reaction): Promise<void> {
+    await this.api.rest.reactions.createForIssueComment({ ...this.repo, comment_id: commentId, content });
+  }
+}
+
+const CLIPPED_NOTE = "\n\n… (cut to fit GitHub's size limit; the check run has the details)";
+
+/**
+ * Last line of defence: the report keeps within its budget by summarising, so this only
+ * fires on a bug. GitHub would reject the whole request; a cut at a line end is better.
+ */
+function clip(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const room = limit - CLIPPED_NOTE.length;
+  const cut = text.lastIndexOf("\n", room);
+  return text.slice(0, cut > 0 ? cut : room) + CLIPPED_NOTE;
+}

@@ -1,0 +1,155 @@
+import { z } from "zod";
+
+/**
+ * The parts of GitHub webhook payloads and API replies the app relies on, validated at the edge.
+ * Objects are loose (`z.object` strips unknown keys): GitHub adds fields all the time.
+ * https://docs.github.com/en/webhooks/webhook-events-and-payloads
+ */
+
+const repository = z.object({
+  name: z.string(),
+  full_name: z.string(),
+  owner: z.object({ login: z.string() }),
+  html_url: z.string().optional(),
+  default_branch: z.string().optional(),
+});
+export type Repository = z.infer<typeof repository>;
+
+const account = z.object({
+  login: z.string(),
+  type: z.string(),
+});
+
+/** A pull request's end: `repo` is null when the fork was deleted. */
+const prEnd = z.object({
+  sha: z.string(),
+  ref: z.string(),
+  repo: repository.nullable(),
+});
+
+export const pullRequestSchema = z.object({
+  number: z.number().int(),
+  state: z.string(),
+  draft: z.boolean().optional(),
+  head: prEnd,
+  base: prEnd,
+});
+export type PullRequest = z.infer<typeof pullRequestSchema>;
+
+const installation = z.object({ id: z.number().int() });
+
+export const pullRequestEventSchema = z.object({
+  action: z.string(),
+  number: z.number().int(),
+  pull_request: pullRequestSchema,
+  repository,
+  installation: installation.optional(),
+  sender: account,
+  /** Only on `edited`: what changed. A changed base means a new comparison. */
+  changes: z.object({ base: z.unknown().optional() }).optional(),
+});
+export type PullRequestEvent = z.infer<typeof pullRequestEventSchema>;
+
+export const issueCommentEventSchema = z.object({
+  action: z.string(),
+  issue: z.object({
+    number: z.number().int(),
+    /** Present only when the issue is a pull request. */
+    pull_request: z.object({ url: z.string().optional() }).optional(),
+  }),
+  comment: z.object({
+    id: z.number().int(),
+    body: z.string().nullable().transform((b) => b ?? ""),
+    user: account,
+    /** OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIMER, FIRST_TIME_CONTRIBUTOR, MANNEQUIN, NONE */
+    author_association: z.string(),
+  }),
+  repository,
+  installation: installation.optional(),
+  sender: account,
+});
+export type IssueCommentEvent = z.infer<typeof issueCommentEventSchema>;
+
+/**
+ * The pull requests GitHub attaches to a check run or suite. For pull requests from forks
+ * the list is empty (GitHub only lists PRs whose head is in the same repository).
+ */
+const attachedPullRequest = z.object({
+  number: z.number().int(),
+  head: z.object({ sha: z.string(), ref: z.string() }),
+  base: z.object({ sha: z.string(), ref: z.string() }),
+});
+
+export const checkRunEventSchema = z.object({
+  action: z.string(),
+  check_run: z.object({
+    name: z.string(),
+    /** The app sets it to the PR number: fork PRs are not listed in `pull_requests`. */
+    external_id: z.string().nullable().optional(),
+    head_sha: z.string(),
+    pull_requests: z.array(attachedPullRequest).default([]),
+  }),
+  repository,
+  installation: installation.optional(),
+  sender: account,
+});
+export type CheckRunEvent = z.infer<typeof checkRunEventSchema>;
+
+export const checkSuiteEventSchema = z.object({
+  action: z.string(),
+  check_suite: z.object({
+    head_sha: z.string(),
+    pull_requests: z.array(attachedPullRequest).default([]),
+  }),
+  repository,
+  installation: installation.optional(),
+  sender: account,
+});
+export type CheckSuiteEvent = z.infer<typeof checkSuiteEventSchema>;
+
+/** `GET /repos/{owner}/{repo}/git/trees/{sha}?recursive=1` */
+export const gitTreeSchema = z.object({
+  sha: z.string(),
+  truncated: z.boolean().default(false),
+  tree: z.array(
+    z.object({
+      path: z.string(),
+      type: z.string(),
+      sha: z.string(),
+      size: z.number().optional(),
+    }),
+  ),
+});
+
+/** `GET /repos/{owner}/{repo}/git/blobs/{sha}` */
+export const gitBlobSchema = z.object({
+  content: z.string(),
+  encoding: z.string(),
+});
+
+/** `GET /repos/{owner}/{repo}/contents/{path}`: a file, or a directory listing. */
+export const contentsSchema = z.union([
+  z.object({ type: z.literal("file"), path: z.string(), sha: z.string(), content: z.string().optional(), encoding: z.string().optional() }),
+  z.array(z.object({ type: z.string(), path: z.string(), sha: z.string() })),
+  z.object({ type: z.string(), path: z.string(), sha: z.string() }),
+]);
+
+/** An issue comment as listed by the API: enough to find the bot's sticky comment. */
+export const issueCommentSchema = z.object({
+  id: z.number().int(),
+  body: z.string().nullable().optional(),
+  user: account.nullable(),
+});
+export type IssueComment = z.infer<typeof issueCommentSchema>;
+
+/** `GET /repos/{owner}/{repo}/pulls/{n}/files`: renamed files also name their old path. */
+export const pullRequestFileSchema = z.object({
+  filename: z.string(),
+  status: z.string(),
+  previous_filename: z.string().optional(),
+});
+
+/** True for GitHub Apps and bot accounts: `type: "Bot"`, or a login such as `renovate[bot]`. */
+export function isBotAccount(user: { login: string; type: string } | null | undefined): boolean {
+  return !!user && (user.type === "Bot" || user.login.endsWith("[bot]"));
+}

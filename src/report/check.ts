@@ -1,0 +1,62 @@
+import type { Analysis } from "../analysis/model.js";
+import { checkAnnotations, type CheckAnnotation } from "./annotations.js";
+import { fitToBudget } from "./budget.js";
+import { configErrorBlocks, DETAIL_LADDER } from "./comment.js";
+import { contextDetailBlocks } from "./context-details.js";
+import { paragraph, trusted, type Block } from "./document.js";
+import { isContextChanged } from "./facts.js";
+import { headline, headlineText } from "./headline.js";
+import { hazardBlocks } from "./hazards-section.js";
+import { clip } from "./markdown-escape.js";
+import { matrixBlocks } from "./matrix.js";
+import { CHECK_OUTPUT_LIMIT, type ReportOptions } from "./options.js";
+import { renderMarkdown } from "./render-markdown.js";
+
+/** GitHub shows about this much of a check title before cutting it. */
+export const CHECK_TITLE_LIMIT = 100;
+
+export const CHECK_NAME = "ci-explain";
+
+export interface CheckOutput {
+  name: string;
+  conclusion: Analysis["verdict"]["conclusion"];
+  title: string;
+  /** The answer and the branch matrix, with the hazards. */
+  summary: string;
+  /** The per-context details. */
+  text: string;
+  /** All annotations; send them with `batchAnnotations`. */
+  annotations: CheckAnnotation[];
+}
+
+function summaryBlocks(analysis: Analysis, options: ReportOptions, level: number): Block[] {
+  const detail = DETAIL_LADDER[level];
+  const blocks: Block[] = [paragraph(...headline(analysis, options))];
+  if (!analysis.ciRelevant) return blocks;
+  return [
+    ...blocks,
+    ...configErrorBlocks(analysis, options, Math.max(3, detail.hazards.items)),
+    ...matrixBlocks(analysis, options, detail.matrix),
+    ...hazardBlocks(analysis, options, detail.hazards),
+  ];
+}
+
+function textBlocks(analysis: Analysis, options: ReportOptions, level: number): Block[] {
+  if (!analysis.ciRelevant || !analysis.contexts.some(isContextChanged)) return [paragraph(trusted("No branch context changes."))];
+  const detail = DETAIL_LADDER[level];
+  // Mermaid is left to the comment: check output is read on the Checks tab, where a table serves.
+  return contextDetailBlocks(analysis, options, { ...detail.contexts, diagrams: false }, detail.maxContexts);
+}
+
+/** The GitHub check run for an analysis; the platform sends annotations in batches. */
+export function renderCheck(analysis: Analysis, options: ReportOptions): CheckOutput {
+  const levels = DETAIL_LADDER.map((_, i) => i);
+  return {
+    name: CHECK_NAME,
+    conclusion: analysis.verdict.conclusion,
+    title: clip(headlineText(analysis, options), CHECK_TITLE_LIMIT),
+    summary: fitToBudget(levels.map((l) => () => renderMarkdown(summaryBlocks(analysis, options, l))), CHECK_OUTPUT_LIMIT).text,
+    text: fitToBudget(levels.map((l) => () => renderMarkdown(textBlocks(analysis, options, l))), CHECK_OUTPUT_LIMIT).text,
+    annotations: checkAnnotations(analysis),
+  };
+}

@@ -1,0 +1,201 @@
+import type { Analysis, ContextAnalysis, JobChange } from "../analysis/model.js";
+import { splitImageRef } from "../analysis/image-ref.js";
+import type { Decision } from "../gitlab-ci/pipeline.js";
+import { code, details, lineBreak, paragraph, strong, table, trusted, type Block, type Inline } from "./document.js";
+import { containerDiagram, containerGraph, containerTable } from "./container-graph.js";
+import { describeDecision } from "./decision.js";
+import { changedImages, isContextChanged, jobCounts } from "./facts.js";
+import { location } from "./location.js";
+import type { ReportOptions } from "./options.js";
+import { hasUnknownPart, nameList, plural } from "./wording.js";
+
+export interface ContextDetail {
+  /** Changed jobs listed per context; the rest are counted. */
+  jobRows: number;
+  /** Images listed per context in the container table. */
+  imageRows: number;
+  /** Names listed in one cell. */
+  names: number;
+  /** Whether to add the Mermaid diagram (dropped first when space is short). */
+  diagrams: boolean;
+}
+
+const FIELD_WORDS: Record<JobChange["fields"][number]["field"], string> = {
+  when: "when",
+  allowFailure: "allow_failure",
+  stage: "stage",
+  image: "image",
+  needs: "needs",
+  decidedBy: "decided by",
+  builds: "pushes",
+  variables: "variables",
+};
+
+/** What a job change shows in the before/after columns, one line per field. */
+type FieldLine = { label: string; value: string };
+
+const REF_FIELDS = new Set<string>(["image", "builds"]);
+
+/**
+ * Field lines of a change. With `byTag`, image references keep only their tag, so jobs
+ * that move many different images from `latest` to `staging-8-0` read as one change.
+ */
+function fieldLines(change: JobChange, side: "before" | "after", byTag: boolean): FieldLine[] {
+  const job = side === "before" ? change.before : change.after;
+  const fields =
+    change.kind === "changed"
+      ? change.fields.filter((f) => f.field !== "decidedBy").map((f) => ({ field: f.field as string, value: f[side] }))
+      : job
+        ? [
+            { field: "stage", value: job.stage },
+            { field: "when", value: job.when },
+            ...(job.allowFailure ? [{ field: "allowFailure", value: "true" }] : []),
+            ...(job.image ? [{ field: "image", value: job.image.ref.text }] : []),
+          ]
+        : [];
+  return fields.map(({ field, value }) => {
+    const label = FIELD_WORDS[field as keyof typeof FIELD_WORDS] ?? field;
+    if (!byTag || !REF_FIELDS.has(field) || value === "") return { label, value };
+    return { label: `${label} tag`, value: value.split(", ").map((ref) => splitImageRef(ref).tag).join(", ") };
+  });
+}
+
+function fieldCell(lines: FieldLine[]): Inline {
+  const out: Inline = [];
+  lines.forEach((l, i) => {
+    if (i) out.push(lineBreak);
+    out.push(trusted(`${l.label}: `), ...(l.value === "" ? [trusted("—")] : [code(l.value)]), ...(hasUnknownPart(l.value) ? [trusted(" (unknown)")] : []));
+  });
+  return out;
+}
+
+const KIND_ORDER: Record<JobChange["kind"], number> = { removed: 0, added: 1, changed: 2 };
+
+/** Jobs whose change reads the same (same fields, same deciding rules) share one row. */
+interface ChangeGroup {
+  kind: JobChange["kind"];
+  changes: JobChange[];
+  before?: Decision;
+  after?: Decision;
+  uncertain: boolean;
+}
+
+/** A decision's identity for grouping: which rule (file, line, index) and its `when`. */
+function decisionKey(d: Decision | undefined): string {
+  if (!d) return "gone";
+  return d.rule ? `${d.kind}@${d.rule.pos.file}:${d.rule.pos.line}#${d.rule.index}:${d.rule.when ?? ""}` : `${d.kind}:${d.explanation ?? ""}:${d.trace.length}`;
+}
+
+const fieldKey = (lines: FieldLine[]) => lines.map((l) => `${l.label}=${l.value}`).join("\u0001");
+
+/** Grouping is the same at every detail level, and the budget renders several levels: compute once. */
+const groupCache = new WeakMap<ContextAnalysis, ChangeGroup[]>();
+
+function groupChanges(ctx: ContextAnalysis): ChangeGroup[] {
+  const cached = groupCache.get(ctx);
+  if (cached) return cached;
+  const excluded = new Map(ctx.after.excluded.map((e) => [e.name, e.decidedBy]));
+  const sorted = [...ctx.changes].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+  const groups = new Map<string, ChangeGroup>();
+  for (const change of sorted) {
+    const before = change.before?.decidedBy;
+    const after = change.kind === "removed" ? excluded.get(change.job) : change.after?.decidedBy;
+    const uncertain = change.after?.certainty === "uncertain";
+    const key = [change.kind, fieldKey(fieldLines(change, "before", true)), fieldKey(fieldLines(change, "after", true)), decisionKey(before), decisionKey(after), uncertain].join("\u0000");
+    const group = groups.get(key);
+    if (group) group.changes.push(change);
+    else groups.set(key, { kind: change.kind, changes: [change], before, after, uncertain });
+  }
+  const result = [...groups.values()];
+  groupCache.set(ctx, result);
+  return result;
+}
+
+function whyCell(group: ChangeGroup, options: ReportOptions): Inline {
+  const uncertain = group.uncertain ? [lineBreak, trusted("⚠️ uncertain: an earlier rule's result is unknown")] : [];
+  const after = group.after ? describeDecision(group.after, options) : [trusted("no longer defined")];
+  if (group.kind === "added" || !group.before) return [...after, ...uncertain];
+  const before = describeDecision(group.before, options, "base");
+  if (group.kind === "changed" && JSON.stringify(group.before.rule) === JSON.stringify(group.after?.rule)) return [...after, ...uncertain];
+  return [trusted("before: "), ...before, lineBreak, trusted("after: "), ...after, ...uncertain];
+}
+
+function groupRow(group: ChangeGroup, options: ReportOptions, names: number): Inline[] {
+  const byTag = group.changes.length > 1;
+  const first = group.changes[0];
+  const jobs: Inline = byTag
+    ? [strong(trusted(plural(group.changes.length, "job"))), trusted(": "), ...nameList(group.changes.map((c) => c.job), names, "job")]
+    : [strong(first.job)];
+  const before = group.kind === "added" ? [trusted("—")] : fieldCell(fieldLines(first, "before", byTag));
+  const after = group.kind === "removed" ? [trusted("—")] : fieldCell(fieldLines(first, "after", byTag));
+  return [jobs, [trusted(group.kind)], before, after, whyCell(group, options)];
+}
+
+
+function pipelineBlocks(ctx: ContextAnalysis, options: ReportOptions): Block[] {
+  const { before, after } = ctx;
+  if (before.created === after.created) return [];
+  const reason = (after.created ? before : after).notCreated;
+  const text: Inline = [strong(trusted(after.created ? "Pipeline now created." : "Pipeline no longer created."))];
+  if (reason) {
+    text.push(trusted(` ${after.created ? "Before" : "Now"}: `), reason.message);
+    if (reason.pos) text.push(trusted(" at "), location(reason.pos, options, after.created ? "base" : "head"));
+  }
+  const workflow = after.workflow ?? before.workflow;
+  if (workflow) text.push(lineBreak, trusted("Workflow: "), ...describeDecision(workflow, options, after.workflow ? "head" : "base"));
+  return [paragraph(...text)];
+}
+
+function summaryLine(ctx: ContextAnalysis): Inline {
+  const c = jobCounts(ctx);
+  const parts = [
+    c.added && `${c.added} added`,
+    c.removed && `${c.removed} removed`,
+    c.changed && `${c.changed} changed`,
+  ].filter(Boolean);
+  const images = changedImages(ctx).length;
+  const facts = [parts.length ? `jobs: ${parts.join(", ")}` : "", images ? plural(images, "image push", "image pushes") + " change" : ""].filter(Boolean);
+  if (ctx.before.created !== ctx.after.created) facts.unshift(ctx.after.created ? "pipeline now created" : "pipeline no longer created");
+  return [strong(ctx.context.name), trusted(` — ${facts.join(" · ")}`)];
+}
+
+/** One `<details>` section: what changed in this context and why. */
+export function contextDetailBlock(analysis: Analysis, ctx: ContextAnalysis, options: ReportOptions, detail: ContextDetail): Block {
+  const blocks: Block[] = [...pipelineBlocks(ctx, options)];
+  const groups = groupChanges(ctx);
+  const shownGroups = groups.slice(0, detail.jobRows);
+  if (shownGroups.length) {
+    blocks.push(
+      table(
+        ["jobs", "change", "before", "after", "why (deciding rule)"].map((h) => [trusted(h)]),
+        shownGroups.map((g) => groupRow(g, options, detail.names)),
+      ),
+    );
+  }
+  const shownJobs = shownGroups.reduce((n, g) => n + g.changes.length, 0);
+  const counts = jobCounts(ctx);
+  const unchanged = Math.max(0, counts.after - counts.added - counts.changed);
+  const left: string[] = [];
+  if (ctx.changes.length > shownJobs) left.push(plural(ctx.changes.length - shownJobs, shownJobs ? "more changed job" : "changed job"));
+  if (unchanged > 0) left.push(plural(unchanged, "unchanged job"));
+  if (left.length) blocks.push(paragraph(trusted(`${shownJobs ? "and " : ""}${left.join(" and ")} not listed.`)));
+
+  const graph = containerGraph(analysis, ctx);
+  blocks.push(...containerTable(graph, detail.imageRows, detail.names));
+  if (detail.diagrams) {
+    const diagram = containerDiagram(graph);
+    if (diagram) blocks.push(diagram);
+  }
+  return details(summaryLine(ctx), blocks);
+}
+
+/** The collapsible sections, one per changed context; `maxContexts` at most, the rest counted. */
+export function contextDetailBlocks(analysis: Analysis, options: ReportOptions, detail: ContextDetail, maxContexts: number): Block[] {
+  const changed = analysis.contexts.filter(isContextChanged);
+  const blocks = changed.slice(0, maxContexts).map((ctx) => contextDetailBlock(analysis, ctx, options, detail));
+  const rest = changed.length - blocks.length;
+  if (rest > 0) {
+    blocks.push(paragraph(trusted(`${blocks.length ? "and " : ""}${plural(rest, blocks.length ? "more changed context" : "changed context")} not detailed here: `), ...changed.slice(blocks.length, blocks.length + 10).flatMap((c, i) => [...(i ? [trusted(", ")] : []), code(c.context.name)]), ...(rest > 10 ? [trusted(` and ${rest - 10} more`)] : [])));
+  }
+  return blocks;
+}

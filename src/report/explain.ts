@@ -1,0 +1,258 @@
+import type { ImageBuild } from "../containers/model.js";
+import type { Decision, ExcludedJob, Pipeline, PipelineJob, ResolvedVar, RuleTrace } from "../gitlab-ci/pipeline.js";
+import { fitToBudget } from "./budget.js";
+import { describeDecision, ruleLabel } from "./decision.js";
+import { code, em, heading, lineBreak, list, paragraph, strong, table, trusted, type Block, type Inline } from "./document.js";
+import { location } from "./location.js";
+import { REPLY_MARKER_TEXT } from "./marker.js";
+import { COMMENT_BUDGET, type ReportOptions } from "./options.js";
+import { renderMarkdown } from "./render-markdown.js";
+import { renderTerminal } from "./terminal.js";
+import { describeResolved, nameList, plural } from "./wording.js";
+
+/**
+ * Explain mode: one pipeline (one branch context, one side) in full — every job and the
+ * rules that decided it, the values they read, and where each value came from. Rendered
+ * as markdown for `/ci-explain <branch>` replies and as terminal text for the CLI
+ * (`simulate --format text`, `analyze --explain BRANCH`); both come from the same blocks.
+ */
+
+/** A simulated pipeline; analysed jobs also carry the images their scripts build. */
+export type ExplainablePipeline = Omit<Pipeline, "jobs"> & { jobs: Array<PipelineJob & { builds?: ImageBuild[] }> };
+
+export interface ExplainRequest {
+  pipeline: ExplainablePipeline;
+  /** How the context is called in the report (`staging-8.0`, `fork push`). */
+  contextName: string;
+  /** Explain only this job (also when it is excluded). */
+  job?: string;
+}
+
+type ExplainOptions = Pick<ReportOptions, "fileUrl" | "platform">;
+type Job = ExplainablePipeline["jobs"][number];
+
+/** How much to show per job; the markdown budget walks down the levels. */
+interface ExplainDetail {
+  /** Full per-job sections (trace, variables, image) for every job. */
+  perJob: boolean;
+  /** Decision groups with their rule traces. */
+  traces: number;
+  /** Rows in the jobs and excluded tables. */
+  rows: number;
+  names: number;
+}
+
+const ORIGIN_WORDS: Record<ResolvedVar["origin"], string> = {
+  predefined: "predefined",
+  "top-level": "top-level variables",
+  "workflow-rule": "workflow:rules:variables",
+  job: "job variables",
+  matrix: "parallel:matrix",
+  rule: "rules:variables",
+  context: "project or pipeline variable",
+};
+
+/** Where a variable's value came from: "rules:variables at base.yml:79", "predefined". */
+export function describeVarOrigin(v: ResolvedVar, options: ExplainOptions): Inline {
+  return v.pos ? [trusted(`${ORIGIN_WORDS[v.origin]} at `), location(v.pos, options)] : [trusted(ORIGIN_WORDS[v.origin])];
+}
+
+/** Variable names an expression or image reference reads (`$X`, `${X}`). */
+export function referencedVariables(text: string): string[] {
+  return [...new Set(Array.from(text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g), (m) => m[1]))];
+}
+
+const TRUTH_WORDS = { true: "✔ true", false: "✘ false", unknown: "? unknown" } as const;
+
+function traceTable(trace: RuleTrace[], options: ExplainOptions): Block {
+  return table(
+    ["rule", "at", "if", "result", "values read"].map((h) => [trusted(h)]),
+    trace.map((t) => [
+      [trusted(ruleLabel(t.index))],
+      [location(t.pos, options)],
+      t.if !== undefined ? [code(t.if)] : [em(trusted("(no if: always matches)"))],
+      [trusted(TRUTH_WORDS[String(t.result) as keyof typeof TRUTH_WORDS]), ...(t.note ? [lineBreak, em(t.note)] : [])],
+      readsCell(t.reads),
+    ]),
+  );
+}
+
+function readsCell(reads: Record<string, string | null>): Inline {
+  const out: Inline = [];
+  Object.entries(reads).forEach(([name, value], i) => {
+    if (i) out.push(lineBreak);
+    out.push(code(`$${name}`), trusted(" = "), ...(value === null ? [em(trusted("not defined"))] : [code(JSON.stringify(value))]));
+  });
+  return out.length ? out : [trusted("—")];
+}
+
+function variableRows(names: string[], job: Job | undefined, pipeline: ExplainablePipeline, options: ExplainOptions): Inline[][] {
+  return names.map((name) => {
+    const v = job?.variables[name] ?? pipeline.variables[name];
+    if (!v) return [[code(`$${name}`)], [em(trusted("not defined"))], [trusted("—")]];
+    return [[code(`$${name}`)], describeResolved(v.value), describeVarOrigin(v, options)];
+  });
+}
+
+const VAR_HEADER = ["variable", "value", "from"].map((h) => [trusted(h)]);
+
+/** `when` and where it was decided: the matching rule's `when:`, else the job's own (default on_success). */
+function whenSource(decision: Decision, options: ExplainOptions): Inline {
+  if (decision.rule?.when) return [trusted("from "), trusted(ruleLabel(decision.rule.index)), trusted(" at "), location(decision.rule.pos, options)];
+  return [trusted("the job's own "), code("when"), trusted(" (default on_success)")];
+}
+
+function jobSection(job: Job, pipeline: ExplainablePipeline, options: ExplainOptions, allVariables: boolean): Block[] {
+  const blocks: Block[] = [heading(4, code(job.name), trusted(" — defined at "), location(job.source, options))];
+  const facts: Inline[] = [
+    [trusted("stage: "), code(job.stage)],
+    [trusted("when: "), code(job.when), trusted(" — "), ...whenSource(job.decidedBy, options)],
+    [trusted("allow_failure: "), code(String(job.allowFailure))],
+    [trusted("decided by: "), ...describeDecision(job.decidedBy, options)],
+  ];
+  if (job.certainty === "uncertain") facts.push([trusted("⚠️ uncertain: an earlier rule's result is unknown, so the job may behave differently")]);
+  if (job.image) facts.push([trusted("image: "), ...describeResolved(job.image.ref), trusted(" — written "), code(job.image.raw), trusted(" at "), location(job.image.pos, options)]);
+  for (const b of job.builds ?? []) {
+    facts.push([
+      trusted(b.push ? "pushes: " : "builds: "),
+      ...describeResolved(b.image),
+      ...(b.dockerfile ? [trusted(" from "), ...describeResolved(b.dockerfile)] : []),
+      trusted(" at "),
+      location(b.pos, options),
+    ]);
+  }
+  blocks.push(list(facts));
+  if (job.decidedBy.trace.length) blocks.push(traceTable(job.decidedBy.trace, options));
+  const read = new Set<string>();
+  for (const t of job.decidedBy.trace) Object.keys(t.reads).forEach((n) => read.add(n));
+  if (job.image) referencedVariables(job.image.raw).forEach((n) => read.add(n));
+  const names = allVariables
+    ? Object.keys(job.variables).filter((n) => job.variables[n].origin !== "predefined" || read.has(n))
+    : [...read];
+  if (names.length) blocks.push(table(VAR_HEADER, variableRows(names.sort(), job, pipeline, options)));
+  return blocks;
+}
+
+function excludedRows(excluded: ExcludedJob[], options: ExplainOptions, rows: number): Inline[][] {
+  return excluded.slice(0, rows).map((e) => [[code(e.name)], [location(e.source, options)], [...describeDecision(e.decidedBy, options), ...(e.certainty === "uncertain" ? [trusted(" (uncertain)")] : [])]]);
+}
+
+/** Jobs with the same rule trace were decided the same way; show each trace once. */
+function decisionGroups(jobs: Job[]): Array<{ decision: Decision; jobs: string[] }> {
+  const groups = new Map<string, { decision: Decision; jobs: string[] }>();
+  for (const job of jobs) {
+    const key = JSON.stringify([job.decidedBy.kind, job.decidedBy.rule, job.decidedBy.trace, job.decidedBy.explanation]);
+    const g = groups.get(key);
+    if (g) g.jobs.push(job.name);
+    else groups.set(key, { decision: job.decidedBy, jobs: [job.name] });
+  }
+  return [...groups.values()];
+}
+
+function pipelineBlocks(request: ExplainRequest, options: ExplainOptions): Block[] {
+  const { pipeline } = request;
+  const ref = pipeline.context.ref;
+  const refText = ref.kind === "mr" ? `MR ${ref.source} → ${ref.target}` : `${ref.kind} ${ref.name}`;
+  const blocks: Block[] = [
+    heading(3, trusted("ci-explain: "), code(request.contextName)),
+    paragraph(trusted(`${refText} · source `), code(pipeline.context.source), trusted(" · project "), code(pipeline.context.project.path)),
+  ];
+  if (!pipeline.created) {
+    const why = pipeline.notCreated;
+    blocks.push(paragraph(strong(trusted("No pipeline is created.")), ...(why ? [trusted(" "), why.message, ...(why.pos ? [trusted(" at "), location(why.pos, options)] : [])] : [])));
+  } else {
+    blocks.push(paragraph(trusted(`A pipeline is created with ${plural(pipeline.jobs.length, "job")} in stages `), ...nameList(pipeline.stages, 50, "stage"), trusted(".")));
+  }
+  if (pipeline.workflow) {
+    blocks.push(paragraph(trusted("workflow: "), ...describeDecision(pipeline.workflow, options)));
+    if (pipeline.workflow.trace.length) blocks.push(traceTable(pipeline.workflow.trace, options));
+  }
+  const pipelineVars = Object.keys(pipeline.variables).filter((n) => pipeline.variables[n].origin !== "predefined").sort();
+  if (pipelineVars.length) blocks.push(paragraph(trusted("Pipeline variables:")), table(VAR_HEADER, variableRows(pipelineVars, undefined, pipeline, options)));
+  for (const e of pipeline.errors) blocks.push(paragraph(trusted("⛔ "), ...(e.pos ? [location(e.pos, options), trusted(": ")] : []), e.message));
+  return blocks;
+}
+
+function oneJobBlocks(request: ExplainRequest, options: ExplainOptions): Block[] {
+  const { pipeline } = request;
+  const name = request.job ?? "";
+  const job = pipeline.jobs.find((j) => j.name === name || j.baseName === name);
+  if (job) return jobSection(job, pipeline, options, true);
+  const excluded = pipeline.excluded.find((e) => e.name === name);
+  if (excluded) {
+    const blocks: Block[] = [
+      heading(4, code(excluded.name), trusted(" — not in this pipeline")),
+      paragraph(trusted("Defined at "), location(excluded.source, options), trusted("; "), ...describeDecision(excluded.decidedBy, options), ...(excluded.certainty === "uncertain" ? [trusted(" (uncertain)")] : [])),
+    ];
+    if (excluded.decidedBy.trace.length) blocks.push(traceTable(excluded.decidedBy.trace, options));
+    return blocks;
+  }
+  return [paragraph(trusted("No job "), code(name), trusted(" is defined for this context. Jobs: "), ...nameList(pipeline.jobs.map((j) => j.name), 30, "job"))];
+}
+
+function allJobsBlocks(request: ExplainRequest, options: ExplainOptions, detail: ExplainDetail): Block[] {
+  const { pipeline } = request;
+  const blocks: Block[] = [];
+  if (pipeline.jobs.length) {
+    blocks.push(heading(4, trusted("Jobs")));
+    blocks.push(
+      table(
+        ["job", "stage", "when", "allow_failure", "image", "decided by"].map((h) => [trusted(h)]),
+        pipeline.jobs.slice(0, detail.rows).map((j) => [
+          [code(j.name)],
+          [code(j.stage)],
+          [code(j.when), ...(j.certainty === "uncertain" ? [trusted(" ⚠️ uncertain")] : [])],
+          [trusted(String(j.allowFailure))],
+          j.image ? describeResolved(j.image.ref) : [trusted("—")],
+          j.decidedBy.rule ? [trusted(ruleLabel(j.decidedBy.rule.index) + " at "), location(j.decidedBy.rule.pos, options)] : describeDecision(j.decidedBy, options),
+        ]),
+      ),
+    );
+    if (pipeline.jobs.length > detail.rows) blocks.push(paragraph(trusted(`and ${plural(pipeline.jobs.length - detail.rows, "more job")}`)));
+  }
+  if (detail.perJob) {
+    for (const job of pipeline.jobs) blocks.push(...jobSection(job, pipeline, options, false));
+  } else if (detail.traces > 0) {
+    const groups = decisionGroups(pipeline.jobs);
+    blocks.push(heading(4, trusted("How the jobs were decided")));
+    for (const g of groups.slice(0, detail.traces)) {
+      blocks.push(paragraph(...describeDecision(g.decision, options), trusted(` — ${plural(g.jobs.length, "job")}: `), ...nameList(g.jobs, detail.names, "job")));
+      if (g.decision.trace.length) blocks.push(traceTable(g.decision.trace, options));
+    }
+    if (groups.length > detail.traces) blocks.push(paragraph(trusted(`and ${plural(groups.length - detail.traces, "more way", "more ways")} jobs were decided`)));
+  }
+  if (pipeline.excluded.length) {
+    blocks.push(heading(4, trusted("Not in this pipeline")));
+    blocks.push(table(["job", "defined at", "why"].map((h) => [trusted(h)]), excludedRows(pipeline.excluded, options, detail.rows)));
+    if (pipeline.excluded.length > detail.rows) blocks.push(paragraph(trusted(`and ${plural(pipeline.excluded.length - detail.rows, "more excluded job")}`)));
+  }
+  if (!detail.perJob) blocks.push(paragraph(em(trusted("Ask about one job for its variables and where each value came from: ")), code("/ci-explain job <name>")));
+  return blocks;
+}
+
+const EXPLAIN_LADDER: readonly ExplainDetail[] = [
+  { perJob: true, traces: 0, rows: 1000, names: 50 },
+  { perJob: false, traces: 50, rows: 1000, names: 30 },
+  { perJob: false, traces: 20, rows: 300, names: 10 },
+  { perJob: false, traces: 5, rows: 100, names: 5 },
+  { perJob: false, traces: 0, rows: 30, names: 3 },
+];
+
+/** The explanation as blocks (the terminal gets everything; markdown walks the ladder). */
+export function explainBlocks(request: ExplainRequest, options: ExplainOptions, detail: ExplainDetail = EXPLAIN_LADDER[0]): Block[] {
+  return [...pipelineBlocks(request, options), ...(request.job !== undefined ? oneJobBlocks(request, options) : allJobsBlocks(request, options, detail))];
+}
+
+/** Markdown for a `/ci-explain` reply, within the comment budget, with the reply marker. */
+export function renderExplainMarkdown(request: ExplainRequest, options: ExplainOptions & { maxChars?: number }): string {
+  const marker: Block = { kind: "hidden", text: REPLY_MARKER_TEXT };
+  return fitToBudget(
+    EXPLAIN_LADDER.map((detail) => () => renderMarkdown([...explainBlocks(request, options, detail), marker])),
+    options.maxChars ?? COMMENT_BUDGET,
+  ).text;
+}
+
+/** Terminal text: everything, no size limit (for `simulate --format text` and `analyze --explain`). */
+export function renderExplainText(request: ExplainRequest): string {
+  return `${renderTerminal(explainBlocks(request, { platform: "gitlab" }))}\n`;
+}

@@ -1,0 +1,81 @@
+import type { Analysis, ContextAnalysis, Hazard, ImageChange } from "../analysis/model.js";
+import type { Diagnostic } from "../core/diagnostic.js";
+import { SEVERITY_ORDER } from "./wording.js";
+
+/** The countable facts every rendering (comment, check, status) states the same way. */
+
+export function sameTags(a: string[], b: string[]): boolean {
+  const x = [...a].sort();
+  const y = [...b].sort();
+  return x.length === y.length && x.every((t, i) => t === y[i]);
+}
+
+/** Images whose pushed tags differ before and after (pushed, no longer pushed, or retagged). */
+export function changedImages(ctx: ContextAnalysis): ImageChange[] {
+  return ctx.images.filter((i) => !sameTags(i.tagsBefore, i.tagsAfter));
+}
+
+export function isContextChanged(ctx: ContextAnalysis): boolean {
+  return (
+    ctx.changes.length > 0 ||
+    ctx.before.created !== ctx.after.created ||
+    changedImages(ctx).length > 0
+  );
+}
+
+export interface JobCounts {
+  before: number;
+  after: number;
+  added: number;
+  removed: number;
+  changed: number;
+}
+
+export function jobCounts(ctx: ContextAnalysis): JobCounts {
+  const count = (kind: string) => ctx.changes.filter((c) => c.kind === kind).length;
+  return {
+    before: ctx.before.jobs.length,
+    after: ctx.after.jobs.length,
+    added: count("added"),
+    removed: count("removed"),
+    changed: count("changed"),
+  };
+}
+
+export function hazardsIn(analysis: Analysis, contextName: string): Hazard[] {
+  return analysis.hazards.filter((h) => h.contexts.includes(contextName));
+}
+
+const STATUS_ORDER: Record<Hazard["status"], number> = { introduced: 0, unchanged: 1, fixed: 2 };
+
+/** Most severe first; at equal severity, new before old before fixed. */
+export function sortHazards(hazards: Hazard[]): Hazard[] {
+  return [...hazards].sort(
+    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || STATUS_ORDER[a.status] - STATUS_ORDER[b.status],
+  );
+}
+
+export interface HazardCounts {
+  introduced: number;
+  fixed: number;
+  unchanged: number;
+  introducedErrors: number;
+}
+
+export function hazardCounts(hazards: Hazard[]): HazardCounts {
+  return {
+    introduced: hazards.filter((h) => h.status === "introduced").length,
+    fixed: hazards.filter((h) => h.status === "fixed").length,
+    unchanged: hazards.filter((h) => h.status === "unchanged").length,
+    introducedErrors: hazards.filter((h) => h.status === "introduced" && h.severity === "error").length,
+  };
+}
+
+/** The first load error of the head configuration, the one the first line names. */
+export function headConfigError(analysis: Analysis): Diagnostic | undefined {
+  return analysis.head.diagnostics.find((d) => d.severity === "error");
+}
+
+export function shortSha(sha: string | undefined): string | undefined {
+  return sha ? sha.slice(0, 12) : undefined;
+}

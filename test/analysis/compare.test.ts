@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { compareJobs } from "../../src/analysis/compare.js";
+import type { AnalysedJob } from "../../src/analysis/model.js";
+import type { ResolvedVar } from "../../src/gitlab-ci/pipeline.js";
+import { context, job, pipeline, text } from "./build.js";
+
+const main = context("main");
+const withVars = (j: AnalysedJob, vars: Record<string, string>): AnalysedJob => ({
+  ...j,
+  variables: Object.fromEntries(
+    Object.entries(vars).map(([k, v]): [string, ResolvedVar] => [k, { value: text(v), raw: v, origin: "job" }]),
+  ),
+});
+
+describe("compareJobs", () => {
+  it("lists added, removed and changed jobs with the fields that differ", () => {
+    const before = pipeline(main, [job("a"), job("b", { when: "on_success" }), job("c")]);
+    const after = pipeline(main, [job("b", { when: "manual", allowFailure: true }), job("c"), job("d")]);
+    expect(compareJobs(before, after).map((c) => [c.job, c.kind, c.fields])).toEqual([
+      ["a", "removed", []],
+      [
+        "b",
+        "changed",
+        [
+          { field: "when", before: "on_success", after: "manual" },
+          { field: "allowFailure", before: "false", after: "true" },
+        ],
+      ],
+      ["d", "added", []],
+    ]);
+  });
+
+  it("does not call a job changed when only the deciding rule's line moved", () => {
+    const before = pipeline(main, [job("a", { rule: { if: "$X", when: "manual", line: 10 } })]);
+    const after = pipeline(main, [job("a", { rule: { if: "$X", when: "manual", line: 30 } })]);
+    expect(compareJobs(before, after)).toEqual([]);
+  });
+
+  it.each([
+    ["a variable only added (its effect shows elsewhere)", { A: "1" }, { A: "1", NEW: "x" }, []],
+    ["a variable whose value changes", { TAG: "tag-1" }, { TAG: "tag-2" }, [{ field: "variables", before: "TAG=tag-1", after: "TAG=tag-2" }]],
+  ])("reports %s accordingly", (_what, before, after, fields) => {
+    const b = pipeline(main, [withVars(job("a"), before)]);
+    const a = pipeline(main, [withVars(job("a"), after)]);
+    expect(compareJobs(b, a).flatMap((c) => c.fields)).toEqual(fields);
+  });
+
+  it("shows every job as removed when the pipeline is no longer created", () => {
+    const changes = compareJobs(pipeline(main, [job("a")]), pipeline(main, "not-created"));
+    expect(changes.map((c) => [c.job, c.kind])).toEqual([["a", "removed"]]);
+  });
+});

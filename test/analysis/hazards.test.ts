@@ -1,0 +1,178 @@
+import { describe, expect, it } from "vitest";
+import { findHazards, type RevisionView } from "../../src/analysis/hazards/index.js";
+import type { BranchContext, Hazard } from "../../src/analysis/model.js";
+import { context, job, pipeline, REGISTRY, revision } from "./build.js";
+
+const staging = context("staging", { origin: { kind: "rule-literal", pos: { file: ".gitlab-ci.yml", line: 4 }, text: "x" } });
+const stable = context("staging-8.0", {
+  origin: { kind: "rule-regex", pos: { file: ".gitlab-ci.yml", line: 9 }, pattern: "/^staging-/", synthesised: true },
+});
+const main = context("main", { origin: { kind: "default-branch" } });
+const mr = context("MR feature → main", { mr: { source: "feature", target: "main" }, origin: { kind: "mr-pipeline" } });
+const fork = context("main in a fork", { project: "contributor/widget", origin: { kind: "fork" } });
+
+const container = (tag: string) => job("debian-container", { stage: "containers", builds: [`push:${REGISTRY}/ci/debian:${tag}@ci/debian.docker`] });
+const build = (tag: string, spec = {}) => job("build-debian", { image: `${REGISTRY}/ci/debian:${tag}`, ...spec });
+
+function hazards(base: RevisionView, head: RevisionView, changedRecipes: string[] = []): Hazard[] {
+  return findHazards(base, head, { changedRecipes });
+}
+
+const brief = (h: Hazard) => ({ kind: h.kind, status: h.status, severity: h.severity, contexts: h.contexts });
+
+describe("image-tag-collision", () => {
+  it("finds staging and staging-8.0 pushing :latest in base, and calls it fixed when staging-8.0 pushes its own tag", () => {
+    const base = revision("base", [
+      [staging, pipeline(staging, [container("latest"), build("latest")])],
+      [stable, pipeline(stable, [container("latest"), build("latest")])],
+    ]);
+    const head = revision("head", [
+      [staging, pipeline(staging, [container("latest"), build("latest")])],
+      [stable, pipeline(stable, [container("staging-8-0"), build("staging-8-0")])],
+    ]);
+    const found = hazards(base, head);
+    expect(found.map(brief)).toEqual([
+      { kind: "image-tag-collision", status: "fixed", severity: "error", contexts: ["staging", "staging-8.0"] },
+    ]);
+    expect(found[0].images).toEqual([`${REGISTRY}/ci/debian:latest`]);
+  });
+
+  it.each<[string, BranchContext, BranchContext]>([
+    ["an MR pipeline and the push of its own source branch (same commit)", context("feature"), context("MR feature → main", { mr: { source: "feature", target: "main" } })],
+  ])("does not flag %s", (_what, a, b) => {
+    const head = revision("head", [
+      [a, pipeline(a, [container("latest")])],
+      [b, pipeline(b, [container("latest")])],
+    ]);
+    expect(hazards(revision("base", []), head)).toEqual([]);
+  });
+
+  it("does not claim a collision on a reference that is not known statically", () => {
+    const unknown = job("debian-container", { builds: [`push:${REGISTRY}/ci/debian:«$TAG»`] });
+    const head = revision("head", [
+      [staging, pipeline(staging, [unknown])],
+      [stable, pipeline(stable, [unknown])],
+    ]);
+    expect(hazards(revision("base", []), head)).toEqual([]);
+  });
+
+  it("flags an MR pipeline that pushes the tag the default branch pushes", () => {
+    const head = revision("head", [
+      [main, pipeline(main, [container("latest")])],
+      [mr, pipeline(mr, [container("latest")])],
+    ]);
+    expect(hazards(revision("base", []), head).map(brief)).toEqual([
+      { kind: "image-tag-collision", status: "introduced", severity: "error", contexts: ["main", "MR feature → main"] },
+    ]);
+  });
+});
+
+describe("image-not-built", () => {
+  it("warns when a branch runs jobs in a project image that no job of its pipeline builds", () => {
+    const head = revision("head", [[stable, pipeline(stable, [container("latest"), build("staging-8-0")])]]);
+    const [h] = hazards(revision("base", [[stable, pipeline(stable, [container("latest"), build("latest")])]]), head);
+    expect(brief(h)).toEqual({ kind: "image-not-built", status: "introduced", severity: "warning", contexts: ["staging-8.0"] });
+    expect(h.images).toEqual([`${REGISTRY}/ci/debian:staging-8-0`]);
+    expect(h.jobs).toEqual(["build-debian"]);
+  });
+
+  it("ignores images from other registries", () => {
+    const head = revision("head", [[main, pipeline(main, [job("lint", { image: "alpine:3.20" })])]]);
+    expect(hazards(revision("base", []), head)).toEqual([]);
+  });
+});
+
+describe("dockerfile-not-rebuilt", () => {
+  it("names the contexts that run jobs but do not rebuild a changed recipe", () => {
+    const runs: Array<[BranchContext, ReturnType<typeof pipeline>]> = [
+      [staging, pipeline(staging, [container("latest"), build("latest")])],
+      [main, pipeline(main, [job("docs", { image: "alpine:3.20" })])],
+      [fork, pipeline(fork, "not-created")],
+    ];
+    const found = hazards(revision("base", runs), revision("head", runs), ["ci/debian.docker"]);
+    expect(found.map(brief)).toEqual([
+      { kind: "dockerfile-not-rebuilt", status: "introduced", severity: "warning", contexts: ["main"] },
+    ]);
+  });
+});
+
+describe("changes on watched branches", () => {
+  const before = revision("base", [
+    [main, pipeline(main, [job("unit"), job("lint"), job("deploy")])],
+    [fork, pipeline(fork, [job("unit")])],
+  ]);
+
+  it.each([
+    ["the default branch loses its pipeline", [pipeline(main, "not-created")], "pipeline-lost", "error"],
+    ["the default branch loses a job", [pipeline(main, [job("unit"), job("lint")])], "jobs-lost", "warning"],
+    ["a job turns manual", [pipeline(main, [job("unit"), job("lint"), job("deploy", { when: "manual" })])], "jobs-manual", "notice"],
+    ["a job starts allowing failure", [pipeline(main, [job("unit"), job("lint", { allowFailure: true }), job("deploy")])], "allow-failure", "warning"],
+  ])("%s", (_what, [after], kind, severity) => {
+    const head = revision("head", [
+      [main, after],
+      [fork, pipeline(fork, "not-created")],
+    ]);
+    // The fork losing its pipeline is not reported: forks are not watched branches.
+    expect(hazards(before, head).map(brief)).toEqual([{ kind, status: "introduced", severity, contexts: ["main"] }]);
+  });
+});
+
+describe("duplicate-pipelines", () => {
+  const probe = (branchCreated: boolean) => ({
+    branch: "feature",
+    branchPush: pipeline(context("feature"), branchCreated ? [job("unit")] : "not-created"),
+    mrPipeline: pipeline(mr, [job("unit")]),
+  });
+  it("is fixed when the branch push with an open MR no longer creates a pipeline", () => {
+    const found = hazards(revision("base", [], { openMrProbe: probe(true) }), revision("head", [], { openMrProbe: probe(false) }));
+    expect(found.map(brief)).toEqual([{ kind: "duplicate-pipelines", status: "fixed", severity: "warning", contexts: ["feature"] }]);
+  });
+});
+
+describe("needs-missing", () => {
+  it("reports a need the simulation found missing, once for all contexts it fails", () => {
+    const failing = (c: BranchContext) => ({
+      ...pipeline(c, "not-created"),
+      notCreated: { reason: "needs-error" as const, message: "'test' job needs 'build' job" },
+      errors: [{ code: "needs-missing" as const, severity: "error" as const, message: "'test' job needs 'build' job", pos: { file: ".gitlab-ci.yml", line: 7 } }],
+    });
+    const base = revision("base", [[main, pipeline(main, [job("build"), job("test")])], [staging, pipeline(staging, [job("build"), job("test")])]]);
+    const head = revision("head", [[main, failing(main)], [staging, failing(staging)]]);
+    // The lost pipelines are not reported a second time as pipeline-lost.
+    expect(hazards(base, head).map(brief)).toEqual([
+      { kind: "needs-missing", status: "introduced", severity: "error", contexts: ["main", "staging"] },
+    ]);
+  });
+});
+
+describe("config-error and not-analysed", () => {
+  it("reports only the load error when head does not load", () => {
+    const base = revision("base", [[main, pipeline(main, [job("unit")])]]);
+    const head = revision("head", [[main, pipeline(main, "not-created")]], {
+      loads: false,
+      diagnostics: [{ code: "include-missing", severity: "error", message: "ci/missing.yml not found", pos: { file: ".gitlab-ci.yml", line: 3 } }],
+    });
+    const found = hazards(base, head);
+    expect(found.map((h) => [h.kind, h.status, h.source])).toEqual([
+      ["config-error", "introduced", { file: ".gitlab-ci.yml", line: 3 }],
+    ]);
+  });
+
+  it("notes a remote include as not analysed, in both revisions", () => {
+    const includes = [
+      { kind: "remote" as const, location: "https://example.com/ci.yml", pos: { file: ".gitlab-ci.yml", line: 2 }, status: "not-analysed" as const, files: [] },
+    ];
+    const found = hazards(revision("base", [], { includes }), revision("head", [], { includes }));
+    expect(found.map(brief)).toEqual([{ kind: "not-analysed", status: "unchanged", severity: "notice", contexts: [] }]);
+  });
+
+  it("lets settings turn a kind off or change its severity", () => {
+    const includes = [
+      { kind: "remote" as const, location: "https://example.com/ci.yml", pos: { file: ".gitlab-ci.yml", line: 2 }, status: "not-analysed" as const, files: [] },
+    ];
+    const base = revision("base", []);
+    const head = revision("head", [], { includes });
+    expect(findHazards(base, head, { changedRecipes: [] }, { "not-analysed": "off" })).toEqual([]);
+    expect(findHazards(base, head, { changedRecipes: [] }, { "not-analysed": "warning" })[0].severity).toBe("warning");
+  });
+});

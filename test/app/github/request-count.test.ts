@@ -1,0 +1,116 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { defaultGitHubAppDeps } from "../../../src/app/github-app.js";
+import { FakeGitHub, gitBlobSha } from "../../platforms/github/fake-github.js";
+import { serveWithNock, stopNock } from "../../platforms/github/nock-github.js";
+import { MARKER, pullRequestPayload, startApp } from "./harness.js";
+
+/**
+ * The API cost of one pull request on a realistic config, with the real engine: a
+ * QEMU-shaped pipeline of 13 CI files and 6 container recipes (plus unrelated files), where
+ * the PR makes the container tag per-branch and changes one recipe.
+ */
+
+const FIXTURE = fileURLToPath(new URL("../../fixtures/github/qemu-like/", import.meta.url));
+
+function readTree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[relative(dir, path)] = readFileSync(path, "utf8");
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+const base = readTree(join(FIXTURE, "base"));
+const head = readTree(join(FIXTURE, "head"));
+const changed = Object.keys(head).filter((p) => head[p] !== base[p]).sort();
+
+describe("API requests for one PR on a QEMU-like config", () => {
+  let fake: FakeGitHub;
+  beforeEach(() => {
+    fake = new FakeGitHub();
+    fake.addCommit("base1", base).addCommit("head1", head);
+    fake.branches = ["master", "staging", "staging-8.0", "staging-7.2", "feature"];
+    fake.addPull({ number: 7, head: { sha: "head1", ref: "feature" }, base: { sha: "base1", ref: "master" }, files: changed });
+    serveWithNock(fake);
+  });
+  afterEach(stopNock);
+
+  it("costs 26 requests: each CI file version fetched once, recipes and other files never", async () => {
+    const app = await startApp(defaultGitHubAppDeps());
+    await app.receive("pull_request", pullRequestPayload());
+
+    const calls = fake.calls();
+    const count = (pattern: RegExp) => calls.filter((c) => pattern.test(c)).length;
+    const blobs = calls.filter((c) => c.includes("/git/blobs/"));
+    expect(new Set(blobs).size).toBe(blobs.length);
+    expect({
+      checkRuns: count(/check-runs/),
+      changedFiles: count(/pulls\/7\/files/),
+      trees: count(/git\/trees/),
+      branches: count(/\/branches$/),
+      blobs: blobs.length,
+      comments: count(/issues\/7\/comments/),
+      total: calls.length,
+      tokenExchanges: fake.requests.length - calls.length,
+    }).toEqual({ checkRuns: 2, changedFiles: 1, trees: 2, branches: 1, blobs: 18, comments: 2, total: 26, tokenExchanges: 1 });
+
+    // Which files those blobs are: the 13 CI files (the 4 changed ones in both versions) and
+    // the base's settings. Recipes are known from the tree listing; their text is not needed.
+    const pathOf = new Map<string, string>();
+    for (const [side, files] of [["base", base], ["head", head]] as const) {
+      for (const [path, text] of Object.entries(files)) pathOf.set(gitBlobSha(text), pathOf.has(gitBlobSha(text)) ? path : `${side}:${path}`);
+    }
+    const read = blobs.map((c) => pathOf.get(c.split("/").at(-1) ?? "") ?? c).sort();
+    expect(read).toEqual([
+      ".ci-explain.yml",
+      ".gitlab-ci.d/container-cross.yml",
+      ".gitlab-ci.d/container-template.yml",
+      ".gitlab-ci.d/containers.yml",
+      ".gitlab-ci.d/buildtest.yml",
+      ".gitlab-ci.d/crossbuilds.yml",
+      ".gitlab-ci.d/project.yml",
+      ".gitlab-ci.d/stages.yml",
+      ".gitlab-ci.d/static-checks.yml",
+      ".gitlab-ci.yml",
+      "base:.gitlab-ci.d/base.yml",
+      "base:.gitlab-ci.d/buildtest-template.yml",
+      "base:.gitlab-ci.d/crossbuild-template.yml",
+      "base:.gitlab-ci.d/firmware.yml",
+      "head:.gitlab-ci.d/base.yml",
+      "head:.gitlab-ci.d/buildtest-template.yml",
+      "head:.gitlab-ci.d/crossbuild-template.yml",
+      "head:.gitlab-ci.d/firmware.yml",
+    ].sort());
+    expect(changed).toEqual([
+      ".gitlab-ci.d/base.yml",
+      ".gitlab-ci.d/buildtest-template.yml",
+      ".gitlab-ci.d/crossbuild-template.yml",
+      ".gitlab-ci.d/firmware.yml",
+      "tests/docker/dockerfiles/fedora.docker",
+    ]);
+    expect(fake.comments).toHaveLength(1);
+    expect(fake.comments[0].body).toContain(MARKER);
+    expect(fake.checkRuns[0].status).toBe("completed");
+  });
+
+  it("re-fetches only what changed on the next push (blobs are cached by SHA)", async () => {
+    const app = await startApp(defaultGitHubAppDeps());
+    await app.receive("pull_request", pullRequestPayload());
+    const before = fake.calls().length;
+    const head2 = { ...head, ".gitlab-ci.d/firmware.yml": `${head[".gitlab-ci.d/firmware.yml"]}  timeout: 2h\n` };
+    fake.addCommit("head2", head2);
+    fake.pulls.get(7)!.head.sha = "head2";
+    await app.receive("pull_request", pullRequestPayload({ action: "synchronize", headSha: "head2" }));
+    const second = fake.calls().slice(before);
+    expect(second.filter((c) => c.includes("/git/blobs/"))).toHaveLength(1);
+    expect(fake.comments).toHaveLength(1);
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { serveCommand } from "../../../src/app/cli/commands/serve.js";
+import { githubSettings, ServerConfigError, startServer } from "../../../src/app/server.js";
+import { fakeDeps, PRIVATE_KEY } from "./harness.js";
+
+const FULL = { APP_ID: "123", PRIVATE_KEY, WEBHOOK_SECRET: "s3cret" };
+
+describe("server configuration", () => {
+  it.each([
+    ["WEBHOOK_SECRET is unset", { APP_ID: "123", PRIVATE_KEY }, "WEBHOOK_SECRET"],
+    ["WEBHOOK_SECRET is blank", { ...FULL, WEBHOOK_SECRET: "  " }, "WEBHOOK_SECRET"],
+    ["no private key", { APP_ID: "123", WEBHOOK_SECRET: "s" }, "PRIVATE_KEY or PRIVATE_KEY_PATH"],
+    ["no APP_ID", { PRIVATE_KEY, WEBHOOK_SECRET: "s" }, "APP_ID"],
+  ])("refuses to start the GitHub route when %s", (_name, env, missing) => {
+    expect(() => githubSettings(env)).toThrow(ServerConfigError);
+    expect(() => githubSettings(env)).toThrow(missing);
+  });
+
+  it("leaves the GitHub route off when nothing GitHub is set", () => {
+    expect(githubSettings({ PATH: "/bin" })).toBeUndefined();
+  });
+
+  it("accepts a complete GitHub App configuration", () => {
+    expect(githubSettings(FULL)).toEqual({ appId: "123" });
+  });
+
+  it("does not serve without any platform", async () => {
+    await expect(startServer({ env: {}, port: 0, host: "127.0.0.1", githubDeps: fakeDeps })).rejects.toThrow("no platform is configured");
+  });
+
+  it("serves /healthz, the webhook path and 404 elsewhere", async () => {
+    const server = await startServer({ env: { ...FULL, LOG_LEVEL: "silent" }, port: 0, host: "127.0.0.1", githubDeps: fakeDeps });
+    try {
+      const url = `http://127.0.0.1:${server.port}`;
+      expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok", platforms: ["github"] });
+      expect((await fetch(`${url}/nope`)).status).toBe(404);
+      // Unsigned: refused by the webhook verifier, never handled.
+      const unsigned = await fetch(`${url}/api/github/webhooks`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-github-event": "ping", "x-github-delivery": "1" },
+        body: "{}",
+      });
+      expect(unsigned.status).toBeGreaterThanOrEqual(400);
+      expect(unsigned.status).toBeLessThan(500);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("ci-explain serve", () => {
+  const io = (env: Record<string, string | undefined>) => {
+    const out = { stdout: "", stderr: "" };
+    return { out, io: { stdout: (t: string) => (out.stdout += t), stderr: (t: string) => (out.stderr += t), cwd: ".", env } };
+  };
+
+  it("exits 2 with the reason when WEBHOOK_SECRET is missing, never falling back to a default", async () => {
+    const { out, io: cli } = io({ APP_ID: "123", PRIVATE_KEY });
+    expect(await serveCommand.run(["--port", "0", "--host", "127.0.0.1"], cli)).toBe(2);
+    expect(out.stderr).toBe(
+      "ci-explain serve: the GitHub App is partly configured: set WEBHOOK_SECRET (the GitHub webhook route is not started without them)\n",
+    );
+  });
+
+  it.each([["abc"], ["70000"], ["1.5"]])("rejects port %s as a usage error", async (port) => {
+    const { io: cli } = io(FULL);
+    await expect(serveCommand.run(["--port", port], cli)).rejects.toThrow("port must be a number from 0 to 65535");
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { loadSettings, parseSettingsText } from "../../src/config/load-settings.js";
+import { defaultSettings } from "../../src/config/defaults.js";
+import { MemorySource } from "../../src/core/memory-source.js";
+
+const FULL = `
+project: qemu-project/qemu
+default_branch: master
+server_url: https://gitlab.example.com
+registry: registry.example.com
+ci_config_path: ci/main.yml
+variables:
+  QEMU_CI_UPSTREAM: qemu-project
+  RETRIES: 3
+contexts:
+  - name: stable
+    branch: staging-8.0
+  - branch: master
+    project: contributor/qemu
+    variables: { QEMU_CI: 1 }
+  - mr: { source: fix, target: master }
+  - tag: v8.0.1
+containers:
+  recipes: ["tests/docker/dockerfiles/*.docker"]
+hazards:
+  jobs-manual: off
+  image-not-built: error
+comment:
+  on_drafts: false
+  commands_from: collaborators
+  warning_conclusion: failure
+`;
+
+describe("parseSettingsText", () => {
+  it("reads every key into settings, with numbers as strings and sources filled in", () => {
+    const { settings, diagnostics } = parseSettingsText(FULL, ".ci-explain.yml");
+    expect(diagnostics).toEqual([]);
+    expect(settings).toEqual({
+      project: "qemu-project/qemu",
+      defaultBranch: "master",
+      serverUrl: "https://gitlab.example.com",
+      registry: "registry.example.com",
+      ciConfigPath: "ci/main.yml",
+      variables: { QEMU_CI_UPSTREAM: "qemu-project", RETRIES: "3" },
+      contexts: [
+        { name: "stable", branch: "staging-8.0", source: "push", variables: {}, tag: undefined, mr: undefined, project: undefined },
+        { name: "master (contributor/qemu)", branch: "master", project: "contributor/qemu", source: "push", variables: { QEMU_CI: "1" }, tag: undefined, mr: undefined },
+        { name: "MR fix → master", mr: { source: "fix", target: "master" }, source: "merge_request_event", variables: {}, branch: undefined, tag: undefined, project: undefined },
+        { name: "tag v8.0.1", tag: "v8.0.1", source: "push", variables: {}, branch: undefined, mr: undefined, project: undefined },
+      ],
+      containers: { recipes: ["tests/docker/dockerfiles/*.docker"] },
+      hazards: { "jobs-manual": "off", "image-not-built": "error" },
+      comment: { onDrafts: false, commandsFrom: "collaborators", warningConclusion: "failure" },
+    });
+  });
+
+  it("gives the defaults for an empty file", () => {
+    expect(parseSettingsText("", ".ci-explain.yml")).toEqual({ settings: defaultSettings(), diagnostics: [] });
+  });
+
+  it.each([
+    ["a misspelt key", "projcet: a/b\n", "unknown key `projcet`", 1],
+    ["a nested unknown key", "comment:\n  on_draft: true\n", "unknown key `comment.on_draft`", 2],
+    ["a wrong type", "contexts:\n  - branch: main\n    variables: [A]\n", "`contexts[0].variables`", 3],
+    ["a context naming two refs", "contexts:\n  - branch: main\n    tag: v1\n", "exactly one of `branch`, `tag` or `mr`", 2],
+    ["an unknown hazard kind", "hazards:\n  tag-clash: error\n", "hazards", 2],
+    ["an unknown severity", "hazards:\n  jobs-lost: fatal\n", "`hazards.jobs-lost`", 2],
+    ["a project that is not a path", "project: widget\n", "`project`", 1],
+    ["a YAML syntax error", "variables: [a\n", "", 2],
+  ])("reports %s with the key and its line, and falls back to defaults", (_what, text, message, line) => {
+    const { settings, diagnostics } = parseSettingsText(text, ".ci-explain.yml");
+    expect(settings).toEqual(defaultSettings());
+    expect(diagnostics.length).toBeGreaterThan(0);
+    expect(diagnostics[0].severity).toBe("error");
+    expect(diagnostics[0].message).toContain(message);
+    expect(diagnostics[0].pos).toMatchObject({ file: ".ci-explain.yml", line });
+  });
+});
+
+describe("loadSettings", () => {
+  it.each([
+    [".ci-explain.yml"],
+    [".github/ci-explain.yml"],
+    [".gitlab/ci-explain.yml"],
+  ])("finds %s", async (path) => {
+    const loaded = await loadSettings(new MemorySource({ [path]: "project: a/b\n" }));
+    expect(loaded).toMatchObject({ path, diagnostics: [], settings: { project: "a/b" } });
+  });
+
+  it("reads the first file and warns that the others are ignored", async () => {
+    const loaded = await loadSettings(new MemorySource({ ".ci-explain.yml": "project: a/b\n", ".gitlab/ci-explain.yml": "project: c/d\n" }));
+    expect(loaded.settings.project).toBe("a/b");
+    expect(loaded.diagnostics.map((d) => [d.severity, d.pos?.file])).toEqual([["warning", ".gitlab/ci-explain.yml"]]);
+  });
+
+  it("uses the defaults without a file", async () => {
+    expect(await loadSettings(new MemorySource({}))).toEqual({ settings: defaultSettings(), diagnostics: [] });
+  });
+});

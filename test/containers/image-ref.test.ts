@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { normalizeImageRef, parseImageRef, sameImage } from "../../src/containers/index.js";
+import type { ResolvedText } from "../../src/gitlab-ci/pipeline.js";
+
+/** `«…»` marks an unknown part, as ResolvedText shows it. */
+const r = (text: string): ResolvedText => ({ text, known: !text.includes("«"), unknowns: text.includes("«") ? ["test"] : [] });
+
+describe("normalizeImageRef", () => {
+  it.each([
+    ["debian", "docker.io/library/debian:latest"],
+    ["debian:12", "docker.io/library/debian:12"],
+    ["library/debian:12", "docker.io/library/debian:12"],
+    ["docker.io/debian", "docker.io/library/debian:latest"],
+    ["index.docker.io/library/debian:12", "docker.io/library/debian:12"],
+    ["gitlab/gitlab-runner:v17", "docker.io/gitlab/gitlab-runner:v17"],
+    ["registry.gitlab.com/qemu-project/qemu/qemu/debian11", "registry.gitlab.com/qemu-project/qemu/qemu/debian11:latest"],
+    ["localhost:5000/app", "localhost:5000/app:latest"],
+    ["localhost/app:1", "localhost/app:1"],
+    ["Registry.Example.COM/app:Tag", "registry.example.com/app:Tag"],
+    ["quay.io/org/app@sha256:abc", "quay.io/org/app@sha256:abc"],
+  ])("%s → %s", (ref, normalized) => {
+    expect(normalizeImageRef(ref)).toBe(normalized);
+  });
+});
+
+describe("parseImageRef", () => {
+  it.each([
+    ["registry.gitlab.com/qemu-project/qemu/qemu/debian11:staging-8-0", "registry.gitlab.com", "qemu-project/qemu/qemu/debian11", "staging-8-0"],
+    ["debian", "docker.io", "library/debian", "latest"],
+    ["localhost:5000/a/b:1.0", "localhost:5000", "a/b", "1.0"],
+  ])("%s splits into registry, path and tag", (ref, registry, path, tag) => {
+    const p = parseImageRef(ref);
+    expect([p.registry, p.path, p.tag, p.repository]).toEqual([registry, path, tag, `${registry}/${path}`]);
+    expect(p.problems).toEqual([]);
+  });
+
+  it.each([
+    ["registry.example.com/MyApp:1", "repository name 'MyApp' must be lower case"],
+    ["registry.example.com/app:-bad", "invalid tag '-bad'"],
+  ])("%s is refused by Docker", (ref, problem) => {
+    expect(parseImageRef(ref).problems).toEqual([problem]);
+  });
+
+  it.each([
+    ["registry.gitlab.com/g/p/qemu/debian11:«$TAG»", "registry.gitlab.com/g/p/qemu/debian11", "«$TAG»", true],
+    ["«$CI_REGISTRY_IMAGE»/qemu/debian11:latest", "«$CI_REGISTRY_IMAGE»/qemu/debian11", "latest", false],
+    ["registry.example.com/app«$SUFFIX»", "registry.example.com/app«$SUFFIX»", "latest", false],
+  ])("with unknown parts, %s: repository %s, tag %s (certain split: %s)", (text, repository, tag, certain) => {
+    const p = parseImageRef(r(text));
+    expect([p.repository, p.tag, p.known, p.certain]).toEqual([repository, tag, false, certain]);
+  });
+});
+
+describe("sameImage", () => {
+  it.each<[string, string, boolean | "unknown"]>([
+    ["debian", "docker.io/library/debian:latest", true],
+    ["app", "app:latest", true],
+    ["registry.example.com/a:1", "registry.example.com/a:2", false],
+    ["registry.example.com/a:1", "registry.example.com/b:1", false],
+    // Two contexts both pushing `…:«$TAG»`: the same image if the tags are equal, which we cannot know.
+    ["registry.gitlab.com/q/qemu/debian11:«$TAG»", "registry.gitlab.com/q/qemu/debian11:latest", "unknown"],
+    ["registry.gitlab.com/q/qemu/debian11:«$TAG»", "registry.gitlab.com/q/qemu/debian11:«$TAG»", "unknown"],
+    ["registry.gitlab.com/q/qemu/debian11:«$TAG»", "registry.gitlab.com/q/qemu/fedora:latest", false],
+    ["debian:«$V»", "docker.io/library/debian:12", "unknown"],
+    ["«$CI_REGISTRY_IMAGE»/qemu/debian11:latest", "registry.gitlab.com/q/qemu/debian11:latest", "unknown"],
+    ["«$CI_REGISTRY_IMAGE»/qemu/debian11:latest", "registry.gitlab.com/q/qemu/debian11:staging", false],
+    // A hole at the end may or may not hold a tag: with none, `:latest` is implied.
+    ["registry.example.com/app«$SUFFIX»", "registry.example.com/app:latest", "unknown"],
+    ["registry.example.com/a:«$T»", "registry.example.com/b:«$T»", false],
+  ])("%s vs %s → %s", (a, b, expected) => {
+    const ra = a.includes("«") ? r(a) : a;
+    const rb = b.includes("«") ? r(b) : b;
+    expect(sameImage(ra, rb)).toBe(expected);
+    expect(sameImage(rb, ra)).toBe(expected);
+  });
+});

@@ -1,0 +1,257 @@
+import { createHash } from "node:crypto";
+
+/**
+ * An in-memory GitHub REST API for one repository: enough of git trees/blobs, pulls,
+ * check runs, issue comments and reactions for the app. Served through nock in unit
+ * tests and through a real HTTP server in the end-to-end test, so both see the same API.
+ * Every request is recorded for assertions.
+ */
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the `/api/v3` prefix, with the query string. */
+  path: string;
+  body: unknown;
+}
+
+export interface FakeComment {
+  id: number;
+  body: string;
+  user: { login: string; type: string };
+}
+
+export interface FakeCheckRun {
+  id: number;
+  head_sha: string;
+  name: string;
+  status: string;
+  conclusion?: string;
+  external_id?: string;
+  output?: { title?: string; summary?: string; text?: string };
+  annotations: unknown[];
+  /** Every create/update body, in order. */
+  writes: unknown[];
+}
+
+export interface FakePull {
+  number: number;
+  state?: string;
+  draft?: boolean;
+  head: { sha: string; ref: string; repoFullName?: string };
+  base: { sha: string; ref: string };
+  /** Changed paths (pulls.listFiles). */
+  files: string[];
+}
+
+export interface FakeReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export const BOT = { login: "ci-explain[bot]", type: "Bot" };
+
+/** git's blob id: sha1("blob <bytes>\0<content>"). */
+export function gitBlobSha(text: string): string {
+  const bytes = Buffer.from(text, "utf8");
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+export class FakeGitHub {
+  readonly requests: RecordedRequest[] = [];
+  readonly comments: FakeComment[] = [];
+  readonly checkRuns: FakeCheckRun[] = [];
+  readonly reactions: Array<{ commentId: number; content: string }> = [];
+  /** Commit SHA → path → text. */
+  readonly commits = new Map<string, Record<string, string>>();
+  readonly pulls = new Map<number, FakePull>();
+  /** Branch names (repos.listBranches). */
+  branches: string[] = ["master"];
+  /** Requests answered with an error status: method + path prefix (without query). */
+  readonly failures: Array<{ method: string; pathPrefix: string; status: number }> = [];
+  /** Commits whose recursive tree GitHub reports as truncated (listing nothing), as for huge repositories. */
+  readonly truncatedTrees = new Set<string>();
+  /** Page size the fake uses when the client asks for more (GitHub caps per_page at 100). */
+  pageSize = 100;
+  private nextId = 1000;
+
+  constructor(
+    readonly owner = "acme",
+    readonly repo = "demo",
+    /** Base URL clients use, for Link headers. */
+    public baseUrl = "https://api.github.com",
+  ) {}
+
+  addCommit(sha: string, files: Record<string, string>): this {
+    this.commits.set(sha, files);
+    return this;
+  }
+
+  addPull(pull: FakePull): this {
+    this.pulls.set(pull.number, pull);
+    return this;
+  }
+
+  addComment(body: string, user = BOT): FakeComment {
+    const comment = { id: this.nextId++, body, user };
+    this.comments.push(comment);
+    return comment;
+  }
+
+  failOn(method: string, pathPrefix: string, status = 500): this {
+    this.failures.push({ method, pathPrefix, status });
+    return this;
+  }
+
+  /** Requests other than the installation token exchange, as `METHOD path` lines. */
+  calls(): string[] {
+    return this.requests.filter((r) => !r.path.startsWith("/app/")).map((r) => `${r.method} ${decodeURIComponent(r.path.split("?")[0])}`);
+  }
+
+  handle(method: string, rawPath: string, body: unknown): FakeReply {
+    const path = rawPath.replace(/^\/api\/v3/, "");
+    this.requests.push({ method, path, body });
+    const [pathname, query = ""] = path.split("?");
+    const params = new URLSearchParams(query);
+    const failure = this.failures.find((f) => f.method === method && pathname.startsWith(f.pathPrefix));
+    if (failure) return { status: failure.status, body: { message: "Server Error" } };
+
+    if (method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(pathname)) {
+      return { status: 201, body: { token: "ghs_test", expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {}, repository_selection: "all" } };
+    }
+    const prefix = `/repos/${this.owner}/${this.repo}`;
+    if (!pathname.startsWith(`${prefix}/`)) return notFound();
+    const route = pathname.slice(prefix.length);
+    let m: RegExpMatchArray | null;
+
+    if (method === "GET" && (m = route.match(/^\/git\/trees\/([^/]+)$/))) {
+      const files = this.commits.get(m[1]);
+      if (!files) return notFound();
+      if (this.truncatedTrees.has(m[1])) return ok({ sha: m[1], url: "", tree: [], truncated: true });
+      const tree = Object.entries(files).map(([p, text]) => ({ path: p, mode: "100644", type: "blob", sha: gitBlobSha(text), size: Buffer.byteLength(text) }));
+      return ok({ sha: m[1], url: "", tree, truncated: false });
+    }
+    if (method === "GET" && (m = route.match(/^\/git\/blobs\/([0-9a-f]+)$/))) {
+      for (const files of this.commits.values()) {
+        for (const text of Object.values(files)) {
+          if (gitBlobSha(text) === m[1]) return ok({ sha: m[1], size: Buffer.byteLength(text), encoding: "base64", content: Buffer.from(text).toString("base64") });
+        }
+      }
+      return notFound();
+    }
+    if (method === "GET" && (m = route.match(/^\/contents\/(.*)$/))) {
+      const files = this.commits.get(params.get("ref") ?? "");
+      const target = decodeURIComponent(m[1]);
+      if (!files) return notFound();
+      if (files[target] !== undefined) return ok({ type: "file", path: target, sha: gitBlobSha(files[target]) });
+      const below = Object.keys(files).filter((p) => p.startsWith(`${target}/`));
+      if (below.length === 0) return notFound();
+      const children = new Map<string, string>();
+      for (const p of below) {
+        const rest = p.slice(target.length + 1);
+        const child = `${target}/${rest.split("/")[0]}`;
+        children.set(child, rest.includes("/") ? "dir" : "file");
+      }
+      return ok([...children].map(([path, type]) => ({ type, path, sha: type === "file" ? gitBlobSha(files[path]) : "0".repeat(40) })));
+    }
+    if (method === "GET" && (m = route.match(/^\/pulls\/(\d+)\/files$/))) {
+      const pull = this.pulls.get(Number(m[1]));
+      if (!pull) return notFound();
+      return this.page(pathname, params, pull.files.map((filename) => ({ filename, status: "modified" })));
+    }
+    if (method === "GET" && (m = route.match(/^\/pulls\/(\d+)$/))) {
+      const pull = this.pulls.get(Number(m[1]));
+      return pull ? ok(this.pullJson(pull)) : notFound();
+    }
+    if (method === "GET" && route === "/pulls") {
+      const open = [...this.pulls.values()].filter((p) => (p.state ?? "open") === "open").map((p) => this.pullJson(p));
+      return this.page(pathname, params, open);
+    }
+    if (method === "GET" && route === "/branches") {
+      return this.page(pathname, params, this.branches.map((name) => ({ name, protected: false })));
+    }
+    if (method === "POST" && route === "/check-runs") {
+      const b = body as Record<string, unknown>;
+      const run: FakeCheckRun = {
+        id: this.nextId++,
+        head_sha: String(b.head_sha),
+        name: String(b.name),
+        status: String(b.status ?? "queued"),
+        external_id: b.external_id === undefined ? undefined : String(b.external_id),
+        annotations: [],
+        writes: [b],
+      };
+      this.checkRuns.push(run);
+      return { status: 201, body: { id: run.id, head_sha: run.head_sha, name: run.name, status: run.status } };
+    }
+    if (method === "PATCH" && (m = route.match(/^\/check-runs\/(\d+)$/))) {
+      const run = this.checkRuns.find((r) => r.id === Number(m?.[1]));
+      if (!run) return notFound();
+      const b = body as { status?: string; conclusion?: string; output?: { annotations?: unknown[]; title?: string; summary?: string; text?: string } };
+      run.writes.push(b);
+      if (b.status) run.status = b.status;
+      if (b.conclusion) run.conclusion = b.conclusion;
+      if (b.output) {
+        const { annotations, ...output } = b.output;
+        run.output = { ...run.output, ...output };
+        run.annotations.push(...(annotations ?? []));
+      }
+      return ok({ id: run.id, status: run.status, conclusion: run.conclusion ?? null });
+    }
+    if (method === "GET" && (m = route.match(/^\/issues\/(\d+)\/comments$/))) {
+      return this.page(pathname, params, this.comments);
+    }
+    if (method === "POST" && (m = route.match(/^\/issues\/(\d+)\/comments$/))) {
+      const comment = this.addComment(String((body as { body: string }).body));
+      return { status: 201, body: comment };
+    }
+    if (method === "PATCH" && (m = route.match(/^\/issues\/comments\/(\d+)$/))) {
+      const comment = this.comments.find((c) => c.id === Number(m?.[1]));
+      if (!comment) return notFound();
+      comment.body = String((body as { body: string }).body);
+      return ok(comment);
+    }
+    if (method === "POST" && (m = route.match(/^\/issues\/comments\/(\d+)\/reactions$/))) {
+      this.reactions.push({ commentId: Number(m[1]), content: String((body as { content: string }).content) });
+      return { status: 201, body: { id: this.nextId++, content: (body as { content: string }).content } };
+    }
+    return notFound();
+  }
+
+  private pullJson(pull: FakePull): unknown {
+    const repo = (fullName: string) => {
+      const [owner, name] = fullName.split("/");
+      return { name, full_name: fullName, owner: { login: owner } };
+    };
+    const own = `${this.owner}/${this.repo}`;
+    return {
+      number: pull.number,
+      state: pull.state ?? "open",
+      draft: pull.draft ?? false,
+      head: { sha: pull.head.sha, ref: pull.head.ref, repo: repo(pull.head.repoFullName ?? own) },
+      base: { sha: pull.base.sha, ref: pull.base.ref, repo: repo(own) },
+    };
+  }
+
+  /** GitHub-style pagination: `per_page`, `page`, and a `Link: rel="next"` header. */
+  private page(pathname: string, params: URLSearchParams, items: unknown[]): FakeReply {
+    const perPage = Math.min(Number(params.get("per_page") ?? 30), this.pageSize);
+    const page = Number(params.get("page") ?? 1);
+    const slice = items.slice((page - 1) * perPage, page * perPage);
+    const headers: Record<string, string> = {};
+    if (page * perPage < items.length) {
+      const next = new URLSearchParams(params);
+      next.set("page", String(page + 1));
+      headers.link = `<${this.baseUrl}${pathname}?${next}>; rel="next"`;
+    }
+    return { status: 200, body: slice, headers };
+  }
+}
+
+function ok(body: unknown): FakeReply {
+  return { status: 200, body };
+}
+
+function notFound(): FakeReply {
+  return { status: 404, body: { message: "Not Found" } };
+}

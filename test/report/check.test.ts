@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { error } from "../../src/core/diagnostic.js";
+import { batchAnnotations, checkAnnotations } from "../../src/report/annotations.js";
+import { renderCheck } from "../../src/report/check.js";
+import { CHECK_OUTPUT_LIMIT } from "../../src/report/options.js";
+import { analysis, hazard, pos } from "./build.js";
+import { largeAnalysis } from "./large.js";
+import { qemuLikeAnalysis } from "./qemu-like.js";
+
+describe("renderCheck", () => {
+  it("takes the conclusion from the verdict and a short title", () => {
+    const a = { ...qemuLikeAnalysis(), verdict: { conclusion: "neutral" as const, title: "", summary: "" } };
+    const check = renderCheck(a, { platform: "github" });
+    expect(check.name).toBe("ci-explain");
+    expect(check.conclusion).toBe("neutral");
+    expect(check.title).toBe("this PR changes CI on 3 of 7 branch contexts · 24 image pushes change · 1 hazard introduced, 1 fixed");
+    expect(check.summary).toContain("| **staging-8.0** |");
+    expect(check.text).toContain("<details><summary><b>staging-8.0</b>");
+  });
+
+  it("keeps title, summary and text within GitHub's limits for a huge analysis", () => {
+    const check = renderCheck(largeAnalysis(3000, 30), { platform: "github" });
+    expect(check.title.length).toBeLessThanOrEqual(100);
+    expect(check.summary.length).toBeLessThanOrEqual(CHECK_OUTPUT_LIMIT);
+    expect(check.text.length).toBeLessThanOrEqual(CHECK_OUTPUT_LIMIT);
+  });
+
+  it("a config error's title names it with file:line, cut to 100 characters", () => {
+    const a = analysis({ head: { label: "head", ciFiles: [], diagnostics: [error("extends-cycle", `extends cycle: ${"a → ".repeat(60)}a`, pos("ci/jobs.yml", 7))] } });
+    const { title } = renderCheck(a, { platform: "github" });
+    expect(title.startsWith("⛔ the CI configuration in this PR does not load — ci/jobs.yml:7: extends cycle")).toBe(true);
+    expect(title.length).toBeLessThanOrEqual(100);
+  });
+});
+
+describe("annotations", () => {
+  const annotations = checkAnnotations(qemuLikeAnalysis());
+  const at = (file: string, line: number) => annotations.find((a) => a.path === file && a.start_line === line);
+
+  it.each([
+    ["the deciding rule of the retagged jobs", ".gitlab-ci.d/base.yml", 123, "notice"],
+    ["the image push line", ".gitlab-ci.d/container-template.yml", 16, "notice"],
+    ["the rule that removes the tag pipeline's jobs", ".gitlab-ci.d/base.yml", 41, "notice"],
+    ["a warning hazard still present", ".gitlab-ci.d/buildtest.yml", 202, "warning"],
+  ])("marks %s", (_what, file, line, level) => {
+    expect(at(file, line)?.annotation_level).toBe(level);
+  });
+
+  it("puts one annotation on a line, however many jobs it decides", () => {
+    const keys = annotations.map((a) => `${a.path}:${a.start_line}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(at(".gitlab-ci.d/base.yml", 123)?.message).toMatch(/…and \d+ more$/);
+  });
+
+  it("does not annotate a fixed hazard (its line is in the base)", () => {
+    expect(at(".gitlab-ci.d/container-template.yml", 8)).toBeUndefined();
+  });
+
+  it.each([
+    ["error", "failure"],
+    ["warning", "warning"],
+    ["notice", "notice"],
+  ] as const)("a %s hazard becomes a %s annotation", (severity, level) => {
+    const [only] = checkAnnotations(analysis({ hazards: [hazard({ kind: "jobs-lost", severity, source: pos("ci.yml", 3) })] }));
+    expect(only.annotation_level).toBe(level);
+  });
+
+  it("the most severe note on a line sets its level", () => {
+    const a = analysis({
+      hazards: [
+        hazard({ kind: "jobs-manual", severity: "notice", source: pos("ci.yml", 3), message: "one" }),
+        hazard({ kind: "jobs-lost", severity: "error", source: pos("ci.yml", 3), message: "two" }),
+      ],
+    });
+    const result = checkAnnotations(a);
+    expect(result).toHaveLength(1);
+    expect(result[0]).toMatchObject({ annotation_level: "failure", title: "jobs lost" });
+    expect(result[0].message).toBe("New: two\nNew: one");
+  });
+});
+
+describe("batchAnnotations", () => {
+  it.each([
+    [120, [50, 50, 20]],
+    [50, [50]],
+    [0, []],
+  ])("%i annotations go out in batches of %j", (count, sizes) => {
+    const batches = batchAnnotations(Array.from({ length: count }, (_, i) => i));
+    expect(batches.map((b) => b.length)).toEqual(sizes);
+    expect(batches.flat()).toEqual(Array.from({ length: count }, (_, i) => i));
+  });
+});

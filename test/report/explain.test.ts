@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { renderExplainMarkdown, renderExplainText, type ExplainRequest } from "../../src/report/explain.js";
+import { REPLY_MARKER } from "../../src/report/marker.js";
+import { context, excluded, job, noRuleMatched, pipeline, pos, ruleDecision, variable } from "./build.js";
+import { tablesIntact } from "./markdown-check.js";
+import { qemuLikeAnalysis } from "./qemu-like.js";
+
+const staging80 = qemuLikeAnalysis().contexts[2].after;
+const branch: ExplainRequest = { pipeline: staging80, contextName: "staging-8.0" };
+const oneJob: ExplainRequest = { ...branch, job: "amd64-debian11-container" };
+
+describe("explaining one job", () => {
+  const md = renderExplainMarkdown(oneJob, { platform: "gitlab" });
+  const text = renderExplainText(oneJob);
+
+  it.each([
+    ["the final when and the rule it came from", "when: `on_success` — from rules[14] at `.gitlab-ci.d/base.yml:123`"],
+    ["allow_failure", "allow_failure: `false`"],
+    ["the image pushed, its recipe and the line", "pushes: `registry.gitlab.com/qemu-project/qemu/qemu/amd64-debian11:staging-8-0` from `tests/docker/dockerfiles/amd64-debian11.docker` at `.gitlab-ci.d/container-template.yml:16`"],
+    ["a rule that did not match, with the values it read", "| rules[0] | `.gitlab-ci.d/base.yml:37` | `$CI_PROJECT_NAMESPACE == $QEMU_CI_UPSTREAM && $CI_COMMIT_BRANCH =~ /^stable-/` | ✘ false | `$CI_PROJECT_NAMESPACE` = `\"qemu-project\"`<br>`$QEMU_CI_UPSTREAM` = `\"qemu-project\"`<br>`$CI_COMMIT_BRANCH` = `\"staging-8.0\"` |"],
+    ["a variable that is not defined", "`$CI_COMMIT_TAG` = *not defined*"],
+    ["the deciding rule", "| rules[14] | `.gitlab-ci.d/base.yml:123` |"],
+    ["where a variable's value came from", "| `$QEMU_CI_CONTAINER_TAG` | `staging-8-0` | rules:variables at `.gitlab-ci.d/base.yml:126` |"],
+    ["a job variable", "| `$NAME` | `amd64-debian11` | job variables at `.gitlab-ci.d/containers.yml:12` |"],
+  ])("markdown says %s", (_what, fact) => {
+    expect(md).toContain(fact);
+  });
+
+  it("is a reply the bot recognises as its own, with whole tables", () => {
+    expect(md).toContain(REPLY_MARKER);
+    expect(tablesIntact(md)).toBe(true);
+  });
+
+  it.each([
+    ["the when and its rule", "when: on_success — from rules[14] at .gitlab-ci.d/base.yml:123"],
+    ["a value's origin", "rules:variables at .gitlab-ci.d/base.yml:126"],
+    ["a value not defined", "$CI_COMMIT_TAG = not defined"],
+  ])("terminal text says %s", (_what, fact) => {
+    expect(text).toContain(fact);
+  });
+
+  it("terminal text has no markdown", () => {
+    expect(text).not.toMatch(/\*\*|`|<br>|\|\s---/);
+  });
+
+  it("explains a job that is not in the pipeline", () => {
+    const md2 = renderExplainMarkdown({ ...branch, job: "pages" }, { platform: "gitlab" });
+    expect(md2).toContain("`pages` — not in this pipeline");
+    expect(md2).toContain("rules[3] at `.gitlab-ci.d/base.yml:49`");
+    expect(md2).toContain("→ `when: never`");
+  });
+
+  it("names the jobs when asked about one that does not exist", () => {
+    const md2 = renderExplainMarkdown({ ...branch, job: "nope" }, { platform: "gitlab" });
+    expect(md2).toContain("No job `nope` is defined for this context. Jobs: `amd64-debian11-container`");
+  });
+});
+
+describe("explaining a branch", () => {
+  it("lists every job, how each group was decided, and the excluded jobs with why", () => {
+    const md = renderExplainMarkdown(branch, { platform: "gitlab" });
+    expect(md).toContain("A pipeline is created with 24 jobs in stages `containers`, `build`, `test`.");
+    expect(md).toContain("| `build-system-amd64-debian11` | `build` | `on_success` | false | `registry.gitlab.com/qemu-project/qemu/qemu/amd64-debian11:staging-8-0` | rules[14] at `.gitlab-ci.d/base.yml:123` |");
+    expect(md).toContain("| `pages` | `.gitlab-ci.d/buildtest.yml:640` | rules[3] at `.gitlab-ci.d/base.yml:49`");
+    expect(tablesIntact(md)).toBe(true);
+  });
+
+  it("shows an unknown image as unknown", () => {
+    const md = renderExplainMarkdown(branch, { platform: "gitlab" });
+    expect(md).toContain("`registry.gitlab.com/qemu-project/qemu/qemu/debian-hexagon-cross:«$HEXAGON_TAG»` *unknown: HEXAGON\\_TAG*");
+  });
+
+  it("explains a pipeline that workflow:rules do not create", () => {
+    const ctx = context("feature/x");
+    const trace = [{ index: 0, pos: pos(".gitlab-ci.yml", 3), if: '$CI_COMMIT_BRANCH == "main"', result: false as const, reads: { CI_COMMIT_BRANCH: "feature/x" } }];
+    const p = pipeline(ctx, [], {
+      created: false,
+      notCreated: { reason: "workflow-no-match", message: "no workflow rule matches", pos: pos(".gitlab-ci.yml", 2) },
+      workflow: { ...noRuleMatched(trace), kind: "workflow" },
+      excluded: [excluded("test", noRuleMatched([]), pos(".gitlab-ci.yml", 10))],
+    });
+    const text = renderExplainText({ pipeline: p, contextName: "feature/x" });
+    expect(text).toContain("No pipeline is created. no workflow rule matches at .gitlab-ci.yml:2");
+    expect(text).toContain("workflow: no workflow:rule matched (1 rule checked, last at .gitlab-ci.yml:3)");
+    expect(text).toContain('$CI_COMMIT_BRANCH = "feature/x"');
+  });
+
+  it("keeps a huge pipeline's reply within the comment budget, with whole tables", () => {
+    const ctx = context("main");
+    const jobs = Array.from({ length: 4000 }, (_, i) =>
+      job(`job-${i}`, {
+        decidedBy: ruleDecision(i % 30, pos(`ci/${i % 30}.yml`, i % 300), `$A == "${i % 30}"`, "on_success", [
+          { index: i % 30, pos: pos(`ci/${i % 30}.yml`, i % 300), if: `$A == "${i % 30}"`, result: true, reads: { A: String(i % 30) } },
+        ]),
+        variables: { A: variable(String(i % 30), "job", pos("ci/vars.yml", 1)) },
+      }),
+    );
+    const md = renderExplainMarkdown({ pipeline: pipeline(ctx, jobs), contextName: "main" }, { platform: "github" });
+    expect(md.length).toBeLessThan(60_000);
+    expect(tablesIntact(md)).toBe(true);
+    expect(md).toMatch(/and \d+ more jobs/);
+  });
+});
