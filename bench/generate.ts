@@ -5,6 +5,9 @@
  * and container jobs that publish a per-branch tag. Same seed, same files.
  */
 
+/** The project the generated configuration believes it lives in (`$UPSTREAM` is its namespace). */
+export const BENCH_PROJECT = "acme/proj";
+
 export interface GeneratedRepo {
   base: Map<string, string>;
   head: Map<string, string>;

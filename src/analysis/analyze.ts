@@ -4,6 +4,7 @@ import type { Settings } from "../config/settings.js";
 import { SETTINGS_PATHS } from "../config/load-settings.js";
 import type { LoadOptions, LoadResult } from "../gitlab-ci/model.js";
 import type { Pipeline } from "../gitlab-ci/pipeline.js";
+import type { SimulateStats } from "../gitlab-ci/simulate/stats.js";
 import { changedFilesBetween } from "./changed-files.js";
 import { compareJobs } from "./compare.js";
 import { chooseContexts } from "./contexts.js";
@@ -31,6 +32,8 @@ export interface AnalyzeInput {
    * then gives contexts for real branches (`staging-8.0`) instead of synthesised names.
    */
   branches?: string[];
+  /** Counters the simulations add their work to (the benchmark reads them). */
+  stats?: SimulateStats;
 }
 
 /** Used when neither the settings nor the platform name the project. */
@@ -82,7 +85,7 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
     // nothing between base and head, and never makes two branches collide.
     const ctx = context;
     const pipeline = hasRootFile(load, settings.ciConfigPath)
-      ? await engine.simulate(load, ctx, source, loadOptions)
+      ? await engine.simulate(load, ctx, source, loadOptions, input.stats)
       : noConfiguration(ctx, settings.ciConfigPath);
     return withBuilds(pipeline, engine, files);
   };

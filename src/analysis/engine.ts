@@ -4,7 +4,7 @@ import { loadConfig } from "../gitlab-ci/index.js";
 import type { PipelineContext } from "../gitlab-ci/context.js";
 import type { CiConfig, LoadOptions, LoadResult } from "../gitlab-ci/model.js";
 import type { Pipeline, PipelineJob } from "../gitlab-ci/pipeline.js";
-import { hasIncludeRules, simulateConfig, simulatePipeline } from "../gitlab-ci/simulate/index.js";
+import { hasIncludeRules, simulateConfig, simulatePipeline, type SimulateStats } from "../gitlab-ci/simulate/index.js";
 
 /**
  * The GitLab CI engine as the analysis uses it: load a revision once, simulate it per context,
@@ -14,7 +14,7 @@ import { hasIncludeRules, simulateConfig, simulatePipeline } from "../gitlab-ci/
 export interface Engine {
   load(source: FileSource, options: LoadOptions): Promise<LoadResult>;
   /** Simulate one context; re-loads when `include:rules` make the configuration context-dependent. */
-  simulate(load: LoadResult, context: PipelineContext, source: FileSource, options: LoadOptions): Promise<Pipeline>;
+  simulate(load: LoadResult, context: PipelineContext, source: FileSource, options: LoadOptions, stats?: SimulateStats): Promise<Pipeline>;
   /** `files`: every path of the revision, so that a recipe path can be checked to exist. */
   builds(job: PipelineJob, pipeline: Pipeline, files: ReadonlySet<string>): ImageBuild[];
 }
@@ -29,10 +29,10 @@ function dependsOnContext(config: CiConfig): boolean {
 
 export const gitlabEngine: Engine = {
   load: (source, options) => loadConfig(source, options),
-  simulate: (load, context, source, options) =>
+  simulate: (load, context, source, options, stats) =>
     dependsOnContext(load.config)
-      ? simulatePipeline(source, context, { ciPath: options.ciPath, project: options.project })
-      : simulateConfig(load, context, source, { ciPath: options.ciPath }),
+      ? simulatePipeline(source, context, { ciPath: options.ciPath, project: options.project, ...(stats ? { stats } : {}) })
+      : simulateConfig(load, context, source, { ciPath: options.ciPath, ...(stats ? { stats } : {}) }),
   builds: (job, _pipeline, files) =>
     findImageBuilds({
       job: job.name,

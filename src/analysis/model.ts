@@ -15,7 +15,9 @@ export type ContextOrigin =
   | { kind: "command" }
   /** A branch name the CI's own rules test: a literal, or a name synthesised to match a regex. */
   | { kind: "rule-literal"; pos: Pos; text: string }
-  | { kind: "rule-regex"; pos: Pos; pattern: string; synthesised: boolean };
+  | { kind: "rule-regex"; pos: Pos; pattern: string; synthesised: boolean }
+  /** A run started by an event other than a push or a PR (GitHub Actions `on: schedule`, `workflow_dispatch`, `release`). */
+  | { kind: "event"; pos: Pos; event: string };
 
 export interface BranchContext extends PipelineContext {
   /** Short display name: `master`, `staging-8.0`, `tag v1.0.0`, `MR feature → master`, `fork push`. */
@@ -76,7 +78,9 @@ export type HazardKind =
   | "allow-failure"
   | "duplicate-pipelines"
   | "needs-missing"
-  | "not-analysed";
+  | "not-analysed"
+  /** GitHub Actions: runs of different branches enter one `concurrency:` group and cancel each other. */
+  | "concurrency-cancel";
 
 export type HazardSeverity = "error" | "warning" | "notice";
 

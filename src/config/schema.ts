@@ -18,6 +18,7 @@ const HAZARD_KINDS = [
   "duplicate-pipelines",
   "needs-missing",
   "not-analysed",
+  "concurrency-cancel",
 ] as const;
 
 const PIPELINE_SOURCES = [

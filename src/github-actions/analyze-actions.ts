@@ -1,6 +1,6 @@
 import { changedFilesBetween } from "../analysis/changed-files.js";
 import { compareJobs } from "../analysis/compare.js";
-import { findHazards, type RevisionView } from "../analysis/hazards/index.js";
+import { findHazards, HAZARD_CHECKS, type RevisionView } from "../analysis/hazards/index.js";
 import { compareImages, registryImageOf } from "../analysis/images.js";
 import type { Analysis, BranchContext, ContextAnalysis, RevisionInfo } from "../analysis/model.js";
 import { findRecipes } from "../analysis/recipes.js";
@@ -10,6 +10,7 @@ import type { Settings } from "../config/settings.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { FileSource } from "../core/file-source.js";
 import { findConcurrencyClashes, type ConcurrencyClash } from "./concurrency.js";
+import { concurrencyCancelCheck } from "./concurrency-hazard.js";
 import { chooseActionsContexts } from "./contexts.js";
 import { loadWorkflows } from "./load-workflows.js";
 import type { WorkflowSet } from "./model.js";
@@ -95,7 +96,12 @@ export async function analyzeActions(input: AnalyzeActionsInput): Promise<Action
   };
   const baseView = view("base", baseSet);
   const headView = view("head", headSet);
-  const hazards = findHazards(baseView, headView, { changedRecipes }, settings.hazards);
+  const clashes = {
+    before: findConcurrencyClashes(runs.map((r) => ({ context: r.context, uses: r.before.concurrency }))),
+    after: findConcurrencyClashes(runs.map((r) => ({ context: r.context, uses: r.after.concurrency }))),
+  };
+  const checks = [...HAZARD_CHECKS, concurrencyCancelCheck({ base: clashes.before, head: clashes.after })];
+  const hazards = findHazards(baseView, headView, { changedRecipes }, settings.hazards, checks);
 
   const workflowFiles = new Set([...baseSet.files, ...headSet.files]);
   const ciRelevant = changedFiles.some((f) => workflowFiles.has(f) || SETTINGS_PATHS.includes(f) || recipes.some((r) => r.path === f));
@@ -118,12 +124,7 @@ export async function analyzeActions(input: AnalyzeActionsInput): Promise<Action
     hazards,
     verdict,
     notes,
-    concurrency: {
-      clashes: {
-        before: findConcurrencyClashes(runs.map((r) => ({ context: r.context, uses: r.before.concurrency }))),
-        after: findConcurrencyClashes(runs.map((r) => ({ context: r.context, uses: r.after.concurrency }))),
-      },
-    },
+    concurrency: { clashes },
   };
 }
 

@@ -118,7 +118,7 @@ export function chooseActionsContexts(input: ActionsContextInput): { contexts: B
 
   for (const wf of input.workflows) {
     for (const t of wf.triggers) {
-      const origin: ContextOrigin = { kind: "rule-literal", pos: t.pos, text: `on: ${t.event}` };
+      const origin: ContextOrigin = { kind: "event", pos: t.pos, event: t.event };
       if (t.event === "schedule") add(make(`schedule on ${def}`, origin, { kind: "branch", name: def }, "schedule", "schedule"));
       if (t.event === "workflow_dispatch") add(make(`manual run on ${def}`, origin, { kind: "branch", name: def }, "workflow_dispatch", "web"));
       if (t.event === "release") add(make(`release ${TAG_CANDIDATES[0]}`, origin, { kind: "tag", name: TAG_CANDIDATES[0] }, "release", "push"));

@@ -2,7 +2,7 @@ import type { Analysis } from "../analysis/model.js";
 import { fitToBudget } from "./budget.js";
 import { contextDetailBlocks, type ContextDetail } from "./context-details.js";
 import { code, em, heading, list, paragraph, trusted, type Block, type Inline } from "./document.js";
-import { headConfigError, isContextChanged, shortSha } from "./facts.js";
+import { isContextChanged, shortSha } from "./facts.js";
 import { headline } from "./headline.js";
 import { hazardBlocks, type HazardDetail } from "./hazards-section.js";
 import { location } from "./location.js";

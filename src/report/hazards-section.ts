@@ -3,7 +3,7 @@ import { heading, list, paragraph, strong, trusted, type Block, type Inline } fr
 import { sortHazards } from "./facts.js";
 import { location } from "./location.js";
 import type { ReportOptions } from "./options.js";
-import { HAZARD_TITLE, imageList, nameList, plural, SEVERITY_ICON } from "./wording.js";
+import { HAZARD_TITLE, imageList, messageSpans, nameList, plural, SEVERITY_ICON } from "./wording.js";
 
 export interface HazardDetail {
   /** Hazards listed one by one; the rest are counted. */
@@ -20,7 +20,7 @@ export function hazardItem(hazard: Hazard, options: ReportOptions, names: number
     trusted(`${icon} `),
     strong(trusted(`${hazard.severity} · ${STATUS_WORD[hazard.status]}`)),
     trusted(` — ${HAZARD_TITLE[hazard.kind]}: `),
-    hazard.message,
+    ...messageSpans(hazard.message),
   ];
   const facts: Inline[] = [];
   if (hazard.contexts.length) facts.push([trusted("contexts: "), ...nameList(hazard.contexts, names, "context")]);

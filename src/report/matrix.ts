@@ -1,5 +1,4 @@
-import type { Analysis, ContextAnalysis, ImageChange } from "../analysis/model.js";
-import type { AnalysedPipeline } from "../analysis/model.js";
+import type { AnalysedPipeline, Analysis, ContextAnalysis, ImageChange } from "../analysis/model.js";
 import { code, lineBreak, paragraph, strong, table, trusted, type Block, type Inline } from "./document.js";
 import { changedImages, hazardsIn, isContextChanged, jobCounts } from "./facts.js";
 import type { ReportOptions } from "./options.js";

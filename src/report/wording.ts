@@ -26,6 +26,7 @@ export const HAZARD_TITLE: Record<HazardKind, string> = {
   "duplicate-pipelines": "duplicate branch and MR pipelines",
   "needs-missing": "job needs a job that is not in the pipeline",
   "not-analysed": "part of the configuration not analysed",
+  "concurrency-cancel": "runs of different branches cancel each other (concurrency group)",
 };
 
 /** How a branch context was chosen, in a few words (with the rule it came from). */
@@ -47,6 +48,8 @@ export function describeOrigin(origin: ContextOrigin, options: ReportOptions): I
       return [trusted("asked for by command")];
     case "rule-literal":
       return [trusted("tested by a rule at "), location(origin.pos, options)];
+    case "event":
+      return [trusted(`${origin.event} run, enabled at `), location(origin.pos, options)];
     case "rule-regex":
       return [
         trusted(origin.synthesised ? "a name made up to match " : "matches "),
@@ -94,4 +97,15 @@ export function imageList(refs: string[], max: number): Inline {
   const prefix = commonImagePrefix(refs);
   const list = nameList(refs.map((r) => r.slice(prefix.length)), max, "image");
   return prefix ? [...list, trusted(" (in "), code(prefix), trusted(")")] : list;
+}
+
+/**
+ * A hazard message as spans: the analysis writes repository values in backticks
+ * (`` `staging-8.0` push the same image``). Each backtick pair becomes a code span and the
+ * rest untrusted text, so both are escaped; a value that itself holds a backtick may pair
+ * up wrongly, which changes how it looks but can never inject markup.
+ */
+export function messageSpans(message: string): Inline {
+  const parts = message.split(/`([^`]+)`/);
+  return parts.flatMap((part, i) => (i % 2 === 1 ? [code(part)] : part ? [part] : []));
 }

@@ -19,7 +19,7 @@ describe("default GitHub Actions contexts come from the workflows' own filters",
       [["main", "push", "default-branch"], ["stable", "push", "rule-literal"], ["release/x", "push", "rule-regex"], ["tag v1.0.0", "push", "rule-regex"]],
     ],
     ["real branches win over made-up names", "  push:\n    branches: ['release/**']\n", ["main", "release/1.x", "release/2.x", "release/3.x"], [["main", "push", "default-branch"], ["release/1.x", "push", "rule-regex"], ["release/2.x", "push", "rule-regex"]]],
-    ["pull_request, schedule and dispatch", "  pull_request:\n  schedule:\n    - cron: '0 3 * * *'\n  workflow_dispatch:\n", undefined, [["main", "push", "default-branch"], ["PR feature → main", "pull_request", "mr-pipeline"], ["schedule on main", "schedule", "rule-literal"], ["manual run on main", "workflow_dispatch", "rule-literal"]]],
+    ["pull_request, schedule and dispatch", "  pull_request:\n  schedule:\n    - cron: '0 3 * * *'\n  workflow_dispatch:\n", undefined, [["main", "push", "default-branch"], ["PR feature → main", "pull_request", "mr-pipeline"], ["schedule on main", "schedule", "event"], ["manual run on main", "workflow_dispatch", "event"]]],
   ])("%s", async (_name, on, branches, expected) => {
     expect(await contexts(on, branches)).toEqual(expected);
   });

@@ -129,3 +129,14 @@ describe("mermaidLabel", () => {
     expect(mermaidLabel(input)).toBe(expected);
   });
 });
+
+describe("hazard messages", () => {
+  it.each([
+    ["backticks around a value become a code span", "`staging-8.0` and `staging` push the same image", "`staging-8.0` and `staging` push the same image"],
+    ["text around them is escaped", "`x` <b>@dev</b>", "`x` &lt;b&gt;@\u200bdev&lt;/b&gt;"],
+    ["a value with a backtick cannot open a span that swallows the rest", "`a`b` is *odd*", "`a`b\\` is \\*odd\\*"],
+  ])("%s", (_name, message, expected) => {
+    const md = renderComment(analysis({ hazards: [hazard({ kind: "jobs-lost", message })] }), { platform: "gitlab" });
+    expect(md).toContain(`jobs lost: ${expected}`);
+  });
+});

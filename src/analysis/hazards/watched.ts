@@ -13,6 +13,8 @@ export function isWatched(context: BranchContext): boolean {
     case "command":
     case "rule-literal":
     case "rule-regex":
+    // A scheduled, manual or release run the workflows ask for: losing it is as silent as losing a branch's.
+    case "event":
       return true;
     default:
       return false;

@@ -16,10 +16,13 @@ import { resolveScope } from "./resolve-variables.js";
 import { validateConfig } from "./validate-config.js";
 import { entriesFromContext, entriesFromDefs, unsetByContext, type VarEntry, type VarScope } from "./variable-entry.js";
 import { evaluateWorkflow } from "./workflow.js";
+import type { SimulateStats } from "./stats.js";
 
 export interface SimulateConfigOptions {
   /** CI_CONFIG_PATH; the config's root file by default. */
   ciPath?: string;
+  /** Counters to add this simulation's work to (the benchmark's rule evaluations). */
+  stats?: SimulateStats;
 }
 
 /** Builds a scope from layers (lowest precedence first), then drops what the context unsets. */
@@ -160,6 +163,11 @@ export async function simulateConfig(
 
   // workflow:rules, seeing predefined, top-level YAML and context variables.
   const workflow = evaluateWorkflow(config.workflow, { scope: buildScope(context, predefined, topLevel), context, files });
+  const stats = options.stats;
+  if (stats) {
+    stats.pipelines++;
+    stats.ruleEvaluations += workflow.decision?.trace.length ?? 0;
+  }
   errors.push(...workflow.errors);
   const workflowVars = workflow.variables;
   const pipelineName = pipelineNameEntry(config, context, predefined, topLevel, workflowVars);
@@ -203,6 +211,7 @@ export async function simulateConfig(
       );
       const clauses: ClauseScope = { scope, context, files };
       const selection = job.rules ? selectByRules(job, job.rules, clauses) : selectByPolicy(job, hasWorkflowRules, clauses);
+      if (stats && job.rules) stats.ruleEvaluations += selection.decision.trace.length;
       errors.push(...selection.errors);
       for (const w of selection.warnings) warnings.push(warning("regex-invalid", `${job.name}: ${w}`, job.only?.pos ?? job.except?.pos ?? job.pos));
       if (job.rules && !hasWorkflowRules) noteDuplicatePipelineRisk(job, duplicateWarnings);

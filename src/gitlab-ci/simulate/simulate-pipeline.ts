@@ -6,12 +6,15 @@ import type { Pipeline } from "../pipeline.js";
 import { includeRulesMatch, includeVariables } from "./include-rules.js";
 import { refName } from "./predefined-variables.js";
 import { simulateConfig } from "./simulate-config.js";
+import type { SimulateStats } from "./stats.js";
 
 export interface SimulateOptions {
   /** The root CI file; `.gitlab-ci.yml` by default. */
   ciPath?: string;
   /** `namespace/name` for `include:project` of this same project; the context's project by default. */
   project?: string;
+  /** Counters to add this simulation's work to. */
+  stats?: SimulateStats;
 }
 
 /** Whether any include has `rules:` — then the loaded config depends on the context. */
@@ -45,5 +48,5 @@ export async function simulatePipeline(source: FileSource, context: PipelineCont
     files = await source.list("");
     loaded = await load();
   }
-  return simulateConfig(loaded, context, source, { ciPath });
+  return simulateConfig(loaded, context, source, { ciPath, ...(options.stats ? { stats: options.stats } : {}) });
 }

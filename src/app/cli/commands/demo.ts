@@ -1,11 +1,60 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { analyze } from "../../../analysis/analyze.js";
+import { loadSettings } from "../../../config/load-settings.js";
+import { DirSource } from "../../../platforms/local/index.js";
+import { renderComment, renderCommentText } from "../../../report/index.js";
 import type { CliCommand } from "../command.js";
+import { analysisJson } from "./analyze.js";
+
+const usage = `Usage: ci-explain demo [--markdown] [--out DIR]
+
+Analyses the bundled example (a project that builds its CI containers per staging
+branch, before and after the fix from QEMU's stable-staging story), offline, and prints
+the report the bot would post on the merge request.
+
+Options:
+  --markdown   print the comment's markdown instead of the terminal rendering
+  --out DIR    where to write comment.md and analysis.json (default: a temporary folder)`;
+
+/** The example ships in the package: examples/ next to dist/. */
+const EXAMPLE = fileURLToPath(new URL("../../../../../examples/staging-containers/", import.meta.url));
+
+/** Branches the example project "has", as a platform would list them. */
+const EXAMPLE_BRANCHES = ["main", "staging", "staging-8.0", "staging-7.2", "feature/stable-container-tags"];
 
 export const demoCommand: CliCommand = {
   name: "demo",
-  summary: "(not built yet)",
-  usage: "ci-explain demo",
-  async run(_args, io) {
-    io.stderr("ci-explain demo: not built yet\n");
-    return 2;
+  summary: "analyse the bundled example offline and print the report",
+  usage,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      strict: true,
+      options: { markdown: { type: "boolean", default: false }, out: { type: "string" } },
+    });
+    const base = new DirSource(join(EXAMPLE, "base"), "example base");
+    const head = new DirSource(join(EXAMPLE, "head"), "example head");
+    const { settings } = await loadSettings(base);
+    const analysis = await analyze({
+      base,
+      head,
+      settings,
+      branches: EXAMPLE_BRANCHES,
+      mr: { source: "feature/stable-container-tags", target: settings.defaultBranch ?? "main" },
+    });
+    const options = { platform: "gitlab" as const };
+    const out = values.out ?? join(tmpdir(), "ci-explain-demo");
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, "comment.md"), renderComment(analysis, options));
+    await writeFile(join(out, "analysis.json"), `${JSON.stringify(analysisJson(analysis), null, 2)}\n`);
+    io.stdout(values.markdown ? renderComment(analysis, options) : renderCommentText(analysis, options));
+    io.stdout(
+      `\nThe example: ${EXAMPLE}{base,head}\nThe comment's markdown: ${join(out, "comment.md")}\nThe full analysis as JSON: ${join(out, "analysis.json")}\n`,
+    );
+    return 0;
   },
 };
