@@ -5,6 +5,7 @@ import { SETTINGS_PATHS } from "../config/load-settings.js";
 import type { LoadOptions, LoadResult } from "../gitlab-ci/model.js";
 import type { Pipeline } from "../gitlab-ci/pipeline.js";
 import type { SimulateStats } from "../gitlab-ci/simulate/stats.js";
+import { ParseCache } from "../gitlab-ci/load/parse-cache.js";
 import { changedFilesBetween } from "./changed-files.js";
 import { compareJobs } from "./compare.js";
 import { chooseContexts } from "./contexts.js";
@@ -34,6 +35,16 @@ export interface AnalyzeInput {
   branches?: string[];
   /** Counters the simulations add their work to (the benchmark reads them). */
   stats?: SimulateStats;
+  /**
+   * Parsed files to share with other analyses (a bot answering many changes of one repository).
+   * Absent: one cache for this call, so the head reuses every file it shares with the base.
+   */
+  parseCache?: ParseCache;
+  /**
+   * Problems found reading the bot's own settings (`.ci-explain.yml`, with file:line). They are
+   * carried into `Analysis.settingsDiagnostics` unchanged, so every surface reports them alike.
+   */
+  settingsDiagnostics?: Diagnostic[];
 }
 
 /** Used when neither the settings nor the platform name the project. */
@@ -53,7 +64,7 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
   if (!settings.project) notes.push(`the project path is not known; it is assumed to be \`${ASSUMED_PROJECT}\` (set \`project:\` in .ci-explain.yml)`);
   const defaultBranch = settings.defaultBranch ?? ASSUMED_DEFAULT_BRANCH;
   if (!settings.defaultBranch) notes.push(`the default branch is not known; it is assumed to be \`${ASSUMED_DEFAULT_BRANCH}\``);
-  const loadOptions: LoadOptions = { ciPath: settings.ciConfigPath, project };
+  const loadOptions: LoadOptions = { ciPath: settings.ciConfigPath, project, parseCache: input.parseCache ?? new ParseCache() };
 
   const [baseLoad, headLoad, changedFiles] = await Promise.all([
     engine.load(input.base, loadOptions),
@@ -148,6 +159,7 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
     hazards,
     verdict,
     notes,
+    ...(input.settingsDiagnostics?.length ? { settingsDiagnostics: input.settingsDiagnostics } : {}),
   };
 }
 

@@ -189,7 +189,9 @@ function contextMaker(input: ContextChoiceInput): ContextMaker {
       source,
       project: { path, defaultBranch },
       server: { url: settings.serverUrl, registry: settings.registry },
-      variables: { ...settings.variables, ...extra },
+      // Project variables belong to one project: a fork has its own (e.g. QEMU forks set
+      // QEMU_CI themselves), so upstream's `variables` do not apply there; `fork_variables` do.
+      variables: { ...(path === project ? settings.variables : settings.forkVariables), ...extra },
       changedFiles: seesChange(ref) && path === project ? [...changedFiles] : undefined,
     };
     return { ...ctx, name, origin };

@@ -1,4 +1,5 @@
-import { findImageBuilds, type ImageBuild } from "../containers/index.js";
+import type { ImageBuild } from "../containers/index.js";
+import { findImageBuildsMemo } from "./builds-memo.js";
 import type { FileSource } from "../core/file-source.js";
 import { loadConfig } from "../gitlab-ci/index.js";
 import type { PipelineContext } from "../gitlab-ci/context.js";
@@ -31,13 +32,13 @@ export const gitlabEngine: Engine = {
   load: (source, options) => loadConfig(source, options),
   simulate: (load, context, source, options, stats) =>
     dependsOnContext(load.config)
-      ? simulatePipeline(source, context, { ciPath: options.ciPath, project: options.project, ...(stats ? { stats } : {}) })
+      ? simulatePipeline(source, context, { ciPath: options.ciPath, project: options.project, ...(stats ? { stats } : {}), ...(options.parseCache ? { parseCache: options.parseCache } : {}) })
       : simulateConfig(load, context, source, { ciPath: options.ciPath, ...(stats ? { stats } : {}) }),
   builds: (job, _pipeline, files) =>
-    findImageBuilds({
+    findImageBuildsMemo({
       job: job.name,
-      // The runner runs before_script and script in one shell (after_script in another).
-      lines: [...job.beforeScript, ...job.script],
+      beforeScript: job.beforeScript,
+      script: job.script,
       variables: (name) => job.variables[name]?.value,
       fileExists: (path) => files.has(path),
     }),

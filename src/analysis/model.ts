@@ -94,6 +94,8 @@ export interface Hazard {
   images: string[];
   jobs: string[];
   source?: Pos;
+  /** Not certain to happen (an unknown part in an image reference, a job that only may run); severity is then `notice`. */
+  possible?: true;
 }
 
 export interface Recipe {
@@ -136,4 +138,10 @@ export interface Analysis {
    * default branch), branch names that could not be synthesised, contexts dropped by the cap.
    */
   notes?: string[];
+  /**
+   * Problems in the bot's own settings file (`.ci-explain.yml`), each with file:line, as the
+   * platform found them (`AnalyzeInput.settingsDiagnostics`). The analysis ran with defaults for
+   * what could not be read; they do not change the verdict. Absent when there are none.
+   */
+  settingsDiagnostics?: Diagnostic[];
 }

@@ -2,6 +2,7 @@ import type { ApplicationFunction, Context, Probot } from "probot";
 import type { z } from "zod";
 import { COMMAND_USAGE, isExplainCommand, parseCommand, type ParsedCommand } from "../commands/parse-command.js";
 import { analyze } from "../analysis/analyze.js";
+import { analyzeRepository } from "../analysis/analyze-repository.js";
 import { DEFAULT_COMMAND_RATE_LIMIT, SlidingWindowLimiter, type CommandRateLimiter } from "../commands/rate-limit.js";
 import { loadSettings, type LoadedSettings } from "../config/load-settings.js";
 import { LruBlobCache } from "../platforms/github/blob-cache.js";
@@ -11,7 +12,7 @@ import { answerExplainCommand, type AnswerDeps } from "../platforms/github/answe
 import { describeFailure } from "../platforms/github/describe-failure.js";
 import { GitHubPublisher } from "../platforms/github/publisher.js";
 import { findPullRequestsForSha, getPullRequest, toPullRequestRef } from "../platforms/github/pull-requests.js";
-import { loadBaseSettings, openRevisions, reviewPullRequest, type CommentPolicy, type PullRequestRef } from "../platforms/github/review-pull-request.js";
+import { pullRequestReader, reviewPullRequest, type CommentPolicy, type PullRequestRef } from "../platforms/github/review-pull-request.js";
 import {
   checkRunEventSchema,
   checkSuiteEventSchema,
@@ -23,6 +24,9 @@ import {
 } from "../platforms/github/schema.js";
 import { MemoryDeliveryDedupe, type DeliveryDedupe } from "./delivery-dedupe.js";
 import { KeyedSerializer } from "./serialize-per-key.js";
+import { enqueueGitHubEvent, gitHubWorker } from "./github-queue.js";
+import type { BotMetrics } from "./observability/metrics.js";
+import type { JobRouter } from "./queue/job-router.js";
 
 /** What the handlers need besides the event; injected so tests replace any part. */
 export interface GitHubAppDeps extends AnswerDeps {
@@ -30,6 +34,9 @@ export interface GitHubAppDeps extends AnswerDeps {
   commandLimiter: CommandRateLimiter;
   serializer: KeyedSerializer;
   now(): number;
+  /** With a queue the webhook only enqueues and a worker runs the handler; without one it runs inline. */
+  jobs?: JobRouter;
+  metrics?: BotMetrics;
 }
 
 /** The production wiring: the real engine and report, in-memory caches shared by all events. */
@@ -37,6 +44,7 @@ export function defaultGitHubAppDeps(): GitHubAppDeps {
   const report = createGitHubReport();
   return {
     analyze,
+    analyzeRepository,
     loadSettings: (source) => loadSettings(source),
     report,
     explain: report.explain,
@@ -66,11 +74,21 @@ const COLLABORATORS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
  */
 export function createGitHubApp(deps: GitHubAppDeps): ApplicationFunction {
   return (app: Probot) => {
-    app.on([...PR_EVENTS], (context) => guarded(context, () => onPullRequest(deps, context)));
-    app.on("issue_comment.created", (context) => guarded(context, () => onComment(deps, context)));
-    app.on("check_run.rerequested", (context) => guarded(context, () => onCheckRunRerequested(deps, context)));
-    app.on("check_suite.rerequested", (context) => guarded(context, () => onCheckSuiteRerequested(deps, context)));
+    const { jobs } = deps;
+    // Queued: the webhook is answered once the job is enqueued; a worker runs the handler.
+    if (jobs) jobs.register("github", gitHubWorker(app, deps.metrics, (context) => handleGitHubEvent(deps, context)));
+    const receive = (context: Context) => (jobs ? enqueueGitHubEvent(jobs, deps.metrics, context) : handleGitHubEvent(deps, context));
+    app.on([...PR_EVENTS, "issue_comment.created", "check_run.rerequested", "check_suite.rerequested"], receive);
   };
+}
+
+/** The handler for one event, run inline or by a queue worker. */
+export async function handleGitHubEvent(deps: GitHubAppDeps, context: Context): Promise<void> {
+  const action = (context.payload as { action?: unknown }).action;
+  if (context.name === "pull_request") return guarded(context, () => onPullRequest(deps, context as Context<"pull_request">));
+  if (context.name === "issue_comment" && action === "created") return guarded(context, () => onComment(deps, context as Context<"issue_comment">));
+  if (context.name === "check_run" && action === "rerequested") return guarded(context, () => onCheckRunRerequested(deps, context as Context<"check_run">));
+  if (context.name === "check_suite" && action === "rerequested") return guarded(context, () => onCheckSuiteRerequested(deps, context as Context<"check_suite">));
 }
 
 async function onPullRequest(deps: GitHubAppDeps, context: Context<"pull_request">): Promise<void> {
@@ -99,8 +117,8 @@ async function onComment(deps: GitHubAppDeps, context: Context<"issue_comment">)
   }
   const pr = await getPullRequest(context.octokit, event.repository, event.issue.number);
   const key = await claimDelivery(deps, context, pr.head.sha);
-  const settings = key && (await mayRunCommand(deps, context, event, pr, publisher));
-  if (key && settings) await runCommand(deps, context, pr, parsed, settings, publisher, key);
+  const allowed = key && (await mayRunCommand(deps, context, event, pr, publisher));
+  if (key && allowed) await runCommand(deps, context, allowed.pr, parsed, allowed.settings, publisher, key);
 }
 
 async function onCheckRunRerequested(deps: GitHubAppDeps, context: Context<"check_run">): Promise<void> {
@@ -142,15 +160,18 @@ async function mayRunCommand(
   event: IssueCommentEvent,
   pr: PullRequestRef,
   publisher: GitHubPublisher,
-): Promise<LoadedSettings | undefined> {
-  const settings = await loadBaseSettings(deps, openRevisions(deps, context.octokit, pr).base, pr);
+): Promise<{ settings: LoadedSettings; pr: PullRequestRef } | undefined> {
+  // Settings from the merge base, as the review reads them; the resolved PR is passed on.
+  const reader = pullRequestReader(deps, context.octokit, pr);
+  await reader.prepare();
+  const settings = await reader.settings(reader.revisions().base);
   if (settings.settings.comment.commandsFrom === "collaborators" && !COLLABORATORS.has(event.comment.author_association)) {
     await publisher.react(event.comment.id, "confused");
     skip(context, `${event.comment.user.login} (${event.comment.author_association}) is not a collaborator`);
     return undefined;
   }
   await publisher.react(event.comment.id, "eyes");
-  return settings;
+  return { settings, pr: reader.pr() };
 }
 
 async function runCommand(

@@ -1,7 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, createProbot } from "probot";
+import pino from "pino";
+import { createGitLabApi } from "../platforms/gitlab/gitlab-api.js";
 import { createGitHubApp, type GitHubAppDeps } from "./github-app.js";
+import { politeOctokit } from "./github-octokit.js";
+import { createWorkRuntime, type WorkRuntime } from "./work-runtime.js";
+import { createGitLabWebhook, defaultGitLabAppDeps, type GitLabAppDeps, type GitLabWebhook } from "./gitlab-webhook.js";
 
 /** Where GitHub sends webhooks (also Probot's default, so existing App settings keep working). */
 export const GITHUB_WEBHOOK_PATH = "/api/github/webhooks";
@@ -20,6 +25,37 @@ export interface ServerOptions {
   host: string;
   /** The GitHub App's collaborators (engine, report, caches); built once per server. */
   githubDeps: () => GitHubAppDeps;
+  /** The GitLab receiver's collaborators; by default the real ones, talking to GITLAB_URL. */
+  gitlabDeps?: (settings: GitLabSettings) => GitLabAppDeps;
+}
+
+export interface GitLabSettings {
+  url: string;
+  token: string;
+  secret: string;
+}
+
+/**
+ * GitLab settings from the environment, or undefined when neither GITLAB_TOKEN nor
+ * GITLAB_WEBHOOK_SECRET is set. One without the other is refused: a receiver without a
+ * secret would act on anyone's webhook, and one without a token could not answer.
+ */
+export function gitlabSettings(env: Env): GitLabSettings | undefined {
+  const token = (env.GITLAB_TOKEN ?? "").trim();
+  const secret = (env.GITLAB_WEBHOOK_SECRET ?? "").trim();
+  if (token === "" && secret === "") return undefined;
+  if (token === "" || secret === "") {
+    const missing = token === "" ? "GITLAB_TOKEN" : "GITLAB_WEBHOOK_SECRET";
+    throw new ServerConfigError(`GitLab is partly configured: set ${missing} too (the GitLab webhook route is not started without it)`);
+  }
+  const url = (env.GITLAB_URL ?? "").trim() || "https://gitlab.com";
+  if (!/^https?:\/\/[^/]/.test(url)) throw new ServerConfigError(`GITLAB_URL must be an http(s) URL, not "${url}"`);
+  return { url, token, secret };
+}
+
+function defaultGitLabDeps(settings: GitLabSettings, env: Env): GitLabAppDeps {
+  const log = pino({ level: env.LOG_LEVEL ?? "info" });
+  return defaultGitLabAppDeps({ api: createGitLabApi({ url: settings.url, token: settings.token }), secret: settings.secret, log });
 }
 
 export interface RunningServer {
@@ -57,17 +93,27 @@ export function githubSettings(env: Env): { appId: string } | undefined {
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const platforms: string[] = [];
-  const routes: Route[] = [healthRoute(platforms)];
+  // Queue, workers, metrics and shutdown: in memory, or in Redis with REDIS_URL (work-runtime.ts).
+  const runtime = createWorkRuntime(options.env);
+  const routes: Route[] = [...runtime.routes, healthRoute(platforms)];
 
   if (githubSettings(options.env)) {
-    routes.push(await githubRoute(options));
+    routes.push(await githubRoute(options, runtime));
     platforms.push("github");
   }
-  // The GitLab webhook receiver mounts here: a Route for POST /api/gitlab/webhooks that
-  // checks X-Gitlab-Token, and "gitlab" pushed onto `platforms`.
+  const gitlab = gitlabSettings(options.env);
+  let gitlabHook: GitLabWebhook | undefined;
+  if (gitlab) {
+    gitlabHook = createGitLabWebhook(options.gitlabDeps?.(gitlab) ?? defaultGitLabDeps(gitlab, options.env));
+    routes.push(gitlabHook.route);
+    platforms.push("gitlab");
+  }
 
   if (platforms.length === 0) {
-    throw new ServerConfigError("no platform is configured: set APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET for the GitHub App");
+    await runtime.stop();
+    throw new ServerConfigError(
+      "no platform is configured: set APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET for the GitHub App, or GITLAB_TOKEN and GITLAB_WEBHOOK_SECRET for GitLab",
+    );
   }
 
   const server = createServer((req, res) => {
@@ -82,15 +128,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.once("error", reject);
     server.listen(options.port, options.host, () => resolve());
   });
+  runtime.start();
   return {
     port: (server.address() as AddressInfo).port,
     platforms,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      // New webhooks get 503 from now on; running work gets SHUTDOWN_GRACE_MS, then is handed back or logged.
+      const stopped = runtime.stop();
+      await new Promise<void>((resolve, reject) => {
         // Requests in progress finish (their analysis is awaited); idle keep-alive sockets go now.
-        server.close((err) => (err ? reject(err) : resolve()));
+        // GitLab work runs after its answer: wait for it too.
+        server.close((err) => (err ? reject(err) : void (gitlabHook?.idle() ?? Promise.resolve()).then(() => resolve())));
         server.closeIdleConnections();
-      }),
+      });
+      await stopped;
+    },
   };
 }
 
@@ -103,16 +155,17 @@ function healthRoute(platforms: string[]): Route {
   };
 }
 
-async function githubRoute(options: ServerOptions): Promise<Route> {
+async function githubRoute(options: ServerOptions, runtime: WorkRuntime): Promise<Route> {
   // createProbot reads APP_ID, PRIVATE_KEY/PRIVATE_KEY_PATH, WEBHOOK_SECRET, GHE_HOST,
   // GHE_PROTOCOL, LOG_LEVEL and LOG_FORMAT from this env; its log level default is "warn".
   const env = { LOG_LEVEL: "info", ...options.env } as NodeJS.ProcessEnv;
   let probot;
   try {
-    probot = createProbot({ env });
+    // Retries and rate-limit waits as github-octokit.ts configures them; with REDIS_URL in env, Probot shares its throttle through Redis.
+    probot = createProbot({ env, overrides: { Octokit: politeOctokit(runtime.retryPolicy) } });
   } catch (err) {
     throw new ServerConfigError(`the GitHub App cannot start: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const middleware = await createNodeMiddleware(createGitHubApp(options.githubDeps()), { probot, webhooksPath: GITHUB_WEBHOOK_PATH });
+  const middleware = await createNodeMiddleware(createGitHubApp(runtime.withGitHub(options.githubDeps())), { probot, webhooksPath: GITHUB_WEBHOOK_PATH });
   return async (req, res) => (await middleware(req, res, () => undefined)) === true;
 }

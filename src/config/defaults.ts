@@ -15,11 +15,13 @@ export function defaultSettings(): Settings {
     registry: GITLAB_COM.registry,
     ciConfigPath: ".gitlab-ci.yml",
     variables: {},
+    forkVariables: {},
     containers: { recipes: [...DEFAULT_RECIPES] },
     hazards: {},
     comment: {
-      // The report helps while a change is being written; drafts get it too unless turned off.
-      onDrafts: true,
+      // Product decision: a draft is analysed (the status check is set) but not commented on,
+      // so work in progress is not noisy; `comment.on_drafts: true` turns comments on.
+      onDrafts: false,
       // The command only reads the repository and edits the bot's own comment.
       commandsFrom: "anyone",
       // A warning should be seen but should not block a required check by default.

@@ -112,6 +112,7 @@ function toSettings(file: SettingsFile): Settings {
     registry: file.registry ?? defaults.registry,
     ciConfigPath: file.ci_config_path ?? defaults.ciConfigPath,
     variables: file.variables ?? {},
+    forkVariables: file.fork_variables ?? {},
     contexts: file.contexts?.map(toContextSetting),
     containers: { recipes: file.containers?.recipes ?? defaults.containers.recipes },
     hazards: { ...file.hazards },

@@ -72,6 +72,7 @@ export const settingsFileSchema = z.strictObject({
     .optional(),
   ci_config_path: z.string().min(1).optional(),
   variables: variables.optional(),
+  fork_variables: variables.optional(),
   contexts: z.array(contextSchema).min(1).optional(),
   containers: z.strictObject({ recipes: z.array(z.string().min(1)).optional() }).optional(),
   hazards: z.partialRecord(z.enum(HAZARD_KINDS), z.enum(["error", "warning", "notice", "off"])).optional(),

@@ -25,6 +25,11 @@ export interface Settings {
   ciConfigPath: string;
   /** Project/group CI/CD variables GitLab would inject (YAML cannot show them). */
   variables: Record<string, string>;
+  /**
+   * The CI/CD variables of a fork (a fork has its own project variables, not upstream's): what
+   * the automatic fork context and a configured context in another project start from.
+   */
+  forkVariables: Record<string, string>;
   /** When given, these contexts replace the default choice. */
   contexts?: ContextSetting[];
   containers: { recipes: string[] };

@@ -37,7 +37,8 @@ export type DiagnosticCode =
   | "not-analysed"
   | "include-rules-unknown"
   | "include-ref-approximate"
-  | "script-missing";
+  | "script-missing"
+  | "variable-cycle";
 
 export type Severity = "error" | "warning";
 

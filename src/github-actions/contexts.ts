@@ -131,7 +131,8 @@ export function chooseActionsContexts(input: ActionsContextInput): { contexts: B
   return { contexts: out.slice(0, MAX_ACTIONS_CONTEXTS), notes };
 }
 
-function sourceOf(event: string): PipelineSource {
+/** The GitLab-shaped `source` a run of this event is given (the shared Pipeline model keys on it). */
+export function sourceOf(event: string): PipelineSource {
   if (event === "schedule") return "schedule";
   if (event === "workflow_dispatch") return "web";
   if (event === "pull_request" || event === "pull_request_target") return "merge_request_event";

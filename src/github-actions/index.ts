@@ -5,7 +5,8 @@
 export { analyzeActions, type AnalyzeActionsInput, type ActionsAnalysis } from "./analyze-actions.js";
 export { loadWorkflows, parseWorkflow, isWorkflowPath, WORKFLOWS_DIR } from "./load-workflows.js";
 export { simulateActions, type ActionsRun, type ConcurrencyUse } from "./simulate.js";
-export { chooseActionsContexts, GITHUB_SERVER, type ActionsContextInput } from "./contexts.js";
+export { chooseActionsContexts, GITHUB_SERVER, sourceOf, type ActionsContextInput } from "./contexts.js";
+export { concurrencyCancelCheck } from "./concurrency-hazard.js";
 export { decideTrigger, eventOf, type TriggerDecision } from "./triggers.js";
 export { findConcurrencyClashes, type ConcurrencyClash } from "./concurrency.js";
 export { compilePattern, compilePatterns, isSelected, type CompiledPattern } from "./filter-pattern.js";

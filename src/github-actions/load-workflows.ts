@@ -42,12 +42,11 @@ export async function loadWorkflows(source: FileSource): Promise<WorkflowSet> {
 }
 
 /**
- * One workflow file. The YAML layer is the project's position-carrying parser, which reads
- * YAML 1.1 as GitLab does; GitHub reads `on:` as the string key "on", so the key YAML 1.1
- * turns into `true` is read back as `on` here.
+ * One workflow file, read with the project's position-carrying parser in YAML 1.2 core mode:
+ * GitHub's parser keeps `on:` (and `yes`, `off`, ...) as strings, unlike GitLab's YAML 1.1.
  */
 export function parseWorkflow(file: string, text: string): { workflow?: Workflow; diagnostics: Diagnostic[] } {
-  const parsed = parseYaml(file, text, DEFAULT_LOAD_LIMITS);
+  const parsed = parseYaml(file, text, DEFAULT_LOAD_LIMITS, { schema: "core-1.2" });
   const diagnostics = [...parsed.diagnostics];
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
   const root = parsed.body;
@@ -57,7 +56,7 @@ export function parseWorkflow(file: string, text: string): { workflow?: Workflow
     return { diagnostics };
   }
   const b = new Builder(diagnostics);
-  const onEntry = mapEntry(root, "on") ?? mapEntry(root, "true");
+  const onEntry = mapEntry(root, "on");
   if (!onEntry) diagnostics.push(error("config-invalid", `${file}: missing \`on:\` (the events that trigger the workflow)`, root.pos));
   const jobsNode = mapGet(root, "jobs");
   if (!jobsNode) diagnostics.push(error("config-invalid", `${file}: missing \`jobs:\``, root.pos));

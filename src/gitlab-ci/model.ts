@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { Located, Pos } from "../core/pos.js";
+import type { ParseCache } from "./load/parse-cache.js";
 
 /**
  * The assembled GitLab CI configuration: what GitLab builds from the YAML files
@@ -220,4 +221,6 @@ export interface LoadOptions {
   /** Pipeline inputs for the root file's `spec:inputs`. */
   inputs?: Record<string, unknown>;
   limits?: Partial<LoadLimits>;
+  /** Parsed files to reuse across loads (base and head, re-loads for `include:rules`). */
+  parseCache?: ParseCache;
 }

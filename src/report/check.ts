@@ -48,15 +48,18 @@ function textBlocks(analysis: Analysis, options: ReportOptions, level: number): 
   return contextDetailBlocks(analysis, options, { ...detail.contexts, diagrams: false }, detail.maxContexts);
 }
 
-/** The GitHub check run for an analysis; the platform sends annotations in batches. */
-export function renderCheck(analysis: Analysis, options: ReportOptions): CheckOutput {
+/**
+ * The GitHub check run for an analysis; the platform sends annotations in batches. `limit`
+ * bounds summary and text each (smaller when several dialects share one check).
+ */
+export function renderCheck(analysis: Analysis, options: ReportOptions, limit: number = CHECK_OUTPUT_LIMIT): CheckOutput {
   const levels = DETAIL_LADDER.map((_, i) => i);
   return {
     name: CHECK_NAME,
     conclusion: analysis.verdict.conclusion,
     title: clip(headlineText(analysis, options), CHECK_TITLE_LIMIT),
-    summary: fitToBudget(levels.map((l) => () => renderMarkdown(summaryBlocks(analysis, options, l))), CHECK_OUTPUT_LIMIT).text,
-    text: fitToBudget(levels.map((l) => () => renderMarkdown(textBlocks(analysis, options, l))), CHECK_OUTPUT_LIMIT).text,
+    summary: fitToBudget(levels.map((l) => () => renderMarkdown(summaryBlocks(analysis, options, l))), limit).text,
+    text: fitToBudget(levels.map((l) => () => renderMarkdown(textBlocks(analysis, options, l))), limit).text,
     annotations: checkAnnotations(analysis),
   };
 }

@@ -68,7 +68,8 @@ export function footerBlocks(analysis: Analysis, options: ReportOptions): Block[
   ];
 }
 
-function bodyBlocks(analysis: Analysis, options: ReportOptions, detail: CommentDetail): Block[] {
+/** The comment without its footer (a combined report puts one footer under several dialects). */
+export function bodyBlocks(analysis: Analysis, options: ReportOptions, detail: CommentDetail): Block[] {
   const blocks: Block[] = [paragraph(...headline(analysis, options))];
   if (!analysis.ciRelevant) {
     blocks.push(paragraph(trusted("No CI file, container recipe or ci-explain setting differs from the base any more, so the earlier report no longer applies.")));

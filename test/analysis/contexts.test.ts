@@ -35,8 +35,8 @@ describe("chooseContexts", () => {
       ["tag v1.0.0", "tag", "push", "acme/widget"],
       ["main in a fork (contributor/widget)", "fork", "push", "contributor/widget"],
     ]);
-    // Project variables reach every context.
-    expect(contexts.every((c) => c.variables.SHARED === "1")).toBe(true);
+    // Project variables reach every context of the project, not the fork (it has its own).
+    expect(contexts.map((c) => c.variables.SHARED)).toEqual(["1", "1", "1", undefined]);
   });
 
   it("uses the MR's branches and its target", () => {
@@ -80,16 +80,32 @@ describe("chooseContexts", () => {
     expect(notes[0]).toContain("12 more branch names");
   });
 
-  it("replaces the default choice with configured contexts, their variables over the project's", () => {
+  it("replaces the default choice with configured contexts, their variables over the project's (or the fork's)", () => {
     const settings = {
       ...defaultSettings(),
       variables: { QEMU_CI: "0", SHARED: "1" },
-      contexts: [{ name: "fork", branch: "master", project: "contributor/qemu", source: "push", variables: { QEMU_CI: "1" } }],
+      forkVariables: { FORK_ONLY: "1" },
+      contexts: [
+        { name: "fork", branch: "master", project: "contributor/qemu", source: "push", variables: { QEMU_CI: "1" } },
+        { name: "stable", branch: "stable-8.0", source: "push", variables: { QEMU_CI: "2" } },
+      ],
     };
     const { contexts } = choose({ settings });
     expect(contexts.map((c) => [c.name, c.origin.kind, c.project.path, c.variables])).toEqual([
-      ["fork", "configured", "contributor/qemu", { QEMU_CI: "1", SHARED: "1" }],
+      ["fork", "configured", "contributor/qemu", { FORK_ONLY: "1", QEMU_CI: "1" }],
+      ["stable", "configured", "acme/widget", { QEMU_CI: "2", SHARED: "1" }],
     ]);
+  });
+
+  it.each([
+    ["without fork_variables, the fork sees none of upstream's project variables", {}, {}],
+    ["with fork_variables, the fork sees exactly those", { QEMU_CI: "1" }, { QEMU_CI: "1" }],
+  ])("%s", (_what, forkVariables, expected) => {
+    const { contexts } = choose({ settings: { ...defaultSettings(), variables: { SHARED: "1" }, forkVariables } });
+    const fork = contexts.find((c) => c.origin.kind === "fork");
+    const main = contexts.find((c) => c.origin.kind === "default-branch");
+    expect(fork?.variables).toEqual(expected);
+    expect(main?.variables).toEqual({ SHARED: "1" });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findHazards, type RevisionView } from "../../src/analysis/hazards/index.js";
-import type { BranchContext, Hazard } from "../../src/analysis/model.js";
+import type { AnalysedJob, BranchContext, Hazard } from "../../src/analysis/model.js";
 import { context, job, pipeline, REGISTRY, revision } from "./build.js";
 
 const staging = context("staging", { origin: { kind: "rule-literal", pos: { file: ".gitlab-ci.yml", line: 4 }, text: "x" } });
@@ -47,13 +47,24 @@ describe("image-tag-collision", () => {
     expect(hazards(revision("base", []), head)).toEqual([]);
   });
 
-  it("does not claim a collision on a reference that is not known statically", () => {
-    const unknown = job("debian-container", { builds: [`push:${REGISTRY}/ci/debian:«$TAG»`] });
+  const mayRun = (j: AnalysedJob): AnalysedJob => ({ ...j, certainty: "uncertain" });
+  const mayBuild = (j: AnalysedJob): AnalysedJob => ({ ...j, builds: j.builds.map((b) => ({ ...b, certainty: "uncertain" as const })) });
+  const unknownTag = () => job("debian-container", { builds: [`push:${REGISTRY}/ci/debian:«$TAG»`] });
+
+  it.each<[string, AnalysedJob, AnalysedJob, Array<{ severity: string; possible?: true }>]>([
+    ["both push a tag with the same unknown part: possible, a notice", unknownTag(), unknownTag(), [{ severity: "notice", possible: true }]],
+    ["an unknown tag that could equal :latest: possible", unknownTag(), container("latest"), [{ severity: "notice", possible: true }]],
+    ["the same known tag, but one push job only may run: possible", container("latest"), mayRun(container("latest")), [{ severity: "notice", possible: true }]],
+    ["the same known tag, but one build is uncertain: possible", mayBuild(container("latest")), container("latest"), [{ severity: "notice", possible: true }]],
+    ["the same known tag, both surely pushed: a definite error", container("latest"), container("latest"), [{ severity: "error" }]],
+    ["different known tags: nothing", container("latest"), container("staging-8-0"), []],
+  ])("%s", (_what, a, b, expected) => {
     const head = revision("head", [
-      [staging, pipeline(staging, [unknown])],
-      [stable, pipeline(stable, [unknown])],
+      [staging, pipeline(staging, [a])],
+      [stable, pipeline(stable, [b])],
     ]);
-    expect(hazards(revision("base", []), head)).toEqual([]);
+    const found = hazards(revision("base", []), head).filter((h) => h.kind === "image-tag-collision");
+    expect(found.map((h) => ({ severity: h.severity, ...(h.possible ? { possible: h.possible } : {}) }))).toEqual(expected);
   });
 
   it("flags an MR pipeline that pushes the tag the default branch pushes", () => {
@@ -74,6 +85,16 @@ describe("image-not-built", () => {
     expect(brief(h)).toEqual({ kind: "image-not-built", status: "introduced", severity: "warning", contexts: ["staging-8.0"] });
     expect(h.images).toEqual([`${REGISTRY}/ci/debian:staging-8-0`]);
     expect(h.jobs).toEqual(["build-debian"]);
+  });
+
+  it.each<[string, AnalysedJob[], Array<{ severity: string; possible?: true }>]>([
+    ["a build with an unknown tag might be the image: nothing claimed", [job("b", { builds: [`push:${REGISTRY}/ci/debian:«$TAG»`] }), build("latest")], []],
+    ["a build of another image does not hide it", [job("b", { builds: [`push:${REGISTRY}/ci/fedora:«$TAG»`] }), build("latest")], [{ severity: "warning" }]],
+    ["the job that uses it only may run: possible, a notice", [{ ...build("latest"), certainty: "uncertain" }], [{ severity: "notice", possible: true }]],
+  ])("%s", (_what, jobs, expected) => {
+    const head = revision("head", [[main, pipeline(main, jobs)]]);
+    const found = hazards(revision("base", []), head).filter((h) => h.kind === "image-not-built");
+    expect(found.map((h) => ({ severity: h.severity, ...(h.possible ? { possible: h.possible } : {}) }))).toEqual(expected);
   });
 
   it("ignores images from other registries", () => {

@@ -12,6 +12,8 @@ ci_config_path: ci/main.yml
 variables:
   QEMU_CI_UPSTREAM: qemu-project
   RETRIES: 3
+fork_variables:
+  QEMU_CI: 1
 contexts:
   - name: stable
     branch: staging-8.0
@@ -42,6 +44,7 @@ describe("parseSettingsText", () => {
       registry: "registry.example.com",
       ciConfigPath: "ci/main.yml",
       variables: { QEMU_CI_UPSTREAM: "qemu-project", RETRIES: "3" },
+      forkVariables: { QEMU_CI: "1" },
       contexts: [
         { name: "stable", branch: "staging-8.0", source: "push", variables: {}, tag: undefined, mr: undefined, project: undefined },
         { name: "master (contributor/qemu)", branch: "master", project: "contributor/qemu", source: "push", variables: { QEMU_CI: "1" }, tag: undefined, mr: undefined },
@@ -56,6 +59,8 @@ describe("parseSettingsText", () => {
 
   it("gives the defaults for an empty file", () => {
     expect(parseSettingsText("", ".ci-explain.yml")).toEqual({ settings: defaultSettings(), diagnostics: [] });
+    // The product default: drafts are analysed but not commented on.
+    expect(defaultSettings().comment.onDrafts).toBe(false);
   });
 
   it.each([

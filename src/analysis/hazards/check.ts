@@ -32,6 +32,11 @@ export interface Finding {
   images: string[];
   jobs: string[];
   source?: Pos;
+  /**
+   * The finding could not be shown to happen for certain (an image reference with an unknown
+   * part, a build or job that only may run). Reported as a `notice`, whatever the kind's severity.
+   */
+  possible?: true;
 }
 
 /**

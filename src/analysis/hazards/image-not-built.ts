@@ -2,13 +2,16 @@ import { imagesUsedBy, jobsOf, registryImageOf } from "../images.js";
 import type { Finding, HazardCheck } from "./check.js";
 import { listNames } from "./watched.js";
 import type { Pos } from "../../core/pos.js";
-import { normalizeImageRef } from "../../containers/image-ref.js";
+import { sameImage } from "../../containers/image-ref.js";
+import type { ResolvedText } from "../../gitlab-ci/pipeline.js";
 
 /**
  * A job runs in an image of the project's own registry (`$CI_REGISTRY_IMAGE/...`) that no job of
  * the same pipeline builds: it gets whatever some other pipeline last pushed under that tag, or
- * fails to pull. When a build reference in the pipeline is unknown it might be that image, so
- * nothing is claimed.
+ * fails to pull. Each build is compared with `sameImage`: a build that is that image (`true`) and
+ * surely runs settles it; one that might be it (an unknown part, or a build or job that only may
+ * run) means nothing is claimed for that image. A job that only may run makes the finding possible
+ * (a notice).
  */
 export const imageNotBuilt: HazardCheck = {
   kind: "image-not-built",
@@ -21,27 +24,31 @@ export const imageNotBuilt: HazardCheck = {
       if (jobs.length === 0) continue;
       const prefix = registryImageOf(pipeline);
       if (!prefix) continue;
-      const builds = jobs.flatMap((j) => j.builds);
-      if (builds.some((b) => !b.image.known)) continue;
-      const built = new Set(builds.map((b) => normalizeImageRef(b.image.text)));
-      const missing = new Map<string, { jobs: string[]; pos: Pos }>();
+      const builds = jobs.flatMap((j) => j.builds.map((b) => ({ image: b.image, isCertain: b.certainty !== "uncertain" && j.certainty !== "uncertain" })));
+      // Some build may produce the image: surely (true and certain), or perhaps (anything else but false).
+      const mayBeBuilt = (ref: ResolvedText) => builds.some((b) => sameImage(b.image, ref) !== false);
+      const missing = new Map<string, { jobs: string[]; pos: Pos; isCertain: boolean }>();
       for (const job of jobs) {
         for (const image of imagesUsedBy(job)) {
           const ref = image.ref;
           if (!ref.known || !(ref.text === prefix || ref.text.startsWith(`${prefix}/`) || ref.text.startsWith(`${prefix}:`))) continue;
-          if (built.has(normalizeImageRef(ref.text))) continue;
-          const entry = missing.get(ref.text) ?? { jobs: [], pos: image.pos };
+          if (mayBeBuilt(ref)) continue;
+          const entry = missing.get(ref.text) ?? { jobs: [], pos: image.pos, isCertain: false };
           entry.jobs.push(job.name);
+          if (job.certainty !== "uncertain") entry.isCertain = true;
           missing.set(ref.text, entry);
         }
       }
       if (missing.size === 0) continue;
       const images = [...missing.keys()].sort();
       const users = [...new Set([...missing.values()].flatMap((m) => m.jobs))].sort();
+      const isPossible = ![...missing.values()].some((m) => m.isCertain);
       findings.push({
-        key: context.name,
+        key: isPossible ? `possible\0${context.name}` : context.name,
+        ...(isPossible ? { possible: true as const } : {}),
         message:
-          `on \`${context.name}\`, ${users.length === 1 ? "1 job runs" : `${users.length} jobs run`} in ` +
+          `on \`${context.name}\`, ${users.length === 1 ? "1 job" : `${users.length} jobs`}` +
+          `${isPossible ? " that may run would run" : users.length === 1 ? " runs" : " run"} in ` +
           `${listNames(images, 2)}, which no job of this pipeline builds: ` +
           `they use whatever another pipeline last pushed under that tag, or fail to pull it.`,
         contexts: [context.name],

@@ -1,4 +1,5 @@
-import { normalizeImageRef } from "../../containers/image-ref.js";
+import { normalizeImageRef, sameImage } from "../../containers/image-ref.js";
+import type { ResolvedText } from "../../gitlab-ci/pipeline.js";
 import type { Pos } from "../../core/pos.js";
 import { jobsOf } from "../images.js";
 import type { AnalysedPipeline, BranchContext } from "../model.js";
@@ -17,52 +18,115 @@ function contentIdentity(c: BranchContext): string {
   return `${c.project.path}\0${ref.kind}\0${ref.name}`;
 }
 
-/** Known pushed references → first push position. Unknown references never collide for certain. */
-function knownPushes(pipeline: AnalysedPipeline): Map<string, { pos: Pos; jobs: string[] }> {
-  const out = new Map<string, { pos: Pos; jobs: string[] }>();
+/** One pushed reference of a pipeline, and whether the push surely happens there. */
+interface Push {
+  image: ResolvedText;
+  job: string;
+  pos: Pos;
+  /** False when the build or its job only may run (`certainty: "uncertain"`). */
+  isCertain: boolean;
+}
+
+function pushesOf(pipeline: AnalysedPipeline): Push[] {
+  const out: Push[] = [];
   for (const job of jobsOf(pipeline)) {
     for (const b of job.builds) {
-      if (!b.push || !b.image.known) continue;
-      // Normalised, so `reg/x` and `reg/x:latest` are one reference, as Docker reads them.
-      const ref = normalizeImageRef(b.image.text);
-      const entry = out.get(ref) ?? { pos: b.pos, jobs: [] };
-      if (!entry.jobs.includes(job.name)) entry.jobs.push(job.name);
-      out.set(ref, entry);
+      if (!b.push) continue;
+      out.push({ image: b.image, job: job.name, pos: b.pos, isCertain: b.certainty !== "uncertain" && job.certainty !== "uncertain" });
     }
   }
   return out;
 }
 
+/**
+ * Two contexts collide for certain only when `sameImage` says `true` (normalised, so `reg/x` and
+ * `reg/x:latest` are one reference, as Docker reads them) and both pushes surely run. When a
+ * reference has an unknown part that could make the two equal (`sameImage` → "unknown"), or a
+ * push only may run, the collision is possible: reported separately, as a notice.
+ */
 export const imageTagCollision: HazardCheck = {
   kind: "image-tag-collision",
   severity: "error",
   scope: "revision",
   check(revision) {
-    const runs = revision.runs.map((r) => ({ ...r, pushes: knownPushes(r.pipeline) }));
+    const runs = revision.runs.map((r) => ({ ...r, pushes: pushesOf(r.pipeline) }));
     const findings: Finding[] = [];
     for (let i = 0; i < runs.length; i++) {
       for (let j = i + 1; j < runs.length; j++) {
         const a = runs[i];
         const b = runs[j];
         if (contentIdentity(a.context) === contentIdentity(b.context)) continue;
-        const shared = [...a.pushes.keys()].filter((ref) => b.pushes.has(ref)).sort();
-        if (shared.length === 0) continue;
-        const jobs = [...new Set(shared.flatMap((ref) => [...a.pushes.get(ref)!.jobs, ...b.pushes.get(ref)!.jobs]))].sort();
+        const definite = new Collisions();
+        const possible = new Collisions();
+        for (const pa of a.pushes) {
+          for (const pb of b.pushes) {
+            const same = sameImage(pa.image, pb.image);
+            if (same === false) continue;
+            if (same === true && pa.isCertain && pb.isCertain) definite.add(normalizeImageRef(pa.image.text), pa, pb);
+            else possible.add(same === true ? normalizeImageRef(pa.image.text) : pairText(pa.image.text, pb.image.text), pa, pb);
+          }
+        }
         const names = [a.context.name, b.context.name];
-        findings.push({
-          key: names.slice().sort().join("\0"),
-          message:
-            `\`${a.context.name}\` and \`${b.context.name}\` push the same image reference` +
-            `${shared.length > 1 ? `s (${shared.length})` : ""}: ${listNames(shared, 2)}. ` +
-            `When both pipelines run at once, the later push overwrites the other's image and ` +
-            `its jobs run in a container built from the other branch.`,
-          contexts: names,
-          images: shared,
-          jobs,
-          source: b.pushes.get(shared[0])!.pos,
-        });
+        const key = names.slice().sort().join("\0");
+        if (definite.size > 0) {
+          const shared = definite.refs();
+          findings.push({
+            key,
+            message:
+              `\`${a.context.name}\` and \`${b.context.name}\` push the same image reference` +
+              `${shared.length > 1 ? `s (${shared.length})` : ""}: ${listNames(shared, 2)}. ` +
+              `When both pipelines run at once, the later push overwrites the other's image and ` +
+              `its jobs run in a container built from the other branch.`,
+            contexts: names,
+            images: shared,
+            jobs: definite.jobs(),
+            source: definite.firstPos(),
+          });
+        }
+        if (possible.size > 0) {
+          const shared = possible.refs();
+          findings.push({
+            key: `possible\0${key}`,
+            message:
+              `\`${a.context.name}\` and \`${b.context.name}\` may push the same image reference` +
+              `${shared.length > 1 ? `s (${shared.length})` : ""}: ${listNames(shared, 2)}. ` +
+              `Part of a reference is unknown here, or the push only may run; if they are equal and both ` +
+              `pipelines run at once, the later push overwrites the other's image.`,
+            contexts: names,
+            images: shared,
+            jobs: possible.jobs(),
+            source: possible.firstPos(),
+            possible: true,
+          });
+        }
       }
     }
     return findings;
   },
 };
+
+/** `a` when both read the same, else `a ≟ b`. */
+function pairText(a: string, b: string): string {
+  return a === b ? a : `${a} ≟ ${b}`;
+}
+
+class Collisions {
+  private readonly byRef = new Map<string, { jobs: Set<string>; pos: Pos }>();
+  get size(): number {
+    return this.byRef.size;
+  }
+  add(ref: string, a: Push, b: Push): void {
+    const entry = this.byRef.get(ref) ?? { jobs: new Set<string>(), pos: b.pos };
+    entry.jobs.add(a.job).add(b.job);
+    this.byRef.set(ref, entry);
+  }
+  refs(): string[] {
+    return [...this.byRef.keys()].sort();
+  }
+  jobs(): string[] {
+    return [...new Set([...this.byRef.values()].flatMap((e) => [...e.jobs]))].sort();
+  }
+  firstPos(): Pos {
+    return this.byRef.get(this.refs()[0])!.pos;
+  }
+}

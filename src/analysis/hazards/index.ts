@@ -53,13 +53,15 @@ export function findHazards(
     const severity = setting ?? check.severity;
     const toHazard = (f: Finding, status: Hazard["status"]): Hazard => ({
       kind: check.kind,
-      severity,
+      // A possible finding is never more than a notice: it must not fail a check on a guess.
+      severity: f.possible ? "notice" : severity,
       status,
       message: f.message,
       contexts: f.contexts,
       images: f.images,
       jobs: f.jobs,
       source: f.source,
+      ...(f.possible ? { possible: true as const } : {}),
     });
     if (check.scope === "change") {
       for (const f of merged(check.check(base, head, change))) hazards.push(toHazard(f, "introduced"));

@@ -9,6 +9,7 @@ import { deepMerge } from "./deep-merge.js";
 import { compileIncludeWildcard, hasIncludeWildcard } from "./include-wildcard.js";
 import { applyInputs } from "./interpolate-inputs.js";
 import { NodeReader } from "./node-reader.js";
+import type { FileIdentity } from "./parse-cache.js";
 
 /** Everything the include walk collects while it assembles one revision's configuration. */
 export interface IncludeWalk {
@@ -65,7 +66,7 @@ export async function loadFileWithIncludes(
 
   let parsed = walk.parsed.get(path);
   if (!parsed) {
-    parsed = parseYaml(path, text, walk.limits);
+    parsed = await parseThroughCache(walk, path, text);
     walk.parsed.set(path, parsed);
     walk.diagnostics.push(...parsed.diagnostics); // once per file, however often it is included
   }
@@ -89,6 +90,19 @@ export async function loadFileWithIncludes(
   }
   const own = makeMap([...body.entries.values()].filter((e) => e.key !== "include"), body.pos);
   return deepMerge(merged, own) as YMap;
+}
+
+/** Parse a file, or take its parse from the caller's cache when this content was parsed before. */
+async function parseThroughCache(walk: IncludeWalk, path: string, text: string): Promise<ParsedYaml> {
+  const cache = walk.options.parseCache;
+  if (!cache) return parseYaml(path, text, walk.limits);
+  const blob = walk.source.blobId ? await walk.source.blobId(path) : undefined;
+  const identity: FileIdentity = blob ? { blob } : { text };
+  const hit = cache.get(path, identity, walk.limits);
+  if (hit) return hit;
+  const parsed = parseYaml(path, text, walk.limits);
+  cache.set(path, identity, walk.limits, parsed);
+  return parsed;
 }
 
 /** The `include:` value of one file: a string, a hash, or a list of either. */

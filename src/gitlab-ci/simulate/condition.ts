@@ -1,4 +1,4 @@
-import { evaluateCondition, parseCondition, UNKNOWN, type Evaluation, type Expr, type LookupResult } from "../expr/index.js";
+import { evaluateCondition, parseCondition, UNKNOWN, variablesIn, type Evaluation, type Expr, type LookupResult } from "../expr/index.js";
 import type { Truth } from "../pipeline.js";
 import type { VarScope } from "./variable-entry.js";
 
@@ -43,6 +43,44 @@ const MAX_PRESENCE_SPLITS = 4;
 export function evaluateConditionInScope(text: string, scope: VarScope): ConditionResult {
   const p = parseConditionCached(text);
   if (!p.ok) return { result: false, reads: {}, unknowns: [], error: { message: p.message, col: p.col } };
+  // The answer is a pure function of the text and of what the scope says about the variables
+  // the text names, and big configurations evaluate the same template rules for thousands of
+  // jobs in scopes that agree on those variables: remember it by exactly that.
+  const key = evaluationKey(text, p.expr, scope);
+  const hit = evaluations.get(key);
+  if (hit) return copyResult(hit);
+  const result = evaluateUncached(p.expr, scope);
+  if (evaluations.size >= EVALUATION_CACHE_LIMIT) evaluations.clear();
+  evaluations.set(key, result);
+  return copyResult(result);
+}
+
+const evaluations = new Map<string, ConditionResult>();
+const EVALUATION_CACHE_LIMIT = 20000;
+const namesOf = new WeakMap<Expr, string[]>();
+
+/** The text, then per named variable: undefined, unknown (with its presence facts), or its raw value. */
+function evaluationKey(text: string, expr: Expr, scope: VarScope): string {
+  let names = namesOf.get(expr);
+  if (!names) {
+    names = variablesIn(expr);
+    namesOf.set(expr, names);
+  }
+  let key = text;
+  for (const name of names) {
+    const e = scope.get(name);
+    key += e === undefined ? "\0u" : e.unknown !== undefined ? `\0?${e.maybeAbsent ? "a" : ""}${e.nonEmpty ? "n" : ""}` : `\0=${e.raw.length}:${e.raw}`;
+  }
+  return key;
+}
+
+/** Callers own what they get: a cached answer is handed out as a copy. */
+function copyResult(r: ConditionResult): ConditionResult {
+  return { result: r.result, reads: { ...r.reads }, unknowns: [...r.unknowns], ...(r.error ? { error: { ...r.error } } : {}) };
+}
+
+function evaluateUncached(expr: Expr, scope: VarScope): ConditionResult {
+  const p = { expr };
 
   const lookupWith =
     (absent: Set<string>) =>

@@ -1,6 +1,6 @@
 import type { ResolvedText, ResolvedVar } from "../pipeline.js";
 import { expandText, knownText, unknownText } from "./expand-variables.js";
-import type { VarScope } from "./variable-entry.js";
+import type { VarEntry, VarScope } from "./variable-entry.js";
 
 export interface ResolvedScope {
   variables: Record<string, ResolvedVar>;
@@ -25,6 +25,8 @@ export function resolveScope(scope: VarScope): ResolvedScope {
     if (cached) return cached;
     const entry = scope.get(name);
     if (!entry) return undefined;
+    const constant = constantOf(entry);
+    if (constant) return constant.value;
     if (resolving.includes(name)) {
       cycles.push([...resolving.slice(resolving.indexOf(name)), name]);
       return unknownText(name);
@@ -43,10 +45,34 @@ export function resolveScope(scope: VarScope): ResolvedScope {
 
   const variables: Record<string, ResolvedVar> = {};
   for (const [name, entry] of scope) {
+    const constant = constantOf(entry);
+    if (constant) {
+      variables[name] = constant;
+      continue;
+    }
     const value = resolve(name) ?? unknownText(name);
     variables[name] = { value, raw: entry.raw, origin: entry.origin, ...(entry.pos ? { pos: entry.pos } : {}) };
   }
   return { variables, cycles };
+}
+
+/**
+ * A variable whose value refers to no other variable (unknown, `expand: false`, or plain text)
+ * resolves the same in every scope. The predefined and top-level entries are the same objects for
+ * every job of a pipeline, so each is resolved once, not once per job.
+ */
+const constants = new WeakMap<VarEntry, ResolvedVar>();
+
+function constantOf(entry: VarEntry): ResolvedVar | undefined {
+  const known = constants.get(entry);
+  if (known) return known;
+  let value: ResolvedText;
+  if (entry.unknown !== undefined) value = unknownText(entry.name);
+  else if (!entry.expand || !entry.raw.includes("$")) value = knownText(entry.raw);
+  else return undefined;
+  const resolved: ResolvedVar = { value, raw: entry.raw, origin: entry.origin, ...(entry.pos ? { pos: entry.pos } : {}) };
+  constants.set(entry, resolved);
+  return resolved;
 }
 
 /** Expands a text against already-resolved variables (one pass: values are final). */

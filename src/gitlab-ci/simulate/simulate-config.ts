@@ -220,7 +220,7 @@ export async function simulateConfig(
         excluded.push({ name: instance.name, source: job.pos, decidedBy: selection.decision, certainty });
         continue;
       }
-      const pipelineJob = buildJob(job, instance, selection, scope, certainty);
+      const pipelineJob = buildJob(job, instance, selection, scope, certainty, errors);
       needsOf.set(pipelineJob.name, { job, ...(selection.rule ? { rule: selection.rule } : {}) });
       jobs.push({ ...pipelineJob, order });
     }
@@ -277,6 +277,30 @@ export async function simulateConfig(
   return result;
 }
 
+/**
+ * GitLab sorts a job's variables before expanding them (Variables::Collection::Sort, on since
+ * the `variable_inside_variable` flag was removed in 14.x) and, when two or more variables
+ * refer to each other, fails the pipeline with a configuration error
+ * (Pipeline::Seed::Build#variable_expansion_errors): `job: circular variable reference
+ * detected: ["A", "B"]`. A variable that refers only to itself is not a cycle there (a
+ * strongly connected component of size 1): GitLab expands it once; we leave it unknown.
+ */
+function cycleErrors(jobName: string, cycles: string[][], scope: VarScope): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const cycle of cycles) {
+    const names = [...new Set(cycle)];
+    if (names.length < 2) continue;
+    const key = [...names].sort().join("\0");
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const pos = names.map((n) => scope.get(n)?.pos).find((p) => p !== undefined);
+    const list = `[${names.map((n) => JSON.stringify(n)).join(", ")}]`;
+    out.push({ code: "variable-cycle", severity: "error", message: `${jobName}: circular variable reference detected: ${list}`, ...(pos ? { pos } : {}) });
+  }
+  return out;
+}
+
 function whyNotCreated(jobs: PipelineJob[], errors: Diagnostic[]): Pipeline["notCreated"] | undefined {
   const needsError = errors.find((e) => e.code === "needs-missing");
   if (needsError) return { reason: "needs-error", message: needsError.message, ...(needsError.pos ? { pos: needsError.pos } : {}) };
@@ -294,7 +318,14 @@ function whyNotCreated(jobs: PipelineJob[], errors: Diagnostic[]): Pipeline["not
   return undefined;
 }
 
-function buildJob(job: JobDef, instance: JobInstance, selection: Selection, scope: VarScope, certainty: "certain" | "uncertain"): PipelineJob {
+function buildJob(
+  job: JobDef,
+  instance: JobInstance,
+  selection: Selection,
+  scope: VarScope,
+  certainty: "certain" | "uncertain",
+  errors: Diagnostic[],
+): PipelineJob {
   const rule = selection.rule;
   const finalScope: VarScope = new Map(scope);
   if (rule) {
@@ -304,7 +335,9 @@ function buildJob(job: JobDef, instance: JobInstance, selection: Selection, scop
       if (current?.origin !== "context") finalScope.set(e.name, e);
     }
   }
-  const variables = resolveScope(finalScope).variables;
+  const resolved = resolveScope(finalScope);
+  const variables = resolved.variables;
+  errors.push(...cycleErrors(instance.name, resolved.cycles, finalScope));
   const when: When = rule ? (rule.when?.value ?? job.when?.value ?? "on_success") : (job.when?.value ?? "on_success");
   // Job-level allow_failure, else true exactly for a job-level `when: manual` (Entry::Job#ignored?);
   // a matched rule's allow_failure wins (Build::Rules::Result). So `rules: when: manual` alone

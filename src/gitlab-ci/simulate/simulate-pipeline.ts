@@ -7,6 +7,7 @@ import { includeRulesMatch, includeVariables } from "./include-rules.js";
 import { refName } from "./predefined-variables.js";
 import { simulateConfig } from "./simulate-config.js";
 import type { SimulateStats } from "./stats.js";
+import type { ParseCache } from "../load/parse-cache.js";
 
 export interface SimulateOptions {
   /** The root CI file; `.gitlab-ci.yml` by default. */
@@ -15,6 +16,8 @@ export interface SimulateOptions {
   project?: string;
   /** Counters to add this simulation's work to. */
   stats?: SimulateStats;
+  /** Parsed files to reuse: each context with `include:rules` re-loads the same files. */
+  parseCache?: ParseCache;
 }
 
 /** Whether any include has `rules:` — then the loaded config depends on the context. */
@@ -41,6 +44,7 @@ export async function simulatePipeline(source: FileSource, context: PipelineCont
       ref: refName(context),
       includeVariables: includeVariables(context, { ciPath }),
       includeRuleMatches: decide,
+      ...(options.parseCache ? { parseCache: options.parseCache } : {}),
     });
   let loaded = await load();
   // `include: rules: exists:` needs the file list; fetch it only when a rule asks, then reload.

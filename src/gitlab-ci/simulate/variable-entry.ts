@@ -29,8 +29,17 @@ export function scopeOf(...layers: VarEntry[][]): VarScope {
 }
 
 export function entriesFromDefs(defs: VariableDef[], origin: VarOrigin): VarEntry[] {
-  return defs.map((d) => ({ name: d.name, raw: d.value, expand: d.expand, origin, pos: d.pos }));
+  // The same definitions (a job's, the top level's) are read for every context: make their
+  // entries once, so that what is resolved from them can be remembered by entry. Shared: callers
+  // must not change the array.
+  let byOrigin = entriesOfDefs.get(defs);
+  if (!byOrigin) entriesOfDefs.set(defs, (byOrigin = new Map()));
+  let entries = byOrigin.get(origin);
+  if (!entries) byOrigin.set(origin, (entries = defs.map((d) => ({ name: d.name, raw: d.value, expand: d.expand, origin, pos: d.pos }))));
+  return entries;
 }
+
+const entriesOfDefs = new WeakMap<VariableDef[], Map<VarOrigin, VarEntry[]>>();
 
 /** Project, group, instance and pipeline variables from the context: the highest precedence. */
 export function entriesFromContext(variables: Record<string, string | undefined>): VarEntry[] {

@@ -1,7 +1,8 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node as YamlNode } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node as YamlNode, type Scalar } from "yaml";
 import { error, warning, type Diagnostic } from "../../core/diagnostic.js";
 import type { Pos } from "../../core/pos.js";
 import type { YEntry, YMap, YNode, YScalar } from "./node.js";
+import { resolvePsychScalar } from "./psych-scalar.js";
 
 export interface YamlLimits {
   /** GitLab refuses a CI file above 1 MB (`max_yaml_size_bytes`). */
@@ -27,11 +28,24 @@ export interface ParsedYaml {
 const REFERENCE_TAG = "!reference";
 
 /**
+ * How plain scalars become values. `psych` (GitLab): Ruby Psych's reading of YAML 1.1
+ * (`yes`/`on` are booleans, `y` is a string, `0755` is octal; see resolvePsychScalar).
+ * `core-1.2`: the YAML 1.2 core schema, as GitHub Actions reads workflows (`on` is a string).
+ */
+export type YamlSchema = "psych" | "core-1.2";
+
+export interface ParseYamlOptions {
+  /** Default `psych`. */
+  schema?: YamlSchema;
+}
+
+/**
  * Parse one CI file into position-carrying nodes, the way GitLab's YAML loader sees it:
  * YAML 1.1 scalars (Psych: `yes`/`on` are booleans, `0755` is octal), `<<` merge keys,
  * `!reference` tags, and GitLab's size and depth limits. Never throws for bad input.
  */
-export function parseYaml(file: string, text: string, limits: YamlLimits): ParsedYaml {
+export function parseYaml(file: string, text: string, limits: YamlLimits, options: ParseYamlOptions = {}): ParsedYaml {
+  const schema = options.schema ?? "psych";
   const filePos: Pos = { file, line: 1 };
   const bytes = text.length > limits.maxFileBytes ? text.length : new TextEncoder().encode(text).length;
   if (bytes > limits.maxFileBytes) {
@@ -47,8 +61,8 @@ export function parseYaml(file: string, text: string, limits: YamlLimits): Parse
   try {
     docs = parseAllDocuments(text, {
       lineCounter,
-      version: "1.1",
-      merge: true,
+      version: schema === "psych" ? "1.1" : "1.2",
+      merge: schema === "psych",
       uniqueKeys: false,
       prettyErrors: false,
       customTags: [{ tag: REFERENCE_TAG, collection: "seq", default: false, resolve: (seq) => seq }],
@@ -73,7 +87,7 @@ export function parseYaml(file: string, text: string, limits: YamlLimits): Parse
   if (diagnostics.length > 0) return { diagnostics };
 
   const converted = docs.map((d) =>
-    d.contents ? new Converter(file, lineCounter, limits, diagnostics, anchorsOf(d)).convertDocument(d.contents as YamlNode) : undefined,
+    d.contents ? new Converter(file, lineCounter, limits, diagnostics, anchorsOf(d), schema).convertDocument(d.contents as YamlNode) : undefined,
   );
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
 
@@ -99,6 +113,7 @@ class Converter {
     private readonly limits: YamlLimits,
     private readonly diagnostics: Diagnostic[],
     private readonly anchors: Map<string, YamlNode[]>,
+    private readonly schema: YamlSchema,
   ) {}
 
   /** YAML: an alias refers to the closest anchor of that name written before it. */
@@ -162,7 +177,9 @@ class Converter {
       return { node: nullAt(pos), size: 1 };
     }
     if (isScalar(n)) {
-      const v = n.value;
+      // A plain, untagged scalar gets Psych's reading, which differs from the `yaml` package's
+      // YAML 1.1 schema (there `y` is true and `tRuE` a string; in Psych it is the reverse).
+      const v = this.scalarValue(n);
       const value = v === null || v === undefined ? null : typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : String(v);
       const node: YScalar = { kind: "scalar", value, pos };
       if (typeof value === "number" && typeof n.source === "string") node.source = n.source;
@@ -181,6 +198,11 @@ class Converter {
     }
     if (isMap(n)) return this.convertMap(n.items, depth, pos);
     return { node: nullAt(pos), size: 1 };
+  }
+
+  private scalarValue(n: Scalar): unknown {
+    const isPsychPlain = this.schema === "psych" && n.type === "PLAIN" && n.tag === undefined && typeof n.source === "string";
+    return isPsychPlain ? resolvePsychScalar(n.source as string) : n.value;
   }
 
   private convertReference(items: YamlNode[], pos: Pos): { node: YNode; size: number } {
@@ -230,7 +252,7 @@ class Converter {
         this.diagnostics.push(error("invalid-type", "a hash key must be a plain value, not a list or a hash", keyPos));
         continue;
       }
-      const rawKey = isScalar(keyNode) ? keyNode.value : null;
+      const rawKey = isScalar(keyNode) ? this.scalarValue(keyNode) : null;
       const key = rawKey === null || rawKey === undefined ? "" : String(rawKey);
       const earlier = written.get(key);
       if (earlier) {

@@ -2,10 +2,10 @@ import type { ExplainCommand } from "../../commands/parse-command.js";
 import { applyCommand } from "../../commands/apply-command.js";
 import type { Analysis } from "../../analysis/model.js";
 import type { LoadedSettings } from "../../config/load-settings.js";
-import { describeFailure } from "./describe-failure.js";
+import { answerChange } from "../review-flow.js";
 import type { GitHubApi } from "./github-api.js";
 import { GitHubPublisher } from "./publisher.js";
-import { analyzeTarget, listBranchNames, listChangedFiles, openRevisions, type PullRequestRef, type ReviewDeps } from "./review-pull-request.js";
+import { pullRequestReader, type PullRequestRef, type ReviewDeps } from "./review-pull-request.js";
 
 export interface AnswerDeps extends ReviewDeps {
   /** The reply to a specific question (branches, a job, variables). */
@@ -25,15 +25,8 @@ export async function answerExplainCommand(
   command: ExplainCommand,
 ): Promise<void> {
   const publisher = new GitHubPublisher(api, pr.repo);
-  let body: string;
-  try {
-    const changedFiles = await listChangedFiles(api, pr);
-    const asked = { ...settings, settings: applyCommand(settings.settings, command) };
-    const branches = await listBranchNames(api, pr);
-    const analysis = await deps.analyze({ ...openRevisions(deps, api, pr), ...analyzeTarget(pr), changedFiles, branches, settings: asked.settings });
-    body = deps.explain(analysis, command, pr, asked);
-  } catch (err) {
-    body = `ci-explain could not answer: ${describeFailure(err)}`;
-  }
+  const asked = { ...settings, settings: applyCommand(settings.settings, command) };
+  const reader = pullRequestReader(deps, api, pr);
+  const body = await answerChange(deps.analyze, reader, asked, (analysis, used) => deps.explain(analysis, command, reader.pr(), used));
   await publisher.reply(pr.number, body);
 }

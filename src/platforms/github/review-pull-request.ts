@@ -1,14 +1,14 @@
 import type { AnalyzeInput } from "../../analysis/analyze.js";
+import type { AnalyzeRepositoryInput } from "../../analysis/analyze-repository.js";
 import type { Analysis } from "../../analysis/model.js";
 import type { LoadedSettings } from "../../config/load-settings.js";
 import type { FileSource } from "../../core/file-source.js";
-import { mayChangeCi } from "../ci-change-prefilter.js";
-import type { BlobCache } from "./blob-cache.js";
-import { describeFailure } from "./describe-failure.js";
+import type { BlobCache } from "../blob-cache.js";
+import { reviewChange, type ChangeReader, type CommentPolicy, type ReviewOutcome } from "../review-flow.js";
 import type { GitHubApi, RepoRef } from "./github-api.js";
 import { GitHubSource } from "./github-source.js";
-import { GitHubPublisher, type CheckResult, type CommentOutcome } from "./publisher.js";
-import { pullRequestFileSchema } from "./schema.js";
+import { GitHubPublisher, type CheckResult } from "./publisher.js";
+import { compareSchema, pullRequestFileSchema } from "./schema.js";
 
 /** A pull request as the app needs it, whichever event named it. */
 export interface PullRequestRef {
@@ -21,35 +21,31 @@ export interface PullRequestRef {
   draft: boolean;
   head: { sha: string; ref: string; repoFullName?: string };
   base: { sha: string; ref: string };
+  /** True once `base.sha` is the merge base (withMergeBase), not the base branch tip. */
+  baseIsMergeBase?: boolean;
 }
 
 /** The renderers, as the GitHub side uses them. */
 export interface GitHubReport {
   /** The hidden marker that identifies the sticky comment. */
   marker: string;
-  comment(analysis: Analysis, pr: PullRequestRef, settings: LoadedSettings): string;
-  check(analysis: Analysis, pr: PullRequestRef, settings: LoadedSettings): CheckResult;
+  /** One report for every CI dialect the change touches (GitLab CI and/or GitHub Actions). */
+  comment(analyses: readonly Analysis[], pr: PullRequestRef, settings: LoadedSettings): string;
+  check(analyses: readonly Analysis[], pr: PullRequestRef, settings: LoadedSettings): CheckResult;
   /** The sticky comment's text once the PR no longer touches CI (it carries the marker). */
   noCiChange(pr: PullRequestRef): string;
 }
 
 export interface ReviewDeps {
   analyze(input: AnalyzeInput): Promise<Analysis>;
+  /** Every CI dialect of the repository (analysis/analyze-repository.ts); without it, `analyze` alone. */
+  analyzeRepository?(input: AnalyzeRepositoryInput): Promise<Analysis[]>;
   loadSettings(source: FileSource): Promise<LoadedSettings>;
   report: GitHubReport;
   blobCache: BlobCache;
 }
 
-/**
- * When the sticky comment is written: `auto` follows the settings (drafts), `force` is a
- * person asking for it, `never` is a re-run for a SHA that is no longer the PR's head.
- */
-export type CommentPolicy = "auto" | "force" | "never";
-
-export type ReviewOutcome =
-  | { kind: "no-ci-change"; comment: CommentOutcome }
-  | { kind: "analysed"; conclusion: CheckResult["conclusion"]; comment: CommentOutcome | "skipped-draft" | "skipped" }
-  | { kind: "failed"; reason: string };
+export type { CommentPolicy, ReviewOutcome };
 
 export const NO_CI_CHANGE: CheckResult = {
   conclusion: "success",
@@ -58,45 +54,87 @@ export const NO_CI_CHANGE: CheckResult = {
 };
 
 /**
- * The whole job for one head SHA: check in progress → changed files → sources → settings
- * (from the BASE branch: a head change to them is analysed, never trusted) → analyse →
- * complete the check → sticky comment. An API failure ends the check as "could not
- * analyse" with the reason, and leaves the comment alone: a good comment is never
- * replaced by an error.
+ * The whole job for one head SHA, as the shared review flow runs it (../review-flow.ts):
+ * check in progress → merge base → changed files → sources → settings (from the base: a
+ * head change to them is analysed, never trusted) → analyse → complete the check → sticky
+ * comment. An API failure ends the check as "could not analyse" with the reason, and
+ * leaves the comment alone: a good comment is never replaced by an error.
  */
 export async function reviewPullRequest(deps: ReviewDeps, api: GitHubApi, pr: PullRequestRef, policy: CommentPolicy): Promise<ReviewOutcome> {
   const publisher = new GitHubPublisher(api, pr.repo);
-  const checkRunId = await publisher.startCheck(pr.head.sha, String(pr.number));
-  let verdict: { analysis?: Analysis; settings: LoadedSettings; check: CheckResult };
-  try {
-    verdict = await judge(deps, api, pr);
-  } catch (err) {
-    const reason = describeFailure(err);
-    await publisher.completeCheck(checkRunId, couldNotAnalyse(reason));
-    return { kind: "failed", reason };
-  }
-  await publisher.completeCheck(checkRunId, verdict.check);
-  const { analysis, settings } = verdict;
-  if (!analysis) {
-    // An earlier push touched CI and got a comment: say it no longer applies. Never start one.
-    const body = deps.report.noCiChange(pr);
-    const comment = policy === "never" ? "absent" : await publisher.upsertStickyComment(pr.number, deps.report.marker, body, { create: false });
-    return { kind: "no-ci-change", comment };
-  }
-  const comment = await writeComment(publisher, pr, policy, settings, deps.report.marker, () => deps.report.comment(analysis, pr, settings));
-  return { kind: "analysed", conclusion: verdict.check.conclusion, comment };
+  let checkRunId: number | undefined;
+  const reader = pullRequestReader(deps, api, pr);
+  return reviewChange<CheckResult, RepositoryReview>({
+    analyze: (input) => analyzeForReview(deps, input),
+    reader,
+    policy,
+    draft: pr.draft,
+    publisher: {
+      verdictLinksToComment: false,
+      start: async () => {
+        checkRunId = await publisher.startCheck(pr.head.sha, String(pr.number));
+      },
+      finish: async (result) => {
+        if (checkRunId !== undefined) await publisher.completeCheck(checkRunId, result);
+      },
+      upsertComment: (body, options) => publisher.upsertStickyComment(pr.number, deps.report.marker, body, options),
+    },
+    renderer: {
+      comment: (review, settings) => deps.report.comment(review.analyses, reader.pr(), settings),
+      verdict: (review, settings) => deps.report.check(review.analyses, reader.pr(), settings),
+      noCiChangeVerdict: NO_CI_CHANGE,
+      noCiChangeComment: () => deps.report.noCiChange(reader.pr()),
+      couldNotAnalyse,
+      conclusion: (result) => result.conclusion,
+    },
+  });
 }
 
-/** Read and analyse; no analysis when the change cannot touch CI. Throws on API failures. */
-async function judge(deps: ReviewDeps, api: GitHubApi, pr: PullRequestRef): Promise<{ analysis?: Analysis; settings: LoadedSettings; check: CheckResult }> {
-  const changedFiles = await listChangedFiles(api, pr);
-  const revisions = openRevisions(deps, api, pr);
-  const settings = await loadBaseSettings(deps, revisions.base, pr);
-  if (!mayChangeCi(changedFiles, settings.settings)) return { settings, check: NO_CI_CHANGE };
-  const branches = await listBranchNames(api, pr);
-  const analysis = await deps.analyze({ ...revisions, ...analyzeTarget(pr), changedFiles, branches, settings: settings.settings });
-  if (!analysis.ciRelevant) return { settings, check: NO_CI_CHANGE };
-  return { analysis, settings, check: deps.report.check(analysis, pr, settings) };
+/** The dialects a pull request touches; `ciRelevant` when it touches any. */
+export interface RepositoryReview {
+  ciRelevant: boolean;
+  analyses: Analysis[];
+}
+
+/**
+ * Every dialect present is analysed; the report shows those the change touches, so a PR
+ * that edits only a workflow is not answered with "no change" for `.gitlab-ci.yml` too.
+ */
+async function analyzeForReview(deps: Pick<ReviewDeps, "analyze" | "analyzeRepository">, input: AnalyzeInput): Promise<RepositoryReview> {
+  const all = deps.analyzeRepository ? await deps.analyzeRepository(input) : [await deps.analyze(input)];
+  const analyses = all.filter((a) => a.ciRelevant);
+  return { ciRelevant: analyses.length > 0, analyses };
+}
+
+/**
+ * How the review reads a pull request. `prepare` replaces the base branch tip (`base.sha` of
+ * the webhook) by the merge base, as GitHub's "Files changed" compares: one compare request.
+ */
+export function pullRequestReader(deps: Pick<ReviewDeps, "blobCache" | "loadSettings">, api: GitHubApi, initial: PullRequestRef): ChangeReader & { pr(): PullRequestRef; prepare(): Promise<void> } {
+  let pr = initial;
+  return {
+    pr: () => pr,
+    prepare: async () => {
+      pr = await withMergeBase(api, pr);
+    },
+    listChangedFiles: () => listChangedFiles(api, pr),
+    listBranchNames: () => listBranchNames(api, pr),
+    revisions: () => openRevisions(deps, api, pr),
+    target: () => analyzeTarget(pr),
+    settings: (base) => loadBaseSettings(deps, base, pr),
+  };
+}
+
+/**
+ * The pull request with `base.sha` set to the merge base of base and head
+ * (`GET /repos/{owner}/{repo}/compare/{base}...{head}` → `merge_base_commit.sha`). Comparing
+ * with the base branch tip would count the base branch's own later commits as the PR's.
+ */
+export async function withMergeBase(api: GitHubApi, pr: PullRequestRef): Promise<PullRequestRef> {
+  if (pr.baseIsMergeBase) return pr;
+  const response = await api.rest.repos.compareCommitsWithBasehead({ ...pr.repo, basehead: `${pr.base.sha}...${pr.head.sha}`, per_page: 1 });
+  const sha = compareSchema.parse(response.data).merge_base_commit.sha;
+  return { ...pr, base: { ...pr.base, sha }, baseIsMergeBase: true };
 }
 
 /** Base and head read from the BASE repository: a fork PR's head commit is reachable there too. */
@@ -149,21 +187,6 @@ export async function listChangedFiles(api: GitHubApi, pr: PullRequestRef): Prom
     if (file.previous_filename) paths.add(file.previous_filename);
   }
   return [...paths].sort();
-}
-
-async function writeComment(
-  publisher: GitHubPublisher,
-  pr: PullRequestRef,
-  policy: CommentPolicy,
-  settings: LoadedSettings,
-  marker: string,
-  body: () => string,
-): Promise<CommentOutcome | "skipped-draft" | "skipped"> {
-  if (policy === "never") return "skipped";
-  // A draft without `comment.on_drafts`: keep an existing comment current, start none.
-  const create = policy === "force" || !pr.draft || settings.settings.comment.onDrafts;
-  const outcome = await publisher.upsertStickyComment(pr.number, marker, body(), { create });
-  return outcome === "absent" ? "skipped-draft" : outcome;
 }
 
 function couldNotAnalyse(reason: string): CheckResult {

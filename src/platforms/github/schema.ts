@@ -153,3 +153,8 @@ export const pullRequestFileSchema = z.object({
 export function isBotAccount(user: { login: string; type: string } | null | undefined): boolean {
   return !!user && (user.type === "Bot" || user.login.endsWith("[bot]"));
 }
+
+/** The compare API's reply, as far as the app reads it: the merge base of base and head. */
+export const compareSchema = z.object({
+  merge_base_commit: z.object({ sha: z.string() }),
+});

@@ -23,6 +23,7 @@ describe("GitHub App: pull requests", () => {
 
     expect(fake.calls()).toEqual([
       `POST ${R}/check-runs`,
+      `GET ${R}/compare/base1...head1`,
       `GET ${R}/pulls/7/files`,
       `GET ${R}/git/trees/base1`,
       `GET ${R}/branches`,
@@ -86,6 +87,7 @@ describe("GitHub App: pull requests", () => {
     expect(deps.analyses).toEqual([]);
     expect(fake.calls()).toEqual([
       `POST ${R}/check-runs`,
+      `GET ${R}/compare/base1...head1`,
       `GET ${R}/pulls/7/files`,
       `GET ${R}/git/trees/base1`,
       `PATCH ${R}/check-runs/${fake.checkRuns[0].id}`,
@@ -118,6 +120,7 @@ describe("GitHub App: pull requests", () => {
   it.each([
     ["does not comment on a draft when on_drafts is false", "comment:\n  on_drafts: false\n", 0],
     ["comments on a draft when on_drafts is true", "comment:\n  on_drafts: true\n", 1],
+    ["does not comment on a draft by default", "project: group/project\n", 0],
   ])("%s, but still sets the check", async (_name, settings, comments) => {
     seedRepository(fake, {
       base: { ".gitlab-ci.yml": CI_BASE, ".ci-explain.yml": settings },
@@ -249,6 +252,7 @@ describe("GitHub App: /ci-explain", () => {
     expect(fake.reactions).toEqual([{ commentId: 555, content: "eyes" }]);
     expect(fake.calls()).toEqual([
       `GET ${R}/pulls/7`,
+      `GET ${R}/compare/base1...head1`,
       `GET ${R}/git/trees/base1`,
       `POST ${R}/issues/comments/555/reactions`,
       `POST ${R}/check-runs`,

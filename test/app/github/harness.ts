@@ -57,8 +57,8 @@ export function fakeDeps(overrides: Partial<GitHubAppDeps> = {}): GitHubAppDeps 
     loadSettings: (source) => loadSettings(source),
     report: {
       marker: MARKER,
-      comment: (analysis) => `${MARKER}\nreport for ${analysis.head.sha}: ${analysis.verdict.title}`,
-      check: (analysis) => ({ ...analysis.verdict, annotations: [] }),
+      comment: (analyses) => `${MARKER}\nreport for ${analyses[0].head.sha}: ${analyses.map((a) => a.verdict.title).join(" + ")}`,
+      check: (analyses) => ({ ...analyses[0].verdict, annotations: [] }),
       noCiChange: (pr) => `${MARKER}\nno longer changes CI as of ${pr.head.sha}`,
     },
     explain: (_analysis, command) => `explain ${command.targets.join(",")} job=${command.job ?? "-"} vars=${JSON.stringify(command.variables)}`,

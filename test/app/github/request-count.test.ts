@@ -43,7 +43,7 @@ describe("API requests for one PR on a QEMU-like config", () => {
   });
   afterEach(stopNock);
 
-  it("costs 26 requests: each CI file version fetched once, recipes and other files never", async () => {
+  it("costs 27 requests: each CI file version fetched once, recipes and other files never", async () => {
     const app = await startApp(defaultGitHubAppDeps());
     await app.receive("pull_request", pullRequestPayload());
 
@@ -53,6 +53,7 @@ describe("API requests for one PR on a QEMU-like config", () => {
     expect(new Set(blobs).size).toBe(blobs.length);
     expect({
       checkRuns: count(/check-runs/),
+      mergeBase: count(/\/compare\//),
       changedFiles: count(/pulls\/7\/files/),
       trees: count(/git\/trees/),
       branches: count(/\/branches$/),
@@ -60,7 +61,7 @@ describe("API requests for one PR on a QEMU-like config", () => {
       comments: count(/issues\/7\/comments/),
       total: calls.length,
       tokenExchanges: fake.requests.length - calls.length,
-    }).toEqual({ checkRuns: 2, changedFiles: 1, trees: 2, branches: 1, blobs: 18, comments: 2, total: 26, tokenExchanges: 1 });
+    }).toEqual({ checkRuns: 2, mergeBase: 1, changedFiles: 1, trees: 2, branches: 1, blobs: 18, comments: 2, total: 27, tokenExchanges: 1 });
 
     // Which files those blobs are: the 13 CI files (the 4 changed ones in both versions) and
     // the base's settings. Recipes are known from the tree listing; their text is not needed.

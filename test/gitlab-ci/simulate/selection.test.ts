@@ -170,6 +170,21 @@ describe("pipelines that are not created", () => {
     expect(job(p, "c").needs).toEqual(["b: [alpine ubuntu]"]);
   });
 
+  it.each([
+    ["a job key with a colon and a value with +", "t_fedora:42", "NM: [meson+gcc+docs+valgrind, tarball]", "t_fedora:42: [meson+gcc+docs+valgrind]"],
+    ["a value with a colon", "t", "IMG: ['fedora:42', 'alpine:3']", "t: [fedora:42]"],
+    ["a float value, named as Ruby prints it", "py", "V: [3.10, 3.12]", "py: [3.1]"],
+    ["two variables", "b", "OS: [a]\n        ARCH: [x86, arm]", "b: [a, arm]"],
+  ])("a need on one matrix instance: %s", async (_what, base, matrix, needed) => {
+    const yaml =
+      `stages: [test, deploy]\n"${base}":\n  stage: test\n  script: x\n  parallel:\n    matrix:\n      - ${matrix}\n` +
+      `pages:\n  stage: deploy\n  script: x\n  dependencies: ["${needed}"]\n  needs: ["${needed}"]\n`;
+    const p = await simulateYaml(yaml);
+    expect(p.errors).toEqual([]);
+    expect(p.created).toBe(true);
+    expect(job(p, "pages").needs).toEqual([needed]);
+  });
+
   it("a need in the same stage is allowed", async () => {
     const p = await simulateYaml("a:\n  script: x\nb:\n  script: x\n  needs: [a]\n");
     expect(p.errors).toEqual([]);

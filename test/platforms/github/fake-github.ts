@@ -71,6 +71,8 @@ export class FakeGitHub {
   readonly failures: Array<{ method: string; pathPrefix: string; status: number }> = [];
   /** Commits whose recursive tree GitHub reports as truncated (listing nothing), as for huge repositories. */
   readonly truncatedTrees = new Set<string>();
+  /** `base...head` → merge base, for compare requests; by default the base itself. */
+  readonly mergeBases = new Map<string, string>();
   /** Page size the fake uses when the client asks for more (GitHub caps per_page at 100). */
   pageSize = 100;
   private nextId = 1000;
@@ -130,6 +132,11 @@ export class FakeGitHub {
       if (this.truncatedTrees.has(m[1])) return ok({ sha: m[1], url: "", tree: [], truncated: true });
       const tree = Object.entries(files).map(([p, text]) => ({ path: p, mode: "100644", type: "blob", sha: gitBlobSha(text), size: Buffer.byteLength(text) }));
       return ok({ sha: m[1], url: "", tree, truncated: false });
+    }
+    if (method === "GET" && (m = route.match(/^\/compare\/([^./]+)\.\.\.([^./]+)$/))) {
+      // Unless a test says otherwise, the base commit is itself the merge base.
+      if (!this.commits.has(m[1]) || !this.commits.has(m[2])) return notFound();
+      return ok({ merge_base_commit: { sha: this.mergeBases.get(`${m[1]}...${m[2]}`) ?? m[1] }, commits: [], files: [] });
     }
     if (method === "GET" && (m = route.match(/^\/git\/blobs\/([0-9a-f]+)$/))) {
       for (const files of this.commits.values()) {

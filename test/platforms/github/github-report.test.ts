@@ -49,7 +49,7 @@ describe("the GitHub report", () => {
       hazards: [],
       verdict: { conclusion: "success" as const, title: "t", summary: "s" },
     };
-    const check = report.check(analysis, PR, settings);
+    const check = report.check([analysis], PR, settings);
     expect(check.summary).toContain("on the base branch has problems; defaults were used where it is invalid:");
     expect(check.summary).toContain(".ci-explain.yml:2:1: error: .ci-explain.yml: unknown key `coment` [config-invalid]");
   });

@@ -2,20 +2,21 @@ import { execFile } from "node:child_process";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
-import { analyze } from "../../../analysis/analyze.js";
+import { analyzeRepository, parseDialectChoice } from "../../../analysis/analyze-repository.js";
 import type { Analysis, AnalysedPipeline, ContextAnalysis } from "../../../analysis/model.js";
 import { loadSettings, parseSettingsText } from "../../../config/load-settings.js";
 import type { Settings } from "../../../config/settings.js";
 import { formatDiagnostic, type Diagnostic } from "../../../core/diagnostic.js";
 import { formatPos } from "../../../core/pos.js";
 import { GitSource } from "../../../platforms/local/index.js";
-import { renderComment } from "../../../report/comment.js";
+import { renderCombinedComment } from "../../../report/combined.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { pipelineJson } from "./simulate.js";
 
 const usage = `Usage: ci-explain analyze [--repo DIR] [--base REV] [--head REV] [--config FILE]
                           [--branch NAME]... [--project NAMESPACE/NAME] [--default-branch NAME]
                           [--var NAME=VALUE]... [--format markdown|json]
+                          [--dialect gitlab-ci|github-actions|auto]
 
 Compares the GitLab CI of two revisions, per branch context (the default branch, the
 branches the CI's own rules test, an MR pipeline, a tag, a fork push): whether a pipeline
@@ -38,6 +39,10 @@ Options:
   --var NAME=VALUE       a project variable GitLab would inject (repeat); wins over
                          .ci-explain.yml's \`variables\`
   --format F             markdown (default; the comment the bot posts) or json
+  --dialect D            gitlab-ci (.gitlab-ci.yml), github-actions (.github/workflows)
+                         or auto (default): every dialect either revision has, each
+                         under its own heading (JSON: one object, or {"analyses": [...]}
+                         when there are several)
 
 Exit codes: 0 the head configuration loads, 1 it has errors (the report is still
 printed), 2 wrong usage.`;
@@ -61,8 +66,11 @@ export const analyzeCommand: CliCommand = {
         "default-branch": { type: "string" },
         var: { type: "string", multiple: true, default: [] },
         format: { type: "string", default: "markdown" },
+        dialect: { type: "string", default: "auto" },
       },
     });
+    const dialect = parseDialectChoice(values.dialect);
+    if (!dialect) throw new UsageError(`--dialect must be gitlab-ci, github-actions or auto, not "${values.dialect}"`);
     if (values.format !== "markdown" && values.format !== "json") {
       throw new UsageError(`--format must be markdown or json, not "${values.format}"`);
     }
@@ -97,9 +105,10 @@ export const analyzeCommand: CliCommand = {
     const base = await openRevision(repo, baseRev);
     const branches = values.branch.length > 0 ? values.branch : await knownBranches(repo);
 
-    const analysis = await analyze({ base, head, baseSha: base.sha, headSha: head.sha, settings, branches });
-    io.stdout(values.format === "json" ? `${JSON.stringify(analysisJson(analysis), null, 2)}\n` : renderComment(analysis, { platform: "gitlab" }));
-    return analysis.head.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
+    const analyses = await analyzeRepository({ base, head, baseSha: base.sha, headSha: head.sha, settings, branches, dialect });
+    const json = analyses.length === 1 ? analysisJson(analyses[0]) : { analyses: analyses.map(analysisJson) };
+    io.stdout(values.format === "json" ? `${JSON.stringify(json, null, 2)}\n` : renderCombinedComment(analyses, { platform: "gitlab" }));
+    return analyses.some((a) => a.head.diagnostics.some((d) => d.severity === "error")) ? 1 : 0;
   },
 };
 
@@ -143,6 +152,7 @@ function contextJson(c: ContextAnalysis) {
 export function analysisJson(a: Analysis) {
   const diag = (d: Diagnostic) => ({ message: d.message, file: d.pos?.file ?? null, line: d.pos?.line ?? null, code: d.code, severity: d.severity });
   return {
+    dialect: a.dialect,
     base: { label: a.base.label, sha: a.base.sha ?? null, errors: a.base.diagnostics.map(diag) },
     head: { label: a.head.label, sha: a.head.sha ?? null, errors: a.head.diagnostics.map(diag) },
     changedFiles: a.changedFiles,

@@ -1,11 +1,118 @@
+import { parseArgs } from "node:util";
+import { analyze } from "../../../analysis/analyze.js";
+import { loadSettings } from "../../../config/load-settings.js";
+import { describeFailure } from "../../../platforms/describe-failure.js";
+import { createGitLabApi } from "../../../platforms/gitlab/gitlab-api.js";
+import { createGitLabReport } from "../../../platforms/gitlab/gitlab-report.js";
+import type { MergeRequestRef } from "../../../platforms/gitlab/merge-request.js";
+import { GitLabPublisher } from "../../../platforms/gitlab/publisher.js";
+import { currentUserSchema } from "../../../platforms/gitlab/schema.js";
+import { GitSource } from "../../../platforms/local/git-source.js";
 import type { CliCommand } from "../command.js";
+
+const USAGE = `Usage: ci-explain gitlab-mr [--dry-run]
+
+Runs inside a GitLab CI job of a merge request pipeline: analyses the local checkout
+(merge base → head), writes the one ci-explain note on the MR, and exits 1 when the
+verdict is a failure (the job is the gate; no commit status is set).
+
+Options:
+  --dry-run   print the note instead of posting it (no token needed)
+
+Environment (set by GitLab in merge request pipelines):
+  CI_SERVER_URL, CI_PROJECT_ID, CI_PROJECT_PATH, CI_DEFAULT_BRANCH, CI_MERGE_REQUEST_IID,
+  CI_MERGE_REQUEST_DIFF_BASE_SHA, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME,
+  CI_MERGE_REQUEST_TARGET_BRANCH_NAME, CI_COMMIT_SHA
+  CI_EXPLAIN_TOKEN   a token with the api scope (a project access token), to write the note
+
+The job needs the full history: set GIT_DEPTH: 0 (a shallow clone lacks the merge base).`;
+
+const REQUIRED = [
+  "CI_SERVER_URL",
+  "CI_PROJECT_ID",
+  "CI_PROJECT_PATH",
+  "CI_MERGE_REQUEST_IID",
+  "CI_MERGE_REQUEST_DIFF_BASE_SHA",
+  "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",
+  "CI_MERGE_REQUEST_TARGET_BRANCH_NAME",
+  "CI_COMMIT_SHA",
+] as const;
 
 export const gitlabMrCommand: CliCommand = {
   name: "gitlab-mr",
-  summary: "(not built yet)",
-  usage: "ci-explain gitlab-mr",
-  async run(_args, io) {
-    io.stderr("ci-explain gitlab-mr: not built yet\n");
-    return 2;
+  summary: "in a GitLab MR pipeline job: analyse the checkout and write the MR note",
+  usage: USAGE,
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { "dry-run": { type: "boolean" } }, strict: true, allowPositionals: false });
+    const env = io.env;
+    const missing = REQUIRED.filter((name) => !env[name]);
+    if (missing.length > 0) {
+      io.stderr(`ci-explain gitlab-mr: ${missing.join(", ")} not set: run this in a merge request pipeline (rules: if: $CI_PIPELINE_SOURCE == "merge_request_event")\n`);
+      return 2;
+    }
+    const dryRun = values["dry-run"] === true;
+    const token = env.CI_EXPLAIN_TOKEN ?? "";
+    if (!dryRun && token === "") {
+      io.stderr("ci-explain gitlab-mr: CI_EXPLAIN_TOKEN is not set: add a masked CI/CD variable with a token of api scope, or use --dry-run\n");
+      return 2;
+    }
+    const baseSha = String(env.CI_MERGE_REQUEST_DIFF_BASE_SHA);
+    const headSha = String(env.CI_COMMIT_SHA);
+    let base: GitSource;
+    let head: GitSource;
+    try {
+      head = await GitSource.open(io.cwd, headSha);
+    } catch {
+      io.stderr(`ci-explain gitlab-mr: the commit ${headSha.slice(0, 8)} is not in the checkout at ${io.cwd}\n`);
+      return 2;
+    }
+    try {
+      base = await GitSource.open(io.cwd, baseSha);
+    } catch {
+      io.stderr(`ci-explain gitlab-mr: the merge base ${baseSha.slice(0, 8)} is not in this clone (a shallow clone?): set GIT_DEPTH: 0 in the job's variables, or fetch the base (git fetch origin ${baseSha})\n`);
+      return 2;
+    }
+    const serverUrl = String(env.CI_SERVER_URL).replace(/\/+$/, "");
+    const projectPath = String(env.CI_PROJECT_PATH);
+    const mr: MergeRequestRef = {
+      projectId: Number(env.CI_PROJECT_ID),
+      projectPath,
+      projectWebUrl: `${serverUrl}/${projectPath}`,
+      defaultBranch: env.CI_DEFAULT_BRANCH,
+      iid: Number(env.CI_MERGE_REQUEST_IID),
+      webUrl: `${serverUrl}/${projectPath}/-/merge_requests/${env.CI_MERGE_REQUEST_IID}`,
+      draft: false,
+      sourceProjectPath: env.CI_MERGE_REQUEST_SOURCE_PROJECT_PATH || undefined,
+      head: { sha: head.sha, ref: String(env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME) },
+      base: { sha: base.sha, ref: String(env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME) },
+    };
+    const loaded = await loadSettings(base);
+    const settings = { ...loaded, settings: { ...loaded.settings, project: loaded.settings.project ?? projectPath, defaultBranch: loaded.settings.defaultBranch ?? mr.defaultBranch } };
+    const analysis = await analyze({
+      base,
+      head,
+      baseSha: base.sha,
+      headSha: head.sha,
+      settings: settings.settings,
+      mr: { source: mr.head.ref, target: mr.base.ref, sourceProject: mr.sourceProjectPath ?? projectPath, iid: mr.iid },
+    });
+    const report = createGitLabReport();
+    const body = report.comment(analysis, mr, settings);
+    const exitCode = analysis.verdict.conclusion === "failure" ? 1 : 0;
+    if (dryRun) {
+      io.stdout(`${body}\n`);
+      return exitCode;
+    }
+    try {
+      const api = createGitLabApi({ url: serverUrl, token });
+      const bot = currentUserSchema.parse(await api.currentUser());
+      const publisher = new GitLabPublisher(api, { project: mr.projectId, iid: mr.iid, webUrl: mr.webUrl, headSha: mr.head.sha }, bot.id);
+      const outcome = await publisher.upsertStickyNote(report.marker, body, { create: analysis.ciRelevant });
+      io.stdout(`ci-explain gitlab-mr: ${analysis.verdict.title} (note ${outcome})\n`);
+    } catch (err) {
+      io.stderr(`ci-explain gitlab-mr: could not write the note: ${describeFailure(err)}\n`);
+      return 1;
+    }
+    return exitCode;
   },
 };

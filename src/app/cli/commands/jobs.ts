@@ -1,14 +1,9 @@
-import { execFile } from "node:child_process";
-import { realpath, stat } from "node:fs/promises";
-import { resolve } from "node:path";
-import { promisify } from "node:util";
 import { parseArgs } from "node:util";
 import { diagnosticJson, formatDiagnostic } from "../../../core/diagnostic.js";
-import type { FileSource } from "../../../core/file-source.js";
 import { loadConfig } from "../../../gitlab-ci/index.js";
 import type { LoadResult } from "../../../gitlab-ci/model.js";
-import { DirSource, GitSource } from "../../../platforms/local/index.js";
-import { UsageError, type CliCommand, type CliIo } from "../command.js";
+import { UsageError, type CliCommand } from "../command.js";
+import { openRepository, openRevision, WORKTREE } from "../open-source.js";
 
 const usage = `Usage: ci-explain jobs [--repo DIR] [--rev REV] [--ci-path PATH] [--project NAMESPACE/NAME] [--format text|json]
 
@@ -20,14 +15,13 @@ it has errors (the list is still printed), 2 for wrong usage or an unknown revis
 Options:
   --repo DIR        a git repository (default: the current directory). When DIR is not
                     the top of a git repository, its files are read as they are on disk.
-  --rev REV         the revision to read (default HEAD); needs a git repository.
+  --rev REV         the revision to read (default HEAD); WORKTREE reads the files on disk,
+                    committed or not.
   --ci-path PATH    the root CI file (default .gitlab-ci.yml).
   --project NS/NAME the project's path: include:project of this project is read from the
                     same repository; other projects' includes are reported as not analysed.
   --format FORMAT   text (default) or json:
                     {"jobs":[{"name","stage","source":{"file","line"},"extends"}],"errors":[…],"warnings":[…]}`;
-
-const run = promisify(execFile);
 
 export const jobsCommand: CliCommand = {
   name: "jobs",
@@ -51,44 +45,15 @@ export const jobsCommand: CliCommand = {
     if (values.project !== undefined && !/^[^/\s]+(\/[^/\s]+)+$/.test(values.project)) {
       throw new UsageError(`--project must look like NAMESPACE/NAME, not "${values.project}"`);
     }
-    const repo = resolve(io.cwd, values.repo ?? ".");
-    const source = await openSource(repo, values.rev, io);
-    if (typeof source === "number") return source;
-
-    const result = await loadConfig(source, { ciPath: values["ci-path"], project: values.project, ref: values.rev });
+    const repo = await openRepository(io.cwd, values.repo);
+    if (!repo.isGit && values.rev === undefined) io.stderr(`ci-explain jobs: ${repo.dir} is not a git repository; reading its files as they are on disk\n`);
+    const { source } = await openRevision(repo, values.rev);
+    const ref = values.rev === WORKTREE ? undefined : values.rev;
+    const result = await loadConfig(source, { ciPath: values["ci-path"], project: values.project, ref });
     io.stdout(values.format === "json" ? renderJson(result) : renderText(result, source.label));
     return result.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
   },
 };
-
-/** A git revision when DIR is the top of a git repository, otherwise the directory as it is on disk. */
-async function openSource(repo: string, rev: string | undefined, io: CliIo): Promise<FileSource | number> {
-  try {
-    if (!(await stat(repo)).isDirectory()) throw new Error();
-  } catch {
-    throw new UsageError(`--repo ${repo} is not a directory`);
-  }
-  if (await isGitTopLevel(repo)) {
-    try {
-      return await GitSource.open(repo, rev ?? "HEAD");
-    } catch (err) {
-      io.stderr(`ci-explain jobs: ${err instanceof Error ? err.message : String(err)}\n`);
-      return 2;
-    }
-  }
-  if (rev !== undefined) throw new UsageError(`--rev needs a git repository, and ${repo} is not the top of one`);
-  io.stderr(`ci-explain jobs: ${repo} is not a git repository; reading its files as they are on disk\n`);
-  return new DirSource(repo);
-}
-
-async function isGitTopLevel(dir: string): Promise<boolean> {
-  try {
-    const { stdout } = await run("git", ["-C", dir, "rev-parse", "--show-toplevel"], { encoding: "utf8" });
-    return (await realpath(stdout.trim())) === (await realpath(dir));
-  } catch {
-    return false;
-  }
-}
 
 function renderJson(result: LoadResult): string {
   const jobs = result.config.jobs.map((j) => ({

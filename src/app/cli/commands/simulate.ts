@@ -11,6 +11,7 @@ import type { Decision, Pipeline, PipelineJob, ResolvedVar } from "../../../gitl
 import { simulatePipeline } from "../../../gitlab-ci/simulate/index.js";
 import { DirSource, GitSource } from "../../../platforms/local/index.js";
 import { UsageError, type CliCommand } from "../command.js";
+import { chooseSimulateDialect, runActionsSimulation } from "./simulate-actions.js";
 
 /** The project path used when none is given: a placeholder, so CI_PROJECT_* are still defined. */
 export const PLACEHOLDER_PROJECT = "group/project";
@@ -34,6 +35,7 @@ const usage = `Usage: ci-explain simulate [--repo DIR] [--rev REV] (--branch NAM
                            [--source SOURCE] [--project NAMESPACE/NAME] [--default-branch NAME]
                            [--var NAME=VALUE]... [--changed FILE]... [--open-mr] [--mr-iid N]
                            [--ci-path PATH] [--format text|json]
+                           [--dialect gitlab-ci|github-actions|auto] [--event NAME] [--pr SOURCE:TARGET]
 
 Predicts the pipeline GitLab creates for one ref: whether it is created at all
 (workflow:rules), which jobs it has, each job's stage, when, allow_failure, image and
@@ -65,6 +67,15 @@ Options:
   --mr-iid N             the merge request's number (CI_MERGE_REQUEST_IID)
   --ci-path PATH         the CI configuration file (default: .gitlab-ci.yml)
   --format text|json     output format (default: text)
+  --dialect D            gitlab-ci or github-actions; auto (default) takes the one the
+                         revision has, and asks when it has both
+GitHub Actions (.github/workflows):
+  --pr SOURCE:TARGET     a pull_request run from branch SOURCE into TARGET (--mr works too;
+                         --mr-iid gives the PR number)
+  --event NAME           github.event_name: push (default), pull_request (implied by --pr),
+                         pull_request_target, schedule, workflow_dispatch, release (needs --tag)
+  Prints which workflows start and why, then their jobs in the same shape as a GitLab
+  pipeline (stage = workflow name, job = "workflow / job"), and the concurrency groups.
 
 Exit codes: 0 the configuration loads (even when no pipeline is created),
 1 the configuration has errors (the output is still printed), 2 wrong usage.`;
@@ -93,6 +104,9 @@ export const simulateCommand: CliCommand = {
         "mr-iid": { type: "string" },
         "ci-path": { type: "string" },
         format: { type: "string", default: "text" },
+        dialect: { type: "string", default: "auto" },
+        event: { type: "string" },
+        pr: { type: "string" },
       },
     });
     if (values.format !== "text" && values.format !== "json") throw new UsageError(`--format must be text or json, not "${values.format}"`);
@@ -132,6 +146,17 @@ export const simulateCommand: CliCommand = {
     } else source = new DirSource(repo);
 
     const defaultBranch = values["default-branch"] ?? (await originHeadBranch(repo)) ?? "main";
+    const dialect = await chooseSimulateDialect(values.dialect, source, values["ci-path"] ?? ".gitlab-ci.yml");
+    if (dialect === "github-actions") {
+      if (values.mr !== undefined && values.pr !== undefined) throw new UsageError("give only one of --pr and --mr");
+      if (values.source !== undefined || values["open-mr"]) throw new UsageError("--source and --open-mr are GitLab CI options; use --event");
+      const format = values.format === "json" ? "json" : "text";
+      return runActionsSimulation(
+        { source, commitSha, branch: values.branch, tag: values.tag, pr: values.pr ?? values.mr, prNumber: iid, event: values.event, project: values.project, defaultBranch, variables, changed: values.changed, format },
+        io,
+      );
+    }
+    if (values.event !== undefined || values.pr !== undefined) throw new UsageError("--event and --pr are GitHub Actions options (--dialect github-actions)");
     let ref: RefSpec;
     if (values.mr !== undefined) {
       const colon = values.mr.indexOf(":");

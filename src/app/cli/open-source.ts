@@ -1,0 +1,108 @@
+import { execFile } from "node:child_process";
+import { realpath, stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { promisify } from "node:util";
+import type { FileSource } from "../../core/file-source.js";
+import { DirSource, GitSource } from "../../platforms/local/index.js";
+import { UsageError } from "./command.js";
+
+/**
+ * How every CLI command reads a repository, so that `jobs`, `simulate` and `analyze` agree:
+ * `--repo DIR` (default: the current directory) and `--rev REV` (default `HEAD`, the committed
+ * state). `--rev WORKTREE` reads the files as they are on disk, committed or not. A directory
+ * that is not the top of a git repository is always read from disk (then `--rev` other than
+ * WORKTREE is a usage error).
+ */
+export const WORKTREE = "WORKTREE";
+
+export interface OpenedSource {
+  source: FileSource;
+  /** The commit read, when a git revision was read. */
+  sha?: string;
+}
+
+export interface Repository {
+  dir: string;
+  /** Whether `dir` is the top of a git work tree (git paths are relative to it). */
+  isGit: boolean;
+}
+
+export async function openRepository(cwd: string, repoArg: string | undefined): Promise<Repository> {
+  const dir = resolve(cwd, repoArg ?? ".");
+  let isDir = false;
+  try {
+    isDir = (await stat(dir)).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new UsageError(`--repo ${dir}: no such directory`);
+  const top = await git(dir, ["rev-parse", "--show-toplevel"]);
+  const isGit = top !== undefined && (await realpath(top)) === (await realpath(dir));
+  return { dir, isGit };
+}
+
+/** The files at `rev` (default HEAD), or on disk for `WORKTREE` and for a directory outside git. */
+export async function openRevision(repo: Repository, rev: string | undefined): Promise<OpenedSource> {
+  if (rev === WORKTREE || (!repo.isGit && rev === undefined)) return { source: new DirSource(repo.dir) };
+  if (!repo.isGit) throw new UsageError(`--rev ${rev} needs a git repository, and ${repo.dir} is not the top of one`);
+  try {
+    const source = await GitSource.open(repo.dir, rev ?? "HEAD");
+    return { source, sha: source.sha };
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** What git knows about the project, read once: used when neither flags nor settings say. */
+export interface RepositoryFacts {
+  /** origin/HEAD's branch (set by `git clone`), else `main` or `master` when present. */
+  defaultBranch?: string;
+  /** `namespace/name` from the origin remote's URL (ssh or https). */
+  project?: string;
+}
+
+export async function repositoryFacts(repo: Repository): Promise<RepositoryFacts> {
+  if (!repo.isGit) return {};
+  const [defaultBranch, project] = await Promise.all([defaultBranchOf(repo.dir), originProject(repo.dir)]);
+  return { ...(defaultBranch ? { defaultBranch } : {}), ...(project ? { project } : {}) };
+}
+
+/** Local branches and origin's, without the `origin/` prefix. */
+export async function knownBranches(repo: Repository): Promise<string[]> {
+  if (!repo.isGit) return [];
+  const out = await git(repo.dir, ["for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes/origin"]);
+  const names = (out ?? "").split("\n").map((n) => n.replace(/^origin\//, "")).filter((n) => n && n !== "HEAD" && n !== "origin");
+  return [...new Set(names)].sort();
+}
+
+/** `rev` when it names a commit in the repository. */
+export async function resolvableRev(repo: Repository, rev: string): Promise<string | undefined> {
+  if (!rev || !repo.isGit) return undefined;
+  return (await git(repo.dir, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])) ? rev : undefined;
+}
+
+export async function mergeBase(repo: Repository, a: string, b: string): Promise<string | undefined> {
+  return git(repo.dir, ["merge-base", a, b]);
+}
+
+async function originProject(dir: string): Promise<string | undefined> {
+  const url = await git(dir, ["remote", "get-url", "origin"]);
+  const path = url?.match(/^(?:[a-z+]+:\/\/[^/]+\/|[^@/]+@[^:]+:)(.+?)(?:\.git)?\/?$/)?.[1];
+  return path && path.includes("/") ? path : undefined;
+}
+
+async function defaultBranchOf(dir: string): Promise<string | undefined> {
+  const head = await git(dir, ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"]);
+  if (head) return head.replace(/^origin\//, "");
+  for (const name of ["main", "master"]) if (await git(dir, ["rev-parse", "--verify", "--quiet", `${name}^{commit}`])) return name;
+  return undefined;
+}
+
+async function git(dir: string, args: string[]): Promise<string | undefined> {
+  try {
+    const { stdout } = await promisify(execFile)("git", ["-C", dir, ...args], { encoding: "utf8", timeout: 20_000, maxBuffer: 16 * 1024 * 1024 });
+    return stdout.trim();
+  } catch {
+    return undefined;
+  }
+}

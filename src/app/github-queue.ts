@@ -1,0 +1,77 @@
+import { Context, type Probot } from "probot";
+import { instrumentOctokit } from "./github-octokit.js";
+import type { Logger } from "./observability/job-logger.js";
+import type { BotMetrics } from "./observability/metrics.js";
+import type { JobRouter } from "./queue/job-router.js";
+import { writeGuard, type JobOutcome, type WorkJob } from "./queue/work-queue.js";
+
+/** A GitHub webhook as a queued job carries it: enough to rebuild the event in any replica. */
+export interface GitHubEventJob {
+  name: string;
+  id: string;
+  installationId: number;
+  payload: unknown;
+}
+
+/**
+ * The job for one webhook: its MR key, head SHA and kind, read from the payload loosely
+ * (the handler validates it fully when it runs). Pull request events are automatic
+ * reviews of their head SHA; a comment is a command; a Re-run is its own job.
+ */
+export function gitHubJobFor(context: Pick<Context, "name" | "id" | "payload">): WorkJob<GitHubEventJob> | undefined {
+  const payload = context.payload as {
+    repository?: { full_name?: string };
+    installation?: { id?: number };
+    pull_request?: { number?: number; head?: { sha?: string } };
+    issue?: { number?: number };
+    check_run?: { head_sha?: string; pull_requests?: Array<{ number?: number }> };
+    check_suite?: { head_sha?: string; pull_requests?: Array<{ number?: number }> };
+  };
+  const repo = payload.repository?.full_name;
+  const installationId = payload.installation?.id;
+  if (!repo || installationId === undefined) return undefined;
+  const event: GitHubEventJob = { name: context.name, id: context.id, installationId, payload: context.payload };
+  const base = { deliveryId: context.id, payload: event };
+  if (context.name === "pull_request" && payload.pull_request?.number !== undefined) {
+    return { ...base, key: `github:${repo}#${payload.pull_request.number}`, sha: payload.pull_request.head?.sha, kind: "review", supersedes: true };
+  }
+  if (context.name === "issue_comment" && payload.issue?.number !== undefined) {
+    return { ...base, key: `github:${repo}#${payload.issue.number}`, kind: "command", supersedes: false };
+  }
+  const check = payload.check_run ?? payload.check_suite;
+  if (check?.head_sha) {
+    const number = check.pull_requests?.[0]?.number;
+    return { ...base, key: number === undefined ? `github:${repo}@${check.head_sha}` : `github:${repo}#${number}`, sha: check.head_sha, kind: "rerun", supersedes: false };
+  }
+  return undefined;
+}
+
+/**
+ * The webhook side: turn the event into a job and answer. Events that are not work
+ * (no repository, an app-level event) are counted and dropped.
+ */
+export async function enqueueGitHubEvent(jobs: JobRouter, metrics: BotMetrics | undefined, context: Context): Promise<void> {
+  metrics?.webhooksReceived.inc({ platform: "github", event: context.name });
+  const job = gitHubJobFor(context);
+  if (!job) {
+    metrics?.webhooksRejected.inc({ platform: "github", reason: "not-work" });
+    context.log.info({ event: context.name, delivery: context.id }, "ci-explain skipped: the event names no repository or installation");
+    return;
+  }
+  await jobs.enqueue(job);
+}
+
+/**
+ * The worker side: an installation client for the job (counted, and guarded so a stale
+ * job cannot write), the event rebuilt as a Probot Context, and the app's own handler.
+ */
+export function gitHubWorker(app: Probot, metrics: BotMetrics | undefined, handle: (context: Context) => Promise<void>) {
+  return async (job: WorkJob, control: Parameters<typeof writeGuard>[1], log: Logger): Promise<JobOutcome> => {
+    const event = job.payload as GitHubEventJob;
+    const octokit = await app.auth(event.installationId);
+    instrumentOctokit(octokit, metrics, writeGuard(job, control));
+    const context = new Context({ id: event.id, name: event.name, payload: event.payload } as ConstructorParameters<typeof Context>[0], octokit, log as unknown as ConstructorParameters<typeof Context>[2]);
+    await handle(context);
+    return control.signal.aborted || !(await control.isCurrent()) ? "superseded" : "done";
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The bot's work queue: webhook handlers validate, de-duplicate and enqueue, and answer
+ * at once; a pool of workers runs the analyses. Two implementations: in memory (one
+ * process, the default) and BullMQ on Redis (any number of replicas).
+ */
+
+/** One piece of work for one merge/pull request. Everything in it is JSON, so Redis can carry it. */
+export interface WorkJob<P = unknown> {
+  /** The MR the work is about, e.g. `github:acme/demo#7`: work for one key never runs twice at once. */
+  key: string;
+  /** The head SHA the work is for; undefined when the handler does not know it yet (a comment command). */
+  sha?: string;
+  /** The webhook delivery that asked for it (X-GitHub-Delivery, GitLab Idempotency-Key), for logs. */
+  deliveryId: string;
+  /**
+   * `review`: an automatic review of `sha`; repeated events for one SHA collapse into one.
+   * `command` and `rerun`: a person asked; each is its own job.
+   */
+  kind: "review" | "command" | "rerun";
+  /** The SHA becomes the MR's newest: queued work for older SHAs is dropped, running work stops before writing. */
+  supersedes: boolean;
+  payload: P;
+}
+
+/** What a running job may consult. */
+export interface JobControl {
+  /** Aborted when a newer SHA arrives for the MR, or when the process shuts down and hands the job back. */
+  signal: AbortSignal;
+  /** Is the job's SHA still the MR's newest (and may the job still write)? Consult right before every write. */
+  isCurrent(): Promise<boolean>;
+}
+
+export type JobOutcome = "done" | "failed" | "superseded";
+
+export type JobHandler = (job: WorkJob, control: JobControl) => Promise<JobOutcome>;
+
+/** `queued`: new work; `collapsed`: the same review is already queued or running; `stale`: an older SHA than the MR's newest. */
+export type EnqueueResult = "queued" | "collapsed" | "stale";
+
+export interface StopReport {
+  /** Jobs left in the shared queue for another replica (Redis). */
+  handedBack: WorkJob[];
+  /** Jobs that are lost with this process (memory): logged with their delivery ids. */
+  dropped: WorkJob[];
+}
+
+export interface WorkQueue {
+  enqueue(job: WorkJob): Promise<EnqueueResult>;
+  /** Start the workers; `handler` runs each job. */
+  start(handler: JobHandler): void;
+  /** Jobs waiting (not running). */
+  depth(): Promise<number>;
+  /** Stop taking work, give running jobs up to `graceMs`, then hand back or drop the rest. */
+  stop(graceMs: number): Promise<StopReport>;
+}
+
+/** Thrown by a write guard when the job's SHA is no longer current: the job ends as `superseded`. */
+export class SupersededError extends Error {
+  constructor(readonly job: Pick<WorkJob, "key" | "sha">) {
+    super(`work for ${job.key} at ${job.sha ?? "?"} was superseded by a newer push`);
+    this.name = "SupersededError";
+  }
+}
+
+/** The guard a publisher runs before every write: throws SupersededError when the job must not write. */
+export function writeGuard(job: WorkJob, control: JobControl): () => Promise<void> {
+  return async () => {
+    if (control.signal.aborted || !(await control.isCurrent())) throw new SupersededError(job);
+  };
+}
+
+/** WORKER_CONCURRENCY, default 2: analyses are CPU work, and the API limits favour few at a time. */
+export function workerConcurrency(env: Record<string, string | undefined>): number {
+  const n = Number(env.WORKER_CONCURRENCY);
+  return Number.isInteger(n) && n > 0 ? n : 2;
+}

@@ -1,0 +1,78 @@
+import type { Analysis, ContextAnalysis } from "../analysis/model.js";
+import type { ExplainCommand } from "../commands/parse-command.js";
+import type { LoadedSettings } from "../config/load-settings.js";
+import { formatDiagnostic } from "../core/diagnostic.js";
+import { code, list, paragraph, strong, trusted, type Block, type Inline } from "../report/document.js";
+import { COMMENT_BUDGET, commentMarkerText, renderExplainMarkdown, renderMarkdown, type ReportOptions } from "../report/index.js";
+
+/**
+ * The parts of the report both platforms add around the engine's renderers: the settings
+ * note, the "no longer changes CI" comment and the `/ci-explain` reply. The platform
+ * passes its ReportOptions (links, "PR"/"MR").
+ */
+
+/** Settings problems named in full; more are counted. */
+const MAX_SETTINGS_NOTES = 10;
+
+const CHANGE_WORDS: Record<ReportOptions["platform"], string> = { github: "pull request", gitlab: "merge request" };
+
+/** The sticky comment's text once the change no longer touches CI (it carries the marker). */
+export function renderNoCiChange(headSha: string, options: ReportOptions): string {
+  return renderMarkdown([
+    { kind: "hidden", text: commentMarkerText(options.markerKey) },
+    paragraph(
+      strong(trusted("ci-explain")),
+      trusted(": since "),
+      code(headSha.slice(0, 8)),
+      trusted(` this ${CHANGE_WORDS[options.platform]} changes no CI configuration, container recipe or ci-explain settings.`),
+    ),
+  ]);
+}
+
+/**
+ * A `/ci-explain` answer: each asked-for context's head pipeline in full (or one job in it),
+ * sharing the comment budget. Without named branches, every analysed context is explained.
+ */
+export function renderExplainReply(analysis: Analysis, command: ExplainCommand, headSha: string, options: ReportOptions): string {
+  const asked = command.targets.length > 0 ? analysis.contexts.filter((c) => isAsked(c, command.targets)) : analysis.contexts;
+  const contexts = asked.length > 0 ? asked : analysis.contexts;
+  const header = renderMarkdown([paragraph(...question(command, headSha))]);
+  const verdictWord = options.platform === "github" ? "the check" : "the commit status";
+  if (contexts.length === 0) return `${header}\n\nNo pipeline context could be analysed; the summary comment and ${verdictWord} say why.`;
+  const share = Math.floor((COMMENT_BUDGET - header.length) / contexts.length) - 10;
+  const parts = contexts.map((ctx) =>
+    renderExplainMarkdown({ pipeline: ctx.after, contextName: ctx.context.name, job: command.job }, { ...options, maxChars: share }),
+  );
+  return [header, ...parts].join("\n\n");
+}
+
+function isAsked(ctx: ContextAnalysis, targets: string[]): boolean {
+  const ref = ctx.context.ref;
+  const refName = ref.kind === "mr" ? undefined : ref.name;
+  return targets.includes(ctx.context.name) || (refName !== undefined && targets.includes(refName));
+}
+
+function question(command: ExplainCommand, headSha: string): Inline {
+  const spans: Inline = [strong(trusted("/ci-explain")), trusted(" at "), code(headSha.slice(0, 8))];
+  if (command.targets.length > 0) spans.push(trusted(" for "), ...command.targets.flatMap((t, i) => [...(i > 0 ? [trusted(", ")] : []), code(t)]));
+  if (command.job !== undefined) spans.push(trusted(", job "), code(command.job));
+  const vars = Object.entries(command.variables);
+  if (vars.length > 0) spans.push(trusted(", with "), ...vars.flatMap(([k, v], i) => [...(i > 0 ? [trusted(", ")] : []), code(`${k}=${v}`)]));
+  return spans;
+}
+
+/**
+ * An invalid `.ci-explain.yml` on the base branch means defaults were used: say so next to
+ * the result, naming the key and line, rather than leave the reader guessing.
+ */
+export function withSettingsNote(markdown: string, settings: LoadedSettings): string {
+  const problems = settings.diagnostics;
+  if (problems.length === 0) return markdown;
+  const shown = problems.slice(0, MAX_SETTINGS_NOTES).map((d): Inline => [code(formatDiagnostic(d))]);
+  const rest = problems.length - shown.length;
+  const blocks: Block[] = [
+    paragraph(trusted("⚠️ "), code(settings.path ?? ".ci-explain.yml"), trusted(" on the base branch has problems; defaults were used where it is invalid:")),
+    list(rest > 0 ? [...shown, [trusted(`…and ${rest} more`)]] : shown),
+  ];
+  return `${markdown}\n\n${renderMarkdown(blocks)}`;
+}

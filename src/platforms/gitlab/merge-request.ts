@@ -1,0 +1,145 @@
+import type { AnalyzeInput } from "../../analysis/analyze.js";
+import type { Analysis } from "../../analysis/model.js";
+import type { LoadedSettings } from "../../config/load-settings.js";
+import type { FileSource } from "../../core/file-source.js";
+import type { BlobCache } from "../blob-cache.js";
+import { answerChange, reviewChange, type ChangeReader, type CommentPolicy, type ReviewOutcome } from "../review-flow.js";
+import type { GitLabApi } from "./gitlab-api.js";
+import type { GitLabReport } from "./gitlab-report.js";
+import { GitLabSource } from "./gitlab-source.js";
+import { GitLabPublisher, type StatusVerdict } from "./publisher.js";
+import { branchSchema, diffVersionSchema, mergeRequestDiffSchema } from "./schema.js";
+
+/** A merge request as the bot needs it, whichever hook named it. */
+export interface MergeRequestRef {
+  projectId: number;
+  /** `group/project` of the target project. */
+  projectPath: string;
+  projectWebUrl?: string;
+  defaultBranch?: string;
+  iid: number;
+  webUrl?: string;
+  draft: boolean;
+  /** Path of the source project when the MR comes from a fork. */
+  sourceProjectPath?: string;
+  head: { sha: string; ref: string };
+  /** `sha` is the merge base once `prepare` has read the MR's latest diff version. */
+  base: { sha?: string; ref: string };
+}
+
+export interface GitLabReviewDeps {
+  analyze(input: AnalyzeInput): Promise<Analysis>;
+  loadSettings(source: FileSource): Promise<LoadedSettings>;
+  report: GitLabReport;
+  blobCache: BlobCache;
+}
+
+/** Real branch names for branch contexts; past this many the engine synthesises names. */
+export const MAX_BRANCHES = 1000;
+
+const NO_CI_CHANGE: StatusVerdict = { state: "success", description: "no CI change" };
+
+/**
+ * How the review reads a merge request: base and head from the MR's latest diff version
+ * (`base_commit_sha` is the merge base, what the MR's "Changes" tab compares), changed
+ * paths from the MR diffs, both revisions from the TARGET project (a fork's commits are
+ * reachable there through the MR refs).
+ */
+export function mergeRequestReader(
+  deps: Pick<GitLabReviewDeps, "blobCache" | "loadSettings">,
+  api: GitLabApi,
+  initial: MergeRequestRef,
+): ChangeReader & { mr(): MergeRequestRef; prepare(): Promise<void> } {
+  let mr = initial;
+  let revisions: { base: GitLabSource; head: GitLabSource } | undefined;
+  const open = (sha: string, ref: string) =>
+    new GitLabSource({ api, project: mr.projectId, sha, cache: deps.blobCache, label: `${ref} (${sha.slice(0, 8)})` });
+  return {
+    mr: () => mr,
+    prepare: async () => {
+      if (mr.base.sha) return;
+      const versions = (await api.diffVersions(mr.projectId, mr.iid)).map((v) => diffVersionSchema.parse(v));
+      const latest = versions[0];
+      if (!latest) throw new Error(`merge request !${mr.iid} has no diff version yet`);
+      // The hook's SHA stays the head: the status belongs to the commit the event is about.
+      mr = { ...mr, base: { ...mr.base, sha: latest.base_commit_sha } };
+    },
+    listChangedFiles: async () => {
+      const paths = new Set<string>();
+      for (const raw of await api.diffs(mr.projectId, mr.iid)) {
+        const diff = mergeRequestDiffSchema.parse(raw);
+        paths.add(diff.new_path);
+        paths.add(diff.old_path);
+      }
+      return [...paths].sort();
+    },
+    listBranchNames: async () =>
+      (await api.branches(mr.projectId, MAX_BRANCHES)).map((b) => branchSchema.parse(b).name).slice(0, MAX_BRANCHES),
+    revisions: () => {
+      if (!mr.base.sha) throw new Error("the merge base is not known (prepare was not called)");
+      revisions ??= { base: open(mr.base.sha, mr.base.ref), head: open(mr.head.sha, mr.head.ref) };
+      return revisions;
+    },
+    target: () => ({
+      baseSha: mr.base.sha,
+      headSha: mr.head.sha,
+      mr: { source: mr.head.ref, target: mr.base.ref, sourceProject: mr.sourceProjectPath ?? mr.projectPath, iid: mr.iid },
+    }),
+    settings: async (base) => {
+      const loaded = await deps.loadSettings(base);
+      const settings = { ...loaded.settings };
+      settings.project ??= mr.projectPath;
+      settings.defaultBranch ??= mr.defaultBranch;
+      return { ...loaded, settings };
+    },
+  };
+}
+
+/**
+ * The review of one MR head SHA: status pending → read → analyse → the one sticky note →
+ * the final status, linked to the note. An API failure sets a failed status saying the
+ * analysis could not run and why, and leaves the note alone.
+ */
+export async function reviewMergeRequest(
+  deps: GitLabReviewDeps,
+  api: GitLabApi,
+  initial: MergeRequestRef,
+  policy: CommentPolicy,
+  botUserId: number,
+): Promise<ReviewOutcome> {
+  const reader = mergeRequestReader(deps, api, initial);
+  const publisher = new GitLabPublisher(api, { project: initial.projectId, iid: initial.iid, webUrl: initial.webUrl, headSha: initial.head.sha }, botUserId);
+  return reviewChange<StatusVerdict>({
+    analyze: deps.analyze,
+    reader,
+    policy,
+    draft: initial.draft,
+    publisher: {
+      verdictLinksToComment: true,
+      start: () => publisher.setStatus("pending", "ci-explain is analysing this merge request"),
+      finish: (verdict) => publisher.setStatus(verdict.state, verdict.description),
+      upsertComment: (body, options) => publisher.upsertStickyNote(deps.report.marker, body, options),
+    },
+    renderer: {
+      comment: (analysis, settings) => deps.report.comment(analysis, reader.mr(), settings),
+      verdict: (analysis) => deps.report.status(analysis, reader.mr()),
+      noCiChangeVerdict: NO_CI_CHANGE,
+      noCiChangeComment: () => deps.report.noCiChange(reader.mr()),
+      // Failed, not canceled: a required status must not pass a change nobody could look at.
+      couldNotAnalyse: (reason) => ({ state: "failed", description: `could not analyse: ${reason}` }),
+      conclusion: (verdict) => verdict.state,
+    },
+  });
+}
+
+/** The reply text to `/ci-explain BRANCH…|job NAME|--var …` (or why it could not be answered). */
+export function answerMergeRequest(
+  deps: GitLabReviewDeps,
+  api: GitLabApi,
+  mr: MergeRequestRef,
+  settings: LoadedSettings,
+  render: (analysis: Analysis, mr: MergeRequestRef) => string,
+): Promise<string> {
+  const reader = mergeRequestReader(deps, api, mr);
+  return answerChange(deps.analyze, reader, settings, (analysis) => render(analysis, reader.mr()));
+}

@@ -1,0 +1,48 @@
+import { isRetryableStatus, retryDelayMs, serverRequestedWaitMs, type RetryPolicy } from "./retry-policy.js";
+
+/** What one API client needs to be polite: the retry policy, a meter, and a last word before writes. */
+export interface PoliteFetchOptions {
+  policy: RetryPolicy;
+  /** Called once per HTTP exchange (every attempt), for the API-requests metric; status 0 = network error. */
+  onResponse?(method: string, status: number): void;
+  /**
+   * Consulted right before every request that writes (anything but GET/HEAD), on every
+   * attempt: throws to stop a stale job before it overwrites newer output.
+   */
+  beforeWrite?(): Promise<void>;
+  sleep?(ms: number): Promise<void>;
+  fetch?: typeof fetch;
+}
+
+const READS = new Set(["GET", "HEAD"]);
+
+/**
+ * `fetch` with retries: 5xx, 429 and network errors are tried again after the wait the
+ * server asked for (Retry-After, RateLimit-Reset) or after backoff with jitter. The request
+ * is rebuilt from `makeRequest` each time, as a Request body can be read only once.
+ * The last response (even a failed one) is returned for the caller to judge.
+ */
+export async function politeFetch(makeRequest: () => Request, options: PoliteFetchOptions): Promise<Response> {
+  const doFetch = options.fetch ?? fetch;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 0; ; attempt++) {
+    const request = makeRequest();
+    if (!READS.has(request.method)) await options.beforeWrite?.();
+    let response: Response;
+    try {
+      response = await doFetch(request);
+    } catch (err) {
+      options.onResponse?.(request.method, 0);
+      // An abort is a decision, not a network failure.
+      if (attempt >= options.policy.retries || (err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError"))) throw err;
+      await sleep(retryDelayMs(options.policy, attempt, undefined));
+      continue;
+    }
+    options.onResponse?.(request.method, response.status);
+    const rateLimited = response.status === 403 && response.headers.get("x-ratelimit-remaining") === "0";
+    if ((!isRetryableStatus(response.status) && !rateLimited) || attempt >= options.policy.retries) return response;
+    const requested = serverRequestedWaitMs((name) => response.headers.get(name), Date.now());
+    await response.body?.cancel().catch(() => undefined);
+    await sleep(retryDelayMs(options.policy, attempt, requested));
+  }
+}

@@ -1,0 +1,167 @@
+import type { AnalyzeInput } from "../analysis/analyze.js";
+import type { Analysis } from "../analysis/model.js";
+import type { LoadedSettings } from "../config/load-settings.js";
+import type { FileSource } from "../core/file-source.js";
+import { mayChangeCi } from "./ci-change-prefilter.js";
+import { describeFailure } from "./describe-failure.js";
+
+/**
+ * The review of one change (a GitHub pull request or a GitLab merge request), the same on
+ * every platform: verdict pending → changed files → settings from the base → cheap
+ * relevance check → branches → analyse → verdict and sticky comment. Each platform
+ * supplies how it reads (ChangeReader), how it writes (ChangePublisher) and how it words
+ * the result (ChangeRenderer).
+ */
+
+export type CommentOutcome = "created" | "updated" | "unchanged" | "absent";
+
+/**
+ * When the sticky comment is written: `auto` follows the settings (drafts), `force` is a
+ * person asking for it, `never` is a re-run for a SHA that is no longer the change's head.
+ */
+export type CommentPolicy = "auto" | "force" | "never";
+
+export interface ChangeReader {
+  /** Facts the platform learns with a request first (e.g. the merge base); called inside the failure guard. */
+  prepare?(): Promise<void>;
+  listChangedFiles(): Promise<string[]>;
+  listBranchNames(): Promise<string[]>;
+  revisions(): { base: FileSource; head: FileSource };
+  target(): Pick<AnalyzeInput, "baseSha" | "headSha" | "mr">;
+  /** Settings from the BASE revision: a head change to them is analysed, never trusted. */
+  settings(base: FileSource): Promise<LoadedSettings>;
+}
+
+export interface ChangePublisher<V> {
+  /**
+   * True when the verdict links to the comment (GitLab's status `target_url` is the note's
+   * URL), so the comment is written first; otherwise the verdict goes first, as a check
+   * run should finish as soon as it is known.
+   */
+  readonly verdictLinksToComment: boolean;
+  start(): Promise<void>;
+  finish(verdict: V): Promise<void>;
+  /** Create or edit the one sticky comment; with `create: false` only an existing one is edited. */
+  upsertComment(body: string, options: { create: boolean }): Promise<CommentOutcome>;
+}
+
+/**
+ * What the review analyses and renders: one Analysis, or (GitHub's repository review) every
+ * CI dialect of the repository together; the flow only needs to know whether it touches CI.
+ */
+export type Reviewed = Pick<Analysis, "ciRelevant">;
+
+export interface ChangeRenderer<V, A extends Reviewed = Analysis> {
+  comment(analysis: A, settings: LoadedSettings): string;
+  verdict(analysis: A, settings: LoadedSettings): V;
+  noCiChangeVerdict: V;
+  /** The sticky comment's text once the change no longer touches CI (carries the marker). */
+  noCiChangeComment(): string;
+  couldNotAnalyse(reason: string): V;
+  conclusion(verdict: V): string;
+}
+
+export interface ChangeReview<V, A extends Reviewed = Analysis> {
+  analyze(input: AnalyzeInput): Promise<A>;
+  reader: ChangeReader;
+  publisher: ChangePublisher<V>;
+  renderer: ChangeRenderer<V, A>;
+  policy: CommentPolicy;
+  draft: boolean;
+}
+
+export type ReviewOutcome =
+  | { kind: "no-ci-change"; comment: CommentOutcome }
+  | { kind: "analysed"; conclusion: string; comment: CommentOutcome | "skipped-draft" | "skipped" }
+  | { kind: "failed"; reason: string };
+
+/**
+ * Run one review. An API failure ends the verdict as "could not analyse" with the reason and
+ * leaves the comment alone: a good comment is never replaced by an error. Failures while
+ * publishing the result are thrown to the caller (which forgets the delivery, so a
+ * redelivery retries).
+ */
+export async function reviewChange<V, A extends Reviewed = Analysis>(review: ChangeReview<V, A>): Promise<ReviewOutcome> {
+  const { publisher, renderer } = review;
+  await publisher.start();
+  let judged: Judged<V, A>;
+  try {
+    judged = await judge(review);
+  } catch (err) {
+    const reason = describeFailure(err);
+    await publisher.finish(renderer.couldNotAnalyse(reason));
+    return { kind: "failed", reason };
+  }
+  const { analysis, settings, verdict } = judged;
+  const publish = async <C>(writeComment: () => Promise<C>): Promise<C> => {
+    if (publisher.verdictLinksToComment) {
+      const comment = await writeComment();
+      await publisher.finish(verdict);
+      return comment;
+    }
+    await publisher.finish(verdict);
+    return writeComment();
+  };
+  if (!analysis) {
+    // An earlier push touched CI and got a comment: say it no longer applies. Never start one.
+    const comment = await publish(async () =>
+      review.policy === "never" ? ("absent" as const) : publisher.upsertComment(renderer.noCiChangeComment(), { create: false }),
+    );
+    return { kind: "no-ci-change", comment };
+  }
+  const comment = await publish(() => writeComment(review, settings, () => renderer.comment(analysis, settings)));
+  return { kind: "analysed", conclusion: renderer.conclusion(verdict), comment };
+}
+
+interface Judged<V, A> {
+  analysis?: A;
+  settings: LoadedSettings;
+  verdict: V;
+}
+
+/** Read and analyse; no analysis when the change cannot touch CI. Throws on API failures. */
+async function judge<V, A extends Reviewed>(review: ChangeReview<V, A>): Promise<Judged<V, A>> {
+  const { reader, renderer } = review;
+  await reader.prepare?.();
+  const changedFiles = await reader.listChangedFiles();
+  const revisions = reader.revisions();
+  const settings = await reader.settings(revisions.base);
+  if (!mayChangeCi(changedFiles, settings.settings)) return { settings, verdict: renderer.noCiChangeVerdict };
+  const branches = await reader.listBranchNames();
+  const analysis = await review.analyze({ ...revisions, ...reader.target(), changedFiles, branches, settings: settings.settings });
+  if (!analysis.ciRelevant) return { settings, verdict: renderer.noCiChangeVerdict };
+  return { analysis, settings, verdict: renderer.verdict(analysis, settings) };
+}
+
+async function writeComment<V, A extends Reviewed>(
+  review: ChangeReview<V, A>,
+  settings: LoadedSettings,
+  body: () => string,
+): Promise<CommentOutcome | "skipped-draft" | "skipped"> {
+  if (review.policy === "never") return "skipped";
+  // A draft without `comment.on_drafts`: keep an existing comment current, start none.
+  const create = review.policy === "force" || !review.draft || settings.settings.comment.onDrafts;
+  const outcome = await review.publisher.upsertComment(body(), { create });
+  return outcome === "absent" ? "skipped-draft" : outcome;
+}
+
+/**
+ * Answer an explain command (`/ci-explain BRANCH…|job NAME|--var …`) with the text a reply
+ * should carry: the analysis with the command's settings, or the reason it could not run.
+ */
+export async function answerChange(
+  analyze: (input: AnalyzeInput) => Promise<Analysis>,
+  reader: ChangeReader,
+  settings: LoadedSettings,
+  render: (analysis: Analysis, settings: LoadedSettings) => string,
+): Promise<string> {
+  try {
+    await reader.prepare?.();
+    const changedFiles = await reader.listChangedFiles();
+    const branches = await reader.listBranchNames();
+    const analysis = await analyze({ ...reader.revisions(), ...reader.target(), changedFiles, branches, settings: settings.settings });
+    return render(analysis, settings);
+  } catch (err) {
+    return `ci-explain could not answer: ${describeFailure(err)}`;
+  }
+}

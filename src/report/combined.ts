@@ -1,0 +1,99 @@
+import type { Analysis } from "../analysis/model.js";
+import { fitToBudget } from "./budget.js";
+import { CHECK_NAME, renderCheck, CHECK_TITLE_LIMIT, type CheckOutput } from "./check.js";
+import { bodyBlocks, DETAIL_LADDER, footerBlocks, renderComment, renderCommentText, type CommentDetail } from "./comment.js";
+import { heading, paragraph, strong, trusted, type Block, type Inline } from "./document.js";
+import { hazardCounts, headConfigError, isContextChanged } from "./facts.js";
+import { clip } from "./markdown-escape.js";
+import { CHECK_OUTPUT_LIMIT, COMMENT_BUDGET, type ReportOptions } from "./options.js";
+import { renderMarkdown } from "./render-markdown.js";
+import { renderTerminal } from "./terminal.js";
+import { plural } from "./wording.js";
+
+/**
+ * One report for a repository with several CI dialects (`.gitlab-ci.yml` and GitHub Actions
+ * workflows): one overall first line, then a section per dialect with its own first line,
+ * matrix and hazards, one footer. One analysis renders exactly as `renderComment` does.
+ */
+
+export const DIALECT_NAME: Record<Analysis["dialect"], string> = { "gitlab-ci": "GitLab CI", "github-actions": "GitHub Actions" };
+
+const CONCLUSION_ORDER: Record<Analysis["verdict"]["conclusion"], number> = { failure: 0, neutral: 1, success: 2 };
+
+/** The worst conclusion of all dialects: one failing dialect fails the check. */
+export function worstConclusion(analyses: readonly Analysis[]): Analysis["verdict"]["conclusion"] {
+  return analyses.map((a) => a.verdict.conclusion).sort((x, y) => CONCLUSION_ORDER[x] - CONCLUSION_ORDER[y])[0] ?? "success";
+}
+
+/** `GitLab CI: 2 of 5 branch contexts change · GitHub Actions: no change · 1 hazard introduced` */
+function overallBody(analyses: readonly Analysis[]): string {
+  const parts = analyses.map((a) => {
+    const name = DIALECT_NAME[a.dialect];
+    if (!a.ciRelevant) return `${name}: no longer changed`;
+    if (headConfigError(a)) return `${name}: ⛔ does not load`;
+    const changed = a.contexts.filter(isContextChanged).length;
+    return changed === 0 ? `${name}: no change` : `${name}: changes ${changed} of ${plural(a.contexts.length, "branch context")}`;
+  });
+  const counts = hazardCounts(analyses.flatMap((a) => a.hazards));
+  const hazards: string[] = [];
+  if (counts.introduced > 0) hazards.push(`${plural(counts.introduced, "hazard")} introduced`);
+  if (counts.fixed > 0) hazards.push(hazards.length ? `${counts.fixed} fixed` : `${plural(counts.fixed, "hazard")} fixed`);
+  return [...parts, ...(hazards.length ? [hazards.join(", ")] : [])].join(" · ");
+}
+
+export function combinedHeadline(analyses: readonly Analysis[]): Inline {
+  return [strong(trusted("ci-explain")), trusted(": "), trusted(overallBody(analyses))];
+}
+
+function sectionHeading(analysis: Analysis): Block {
+  const files = analysis.head.ciFiles.length > 0 ? analysis.head.ciFiles : analysis.base.ciFiles;
+  const where = analysis.dialect === "github-actions" ? ".github/workflows" : (files[0] ?? ".gitlab-ci.yml");
+  return heading(2, trusted(`${DIALECT_NAME[analysis.dialect]} (${where})`));
+}
+
+function combinedBlocks(analyses: readonly Analysis[], options: ReportOptions, detail: CommentDetail): Block[] {
+  return [
+    paragraph(...combinedHeadline(analyses)),
+    ...analyses.flatMap((a) => [sectionHeading(a), ...bodyBlocks(a, options, detail)]),
+    ...footerBlocks(analyses[0], options),
+  ];
+}
+
+/** The sticky comment for every dialect of a repository, within the same size budget as one. */
+export function renderCombinedComment(analyses: readonly Analysis[], options: ReportOptions): string {
+  if (analyses.length === 1) return renderComment(analyses[0], options);
+  const max = options.maxChars ?? COMMENT_BUDGET;
+  return fitToBudget(
+    DETAIL_LADDER.map((detail) => () => renderMarkdown(combinedBlocks(analyses, options, detail))),
+    max,
+  ).text;
+}
+
+/** The same as terminal text, in full detail (the CLI). */
+export function renderCombinedCommentText(analyses: readonly Analysis[], options: ReportOptions): string {
+  if (analyses.length === 1) return renderCommentText(analyses[0], options);
+  return `${renderTerminal(combinedBlocks(analyses, { ...options, fileUrl: undefined }, DETAIL_LADDER[0]))}\n`;
+}
+
+/**
+ * One check for every dialect: the worst conclusion, the overall first line as title, and
+ * each dialect's summary and details under its heading, sharing the output limit.
+ */
+export function renderCombinedCheck(analyses: readonly Analysis[], options: ReportOptions): CheckOutput {
+  if (analyses.length === 1) return renderCheck(analyses[0], options);
+  const headings = analyses.map((a) => renderMarkdown([sectionHeading(a)]));
+  const overall = renderMarkdown([paragraph(...combinedHeadline(analyses))]);
+  // Each dialect gets an equal share of the limit, less the headings and separators around it.
+  const share = Math.floor((CHECK_OUTPUT_LIMIT - overall.length - headings.join("").length) / analyses.length) - 10;
+  const checks = analyses.map((a) => renderCheck(a, options, share));
+  const join = (part: (c: CheckOutput) => string, lead: string[]) =>
+    [...lead, ...checks.flatMap((c, i) => [headings[i], part(c)])].join("\n\n");
+  return {
+    name: CHECK_NAME,
+    conclusion: worstConclusion(analyses),
+    title: clip(overallBody(analyses), CHECK_TITLE_LIMIT),
+    summary: join((c) => c.summary, [overall]),
+    text: join((c) => c.text, []),
+    annotations: checks.flatMap((c) => c.annotations),
+  };
+}

@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import pino from "pino";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { defaultGitLabAppDeps } from "../../../src/app/gitlab-webhook.js";
+import { createGitLabApi } from "../../../src/platforms/gitlab/gitlab-api.js";
+import { FakeGitLab, stopNock } from "../../platforms/gitlab/fake-gitlab.js";
+import { GITLAB, MARKER, mrHook, SECRET, startReceiver } from "./harness.js";
+
+/**
+ * The API cost of one merge request on a realistic config, with the real engine: the
+ * QEMU-shaped fixture (13 CI files, 6 container recipes, unrelated files), where the MR
+ * makes the container tag per-branch and changes one recipe.
+ */
+
+const FIXTURE = fileURLToPath(new URL("../../fixtures/github/qemu-like/", import.meta.url));
+
+function readTree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[relative(dir, path)] = readFileSync(path, "utf8");
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+const base = readTree(join(FIXTURE, "base"));
+const head = readTree(join(FIXTURE, "head"));
+
+describe("GitLab API requests for one MR on a QEMU-like config", () => {
+  let fake: FakeGitLab;
+  beforeEach(() => {
+    fake = new FakeGitLab();
+    fake.addCommit("mergebase1", base).addCommit("head1", head);
+    fake.versions = [{ base: "mergebase1", head: "head1" }];
+    fake.diffPaths = Object.keys(head).filter((p) => head[p] !== base[p]).sort();
+    fake.branches = ["main", "staging", "staging-8.0", "staging-7.2", "feature"];
+    fake.pipelines = [{ id: 42, sha: "head1" }];
+    fake.serveWithNock(GITLAB);
+  });
+  afterEach(stopNock);
+
+  it("costs 40 requests: one note and two statuses written; CI files read by path, unchanged ones twice before the tree is listed", async () => {
+    const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1 } });
+    const receiver = await startReceiver(defaultGitLabAppDeps({ api, secret: SECRET, log: pino({ level: "silent" }) }));
+    await receiver.send("Merge Request Hook", mrHook());
+    await receiver.close();
+    const calls = fake.calls();
+    const count = (pattern: RegExp) => calls.filter((c) => pattern.test(c)).length;
+    const raws = calls.filter((c) => c.includes("/raw"));
+    expect({
+      user: count(/\/user$/),
+      pipelines: count(/\/pipelines$/),
+      statuses: count(/\/statuses\//),
+      versions: count(/\/versions$/),
+      diffs: count(/\/diffs$/),
+      trees: count(/\/repository\/tree$/),
+      branches: count(/\/branches$/),
+      notes: count(/\/notes$/),
+      raw: raws.length,
+      total: calls.length,
+    }).toEqual({ user: 1, pipelines: 1, statuses: 2, versions: 1, diffs: 1, trees: 2, branches: 1, notes: 2, raw: 29, total: 40 });
+    expect(fake.notes).toHaveLength(1);
+    expect(fake.notes[0].body).toContain(MARKER);
+    expect(fake.statuses.map((s) => s.state)).toEqual(["pending", fake.statuses[1].state]);
+  });
+});

@@ -1,0 +1,72 @@
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { buildDist } from "../github/dist-build.js";
+import { FakeApiServer, seedPushes, ServeProcess, settle, until } from "./processes.js";
+import { RedisServer } from "./redis-server.js";
+
+/**
+ * Several replicas sharing one real redis-server: the queue, de-duplication, superseding
+ * and the blob cache live in Redis, so the replicas share work and never double-post.
+ */
+let redis: RedisServer;
+let api: FakeApiServer;
+let replicas: ServeProcess[] = [];
+
+beforeAll(async () => {
+  await buildDist();
+}, 180_000);
+
+afterEach(async () => {
+  for (const replica of replicas) replica.kill();
+  replicas = [];
+  await api?.close();
+  redis?.stop();
+});
+
+async function setUp(pushes: number): Promise<string[]> {
+  redis = await new RedisServer().start();
+  api = new FakeApiServer();
+  await api.start();
+  return seedPushes(api, pushes);
+}
+
+async function replica(env: Record<string, string> = {}): Promise<ServeProcess> {
+  const started = await new ServeProcess().start(api, { REDIS_URL: redis.url, ...env });
+  replicas.push(started);
+  return started;
+}
+
+const completed = () => api.fake.checkRuns.filter((r) => r.status === "completed");
+const logs = () => replicas.map((r) => r.stdout.slice(-1500) + r.stderr.slice(-1500)).join("\n---\n");
+
+describe("ci-explain serve with REDIS_URL (two replicas)", () => {
+  it("a burst of pushes spread over two replicas ends in one comment and one final check for the newest SHA", async () => {
+    const shas = await setUp(20);
+    const [a, b] = [await replica(), await replica()];
+    for (const [i, sha] of shas.entries()) expect(await (i % 2 === 0 ? a : b).deliverPullRequest({ headSha: sha })).toBe(200);
+    // The same delivery again, at the other replica: de-duplicated, not a second run.
+    const last = shas.at(-1) ?? "";
+    await until(() => completed().some((r) => r.head_sha === last) && api.fake.comments.length > 0, "the newest SHA's check", logs);
+    await settle();
+    expect(completed().map((r) => r.head_sha)).toEqual([last]);
+    expect(api.fake.comments).toHaveLength(1);
+    expect(api.fake.comments[0].body).toContain(`head \`${last}\``);
+  });
+
+  it("a replica stopped mid-analysis hands the job back, and the other one finishes it", async () => {
+    const [sha] = await setUp(1);
+    const a = await replica({ SHUTDOWN_GRACE_MS: "300" });
+    const hold = api.hold("GET", "/repos/acme/demo/pulls/7/files");
+    expect(await a.deliverPullRequest({ headSha: sha, id: "handed-back" })).toBe(200);
+    await hold.arrived;
+    const b = await replica();
+    const exit = a.terminate();
+    await settle(600);
+    hold.release();
+    expect(await exit).toBe(0);
+    expect(a.stdout).toMatch(/"delivery":"handed-back".*handed unfinished work back/);
+    await until(() => api.fake.comments.length === 1 && completed().length === 1, "the other replica's comment", logs);
+    expect(b.stdout).toMatch(/"delivery":"handed-back".*"outcome":"done"/);
+    await settle(500);
+    expect(api.fake.comments).toHaveLength(1);
+  });
+});

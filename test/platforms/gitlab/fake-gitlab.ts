@@ -1,0 +1,185 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import nock from "nock";
+import { gitBlobSha } from "../github/fake-github.js";
+
+/**
+ * An in-memory GitLab REST API v4 for one project and one merge request: raw files and
+ * trees at commits, MR versions/diffs/pipelines/notes, branches, award emoji and commit
+ * statuses. Served through nock in unit tests and by a real HTTP server in the end-to-end
+ * test, so both see the same API. Every request is recorded.
+ */
+
+export const BOT_USER = { id: 99, username: "ci-explain-bot" };
+
+export interface FakeNote {
+  id: number;
+  body: string;
+  author: { id: number; username: string };
+  system: boolean;
+}
+
+export interface FakeStatus {
+  sha: string;
+  state: string;
+  name?: string;
+  description?: string;
+  target_url?: string;
+  pipeline_id?: number;
+}
+
+interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export class FakeGitLab {
+  readonly requests: Array<{ method: string; path: string; body: unknown }> = [];
+  readonly commits = new Map<string, Record<string, string>>();
+  readonly notes: FakeNote[] = [];
+  readonly statuses: FakeStatus[] = [];
+  readonly awards: Array<{ noteId: number; name: string }> = [];
+  branches = ["main"];
+  /** The MR's diff versions, newest first. */
+  versions: Array<{ base: string; head: string }> = [];
+  diffPaths: string[] = [];
+  pipelines: Array<{ id: number; sha: string }> = [];
+  readonly failures: Array<{ method: string; pathPrefix: string; status: number }> = [];
+  private nextId = 500;
+
+  constructor(
+    readonly projectId = 1,
+    readonly iid = 7,
+  ) {}
+
+  addCommit(sha: string, files: Record<string, string>): this {
+    this.commits.set(sha, files);
+    return this;
+  }
+
+  /** "METHOD /path" without the /api/v4/projects/1 prefix and without the query. */
+  calls(): string[] {
+    const prefix = `/api/v4/projects/${this.projectId}`;
+    return this.requests.map((r) => `${r.method} ${r.path.split("?")[0].replace(prefix, "")}`);
+  }
+
+  handle(method: string, rawPath: string, body: unknown): Reply {
+    this.requests.push({ method, path: rawPath, body });
+    const url = new URL(rawPath, "http://fake");
+    const path = url.pathname;
+    const q = url.searchParams;
+    const failure = this.failures.find((f) => f.method === method && path.startsWith(f.pathPrefix));
+    if (failure) return { status: failure.status, body: { message: "500 Internal Server Error" } };
+    if (method === "GET" && path === "/api/v4/user") return ok(BOT_USER);
+    const prefix = `/api/v4/projects/${this.projectId}`;
+    if (!path.startsWith(prefix)) return notFound();
+    const route = path.slice(prefix.length);
+    const mr = `/merge_requests/${this.iid}`;
+    let m: RegExpMatchArray | null;
+
+    if (method === "GET" && (m = route.match(/^\/repository\/files\/(.+)\/raw$/))) {
+      const text = this.commits.get(q.get("ref") ?? "")?.[decodeURIComponent(m[1])];
+      return text === undefined ? notFound() : { status: 200, body: text, headers: { "content-type": "text/plain" } };
+    }
+    if (method === "GET" && route === "/repository/tree") {
+      const files = this.commits.get(q.get("ref") ?? "");
+      if (!files) return notFound();
+      const dir = q.get("path") ?? "";
+      const entries = Object.entries(files)
+        .filter(([p]) => dir === "" || p.startsWith(`${dir}/`))
+        .map(([p, text]) => ({ id: gitBlobSha(text), name: p.split("/").at(-1), type: "blob", path: p, mode: "100644" }));
+      if (dir !== "" && entries.length === 0) return notFound();
+      return ok(entries);
+    }
+    if (method === "GET" && route === "/repository/branches") return ok(this.branches.map((name) => ({ name })));
+    if (method === "GET" && route === `${mr}/versions`) {
+      return ok(this.versions.map((v, i) => ({ id: 100 - i, base_commit_sha: v.base, head_commit_sha: v.head, start_commit_sha: v.base })));
+    }
+    if (method === "GET" && route === `${mr}/diffs`) {
+      return ok(this.diffPaths.map((p) => ({ old_path: p, new_path: p, diff: "", new_file: false, renamed_file: false, deleted_file: false })));
+    }
+    if (method === "GET" && route === `${mr}/pipelines`) return ok(this.pipelines);
+    if (method === "GET" && route === mr) return ok({ iid: this.iid, sha: this.versions[0]?.head });
+    if (method === "GET" && route === `${mr}/notes`) return ok(this.notes);
+    if (method === "POST" && route === `${mr}/notes`) {
+      const note: FakeNote = { id: this.nextId++, body: String(field(body, "body")), author: BOT_USER, system: false };
+      this.notes.push(note);
+      return { status: 201, body: note };
+    }
+    if (method === "PUT" && (m = route.match(/^\/merge_requests\/\d+\/notes\/(\d+)$/))) {
+      const note = this.notes.find((n) => n.id === Number(m![1]));
+      if (!note) return notFound();
+      note.body = String(field(body, "body"));
+      return ok(note);
+    }
+    if (method === "POST" && (m = route.match(/^\/merge_requests\/\d+\/notes\/(\d+)\/award_emoji$/))) {
+      this.awards.push({ noteId: Number(m[1]), name: String(field(body, "name")) });
+      return { status: 201, body: { id: this.nextId++, name: field(body, "name") } };
+    }
+    if (method === "POST" && (m = route.match(/^\/statuses\/([0-9a-z]+)$/))) {
+      const b = (body ?? {}) as Record<string, unknown>;
+      const status: FakeStatus = { sha: m[1], state: String(b.state) };
+      for (const key of ["name", "description", "target_url", "pipeline_id"] as const) if (b[key] !== undefined) Object.assign(status, { [key]: b[key] });
+      this.statuses.push(status);
+      return { status: 201, body: { id: this.nextId++, ...status, status: status.state } };
+    }
+    return notFound();
+  }
+
+  /** Serve through nock at `url` (e.g. https://gitlab.com). */
+  serveWithNock(url: string): void {
+    nock.disableNetConnect();
+    nock.enableNetConnect("127.0.0.1");
+    for (const method of ["get", "post", "put"] as const) {
+      nock(url)
+        .persist()
+        [method](/.*/)
+        .reply((path, body) => {
+          const reply = this.handle(method.toUpperCase(), path, typeof body === "string" && body !== "" ? tryJson(body) : body);
+          return [reply.status, typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body), { "content-type": "application/json", ...reply.headers }];
+        });
+    }
+  }
+
+  /** Serve over real HTTP on 127.0.0.1 (for the end-to-end test). */
+  async listen(): Promise<{ url: string; server: Server }> {
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        const reply = this.handle(req.method ?? "GET", req.url ?? "/", text ? tryJson(text) : undefined);
+        res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+        res.end(typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+  }
+}
+
+function ok(body: unknown): Reply {
+  return { status: 200, body };
+}
+
+function notFound(): Reply {
+  return { status: 404, body: { message: "404 Not Found" } };
+}
+
+function field(body: unknown, name: string): unknown {
+  return typeof body === "object" && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
+}
+
+export function stopNock(): void {
+  nock.cleanAll();
+  nock.enableNetConnect();
+}
