@@ -24,7 +24,7 @@ import {
 } from "../platforms/github/schema.js";
 import { MemoryDeliveryDedupe, type DeliveryDedupe } from "./delivery-dedupe.js";
 import { KeyedSerializer } from "./serialize-per-key.js";
-import { enqueueGitHubEvent, gitHubWorker } from "./github-queue.js";
+import { enqueueGitHubEvent, gitHubWorker, resumedDeliveries } from "./github-queue.js";
 import type { BotMetrics } from "./observability/metrics.js";
 import type { JobRouter } from "./queue/job-router.js";
 
@@ -76,7 +76,10 @@ export function createGitHubApp(deps: GitHubAppDeps): ApplicationFunction {
   return (app: Probot) => {
     const { jobs } = deps;
     // Queued: the webhook is answered once the job is enqueued; a worker runs the handler.
-    if (jobs) jobs.register("github", gitHubWorker(app, deps.metrics, (context) => handleGitHubEvent(deps, context)));
+    if (jobs) {
+      const resumed = { ...deps, deliveries: resumedDeliveries(deps.deliveries) };
+      jobs.register("github", gitHubWorker(app, deps.metrics, (context, wasHandedBack) => handleGitHubEvent(wasHandedBack ? resumed : deps, context)));
+    }
     const receive = (context: Context) => (jobs ? enqueueGitHubEvent(jobs, deps.metrics, context) : handleGitHubEvent(deps, context));
     app.on([...PR_EVENTS, "issue_comment.created", "check_run.rerequested", "check_suite.rerequested"], receive);
   };

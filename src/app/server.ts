@@ -9,7 +9,8 @@ import { createWorkRuntime, type WorkRuntime } from "./work-runtime.js";
 import { createGitLabWebhook, defaultGitLabAppDeps, type GitLabAppDeps, type GitLabWebhook } from "./gitlab-webhook.js";
 
 /** Where GitHub sends webhooks (also Probot's default, so existing App settings keep working). */
-export const GITHUB_WEBHOOK_PATH = "/api/github/webhooks";
+import { GITHUB_WEBHOOK_PATH } from "./webhook-path.js";
+export { GITHUB_WEBHOOK_PATH };
 
 export type Env = Record<string, string | undefined>;
 

@@ -2,7 +2,7 @@ import { imagesUsedBy, jobsOf, registryImageOf } from "../images.js";
 import type { Finding, HazardCheck } from "./check.js";
 import { listNames } from "./watched.js";
 import type { Pos } from "../../core/pos.js";
-import { sameImage } from "../../containers/image-ref.js";
+import { parseImageRef, sameImage } from "../../containers/image-ref.js";
 import type { ResolvedText } from "../../gitlab-ci/pipeline.js";
 
 /**
@@ -26,7 +26,7 @@ export const imageNotBuilt: HazardCheck = {
       if (!prefix) continue;
       const builds = jobs.flatMap((j) => j.builds.map((b) => ({ image: b.image, isCertain: b.certainty !== "uncertain" && j.certainty !== "uncertain" })));
       // Some build may produce the image: surely (true and certain), or perhaps (anything else but false).
-      const mayBeBuilt = (ref: ResolvedText) => builds.some((b) => sameImage(b.image, ref) !== false);
+      const mayBeBuilt = buildLookup(builds.map((b) => b.image));
       const missing = new Map<string, { jobs: string[]; pos: Pos; isCertain: boolean }>();
       for (const job of jobs) {
         for (const image of imagesUsedBy(job)) {
@@ -60,3 +60,33 @@ export const imageNotBuilt: HazardCheck = {
     return findings;
   },
 };
+
+/**
+ * `builds.some((b) => sameImage(b, ref) !== false)`, without comparing every job's image with
+ * every build (thousands × thousands in a big pipeline): two fully known references are the same
+ * image exactly when their normalised forms are equal (`sameImage`), so known builds are looked
+ * up in a set, and only builds with an unknown part are compared one by one. Each distinct
+ * reference is answered once.
+ */
+function buildLookup(built: ResolvedText[]): (ref: ResolvedText) => boolean {
+  const known = new Set<string>();
+  const holed: ResolvedText[] = [];
+  for (const image of built) {
+    const parts = parseImageRef(image);
+    if (parts.known) known.add(parts.normalized);
+    else holed.push(image);
+  }
+  const answers = new Map<string, boolean>();
+  return (ref) => {
+    const key = `${ref.known ? "k" : "u"}${ref.unknowns.join(",")}\0${ref.text}`;
+    let answer = answers.get(key);
+    if (answer === undefined) {
+      const parts = parseImageRef(ref);
+      answer = parts.known
+        ? known.has(parts.normalized) || holed.some((b) => sameImage(b, ref) !== false)
+        : built.some((b) => sameImage(b, ref) !== false);
+      answers.set(key, answer);
+    }
+    return answer;
+  };
+}

@@ -1,4 +1,4 @@
-import { normalizeImageRef, sameImage } from "../../containers/image-ref.js";
+import { normalizeImageRef, parseImageRef, sameImage } from "../../containers/image-ref.js";
 import type { ResolvedText } from "../../gitlab-ci/pipeline.js";
 import type { Pos } from "../../core/pos.js";
 import { jobsOf } from "../images.js";
@@ -58,8 +58,9 @@ export const imageTagCollision: HazardCheck = {
         if (contentIdentity(a.context) === contentIdentity(b.context)) continue;
         const definite = new Collisions();
         const possible = new Collisions();
+        const candidates = candidatePairs(b.pushes);
         for (const pa of a.pushes) {
-          for (const pb of b.pushes) {
+          for (const pb of candidates(pa.image)) {
             const same = sameImage(pa.image, pb.image);
             if (same === false) continue;
             if (same === true && pa.isCertain && pb.isCertain) definite.add(normalizeImageRef(pa.image.text), pa, pb);
@@ -129,4 +130,27 @@ class Collisions {
   firstPos(): Pos {
     return this.byRef.get(this.refs()[0])!.pos;
   }
+}
+
+/**
+ * The pushes of `pushes` that may be the same image as a given one, in their order, without
+ * comparing every push of one pipeline with every push of another (thousands × thousands in a
+ * big pipeline): two fully known references are the same image exactly when their normalised
+ * forms are equal (`sameImage`), so those are looked up by that form; pushes with an unknown part
+ * stay candidates for every image, and an image with an unknown part is compared with all.
+ */
+function candidatePairs(pushes: Push[]): (image: ResolvedText) => Push[] {
+  const byNormalized = new Map<string, number[]>();
+  const holed: number[] = [];
+  pushes.forEach((p, i) => {
+    const parts = parseImageRef(p.image);
+    if (!parts.known) holed.push(i);
+    else byNormalized.set(parts.normalized, [...(byNormalized.get(parts.normalized) ?? []), i]);
+  });
+  return (image) => {
+    const parts = parseImageRef(image);
+    if (!parts.known) return pushes;
+    const indexes = [...(byNormalized.get(parts.normalized) ?? []), ...holed].sort((x, y) => x - y);
+    return indexes.map((i) => pushes[i] as Push);
+  };
 }

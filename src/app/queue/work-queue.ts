@@ -20,6 +20,8 @@ export interface WorkJob<P = unknown> {
   /** The SHA becomes the MR's newest: queued work for older SHAs is dropped, running work stops before writing. */
   supersedes: boolean;
   payload: P;
+  /** Set when a stopping replica handed the job back: its delivery was claimed by this very job. */
+  resumed?: boolean;
 }
 
 /** What a running job may consult. */

@@ -134,7 +134,8 @@ export class RedisWorkQueue implements WorkQueue {
       isCurrent: async () => {
         if (controller.signal.aborted) return false;
         if (job.sha === undefined) return true;
-        const newest = await this.redis.get(this.latestKey(job.key));
+        // Unsure is not current: a job that cannot ask Redis must not write.
+        const newest = await this.redis.get(this.latestKey(job.key)).catch(() => "unknown");
         return newest === null || newest === job.sha;
       },
     };
@@ -145,6 +146,7 @@ export class RedisWorkQueue implements WorkQueue {
       }
       const outcome = await Promise.race([handler(job, control), handedBack]);
       if (outcome === "handed-back") {
+        await bullJob.updateData({ ...job, resumed: true });
         await bullJob.moveToWait(token);
         throw new WaitingError();
       }

@@ -65,7 +65,7 @@ describe("ci-explain serve with REDIS_URL (two replicas)", () => {
     expect(await exit).toBe(0);
     expect(a.stdout).toMatch(/"delivery":"handed-back".*handed unfinished work back/);
     await until(() => api.fake.comments.length === 1 && completed().length === 1, "the other replica's comment", logs);
-    expect(b.stdout).toMatch(/"delivery":"handed-back".*"outcome":"done"/);
+    await until(() => /"delivery":"handed-back".*"outcome":"done"/.test(b.stdout), "the other replica to log the job done", logs);
     await settle(500);
     expect(api.fake.comments).toHaveLength(1);
   });

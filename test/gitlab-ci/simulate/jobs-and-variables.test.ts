@@ -73,7 +73,8 @@ describe("variables", () => {
     ["a variable defined nowhere is visibly unknown", "A: x-$NOWHERE", "A", "x-«$NOWHERE»", false],
     ["an unknown predefined value stays unknown", "A: $CI_COMMIT_MESSAGE", "A", "«$CI_COMMIT_MESSAGE»", false],
     ["predefined values expand", "A: $CI_COMMIT_REF_SLUG", "A", "staging-8-0", true],
-    ["a cycle is cut, not followed", "A: $B\n  B: $A", "A", "«$A»", false],
+    // A cycle of two or more fails the pipeline (variable-cycle.test.ts); a self-reference does not.
+    ["a self-reference is cut, not followed", "A: a-$A", "A", "a-«$A»", false],
   ])("%s", async (_what, vars, name, text, known) => {
     const p = await simulateYaml(`variables:\n  ${vars}\njob:\n  script: x\n`, context({ ref: branch("staging-8.0") }));
     expect(job(p, "job").variables[name]?.value).toMatchObject({ text, known });

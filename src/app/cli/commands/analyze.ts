@@ -1,16 +1,16 @@
-import { execFile } from "node:child_process";
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { parseArgs, promisify } from "node:util";
+import { parseArgs } from "node:util";
 import { analyzeRepository, parseDialectChoice } from "../../../analysis/analyze-repository.js";
 import type { Analysis, AnalysedPipeline, ContextAnalysis } from "../../../analysis/model.js";
 import { loadSettings, parseSettingsText } from "../../../config/load-settings.js";
 import type { Settings } from "../../../config/settings.js";
 import { formatDiagnostic, type Diagnostic } from "../../../core/diagnostic.js";
 import { formatPos } from "../../../core/pos.js";
-import { GitSource } from "../../../platforms/local/index.js";
+import type { FileSource } from "../../../core/file-source.js";
 import { renderCombinedComment } from "../../../report/combined.js";
 import { UsageError, type CliCommand } from "../command.js";
+import { knownBranches, mergeBase, openRepository, openRevision, repositoryFacts, resolvableRev } from "../open-source.js";
 import { pipelineJson } from "./simulate.js";
 
 const usage = `Usage: ci-explain analyze [--repo DIR] [--base REV] [--head REV] [--config FILE]
@@ -27,7 +27,8 @@ Options:
   --repo DIR             the git repository (default: the current directory)
   --base REV             the revision before the change (default: the merge-base of
                          --head with the default branch)
-  --head REV             the revision after the change (default: HEAD)
+  --head REV             the revision after the change (default: HEAD; WORKTREE: the
+                         files on disk, committed or not)
   --config FILE          a .ci-explain.yml to use instead of the one in the head revision
   --branch NAME          a real branch name of the project (repeat); CI rules that test a
                          regex then use matching real names (default: the branches git
@@ -83,29 +84,39 @@ export const analyzeCommand: CliCommand = {
       if (eq <= 0) throw new UsageError(`--var must be NAME=VALUE, not "${assignment}"`);
       variables[assignment.slice(0, eq)] = assignment.slice(eq + 1);
     }
-    const repo = resolve(io.cwd, values.repo ?? ".");
-    if (!(await isDirectory(repo))) throw new UsageError(`--repo ${repo}: no such directory`);
-    if (!(await git(repo, ["rev-parse", "--git-dir"]))) throw new UsageError(`--repo ${repo}: not a git repository`);
+    const repo = await openRepository(io.cwd, values.repo);
+    // Two revisions and a merge-base: analyze needs git (`--head WORKTREE` compares the disk).
+    if (!repo.isGit) throw new UsageError(`--repo ${repo.dir}: not the top of a git repository`);
 
     const headRev = values.head ?? "HEAD";
     const head = await openRevision(repo, headRev);
-    const loaded = await readSettings(head, values.config, io.cwd);
+    const loaded = await readSettings(head.source, values.config, io.cwd);
     for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
     const settings: Settings = { ...loaded.settings, variables: { ...loaded.settings.variables, ...variables } };
-    settings.project = values.project ?? settings.project ?? (await originProject(repo));
-    settings.defaultBranch = values["default-branch"] ?? settings.defaultBranch ?? (await defaultBranchOf(repo));
+    const facts = await repositoryFacts(repo);
+    settings.project = values.project ?? settings.project ?? facts.project;
+    settings.defaultBranch = values["default-branch"] ?? settings.defaultBranch ?? facts.defaultBranch;
 
     let baseRev = values.base;
     if (baseRev === undefined) {
-      const target = (await resolvable(repo, settings.defaultBranch ?? "")) ?? (await resolvable(repo, `origin/${settings.defaultBranch}`));
-      if (!target) throw new UsageError(`no --base given and the default branch "${settings.defaultBranch}" is not in ${repo}`);
-      baseRev = await git(repo, ["merge-base", head.sha, target]);
+      const target = (await resolvableRev(repo, settings.defaultBranch ?? "")) ?? (await resolvableRev(repo, `origin/${settings.defaultBranch}`));
+      if (!target) throw new UsageError(`no --base given and the default branch "${settings.defaultBranch}" is not in ${repo.dir}`);
+      baseRev = await mergeBase(repo, head.sha ?? "HEAD", target);
       if (!baseRev) throw new UsageError(`no --base given and ${headRev} has no merge-base with ${target}`);
     }
     const base = await openRevision(repo, baseRev);
     const branches = values.branch.length > 0 ? values.branch : await knownBranches(repo);
 
-    const analyses = await analyzeRepository({ base, head, baseSha: base.sha, headSha: head.sha, settings, branches, dialect });
+    const analyses = await analyzeRepository({
+      base: base.source,
+      head: head.source,
+      ...(base.sha ? { baseSha: base.sha } : {}),
+      ...(head.sha ? { headSha: head.sha } : {}),
+      settings,
+      branches,
+      dialect,
+      settingsDiagnostics: loaded.diagnostics,
+    });
     const json = analyses.length === 1 ? analysisJson(analyses[0]) : { analyses: analyses.map(analysisJson) };
     io.stdout(values.format === "json" ? `${JSON.stringify(json, null, 2)}\n` : renderCombinedComment(analyses, { platform: "gitlab" }));
     return analyses.some((a) => a.head.diagnostics.some((d) => d.severity === "error")) ? 1 : 0;
@@ -165,31 +176,7 @@ export function analysisJson(a: Analysis) {
   };
 }
 
-// ---- git -----------------------------------------------------------------------------------
-
-async function git(repo: string, args: string[]): Promise<string | undefined> {
-  try {
-    const { stdout } = await promisify(execFile)("git", ["-C", repo, ...args], { encoding: "utf8", timeout: 20_000, maxBuffer: 16 * 1024 * 1024 });
-    return stdout.trim();
-  } catch {
-    return undefined;
-  }
-}
-
-async function openRevision(repo: string, rev: string): Promise<GitSource> {
-  try {
-    return await GitSource.open(repo, rev);
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-}
-
-async function resolvable(repo: string, rev: string): Promise<string | undefined> {
-  if (!rev) return undefined;
-  return (await git(repo, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])) ? rev : undefined;
-}
-
-async function readSettings(head: GitSource, file: string | undefined, cwd: string) {
+async function readSettings(head: FileSource, file: string | undefined, cwd: string) {
   if (file === undefined) return loadSettings(head);
   let text: string;
   try {
@@ -200,32 +187,3 @@ async function readSettings(head: GitSource, file: string | undefined, cwd: stri
   return parseSettingsText(text, file);
 }
 
-/** `namespace/name` from the origin remote's URL (ssh or https). */
-async function originProject(repo: string): Promise<string | undefined> {
-  const url = await git(repo, ["remote", "get-url", "origin"]);
-  const path = url?.match(/^(?:[a-z+]+:\/\/[^/]+\/|[^@/]+@[^:]+:)(.+?)(?:\.git)?\/?$/)?.[1];
-  return path && path.includes("/") ? path : undefined;
-}
-
-/** origin/HEAD's branch, else `main` or `master` when the repository has it. */
-async function defaultBranchOf(repo: string): Promise<string | undefined> {
-  const head = await git(repo, ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"]);
-  if (head) return head.replace(/^origin\//, "");
-  for (const name of ["main", "master"]) if (await resolvable(repo, name)) return name;
-  return undefined;
-}
-
-/** Local branches and origin's, without the `origin/` prefix. */
-async function knownBranches(repo: string): Promise<string[]> {
-  const out = await git(repo, ["for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes/origin"]);
-  const names = (out ?? "").split("\n").map((n) => n.replace(/^origin\//, "")).filter((n) => n && n !== "HEAD" && n !== "origin");
-  return [...new Set(names)].sort();
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}

@@ -2,7 +2,6 @@ import { parseArgs } from "node:util";
 import { analyze } from "../../../analysis/analyze.js";
 import { loadSettings } from "../../../config/load-settings.js";
 import { describeFailure } from "../../../platforms/describe-failure.js";
-import { createGitLabApi } from "../../../platforms/gitlab/gitlab-api.js";
 import { createGitLabReport } from "../../../platforms/gitlab/gitlab-report.js";
 import type { MergeRequestRef } from "../../../platforms/gitlab/merge-request.js";
 import { GitLabPublisher } from "../../../platforms/gitlab/publisher.js";
@@ -104,6 +103,8 @@ export const gitlabMrCommand: CliCommand = {
       return exitCode;
     }
     try {
+      // gitbeaker loads only when a note is written: other commands start without it.
+      const { createGitLabApi } = await import("../../../platforms/gitlab/gitlab-api.js");
       const api = createGitLabApi({ url: serverUrl, token });
       const bot = currentUserSchema.parse(await api.currentUser());
       const publisher = new GitLabPublisher(api, { project: mr.projectId, iid: mr.iid, webUrl: mr.webUrl, headSha: mr.head.sha }, bot.id);

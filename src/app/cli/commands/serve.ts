@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { defaultGitHubAppDeps } from "../../github-app.js";
-import { GITHUB_WEBHOOK_PATH, ServerConfigError, startServer } from "../../server.js";
+// The server, probot and the GitHub App load only when `serve` runs: every other command starts without them.
+import { GITHUB_WEBHOOK_PATH } from "../../webhook-path.js";
 import { UsageError, type CliCommand } from "../command.js";
 
 const USAGE = `Usage: ci-explain serve [--port N] [--host ADDRESS]
@@ -32,6 +32,7 @@ export const serveCommand: CliCommand = {
     const port = parsePort(values.port ?? io.env.PORT ?? "3000");
     // In a container the server must be reachable from outside: every interface by default.
     const host = values.host ?? io.env.HOST ?? "0.0.0.0";
+    const [{ ServerConfigError, startServer }, { defaultGitHubAppDeps }] = await Promise.all([import("../../server.js"), import("../../github-app.js")]);
     let server;
     try {
       server = await startServer({ env: io.env, port, host, githubDeps: defaultGitHubAppDeps });
@@ -44,6 +45,9 @@ export const serveCommand: CliCommand = {
     await untilStopped();
     await server.close();
     io.stdout("ci-explain serve: stopped\n");
+    // Probot's own Redis client (its shared rate limiter, with REDIS_URL) has no close; once our
+    // work is done nothing else is pending, so do not let it hold the process open.
+    setTimeout(() => process.exit(0), 500).unref();
     return 0;
   },
 };

@@ -1,16 +1,11 @@
-import { execFile } from "node:child_process";
-import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
-import { promisify } from "node:util";
 import { parseArgs } from "node:util";
 import { diagnosticJson, formatDiagnostic, type Diagnostic } from "../../../core/diagnostic.js";
-import type { FileSource } from "../../../core/file-source.js";
 import { formatPos } from "../../../core/pos.js";
 import { GITLAB_COM, type PipelineContext, type PipelineSource, type RefSpec } from "../../../gitlab-ci/context.js";
 import type { Decision, Pipeline, PipelineJob, ResolvedVar } from "../../../gitlab-ci/pipeline.js";
 import { simulatePipeline } from "../../../gitlab-ci/simulate/index.js";
-import { DirSource, GitSource } from "../../../platforms/local/index.js";
 import { UsageError, type CliCommand } from "../command.js";
+import { openRepository, openRevision, repositoryFacts } from "../open-source.js";
 import { chooseSimulateDialect, runActionsSimulation } from "./simulate-actions.js";
 
 /** The project path used when none is given: a placeholder, so CI_PROJECT_* are still defined. */
@@ -46,15 +41,17 @@ project variables you did not give) are shown as «$NAME» and make a decision
 
 Options:
   --repo DIR             the repository (default: the current directory)
-  --rev REV              read the configuration at this git revision (default: the files
-                         on disk in DIR, committed or not); also sets CI_COMMIT_SHA
+  --rev REV              read the configuration at this git revision (default HEAD; WORKTREE:
+                         the files on disk, committed or not); a revision also sets
+                         CI_COMMIT_SHA. A DIR outside git is always read from disk.
   --branch NAME          a branch pipeline (default: the default branch)
   --tag NAME             a tag pipeline
   --mr SOURCE:TARGET     a merge request pipeline from branch SOURCE into TARGET
   --source SOURCE        CI_PIPELINE_SOURCE: push (default for --branch/--tag),
                          merge_request_event (implied by --mr), schedule, web, api,
                          trigger, pipeline, parent_pipeline, chat, webide, external
-  --project PATH         the project's namespace/name (default: ${PLACEHOLDER_PROJECT}); e.g. a
+  --project PATH         the project's namespace/name (default: the origin remote's path,
+                         else ${PLACEHOLDER_PROJECT}); e.g. a
                          fork's path to see what a fork's pipeline does
   --default-branch NAME  CI_DEFAULT_BRANCH (default: the repository's origin/HEAD
                          branch when it has one, else main)
@@ -131,28 +128,18 @@ export const simulateCommand: CliCommand = {
       else variables[assignment.slice(0, eq)] = assignment.slice(eq + 1);
     }
 
-    const repo = resolve(io.cwd, values.repo ?? ".");
-    if (!(await isDirectory(repo))) throw new UsageError(`--repo ${repo}: no such directory`);
-    let source: FileSource;
-    let commitSha: string | undefined;
-    if (values.rev !== undefined) {
-      try {
-        const git = await GitSource.open(repo, values.rev);
-        source = git;
-        commitSha = git.sha;
-      } catch (err) {
-        throw new UsageError(err instanceof Error ? err.message : String(err));
-      }
-    } else source = new DirSource(repo);
-
-    const defaultBranch = values["default-branch"] ?? (await originHeadBranch(repo)) ?? "main";
+    const repo = await openRepository(io.cwd, values.repo);
+    const { source, sha: commitSha } = await openRevision(repo, values.rev);
+    const facts = await repositoryFacts(repo);
+    const defaultBranch = values["default-branch"] ?? facts.defaultBranch ?? "main";
+    const project = values.project ?? facts.project;
     const dialect = await chooseSimulateDialect(values.dialect, source, values["ci-path"] ?? ".gitlab-ci.yml");
     if (dialect === "github-actions") {
       if (values.mr !== undefined && values.pr !== undefined) throw new UsageError("give only one of --pr and --mr");
       if (values.source !== undefined || values["open-mr"]) throw new UsageError("--source and --open-mr are GitLab CI options; use --event");
       const format = values.format === "json" ? "json" : "text";
       return runActionsSimulation(
-        { source, commitSha, branch: values.branch, tag: values.tag, pr: values.pr ?? values.mr, prNumber: iid, event: values.event, project: values.project, defaultBranch, variables, changed: values.changed, format },
+        { source, commitSha, branch: values.branch, tag: values.tag, pr: values.pr ?? values.mr, prNumber: iid, event: values.event, project, defaultBranch, variables, changed: values.changed, format },
         io,
       );
     }
@@ -171,7 +158,7 @@ export const simulateCommand: CliCommand = {
     const context: PipelineContext = {
       ref,
       source: pipelineSource,
-      project: { path: values.project ?? PLACEHOLDER_PROJECT, defaultBranch },
+      project: { path: project ?? PLACEHOLDER_PROJECT, defaultBranch },
       server: { ...GITLAB_COM },
       variables: variables as Record<string, string>,
       ...(commitSha ? { commitSha } : {}),
@@ -184,28 +171,6 @@ export const simulateCommand: CliCommand = {
     return pipeline.errors.length > 0 ? 1 : 0;
   },
 };
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** The branch origin/HEAD points at (`git clone` sets it): the remote's default branch. */
-async function originHeadBranch(repo: string): Promise<string | undefined> {
-  try {
-    const { stdout } = await promisify(execFile)("git", ["-C", repo, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], {
-      encoding: "utf8",
-      timeout: 5000,
-    });
-    const name = stdout.trim().replace(/^origin\//, "");
-    return name || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 // ---- JSON ----------------------------------------------------------------------------------
 

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { generateRepo, BENCH_PROJECT } from "../../bench/generate.js";
+import { benchSettings } from "../../bench/settings.js";
+import { analyze } from "../../src/analysis/analyze.js";
+import { findImageBuildsMemo } from "../../src/analysis/builds-memo.js";
+import { findImageBuilds } from "../../src/containers/index.js";
+import type { FileSource } from "../../src/core/file-source.js";
+import { MemorySource } from "../../src/core/memory-source.js";
+import { loadConfig, ParseCache } from "../../src/gitlab-ci/index.js";
+import type { ResolvedText } from "../../src/gitlab-ci/pipeline.js";
+import { evaluateConditionInScope } from "../../src/gitlab-ci/simulate/condition.js";
+import type { VarEntry, VarScope } from "../../src/gitlab-ci/simulate/variable-entry.js";
+
+/** A MemorySource that also names blobs, as a git source does. */
+class BlobSource extends MemorySource implements FileSource {
+  constructor(
+    files: Map<string, string>,
+    private readonly blobs: (path: string) => string,
+  ) {
+    super(files);
+  }
+  async blobId(path: string): Promise<string | undefined> {
+    return this.blobs(path);
+  }
+}
+
+describe("the generated configuration", () => {
+  it.each([100, 1000])("loads with no diagnostics (%i jobs)", async (jobs) => {
+    const repo = generateRepo(jobs);
+    const load = await loadConfig(new MemorySource(repo.base), { project: BENCH_PROJECT });
+    expect(load.diagnostics).toEqual([]);
+    expect(load.config.jobs.length).toBeGreaterThanOrEqual(jobs);
+  });
+
+  it("is the same for the same seed and differs for another", () => {
+    expect(generateRepo(50, 7).base).toEqual(generateRepo(50, 7).base);
+    expect(generateRepo(50, 7).base).not.toEqual(generateRepo(50, 8).base);
+  });
+});
+
+describe("caches give the answers of a cold run", () => {
+  it("analyze with a warm parse cache deep-equals a cold analyze", async () => {
+    const repo = generateRepo(60, 3);
+    const sources = () => ({ base: new MemorySource(repo.base, "base"), head: new MemorySource(repo.head, "head") });
+    const cold = await analyze({ ...sources(), settings: benchSettings() });
+    const cache = new ParseCache();
+    await analyze({ ...sources(), settings: benchSettings(), parseCache: cache });
+    expect(cache.size).toBeGreaterThan(0);
+    const warm = await analyze({ ...sources(), settings: benchSettings(), parseCache: cache });
+    expect(warm).toEqual(cold);
+    expect(warm.contexts).toHaveLength(10);
+  });
+
+  it.each([
+    ["text", undefined],
+    ["blob id", "blob"],
+  ])("a file changed under the same path is parsed again (keyed by %s)", async (_how, blobs) => {
+    const base = new Map([[".gitlab-ci.yml", "a:\n  script: x\n"]]);
+    const head = new Map([[".gitlab-ci.yml", "b:\n  script: x\n"]]);
+    const cache = new ParseCache();
+    const source = (files: Map<string, string>) =>
+      blobs ? new BlobSource(files, (p) => `${p}@${files.get(p)?.length ?? 0}${files.get(p)?.[0] ?? ""}`) : new MemorySource(files);
+    const a = await loadConfig(source(base), { parseCache: cache });
+    const b = await loadConfig(source(head), { parseCache: cache });
+    expect(a.config.jobs.map((j) => j.name)).toEqual(["a"]);
+    expect(b.config.jobs.map((j) => j.name)).toEqual(["b"]);
+  });
+
+  it("a bounded parse cache forgets the oldest file first", async () => {
+    const cache = new ParseCache(2);
+    for (const name of ["a", "b", "c"]) await loadConfig(new MemorySource({ ".gitlab-ci.yml": `${name}:\n  script: x\n` }), { parseCache: cache });
+    expect(cache.size).toBe(2);
+  });
+
+  const entry = (name: string, raw: string, extra: Partial<VarEntry> = {}): VarEntry => ({ name, raw, expand: true, origin: "job", ...extra });
+  const scope = (...entries: VarEntry[]): VarScope => new Map(entries.map((e) => [e.name, e]));
+  it.each([
+    ["a different value", scope(entry("X", "a")), scope(entry("X", "b")), true, false],
+    ["defined vs undefined", scope(entry("X", "a")), scope(), true, false],
+    ["known vs unknown", scope(entry("X", "a")), scope(entry("X", "", { unknown: "not known" })), true, "unknown"],
+    ["a value that looks like a key separator", scope(entry("X", "a\0=1:b")), scope(entry("X", "a")), false, true],
+  ] as const)("a remembered rules:if answer is not reused for %s", (_what, first, second, one, two) => {
+    const text = '$X == "a"';
+    expect(evaluateConditionInScope(text, first).result).toBe(one);
+    expect(evaluateConditionInScope(text, second).result).toBe(two);
+    expect(evaluateConditionInScope(text, first).result).toBe(one);
+  });
+
+  it.each([
+    ["x", "reg/app:x"],
+    ["y", "reg/app:y"],
+    ["x", "reg/app:x"],
+  ])("a remembered image scan follows the variables (TAG=%s)", (tag, image) => {
+    const script = [{ text: "docker build -t reg/app:$TAG .", pos: { file: ".gitlab-ci.yml", line: 3 } }, { text: "docker push reg/app:$TAG", pos: { file: ".gitlab-ci.yml", line: 4 } }];
+    const variables = (name: string): ResolvedText | undefined => (name === "TAG" ? { text: tag, known: true, unknowns: [] } : undefined);
+    const memo = findImageBuildsMemo({ job: "build", beforeScript: SHARED_BEFORE, script: SHARED_SCRIPT(script), variables });
+    expect(memo).toEqual(findImageBuilds({ job: "build", lines: script, variables }));
+    expect(memo[0]?.image.text).toBe(image);
+  });
+});
+
+const SHARED_BEFORE: never[] = [];
+let sharedScript: unknown;
+/** The same array every time, as a job's script is in every context. */
+function SHARED_SCRIPT<T>(script: T): T {
+  sharedScript ??= script;
+  return sharedScript as T;
+}
