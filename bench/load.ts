@@ -2,8 +2,10 @@
  * `npm run load`: drives the real server (`node bin/ci-explain.js serve`, its own process)
  * with HMAC-signed GitHub webhooks against a local fake GitHub API, all on loopback, and
  * prints webhooks/s accepted, p50/p99 time from webhook to comment, and the server's peak
- * memory. Bounded: PRS pull requests × PUSHES pushes each (defaults 40 × 3), and a hard
- * time limit. Build first (`npm run build`); `npm run load` does.
+ * memory. Bounded: PRS pull requests × PUSHES pushes each (defaults 20 × 3), and a hard
+ * time limit. Build first (`npm run build`); `npm run load` does. Writes to GitHub are
+ * spaced about 1 s apart by Probot's throttling plugin (GitHub asks integrations to
+ * serialise content-creating requests), so time-to-comment grows with the number of PRs.
  */
 import { spawn } from "node:child_process";
 import { createHash, createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
@@ -11,7 +13,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
-const PRS = Number(process.env.LOAD_PRS ?? 40);
+const PRS = Number(process.env.LOAD_PRS ?? 20);
 const PUSHES = Number(process.env.LOAD_PUSHES ?? 3);
 const TIME_LIMIT_MS = 120_000;
 const SECRET = "load-secret-0123456789abcdef";

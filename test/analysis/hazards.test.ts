@@ -37,6 +37,40 @@ describe("image-tag-collision", () => {
     expect(found[0].images).toEqual([`${REGISTRY}/ci/debian:latest`]);
   });
 
+  it("tells four branches pushing :latest as one group: fixed for the two that moved, still present for the two that did not", () => {
+    const stable72 = context("staging-7.2", { origin: stable.origin });
+    const all = [main, staging, stable72, stable];
+    const base = revision("base", all.map((c) => [c, pipeline(c, [container("latest")])] as [BranchContext, ReturnType<typeof pipeline>]));
+    const head = revision(
+      "head",
+      all.map((c) => [c, pipeline(c, [container(c === stable72 || c === stable ? c.name.replace(".", "-") : "latest")])] as [BranchContext, ReturnType<typeof pipeline>]),
+    );
+    const found = hazards(base, head);
+    expect(found.map((h) => [h.status, h.contexts, h.message])).toEqual([
+      [
+        "unchanged",
+        ["main", "staging"],
+        `\`main\` and \`staging\` push the same image reference: \`${REGISTRY}/ci/debian:latest\`. When both pipelines run at once, the later push overwrites the other's image and its jobs run in a container built from the other branch.`,
+      ],
+      [
+        "fixed",
+        ["main", "staging", "staging-7.2", "staging-8.0"],
+        `\`staging-7.2\` and \`staging-8.0\` no longer push the same image reference as \`main\` and \`staging\`, or as each other: \`${REGISTRY}/ci/debian:latest\`.`,
+      ],
+    ]);
+  });
+
+  it("tells three branches that start to push one tag as one introduced hazard naming all three", () => {
+    const stable72 = context("staging-7.2", { origin: stable.origin });
+    const all = [staging, stable72, stable];
+    const base = revision("base", all.map((c) => [c, pipeline(c, [container(c.name)])] as [BranchContext, ReturnType<typeof pipeline>]));
+    const head = revision("head", all.map((c) => [c, pipeline(c, [container("latest")])] as [BranchContext, ReturnType<typeof pipeline>]));
+    const found = hazards(base, head);
+    expect(found.map((h) => [h.status, h.contexts])).toEqual([["introduced", ["staging", "staging-7.2", "staging-8.0"]]]);
+    expect(found[0].message).toContain("`staging`, `staging-7.2` and `staging-8.0` push the same image reference");
+    expect(found[0].message).toContain("When two of these pipelines run at once");
+  });
+
   it.each<[string, BranchContext, BranchContext]>([
     ["an MR pipeline and the push of its own source branch (same commit)", context("feature"), context("MR feature → main", { mr: { source: "feature", target: "main" } })],
   ])("does not flag %s", (_what, a, b) => {

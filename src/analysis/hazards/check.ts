@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../../core/diagnostic.js";
 import type { Pos } from "../../core/pos.js";
 import type { IncludeRecord } from "../../gitlab-ci/model.js";
-import type { AnalysedPipeline, BranchContext, HazardKind, HazardSeverity } from "../model.js";
+import type { AnalysedPipeline, BranchContext, Hazard, HazardKind, HazardSeverity } from "../model.js";
 
 /** One revision (base or head) as the hazard checks see it: every context's simulated pipeline. */
 export interface RevisionView {
@@ -39,6 +39,12 @@ export interface Finding {
   possible?: true;
 }
 
+/** A finding once compared across revisions. */
+export interface StatedFinding {
+  finding: Finding;
+  status: Hazard["status"];
+}
+
 /**
  * A hazard kind. `revision` checks describe a state and run on base and head: a finding only in
  * head is introduced, only in base is fixed, in both unchanged. `change` checks compare the two
@@ -50,6 +56,12 @@ export type HazardCheck =
       severity: HazardSeverity;
       scope: "revision";
       check(revision: RevisionView, change: ChangeFacts): Finding[];
+      /**
+       * Findings made per pair (two contexts pushing one image) are matched across revisions by
+       * their own key, so each pair's status is honest; a maintainer then reads them as groups
+       * (one hazard naming every context involved). Gets every finding with its status.
+       */
+      regroup?(findings: StatedFinding[]): StatedFinding[];
     }
   | {
       kind: HazardKind;

@@ -3,7 +3,7 @@ import type { ResolvedText } from "../../gitlab-ci/pipeline.js";
 import type { Pos } from "../../core/pos.js";
 import { jobsOf } from "../images.js";
 import type { AnalysedPipeline, BranchContext } from "../model.js";
-import type { Finding, HazardCheck } from "./check.js";
+import type { Finding, HazardCheck, StatedFinding } from "./check.js";
 import { listNames } from "./watched.js";
 
 /**
@@ -67,44 +67,109 @@ export const imageTagCollision: HazardCheck = {
             else possible.add(same === true ? normalizeImageRef(pa.image.text) : pairText(pa.image.text, pb.image.text), pa, pb);
           }
         }
+        // One finding per pair, keyed by the pair, so base and head are matched pair by pair;
+        // `regroup` then tells them as one hazard per set of references.
         const names = [a.context.name, b.context.name];
         const key = names.slice().sort().join("\0");
-        if (definite.size > 0) {
-          const shared = definite.refs();
+        for (const [found, isPossible] of [
+          [definite, false],
+          [possible, true],
+        ] as const) {
+          if (found.size === 0) continue;
           findings.push({
-            key,
-            message:
-              `\`${a.context.name}\` and \`${b.context.name}\` push the same image reference` +
-              `${shared.length > 1 ? `s (${shared.length})` : ""}: ${listNames(shared, 2)}. ` +
-              `When both pipelines run at once, the later push overwrites the other's image and ` +
-              `its jobs run in a container built from the other branch.`,
+            key: isPossible ? `possible\0${key}` : key,
+            message: describeCollision({ contexts: names, images: found.refs(), isPossible, status: "introduced", pairs: [names], stillColliding: [] }),
             contexts: names,
-            images: shared,
-            jobs: definite.jobs(),
-            source: definite.firstPos(),
-          });
-        }
-        if (possible.size > 0) {
-          const shared = possible.refs();
-          findings.push({
-            key: `possible\0${key}`,
-            message:
-              `\`${a.context.name}\` and \`${b.context.name}\` may push the same image reference` +
-              `${shared.length > 1 ? `s (${shared.length})` : ""}: ${listNames(shared, 2)}. ` +
-              `Part of a reference is unknown here, or the push only may run; if they are equal and both ` +
-              `pipelines run at once, the later push overwrites the other's image.`,
-            contexts: names,
-            images: shared,
-            jobs: possible.jobs(),
-            source: possible.firstPos(),
-            possible: true,
+            images: found.refs(),
+            jobs: found.jobs(),
+            source: found.firstPos(),
+            ...(isPossible ? { possible: true as const } : {}),
           });
         }
       }
     }
     return findings;
   },
+  regroup(stated) {
+    const groups = new Map<string, { status: StatedFinding["status"]; members: Finding[] }>();
+    for (const s of stated) {
+      const id = [s.status, s.finding.possible ? "possible" : "certain", ...s.finding.images].join("\0");
+      const group = groups.get(id) ?? { status: s.status, members: [] };
+      group.members.push(s.finding);
+      groups.set(id, group);
+    }
+    const present = stated.filter((s) => s.status !== "fixed").map((s) => s.finding);
+    // Pairs come in the order the contexts were analysed; a group names its contexts in that order.
+    const order = unionOf(stated.map((s) => s.finding.contexts));
+    const inOrder = (names: string[]) => order.filter((c) => names.includes(c));
+    return [...groups.entries()].map(([id, { status, members }]) => {
+      const first = members[0] as Finding;
+      const contexts = inOrder(unionOf(members.map((m) => m.contexts)));
+      const isPossible = first.possible === true;
+      // For a fixed group: the contexts that still share one of these references in head.
+      const stillColliding = inOrder(unionOf(
+        present.filter((f) => (f.possible === true) === isPossible && f.images.some((i) => first.images.includes(i))).map((f) => f.contexts),
+      ));
+      return {
+        status,
+        finding: {
+          key: id,
+          message: describeCollision({ contexts, images: first.images, isPossible, status, pairs: members.map((m) => m.contexts), stillColliding }),
+          contexts,
+          images: first.images,
+          jobs: unionOf(members.map((m) => m.jobs)).sort(),
+          source: first.source,
+          ...(isPossible ? { possible: true as const } : {}),
+        },
+      };
+    });
+  },
 };
+
+/** Every name of the lists, once, in first-seen order (the order the contexts were analysed). */
+function unionOf(lists: string[][]): string[] {
+  return [...new Set(lists.flat())];
+}
+
+/** Contexts named in full: a maintainer must see every branch involved, not "and 2 more". */
+const ALL_NAMES = 8;
+
+/**
+ * The words for one group of contexts that push the same references. A fixed group names who
+ * moved away from whom: "`staging-7.2` and `staging-8.0` no longer push the same image
+ * references as `main` and `staging`", when `main` and `staging` still collide.
+ */
+function describeCollision(g: {
+  contexts: string[];
+  images: string[];
+  isPossible: boolean;
+  status: StatedFinding["status"];
+  pairs: string[][];
+  stillColliding: string[];
+}): string {
+  const refs = `image reference${g.images.length > 1 ? `s (${g.images.length})` : ""}: ${listNames(g.images, 2)}`;
+  const verb = g.isPossible ? "may push" : "push";
+  if (g.status === "fixed") {
+    const moved = g.contexts.filter((c) => !g.stillColliding.includes(c));
+    const stayed = g.contexts.filter((c) => g.stillColliding.includes(c));
+    const movedApart = moved.length > 1 && g.pairs.some((p) => p.every((c) => moved.includes(c)));
+    if (moved.length > 0 && stayed.length > 0) {
+      return (
+        `${listNames(moved, ALL_NAMES)} no longer ${verb} the same image reference${g.images.length > 1 ? "s" : ""} as ` +
+        `${listNames(stayed, ALL_NAMES)}${movedApart ? ", or as each other" : ""}: ${listNames(g.images, 2)}.`
+      );
+    }
+    const all = g.contexts.length > 2 && moved.length === 0 ? " all" : "";
+    return `${listNames(g.contexts, ALL_NAMES)} no longer${all} ${verb} the same ${refs}.`;
+  }
+  const two = g.contexts.length === 2;
+  return (
+    `${listNames(g.contexts, ALL_NAMES)} ${verb} the same ${refs}. ` +
+    (g.isPossible
+      ? `Part of a reference is unknown here, or a push only may run; if they are equal and ${two ? "both pipelines run" : "two of these pipelines run"} at once, the later push overwrites the other's image.`
+      : `When ${two ? "both pipelines run" : "two of these pipelines run"} at once, the later push overwrites the other's image and its jobs run in a container built from ${two ? "the other" : "another"} branch.`)
+  );
+}
 
 /** `a` when both read the same, else `a ≟ b`. */
 function pairText(a: string, b: string): string {

@@ -1,7 +1,7 @@
 import type { Settings } from "../../config/settings.js";
 import type { Hazard, HazardSeverity } from "../model.js";
 import { allowFailure } from "./allow-failure.js";
-import type { ChangeFacts, Finding, HazardCheck, RevisionView } from "./check.js";
+import type { ChangeFacts, Finding, HazardCheck, RevisionView, StatedFinding } from "./check.js";
 import { configError } from "./config-error.js";
 import { dockerfileNotRebuilt } from "./dockerfile-not-rebuilt.js";
 import { duplicatePipelines } from "./duplicate-pipelines.js";
@@ -13,7 +13,7 @@ import { needsMissing } from "./needs-missing.js";
 import { notAnalysed } from "./not-analysed.js";
 import { pipelineLost } from "./pipeline-lost.js";
 
-export type { ChangeFacts, Finding, HazardCheck, RevisionView } from "./check.js";
+export type { ChangeFacts, Finding, HazardCheck, RevisionView, StatedFinding } from "./check.js";
 
 /** Every hazard kind, in the order the report lists kinds of equal severity. */
 export const HAZARD_CHECKS: HazardCheck[] = [
@@ -69,9 +69,10 @@ export function findHazards(
     }
     const before = new Map(merged(check.check(base, change)).map((f) => [f.key, f]));
     const after = merged(check.check(head, change));
-    for (const f of after) hazards.push(toHazard(f, before.has(f.key) ? "unchanged" : "introduced"));
+    const stated: StatedFinding[] = after.map((f) => ({ finding: f, status: before.has(f.key) ? "unchanged" : "introduced" }));
     const present = new Set(after.map((f) => f.key));
-    for (const [key, f] of before) if (!present.has(key)) hazards.push(toHazard(f, "fixed"));
+    for (const [key, f] of before) if (!present.has(key)) stated.push({ finding: f, status: "fixed" });
+    for (const s of check.regroup ? check.regroup(stated) : stated) hazards.push(toHazard(s.finding, s.status));
   }
   const kindOrder = new Map(checks.map((c, i) => [c.kind, i]));
   return hazards.sort(
