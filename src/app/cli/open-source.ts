@@ -3,7 +3,7 @@ import { realpath, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import type { FileSource } from "../../core/file-source.js";
-import { DirSource, GitSource } from "../../platforms/local/index.js";
+import { DirSource, GitBlobReader, GitSource } from "../../platforms/local/index.js";
 import { UsageError } from "./command.js";
 
 /**
@@ -25,6 +25,8 @@ export interface Repository {
   dir: string;
   /** Whether `dir` is the top of a git work tree (git paths are relative to it). */
   isGit: boolean;
+  /** One `git cat-file --batch` process for every revision read from this repository. */
+  reader?: GitBlobReader;
 }
 
 export async function openRepository(cwd: string, repoArg: string | undefined): Promise<Repository> {
@@ -38,7 +40,7 @@ export async function openRepository(cwd: string, repoArg: string | undefined): 
   if (!isDir) throw new UsageError(`--repo ${dir}: no such directory`);
   const top = await git(dir, ["rev-parse", "--show-toplevel"]);
   const isGit = top !== undefined && (await realpath(top)) === (await realpath(dir));
-  return { dir, isGit };
+  return { dir, isGit, reader: isGit ? new GitBlobReader(dir) : undefined };
 }
 
 /** The files at `rev` (default HEAD), or on disk for `WORKTREE` and for a directory outside git. */
@@ -46,7 +48,7 @@ export async function openRevision(repo: Repository, rev: string | undefined): P
   if (rev === WORKTREE || (!repo.isGit && rev === undefined)) return { source: new DirSource(repo.dir) };
   if (!repo.isGit) throw new UsageError(`--rev ${rev} needs a git repository, and ${repo.dir} is not the top of one`);
   try {
-    const source = await GitSource.open(repo.dir, rev ?? "HEAD");
+    const source = await GitSource.open(repo.dir, rev ?? "HEAD", repo.reader);
     return { source, sha: source.sha };
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { normalizePath, type FileSource } from "../../core/file-source.js";
+import { GitBlobReader } from "./git-blob-reader.js";
 
 const run = promisify(execFile);
 const MAX_BUFFER = 64 * 1024 * 1024;
@@ -30,11 +31,13 @@ export class GitSource implements FileSource {
     private readonly repo: string,
     readonly sha: string,
     readonly label: string,
+    private readonly reader: GitBlobReader,
   ) {}
 
-  static async open(repo: string, rev: string): Promise<GitSource> {
+  /** `reader` lets two revisions of one repository share one `git cat-file --batch` process. */
+  static async open(repo: string, rev: string, reader = new GitBlobReader(repo)): Promise<GitSource> {
     const sha = await resolveRevision(repo, rev);
-    return new GitSource(repo, sha, `${rev} (${sha.slice(0, 8)})`);
+    return new GitSource(repo, sha, `${rev} (${sha.slice(0, 8)})`, reader);
   }
 
   /** path → blob SHA for every file of the commit, read once. */
@@ -56,7 +59,7 @@ export class GitSource implements FileSource {
   async read(path: string): Promise<string | undefined> {
     const blob = (await this.blobs()).get(normalizePath(path));
     if (!blob) return undefined;
-    return git(this.repo, ["cat-file", "blob", blob]);
+    return this.reader.read(blob);
   }
 
   async list(dir: string): Promise<string[]> {

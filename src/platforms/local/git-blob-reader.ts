@@ -1,0 +1,104 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+
+interface Pending {
+  sha: string;
+  resolve: (text: string | undefined) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * Reads blobs through one long-lived `git cat-file --batch` process instead of one
+ * `git` process per file: a QEMU-sized analysis reads ~130 blobs, and process start-up
+ * was most of its run time. The process is unref'd while idle, so it never keeps the CLI
+ * alive, and it ends with the parent.
+ */
+export class GitBlobReader {
+  private child?: ChildProcessWithoutNullStreams;
+  private readonly queue: Pending[] = [];
+  private buffer: Buffer = Buffer.alloc(0);
+  private failed?: Error;
+
+  constructor(private readonly repo: string) {}
+
+  read(sha: string): Promise<string | undefined> {
+    if (this.failed) return Promise.reject(this.failed);
+    return new Promise((resolve, reject) => {
+      const child = this.process();
+      this.queue.push({ sha, resolve, reject });
+      this.setActive(true);
+      child.stdin.write(`${sha}\n`);
+    });
+  }
+
+  /** Ends the git process (optional: it is unref'd and dies with the parent anyway). */
+  close(): void {
+    this.child?.stdin.end();
+    this.child = undefined;
+  }
+
+  private process(): ChildProcessWithoutNullStreams {
+    if (this.child) return this.child;
+    const child = spawn("git", ["-C", this.repo, "cat-file", "--batch"], { stdio: ["pipe", "pipe", "pipe"] });
+    child.stdout.on("data", (chunk: Buffer) => {
+      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+      this.drain();
+    });
+    const fail = (err: Error) => {
+      this.failed = err;
+      for (const p of this.queue.splice(0)) p.reject(err);
+      this.child = undefined;
+    };
+    child.on("error", fail);
+    child.on("exit", (code) => {
+      if (this.queue.length) fail(new Error(`git cat-file exited with code ${code ?? "?"}`));
+      this.child = undefined;
+    });
+    this.child = child;
+    return child;
+  }
+
+  /** Parse as many complete answers as the buffer holds: `<sha> blob <size>\n<bytes>\n` or `<sha> missing\n`. */
+  private drain(): void {
+    for (;;) {
+      const head = this.queue[0];
+      if (!head) break;
+      const eol = this.buffer.indexOf(10);
+      if (eol < 0) return;
+      const header = this.buffer.subarray(0, eol).toString("utf8");
+      const parts = header.split(" ");
+      if (parts[1] === "missing" || parts.length < 3) {
+        this.buffer = this.buffer.subarray(eol + 1);
+        this.queue.shift();
+        head.resolve(undefined);
+        continue;
+      }
+      const size = Number(parts[2]);
+      if (this.buffer.length < eol + 1 + size + 1) return;
+      const body = this.buffer.subarray(eol + 1, eol + 1 + size).toString("utf8");
+      this.buffer = this.buffer.subarray(eol + 1 + size + 1);
+      this.queue.shift();
+      head.resolve(body);
+    }
+    this.setActive(false);
+  }
+
+  /** Keep the event loop alive only while an answer is awaited. */
+  private setActive(active: boolean): void {
+    const child = this.child;
+    if (!child) return;
+    if (active) {
+      child.ref();
+      setRef(child.stdout, true);
+    } else if (this.queue.length === 0) {
+      child.unref();
+      for (const stream of [child.stdout, child.stdin, child.stderr]) setRef(stream, false);
+    }
+  }
+}
+
+/** Child-process pipes are sockets at run time; their types do not say so. */
+function setRef(stream: object, on: boolean): void {
+  const socket = stream as { ref?: () => void; unref?: () => void };
+  if (on) socket.ref?.();
+  else socket.unref?.();
+}
