@@ -1,0 +1,47 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GitBlobReader, GitSource } from "../../../src/platforms/local/index.js";
+
+let repo: string;
+const git = (...args: string[]) => execFileSync("git", ["-C", repo, ...args], { encoding: "utf8" }).trim();
+
+beforeAll(() => {
+  repo = mkdtempSync(join(tmpdir(), "cie-git-"));
+  git("init", "-q");
+  mkdirSync(join(repo, "ci"));
+  writeFileSync(join(repo, ".gitlab-ci.yml"), "include: ci/a.yml\n");
+  for (let i = 0; i < 40; i++) writeFileSync(join(repo, "ci", `f${i}.yml`), `job${i}:\n  script: [echo ${i}]\n`);
+  git("add", "-A");
+  git("-c", "user.email=t@e", "-c", "user.name=t", "commit", "-qm", "one");
+  writeFileSync(join(repo, ".gitlab-ci.yml"), "include: ci/b.yml\n");
+  git("-c", "user.email=t@e", "-c", "user.name=t", "commit", "-qam", "two");
+});
+
+afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+describe("GitSource", () => {
+  it("reads each revision's own content through one shared reader, concurrently and in order", async () => {
+    const reader = new GitBlobReader(repo);
+    const [before, after] = await Promise.all([GitSource.open(repo, "HEAD~1", reader), GitSource.open(repo, "HEAD", reader)]);
+    const texts = await Promise.all(Array.from({ length: 40 }, (_, i) => after.read(`ci/f${i}.yml`)));
+    expect(texts.every((t, i) => t === `job${i}:\n  script: [echo ${i}]\n`)).toBe(true);
+    expect(await before.read(".gitlab-ci.yml")).toBe("include: ci/a.yml\n");
+    expect(await after.read("/.gitlab-ci.yml")).toBe("include: ci/b.yml\n");
+    reader.close();
+  });
+
+  it("says absent for a path the commit does not have, and lists a folder without a sibling prefix", async () => {
+    const source = await GitSource.open(repo, "HEAD");
+    expect(await source.read("ci/nope.yml")).toBeUndefined();
+    expect((await source.list("ci")).length).toBe(40);
+    expect(await source.list("c")).toEqual([]);
+    expect(await source.blobId("ci/f1.yml")).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it("rejects a revision that does not exist with a message naming it", async () => {
+    await expect(GitSource.open(repo, "no-such-branch")).rejects.toThrow(/no-such-branch/);
+  });
+});
