@@ -13,7 +13,8 @@ import { gitlabEngine, type Engine } from "./engine.js";
 import { findHazards, type RevisionView } from "./hazards/index.js";
 import { compareImages, registryImageOf } from "./images.js";
 import type { AnalysedPipeline, Analysis, BranchContext, ContextAnalysis, RevisionInfo } from "./model.js";
-import { findRecipes } from "./recipes.js";
+import { FilePresence } from "./file-presence.js";
+import { changedRecipesIn, findRecipes } from "./recipes.js";
 import { refMentions, type RefMention } from "./ref-mentions.js";
 import { decideVerdict } from "./verdict.js";
 
@@ -84,10 +85,10 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
   });
   notes.push(...choice.notes);
 
-  const [baseFiles, headFiles] = await Promise.all([input.base.list(""), input.head.list("")]);
+  // Files are asked about one by one (FilePresence), never by listing the whole tree.
   const sides = {
-    base: { source: input.base, load: baseLoad, sha: input.baseSha, files: new Set(baseFiles) },
-    head: { source: input.head, load: headLoad, sha: input.headSha, files: new Set(headFiles) },
+    base: { source: input.base, load: baseLoad, sha: input.baseSha, files: new FilePresence(input.base) },
+    head: { source: input.head, load: headLoad, sha: input.headSha, files: new FilePresence(input.head) },
   };
   const simulateSide = async (side: keyof typeof sides, context: BranchContext): Promise<AnalysedPipeline> => {
     const { source, load, files } = sides[side];
@@ -98,7 +99,7 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
     const pipeline = hasRootFile(load, settings.ciConfigPath)
       ? await engine.simulate(load, ctx, source, loadOptions, input.stats)
       : noConfiguration(ctx, settings.ciConfigPath);
-    return withBuilds(pipeline, engine, files);
+    return await withBuilds(pipeline, engine, files);
   };
 
   const contexts: ContextAnalysis[] = [];
@@ -124,7 +125,7 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
   };
 
   const recipes = await findRecipes([input.head, input.base], settings.containers.recipes, contexts, changedFiles);
-  const changedRecipes = recipes.filter((r) => r.changed && sides.head.files.has(r.path)).map((r) => r.path);
+  const changedRecipes = await changedRecipesIn(input.head, recipes);
 
   const view = async (side: keyof typeof sides): Promise<RevisionView> => {
     const { load } = sides[side];
@@ -167,8 +168,21 @@ function revisionInfo(source: FileSource, sha: string | undefined, view: Revisio
   return { ...(sha ? { sha } : {}), label: source.label, diagnostics: view.diagnostics, ciFiles: load.config.files };
 }
 
-function withBuilds(pipeline: Pipeline, engine: Engine, files: ReadonlySet<string>): AnalysedPipeline {
-  return { ...pipeline, jobs: pipeline.jobs.map((job) => ({ ...job, builds: engine.builds(job, pipeline, files) })) };
+/** Scans after which a recipe path still unchecked counts as absent: a tool tries at most two places. */
+const MAX_BUILD_SCANS = 4;
+
+/**
+ * The builds of every job. The scan asks synchronously whether a recipe path exists; paths it
+ * asks about that are not yet checked are read, and the jobs scanned again with the answers.
+ */
+async function withBuilds(pipeline: Pipeline, engine: Engine, files: FilePresence): Promise<AnalysedPipeline> {
+  for (let scan = 1; ; scan++) {
+    const asked = new Set<string>();
+    const view = files.view(asked);
+    const jobs = pipeline.jobs.map((job) => ({ ...job, builds: engine.builds(job, pipeline, view) }));
+    if (asked.size === 0 || scan === MAX_BUILD_SCANS) return { ...pipeline, jobs };
+    await Promise.all([...asked].map((path) => files.exists(path)));
+  }
 }
 
 /**

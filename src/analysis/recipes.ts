@@ -4,9 +4,11 @@ import { jobsOf } from "./images.js";
 import type { ContextAnalysis, Recipe } from "./model.js";
 
 /**
- * Every container recipe of either revision: files matching the recipe globs
- * (`containers.recipes`, matched like `rules:changes` paths) and every file a job builds from.
- * For each, whether the change touches it and which jobs rebuild it in each context (after side).
+ * The container recipes the report needs: changed files that match the recipe globs
+ * (`containers.recipes`, matched like `rules:changes` paths) and every file a job builds from
+ * that exists in either revision (or that the change touches). For each, whether the change
+ * touches it and which jobs rebuild it in each context (after side). The tree is never listed:
+ * the changed files are known, and a referenced recipe is checked by reading that one path.
  */
 export async function findRecipes(
   sources: FileSource[],
@@ -15,18 +17,17 @@ export async function findRecipes(
   changedFiles: string[],
 ): Promise<Recipe[]> {
   const isRecipe = recipeMatcher(globs);
-  const paths = new Set<string>();
-  for (const source of sources) {
-    for (const file of await source.list("")) if (isRecipe(file)) paths.add(file);
-  }
+  const changed = new Set(changedFiles.map(normalizePath));
+  const paths = new Set([...changed].filter(isRecipe));
   const builtIn = new Map<string, Record<string, string[]>>();
+  const referenced = new Set<string>();
   for (const c of contexts) {
     for (const pipeline of [c.before, c.after]) {
       for (const job of jobsOf(pipeline)) {
         for (const b of job.builds) {
           if (!b.dockerfile?.known) continue;
           const path = normalizePath(b.dockerfile.text);
-          paths.add(path);
+          referenced.add(path);
           if (pipeline !== c.after) continue;
           const byContext = builtIn.get(path) ?? {};
           const jobs = (byContext[c.context.name] ??= []);
@@ -36,6 +37,21 @@ export async function findRecipes(
       }
     }
   }
-  const changed = new Set(changedFiles);
+  const present = await Promise.all(
+    [...referenced].map(async (path) => changed.has(path) || (await existsInAny(sources, path)) ? path : undefined),
+  );
+  for (const path of present) if (path !== undefined) paths.add(path);
   return [...paths].sort().map((path) => ({ path, changed: changed.has(path), builtIn: builtIn.get(path) ?? {} }));
+}
+
+async function existsInAny(sources: FileSource[], path: string): Promise<boolean> {
+  for (const source of sources) if ((await source.read(path)) !== undefined) return true;
+  return false;
+}
+
+/** The changed recipes that still exist in head (a deleted recipe needs no rebuild). */
+export async function changedRecipesIn(head: FileSource, recipes: Recipe[]): Promise<string[]> {
+  const changed = recipes.filter((r) => r.changed);
+  const exists = await Promise.all(changed.map(async (r) => (await head.read(r.path)) !== undefined));
+  return changed.filter((_, i) => exists[i]).map((r) => r.path);
 }

@@ -3,7 +3,7 @@ import { compareJobs } from "../analysis/compare.js";
 import { findHazards, HAZARD_CHECKS, type RevisionView } from "../analysis/hazards/index.js";
 import { compareImages, registryImageOf } from "../analysis/images.js";
 import type { Analysis, BranchContext, ContextAnalysis, RevisionInfo } from "../analysis/model.js";
-import { findRecipes } from "../analysis/recipes.js";
+import { changedRecipesIn, findRecipes } from "../analysis/recipes.js";
 import { decideVerdict } from "../analysis/verdict.js";
 import { SETTINGS_PATHS } from "../config/load-settings.js";
 import type { Settings } from "../config/settings.js";
@@ -81,8 +81,7 @@ export async function analyzeActions(input: AnalyzeActionsInput): Promise<Action
   }
 
   const recipes = await findRecipes([input.head, input.base], settings.containers.recipes, contexts, changedFiles);
-  const headFiles = new Set(await input.head.list(""));
-  const changedRecipes = recipes.filter((r) => r.changed && headFiles.has(r.path)).map((r) => r.path);
+  const changedRecipes = await changedRecipesIn(input.head, recipes);
 
   const view = (side: "base" | "head", set: WorkflowSet): RevisionView => {
     const pipelines = runs.map((r) => ({ context: r.context, pipeline: (side === "base" ? r.before : r.after).pipeline }));

@@ -1,18 +1,14 @@
 import type { Analysis, ContextAnalysis } from "../analysis/model.js";
 import type { ExplainCommand } from "../commands/parse-command.js";
-import type { LoadedSettings } from "../config/load-settings.js";
-import { formatDiagnostic } from "../core/diagnostic.js";
-import { code, list, paragraph, strong, trusted, type Block, type Inline } from "../report/document.js";
+import { code, paragraph, strong, trusted, type Inline } from "../report/document.js";
 import { COMMENT_BUDGET, commentMarkerText, renderExplainMarkdown, renderMarkdown, type ReportOptions } from "../report/index.js";
 
 /**
- * The parts of the report both platforms add around the engine's renderers: the settings
- * note, the "no longer changes CI" comment and the `/ci-explain` reply. The platform
+ * The parts of the report both platforms add around the engine's renderers: the "no longer
+ * changes CI" comment and the `/ci-explain` reply. (Settings problems are the report's own
+ * section, from `Analysis.settingsDiagnostics`.) The platform
  * passes its ReportOptions (links, "PR"/"MR").
  */
-
-/** Settings problems named in full; more are counted. */
-const MAX_SETTINGS_NOTES = 10;
 
 const CHANGE_WORDS: Record<ReportOptions["platform"], string> = { github: "pull request", gitlab: "merge request" };
 
@@ -59,20 +55,4 @@ function question(command: ExplainCommand, headSha: string): Inline {
   const vars = Object.entries(command.variables);
   if (vars.length > 0) spans.push(trusted(", with "), ...vars.flatMap(([k, v], i) => [...(i > 0 ? [trusted(", ")] : []), code(`${k}=${v}`)]));
   return spans;
-}
-
-/**
- * An invalid `.ci-explain.yml` on the base branch means defaults were used: say so next to
- * the result, naming the key and line, rather than leave the reader guessing.
- */
-export function withSettingsNote(markdown: string, settings: LoadedSettings): string {
-  const problems = settings.diagnostics;
-  if (problems.length === 0) return markdown;
-  const shown = problems.slice(0, MAX_SETTINGS_NOTES).map((d): Inline => [code(formatDiagnostic(d))]);
-  const rest = problems.length - shown.length;
-  const blocks: Block[] = [
-    paragraph(trusted("⚠️ "), code(settings.path ?? ".ci-explain.yml"), trusted(" on the base branch has problems; defaults were used where it is invalid:")),
-    list(rest > 0 ? [...shown, [trusted(`…and ${rest} more`)]] : shown),
-  ];
-  return `${markdown}\n\n${renderMarkdown(blocks)}`;
 }

@@ -128,7 +128,15 @@ async function judge<V, A extends Reviewed>(review: ChangeReview<V, A>): Promise
   const settings = await reader.settings(revisions.base);
   if (!mayChangeCi(changedFiles, settings.settings)) return { settings, verdict: renderer.noCiChangeVerdict };
   const branches = await reader.listBranchNames();
-  const analysis = await review.analyze({ ...revisions, ...reader.target(), changedFiles, branches, settings: settings.settings });
+  // Settings problems ride on the analysis, so the report says them once, in its own section.
+  const analysis = await review.analyze({
+    ...revisions,
+    ...reader.target(),
+    changedFiles,
+    branches,
+    settings: settings.settings,
+    settingsDiagnostics: settings.diagnostics,
+  });
   if (!analysis.ciRelevant) return { settings, verdict: renderer.noCiChangeVerdict };
   return { analysis, settings, verdict: renderer.verdict(analysis, settings) };
 }

@@ -11,6 +11,7 @@ import { clip } from "./markdown-escape.js";
 import { matrixBlocks } from "./matrix.js";
 import { CHECK_OUTPUT_LIMIT, type ReportOptions } from "./options.js";
 import { renderMarkdown } from "./render-markdown.js";
+import { settingsBlocks } from "./settings-section.js";
 
 /** GitHub shows about this much of a check title before cutting it. */
 export const CHECK_TITLE_LIMIT = 100;
@@ -38,6 +39,7 @@ function summaryBlocks(analysis: Analysis, options: ReportOptions, level: number
     ...configErrorBlocks(analysis, options, Math.max(3, detail.hazards.items)),
     ...matrixBlocks(analysis, options, detail.matrix),
     ...hazardBlocks(analysis, options, detail.hazards),
+    ...settingsBlocks([analysis], options),
   ];
 }
 

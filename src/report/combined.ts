@@ -7,6 +7,7 @@ import { hazardCounts, headConfigError, isContextChanged } from "./facts.js";
 import { clip } from "./markdown-escape.js";
 import { CHECK_OUTPUT_LIMIT, COMMENT_BUDGET, type ReportOptions } from "./options.js";
 import { renderMarkdown } from "./render-markdown.js";
+import { settingsBlocks } from "./settings-section.js";
 import { renderTerminal } from "./terminal.js";
 import { plural } from "./wording.js";
 
@@ -55,6 +56,7 @@ function combinedBlocks(analyses: readonly Analysis[], options: ReportOptions, d
   return [
     paragraph(...combinedHeadline(analyses)),
     ...analyses.flatMap((a) => [sectionHeading(a), ...bodyBlocks(a, options, detail)]),
+    ...settingsBlocks(analyses, options),
     ...footerBlocks(analyses[0], options),
   ];
 }
@@ -85,14 +87,16 @@ export function renderCombinedCheck(analyses: readonly Analysis[], options: Repo
   const overall = renderMarkdown([paragraph(...combinedHeadline(analyses))]);
   // Each dialect gets an equal share of the limit, less the headings and separators around it.
   const share = Math.floor((CHECK_OUTPUT_LIMIT - overall.length - headings.join("").length) / analyses.length) - 10;
-  const checks = analyses.map((a) => renderCheck(a, options, share));
-  const join = (part: (c: CheckOutput) => string, lead: string[]) =>
-    [...lead, ...checks.flatMap((c, i) => [headings[i], part(c)])].join("\n\n");
+  // The settings section is said once, after every dialect, not once per dialect.
+  const settings = renderMarkdown(settingsBlocks(analyses, options));
+  const checks = analyses.map((a) => renderCheck({ ...a, settingsDiagnostics: undefined }, options, share - settings.length));
+  const join = (part: (c: CheckOutput) => string, lead: string[], tail: string[] = []) =>
+    [...lead, ...checks.flatMap((c, i) => [headings[i], part(c)]), ...tail].join("\n\n");
   return {
     name: CHECK_NAME,
     conclusion: worstConclusion(analyses),
     title: clip(overallBody(analyses), CHECK_TITLE_LIMIT),
-    summary: join((c) => c.summary, [overall]),
+    summary: join((c) => c.summary, [overall], settings ? [settings] : []),
     text: join((c) => c.text, []),
     annotations: checks.flatMap((c) => c.annotations),
   };

@@ -10,6 +10,7 @@ import { commentMarkerText } from "./marker.js";
 import { matrixBlocks, type MatrixDetail } from "./matrix.js";
 import { COMMENT_BUDGET, type ReportOptions } from "./options.js";
 import { renderMarkdown } from "./render-markdown.js";
+import { settingsBlocks } from "./settings-section.js";
 import { renderTerminal } from "./terminal.js";
 
 /** How much of each section to show; the budget walks down `DETAIL_LADDER`. */
@@ -87,7 +88,7 @@ export function bodyBlocks(analysis: Analysis, options: ReportOptions, detail: C
 
 /** Blocks of the comment at one detail level (the terminal renderer reuses them). */
 export function commentBlocks(analysis: Analysis, options: ReportOptions, detail: CommentDetail = DETAIL_LADDER[0]): Block[] {
-  return [...bodyBlocks(analysis, options, detail), ...footerBlocks(analysis, options)];
+  return [...bodyBlocks(analysis, options, detail), ...settingsBlocks([analysis], options), ...footerBlocks(analysis, options)];
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Analysis, ContextAnalysis, JobChange } from "../analysis/model.js";
+import type { ImageBuild } from "../containers/model.js";
 import { splitImageRef } from "../analysis/image-ref.js";
 import type { Decision } from "../gitlab-ci/pipeline.js";
 import { code, details, lineBreak, paragraph, strong, table, trusted, type Block, type Inline } from "./document.js";
@@ -34,7 +35,7 @@ const FIELD_WORDS: Record<JobChange["fields"][number]["field"], string> = {
 /** What a job change shows in the before/after columns, one line per field. */
 type FieldLine = { label: string; value: string };
 
-const REF_FIELDS = new Set<string>(["image", "builds"]);
+const REF_FIELDS = new Set<string>(["image"]);
 
 /**
  * Field lines of a change. With `byTag`, image references keep only their tag, so jobs
@@ -53,11 +54,30 @@ function fieldLines(change: JobChange, side: "before" | "after", byTag: boolean)
             ...(job.image ? [{ field: "image", value: job.image.ref.text }] : []),
           ]
         : [];
-  return fields.map(({ field, value }) => {
+  return fields.flatMap(({ field, value }) => {
+    if (field === "builds" && job) {
+      // Said from the builds themselves, not parsed back out of the compared string
+      // (`push reg/x:tag from ci/x.docker; …`). When only the recipe or the repository
+      // changes, tags alone would read the same on both sides: then show whole references.
+      const tagsOnly = byTag && fieldKey(buildLines(change.before?.builds ?? [], true)) !== fieldKey(buildLines(change.after?.builds ?? [], true));
+      return buildLines(job.builds, tagsOnly);
+    }
     const label = FIELD_WORDS[field as keyof typeof FIELD_WORDS] ?? field;
-    if (!byTag || !REF_FIELDS.has(field) || value === "") return { label, value };
-    return { label: `${label} tag`, value: value.split(", ").map((ref) => splitImageRef(ref).tag).join(", ") };
+    if (!byTag || !REF_FIELDS.has(field) || value === "" || value.startsWith("(")) return [{ label, value }];
+    return [{ label: `${label} tag`, value: splitImageRef(value).tag }];
   });
+}
+
+/** What a job builds: pushed references, then those only built; tags only with `byTag`. */
+function buildLines(builds: ImageBuild[], byTag: boolean): FieldLine[] {
+  const shown = (b: ImageBuild) => (byTag ? splitImageRef(b.image.text).tag : `${b.image.text}${b.dockerfile ? ` from ${b.dockerfile.text}` : ""}`);
+  const values = (push: boolean) => [...new Set(builds.filter((b) => b.push === push).map(shown))].sort().join(", ");
+  const pushed = values(true);
+  const built = values(false);
+  const lines: FieldLine[] = [];
+  if (pushed || !built) lines.push({ label: byTag ? "pushes tag" : "pushes", value: pushed });
+  if (built) lines.push({ label: byTag ? "builds tag (no push)" : "builds (no push)", value: built });
+  return lines;
 }
 
 function fieldCell(lines: FieldLine[]): Inline {

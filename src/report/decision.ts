@@ -4,9 +4,12 @@ import { location } from "./location.js";
 import type { ReportOptions } from "./options.js";
 import { plural } from "./wording.js";
 
-/** `rules[3]`: the index as in the YAML list (0-based), so it matches what people count in the file. */
+/**
+ * `rule 4`: counted from 1, as a person counts the entries of a `rules:` list and as the
+ * simulator's diagnostics and text output say it. Only JSON keeps the 0-based `index`.
+ */
 export function ruleLabel(index: number): string {
-  return `rules[${index}]`;
+  return `rule ${index + 1}`;
 }
 
 /**
@@ -19,7 +22,7 @@ export function describeDecision(decision: Decision, options: ReportOptions, sid
   switch (decision.kind) {
     case "rules":
     case "workflow": {
-      const prefix = decision.kind === "workflow" ? "workflow:" : "";
+      const prefix = decision.kind === "workflow" ? "workflow " : "";
       if (!rule) {
         const last = decision.trace[decision.trace.length - 1];
         return [

@@ -16,10 +16,12 @@ const STATUS_WORD: Record<Hazard["status"], string> = { introduced: "introduced"
 
 export function hazardItem(hazard: Hazard, options: ReportOptions, names: number): Inline {
   const icon = hazard.status === "fixed" ? "✅" : SEVERITY_ICON[hazard.severity];
+  // A possible finding could not be shown to happen (an unknown part, a job that only may
+  // run): it is said as "possible", never as a fact, and is only ever a notice.
   const item: Inline = [
     trusted(`${icon} `),
-    strong(trusted(`${hazard.severity} · ${STATUS_WORD[hazard.status]}`)),
-    trusted(` — ${HAZARD_TITLE[hazard.kind]}: `),
+    strong(trusted(`${hazard.possible ? "possible" : hazard.severity} · ${STATUS_WORD[hazard.status]}`)),
+    trusted(` — ${hazard.possible ? "may happen: " : ""}${HAZARD_TITLE[hazard.kind]}: `),
     ...messageSpans(hazard.message),
   ];
   const facts: Inline[] = [];

@@ -3,7 +3,9 @@ import { error } from "../../src/core/diagnostic.js";
 import { renderComment, renderCommentText } from "../../src/report/comment.js";
 import { commentMarker } from "../../src/report/marker.js";
 import type { ReportOptions } from "../../src/report/options.js";
-import { analysis, context, contextAnalysis, hazard, image, imageChange, job, pos } from "./build.js";
+import { compareJobs } from "../../src/analysis/compare.js";
+import type { AnalysedJob } from "../../src/analysis/model.js";
+import { analysis, build, context, contextAnalysis, hazard, image, imageChange, job, pos } from "./build.js";
 import { fencesBalanced, tablesIntact } from "./markdown-check.js";
 import { qemuLikeAnalysis } from "./qemu-like.js";
 
@@ -103,12 +105,12 @@ describe("details per changed context", () => {
     expect(md).toContain("<details><summary><b>staging-8.0</b> — jobs: 23 changed · 8 image pushes change</summary>");
     expect(md).toContain("| **8 jobs**: `amd64-debian11-container`");
     expect(md).toContain("pushes tag: `latest` | pushes tag: `staging-8-0`");
-    expect(md).toContain("before: rules[9] at `.gitlab-ci.d/base.yml:71` (no if:)");
-    expect(md).toContain("after: rules[14] at `.gitlab-ci.d/base.yml:123` `if: $CI_PROJECT_NAMESPACE == $QEMU_CI_UPSTREAM && $CI_COMMIT_BRANCH =~ /staging-[[:digit:]]+\\.[[:digit:]]/`");
+    expect(md).toContain("before: rule 10 at `.gitlab-ci.d/base.yml:71` (no if:)");
+    expect(md).toContain("after: rule 15 at `.gitlab-ci.d/base.yml:123` `if: $CI_PROJECT_NAMESPACE == $QEMU_CI_UPSTREAM && $CI_COMMIT_BRANCH =~ /staging-[[:digit:]]+\\.[[:digit:]]/`");
   });
 
   it("says why removed jobs are gone", () => {
-    expect(md).toContain("after: rules[1] at `.gitlab-ci.d/base.yml:41` `if: $CI_PROJECT_NAMESPACE == $QEMU_CI_UPSTREAM && $CI_COMMIT_TAG` → `when: never`");
+    expect(md).toContain("after: rule 2 at `.gitlab-ci.d/base.yml:41` `if: $CI_PROJECT_NAMESPACE == $QEMU_CI_UPSTREAM && $CI_COMMIT_TAG` → `when: never`");
   });
 
   it("counts the jobs it does not list", () => {
@@ -157,5 +159,51 @@ describe("terminal rendering", () => {
     expect(text.split("\n")[0]).toBe("ci-explain: this MR changes CI on 3 of 7 branch contexts · 24 image pushes change · 1 hazard introduced, 1 fixed");
     expect(text).toContain("8 images: latest → staging-8-0");
     expect(text).not.toMatch(/<details>|<!--|\*\*|```/);
+  });
+});
+
+describe("a container job's row says which tag it pushes before and after (from the real comparison)", () => {
+  const ctx = context("staging-7.2", { kind: "configured" });
+  const REG = "registry.example.com/acme/widget/ci";
+  const containerJob = (name: string, tag: string, recipe = `ci/${name}.docker`) =>
+    job(`${name}-container`, { builds: [build(`${name}-container`, `${REG}/${name}:${tag}`, recipe, pos("ci/containers.yml", 11))] });
+  const rendered = (before: AnalysedJob[], after: AnalysedJob[]) => {
+    const c = contextAnalysis(ctx, before, after);
+    const real = { ...c, changes: compareJobs(c.before, c.after) };
+    return renderComment(analysis({ contexts: [real] }), gitlab);
+  };
+
+  it.each([
+    [
+      "two jobs moving from :latest to their branch tag read as one row with both tags",
+      [containerJob("debian", "latest"), containerJob("fedora", "latest")],
+      [containerJob("debian", "staging-7-2"), containerJob("fedora", "staging-7-2")],
+      "pushes tag: `latest` | pushes tag: `staging-7-2`",
+    ],
+    [
+      "one job shows the whole reference and its recipe",
+      [containerJob("debian", "latest")],
+      [containerJob("debian", "staging-7-2")],
+      `pushes: \`${REG}/debian:latest from ci/debian.docker\` | pushes: \`${REG}/debian:staging-7-2 from ci/debian.docker\``,
+    ],
+    [
+      "jobs whose tag stays but whose recipe moves show the recipes, not the same tag twice",
+      [containerJob("debian", "latest"), containerJob("fedora", "latest")],
+      [containerJob("debian", "latest", "docker/debian"), containerJob("fedora", "latest", "docker/fedora")],
+      `pushes: \`${REG}/debian:latest from ci/debian.docker\` | pushes: \`${REG}/debian:latest from docker/debian\``,
+    ],
+  ])("%s", (_what, before, after, expected) => {
+    const md = rendered(before, after);
+    expect(md).toContain(expected);
+    expect(md).not.toMatch(/pushes tag: `latest` \| pushes tag: `latest`/);
+  });
+});
+
+describe("a possible hazard is said as possible, never as a fact", () => {
+  it.each([
+    ["a possible collision", hazard({ kind: "image-tag-collision", severity: "notice", possible: true, message: "`a` and `b` may push the same image reference" }), "ℹ️ **possible · introduced** — may happen: image tag pushed by more than one branch: `a` and `b` may push"],
+    ["a certain collision", hazard({ kind: "image-tag-collision", severity: "error", message: "`a` and `b` push the same image reference" }), "⛔ **error · introduced** — image tag pushed by more than one branch: `a` and `b` push"],
+  ])("%s", (_what, h, expected) => {
+    expect(renderComment(analysis({ hazards: [h] }), gitlab)).toContain(expected);
   });
 });

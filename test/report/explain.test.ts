@@ -14,12 +14,12 @@ describe("explaining one job", () => {
   const text = renderExplainText(oneJob);
 
   it.each([
-    ["the final when and the rule it came from", "when: `on_success` — from rules[14] at `.gitlab-ci.d/base.yml:123`"],
+    ["the final when and the rule it came from", "when: `on_success` — from rule 15 at `.gitlab-ci.d/base.yml:123`"],
     ["allow_failure", "allow_failure: `false`"],
     ["the image pushed, its recipe and the line", "pushes: `registry.gitlab.com/qemu-project/qemu/qemu/amd64-debian11:staging-8-0` from `tests/docker/dockerfiles/amd64-debian11.docker` at `.gitlab-ci.d/container-template.yml:16`"],
-    ["a rule that did not match, with the values it read", "| rules[0] | `.gitlab-ci.d/base.yml:37` | `$CI_PROJECT_NAMESPACE == $QEMU_CI_UPSTREAM && $CI_COMMIT_BRANCH =~ /^stable-/` | ✘ false | `$CI_PROJECT_NAMESPACE` = `\"qemu-project\"`<br>`$QEMU_CI_UPSTREAM` = `\"qemu-project\"`<br>`$CI_COMMIT_BRANCH` = `\"staging-8.0\"` |"],
+    ["a rule that did not match, with the values it read", "| rule 1 | `.gitlab-ci.d/base.yml:37` | `$CI_PROJECT_NAMESPACE == $QEMU_CI_UPSTREAM && $CI_COMMIT_BRANCH =~ /^stable-/` | ✘ false | `$CI_PROJECT_NAMESPACE` = `\"qemu-project\"`<br>`$QEMU_CI_UPSTREAM` = `\"qemu-project\"`<br>`$CI_COMMIT_BRANCH` = `\"staging-8.0\"` |"],
     ["a variable that is not defined", "`$CI_COMMIT_TAG` = *not defined*"],
-    ["the deciding rule", "| rules[14] | `.gitlab-ci.d/base.yml:123` |"],
+    ["the deciding rule", "| rule 15 | `.gitlab-ci.d/base.yml:123` |"],
     ["where a variable's value came from", "| `$QEMU_CI_CONTAINER_TAG` | `staging-8-0` | rules:variables at `.gitlab-ci.d/base.yml:126` |"],
     ["a job variable", "| `$NAME` | `amd64-debian11` | job variables at `.gitlab-ci.d/containers.yml:12` |"],
   ])("markdown says %s", (_what, fact) => {
@@ -32,7 +32,7 @@ describe("explaining one job", () => {
   });
 
   it.each([
-    ["the when and its rule", "when: on_success — from rules[14] at .gitlab-ci.d/base.yml:123"],
+    ["the when and its rule", "when: on_success — from rule 15 at .gitlab-ci.d/base.yml:123"],
     ["a value's origin", "rules:variables at .gitlab-ci.d/base.yml:126"],
     ["a value not defined", "$CI_COMMIT_TAG = not defined"],
   ])("terminal text says %s", (_what, fact) => {
@@ -46,7 +46,7 @@ describe("explaining one job", () => {
   it("explains a job that is not in the pipeline", () => {
     const md2 = renderExplainMarkdown({ ...branch, job: "pages" }, { platform: "gitlab" });
     expect(md2).toContain("`pages` — not in this pipeline");
-    expect(md2).toContain("rules[3] at `.gitlab-ci.d/base.yml:49`");
+    expect(md2).toContain("rule 4 at `.gitlab-ci.d/base.yml:49`");
     expect(md2).toContain("→ `when: never`");
   });
 
@@ -60,8 +60,8 @@ describe("explaining a branch", () => {
   it("lists every job, how each group was decided, and the excluded jobs with why", () => {
     const md = renderExplainMarkdown(branch, { platform: "gitlab" });
     expect(md).toContain("A pipeline is created with 24 jobs in stages `containers`, `build`, `test`.");
-    expect(md).toContain("| `build-system-amd64-debian11` | `build` | `on_success` | false | `registry.gitlab.com/qemu-project/qemu/qemu/amd64-debian11:staging-8-0` | rules[14] at `.gitlab-ci.d/base.yml:123` |");
-    expect(md).toContain("| `pages` | `.gitlab-ci.d/buildtest.yml:640` | rules[3] at `.gitlab-ci.d/base.yml:49`");
+    expect(md).toContain("| `build-system-amd64-debian11` | `build` | `on_success` | false | `registry.gitlab.com/qemu-project/qemu/qemu/amd64-debian11:staging-8-0` | rule 15 at `.gitlab-ci.d/base.yml:123` |");
+    expect(md).toContain("| `pages` | `.gitlab-ci.d/buildtest.yml:640` | rule 4 at `.gitlab-ci.d/base.yml:49`");
     expect(tablesIntact(md)).toBe(true);
   });
 
@@ -81,7 +81,7 @@ describe("explaining a branch", () => {
     });
     const text = renderExplainText({ pipeline: p, contextName: "feature/x" });
     expect(text).toContain("No pipeline is created. no workflow rule matches at .gitlab-ci.yml:2");
-    expect(text).toContain("workflow: no workflow:rule matched (1 rule checked, last at .gitlab-ci.yml:3)");
+    expect(text).toContain("workflow: no workflow rule matched (1 rule checked, last at .gitlab-ci.yml:3)");
     expect(text).toContain('$CI_COMMIT_BRANCH = "feature/x"');
   });
 

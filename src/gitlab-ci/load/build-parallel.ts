@@ -1,5 +1,5 @@
 import type { ParallelDef } from "../model.js";
-import { isNull, scalarText, type YNode } from "../yaml/node.js";
+import { isAlphanumericScalar, isNull, scalarText, type YNode } from "../yaml/node.js";
 import type { NodeReader } from "./node-reader.js";
 
 /** `parallel: N` (2..200 in GitLab) or `parallel: matrix: [...]`. */
@@ -37,10 +37,19 @@ export function buildMatrix(node: YNode | undefined, what: string, reader: NodeR
     const row: Array<{ name: string; values: string[] }> = [];
     for (const e of item.entries.values()) {
       const v = e.value;
-      if (v.kind === "scalar") row.push({ name: e.key, values: [scalarText(v)] });
-      else if (v.kind === "seq" && v.items.every((i) => i.kind === "scalar")) {
-        row.push({ name: e.key, values: v.items.map((i) => scalarText(i as Extract<YNode, { kind: "scalar" }>)) });
-      } else reader.wrongType(`${what}:${e.key}`, "a value or a list of values", v);
+      const scalars = v.kind === "scalar" ? [v] : v.kind === "seq" ? v.items : [];
+      // Entry::Product::Variables accepts only strings and integers (AlphanumericValidator):
+      // an unquoted `3.10` is the Float 3.1 to Psych, and GitLab rejects the configuration.
+      const bad = scalars.find((i) => i.kind !== "scalar" || !isAlphanumericScalar(i)) ?? (scalars.length === 0 ? v : undefined);
+      if (bad) {
+        reader.error(
+          "invalid-type",
+          `${what} config should be a hash of key value pairs, value can be an array (${e.key}: quote values that are not whole numbers, e.g. "3.10")`,
+          bad.pos,
+        );
+        continue;
+      }
+      row.push({ name: e.key, values: scalars.map((i) => scalarText(i as Extract<YNode, { kind: "scalar" }>)) });
     }
     rows.push(row);
   }

@@ -11,6 +11,16 @@ export function hasIncludeWildcard(location: string): boolean {
   return location.includes("*");
 }
 
+/**
+ * The folder a wildcard can match in: its part before the first `*`, up to the last `/`
+ * (`ci/jobs/*.yml` → `ci/jobs`, `**.yml` → the root ""). Only that folder need be listed,
+ * which on an API source means far fewer pages than the whole tree.
+ */
+export function includeWildcardFolder(pattern: string): string {
+  const head = pattern.slice(0, pattern.indexOf("*"));
+  return head.slice(0, Math.max(0, head.lastIndexOf("/")));
+}
+
 export function compileIncludeWildcard(pattern: string): (path: string) => boolean {
   const tokens: Token[] = [];
   const chars = [...pattern];

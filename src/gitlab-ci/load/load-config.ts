@@ -62,7 +62,8 @@ export async function loadConfig(source: FileSource, options: LoadOptions = {}):
     if (!stageNames.has(job.stage.value)) {
       reader.error(
         "stage-unknown",
-        `${job.name}: stage \`${job.stage.value}\` is not in \`stages\` (${config.stages.map((s) => s.value).join(", ")})`,
+        // GitLab's own wording (YamlProcessor#validate_job_stage!), so it reads like CI Lint.
+        `${job.name} job: chosen stage ${job.stage.value} does not exist; available stages are ${config.stages.map((s) => s.value).join(", ")}`,
         job.stage.pos,
       );
     }

@@ -6,7 +6,7 @@ import { parseYaml, type ParsedYaml } from "../yaml/parse-yaml.js";
 import { makeMap, nodeToPlain, type YMap, type YNode } from "../yaml/node.js";
 import { buildRules, WORKFLOW_WHEN } from "./build-rules.js";
 import { deepMerge } from "./deep-merge.js";
-import { compileIncludeWildcard, hasIncludeWildcard } from "./include-wildcard.js";
+import { compileIncludeWildcard, includeWildcardFolder, hasIncludeWildcard } from "./include-wildcard.js";
 import { applyInputs } from "./interpolate-inputs.js";
 import { NodeReader } from "./node-reader.js";
 import type { FileIdentity } from "./parse-cache.js";
@@ -242,7 +242,7 @@ async function loadLocal(
   let paths = [path];
   if (!exact && hasIncludeWildcard(path)) {
     const matches = compileIncludeWildcard(path);
-    paths = (await walk.source.list("")).filter(matches).sort();
+    paths = (await walk.source.list(includeWildcardFolder(path))).filter(matches).sort();
     if (paths.length === 0) {
       walk.diagnostics.push(warning("include-wildcard-empty", `include ${written} matches no file`, pos));
       return [];

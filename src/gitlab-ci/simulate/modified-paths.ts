@@ -31,7 +31,9 @@ export function modifiedPaths(context: PipelineContext): ModifiedPaths {
  * We only know that diff when it is the one the context already carries: the MR's target.
  */
 export function modifiedPathsSince(context: PipelineContext, compareTo: string): ModifiedPaths {
-  if (context.ref.kind === "mr" && context.ref.target === compareTo && context.changedFiles !== undefined) {
+  // The docs' own example is `compare_to: 'refs/heads/branch1'`: a full ref names the same branch.
+  const branch = compareTo.replace(/^refs\/heads\//, "");
+  if (context.ref.kind === "mr" && context.ref.target === branch && context.changedFiles !== undefined) {
     return { kind: "files", files: context.changedFiles };
   }
   return { kind: "unknown", why: `the files changed since "${compareTo}" are not known` };

@@ -91,8 +91,23 @@ export function scalarText(node: YScalar): string {
   return String(v);
 }
 
+/** Whether Psych made a Float (not an Integer) of a number's source text. */
+function isFloatSource(source: string | undefined): boolean {
+  return source !== undefined && /[.eE]/.test(source) && !/^[-+]?0x/i.test(source);
+}
+
+/**
+ * GitLab's AlphanumericValidator: a String or an Integer (not a Float, boolean or nil). Matrix
+ * values and variable names must be alphanumeric; plain `variables:` values may be any scalar.
+ */
+export function isAlphanumericScalar(node: YScalar): boolean {
+  const v = node.value;
+  if (typeof v === "string") return true;
+  return typeof v === "number" && Number.isInteger(v) && !isFloatSource(node.source);
+}
+
 function rubyNumberText(v: number, source: string | undefined): string {
-  const isFloat = source !== undefined && /[.eE]/.test(source) && !/^[-+]?0x/i.test(source);
+  const isFloat = isFloatSource(source);
   if (!isFloat) return String(v);
   if (Number.isNaN(v)) return "NaN";
   if (!Number.isFinite(v)) return v > 0 ? "Infinity" : "-Infinity";

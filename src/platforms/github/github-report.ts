@@ -1,5 +1,5 @@
 import { commentMarker, renderCombinedCheck, renderCombinedComment, type ReportOptions } from "../../report/index.js";
-import { renderExplainReply, renderNoCiChange, withSettingsNote } from "../change-report.js";
+import { renderExplainReply, renderNoCiChange } from "../change-report.js";
 import type { AnswerDeps } from "./answer-command.js";
 import type { CheckResult } from "./publisher.js";
 import type { GitHubReport, PullRequestRef } from "./review-pull-request.js";
@@ -9,11 +9,9 @@ export function createGitHubReport(): GitHubReport & Pick<AnswerDeps, "explain">
   const marker = commentMarker();
   return {
     marker,
-    comment: (analyses, pr, settings) => withSettingsNote(renderCombinedComment(analyses, reportOptions(pr)), settings),
-    check: (analyses, pr, settings): CheckResult => {
-      const check = renderCombinedCheck(analyses, reportOptions(pr));
-      return { ...check, summary: withSettingsNote(check.summary, settings) };
-    },
+    // Settings problems are on the analyses (`settingsDiagnostics`): the report says them once.
+    comment: (analyses, pr) => renderCombinedComment(analyses, reportOptions(pr)),
+    check: (analyses, pr): CheckResult => renderCombinedCheck(analyses, reportOptions(pr)),
     noCiChange: (pr) => renderNoCiChange(pr.head.sha, reportOptions(pr)),
     explain: (analysis, command, pr) => renderExplainReply(analysis, command, pr.head.sha, reportOptions(pr)),
   };

@@ -2,7 +2,7 @@ import type { Analysis } from "../../analysis/model.js";
 import type { ExplainCommand } from "../../commands/parse-command.js";
 import type { LoadedSettings } from "../../config/load-settings.js";
 import { commentMarker, renderComment, renderStatus, type ReportOptions } from "../../report/index.js";
-import { renderExplainReply, renderNoCiChange, withSettingsNote } from "../change-report.js";
+import { renderExplainReply, renderNoCiChange } from "../change-report.js";
 import type { StatusVerdict } from "./publisher.js";
 import type { MergeRequestRef } from "./merge-request.js";
 
@@ -19,7 +19,8 @@ export interface GitLabReport {
 export function createGitLabReport(): GitLabReport {
   return {
     marker: commentMarker(),
-    comment: (analysis, mr, settings) => withSettingsNote(renderComment(analysis, reportOptions(mr)), settings),
+    // Settings problems are on the analysis (`settingsDiagnostics`): the report has a section for them.
+    comment: (analysis, mr) => renderComment(analysis, reportOptions(mr)),
     status: (analysis, mr) => {
       const status = renderStatus(analysis, reportOptions(mr));
       return { state: status.state, description: status.description };

@@ -132,6 +132,17 @@ describe("GitHub App: pull requests", () => {
     expect(fake.comments).toHaveLength(comments);
   });
 
+  it("hands the base settings' problems to the analysis, with file:line, so the report can name them", async () => {
+    seedRepository(fake, {
+      base: { ".gitlab-ci.yml": CI_BASE, ".ci-explain.yml": "coment:\n  on_drafts: true\n" },
+      head: { ".gitlab-ci.yml": CI_HEAD, ".ci-explain.yml": "coment:\n  on_drafts: true\n" },
+    });
+    const deps = fakeDeps();
+    const app = await startApp(deps);
+    await app.receive("pull_request", pullRequestPayload());
+    expect(deps.analyses[0].settingsDiagnostics).toEqual([expect.objectContaining({ pos: expect.objectContaining({ file: ".ci-explain.yml", line: 1 }) })]);
+  });
+
   it("takes policy from the base branch's settings, never from the head's", async () => {
     seedRepository(fake, {
       base: { ".gitlab-ci.yml": CI_BASE, ".ci-explain.yml": "comment:\n  on_drafts: false\n" },

@@ -20,7 +20,7 @@ describe("stages and job names", () => {
 
   it("reports a job whose stage is not in stages, at the stage line", async () => {
     const result = await loadFiles({ ".gitlab-ci.yml": "stages: [build]\njob:\n  stage: deploy\n  script: x\n" });
-    expect(findings(result)).toEqual([".gitlab-ci.yml:3:10: error: job: stage `deploy` is not in `stages` (.pre, build, .post) [stage-unknown]"]);
+    expect(findings(result)).toEqual([".gitlab-ci.yml:3:10: error: job job: chosen stage deploy does not exist; available stages are .pre, build, .post [stage-unknown]"]);
   });
 
   it("lists visible jobs only, in definition order; reserved keys are not jobs but pages is", async () => {

@@ -32,14 +32,11 @@ describe("the GitHub report", () => {
     expect(reportOptions(PR).fileUrl?.(path, line, side)).toBe(url);
   });
 
-  it("names an invalid settings file under the check summary", () => {
-    const settings = {
-      settings: defaultSettings(),
-      path: ".ci-explain.yml",
-      diagnostics: [error("config-invalid", ".ci-explain.yml: unknown key `coment`", { file: ".ci-explain.yml", line: 2, col: 1 })],
-    };
-    const analysis = {
-      dialect: "gitlab-ci" as const,
+  describe("an invalid settings file", () => {
+    const problem = error("config-invalid", "unknown key `coment`", { file: ".ci-explain.yml", line: 2, col: 1 });
+    const settings = { settings: defaultSettings(), path: ".ci-explain.yml", diagnostics: [problem] };
+    const analysis = (dialect: "gitlab-ci" | "github-actions") => ({
+      dialect,
       base: { label: "base", diagnostics: [], ciFiles: [] },
       head: { label: "head", diagnostics: [], ciFiles: [] },
       changedFiles: [".gitlab-ci.yml"],
@@ -48,9 +45,22 @@ describe("the GitHub report", () => {
       recipes: [],
       hazards: [],
       verdict: { conclusion: "success" as const, title: "t", summary: "s" },
-    };
-    const check = report.check([analysis], PR, settings);
-    expect(check.summary).toContain("on the base branch has problems; defaults were used where it is invalid:");
-    expect(check.summary).toContain(".ci-explain.yml:2:1: error: .ci-explain.yml: unknown key `coment` [config-invalid]");
+      settingsDiagnostics: [problem],
+    });
+    const line = "[`.ci-explain.yml:2`](https://github.com/acme/demo/blob/fedcba9876543210/.ci-explain.yml#L2): unknown key `coment` `config-invalid`";
+    const count = (text: string, part: string) => text.split(part).length - 1;
+
+    it.each([
+      ["one dialect", [analysis("gitlab-ci")]],
+      ["two dialects sharing one comment and one check", [analysis("gitlab-ci"), analysis("github-actions")]],
+    ])("is named once, with a link to the base's line, in the comment and the check summary (%s)", (_what, analyses) => {
+      const comment = report.comment(analyses, PR, settings);
+      const check = report.check(analyses, PR, settings);
+      for (const text of [comment, check.summary]) {
+        expect(count(text, "### Settings not fully applied")).toBe(1);
+        expect(count(text, line)).toBe(1);
+      }
+      expect(check.conclusion).toBe("success");
+    });
   });
 });
