@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/analysis/analyze.js";
 import { defaultSettings } from "../../src/config/defaults.js";
 import { MemorySource } from "../../src/core/memory-source.js";
+import { includeWildcardFolder } from "../../src/gitlab-ci/load/include-wildcard.js";
 
 /** A source that remembers every folder it was asked to list, as an API source would page through it. */
 class RecordingSource extends MemorySource {
@@ -56,5 +57,17 @@ describe("an analysis reads what it needs, not the whole tree", () => {
     expect(a.contexts[0]?.after.jobs.map((j) => j.name)).toContain("test");
     expect(a.recipes.map((r) => [r.path, r.changed])).toEqual([["ci/dockerfiles/debian.docker", true]]);
     expect(a.ciRelevant).toBe(true);
+  });
+});
+
+describe("the folder an include wildcard is looked for in", () => {
+  it.each([
+    ["one level below a folder", "ci/jobs/*.yml", "ci/jobs"],
+    ["any depth below a folder", "ci/**.yml", "ci"],
+    ["a wildcard in a folder name", "ci/job*/a.yml", "ci"],
+    ["anywhere in the repository", "**.yml", ""],
+    ["files at the root", "*.yml", ""],
+  ])("%s: %s lists %j", (_what, pattern, folder) => {
+    expect(includeWildcardFolder(pattern)).toBe(folder);
   });
 });
