@@ -1,6 +1,15 @@
 import { normalizePath, type FileSource } from "../core/file-source.js";
 
 /**
+ * Whether a file exists, without fetching its text where the source can say so from its
+ * listing of blob ids (a GitHub tree); else by reading it.
+ */
+export async function fileExists(source: FileSource, path: string): Promise<boolean> {
+  if ((await source.blobId?.(path)) !== undefined) return true;
+  return (await source.read(path)) !== undefined;
+}
+
+/**
  * Which files exist in one revision, learnt by asking about each path the analysis needs
  * (a recipe a build names, a changed recipe) instead of listing the whole tree: on the
  * GitHub and GitLab API sources a full listing pages through every file of the repository.
@@ -15,8 +24,7 @@ export class FilePresence {
     const p = normalizePath(path);
     let found = this.known.get(p);
     if (!found) {
-      found = this.source.read(p).then((text) => {
-        const exists = text !== undefined;
+      found = fileExists(this.source, p).then((exists) => {
         this.answered.set(p, exists);
         return exists;
       });

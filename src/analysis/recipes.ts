@@ -1,5 +1,6 @@
 import { recipeMatcher } from "../containers/recipes.js";
 import { normalizePath, type FileSource } from "../core/file-source.js";
+import { fileExists } from "./file-presence.js";
 import { jobsOf } from "./images.js";
 import type { ContextAnalysis, Recipe } from "./model.js";
 
@@ -45,13 +46,13 @@ export async function findRecipes(
 }
 
 async function existsInAny(sources: FileSource[], path: string): Promise<boolean> {
-  for (const source of sources) if ((await source.read(path)) !== undefined) return true;
+  for (const source of sources) if (await fileExists(source, path)) return true;
   return false;
 }
 
 /** The changed recipes that still exist in head (a deleted recipe needs no rebuild). */
 export async function changedRecipesIn(head: FileSource, recipes: Recipe[]): Promise<string[]> {
   const changed = recipes.filter((r) => r.changed);
-  const exists = await Promise.all(changed.map(async (r) => (await head.read(r.path)) !== undefined));
+  const exists = await Promise.all(changed.map((r) => fileExists(head, r.path)));
   return changed.filter((_, i) => exists[i]).map((r) => r.path);
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { z } from "zod";
@@ -16,7 +17,11 @@ import { GitLabPublisher } from "../platforms/gitlab/publisher.js";
 import { currentUserSchema, mergeRequestHookSchema, mergeRequestShaSchema, noteHookSchema, type MergeRequestHook, type NoteHook } from "../platforms/gitlab/schema.js";
 import { isValidGitLabToken } from "../platforms/gitlab/webhook-auth.js";
 import type { CommentPolicy } from "../platforms/review-flow.js";
+import { runWithWriteGuard, SupersededError } from "../platforms/write-guard.js";
 import { MemoryDeliveryDedupe, type DeliveryDedupe } from "./delivery-dedupe.js";
+import type { BotMetrics } from "./observability/metrics.js";
+import type { JobRouter } from "./queue/job-router.js";
+import { writeGuard, type JobControl, type JobOutcome, type WorkJob } from "./queue/work-queue.js";
 import { KeyedSerializer } from "./serialize-per-key.js";
 
 /** Where GitLab sends webhooks (project or group hook URL: `https://bot.example.com/api/gitlab/webhooks`). */
@@ -41,6 +46,12 @@ export interface GitLabAppDeps extends GitLabReviewDeps {
    * disables a hook that keeps timing out, so the answer never waits for the analysis.
    */
   schedule(work: () => Promise<void>): void;
+  /**
+   * With a queue the webhook only enqueues (as the GitHub App does) and a worker registered
+   * as `gitlab` runs the event; without one the event runs through `schedule`.
+   */
+  jobs?: JobRouter;
+  metrics?: BotMetrics;
 }
 
 export function defaultGitLabAppDeps(options: { api: GitLabApi; secret: string; log: Logger }): GitLabAppDeps {
@@ -75,6 +86,8 @@ export interface GitLabEvent {
 }
 
 export function createGitLabWebhook(deps: GitLabAppDeps): GitLabWebhook {
+  const { jobs } = deps;
+  if (jobs) jobs.register("gitlab", gitLabWorker(deps));
   const running = new Set<Promise<void>>();
   const schedule = (work: () => Promise<void>) =>
     deps.schedule(() => {
@@ -104,11 +117,14 @@ export function createGitLabWebhook(deps: GitLabAppDeps): GitLabWebhook {
         return answer(res, 400, { error: "the body is not JSON" });
       }
       const event: GitLabEvent = { name: String(req.headers["x-gitlab-event"] ?? ""), payload, delivery: deliveryId(req) };
-      const key = event.delivery ? `gitlab:${event.delivery}` : undefined;
+      deps.metrics?.webhooksReceived.inc({ platform: "gitlab", event: event.name });
+      const key = event.delivery ? deliveryKey(event.delivery) : undefined;
       if (key && !(await deps.deliveries.claim(key))) {
+        deps.metrics?.webhooksRejected.inc({ platform: "gitlab", reason: "duplicate" });
         deps.log.info({ delivery: event.delivery, reason: "redelivery of an event handled already" }, "ci-explain skipped");
         return answer(res, 200, { status: "duplicate" });
       }
+      if (jobs) return enqueueGitLabEvent(deps, jobs, event, key, res);
       answer(res, 202, { status: "accepted" });
       schedule(async () => {
         const ok = await handleGitLabEvent(deps, event).catch((err: unknown) => {
@@ -120,6 +136,73 @@ export function createGitLabWebhook(deps: GitLabAppDeps): GitLabWebhook {
       });
       return true;
     },
+  };
+}
+
+/** The de-duplication key of a delivery (Idempotency-Key / X-Gitlab-Event-UUID). */
+function deliveryKey(delivery: string): string {
+  return `gitlab:${delivery}`;
+}
+
+/**
+ * The job for one GitLab event, read loosely (the worker validates it fully): a merge
+ * request event is the automatic review of its head SHA (same SHA collapses, a newer SHA
+ * supersedes), a note on a merge request is a command and its own job. One key per MR,
+ * `gitlab:<project>#<iid>`, so work for one MR never runs twice at once.
+ */
+export function gitLabJobFor(event: GitLabEvent): WorkJob<GitLabEvent> | undefined {
+  const payload = event.payload as {
+    project?: { path_with_namespace?: string };
+    object_attributes?: { iid?: number; last_commit?: { id?: string } };
+    merge_request?: { iid?: number };
+  };
+  const project = payload.project?.path_with_namespace;
+  if (!project) return undefined;
+  const base = { deliveryId: event.delivery ?? `gitlab-${randomUUID()}`, payload: event };
+  const mr = payload.object_attributes;
+  if (event.name === "Merge Request Hook" && mr?.iid !== undefined) {
+    return { ...base, key: `gitlab:${project}#${mr.iid}`, sha: mr.last_commit?.id || undefined, kind: "review", supersedes: mr.last_commit?.id !== undefined };
+  }
+  if (event.name === "Note Hook" && payload.merge_request?.iid !== undefined) {
+    return { ...base, key: `gitlab:${project}#${payload.merge_request.iid}`, kind: "command", supersedes: false };
+  }
+  return undefined;
+}
+
+async function enqueueGitLabEvent(deps: GitLabAppDeps, jobs: JobRouter, event: GitLabEvent, key: string | undefined, res: ServerResponse): Promise<true> {
+  const job = gitLabJobFor(event);
+  if (!job) {
+    deps.metrics?.webhooksRejected.inc({ platform: "gitlab", reason: "not-work" });
+    deps.log.debug({ event: event.name, delivery: event.delivery, reason: "the event is no merge request work" }, "ci-explain skipped");
+    return answer(res, 202, { status: "ignored" });
+  }
+  try {
+    await jobs.enqueue(job);
+  } catch (err) {
+    // The queue is unreachable: forget the delivery and let GitLab retry it.
+    if (key) await deps.deliveries.release(key);
+    deps.log.error({ delivery: event.delivery, reason: describeFailure(err) }, "ci-explain could not enqueue a GitLab event");
+    return answer(res, 503, { error: "could not queue the event" });
+  }
+  return answer(res, 202, { status: "accepted" });
+}
+
+/**
+ * The worker for `gitlab:` jobs: the event runs with the job's write guard (the API client's
+ * `beforeWrite` consults it), so a superseded review never writes; a failure forgets the
+ * delivery so GitLab's retry of it runs again.
+ */
+export function gitLabWorker(deps: GitLabAppDeps) {
+  return async (job: WorkJob, control: JobControl): Promise<JobOutcome> => {
+    const event = job.payload as GitLabEvent;
+    const ok = await runWithWriteGuard(writeGuard(job, control), () => handleGitLabEvent(deps, event)).catch((err: unknown) => {
+      if (!(err instanceof SupersededError)) deps.log.error({ event: event.name, delivery: event.delivery, reason: describeFailure(err) }, "ci-explain handler failed");
+      return false;
+    });
+    if (control.signal.aborted || !(await control.isCurrent())) return "superseded";
+    if (ok) return "done";
+    if (event.delivery) await deps.deliveries.release(deliveryKey(event.delivery));
+    return "failed";
   };
 }
 
@@ -197,7 +280,11 @@ async function onNote(deps: GitLabAppDeps, event: GitLabEvent): Promise<boolean>
 async function runReview(deps: GitLabAppDeps, event: GitLabEvent, mr: MergeRequestRef, policy: CommentPolicy, botUserId: number): Promise<boolean> {
   const outcome = await deps.serializer
     .run(mrKey(mr), () => reviewMergeRequest(deps, deps.api, mr, policy, botUserId))
-    .catch((err: unknown) => ({ kind: "failed" as const, reason: describeFailure(err) }));
+    .catch((err: unknown) => {
+      // A newer push took over: not a failure to retry (the review closed its status as superseded).
+      if (err instanceof SupersededError) throw err;
+      return { kind: "failed" as const, reason: describeFailure(err) };
+    });
   if (outcome.kind === "failed") {
     deps.log.warn({ mr: mr.iid, sha: mr.head.sha, delivery: event.delivery, reason: outcome.reason }, "ci-explain could not analyse");
     return false;

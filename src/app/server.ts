@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, createProbot } from "probot";
 import pino from "pino";
 import { createGitLabApi } from "../platforms/gitlab/gitlab-api.js";
+import { checkWrite } from "../platforms/write-guard.js";
 import { createGitHubApp, type GitHubAppDeps } from "./github-app.js";
 import { politeOctokit } from "./github-octokit.js";
 import { createWorkRuntime, type WorkRuntime } from "./work-runtime.js";
@@ -26,7 +27,10 @@ export interface ServerOptions {
   host: string;
   /** The GitHub App's collaborators (engine, report, caches); built once per server. */
   githubDeps: () => GitHubAppDeps;
-  /** The GitLab receiver's collaborators; by default the real ones, talking to GITLAB_URL. */
+  /**
+   * The GitLab receiver's collaborators; by default the real ones, talking to GITLAB_URL.
+   * The runtime adds its queue, metrics and (with REDIS_URL) shared stores either way.
+   */
   gitlabDeps?: (settings: GitLabSettings) => GitLabAppDeps;
 }
 
@@ -54,9 +58,17 @@ export function gitlabSettings(env: Env): GitLabSettings | undefined {
   return { url, token, secret };
 }
 
-function defaultGitLabDeps(settings: GitLabSettings, env: Env): GitLabAppDeps {
+function defaultGitLabDeps(settings: GitLabSettings, env: Env, runtime: WorkRuntime): GitLabAppDeps {
   const log = pino({ level: env.LOG_LEVEL ?? "info" });
-  return defaultGitLabAppDeps({ api: createGitLabApi({ url: settings.url, token: settings.token }), secret: settings.secret, log });
+  const api = createGitLabApi({
+    url: settings.url,
+    token: settings.token,
+    retry: runtime.retryPolicy,
+    onResponse: runtime.countApiRequest("gitlab"),
+    // The running job's guard: a superseded review never writes.
+    beforeWrite: checkWrite,
+  });
+  return defaultGitLabAppDeps({ api, secret: settings.secret, log });
 }
 
 export interface RunningServer {
@@ -105,7 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const gitlab = gitlabSettings(options.env);
   let gitlabHook: GitLabWebhook | undefined;
   if (gitlab) {
-    gitlabHook = createGitLabWebhook(options.gitlabDeps?.(gitlab) ?? defaultGitLabDeps(gitlab, options.env));
+    gitlabHook = createGitLabWebhook(runtime.withGitLab(options.gitlabDeps?.(gitlab) ?? defaultGitLabDeps(gitlab, options.env, runtime)));
     routes.push(gitlabHook.route);
     platforms.push("gitlab");
   }

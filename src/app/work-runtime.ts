@@ -4,6 +4,7 @@ import { LruBlobCache, type BlobCache } from "../platforms/blob-cache.js";
 import { retryPolicyFromEnv, type RetryPolicy } from "../platforms/http/retry-policy.js";
 import type { DeliveryDedupe } from "./delivery-dedupe.js";
 import type { GitHubAppDeps } from "./github-app.js";
+import type { GitLabAppDeps } from "./gitlab-webhook.js";
 import type { Logger } from "./observability/job-logger.js";
 import { BotMetrics } from "./observability/metrics.js";
 import { JobRouter } from "./queue/job-router.js";
@@ -31,6 +32,10 @@ export interface WorkRuntime {
   retryPolicy: RetryPolicy;
   /** The GitHub deps with the runtime's queue, metrics and (in Redis mode) shared stores. */
   withGitHub(deps: GitHubAppDeps): GitHubAppDeps;
+  /** The same for the GitLab receiver: its webhook enqueues, a `gitlab` worker runs the event. */
+  withGitLab(deps: GitLabAppDeps): GitLabAppDeps;
+  /** For an API client's `onResponse`: one count per HTTP exchange, by platform, method and status. */
+  countApiRequest(platform: string): (method: string, status: number) => void;
   /** GET /metrics, and 503 for webhooks once shutdown began. */
   routes: Route[];
   start(): void;
@@ -92,6 +97,14 @@ export function createWorkRuntime(env: Env): WorkRuntime {
       deliveries: deliveries ?? deps.deliveries,
       blobCache: metrics.meterCache(blobCache ?? deps.blobCache ?? new LruBlobCache()),
     }),
+    withGitLab: (deps) => ({
+      ...deps,
+      jobs,
+      metrics,
+      deliveries: deliveries ?? deps.deliveries,
+      blobCache: metrics.meterCache(blobCache ?? deps.blobCache),
+    }),
+    countApiRequest: (platform) => (method, status) => metrics.apiRequests.inc({ platform, method, status: String(status) }),
     start: () => jobs.start(),
     stop: async () => {
       draining = true;

@@ -4,6 +4,7 @@ import type { LoadedSettings } from "../config/load-settings.js";
 import type { FileSource } from "../core/file-source.js";
 import { mayChangeCi } from "./ci-change-prefilter.js";
 import { describeFailure } from "./describe-failure.js";
+import { SupersededError, withoutWriteGuard } from "./write-guard.js";
 
 /**
  * The review of one change (a GitHub pull request or a GitLab merge request), the same on
@@ -43,6 +44,12 @@ export interface ChangePublisher<V> {
   finish(verdict: V): Promise<void>;
   /** Create or edit the one sticky comment; with `create: false` only an existing one is edited. */
   upsertComment(body: string, options: { create: boolean }): Promise<CommentOutcome>;
+  /**
+   * Close the verdict `start` opened, when a newer head SHA stopped this review before it
+   * finished (`by` is that SHA): a check or status must not stay "in progress" for ever.
+   * A verdict already finished is left as it is.
+   */
+  superseded?(by: string): Promise<void>;
 }
 
 /**
@@ -82,8 +89,20 @@ export type ReviewOutcome =
  * redelivery retries).
  */
 export async function reviewChange<V, A extends Reviewed = Analysis>(review: ChangeReview<V, A>): Promise<ReviewOutcome> {
-  const { publisher, renderer } = review;
+  const { publisher } = review;
   await publisher.start();
+  try {
+    return await reviewStarted(review);
+  } catch (err) {
+    // The only writes a stale review still makes: its own SHA's verdict, closed as superseded.
+    const by = err instanceof SupersededError ? err.by : undefined;
+    if (by && publisher.superseded) await withoutWriteGuard(async () => publisher.superseded?.(by));
+    throw err;
+  }
+}
+
+async function reviewStarted<V, A extends Reviewed>(review: ChangeReview<V, A>): Promise<ReviewOutcome> {
+  const { publisher, renderer } = review;
   let judged: Judged<V, A>;
   try {
     judged = await judge(review);

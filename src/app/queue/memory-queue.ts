@@ -101,6 +101,7 @@ export class MemoryWorkQueue implements WorkQueue {
       const control = {
         signal: controller.signal,
         isCurrent: async () => !controller.signal.aborted && (job.sha === undefined || this.isNewest(job.key, job.sha)),
+        newest: async () => this.latest.get(job.key),
       };
       run.done = handler(job, control)
         .then(

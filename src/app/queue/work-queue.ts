@@ -1,3 +1,7 @@
+import { SupersededError, writesUnguarded } from "../../platforms/write-guard.js";
+
+export { SupersededError };
+
 /**
  * The bot's work queue: webhook handlers validate, de-duplicate and enqueue, and answer
  * at once; a pool of workers runs the analyses. Two implementations: in memory (one
@@ -30,6 +34,8 @@ export interface JobControl {
   signal: AbortSignal;
   /** Is the job's SHA still the MR's newest (and may the job still write)? Consult right before every write. */
   isCurrent(): Promise<boolean>;
+  /** The change's newest SHA as the queue knows it (for "superseded by …"), if it knows one. */
+  newest?(): Promise<string | undefined>;
 }
 
 export type JobOutcome = "done" | "failed" | "superseded";
@@ -56,18 +62,14 @@ export interface WorkQueue {
   stop(graceMs: number): Promise<StopReport>;
 }
 
-/** Thrown by a write guard when the job's SHA is no longer current: the job ends as `superseded`. */
-export class SupersededError extends Error {
-  constructor(readonly job: Pick<WorkJob, "key" | "sha">) {
-    super(`work for ${job.key} at ${job.sha ?? "?"} was superseded by a newer push`);
-    this.name = "SupersededError";
-  }
-}
-
 /** The guard a publisher runs before every write: throws SupersededError when the job must not write. */
 export function writeGuard(job: WorkJob, control: JobControl): () => Promise<void> {
   return async () => {
-    if (control.signal.aborted || !(await control.isCurrent())) throw new SupersededError(job);
+    if (writesUnguarded()) return;
+    if (control.signal.aborted || !(await control.isCurrent())) {
+      const newest = await control.newest?.().catch(() => undefined);
+      throw new SupersededError(job, newest !== job.sha ? newest : undefined);
+    }
   };
 }
 

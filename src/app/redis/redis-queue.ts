@@ -138,6 +138,7 @@ export class RedisWorkQueue implements WorkQueue {
         const newest = await this.redis.get(this.latestKey(job.key)).catch(() => "unknown");
         return newest === null || newest === job.sha;
       },
+      newest: async () => (await this.redis.get(this.latestKey(job.key))) ?? undefined,
     };
     try {
       if (!(await control.isCurrent())) {

@@ -5,7 +5,7 @@ import { evaluateConditionInScope } from "./condition.js";
 import type { ClauseEvaluator, ClauseOutcome } from "./evaluate-rules.js";
 import { existsOutcome, ruleChangesOutcome } from "./match-paths.js";
 import { resolveScope } from "./resolve-variables.js";
-import type { VarScope } from "./variable-entry.js";
+import type { VarLookup, VarScope } from "./variable-entry.js";
 import type { Pos } from "../../core/pos.js";
 
 /**
@@ -14,13 +14,16 @@ import type { Pos } from "../../core/pos.js";
  * needed), the pipeline context and the revision's file list.
  */
 export interface ClauseScope {
-  scope: VarScope;
+  /** A whole scope, or a job's layers (then `expanded` says how its variables expand). */
+  scope: VarScope | VarLookup;
+  /** The expanded variables, when `scope` is not a whole scope to resolve. */
+  expanded?: () => Record<string, ResolvedVar>;
   context: PipelineContext;
   /** Every file of the revision; undefined when not available. */
   files: string[] | undefined;
 }
 
-export function ifOutcome(text: string, scope: VarScope, pos: Pos): ClauseOutcome {
+export function ifOutcome(text: string, scope: VarLookup, pos: Pos): ClauseOutcome {
   const r = evaluateConditionInScope(text, scope);
   const note = r.unknowns.length ? `not known statically: ${r.unknowns.map((u) => `$${u}`).join(", ")}` : undefined;
   return {
@@ -32,11 +35,18 @@ export function ifOutcome(text: string, scope: VarScope, pos: Pos): ClauseOutcom
 }
 
 export function clauseEvaluator(s: ClauseScope): ClauseEvaluator {
-  let expanded: Record<string, ResolvedVar> | undefined;
-  const variables = () => (expanded ??= resolveScope(s.scope).variables);
+  const variables = expandedVariables(s);
   return {
     if: (rule, text) => ifOutcome(text, s.scope, rule.if?.pos ?? rule.pos),
     changes: (_rule, changes) => ruleChangesOutcome(changes, s.context, variables()),
     exists: (_rule, exists) => existsOutcome(exists, s.context, variables(), s.files),
   };
+}
+
+/** The scope's expanded variables, computed at most once and only when a clause needs them. */
+export function expandedVariables(s: ClauseScope): () => Record<string, ResolvedVar> {
+  if (s.expanded) return s.expanded;
+  const scope = s.scope;
+  let expanded: Record<string, ResolvedVar> | undefined;
+  return () => (expanded ??= resolveScope(scope instanceof Map ? scope : new Map()).variables);
 }

@@ -1,6 +1,6 @@
 import { evaluateCondition, parseCondition, UNKNOWN, variablesIn, type Evaluation, type Expr, type LookupResult } from "../expr/index.js";
 import type { Truth } from "../pipeline.js";
-import type { VarScope } from "./variable-entry.js";
+import type { VarLookup } from "./variable-entry.js";
 
 /**
  * The bridge between a variable scope and the `rules:if` evaluator. In `rules:if`, a variable
@@ -40,7 +40,7 @@ const MAX_PRESENCE_SPLITS = 4;
  * CI_MERGE_REQUEST_LABELS, set only when the MR has labels) is tried both ways — absent and
  * present-with-unknown-value — and the answer is definite only when every way agrees.
  */
-export function evaluateConditionInScope(text: string, scope: VarScope): ConditionResult {
+export function evaluateConditionInScope(text: string, scope: VarLookup): ConditionResult {
   const p = parseConditionCached(text);
   if (!p.ok) return { result: false, reads: {}, unknowns: [], error: { message: p.message, col: p.col } };
   // The answer is a pure function of the text and of what the scope says about the variables
@@ -60,7 +60,7 @@ const EVALUATION_CACHE_LIMIT = 20000;
 const namesOf = new WeakMap<Expr, string[]>();
 
 /** The text, then per named variable: undefined, unknown (with its presence facts), or its raw value. */
-function evaluationKey(text: string, expr: Expr, scope: VarScope): string {
+function evaluationKey(text: string, expr: Expr, scope: VarLookup): string {
   let names = namesOf.get(expr);
   if (!names) {
     names = variablesIn(expr);
@@ -79,7 +79,7 @@ function copyResult(r: ConditionResult): ConditionResult {
   return { result: r.result, reads: { ...r.reads }, unknowns: [...r.unknowns], ...(r.error ? { error: { ...r.error } } : {}) };
 }
 
-function evaluateUncached(expr: Expr, scope: VarScope): ConditionResult {
+function evaluateUncached(expr: Expr, scope: VarLookup): ConditionResult {
   const p = { expr };
 
   const lookupWith =

@@ -64,6 +64,11 @@ export function resolveScope(scope: VarScope): ResolvedScope {
 const constants = new WeakMap<VarEntry, ResolvedVar>();
 
 function constantOf(entry: VarEntry): ResolvedVar | undefined {
+  return resolvedVarOf(entry);
+}
+
+/** The resolved form of an entry that refers to no other variable; undefined for one that does. */
+export function resolvedVarOf(entry: VarEntry): ResolvedVar | undefined {
   const known = constants.get(entry);
   if (known) return known;
   let value: ResolvedText;

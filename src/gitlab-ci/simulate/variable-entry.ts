@@ -22,6 +22,11 @@ export interface VarEntry {
 /** Variables by name; a later layer replaces an earlier one (GitLab's precedence, lowest first). */
 export type VarScope = Map<string, VarEntry>;
 
+/** What a `rules:if` reads: a variable's entry by name (a whole scope, or a job's layers over its pipeline's). */
+export interface VarLookup {
+  get(name: string): VarEntry | undefined;
+}
+
 export function scopeOf(...layers: VarEntry[][]): VarScope {
   const scope: VarScope = new Map();
   for (const layer of layers) for (const entry of layer) scope.set(entry.name, entry);

@@ -7,7 +7,8 @@ import { isBotAccount, issueCommentSchema, type IssueComment } from "./schema.js
 /** GitHub refuses comment bodies over 65,536 characters (the API's error text says so). */
 export const COMMENT_LIMIT = 65_536;
 
-export type CheckConclusion = "success" | "neutral" | "failure";
+/** `cancelled`: the commit was superseded by a newer push before its analysis finished. */
+export type CheckConclusion = "success" | "neutral" | "failure" | "cancelled";
 
 export type { CheckAnnotation };
 

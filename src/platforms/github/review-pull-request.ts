@@ -63,6 +63,7 @@ export const NO_CI_CHANGE: CheckResult = {
 export async function reviewPullRequest(deps: ReviewDeps, api: GitHubApi, pr: PullRequestRef, policy: CommentPolicy): Promise<ReviewOutcome> {
   const publisher = new GitHubPublisher(api, pr.repo);
   let checkRunId: number | undefined;
+  let completed = false;
   const reader = pullRequestReader(deps, api, pr);
   return reviewChange<CheckResult, RepositoryReview>({
     analyze: (input) => analyzeForReview(deps, input),
@@ -76,8 +77,12 @@ export async function reviewPullRequest(deps: ReviewDeps, api: GitHubApi, pr: Pu
       },
       finish: async (result) => {
         if (checkRunId !== undefined) await publisher.completeCheck(checkRunId, result);
+        completed = true;
       },
       upsertComment: (body, options) => publisher.upsertStickyComment(pr.number, deps.report.marker, body, options),
+      superseded: async (by) => {
+        if (checkRunId !== undefined && !completed) await publisher.completeCheck(checkRunId, supersededCheck(by));
+      },
     },
     renderer: {
       comment: (review, settings) => deps.report.comment(review.analyses, reader.pr(), settings),
@@ -187,6 +192,15 @@ export async function listChangedFiles(api: GitHubApi, pr: PullRequestRef): Prom
     if (file.previous_filename) paths.add(file.previous_filename);
   }
   return [...paths].sort();
+}
+
+/** The check of a SHA a newer push replaced before its analysis finished. */
+export function supersededCheck(by: string): CheckResult {
+  return {
+    conclusion: "cancelled",
+    title: `superseded by ${by.slice(0, 8)}`,
+    summary: `A newer push (${by.slice(0, 8)}) replaced this commit before ci-explain finished; its check has the analysis. Re-run this check to analyse this commit anyway.`,
+  };
 }
 
 function couldNotAnalyse(reason: string): CheckResult {

@@ -1,5 +1,6 @@
 import { Gitlab } from "@gitbeaker/rest";
 import { politeGitbeakerRequester } from "../http/gitbeaker-requester.js";
+import type { PoliteFetchOptions } from "../http/polite-fetch.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../http/retry-policy.js";
 
 /**
@@ -23,6 +24,8 @@ export interface GitLabApi {
   editNote(project: number | string, iid: number, noteId: number, body: string): Promise<unknown>;
   awardNoteEmoji(project: number | string, iid: number, noteId: number, name: string): Promise<unknown>;
   setStatus(project: number | string, sha: string, status: StatusRequest): Promise<unknown>;
+  /** A user's membership of the project, inherited from groups too (`GET /projects/:id/members/all/:user_id`). */
+  projectMember(project: number | string, userId: number): Promise<unknown>;
 }
 
 /** GitLab's commit status states (POST /projects/:id/statuses/:sha). */
@@ -38,12 +41,22 @@ export interface StatusRequest {
 
 const PAGE = 100;
 
-/** The production client: gitbeaker with polite retries (Retry-After honoured), token auth. */
-export function createGitLabApi(options: { url: string; token: string; retry?: RetryPolicy }): GitLabApi {
+export interface GitLabApiOptions extends Pick<PoliteFetchOptions, "onResponse" | "beforeWrite"> {
+  url: string;
+  token: string;
+  retry?: RetryPolicy;
+}
+
+/**
+ * The production client: gitbeaker with polite retries (Retry-After and RateLimit-Reset
+ * honoured), token auth; `onResponse` meters every exchange and `beforeWrite` stops a
+ * superseded job before it writes (the server passes the running job's guard).
+ */
+export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
   const gitlab = new Gitlab({
     host: options.url.replace(/\/+$/, ""),
     token: options.token,
-    requesterFn: politeGitbeakerRequester({ policy: options.retry ?? DEFAULT_RETRY_POLICY }),
+    requesterFn: politeGitbeakerRequester({ policy: options.retry ?? DEFAULT_RETRY_POLICY, onResponse: options.onResponse, beforeWrite: options.beforeWrite }),
   });
   const pages = (max: number) => ({ perPage: PAGE, maxPages: Math.max(1, Math.ceil(max / PAGE)) });
   return {
@@ -74,5 +87,6 @@ export function createGitLabApi(options: { url: string; token: string; retry?: R
         ...(targetUrl ? { targetUrl } : {}),
         ...(pipelineId !== undefined ? { pipelineId } : {}),
       }),
+    projectMember: (project, userId) => gitlab.ProjectMembers.show(project, userId, { includeInherited: true }),
   };
 }

@@ -109,6 +109,7 @@ export async function reviewMergeRequest(
 ): Promise<ReviewOutcome> {
   const reader = mergeRequestReader(deps, api, initial);
   const publisher = new GitLabPublisher(api, { project: initial.projectId, iid: initial.iid, webUrl: initial.webUrl, headSha: initial.head.sha }, botUserId);
+  let finished = false;
   return reviewChange<StatusVerdict>({
     analyze: deps.analyze,
     reader,
@@ -117,8 +118,14 @@ export async function reviewMergeRequest(
     publisher: {
       verdictLinksToComment: true,
       start: () => publisher.setStatus("pending", "ci-explain is analysing this merge request"),
-      finish: (verdict) => publisher.setStatus(verdict.state, verdict.description),
+      finish: async (verdict) => {
+        await publisher.setStatus(verdict.state, verdict.description);
+        finished = true;
+      },
       upsertComment: (body, options) => publisher.upsertStickyNote(deps.report.marker, body, options),
+      superseded: async (by) => {
+        if (!finished) await publisher.setStatus("canceled", `superseded by ${by.slice(0, 8)}`);
+      },
     },
     renderer: {
       comment: (analysis, settings) => deps.report.comment(analysis, reader.mr(), settings),

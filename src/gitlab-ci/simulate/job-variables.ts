@@ -1,0 +1,200 @@
+import type { ResolvedText, ResolvedVar } from "../pipeline.js";
+import { expandText, unknownText } from "./expand-variables.js";
+import { resolveScope, resolvedVarOf, type ResolvedScope } from "./resolve-variables.js";
+import type { VarEntry, VarLookup, VarScope } from "./variable-entry.js";
+
+/**
+ * Job variables as layers, not copies. Every job of a pipeline sees the same ≈100 pipeline-level
+ * variables (predefined, top-level, workflow, context) and only a handful of its own (CI_JOB_*,
+ * `variables:`, matrix, `rules:variables`). Copying the whole set per job per context was most of
+ * the simulation's memory and GC time, so a job keeps only what differs from the pipeline's table
+ * and resolves a variable when something reads it. The answers are exactly those of resolving the
+ * job's full scope (`resolveScope`): a pipeline-level value is reused only when it refers to
+ * nothing the job changes, and anything involving a cycle falls back to the full resolution so the
+ * cycle is reported exactly as before.
+ */
+
+const REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/** The names a raw value refers to (GitLab's `$VAR`/`${VAR}`, `$$` is an escaped `$`). */
+function referencesIn(raw: string): string[] {
+  const out: string[] = [];
+  for (const m of raw.matchAll(REFERENCE)) {
+    const name = m[1] ?? m[2];
+    if (name) out.push(name);
+  }
+  return out;
+}
+
+function expands(entry: VarEntry): boolean {
+  return entry.unknown === undefined && entry.expand && entry.raw.includes("$");
+}
+
+/** The variables every job of one pipeline starts from, resolved once (lazily). */
+export class PipelineTable {
+  private resolvedScope: ResolvedScope | undefined;
+  private readonly dependencies = new Map<string, ReadonlySet<string>>();
+
+  constructor(
+    /** Predefined (pipeline phase), top-level and workflow variables, then the context's, minus what it unsets. */
+    readonly scope: VarScope,
+    /** Names the context sets: they win over every job-level definition except none. */
+    readonly contextSets: ReadonlySet<string>,
+    readonly contextUnsets: ReadonlySet<string>,
+  ) {}
+
+  get resolved(): ResolvedScope {
+    return (this.resolvedScope ??= resolveScope(this.scope));
+  }
+
+  /** Every name `name`'s value refers to, directly or through other pipeline-level variables. */
+  dependsOn(name: string): ReadonlySet<string> {
+    const known = this.dependencies.get(name);
+    if (known) return known;
+    const out = new Set<string>();
+    // Placed before the walk so that a (reported) cycle ends it.
+    this.dependencies.set(name, out);
+    const entry = this.scope.get(name);
+    if (entry && expands(entry)) {
+      for (const ref of referencesIn(entry.raw)) {
+        out.add(ref);
+        for (const d of this.dependsOn(ref)) out.add(d);
+      }
+    }
+    return out;
+  }
+}
+
+/** A job's layers, lowest precedence first, as `buildScope` takes them after the pipeline's predefined ones. */
+export interface JobLayers {
+  /** CI_JOB_NAME, CI_JOB_STAGE, CI_NODE_*. */
+  jobPhase: VarEntry[];
+  /** The top-level and workflow variables the job inherits (`inherit:variables`). */
+  inherited: VarEntry[];
+  /** Every top-level and workflow variable (what the table holds). */
+  root: VarEntry[];
+  job: VarEntry[];
+  matrix: VarEntry[];
+}
+
+/**
+ * What a job's scope says differently from its pipeline's table, computed from the layers in
+ * the precedence `buildScope` applies (predefined < job-phase predefined < inherited root < job <
+ * matrix < context, then the context's unsets): only names a job layer touches can differ.
+ */
+export function ownEntries(table: PipelineTable, predefined: ReadonlyMap<string, VarEntry>, layers: JobLayers): Map<string, VarEntry | null> {
+  const own = new Map<string, VarEntry | null>();
+  if (layers.inherited.length !== layers.root.length) {
+    const kept = new Set(layers.inherited);
+    // Not inherited: the job sees what lies below the root layer (a predefined variable) or nothing.
+    for (const e of layers.root) if (!kept.has(e)) own.set(e.name, predefined.get(e.name) ?? null);
+  }
+  const inheritedNames = new Set<string>();
+  for (const e of layers.inherited) inheritedNames.add(e.name);
+  for (const e of layers.jobPhase) if (!inheritedNames.has(e.name)) own.set(e.name, e);
+  for (const e of layers.job) own.set(e.name, e);
+  for (const e of layers.matrix) own.set(e.name, e);
+  for (const [name, entry] of own) {
+    // The context's values and unsets win over every job layer, exactly as in the table.
+    if (table.contextSets.has(name) || table.contextUnsets.has(name) || table.scope.get(name) === (entry ?? undefined)) own.delete(name);
+  }
+  return own;
+}
+
+/**
+ * One job's view: its own entries (`null` = absent for this job, e.g. a top-level variable it
+ * does not inherit) over the pipeline's table. `materialise` builds the full scope the old way,
+ * in GitLab's precedence order, for the report and for exact cycle errors.
+ */
+export class JobScope implements VarLookup {
+  private readonly values = new Map<string, ResolvedText>();
+  private readonly resolving: string[] = [];
+  private cyclic = false;
+
+  constructor(
+    readonly table: PipelineTable,
+    readonly own: ReadonlyMap<string, VarEntry | null>,
+    readonly materialise: () => VarScope,
+  ) {}
+
+  get(name: string): VarEntry | undefined {
+    const mine = this.own.get(name);
+    if (mine !== undefined) return mine ?? undefined;
+    return this.table.scope.get(name);
+  }
+
+  /** `rules:variables` of the matched rule: they override job and matrix variables, not the context's. */
+  withRule(entries: VarEntry[], materialise: () => VarScope): JobScope {
+    if (entries.length === 0) return new JobScope(this.table, this.own, materialise);
+    const own = new Map(this.own);
+    for (const e of entries) if (!this.table.contextSets.has(e.name)) own.set(e.name, e);
+    return new JobScope(this.table, own, materialise);
+  }
+
+  /** Whether resolving the full scope would report a circular reference. */
+  hasCycle(): boolean {
+    if (this.table.resolved.cycles.length > 0) return true;
+    // A cycle that exists for this job and not in the table goes through one of its own entries.
+    for (const [name, entry] of this.own) if (entry && expands(entry)) this.resolve(name);
+    return this.cyclic;
+  }
+
+  /** A variable's expanded value as the job sees it; undefined when the job does not have it. */
+  resolve(name: string): ResolvedText | undefined {
+    const done = this.values.get(name);
+    if (done) return done;
+    const entry = this.get(name);
+    if (!entry) return undefined;
+    if (!expands(entry)) return (resolvedVarOf(entry) as ResolvedVar).value;
+    if (!this.own.has(name) && !this.readsOwn(name)) return this.table.resolved.variables[name]?.value ?? unknownText(name);
+    if (this.resolving.includes(name)) {
+      this.cyclic = true;
+      return unknownText(name);
+    }
+    this.resolving.push(name);
+    const value = expandText(entry.raw, (n) => this.resolve(n), { undefinedAs: "unknown" });
+    this.resolving.pop();
+    this.values.set(name, value);
+    return value;
+  }
+
+  private readsOwn(name: string): boolean {
+    for (const d of this.table.dependsOn(name)) if (this.own.has(d)) return true;
+    return false;
+  }
+}
+
+/**
+ * The job's `variables` record: it answers `variables[name]` from the layers and builds the full
+ * record (every variable, in GitLab's precedence order) only when something enumerates it — the
+ * report, the JSON output, a test's deep equality. Spreading a job copies the reference, not the
+ * set.
+ */
+export function lazyVariables(scope: JobScope): Record<string, ResolvedVar> {
+  let full: Record<string, ResolvedVar> | undefined;
+  const all = () => (full ??= resolveScope(scope.materialise()).variables);
+  const picked = new Map<string, ResolvedVar>();
+  const one = (name: string): ResolvedVar | undefined => {
+    if (full) return full[name];
+    const hit = picked.get(name);
+    if (hit) return hit;
+    const entry = scope.get(name);
+    if (!entry) return undefined;
+    if (!expands(entry)) return resolvedVarOf(entry);
+    const value = scope.resolve(name) ?? unknownText(name);
+    const shared = scope.table.resolved.variables[name];
+    const v: ResolvedVar = shared && shared.value === value ? shared : { value, raw: entry.raw, origin: entry.origin, ...(entry.pos ? { pos: entry.pos } : {}) };
+    picked.set(name, v);
+    return v;
+  };
+  const target: Record<string, ResolvedVar> = {};
+  return new Proxy(target, {
+    get: (t, key, receiver) => (typeof key === "string" && scope.get(key) ? one(key) : Reflect.get(full ?? t, key, receiver)),
+    has: (t, key) => (typeof key === "string" && !!scope.get(key)) || Reflect.has(full ?? t, key),
+    ownKeys: () => Reflect.ownKeys(all()),
+    getOwnPropertyDescriptor: (_t, key) => Reflect.getOwnPropertyDescriptor(all(), key),
+    set: (_t, key, value) => Reflect.set(all(), key, value),
+    deleteProperty: (_t, key) => Reflect.deleteProperty(all(), key),
+    defineProperty: (_t, key, d) => Reflect.defineProperty(all(), key, d),
+  });
+}
