@@ -6,6 +6,8 @@ import type { LoadOptions, LoadResult } from "../gitlab-ci/model.js";
 import type { Pipeline } from "../gitlab-ci/pipeline.js";
 import type { SimulateStats } from "../gitlab-ci/simulate/stats.js";
 import { ParseCache } from "../gitlab-ci/load/parse-cache.js";
+import { SimulationShare } from "../gitlab-ci/simulate/simulation-share.js";
+import type { JobOutcome } from "../gitlab-ci/simulate/simulate-config.js";
 import { changedFilesBetween } from "./changed-files.js";
 import { compareJobs } from "./compare.js";
 import { chooseContexts } from "./contexts.js";
@@ -46,6 +48,12 @@ export interface AnalyzeInput {
    * carried into `Analysis.settingsDiagnostics` unchanged, so every surface reports them alike.
    */
   settingsDiagnostics?: Diagnostic[];
+  /**
+   * Reuse a job's simulated result between base and head and across contexts when its definition
+   * and every pipeline-level input are equal (the default). `false` simulates every job afresh;
+   * the answers are the same (tests check it), only slower.
+   */
+  shareResults?: boolean;
 }
 
 /** Used when neither the settings nor the platform name the project. */
@@ -65,6 +73,7 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
   if (!settings.project) notes.push(`the project path is not known; it is assumed to be \`${ASSUMED_PROJECT}\` (set \`project:\` in .ci-explain.yml)`);
   const defaultBranch = settings.defaultBranch ?? ASSUMED_DEFAULT_BRANCH;
   if (!settings.defaultBranch) notes.push(`the default branch is not known; it is assumed to be \`${ASSUMED_DEFAULT_BRANCH}\``);
+  const share = input.shareResults === false ? undefined : new SimulationShare<JobOutcome>();
   const loadOptions: LoadOptions = { ciPath: settings.ciConfigPath, project, parseCache: input.parseCache ?? new ParseCache() };
 
   const [baseLoad, headLoad, changedFiles] = await Promise.all([
@@ -97,7 +106,7 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
     // nothing between base and head, and never makes two branches collide.
     const ctx = context;
     const pipeline = hasRootFile(load, settings.ciConfigPath)
-      ? await engine.simulate(load, ctx, source, loadOptions, input.stats)
+      ? await engine.simulate(load, ctx, source, loadOptions, input.stats, share)
       : noConfiguration(ctx, settings.ciConfigPath);
     return await withBuilds(pipeline, engine, files);
   };

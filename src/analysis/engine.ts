@@ -5,7 +5,7 @@ import { loadConfig } from "../gitlab-ci/index.js";
 import type { PipelineContext } from "../gitlab-ci/context.js";
 import type { CiConfig, LoadOptions, LoadResult } from "../gitlab-ci/model.js";
 import type { Pipeline, PipelineJob } from "../gitlab-ci/pipeline.js";
-import { hasIncludeRules, simulateConfig, simulatePipeline, type SimulateStats } from "../gitlab-ci/simulate/index.js";
+import { hasIncludeRules, simulateConfig, simulatePipeline, type JobOutcome, type SimulateStats, type SimulationShare } from "../gitlab-ci/simulate/index.js";
 
 /**
  * The GitLab CI engine as the analysis uses it: load a revision once, simulate it per context,
@@ -15,7 +15,15 @@ import { hasIncludeRules, simulateConfig, simulatePipeline, type SimulateStats }
 export interface Engine {
   load(source: FileSource, options: LoadOptions): Promise<LoadResult>;
   /** Simulate one context; re-loads when `include:rules` make the configuration context-dependent. */
-  simulate(load: LoadResult, context: PipelineContext, source: FileSource, options: LoadOptions, stats?: SimulateStats): Promise<Pipeline>;
+  simulate(
+    load: LoadResult,
+    context: PipelineContext,
+    source: FileSource,
+    options: LoadOptions,
+    stats?: SimulateStats,
+    /** Job results shared between the simulations of one analysis (base and head, every context). */
+    share?: SimulationShare<JobOutcome>,
+  ): Promise<Pipeline>;
   /** `files`: every path of the revision, so that a recipe path can be checked to exist. */
   builds(job: PipelineJob, pipeline: Pipeline, files: ReadonlySet<string>): ImageBuild[];
 }
@@ -30,10 +38,16 @@ function dependsOnContext(config: CiConfig): boolean {
 
 export const gitlabEngine: Engine = {
   load: (source, options) => loadConfig(source, options),
-  simulate: (load, context, source, options, stats) =>
+  simulate: (load, context, source, options, stats, share) =>
     dependsOnContext(load.config)
-      ? simulatePipeline(source, context, { ciPath: options.ciPath, project: options.project, ...(stats ? { stats } : {}), ...(options.parseCache ? { parseCache: options.parseCache } : {}) })
-      : simulateConfig(load, context, source, { ciPath: options.ciPath, ...(stats ? { stats } : {}) }),
+      ? simulatePipeline(source, context, {
+          ciPath: options.ciPath,
+          project: options.project,
+          ...(stats ? { stats } : {}),
+          ...(options.parseCache ? { parseCache: options.parseCache } : {}),
+          ...(share ? { share } : {}),
+        })
+      : simulateConfig(load, context, source, { ciPath: options.ciPath, ...(stats ? { stats } : {}), ...(share ? { share } : {}) }),
   builds: (job, _pipeline, files) =>
     findImageBuildsMemo({
       job: job.name,

@@ -42,7 +42,9 @@ export function gitHubJobFor(context: Pick<Context, "name" | "id" | "payload">):
   const check = payload.check_run ?? payload.check_suite;
   if (check?.head_sha) {
     const number = check.pull_requests?.[0]?.number;
-    return { ...base, key: number === undefined ? `github:${repo}@${check.head_sha}` : `github:${repo}#${number}`, sha: check.head_sha, kind: "rerun", supersedes: false };
+    // A person asked for this SHA, even an older one: it runs (no SHA, so never "stale") and
+    // writes that SHA's check; the handler leaves the sticky comment alone unless the SHA is the PR's head.
+    return { ...base, key: number === undefined ? `github:${repo}@${check.head_sha}` : `github:${repo}#${number}`, kind: "rerun", supersedes: false };
   }
   return undefined;
 }

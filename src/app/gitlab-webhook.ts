@@ -14,7 +14,8 @@ import type { GitLabApi } from "../platforms/gitlab/gitlab-api.js";
 import { createGitLabReport } from "../platforms/gitlab/gitlab-report.js";
 import { answerMergeRequest, mergeRequestReader, reviewMergeRequest, type GitLabReviewDeps, type MergeRequestRef } from "../platforms/gitlab/merge-request.js";
 import { GitLabPublisher } from "../platforms/gitlab/publisher.js";
-import { currentUserSchema, mergeRequestHookSchema, mergeRequestShaSchema, noteHookSchema, type MergeRequestHook, type NoteHook } from "../platforms/gitlab/schema.js";
+import { httpStatusOf } from "../platforms/gitlab/gitlab-source.js";
+import { currentUserSchema, memberSchema, mergeRequestHookSchema, mergeRequestShaSchema, noteHookSchema, type MergeRequestHook, type NoteHook } from "../platforms/gitlab/schema.js";
 import { isValidGitLabToken } from "../platforms/gitlab/webhook-auth.js";
 import type { CommentPolicy } from "../platforms/review-flow.js";
 import { runWithWriteGuard, SupersededError } from "../platforms/write-guard.js";
@@ -255,14 +256,9 @@ async function onNote(deps: GitLabAppDeps, event: GitLabEvent): Promise<boolean>
   const reader = mergeRequestReader(deps, deps.api, mr);
   await reader.prepare();
   const settings = await reader.settings(reader.revisions().base);
-  if (settings.settings.comment.commandsFrom === "collaborators") {
-    // The Note Hook does not carry the author's role in the project, so "collaborators
-    // only" cannot be checked from the event: refuse and say why, rather than guess.
+  if (settings.settings.comment.commandsFrom === "collaborators" && !(await isCollaborator(deps.api, mr.projectId, hook.user.id))) {
     await publisher.award(note.id, "confused");
-    await publisher.reply(
-      "`/ci-explain`: this project allows commands from collaborators only (`comment.commands_from`), and the GitLab event does not say the author's role, so ci-explain does not run commands here.",
-    );
-    return skip(deps, event, `${hook.user.username}'s role is not known from the Note Hook (commands_from: collaborators)`);
+    return skip(deps, event, `${hook.user.username} is not a collaborator (Developer or higher) of ${mr.projectPath}`);
   }
   await publisher.award(note.id, "eyes");
   if (parsed.kind === "help") return reply(publisher, COMMAND_USAGE);
@@ -274,6 +270,22 @@ async function onNote(deps: GitLabAppDeps, event: GitLabEvent): Promise<boolean>
     answerMergeRequest(deps, deps.api, reader.mr(), asked, (analysis, resolved) => deps.report.explain(analysis, command, resolved)),
   );
   return reply(publisher, body);
+}
+
+/** GitLab's Developer role: it may push, so it counts as a collaborator (GitHub's write access). */
+export const DEVELOPER_ACCESS = 30;
+
+/**
+ * Is the note's author a collaborator? The Note Hook does not say the author's role, so one
+ * request asks for their membership, direct or inherited from a group; not a member (404) is no.
+ */
+async function isCollaborator(api: GitLabApi, project: number, userId: number): Promise<boolean> {
+  try {
+    return memberSchema.parse(await api.projectMember(project, userId)).access_level >= DEVELOPER_ACCESS;
+  } catch (err) {
+    if (httpStatusOf(err) === 404) return false;
+    throw err;
+  }
 }
 
 /** Review one MR, one at a time per MR. */

@@ -4,7 +4,7 @@ import type { Pos } from "../../core/pos.js";
 import type { PipelineContext } from "../context.js";
 import type { CiConfig, JobDef, LoadResult, RuleDef, When } from "../model.js";
 import type { Decision, ExcludedJob, Pipeline, PipelineJob, ResolvedVar } from "../pipeline.js";
-import { clauseEvaluator, ifOutcome, type ClauseScope } from "./clauses.js";
+import { clauseEvaluator, expandedVariables, ifOutcome, type ClauseScope } from "./clauses.js";
 import { evaluateRules, type RulesOutcome } from "./evaluate-rules.js";
 import { expandText } from "./expand-variables.js";
 import { missingNeedMessage, needNames } from "./needs.js";
@@ -14,15 +14,25 @@ import { jobPhaseVariables, pipelinePhaseVariables, prePipelineVariables } from 
 import { resolveImage } from "./resolve-image.js";
 import { resolveScope } from "./resolve-variables.js";
 import { validateConfig } from "./validate-config.js";
-import { entriesFromContext, entriesFromDefs, unsetByContext, type VarEntry, type VarScope } from "./variable-entry.js";
+import { entriesFromContext, entriesFromDefs, scopeOf, unsetByContext, type VarEntry, type VarScope } from "./variable-entry.js";
+import { JobScope, lazyVariables, ownEntries, PipelineTable } from "./job-variables.js";
 import { evaluateWorkflow } from "./workflow.js";
 import type { SimulateStats } from "./stats.js";
+import type { SimulationShare } from "./simulation-share.js";
 
 export interface SimulateConfigOptions {
   /** CI_CONFIG_PATH; the config's root file by default. */
   ciPath?: string;
   /** Counters to add this simulation's work to (the benchmark's rule evaluations). */
   stats?: SimulateStats;
+  /** Job results to reuse from, and add to, other simulations of the same analysis. */
+  share?: SimulationShare<JobOutcome>;
+}
+
+/** What simulating one job (all its `parallel` instances) gives, independent of the other jobs. */
+export interface JobOutcome {
+  expansionErrors: Diagnostic[];
+  instances: Array<{ name: string; selection: Selection; certainty: "certain" | "uncertain"; built?: PipelineJob; buildErrors: Diagnostic[] }>;
 }
 
 /** Builds a scope from layers (lowest precedence first), then drops what the context unsets. */
@@ -79,11 +89,11 @@ function selectByRules(job: JobDef, rules: RuleDef[], clauses: ClauseScope): Sel
 }
 
 function selectByPolicy(job: JobDef, hasWorkflowRules: boolean, clauses: ClauseScope): Selection {
-  let expanded: Record<string, ResolvedVar> | undefined;
+  const expanded = expandedVariables(clauses);
   const policy: PolicyOutcome = evaluateOnlyExcept(job, hasWorkflowRules, {
     context: clauses.context,
     get variables() {
-      return (expanded ??= resolveScope(clauses.scope).variables);
+      return expanded();
     },
     evaluateIf: (text) => ifOutcome(text, clauses.scope, job.only?.pos ?? job.except?.pos ?? job.pos),
   });
@@ -172,7 +182,12 @@ export async function simulateConfig(
   const workflowVars = workflow.variables;
   const pipelineName = pipelineNameEntry(config, context, predefined, topLevel, workflowVars);
   const pipelinePredefined = pipelineName ? [...predefined, pipelineName] : predefined;
-  const pipelineVariables = resolveScope(buildScope(context, pipelinePredefined, topLevel, workflowVars)).variables;
+  const table = new PipelineTable(
+    buildScope(context, pipelinePredefined, topLevel, workflowVars),
+    new Set(entriesFromContext(context.variables).map((e) => e.name)),
+    unsetByContext(context.variables),
+  );
+  const pipelineVariables = table.resolved.variables;
   const common = {
     ...base,
     variables: pipelineVariables,
@@ -190,39 +205,64 @@ export async function simulateConfig(
   const hasWorkflowRules = !!config.workflow?.rules;
   const stageIndex = new Map(config.stages.map((s, i) => [s.value, i]));
   const rootVariables = [...topLevel, ...workflowVars];
+  const predefinedIndex = scopeOf(pipelinePredefined);
   const jobs: Array<PipelineJob & { order: number }> = [];
   const excluded: ExcludedJob[] = [];
   const needsOf = new Map<string, { job: JobDef; rule?: RuleDef }>();
   const duplicateWarnings = new Map<string, { pos: Pos; jobs: string[] }>();
   let order = 0;
 
-  for (const job of config.jobs) {
+  const simulateJob = (job: JobDef): JobOutcome => {
     const expansion = expandParallel(job);
-    errors.push(...expansion.errors);
+    const instances: JobOutcome["instances"] = [];
     for (const instance of expansion.instances) {
-      order++;
-      const scope = buildScope(
-        context,
-        pipelinePredefined,
-        jobPhaseVariables({ name: instance.name, stage: job.stage.value, nodeTotal: instance.nodeTotal, ...(instance.nodeIndex ? { nodeIndex: instance.nodeIndex } : {}) }),
-        inheritedRootVariables(job, rootVariables),
-        entriesFromDefs(job.variables, "job"),
-        instance.matrix,
+      const layers = {
+        jobPhase: jobPhaseVariables({ name: instance.name, stage: job.stage.value, nodeTotal: instance.nodeTotal, ...(instance.nodeIndex ? { nodeIndex: instance.nodeIndex } : {}) }),
+        inherited: inheritedRootVariables(job, rootVariables),
+        root: rootVariables,
+        job: entriesFromDefs(job.variables, "job"),
+        matrix: instance.matrix,
+      };
+      const scope = new JobScope(table, ownEntries(table, predefinedIndex, layers), () =>
+        buildScope(context, pipelinePredefined, layers.jobPhase, layers.inherited, layers.job, layers.matrix),
       );
-      const clauses: ClauseScope = { scope, context, files };
+      const clauses: ClauseScope = { scope, context, files, expanded: () => lazyVariables(scope) };
       const selection = job.rules ? selectByRules(job, job.rules, clauses) : selectByPolicy(job, hasWorkflowRules, clauses);
+      const certainty = selection.uncertain ? "uncertain" : "certain";
+      const buildErrors: Diagnostic[] = [];
+      const built = selection.included ? buildJob(job, instance, selection, scope, certainty, buildErrors) : undefined;
+      instances.push({ name: instance.name, selection, certainty, ...(built ? { built } : {}), buildErrors });
+    }
+    return { expansionErrors: expansion.errors, instances };
+  };
+  const share = options.share;
+  const shared = share?.pipeline([context, [...table.scope.values()], rootVariables, pipelinePredefined, hasWorkflowRules, files ?? null]);
+
+  for (const job of config.jobs) {
+    let outcome: JobOutcome;
+    if (share && shared) {
+      const key = share.jobKey(job);
+      const hit = shared.get(key);
+      if (hit) outcome = hit;
+      else shared.set(key, (outcome = simulateJob(job)));
+    } else {
+      outcome = simulateJob(job);
+    }
+    errors.push(...outcome.expansionErrors);
+    for (const { name, selection, certainty, built, buildErrors } of outcome.instances) {
+      order++;
       if (stats && job.rules) stats.ruleEvaluations += selection.decision.trace.length;
       errors.push(...selection.errors);
       for (const w of selection.warnings) warnings.push(warning("regex-invalid", `${job.name}: ${w}`, job.only?.pos ?? job.except?.pos ?? job.pos));
       if (job.rules && !hasWorkflowRules) noteDuplicatePipelineRisk(job, duplicateWarnings);
-      const certainty = selection.uncertain ? "uncertain" : "certain";
-      if (!selection.included) {
-        excluded.push({ name: instance.name, source: job.pos, decidedBy: selection.decision, certainty });
+      if (!built) {
+        excluded.push({ name, source: job.pos, decidedBy: selection.decision, certainty });
         continue;
       }
-      const pipelineJob = buildJob(job, instance, selection, scope, certainty, errors);
-      needsOf.set(pipelineJob.name, { job, ...(selection.rule ? { rule: selection.rule } : {}) });
-      jobs.push({ ...pipelineJob, order });
+      errors.push(...buildErrors);
+      needsOf.set(built.name, { job, ...(selection.rule ? { rule: selection.rule } : {}) });
+      // A copy: `needs` is set below from this pipeline's jobs, and the result may be shared.
+      jobs.push({ ...built, order });
     }
   }
 
@@ -322,22 +362,32 @@ function buildJob(
   job: JobDef,
   instance: JobInstance,
   selection: Selection,
-  scope: VarScope,
+  scope: JobScope,
   certainty: "certain" | "uncertain",
   errors: Diagnostic[],
 ): PipelineJob {
   const rule = selection.rule;
-  const finalScope: VarScope = new Map(scope);
-  if (rule) {
+  const ruleEntries = rule ? entriesFromDefs(rule.variables, "rule") : [];
+  const fullScope = (): VarScope => {
+    const finalScope: VarScope = scope.materialise();
     // rules:variables override job (and matrix) variables, but not context variables.
-    for (const e of entriesFromDefs(rule.variables, "rule")) {
+    for (const e of ruleEntries) {
       const current = finalScope.get(e.name);
       if (current?.origin !== "context") finalScope.set(e.name, e);
     }
+    return finalScope;
+  };
+  const finalScope = scope.withRule(ruleEntries, fullScope);
+  let variables: Record<string, ResolvedVar>;
+  if (finalScope.hasCycle()) {
+    // Rare: resolve everything the old way so the cycle is reported exactly as GitLab words it.
+    const full = fullScope();
+    const resolved = resolveScope(full);
+    variables = resolved.variables;
+    errors.push(...cycleErrors(instance.name, resolved.cycles, full));
+  } else {
+    variables = lazyVariables(finalScope);
   }
-  const resolved = resolveScope(finalScope);
-  const variables = resolved.variables;
-  errors.push(...cycleErrors(instance.name, resolved.cycles, finalScope));
   const when: When = rule ? (rule.when?.value ?? job.when?.value ?? "on_success") : (job.when?.value ?? "on_success");
   // Job-level allow_failure, else true exactly for a job-level `when: manual` (Entry::Job#ignored?);
   // a matched rule's allow_failure wins (Build::Rules::Result). So `rules: when: manual` alone

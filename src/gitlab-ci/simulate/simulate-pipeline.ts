@@ -5,7 +5,7 @@ import type { CiConfig, RuleDef } from "../model.js";
 import type { Pipeline } from "../pipeline.js";
 import { includeRulesMatch, includeVariables } from "./include-rules.js";
 import { refName } from "./predefined-variables.js";
-import { simulateConfig } from "./simulate-config.js";
+import { simulateConfig, type SimulateConfigOptions } from "./simulate-config.js";
 import type { SimulateStats } from "./stats.js";
 import type { ParseCache } from "../load/parse-cache.js";
 
@@ -18,6 +18,8 @@ export interface SimulateOptions {
   stats?: SimulateStats;
   /** Parsed files to reuse: each context with `include:rules` re-loads the same files. */
   parseCache?: ParseCache;
+  /** Job results shared with other simulations of the same analysis (see SimulationShare). */
+  share?: SimulateConfigOptions["share"];
 }
 
 /** Whether any include has `rules:` — then the loaded config depends on the context. */
@@ -52,5 +54,5 @@ export async function simulatePipeline(source: FileSource, context: PipelineCont
     files = await source.list("");
     loaded = await load();
   }
-  return simulateConfig(loaded, context, source, { ciPath, ...(options.stats ? { stats: options.stats } : {}) });
+  return simulateConfig(loaded, context, source, { ciPath, ...(options.stats ? { stats: options.stats } : {}), ...(options.share ? { share: options.share } : {}) });
 }

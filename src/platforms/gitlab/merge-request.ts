@@ -3,6 +3,7 @@ import type { Analysis } from "../../analysis/model.js";
 import type { LoadedSettings } from "../../config/load-settings.js";
 import type { FileSource } from "../../core/file-source.js";
 import type { BlobCache } from "../blob-cache.js";
+import { shareUnchanged } from "../unchanged-overlay.js";
 import { answerChange, reviewChange, type ChangeReader, type CommentPolicy, type ReviewOutcome } from "../review-flow.js";
 import type { GitLabApi } from "./gitlab-api.js";
 import type { GitLabReport } from "./gitlab-report.js";
@@ -34,6 +35,12 @@ export interface GitLabReviewDeps {
   blobCache: BlobCache;
 }
 
+/**
+ * GitLab's default diff limit is 3,000 files (`max_files`): a diff that long may be cut
+ * short, so its list of changed paths is not trusted to name every change.
+ */
+const MAX_DIFF_FILES = 3000;
+
 /** Real branch names for branch contexts; past this many the engine synthesises names. */
 export const MAX_BRANCHES = 1000;
 
@@ -51,7 +58,10 @@ export function mergeRequestReader(
   initial: MergeRequestRef,
 ): ChangeReader & { mr(): MergeRequestRef; prepare(): Promise<void> } {
   let mr = initial;
-  let revisions: { base: GitLabSource; head: GitLabSource } | undefined;
+  let revisions: { base: FileSource; head: FileSource } | undefined;
+  /** The latest diff version's head: the diff describes our head only when it is the hook's SHA. */
+  let diffHead: string | undefined;
+  let changed: ReadonlySet<string> | undefined;
   const open = (sha: string, ref: string) =>
     new GitLabSource({ api, project: mr.projectId, sha, cache: deps.blobCache, label: `${ref} (${sha.slice(0, 8)})` });
   return {
@@ -63,6 +73,7 @@ export function mergeRequestReader(
       if (!latest) throw new Error(`merge request !${mr.iid} has no diff version yet`);
       // The hook's SHA stays the head: the status belongs to the commit the event is about.
       mr = { ...mr, base: { ...mr.base, sha: latest.base_commit_sha } };
+      diffHead = latest.head_commit_sha;
     },
     listChangedFiles: async () => {
       const paths = new Set<string>();
@@ -71,13 +82,15 @@ export function mergeRequestReader(
         paths.add(diff.new_path);
         paths.add(diff.old_path);
       }
+      // Unchanged paths are read once, from the base, when the diff is this very head's.
+      if (diffHead === mr.head.sha && paths.size < MAX_DIFF_FILES) changed = paths;
       return [...paths].sort();
     },
     listBranchNames: async () =>
       (await api.branches(mr.projectId, MAX_BRANCHES)).map((b) => branchSchema.parse(b).name).slice(0, MAX_BRANCHES),
     revisions: () => {
       if (!mr.base.sha) throw new Error("the merge base is not known (prepare was not called)");
-      revisions ??= { base: open(mr.base.sha, mr.base.ref), head: open(mr.head.sha, mr.head.ref) };
+      revisions ??= shareUnchanged(open(mr.base.sha, mr.base.ref), open(mr.head.sha, mr.head.ref), () => changed);
       return revisions;
     },
     target: () => ({

@@ -66,6 +66,9 @@ export type NoteHook = z.infer<typeof noteHookSchema>;
 export const currentUserSchema = z.object({ id: z.number(), username: z.string() });
 
 /** GET /projects/:id/merge_requests/:iid/versions: newest first. */
+/** A project member (`GET /projects/:id/members/all/:user_id`): 30 Developer, 40 Maintainer, 50 Owner. */
+export const memberSchema = z.object({ id: z.number(), access_level: z.number() });
+
 export const diffVersionSchema = z.object({
   id: z.number(),
   head_commit_sha: z.string(),

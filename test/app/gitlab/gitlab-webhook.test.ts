@@ -209,11 +209,17 @@ describe("GitLab webhook: /ci-explain notes", () => {
     expect(fake.awards.map((a) => a.name)).toEqual(["eyes", "eyes", "eyes", "eyes", "eyes", "confused"]);
   });
 
-  it("refuses commands when only collaborators may run them, saying why", async () => {
+  it.each([
+    ["a Developer", 30, "eyes"],
+    ["a Maintainer (inherited from the group)", 40, "eyes"],
+    ["a Reporter", 20, "confused"],
+    ["someone who is no member", undefined, "confused"],
+  ])("with commands_from: collaborators, %s gets %s (one membership request)", async (_name, level, award) => {
     fake.addCommit("mergebase1", { ".gitlab-ci.yml": CI_BASE, ".ci-explain.yml": "comment:\n  commands_from: collaborators\n" });
-    await receiver.send("Note Hook", noteHook("/ci-explain"));
-    expect(fake.awards).toEqual([{ noteId: 321, name: "confused" }]);
-    expect(fake.notes[0].body).toContain("collaborators only");
-    expect(fake.statuses).toEqual([]);
+    if (level !== undefined) fake.members.set(5, level);
+    await receiver.send("Note Hook", noteHook("/ci-explain staging"));
+    expect(fake.awards).toEqual([{ noteId: 321, name: award }]);
+    expect(fake.calls().filter((c) => c.includes("/members/"))).toEqual(["GET /members/all/5"]);
+    expect(fake.notes.map((n) => n.body)).toEqual(award === "eyes" ? ["explain staging job=-"] : []);
   });
 });

@@ -45,6 +45,8 @@ export class FakeGitLab {
   versions: Array<{ base: string; head: string }> = [];
   diffPaths: string[] = [];
   pipelines: Array<{ id: number; sha: string }> = [];
+  /** Project members (direct or inherited): user id → access level (30 Developer, 40 Maintainer). */
+  readonly members = new Map<number, number>();
   readonly failures: Array<{ method: string; pathPrefix: string; status: number }> = [];
   private nextId = 500;
 
@@ -91,6 +93,10 @@ export class FakeGitLab {
         .map(([p, text]) => ({ id: gitBlobSha(text), name: p.split("/").at(-1), type: "blob", path: p, mode: "100644" }));
       if (dir !== "" && entries.length === 0) return notFound();
       return ok(entries);
+    }
+    if (method === "GET" && (m = route.match(/^\/members\/all\/(\d+)$/))) {
+      const level = this.members.get(Number(m[1]));
+      return level === undefined ? notFound() : ok({ id: Number(m[1]), username: `user${m[1]}`, access_level: level });
     }
     if (method === "GET" && route === "/repository/branches") return ok(this.branches.map((name) => ({ name })));
     if (method === "GET" && route === `${mr}/versions`) {

@@ -8,15 +8,18 @@ import type { Settings } from "../../../config/settings.js";
 import { formatDiagnostic, type Diagnostic } from "../../../core/diagnostic.js";
 import { formatPos } from "../../../core/pos.js";
 import type { FileSource } from "../../../core/file-source.js";
-import { renderCombinedComment } from "../../../report/combined.js";
+import { applyCommand } from "../../../commands/apply-command.js";
+import { renderCombinedComment, renderCombinedCommentText } from "../../../report/combined.js";
+import { renderExplainText } from "../../../report/index.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { knownBranches, mergeBase, openRepository, openRevision, repositoryFacts, resolvableRev } from "../open-source.js";
 import { pipelineJson } from "./simulate.js";
 
 const usage = `Usage: ci-explain analyze [--repo DIR] [--base REV] [--head REV] [--config FILE]
                           [--branch NAME]... [--project NAMESPACE/NAME] [--default-branch NAME]
-                          [--var NAME=VALUE]... [--format markdown|json]
+                          [--var NAME=VALUE]... [--format markdown|text|json]
                           [--dialect gitlab-ci|github-actions|auto]
+                          [--explain BRANCH|CONTEXT [--job NAME]]
 
 Compares the GitLab CI of two revisions, per branch context (the default branch, the
 branches the CI's own rules test, an MR pipeline, a tag, a fork push): whether a pipeline
@@ -39,7 +42,13 @@ Options:
                          \`default_branch\`, else origin/HEAD, else main or master)
   --var NAME=VALUE       a project variable GitLab would inject (repeat); wins over
                          .ci-explain.yml's \`variables\`
-  --format F             markdown (default; the comment the bot posts) or json
+  --format F             markdown (default; the comment the bot posts), text (the same
+                         report for a terminal) or json
+  --explain NAME         instead of the report, explain one branch (or a context named
+                         in .ci-explain.yml) after the change: every job, the rules in
+                         order with the values they saw, when, image, pushes, variables
+                         and where each came from (as the /ci-explain command does)
+  --job NAME             with --explain: only this job
   --dialect D            gitlab-ci (.gitlab-ci.yml), github-actions (.github/workflows)
                          or auto (default): every dialect either revision has, each
                          under its own heading (JSON: one object, or {"analyses": [...]}
@@ -68,12 +77,15 @@ export const analyzeCommand: CliCommand = {
         var: { type: "string", multiple: true, default: [] },
         format: { type: "string", default: "markdown" },
         dialect: { type: "string", default: "auto" },
+        explain: { type: "string" },
+        job: { type: "string" },
       },
     });
+    if (values.job !== undefined && values.explain === undefined) throw new UsageError("--job goes with --explain");
     const dialect = parseDialectChoice(values.dialect);
     if (!dialect) throw new UsageError(`--dialect must be gitlab-ci, github-actions or auto, not "${values.dialect}"`);
-    if (values.format !== "markdown" && values.format !== "json") {
-      throw new UsageError(`--format must be markdown or json, not "${values.format}"`);
+    if (values.format !== "markdown" && values.format !== "text" && values.format !== "json") {
+      throw new UsageError(`--format must be markdown, text or json, not "${values.format}"`);
     }
     if (values.project !== undefined && !/^[^/\s]+(\/[^/\s]+)+$/.test(values.project)) {
       throw new UsageError(`--project must look like namespace/name, not "${values.project}"`);
@@ -107,19 +119,35 @@ export const analyzeCommand: CliCommand = {
     const base = await openRevision(repo, baseRev);
     const branches = values.branch.length > 0 ? values.branch : await knownBranches(repo);
 
+    // `--explain` asks what the `/ci-explain BRANCH` command asks: that branch becomes the context.
+    const question = values.explain === undefined ? undefined : { targets: [values.explain], job: values.job, variables: {} };
     const analyses = await analyzeRepository({
       base: base.source,
       head: head.source,
       ...(base.sha ? { baseSha: base.sha } : {}),
       ...(head.sha ? { headSha: head.sha } : {}),
-      settings,
+      settings: question ? applyCommand(settings, question) : settings,
       branches,
       dialect,
       settingsDiagnostics: loaded.diagnostics,
     });
+    const failed = analyses.some((a) => a.head.diagnostics.some((d) => d.severity === "error"));
+    if (question) {
+      for (const analysis of analyses) {
+        for (const ctx of analysis.contexts) io.stdout(renderExplainText({ pipeline: ctx.after, contextName: ctx.context.name, job: values.job }));
+      }
+      return failed ? 1 : 0;
+    }
     const json = analyses.length === 1 ? analysisJson(analyses[0]) : { analyses: analyses.map(analysisJson) };
-    io.stdout(values.format === "json" ? `${JSON.stringify(json, null, 2)}\n` : renderCombinedComment(analyses, { platform: "gitlab" }));
-    return analyses.some((a) => a.head.diagnostics.some((d) => d.severity === "error")) ? 1 : 0;
+    const options = { platform: "gitlab" as const };
+    io.stdout(
+      values.format === "json"
+        ? `${JSON.stringify(json, null, 2)}\n`
+        : values.format === "text"
+          ? renderCombinedCommentText(analyses, options)
+          : renderCombinedComment(analyses, options),
+    );
+    return failed ? 1 : 0;
   },
 };
 

@@ -1,9 +1,11 @@
 import { parseArgs } from "node:util";
 import { diagnosticJson, formatDiagnostic, type Diagnostic } from "../../../core/diagnostic.js";
 import { formatPos } from "../../../core/pos.js";
-import { GITLAB_COM, type PipelineContext, type PipelineSource, type RefSpec } from "../../../gitlab-ci/context.js";
+import { type PipelineContext, type PipelineSource, type RefSpec } from "../../../gitlab-ci/context.js";
 import type { Decision, Pipeline, PipelineJob, ResolvedVar } from "../../../gitlab-ci/pipeline.js";
 import { simulatePipeline } from "../../../gitlab-ci/simulate/index.js";
+import { loadSettings } from "../../../config/load-settings.js";
+import { renderExplainText } from "../../../report/index.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { openRepository, openRevision, repositoryFacts } from "../open-source.js";
 import { chooseSimulateDialect, runActionsSimulation } from "./simulate-actions.js";
@@ -29,7 +31,7 @@ const SOURCES: readonly PipelineSource[] = [
 const usage = `Usage: ci-explain simulate [--repo DIR] [--rev REV] (--branch NAME | --tag NAME | --mr SOURCE:TARGET)
                            [--source SOURCE] [--project NAMESPACE/NAME] [--default-branch NAME]
                            [--var NAME=VALUE]... [--changed FILE]... [--open-mr] [--mr-iid N]
-                           [--ci-path PATH] [--format text|json]
+                           [--ci-path PATH] [--format text|json] [--job NAME]
                            [--dialect gitlab-ci|github-actions|auto] [--event NAME] [--pr SOURCE:TARGET]
 
 Predicts the pipeline GitLab creates for one ref: whether it is created at all
@@ -64,6 +66,8 @@ Options:
   --mr-iid N             the merge request's number (CI_MERGE_REQUEST_IID)
   --ci-path PATH         the CI configuration file (default: .gitlab-ci.yml)
   --format text|json     output format (default: text)
+  --job NAME             explain one job in full: every rule in order with the values it
+                         read, when, allow_failure, image, and where each variable came from
   --dialect D            gitlab-ci or github-actions; auto (default) takes the one the
                          revision has, and asks when it has both
 GitHub Actions (.github/workflows):
@@ -101,6 +105,7 @@ export const simulateCommand: CliCommand = {
         "mr-iid": { type: "string" },
         "ci-path": { type: "string" },
         format: { type: "string", default: "text" },
+        job: { type: "string" },
         dialect: { type: "string", default: "auto" },
         event: { type: "string" },
         pr: { type: "string" },
@@ -131,8 +136,13 @@ export const simulateCommand: CliCommand = {
     const repo = await openRepository(io.cwd, values.repo);
     const { source, sha: commitSha } = await openRevision(repo, values.rev);
     const facts = await repositoryFacts(repo);
-    const defaultBranch = values["default-branch"] ?? facts.defaultBranch ?? "main";
-    const project = values.project ?? facts.project;
+    // The repository's .ci-explain.yml says what YAML cannot (project, instance, project
+    // variables); flags win over it, and it wins over what git guesses.
+    const { settings, diagnostics: settingsProblems } = await loadSettings(source);
+    for (const d of settingsProblems) io.stderr(`${formatDiagnostic(d)}\n`);
+    const defaultBranch = values["default-branch"] ?? settings.defaultBranch ?? facts.defaultBranch ?? "main";
+    const project = values.project ?? settings.project ?? facts.project;
+    const isFork = settings.project !== undefined && project !== settings.project;
     const dialect = await chooseSimulateDialect(values.dialect, source, values["ci-path"] ?? ".gitlab-ci.yml");
     if (dialect === "github-actions") {
       if (values.mr !== undefined && values.pr !== undefined) throw new UsageError("give only one of --pr and --mr");
@@ -159,15 +169,22 @@ export const simulateCommand: CliCommand = {
       ref,
       source: pipelineSource,
       project: { path: project ?? PLACEHOLDER_PROJECT, defaultBranch },
-      server: { ...GITLAB_COM },
-      variables: variables as Record<string, string>,
+      server: { url: settings.serverUrl, registry: settings.registry },
+      // A fork has its own project variables, not upstream's (see docs/configuration.md).
+      variables: { ...(isFork ? settings.forkVariables : settings.variables), ...(variables as Record<string, string>) },
       ...(commitSha ? { commitSha } : {}),
       ...(values.changed.length ? { changedFiles: values.changed } : {}),
       // Without --open-mr the branch is taken to have no open MR (CI_OPEN_MERGE_REQUESTS unset).
       hasOpenMergeRequest: values["open-mr"],
     };
     const pipeline = await simulatePipeline(source, context, values["ci-path"] ? { ciPath: values["ci-path"] } : {});
-    io.stdout(values.format === "json" ? `${JSON.stringify(pipelineJson(pipeline), null, 2)}\n` : renderText(pipeline));
+    if (values.job !== undefined && values.format === "text") {
+      io.stdout(renderExplainText({ pipeline, contextName: describeRef(pipeline), job: values.job }));
+    } else {
+      const json = pipelineJson(pipeline);
+      const shown = values.job === undefined ? json : { ...json, jobs: json.jobs.filter((j) => j.name === values.job) };
+      io.stdout(values.format === "json" ? `${JSON.stringify(shown, null, 2)}\n` : renderText(pipeline));
+    }
     return pipeline.errors.length > 0 ? 1 : 0;
   },
 };

@@ -1,0 +1,73 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../../src/app/cli/main.js";
+
+/** The bundled example as a two-commit repository: the base, then the head with the per-branch tag fix. */
+let repo: string;
+const example = join(import.meta.dirname, "../../../examples/staging-containers");
+
+function git(...args: string[]) {
+  execFileSync("git", ["-C", repo, "-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { stdio: "pipe" });
+}
+
+beforeAll(() => {
+  repo = mkdtempSync(join(tmpdir(), "ci-explain-explain-"));
+  git("init", "-q", "-b", "main");
+  cpSync(join(example, "base"), repo, { recursive: true });
+  git("add", "-A");
+  git("commit", "-qm", "base");
+  git("rm", "-rq", ".");
+  cpSync(join(example, "head"), repo, { recursive: true });
+  git("add", "-A");
+  git("commit", "-qm", "head");
+});
+
+afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+async function run(...args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main([...args, "--repo", repo], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: repo, env: {} });
+  return { code, stdout, stderr };
+}
+
+describe("explaining one branch from the command line", () => {
+  it("analyze --explain names the rule that gives a stable branch its own container tag, and what the job pushes", async () => {
+    const { code, stdout } = await run("analyze", "--base", "HEAD~1", "--head", "HEAD", "--explain", "staging-8.0", "--job", "debian-container");
+    expect(code).toBe(0);
+    expect(stdout).toContain("debian-container — defined at ci/containers.yml:");
+    expect(stdout).toMatch(/decided by: rule 5 at ci\/base\.yml:24 if: \$CI_COMMIT_BRANCH =~/);
+    expect(stdout).toContain("pushes: registry.gitlab.com/acme/widget/ci/debian:staging-8-0 from ci/dockerfiles/debian.docker");
+    expect(stdout).toMatch(/\$CONTAINER_TAG\s+staging-8-0\s+rules:variables at ci\/base\.yml:26/);
+  });
+
+  it("analyze --explain works for a branch no rule names literally", async () => {
+    const { stdout } = await run("analyze", "--base", "HEAD~1", "--head", "HEAD", "--explain", "staging-10.1", "--job", "build-fedora");
+    expect(stdout).toContain("registry.gitlab.com/acme/widget/ci/fedora:staging-10-1");
+  });
+
+  it("simulate --job explains one job of one pipeline", async () => {
+    const { code, stdout } = await run("simulate", "--branch", "staging", "--job", "build-debian");
+    expect(code).toBe(0);
+    expect(stdout).toContain("image: registry.gitlab.com/acme/widget/ci/debian:latest — written $CI_REGISTRY_IMAGE/ci/$IMAGE:$CONTAINER_TAG at ci/build.yml:4");
+    expect(stdout).toMatch(/rule 2\s+ci\/base\.yml:14/);
+  });
+
+  it("analyze --format text prints the report for a terminal, without markdown", async () => {
+    const { stdout } = await run("analyze", "--base", "HEAD~1", "--head", "HEAD", "--format", "text");
+    expect(stdout.split("\n")[0]).toMatch(/^ci-explain: this MR changes CI on \d+ of \d+ branch contexts/);
+    expect(stdout).not.toContain("| --- |");
+  });
+
+  it.each([
+    [["analyze", "--job", "x"], "--job goes with --explain"],
+    [["analyze", "--format", "html"], "--format must be markdown, text or json"],
+  ])("refuses %j with a usage error (exit 2)", async (args, message) => {
+    const { code, stderr } = await run(...args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+});
