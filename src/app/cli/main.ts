@@ -35,7 +35,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return 0;
   }
   try {
-    return await command.run(rest, io);
+    return await command.run(rest, terminalSafe(io));
   } catch (err) {
     if (err instanceof UsageError || (err instanceof TypeError && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS"))) {
       io.stderr(`ci-explain ${command.name}: ${err.message}\n\n${command.usage}\n`);
@@ -45,7 +45,25 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
 }
 
+/**
+ * Job, branch and file names come from the repository under review: a name such as
+ * "build\u001b[2J" must not drive the reader's terminal. Control characters other than
+ * newline and tab are printed as `\u{…}` escapes (JSON output has them escaped already).
+ */
+function terminalSafe(io: CliIo): CliIo {
+  const visible = (text: string) =>
+    text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
+  return { ...io, stdout: (t) => io.stdout(visible(t)), stderr: (t) => io.stderr(visible(t)) };
+}
+
 export function processIo(): CliIo {
+  // `ci-explain analyze | head` closes the pipe early: that is the reader's choice, not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   return {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

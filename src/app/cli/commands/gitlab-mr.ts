@@ -1,6 +1,8 @@
 import { parseArgs } from "node:util";
 import { analyze } from "../../../analysis/analyze.js";
+import { defaultSettings } from "../../../config/defaults.js";
 import { loadSettings } from "../../../config/load-settings.js";
+import type { Settings } from "../../../config/settings.js";
 import { describeFailure } from "../../../platforms/describe-failure.js";
 import { createGitLabReport } from "../../../platforms/gitlab/gitlab-report.js";
 import type { MergeRequestRef } from "../../../platforms/gitlab/merge-request.js";
@@ -86,7 +88,7 @@ export const gitlabMrCommand: CliCommand = {
       base: { sha: base.sha, ref: String(env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME) },
     };
     const loaded = await loadSettings(base);
-    const settings = { ...loaded, settings: { ...loaded.settings, project: loaded.settings.project ?? projectPath, defaultBranch: loaded.settings.defaultBranch ?? mr.defaultBranch } };
+    const settings = { ...loaded, settings: withInstanceSettings(loaded.settings, env) };
     const analysis = await analyze({
       base,
       head,
@@ -96,7 +98,7 @@ export const gitlabMrCommand: CliCommand = {
       mr: { source: mr.head.ref, target: mr.base.ref, sourceProject: mr.sourceProjectPath ?? projectPath, iid: mr.iid },
     });
     const report = createGitLabReport();
-    const body = report.comment(analysis, mr, settings);
+    const body = report.comment([analysis], mr, settings);
     const exitCode = analysis.verdict.conclusion === "failure" ? 1 : 0;
     if (dryRun) {
       io.stdout(`${body}\n`);
@@ -117,3 +119,22 @@ export const gitlabMrCommand: CliCommand = {
     return exitCode;
   },
 };
+
+/**
+ * What the pipeline says about the instance, where `.ci-explain.yml` does not say it: the
+ * project, its default branch, the server URL and the container registry, from GitLab's
+ * predefined variables, so contexts and image refs match this instance, not gitlab.com.
+ * A server URL or registry equal to the built-in default counts as unset (the loaded
+ * settings do not say whether the file named it; naming gitlab.com's own is the same).
+ */
+export function withInstanceSettings(settings: Settings, env: Record<string, string | undefined>): Settings {
+  const defaults = defaultSettings();
+  const given = (name: string) => (env[name] ?? "").trim() || undefined;
+  return {
+    ...settings,
+    project: settings.project ?? given("CI_PROJECT_PATH"),
+    defaultBranch: settings.defaultBranch ?? given("CI_DEFAULT_BRANCH"),
+    serverUrl: settings.serverUrl === defaults.serverUrl ? (given("CI_SERVER_URL")?.replace(/\/+$/, "") ?? settings.serverUrl) : settings.serverUrl,
+    registry: settings.registry === defaults.registry ? (given("CI_REGISTRY") ?? settings.registry) : settings.registry,
+  };
+}

@@ -1,11 +1,13 @@
 import { parseArgs } from "node:util";
 // The server, probot and the GitHub App load only when `serve` runs: every other command starts without them.
-import { GITHUB_WEBHOOK_PATH } from "../../webhook-path.js";
+import { GITHUB_WEBHOOK_PATH, GITLAB_WEBHOOK_PATH } from "../../webhook-path.js";
 import { UsageError, type CliCommand } from "../command.js";
 
 const USAGE = `Usage: ci-explain serve [--port N] [--host ADDRESS]
 
-Runs the bot's HTTP server: the GitHub App webhook at ${GITHUB_WEBHOOK_PATH} and GET /healthz.
+Runs the bot's HTTP server: the GitHub App webhook at ${GITHUB_WEBHOOK_PATH}, the GitLab
+webhook at ${GITLAB_WEBHOOK_PATH}, GET /healthz and GET /metrics (Prometheus). Each platform
+starts when its variables are set; at least one must be.
 
 Options:
   --port N         port to listen on (default: $PORT, else 3000; 0 picks a free port)
@@ -16,11 +18,22 @@ Environment (GitHub App):
   PRIVATE_KEY | PRIVATE_KEY_PATH  the App's private key (PEM text, base64 accepted, or a file)
   WEBHOOK_SECRET                  required: webhooks without a valid X-Hub-Signature-256 are refused
   GHE_HOST, GHE_PROTOCOL          GitHub Enterprise Server host (e.g. github.example.com) and protocol (https)
+
+Environment (GitLab):
+  GITLAB_TOKEN                    a token with the api scope (the bot user's)
+  GITLAB_WEBHOOK_SECRET           required: webhooks without this X-Gitlab-Token are refused
+  GITLAB_URL                      the instance (default: https://gitlab.com)
+
+Environment (both):
+  REDIS_URL                       share queue, de-duplication and cache between replicas (default: in memory)
+  WORKER_CONCURRENCY              analyses at a time per process (default: 2)
+  SHUTDOWN_GRACE_MS               time running work gets on SIGTERM (default: 25000)
+  API_RETRIES, API_RETRY_BASE_MS, API_RETRY_MAX_WAIT_MS   retries of failed API requests (4, 500, 60000)
   LOG_LEVEL, LOG_FORMAT           info by default; LOG_FORMAT=json for machine-read logs`;
 
 export const serveCommand: CliCommand = {
   name: "serve",
-  summary: "run the GitHub App (webhook receiver) over HTTP",
+  summary: "run the bot (GitHub App and GitLab webhook receiver) over HTTP",
   usage: USAGE,
   async run(args, io) {
     const { values } = parseArgs({
@@ -41,7 +54,10 @@ export const serveCommand: CliCommand = {
       io.stderr(`ci-explain serve: ${err instanceof Error ? err.message : String(err)}\n`);
       return 2;
     }
-    io.stdout(`ci-explain serve: listening on http://${host}:${server.port} (${server.platforms.join(", ")}; webhooks at ${GITHUB_WEBHOOK_PATH})\n`);
+    const hooks = server.platforms.map((p) => (p === "gitlab" ? GITLAB_WEBHOOK_PATH : GITHUB_WEBHOOK_PATH));
+    io.stdout(
+      `ci-explain serve: listening on http://${host}:${server.port} (${server.platforms.join(", ")}; webhooks at ${hooks.join(", ")}; /healthz, /metrics; queue ${io.env.REDIS_URL ? "in Redis" : "in memory"})\n`,
+    );
     await untilStopped();
     await server.close();
     io.stdout("ci-explain serve: stopped\n");

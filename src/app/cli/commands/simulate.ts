@@ -8,7 +8,7 @@ import { loadSettings } from "../../../config/load-settings.js";
 import { renderExplainText } from "../../../report/index.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { openRepository, openRevision, repositoryFacts } from "../open-source.js";
-import { chooseSimulateDialect, runActionsSimulation } from "./simulate-actions.js";
+import { chooseSimulateDialect, runActionsSimulation } from "../simulate-actions.js";
 
 /** The project path used when none is given: a placeholder, so CI_PROJECT_* are still defined. */
 export const PLACEHOLDER_PROJECT = "group/project";

@@ -1,10 +1,10 @@
-import { presentDialects, parseDialectChoice, type Dialect } from "../../../analysis/analyze-repository.js";
-import type { BranchContext } from "../../../analysis/model.js";
-import type { FileSource } from "../../../core/file-source.js";
-import type { RefSpec } from "../../../gitlab-ci/context.js";
-import { GITHUB_SERVER, loadWorkflows, simulateActions, sourceOf, type ActionsRun } from "../../../github-actions/index.js";
-import { UsageError, type CliIo } from "../command.js";
-import { pipelineJson, renderText } from "./simulate.js";
+import { presentDialects, parseDialectChoice, type Dialect } from "../../analysis/analyze-repository.js";
+import type { BranchContext } from "../../analysis/model.js";
+import type { FileSource } from "../../core/file-source.js";
+import type { RefSpec } from "../../gitlab-ci/context.js";
+import { GITHUB_SERVER, loadWorkflows, simulateActions, sourceOf, type ActionsRun } from "../../github-actions/index.js";
+import { UsageError, type CliIo } from "./command.js";
+import { pipelineJson, renderText } from "./commands/simulate.js";
 
 /** Used when no --project is given: a placeholder, so `github.repository` is still defined. */
 const PLACEHOLDER_REPOSITORY = "owner/repo";
