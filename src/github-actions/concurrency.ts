@@ -25,13 +25,17 @@ export function findConcurrencyClashes(runs: Array<{ context: BranchContext; use
   for (const r of runs) {
     for (const use of r.uses) {
       if (!use.group.known) continue;
-      const list = byGroup.get(use.group.text) ?? [];
+      // "The concurrency group name is case insensitive": `prod` and `Prod` are one group.
+      const key = use.group.text.toLowerCase();
+      const list = byGroup.get(key) ?? [];
       list.push({ context: r.context, use });
-      byGroup.set(use.group.text, list);
+      byGroup.set(key, list);
     }
   }
   const clashes: ConcurrencyClash[] = [];
-  for (const [group, entries] of byGroup) {
+  for (const entries of byGroup.values()) {
+    // Named as the first run that enters it wrote it.
+    const group = entries[0].use.group.text;
     const identities = new Set(entries.map((e) => identity(e.context)));
     if (identities.size < 2) continue;
     const cancels = entries.map((e) => e.use.cancelInProgress);

@@ -6,7 +6,7 @@ import { eventOf } from "./triggers.js";
  * What a run's `github` context holds for a branch context ("Contexts reference"):
  * - push to a branch/tag: ref `refs/heads/<b>` / `refs/tags/<t>`;
  * - pull_request: ref `refs/pull/<n>/merge`, ref_name `<n>/merge`, base_ref/head_ref the
- *   target and source branches;
+ *   target and source branches; sha the test merge commit, which is not known statically;
  * - pull_request_target: the TARGET branch's ref and commit;
  * - schedule: the default branch.
  * Fields the context cannot know (actor, run_id, most of the event payload) are Unknown.
@@ -35,7 +35,10 @@ export function runFacts(context: BranchContext): RunFacts {
     }
     const prRef = n !== undefined ? `refs/pull/${n}/merge` : new Unknown(["github.ref (the PR number)"]);
     const prRefName = n !== undefined ? `${n}/merge` : new Unknown(["github.ref_name (the PR number)"]);
-    return { event, ref: prRef, refName: prRefName, refType: "branch", baseRef: ref.target, headRef: ref.source, sha, prNumber: n, prBase: ref.target };
+    // GITHUB_SHA of a pull_request run is the last merge commit of refs/pull/N/merge, a
+    // commit GitHub makes; the head commit we may know is not it ("Events that trigger
+    // workflows", pull_request). So `github.sha` stays unknown here.
+    return { event, ref: prRef, refName: prRefName, refType: "branch", baseRef: ref.target, headRef: ref.source, prNumber: n, prBase: ref.target };
   }
   if (event === "schedule") {
     const b = context.project.defaultBranch;

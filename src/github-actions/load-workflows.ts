@@ -1,4 +1,4 @@
-import { error, type Diagnostic } from "../core/diagnostic.js";
+import { error, warning, type Diagnostic } from "../core/diagnostic.js";
 import type { FileSource } from "../core/file-source.js";
 import type { Located, Pos } from "../core/pos.js";
 import type { ScriptLine } from "../gitlab-ci/model.js";
@@ -125,6 +125,15 @@ class Builder {
         for (const fk of FILTER_KEYS) {
           const f = mapEntry(value, fk);
           if (f) t.filters[fk] = { key: fk, patterns: this.texts(f.value, `on.${key}.${fk}`), pos: f.keyPos } satisfies PatternFilter;
+        }
+        for (const fk of ["branches", "tags", "paths"] as const) {
+          // "If you define a branch with the ! character, you must also define at least one
+          // branch without the ! character" (workflow syntax): with only `!` patterns nothing
+          // is ever selected, so the event never runs the workflow.
+          const f = t.filters[fk];
+          if (f && f.patterns.length > 0 && f.patterns.every((p) => p.value.startsWith("!"))) {
+            this.diagnostics.push(warning("invalid-value", `on.${key}.${fk}: every pattern starts with \`!\`, so nothing is selected; add one pattern without the \`!\`, or use \`${fk}-ignore\``, f.pos));
+          }
         }
         for (const [a, b] of [
           ["branches", "branches-ignore"],

@@ -113,7 +113,11 @@ interface RunFrame {
 type JobOutcome = "ran" | "skipped" | "maybe";
 
 /** Reusable workflows may nest four levels deep (the docs' limit). */
-const MAX_CALL_DEPTH = 4;
+/**
+ * "You can connect up to four levels of workflows": the top-level caller and up to three
+ * levels of reusable workflows (Reusing workflows, nesting). The caller is depth 0.
+ */
+const MAX_WORKFLOW_LEVELS = 4;
 
 function runWorkflow(sim: Sim, wf: Workflow, decision: TriggerDecision, frame: RunFrame): void {
   const vars = fromPlain(sim.context.variables);
@@ -192,8 +196,8 @@ function runJob(
       sim.jobs.push(makeJob(displayBase, job.id, wf, job, jobCertainty, decidedBy, {}, undefined, [], [], []));
       return jobCertainty === "certain" ? "ran" : "maybe";
     }
-    if (frame.depth >= MAX_CALL_DEPTH) {
-      sim.errors.push(error("config-invalid", `${wf.file}: reusable workflows nest deeper than ${MAX_CALL_DEPTH} levels`, job.uses.pos));
+    if (frame.depth + 1 >= MAX_WORKFLOW_LEVELS) {
+      sim.errors.push(error("config-invalid", `${wf.file}: reusable workflows nest deeper than GitHub's ${MAX_WORKFLOW_LEVELS} levels (the caller and three levels of reusable workflows)`, job.uses.pos));
       return "skipped";
     }
     const call = callee.triggers.find((t) => t.event === "workflow_call");

@@ -13,7 +13,8 @@ import type { FilterKey, Trigger, Workflow } from "./model.js";
  *   default activity types are opened, synchronize and reopened.
  * - paths/paths-ignore: at least one changed file must be selected (paths) / not ignored
  *   (paths-ignore). Path filters are NOT evaluated for tag pushes (actions/runner#1202).
- *   GitHub looks at 300 changed files at most; past that the outcome is not predictable.
+ *   GitHub looks at 300 changed files at most; past that the outcome is not predictable,
+ *   unless no changed file at all passes the filter (then it surely does not run).
  * - when both a ref filter and a path filter are given, both must hold.
  */
 export interface TriggerDecision {
@@ -112,13 +113,15 @@ export function decideTrigger(workflow: Workflow, context: BranchContext): Trigg
     if (files === undefined) {
       return { ...base, triggered: "unknown", explanation: [...parts, `${k}: [${patternList(trigger, k)}] and the changed files are not known`].join("; ") };
     }
-    if (files.length > PATH_FILTER_FILE_LIMIT) {
-      return { ...base, triggered: "unknown", explanation: [...parts, `${files.length} changed files: GitHub reads only the first ${PATH_FILTER_FILE_LIMIT} for ${k}`].join("; ") };
-    }
     const { patterns, errors: errs } = compilePatterns(filter.patterns.map((p) => p.value));
     for (const e of errs) errors.push({ message: `on.${event}.${k}: ${e}`, pos: filter.pos });
     const hit = files.find((file) => (k === "paths" ? isSelected(patterns, file).selected : !isSelected(patterns, file).selected));
+    // No changed file at all passes the filter: then none of the 300 GitHub reads does either.
     if (!hit) return { ...base, triggered: false, explanation: [...parts, `no changed file is selected by ${k}: [${patternList(trigger, k)}]`].join("; ") };
+    // Some file passes, but GitHub reads only 300 of the diff, in an order not known here.
+    if (files.length > PATH_FILTER_FILE_LIMIT) {
+      return { ...base, triggered: "unknown", explanation: [...parts, `${files.length} changed files: GitHub reads only the first ${PATH_FILTER_FILE_LIMIT} for ${k}, and ${hit} may not be among them`].join("; ") };
+    }
     parts.push(`${hit} ${k === "paths" ? "matches" : "is not ignored by"} ${k}`);
   }
   return { ...base, triggered: true, explanation: parts.join("; ") || `on: ${event}` };

@@ -1,4 +1,5 @@
 import type { Analysis, ContextAnalysis } from "../analysis/model.js";
+import { isAskedContext } from "../commands/asked-contexts.js";
 import type { ExplainCommand } from "../commands/parse-command.js";
 import { code, paragraph, strong, trusted, type Inline } from "../report/document.js";
 import { COMMENT_BUDGET, commentMarkerText, renderExplainMarkdown, renderMarkdown, type ReportOptions } from "../report/index.js";
@@ -29,9 +30,11 @@ export function renderNoCiChange(headSha: string, options: ReportOptions): strin
  * A `/ci-explain` answer: each asked-for context's head pipeline in full (or one job in it),
  * sharing the comment budget. Without named branches, every analysed context is explained.
  */
-export function renderExplainReply(analysis: Analysis, command: ExplainCommand, headSha: string, options: ReportOptions): string {
-  const asked = command.targets.length > 0 ? analysis.contexts.filter((c) => isAsked(c, command.targets)) : analysis.contexts;
-  const contexts = asked.length > 0 ? asked : analysis.contexts;
+export function renderExplainReply(analyses: readonly Analysis[], command: ExplainCommand, headSha: string, options: ReportOptions): string {
+  // Every dialect's contexts: a GitHub Actions run is a Pipeline as a GitLab CI one is.
+  const all = analyses.flatMap((a) => a.contexts);
+  const asked = command.targets.length > 0 ? all.filter((c) => isAskedContext(c, command.targets)) : all;
+  const contexts = asked.length > 0 ? asked : all;
   const header = renderMarkdown([paragraph(...question(command, headSha))]);
   const verdictWord = options.platform === "github" ? "the check" : "the commit status";
   if (contexts.length === 0) return `${header}\n\nNo pipeline context could be analysed; the summary comment and ${verdictWord} say why.`;
@@ -40,12 +43,6 @@ export function renderExplainReply(analysis: Analysis, command: ExplainCommand, 
     renderExplainMarkdown({ pipeline: ctx.after, contextName: ctx.context.name, job: command.job }, { ...options, maxChars: share }),
   );
   return [header, ...parts].join("\n\n");
-}
-
-function isAsked(ctx: ContextAnalysis, targets: string[]): boolean {
-  const ref = ctx.context.ref;
-  const refName = ref.kind === "mr" ? undefined : ref.name;
-  return targets.includes(ctx.context.name) || (refName !== undefined && targets.includes(refName));
 }
 
 function question(command: ExplainCommand, headSha: string): Inline {

@@ -71,3 +71,11 @@ describe("explaining one branch from the command line", () => {
     expect(stderr).toContain(message);
   });
 });
+
+describe("explaining a context the report names", () => {
+  it("analyze --explain 'tag v1.0.0' explains the tag pipeline, not a branch called so", async () => {
+    const { stdout } = await run("analyze", "--base", "HEAD~1", "--head", "HEAD", "--explain", "tag v1.0.0");
+    expect(stdout).toContain("tag v1.0.0");
+    expect(stdout).not.toContain("branch tag v1.0.0");
+  });
+});

@@ -9,6 +9,7 @@ import { formatDiagnostic, type Diagnostic } from "../../../core/diagnostic.js";
 import { formatPos } from "../../../core/pos.js";
 import type { FileSource } from "../../../core/file-source.js";
 import { applyCommand } from "../../../commands/apply-command.js";
+import { isAskedContext } from "../../../commands/asked-contexts.js";
 import { renderCombinedComment, renderCombinedCommentText } from "../../../report/combined.js";
 import { renderExplainText } from "../../../report/index.js";
 import { UsageError, type CliCommand } from "../command.js";
@@ -119,23 +120,28 @@ export const analyzeCommand: CliCommand = {
     const base = await openRevision(repo, baseRev);
     const branches = values.branch.length > 0 ? values.branch : await knownBranches(repo);
 
-    // `--explain` asks what the `/ci-explain BRANCH` command asks: that branch becomes the context.
-    const question = values.explain === undefined ? undefined : { targets: [values.explain], job: values.job, variables: {} };
-    const analyses = await analyzeRepository({
+    const input = {
       base: base.source,
       head: head.source,
       ...(base.sha ? { baseSha: base.sha } : {}),
       ...(head.sha ? { headSha: head.sha } : {}),
-      settings: question ? applyCommand(settings, question) : settings,
       branches,
       dialect,
       settingsDiagnostics: loaded.diagnostics,
-    });
-    const failed = analyses.some((a) => a.head.diagnostics.some((d) => d.severity === "error"));
-    if (question) {
-      for (const analysis of analyses) {
-        for (const ctx of analysis.contexts) io.stdout(renderExplainText({ pipeline: ctx.after, contextName: ctx.context.name, job: values.job }));
+    };
+    let analyses = await analyzeRepository({ ...input, settings });
+    let failed = analyses.some((a) => a.head.diagnostics.some((d) => d.severity === "error"));
+    if (values.explain !== undefined) {
+      const question = { targets: [values.explain], job: values.job, variables: {} };
+      // A context the report shows (`tag v1.0.0`, a branch the rules name) is explained as it
+      // was analysed; any other name is asked the way `/ci-explain BRANCH` asks: as a branch push.
+      let asked = analyses.flatMap((a) => a.contexts.filter((c) => isAskedContext(c, question.targets)));
+      if (asked.length === 0) {
+        analyses = await analyzeRepository({ ...input, settings: applyCommand(settings, question) });
+        failed = analyses.some((a) => a.head.diagnostics.some((d) => d.severity === "error"));
+        asked = analyses.flatMap((a) => a.contexts);
       }
+      for (const ctx of asked) io.stdout(renderExplainText({ pipeline: ctx.after, contextName: ctx.context.name, job: values.job }));
       return failed ? 1 : 0;
     }
     const json = analyses.length === 1 ? analysisJson(analyses[0]) : { analyses: analyses.map(analysisJson) };

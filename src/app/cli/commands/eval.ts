@@ -63,12 +63,17 @@ export const evalCommand: CliCommand = {
   },
 };
 
-/** The error, then the expression line with a caret under the column. */
+const CONTEXT_CHARS = 60;
+
+/** The error, then the expression line (around the column) with a caret under the column. */
 function formatExprError(text: string, error: ExprError): string {
   const offset = error.col - 1;
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
   const lineEndAt = text.indexOf("\n", offset);
   const line = text.slice(lineStart, lineEndAt < 0 ? undefined : lineEndAt);
   const kind = error.code === "expression-runtime" ? "expression fails in GitLab" : "invalid expression";
-  return `ci-explain eval: ${kind} at column ${error.col}: ${error.message}\n  ${line}\n  ${" ".repeat(offset - lineStart)}^\n`;
+  // A 60 kB expression must not be echoed whole: show a window around the caret.
+  const from = Math.max(0, offset - lineStart - CONTEXT_CHARS);
+  const shown = `${from > 0 ? "…" : ""}${line.slice(from, offset - lineStart + CONTEXT_CHARS)}${line.length > offset - lineStart + CONTEXT_CHARS ? "…" : ""}`;
+  return `ci-explain eval: ${kind} at column ${error.col}: ${error.message}\n  ${shown}\n  ${" ".repeat(offset - lineStart - from + (from > 0 ? 1 : 0))}^\n`;
 }
