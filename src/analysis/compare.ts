@@ -1,5 +1,6 @@
 import type { ImageBuild } from "../containers/model.js";
 import type { Decision } from "../gitlab-ci/pipeline.js";
+import { nonPredefinedNames } from "../gitlab-ci/simulate/job-variables.js";
 import { jobsOf } from "./images.js";
 import type { AnalysedJob, AnalysedPipeline, JobChange, JobField } from "./model.js";
 
@@ -87,7 +88,7 @@ function changedVariableValues(before: AnalysedJob, after: AnalysedJob): { befor
   if (before.variables === after.variables) return undefined;
   const x: string[] = [];
   const y: string[] = [];
-  for (const name of Object.keys(after.variables).sort()) {
+  for (const name of nonPredefinedNames(after.variables).sort()) {
     const vb = before.variables[name];
     const va = after.variables[name];
     if (!vb || vb.origin === "predefined" || va.origin === "predefined") continue;

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { analyze } from "../analysis/analyze.js";
+import { analyzeRepository } from "../analysis/analyze-repository.js";
 import { applyCommand } from "../commands/apply-command.js";
 import { COMMAND_USAGE, isExplainCommand, parseCommand } from "../commands/parse-command.js";
 import { DEFAULT_COMMAND_RATE_LIMIT, SlidingWindowLimiter, type CommandRateLimiter } from "../commands/rate-limit.js";
@@ -25,8 +26,9 @@ import type { JobRouter } from "./queue/job-router.js";
 import { writeGuard, type JobControl, type JobOutcome, type WorkJob } from "./queue/work-queue.js";
 import { KeyedSerializer } from "./serialize-per-key.js";
 
-/** Where GitLab sends webhooks (project or group hook URL: `https://bot.example.com/api/gitlab/webhooks`). */
-export const GITLAB_WEBHOOK_PATH = "/api/gitlab/webhooks";
+import { GITLAB_WEBHOOK_PATH } from "./webhook-path.js";
+
+export { GITLAB_WEBHOOK_PATH };
 
 /** Webhook bodies above this are refused (GitLab MR payloads are far smaller). */
 const MAX_BODY_BYTES = 25 * 1024 * 1024;
@@ -60,6 +62,7 @@ export function defaultGitLabAppDeps(options: { api: GitLabApi; secret: string; 
     ...options,
     bot: memoizedBotUser(options.api),
     analyze,
+    analyzeRepository,
     loadSettings: (source) => loadSettings(source),
     report: createGitLabReport(),
     blobCache: new LruBlobCache(),
@@ -116,6 +119,10 @@ export function createGitLabWebhook(deps: GitLabAppDeps): GitLabWebhook {
         payload = JSON.parse(body);
       } catch {
         return answer(res, 400, { error: "the body is not JSON" });
+      }
+      // Every GitLab webhook body is a JSON object; `null` or a list would fail later, far from here.
+      if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+        return answer(res, 400, { error: "the body is not a JSON object" });
       }
       const event: GitLabEvent = { name: String(req.headers["x-gitlab-event"] ?? ""), payload, delivery: deliveryId(req) };
       deps.metrics?.webhooksReceived.inc({ platform: "gitlab", event: event.name });
@@ -267,7 +274,7 @@ async function onNote(deps: GitLabAppDeps, event: GitLabEvent): Promise<boolean>
   const command = parsed.command;
   const asked = { ...settings, settings: applyCommand(settings.settings, command) };
   const body = await deps.serializer.run(mrKey(mr), () =>
-    answerMergeRequest(deps, deps.api, reader.mr(), asked, (analysis, resolved) => deps.report.explain(analysis, command, resolved)),
+    answerMergeRequest(deps, deps.api, reader.mr(), asked, (analyses, resolved) => deps.report.explain(analyses, command, resolved)),
   );
   return reply(publisher, body);
 }

@@ -3,3 +3,6 @@
  * `serve --help` without loading the server (and probot) at start-up.
  */
 export const GITHUB_WEBHOOK_PATH = "/api/github/webhooks";
+
+/** Where GitLab sends webhooks (project or group hook URL: `https://bot.example.com/api/gitlab/webhooks`). */
+export const GITLAB_WEBHOOK_PATH = "/api/gitlab/webhooks";

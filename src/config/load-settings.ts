@@ -3,11 +3,15 @@ import { error, warning, type Diagnostic } from "../core/diagnostic.js";
 import type { FileSource } from "../core/file-source.js";
 import type { Pos } from "../core/pos.js";
 import type { PipelineSource } from "../gitlab-ci/context.js";
+import { obviouslyTooDeep } from "../gitlab-ci/yaml/parse-yaml.js";
 import { defaultSettings } from "./defaults.js";
 import { settingsFileSchema, type SettingsFile } from "./schema.js";
 import type { ContextSetting, Settings } from "./settings.js";
 
 /** Where the settings file may live, in the order they are looked up. */
+/** The settings schema is four levels deep; far deeper nesting is an attack, not a setting. */
+const MAX_SETTINGS_DEPTH = 20;
+
 export const SETTINGS_PATHS = [".ci-explain.yml", ".github/ci-explain.yml", ".gitlab/ci-explain.yml"];
 
 export interface LoadedSettings {
@@ -45,6 +49,11 @@ export async function loadSettings(source: FileSource, explicitPath?: string): P
 
 /** Parse and validate the text of one settings file. */
 export function parseSettingsText(text: string, file: string): { settings: Settings; diagnostics: Diagnostic[] } {
+  // The `yaml` parser can exhaust memory (a process abort) on deeply nested brackets, so a
+  // hostile settings file is refused before it is parsed, as CI files are (parse-yaml.ts).
+  if (obviouslyTooDeep(text, MAX_SETTINGS_DEPTH)) {
+    return { settings: defaultSettings(), diagnostics: [error("nesting-too-deep", `${file} is nested deeper than ${MAX_SETTINGS_DEPTH} levels`, { file, line: 1 })] };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -54,7 +63,14 @@ export function parseSettingsText(text: string, file: string): { settings: Setti
     });
     return { settings: defaultSettings(), diagnostics };
   }
-  const value: unknown = doc.toJS() ?? {};
+  let value: unknown;
+  try {
+    value = doc.toJS() ?? {};
+  } catch (e) {
+    // `toJS` refuses an alias bomb ("billion laughs") by throwing a ReferenceError.
+    if (!(e instanceof ReferenceError)) throw e;
+    return { settings: defaultSettings(), diagnostics: [error("yaml-alias-limit", `${file}: ${e.message}`, { file, line: 1 })] };
+  }
   const result = settingsFileSchema.safeParse(value);
   if (!result.success) {
     const diagnostics = result.error.issues.map((issue) => {

@@ -37,8 +37,26 @@ const DOCKER_HUB = "docker.io";
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const PATH_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
-/** Parse a reference (text or resolved text with holes) into registry, path, tag and digest. */
+/**
+ * Parse a reference (text or resolved text with holes) into registry, path, tag and digest.
+ * Remembered (bounded): the hazard checks ask about the same few hundred references for every
+ * job of every pipeline. Callers must not change the answer.
+ */
 export function parseImageRef(ref: string | ResolvedText): ImageRefParts {
+  // The parse reads only the text and whether it has holes (resolvedPattern).
+  const key = typeof ref === "string" ? `s${ref}` : `${ref.known ? "k" : "u"}${ref.text}`;
+  let parts = parsedRefs.get(key);
+  if (!parts) {
+    if (parsedRefs.size >= PARSED_REFS_LIMIT) parsedRefs.clear();
+    parsedRefs.set(key, (parts = parseImageRefUncached(ref)));
+  }
+  return parts;
+}
+
+const parsedRefs = new Map<string, ImageRefParts>();
+const PARSED_REFS_LIMIT = 10000;
+
+function parseImageRefUncached(ref: string | ResolvedText): ImageRefParts {
   const atoms = typeof ref === "string" ? [...ref] : toAtoms(resolvedPattern(ref));
   const shape = splitShape(atoms);
   const registry = atomsToString(shape.registry ?? [...DOCKER_HUB]);

@@ -1,4 +1,5 @@
 import type { AnalyzeInput } from "../analysis/analyze.js";
+import type { AnalyzeRepositoryInput } from "../analysis/analyze-repository.js";
 import type { Analysis } from "../analysis/model.js";
 import type { LoadedSettings } from "../config/load-settings.js";
 import type { FileSource } from "../core/file-source.js";
@@ -172,22 +173,50 @@ async function writeComment<V, A extends Reviewed>(
   return outcome === "absent" ? "skipped-draft" : outcome;
 }
 
+/** How a platform analyses a change: every CI dialect of the repository, or one analysis. */
+export interface RepositoryAnalyzer {
+  analyze(input: AnalyzeInput): Promise<Analysis>;
+  /** Every CI dialect of the repository (analysis/analyze-repository.ts); without it, `analyze` alone. */
+  analyzeRepository?(input: AnalyzeRepositoryInput): Promise<Analysis[]>;
+}
+
+/** The dialects a change touches; `ciRelevant` when it touches any. */
+export interface RepositoryReview {
+  ciRelevant: boolean;
+  analyses: Analysis[];
+}
+
+/** Every dialect present, analysed (GitLab CI first), whichever platform asks. */
+export function analyzeAll(deps: RepositoryAnalyzer, input: AnalyzeInput): Promise<Analysis[]> {
+  return deps.analyzeRepository ? deps.analyzeRepository(input) : deps.analyze(input).then((a) => [a]);
+}
+
+/**
+ * Every dialect present is analysed; the report shows those the change touches, so a change
+ * that edits only a workflow is not answered with "no change" for `.gitlab-ci.yml` too.
+ */
+export async function analyzeForReview(deps: RepositoryAnalyzer, input: AnalyzeInput): Promise<RepositoryReview> {
+  const analyses = (await analyzeAll(deps, input)).filter((a) => a.ciRelevant);
+  return { ciRelevant: analyses.length > 0, analyses };
+}
+
 /**
  * Answer an explain command (`/ci-explain BRANCH…|job NAME|--var …`) with the text a reply
  * should carry: the analysis with the command's settings, or the reason it could not run.
  */
 export async function answerChange(
-  analyze: (input: AnalyzeInput) => Promise<Analysis>,
+  deps: RepositoryAnalyzer,
   reader: ChangeReader,
   settings: LoadedSettings,
-  render: (analysis: Analysis, settings: LoadedSettings) => string,
+  render: (analyses: readonly Analysis[], settings: LoadedSettings) => string,
 ): Promise<string> {
   try {
     await reader.prepare?.();
     const changedFiles = await reader.listChangedFiles();
     const branches = await reader.listBranchNames();
-    const analysis = await analyze({ ...reader.revisions(), ...reader.target(), changedFiles, branches, settings: settings.settings });
-    return render(analysis, settings);
+    // Every dialect: a repository with only GitHub Actions workflows is explained from its Actions run.
+    const analyses = await analyzeAll(deps, { ...reader.revisions(), ...reader.target(), changedFiles, branches, settings: settings.settings });
+    return render(analyses, settings);
   } catch (err) {
     return `ci-explain could not answer: ${describeFailure(err)}`;
   }

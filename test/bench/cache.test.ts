@@ -9,6 +9,9 @@ import { MemorySource } from "../../src/core/memory-source.js";
 import { loadConfig, ParseCache } from "../../src/gitlab-ci/index.js";
 import type { ResolvedText } from "../../src/gitlab-ci/pipeline.js";
 import { evaluateConditionInScope } from "../../src/gitlab-ci/simulate/condition.js";
+import { nonPredefinedNames } from "../../src/gitlab-ci/simulate/job-variables.js";
+import { simulateConfig } from "../../src/gitlab-ci/simulate/simulate-config.js";
+import type { PipelineContext } from "../../src/gitlab-ci/context.js";
 import type { VarEntry, VarScope } from "../../src/gitlab-ci/simulate/variable-entry.js";
 
 /** A MemorySource that also names blobs, as a git source does. */
@@ -49,6 +52,32 @@ describe("caches give the answers of a cold run", () => {
     const warm = await analyze({ ...sources(), settings: benchSettings(), parseCache: cache });
     expect(warm).toEqual(cold);
     expect(warm.contexts).toHaveLength(10);
+  });
+
+  it("analyze sharing job results between base, head and contexts deep-equals analyze without", async () => {
+    const repo = generateRepo(30, 5);
+    const sources = () => ({ base: new MemorySource(repo.base, "base"), head: new MemorySource(repo.head, "head") });
+    const unshared = await analyze({ ...sources(), settings: benchSettings(), shareResults: false });
+    const shared = await analyze({ ...sources(), settings: benchSettings() });
+    expect(JSON.parse(JSON.stringify(shared))).toEqual(JSON.parse(JSON.stringify(unshared)));
+    expect(shared).toEqual(unshared);
+  });
+
+  it.each(Object.entries(LAYERED_CASES))("a job's variables read one by one equal its full record (%s)", async (_what, yaml) => {
+    const load = await loadConfig(new MemorySource({ ".gitlab-ci.yml": yaml }));
+    for (const context of [branchContext({}), branchContext({ CTX: "from-context", UNSET_ME: undefined })]) {
+      const lazy = await simulateConfig(load, context);
+      const full = await simulateConfig(load, context);
+      expect(lazy.errors).toEqual(full.errors);
+      expect(lazy.jobs.map((j) => j.name)).toEqual(full.jobs.map((j) => j.name));
+      lazy.jobs.forEach((job, i) => {
+        const record = { ...full.jobs[i]!.variables };
+        // Read by name first (the lazy path), then enumerate (the full record).
+        for (const name of [...Object.keys(record), "NOT_DEFINED"]) expect(job.variables[name], name).toEqual(record[name]);
+        expect(nonPredefinedNames(job.variables).sort()).toEqual(Object.keys(record).filter((n) => record[n]!.origin !== "predefined").sort());
+        expect(job.image).toEqual(full.jobs[i]!.image);
+      });
+    }
   });
 
   it.each([
@@ -98,6 +127,72 @@ describe("caches give the answers of a cold run", () => {
     expect(memo[0]?.image.text).toBe(image);
   });
 });
+
+function branchContext(variables: Record<string, string | undefined>): PipelineContext {
+  return {
+    ref: { kind: "branch", name: "feature" },
+    source: "push",
+    project: { path: "group/project", defaultBranch: "main" },
+    server: { url: "https://gitlab.example.com", registry: "registry.example.com" },
+    // A name present with value `undefined` is unset by the context (entriesFromContext).
+    variables: variables as Record<string, string>,
+  };
+}
+
+/** Configurations where a job's own variables interact with the pipeline's. */
+const LAYERED_CASES: Record<string, string> = {
+  "top-level refers to a job variable": `
+variables:
+  IMAGE: $REGISTRY/$APP:$CI_JOB_NAME
+  REGISTRY: reg.example.com
+  APP: default
+a:
+  image: $IMAGE
+  variables: { APP: app-a }
+  script: x
+b:
+  image: $IMAGE
+  script: x
+`,
+  "inherit:variables false and a list": `
+variables:
+  KEEP: kept
+  DROP: dropped
+  CI_COMMIT_REF_NAME: overridden
+a:
+  inherit: { variables: false }
+  variables: { MINE: $KEEP-$DROP-$CI_COMMIT_REF_NAME }
+  script: x
+b:
+  inherit: { variables: [KEEP] }
+  variables: { MINE: $KEEP-$DROP }
+  script: x
+`,
+  "rules:variables, matrix and the context": `
+variables:
+  CTX: top
+  UNSET_ME: top
+a:
+  variables: { CTX: job, TAG: $CTX }
+  parallel:
+    matrix:
+      - ARCH: [amd64, arm64]
+  image: reg.example.com/app:$TAG-$ARCH
+  rules:
+    - if: $CI_COMMIT_BRANCH
+      variables: { TAG: rule-$ARCH, UNSET_ME: rule }
+  script: x
+`,
+  "a cycle through a job variable": `
+variables:
+  A: $B
+a:
+  variables: { B: $A }
+  script: x
+b:
+  script: x
+`,
+};
 
 const SHARED_BEFORE: never[] = [];
 let sharedScript: unknown;

@@ -1,6 +1,6 @@
 import { evaluateCondition, parseCondition, UNKNOWN, variablesIn, type Evaluation, type Expr, type LookupResult } from "../expr/index.js";
 import type { Truth } from "../pipeline.js";
-import type { VarLookup } from "./variable-entry.js";
+import type { VarEntry, VarLookup } from "./variable-entry.js";
 
 /**
  * The bridge between a variable scope and the `rules:if` evaluator. In `rules:if`, a variable
@@ -67,11 +67,13 @@ function evaluationKey(text: string, expr: Expr, scope: VarLookup): string {
     namesOf.set(expr, names);
   }
   let key = text;
-  for (const name of names) {
-    const e = scope.get(name);
-    key += e === undefined ? "\0u" : e.unknown !== undefined ? `\0?${e.maybeAbsent ? "a" : ""}${e.nonEmpty ? "n" : ""}` : `\0=${e.raw.length}:${e.raw}`;
-  }
+  for (const name of names) key += factKey(scope.get(name));
   return key;
+}
+
+/** Everything a `rules:if` can learn about one variable: undefined, unknown (with its presence facts), or its raw value. */
+export function factKey(e: VarEntry | undefined): string {
+  return e === undefined ? "\0u" : e.unknown !== undefined ? `\0?${e.maybeAbsent ? "a" : ""}${e.nonEmpty ? "n" : ""}` : `\0=${e.raw.length}:${e.raw}`;
 }
 
 /** Callers own what they get: a cached answer is handed out as a copy. */

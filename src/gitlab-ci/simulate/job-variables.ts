@@ -43,6 +43,13 @@ export class PipelineTable {
     readonly contextUnsets: ReadonlySet<string>,
   ) {}
 
+  private userNames: string[] | undefined;
+
+  /** Names in the table that are not predefined (top-level, workflow, context). */
+  get nonPredefined(): string[] {
+    return (this.userNames ??= [...this.scope.values()].filter((e) => e.origin !== "predefined").map((e) => e.name));
+  }
+
   get resolved(): ResolvedScope {
     return (this.resolvedScope ??= resolveScope(this.scope));
   }
@@ -107,8 +114,9 @@ export function ownEntries(table: PipelineTable, predefined: ReadonlyMap<string,
  * in GitLab's precedence order, for the report and for exact cycle errors.
  */
 export class JobScope implements VarLookup {
-  private readonly values = new Map<string, ResolvedText>();
-  private readonly resolving: string[] = [];
+  // Made on first use: 200,000 job views live at once in a big analysis, most never resolve anything.
+  private values: Map<string, ResolvedText> | undefined;
+  private resolving: string[] | undefined;
   private cyclic = false;
 
   constructor(
@@ -141,20 +149,21 @@ export class JobScope implements VarLookup {
 
   /** A variable's expanded value as the job sees it; undefined when the job does not have it. */
   resolve(name: string): ResolvedText | undefined {
-    const done = this.values.get(name);
+    const done = this.values?.get(name);
     if (done) return done;
     const entry = this.get(name);
     if (!entry) return undefined;
     if (!expands(entry)) return (resolvedVarOf(entry) as ResolvedVar).value;
     if (!this.own.has(name) && !this.readsOwn(name)) return this.table.resolved.variables[name]?.value ?? unknownText(name);
-    if (this.resolving.includes(name)) {
+    const resolving = (this.resolving ??= []);
+    if (resolving.includes(name)) {
       this.cyclic = true;
       return unknownText(name);
     }
-    this.resolving.push(name);
+    resolving.push(name);
     const value = expandText(entry.raw, (n) => this.resolve(n), { undefinedAs: "unknown" });
-    this.resolving.pop();
-    this.values.set(name, value);
+    resolving.pop();
+    (this.values ??= new Map()).set(name, value);
     return value;
   }
 
@@ -173,10 +182,10 @@ export class JobScope implements VarLookup {
 export function lazyVariables(scope: JobScope): Record<string, ResolvedVar> {
   let full: Record<string, ResolvedVar> | undefined;
   const all = () => (full ??= resolveScope(scope.materialise()).variables);
-  const picked = new Map<string, ResolvedVar>();
+  let picked: Map<string, ResolvedVar> | undefined;
   const one = (name: string): ResolvedVar | undefined => {
     if (full) return full[name];
-    const hit = picked.get(name);
+    const hit = picked?.get(name);
     if (hit) return hit;
     const entry = scope.get(name);
     if (!entry) return undefined;
@@ -184,11 +193,11 @@ export function lazyVariables(scope: JobScope): Record<string, ResolvedVar> {
     const value = scope.resolve(name) ?? unknownText(name);
     const shared = scope.table.resolved.variables[name];
     const v: ResolvedVar = shared && shared.value === value ? shared : { value, raw: entry.raw, origin: entry.origin, ...(entry.pos ? { pos: entry.pos } : {}) };
-    picked.set(name, v);
+    (picked ??= new Map()).set(name, v);
     return v;
   };
   const target: Record<string, ResolvedVar> = {};
-  return new Proxy(target, {
+  const record = new Proxy(target, {
     get: (t, key, receiver) => (typeof key === "string" && scope.get(key) ? one(key) : Reflect.get(full ?? t, key, receiver)),
     has: (t, key) => (typeof key === "string" && !!scope.get(key)) || Reflect.has(full ?? t, key),
     ownKeys: () => Reflect.ownKeys(all()),
@@ -197,4 +206,21 @@ export function lazyVariables(scope: JobScope): Record<string, ResolvedVar> {
     deleteProperty: (_t, key) => Reflect.deleteProperty(all(), key),
     defineProperty: (_t, key, d) => Reflect.defineProperty(all(), key, d),
   });
+  scopes.set(record, scope);
+  return record;
+}
+
+const scopes = new WeakMap<object, JobScope>();
+
+/**
+ * The names of a job's variables that are not predefined, in no particular order. For a lazy
+ * record this reads the layers (a few names) instead of building the ≈100-entry record.
+ */
+export function nonPredefinedNames(variables: Record<string, ResolvedVar>): string[] {
+  const scope = scopes.get(variables);
+  if (!scope) return Object.keys(variables).filter((n) => variables[n]?.origin !== "predefined");
+  const out: string[] = [];
+  for (const name of scope.table.nonPredefined) if (!scope.own.has(name)) out.push(name);
+  for (const [name, entry] of scope.own) if (entry && entry.origin !== "predefined") out.push(name);
+  return out;
 }

@@ -5,7 +5,8 @@ import type { PipelineContext } from "../context.js";
 import type { CiConfig, JobDef, LoadResult, RuleDef, When } from "../model.js";
 import type { Decision, ExcludedJob, Pipeline, PipelineJob, ResolvedVar } from "../pipeline.js";
 import { clauseEvaluator, expandedVariables, ifOutcome, type ClauseScope } from "./clauses.js";
-import { evaluateRules, type RulesOutcome } from "./evaluate-rules.js";
+import type { RulesOutcome } from "./evaluate-rules.js";
+import { RulesMemo } from "./rules-memo.js";
 import { expandText } from "./expand-variables.js";
 import { missingNeedMessage, needNames } from "./needs.js";
 import { evaluateOnlyExcept, type PolicyOutcome } from "./only-except.js";
@@ -67,8 +68,8 @@ interface Selection {
   warnings: string[];
 }
 
-function selectByRules(job: JobDef, rules: RuleDef[], clauses: ClauseScope): Selection {
-  const outcome: RulesOutcome = evaluateRules(rules, clauseEvaluator(clauses));
+function selectByRules(job: JobDef, rules: RuleDef[], clauses: ClauseScope, memo: RulesMemo): Selection {
+  const outcome: RulesOutcome = memo.evaluate(rules, clauses.scope, () => clauseEvaluator(clauses));
   const rule = outcome.matched;
   const defaultWhen = job.when?.value ?? "on_success";
   const when: When = rule ? (rule.when?.value ?? defaultWhen) : "never";
@@ -212,6 +213,7 @@ export async function simulateConfig(
   const duplicateWarnings = new Map<string, { pos: Pos; jobs: string[] }>();
   let order = 0;
 
+  const rulesMemo = new RulesMemo();
   const simulateJob = (job: JobDef): JobOutcome => {
     const expansion = expandParallel(job);
     const instances: JobOutcome["instances"] = [];
@@ -227,7 +229,7 @@ export async function simulateConfig(
         buildScope(context, pipelinePredefined, layers.jobPhase, layers.inherited, layers.job, layers.matrix),
       );
       const clauses: ClauseScope = { scope, context, files, expanded: () => lazyVariables(scope) };
-      const selection = job.rules ? selectByRules(job, job.rules, clauses) : selectByPolicy(job, hasWorkflowRules, clauses);
+      const selection = job.rules ? selectByRules(job, job.rules, clauses, rulesMemo) : selectByPolicy(job, hasWorkflowRules, clauses);
       const certainty = selection.uncertain ? "uncertain" : "certain";
       const buildErrors: Diagnostic[] = [];
       const built = selection.included ? buildJob(job, instance, selection, scope, certainty, buildErrors) : undefined;

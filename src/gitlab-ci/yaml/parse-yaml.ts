@@ -53,6 +53,14 @@ export function parseYaml(file: string, text: string, limits: YamlLimits, option
       diagnostics: [error("file-too-large", `${file} is ${bytes} bytes; the limit for one CI file is ${limits.maxFileBytes} bytes`, filePos)],
     };
   }
+  // YAML forbids NUL (Psych: "control characters are not allowed"); the `yaml` package would
+  // read a binary file as one long scalar and the user would see "not a hash" instead.
+  const nul = text.indexOf("\u0000");
+  if (nul >= 0) {
+    const before = text.slice(0, nul);
+    const pos: Pos = { file, line: before.split("\n").length, col: nul - before.lastIndexOf("\n") };
+    return { diagnostics: [error("yaml-syntax", `${file} contains a NUL byte: it is a binary file, not YAML`, pos)] };
+  }
   if (obviouslyTooDeep(text, limits.maxNestingDepth)) {
     return { diagnostics: [error("nesting-too-deep", `${file} is nested deeper than ${limits.maxNestingDepth} levels`, filePos)] };
   }
@@ -276,7 +284,7 @@ class Converter {
  * (where brackets in scripts mostly balance) is refused by it; the exact limit is checked on
  * the parsed nodes.
  */
-function obviouslyTooDeep(text: string, maxDepth: number): boolean {
+export function obviouslyTooDeep(text: string, maxDepth: number): boolean {
   const coarse = maxDepth * 10;
   let open = 0;
   let lineStart = true;

@@ -9,7 +9,7 @@ import { pullRequestReader, type PullRequestRef, type ReviewDeps } from "./revie
 
 export interface AnswerDeps extends ReviewDeps {
   /** The reply to a specific question (branches, a job, variables). */
-  explain(analysis: Analysis, command: ExplainCommand, pr: PullRequestRef, settings: LoadedSettings): string;
+  explain(analyses: readonly Analysis[], command: ExplainCommand, pr: PullRequestRef, settings: LoadedSettings): string;
 }
 
 /**
@@ -27,6 +27,6 @@ export async function answerExplainCommand(
   const publisher = new GitHubPublisher(api, pr.repo);
   const asked = { ...settings, settings: applyCommand(settings.settings, command) };
   const reader = pullRequestReader(deps, api, pr);
-  const body = await answerChange(deps.analyze, reader, asked, (analysis, used) => deps.explain(analysis, command, reader.pr(), used));
+  const body = await answerChange(deps, reader, asked, (analyses, used) => deps.explain(analyses, command, reader.pr(), used));
   await publisher.reply(pr.number, body);
 }

@@ -13,7 +13,7 @@ export function createGitHubReport(): GitHubReport & Pick<AnswerDeps, "explain">
     comment: (analyses, pr) => renderCombinedComment(analyses, reportOptions(pr)),
     check: (analyses, pr): CheckResult => renderCombinedCheck(analyses, reportOptions(pr)),
     noCiChange: (pr) => renderNoCiChange(pr.head.sha, reportOptions(pr)),
-    explain: (analysis, command, pr) => renderExplainReply(analysis, command, pr.head.sha, reportOptions(pr)),
+    explain: (analyses, command, pr) => renderExplainReply(analyses, command, pr.head.sha, reportOptions(pr)),
   };
 }
 

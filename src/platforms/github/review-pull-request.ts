@@ -4,7 +4,7 @@ import type { Analysis } from "../../analysis/model.js";
 import type { LoadedSettings } from "../../config/load-settings.js";
 import type { FileSource } from "../../core/file-source.js";
 import type { BlobCache } from "../blob-cache.js";
-import { reviewChange, type ChangeReader, type CommentPolicy, type ReviewOutcome } from "../review-flow.js";
+import { analyzeForReview, reviewChange, type ChangeReader, type CommentPolicy, type RepositoryReview, type ReviewOutcome } from "../review-flow.js";
 import type { GitHubApi, RepoRef } from "./github-api.js";
 import { GitHubSource } from "./github-source.js";
 import { GitHubPublisher, type CheckResult } from "./publisher.js";
@@ -45,7 +45,7 @@ export interface ReviewDeps {
   blobCache: BlobCache;
 }
 
-export type { CommentPolicy, ReviewOutcome };
+export type { CommentPolicy, RepositoryReview, ReviewOutcome };
 
 export const NO_CI_CHANGE: CheckResult = {
   conclusion: "success",
@@ -93,22 +93,6 @@ export async function reviewPullRequest(deps: ReviewDeps, api: GitHubApi, pr: Pu
       conclusion: (result) => result.conclusion,
     },
   });
-}
-
-/** The dialects a pull request touches; `ciRelevant` when it touches any. */
-export interface RepositoryReview {
-  ciRelevant: boolean;
-  analyses: Analysis[];
-}
-
-/**
- * Every dialect present is analysed; the report shows those the change touches, so a PR
- * that edits only a workflow is not answered with "no change" for `.gitlab-ci.yml` too.
- */
-async function analyzeForReview(deps: Pick<ReviewDeps, "analyze" | "analyzeRepository">, input: AnalyzeInput): Promise<RepositoryReview> {
-  const all = deps.analyzeRepository ? await deps.analyzeRepository(input) : [await deps.analyze(input)];
-  const analyses = all.filter((a) => a.ciRelevant);
-  return { ciRelevant: analyses.length > 0, analyses };
 }
 
 /**

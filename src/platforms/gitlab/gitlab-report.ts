@@ -1,7 +1,7 @@
 import type { Analysis } from "../../analysis/model.js";
 import type { ExplainCommand } from "../../commands/parse-command.js";
 import type { LoadedSettings } from "../../config/load-settings.js";
-import { commentMarker, renderComment, renderStatus, type ReportOptions } from "../../report/index.js";
+import { commentMarker, renderCombinedCheck, renderCombinedComment, renderStatus, type ReportOptions } from "../../report/index.js";
 import { renderExplainReply, renderNoCiChange } from "../change-report.js";
 import type { StatusVerdict } from "./publisher.js";
 import type { MergeRequestRef } from "./merge-request.js";
@@ -9,10 +9,11 @@ import type { MergeRequestRef } from "./merge-request.js";
 /** The renderers as the GitLab side uses them; injected so tests can replace them. */
 export interface GitLabReport {
   marker: string;
-  comment(analysis: Analysis, mr: MergeRequestRef, settings: LoadedSettings): string;
-  status(analysis: Analysis, mr: MergeRequestRef): StatusVerdict;
+  /** One report for every CI dialect the change touches (GitLab CI and/or GitHub Actions), as on GitHub. */
+  comment(analyses: readonly Analysis[], mr: MergeRequestRef, settings: LoadedSettings): string;
+  status(analyses: readonly Analysis[], mr: MergeRequestRef): StatusVerdict;
   noCiChange(mr: MergeRequestRef): string;
-  explain(analysis: Analysis, command: ExplainCommand, mr: MergeRequestRef): string;
+  explain(analyses: readonly Analysis[], command: ExplainCommand, mr: MergeRequestRef): string;
 }
 
 /** The report as GitLab shows it: "MR" wording, file links at the right SHA. */
@@ -20,13 +21,18 @@ export function createGitLabReport(): GitLabReport {
   return {
     marker: commentMarker(),
     // Settings problems are on the analysis (`settingsDiagnostics`): the report has a section for them.
-    comment: (analysis, mr) => renderComment(analysis, reportOptions(mr)),
-    status: (analysis, mr) => {
-      const status = renderStatus(analysis, reportOptions(mr));
-      return { state: status.state, description: status.description };
+    comment: (analyses, mr) => renderCombinedComment(analyses, reportOptions(mr)),
+    status: (analyses, mr) => {
+      if (analyses.length === 1) {
+        const status = renderStatus(analyses[0], reportOptions(mr));
+        return { state: status.state, description: status.description };
+      }
+      // Several dialects: the worst conclusion, and the combined check's overall line.
+      const check = renderCombinedCheck(analyses, reportOptions(mr));
+      return { state: check.conclusion === "failure" ? "failed" : "success", description: check.title };
     },
     noCiChange: (mr) => renderNoCiChange(mr.head.sha, reportOptions(mr)),
-    explain: (analysis, command, mr) => renderExplainReply(analysis, command, mr.head.sha, reportOptions(mr)),
+    explain: (analyses, command, mr) => renderExplainReply(analyses, command, mr.head.sha, reportOptions(mr)),
   };
 }
 

@@ -4,7 +4,16 @@ import type { LoadedSettings } from "../../config/load-settings.js";
 import type { FileSource } from "../../core/file-source.js";
 import type { BlobCache } from "../blob-cache.js";
 import { shareUnchanged } from "../unchanged-overlay.js";
-import { answerChange, reviewChange, type ChangeReader, type CommentPolicy, type ReviewOutcome } from "../review-flow.js";
+import {
+  analyzeForReview,
+  answerChange,
+  reviewChange,
+  type ChangeReader,
+  type CommentPolicy,
+  type RepositoryAnalyzer,
+  type RepositoryReview,
+  type ReviewOutcome,
+} from "../review-flow.js";
 import type { GitLabApi } from "./gitlab-api.js";
 import type { GitLabReport } from "./gitlab-report.js";
 import { GitLabSource } from "./gitlab-source.js";
@@ -28,8 +37,7 @@ export interface MergeRequestRef {
   base: { sha?: string; ref: string };
 }
 
-export interface GitLabReviewDeps {
-  analyze(input: AnalyzeInput): Promise<Analysis>;
+export interface GitLabReviewDeps extends RepositoryAnalyzer {
   loadSettings(source: FileSource): Promise<LoadedSettings>;
   report: GitLabReport;
   blobCache: BlobCache;
@@ -123,8 +131,9 @@ export async function reviewMergeRequest(
   const reader = mergeRequestReader(deps, api, initial);
   const publisher = new GitLabPublisher(api, { project: initial.projectId, iid: initial.iid, webUrl: initial.webUrl, headSha: initial.head.sha }, botUserId);
   let finished = false;
-  return reviewChange<StatusVerdict>({
-    analyze: deps.analyze,
+  return reviewChange<StatusVerdict, RepositoryReview>({
+    // The same repository review as GitHub's: every dialect present (rare on GitLab, one code path).
+    analyze: (input) => analyzeForReview(deps, input),
     reader,
     policy,
     draft: initial.draft,
@@ -141,8 +150,8 @@ export async function reviewMergeRequest(
       },
     },
     renderer: {
-      comment: (analysis, settings) => deps.report.comment(analysis, reader.mr(), settings),
-      verdict: (analysis) => deps.report.status(analysis, reader.mr()),
+      comment: (review, settings) => deps.report.comment(review.analyses, reader.mr(), settings),
+      verdict: (review) => deps.report.status(review.analyses, reader.mr()),
       noCiChangeVerdict: NO_CI_CHANGE,
       noCiChangeComment: () => deps.report.noCiChange(reader.mr()),
       // Failed, not canceled: a required status must not pass a change nobody could look at.
@@ -158,8 +167,8 @@ export function answerMergeRequest(
   api: GitLabApi,
   mr: MergeRequestRef,
   settings: LoadedSettings,
-  render: (analysis: Analysis, mr: MergeRequestRef) => string,
+  render: (analyses: readonly Analysis[], mr: MergeRequestRef) => string,
 ): Promise<string> {
   const reader = mergeRequestReader(deps, api, mr);
-  return answerChange(deps.analyze, reader, settings, (analysis) => render(analysis, reader.mr()));
+  return answerChange(deps, reader, settings, (analyses) => render(analyses, reader.mr()));
 }

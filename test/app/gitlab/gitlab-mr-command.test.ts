@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gitlabMrCommand } from "../../../src/app/cli/commands/gitlab-mr.js";
+import { gitlabMrCommand, withInstanceSettings } from "../../../src/app/cli/commands/gitlab-mr.js";
+import { defaultSettings } from "../../../src/config/defaults.js";
 import { MARKER } from "./harness.js";
 
 let repo = "";
@@ -67,5 +68,23 @@ describe("ci-explain gitlab-mr", () => {
     const result = await run([], env());
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
+  });
+});
+
+describe("gitlab-mr: the instance's own facts fill what .ci-explain.yml leaves out", () => {
+  const env = { CI_SERVER_URL: "https://gitlab.example.com/", CI_REGISTRY: "registry.example.com:5050", CI_PROJECT_PATH: "acme/demo", CI_DEFAULT_BRANCH: "trunk" };
+  it.each([
+    ["nothing set in the file: all four from the pipeline", {}, { serverUrl: "https://gitlab.example.com", registry: "registry.example.com:5050", project: "acme/demo", defaultBranch: "trunk" }],
+    [
+      "the file sets them: the file wins",
+      { serverUrl: "https://git.internal", registry: "cr.internal", project: "acme/upstream", defaultBranch: "main" },
+      { serverUrl: "https://git.internal", registry: "cr.internal", project: "acme/upstream", defaultBranch: "main" },
+    ],
+  ])("%s", (_name, file, expected) => {
+    expect(withInstanceSettings({ ...defaultSettings(), ...file }, env)).toMatchObject(expected);
+  });
+
+  it("keeps the defaults where the pipeline does not say", () => {
+    expect(withInstanceSettings(defaultSettings(), {})).toMatchObject({ serverUrl: defaultSettings().serverUrl, registry: defaultSettings().registry });
   });
 });

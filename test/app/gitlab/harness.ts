@@ -19,6 +19,8 @@ export function fakeGitLabDeps(overrides: Partial<GitLabAppDeps> = {}): GitLabAp
   return {
     ...defaultGitLabAppDeps({ api, secret: SECRET, log: pino({ level: "silent" }) }),
     analyses,
+    // The stand-in engine: one analysis, so every dialect goes through `analyze` here.
+    analyzeRepository: undefined,
     analyze: async (input) => {
       analyses.push(input);
       await input.head.read(input.settings.ciConfigPath);
@@ -26,8 +28,8 @@ export function fakeGitLabDeps(overrides: Partial<GitLabAppDeps> = {}): GitLabAp
     },
     report: {
       marker: MARKER,
-      comment: (analysis) => `${MARKER}\nreport for ${analysis.head.sha}: ${analysis.verdict.title}`,
-      status: (analysis) => ({ state: analysis.verdict.conclusion === "failure" ? "failed" : "success", description: analysis.verdict.title }),
+      comment: ([analysis]) => `${MARKER}\nreport for ${analysis.head.sha}: ${analysis.verdict.title}`,
+      status: ([analysis]) => ({ state: analysis.verdict.conclusion === "failure" ? "failed" : "success", description: analysis.verdict.title }),
       noCiChange: (mr) => `${MARKER}\nno longer changes CI as of ${mr.head.sha}`,
       explain: (_analysis, command) => `explain ${command.targets.join(",")} job=${command.job ?? "-"}`,
     },

@@ -45,7 +45,7 @@ describe("GitLab API requests for one MR on a QEMU-like config", () => {
   });
   afterEach(stopNock);
 
-  it("costs 35 requests: one note and two statuses written; each CI file read by path, unchanged ones once (head reads them from the base)", async () => {
+  it("costs 36 requests: one note and two statuses written; each CI file read by path, unchanged ones once (head reads them from the base); one tree listing looks for GitHub Actions workflows", async () => {
     const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1 } });
     const receiver = await startReceiver(defaultGitLabAppDeps({ api, secret: SECRET, log: pino({ level: "silent" }) }));
     await receiver.send("Merge Request Hook", mrHook());
@@ -64,7 +64,7 @@ describe("GitLab API requests for one MR on a QEMU-like config", () => {
       notes: count(/\/notes$/),
       raw: raws.length,
       total: calls.length,
-    }).toEqual({ user: 1, pipelines: 1, statuses: 2, versions: 1, diffs: 1, trees: 0, branches: 1, notes: 2, raw: 26, total: 35 });
+    }).toEqual({ user: 1, pipelines: 1, statuses: 2, versions: 1, diffs: 1, trees: 1, branches: 1, notes: 2, raw: 26, total: 36 });
     // A file the MR does not change is read once, whichever revision asks first.
     const unchanged = Object.keys(base).filter((p) => head[p] === base[p]).map((p) => `/repository/files/${encodeURIComponent(p)}/raw`);
     expect(raws.filter((c) => unchanged.some((u) => c.endsWith(u))).length).toBe(new Set(raws.filter((c) => unchanged.some((u) => c.endsWith(u)))).size);

@@ -5,7 +5,7 @@ import type { WorkJob } from "../../../src/app/queue/work-queue.js";
 import { reviewChange, type ChangeReview } from "../../../src/platforms/review-flow.js";
 import { SupersededError } from "../../../src/platforms/write-guard.js";
 import { MemorySource } from "../../../src/core/memory-source.js";
-import { DEFAULT_SETTINGS } from "../../../src/config/settings.js";
+import { defaultSettings } from "../../../src/config/defaults.js";
 import type { Analysis } from "../../../src/analysis/model.js";
 
 /** A review whose writes fail as superseded from the `failAt`-th write on. */
@@ -22,7 +22,7 @@ function review(failAt: "finish" | "comment" | "never") {
       listBranchNames: async () => ["main"],
       revisions: () => ({ base: source, head: source }),
       target: () => ({ baseSha: "base", headSha: "old1" }),
-      settings: async () => ({ settings: DEFAULT_SETTINGS, diagnostics: [] }),
+      settings: async () => ({ settings: defaultSettings(), diagnostics: [] }),
     },
     publisher: {
       verdictLinksToComment: false,
@@ -73,7 +73,8 @@ describe("a Re-run for an older SHA", () => {
       id: "d2",
       payload: { action: "rerequested", repository: { full_name: "acme/demo" }, installation: { id: 1 }, check_run: { head_sha: "old1", pull_requests: [{ number: 7 }] } },
     } as unknown as Parameters<typeof gitHubJobFor>[0]);
-    expect(rerun).toMatchObject({ key: "github:acme/demo#7", kind: "rerun", supersedes: false, sha: undefined });
+    expect(rerun).toMatchObject({ key: "github:acme/demo#7", kind: "rerun", supersedes: false });
+    expect(rerun?.sha).toBeUndefined();
     expect(await queue.enqueue(rerun as WorkJob)).toBe("queued");
   });
 });

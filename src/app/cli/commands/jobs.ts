@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { diagnosticJson, formatDiagnostic } from "../../../core/diagnostic.js";
 import { loadConfig } from "../../../gitlab-ci/index.js";
+import { validateConfig } from "../../../gitlab-ci/simulate/validate-config.js";
 import type { LoadResult } from "../../../gitlab-ci/model.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { openRepository, openRevision, WORKTREE } from "../open-source.js";
@@ -49,7 +50,10 @@ export const jobsCommand: CliCommand = {
     if (!repo.isGit && values.rev === undefined) io.stderr(`ci-explain jobs: ${repo.dir} is not a git repository; reading its files as they are on disk\n`);
     const { source } = await openRevision(repo, values.rev);
     const ref = values.rev === WORKTREE ? undefined : values.rev;
-    const result = await loadConfig(source, { ciPath: values["ci-path"], project: values.project, ref });
+    const loaded = await loadConfig(source, { ciPath: values["ci-path"], project: values.project, ref });
+    // GitLab rejects these when it reads the file, whatever the branch: invalid `if:`
+    // expressions, `needs:` on jobs that do not exist, `when: delayed` without `start_in`.
+    const result = { ...loaded, diagnostics: [...loaded.diagnostics, ...validateConfig(loaded.config)] };
     io.stdout(values.format === "json" ? renderJson(result) : renderText(result, source.label));
     return result.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
   },
