@@ -94,6 +94,11 @@ export interface Hazard {
   images: string[];
   jobs: string[];
   source?: Pos;
+  /**
+   * `image-not-built`: the other analysed contexts whose pipelines push the image this
+   * context runs in without building it (whatever the last of them pushed is what runs).
+   */
+  publishedBy?: string[];
   /** Not certain to happen (an unknown part in an image reference, a job that only may run); severity is then `notice`. */
   possible?: true;
 }

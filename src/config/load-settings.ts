@@ -20,6 +20,12 @@ export interface LoadedSettings {
   path?: string;
   /** Problems with the file, each naming the key and its line. An invalid file means defaults are used. */
   diagnostics: Diagnostic[];
+  /**
+   * The top-level keys the file set, as spelled there (`server_url`, `registry`, …): a value
+   * equal to its default may still be the file's own choice. Absent or empty: no file, or an
+   * invalid one, so every value is a default.
+   */
+  explicit?: ReadonlySet<string>;
 }
 
 /**
@@ -44,11 +50,11 @@ export async function loadSettings(source: FileSource, explicitPath?: string): P
     warning("config-invalid", `${f.path} is ignored: ${chosen.path} is read first`, { file: f.path, line: 1 }),
   );
   const parsed = parseSettingsText(chosen.text, chosen.path);
-  return { settings: parsed.settings, path: chosen.path, diagnostics: [...diagnostics, ...parsed.diagnostics] };
+  return { settings: parsed.settings, path: chosen.path, diagnostics: [...diagnostics, ...parsed.diagnostics], explicit: parsed.explicit };
 }
 
 /** Parse and validate the text of one settings file. */
-export function parseSettingsText(text: string, file: string): { settings: Settings; diagnostics: Diagnostic[] } {
+export function parseSettingsText(text: string, file: string): Omit<LoadedSettings, "path"> {
   // The `yaml` parser can exhaust memory (a process abort) on deeply nested brackets, so a
   // hostile settings file is refused before it is parsed, as CI files are (parse-yaml.ts).
   if (obviouslyTooDeep(text, MAX_SETTINGS_DEPTH)) {
@@ -87,7 +93,8 @@ export function parseSettingsText(text: string, file: string): { settings: Setti
     });
     return { settings: defaultSettings(), diagnostics: diagnostics.flat() };
   }
-  return { settings: toSettings(result.data), diagnostics: [] };
+  const explicit = new Set(Object.entries(result.data).flatMap(([key, v]) => (v === undefined ? [] : [key])));
+  return { settings: toSettings(result.data), diagnostics: [], explicit };
 }
 
 /** `contexts[1].variables.QEMU_CI` */

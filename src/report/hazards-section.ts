@@ -28,6 +28,8 @@ export function hazardItem(hazard: Hazard, options: ReportOptions, names: number
   if (hazard.contexts.length) facts.push([trusted("contexts: "), ...nameList(hazard.contexts, names, "context")]);
   if (hazard.images.length) facts.push([trusted("images: "), ...imageList(hazard.images, names)]);
   if (hazard.jobs.length) facts.push([trusted("jobs: "), ...nameList(hazard.jobs, names, "job")]);
+  // Who else publishes the image a context runs in without building it (the pipeline that pushed last wins).
+  if (hazard.publishedBy?.length) facts.push([trusted("pushed by: "), ...nameList(hazard.publishedBy, names, "context")]);
   if (hazard.source) facts.push([trusted("at "), location(hazard.source, options, hazard.status === "fixed" ? "base" : "head")]);
   if (facts.length) {
     item.push({ kind: "break" });

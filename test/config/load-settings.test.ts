@@ -58,7 +58,7 @@ describe("parseSettingsText", () => {
   });
 
   it("gives the defaults for an empty file", () => {
-    expect(parseSettingsText("", ".ci-explain.yml")).toEqual({ settings: defaultSettings(), diagnostics: [] });
+    expect(parseSettingsText("", ".ci-explain.yml")).toEqual({ settings: defaultSettings(), diagnostics: [], explicit: new Set() });
     // The product default: drafts are analysed but not commented on.
     expect(defaultSettings().comment.onDrafts).toBe(false);
   });
@@ -96,6 +96,15 @@ describe("loadSettings", () => {
     const loaded = await loadSettings(new MemorySource({ ".ci-explain.yml": "project: a/b\n", ".gitlab/ci-explain.yml": "project: c/d\n" }));
     expect(loaded.settings.project).toBe("a/b");
     expect(loaded.diagnostics.map((d) => [d.severity, d.pos?.file])).toEqual([["warning", ".gitlab/ci-explain.yml"]]);
+  });
+
+  it.each([
+    ["a file naming gitlab.com's own values: both count as set", "server_url: https://gitlab.com\nregistry: registry.gitlab.com\n", ["registry", "server_url"]],
+    ["a file naming neither: neither counts as set", "project: a/b\n", ["project"]],
+    ["an invalid file: nothing counts as set", "server_url: https://gitlab.com\nprojcet: a/b\n", []],
+  ])("says which keys %s", async (_what, text, keys) => {
+    const loaded = await loadSettings(new MemorySource({ ".ci-explain.yml": text }));
+    expect([...(loaded.explicit ?? [])].sort()).toEqual(keys);
   });
 
   it("uses the defaults without a file", async () => {

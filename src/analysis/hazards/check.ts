@@ -32,6 +32,8 @@ export interface Finding {
   images: string[];
   jobs: string[];
   source?: Pos;
+  /** Other analysed contexts whose pipelines push the image (`image-not-built`), in analysis order. */
+  publishedBy?: string[];
   /**
    * The finding could not be shown to happen for certain (an image reference with an unknown
    * part, a build or job that only may run). Reported as a `notice`, whatever the kind's severity.

@@ -1,4 +1,5 @@
 import { imagesUsedBy, jobsOf, registryImageOf } from "../images.js";
+import type { AnalysedPipeline } from "../model.js";
 import type { Finding, HazardCheck } from "./check.js";
 import { listNames } from "./watched.js";
 import type { Pos } from "../../core/pos.js";
@@ -11,7 +12,9 @@ import type { ResolvedText } from "../../gitlab-ci/pipeline.js";
  * fails to pull. Each build is compared with `sameImage`: a build that is that image (`true`) and
  * surely runs settles it; one that might be it (an unknown part, or a build or job that only may
  * run) means nothing is claimed for that image. A job that only may run makes the finding possible
- * (a notice).
+ * (a notice). The finding names the other analysed contexts whose pipelines push that very
+ * reference: the job runs in whatever the last of them pushed — QEMU's stable-branch job that
+ * silently ran in a development-branch container.
  */
 export const imageNotBuilt: HazardCheck = {
   kind: "image-not-built",
@@ -19,6 +22,7 @@ export const imageNotBuilt: HazardCheck = {
   scope: "revision",
   check(revision) {
     const findings: Finding[] = [];
+    const publishers = revision.runs.map(({ context, pipeline }) => ({ name: context.name, pushes: certainPushes(pipeline) }));
     for (const { context, pipeline } of revision.runs) {
       const jobs = jobsOf(pipeline);
       if (jobs.length === 0) continue;
@@ -43,23 +47,46 @@ export const imageNotBuilt: HazardCheck = {
       const images = [...missing.keys()].sort();
       const users = [...new Set([...missing.values()].flatMap((m) => m.jobs))].sort();
       const isPossible = ![...missing.values()].some((m) => m.isCertain);
+      const wanted = new Set(images.map((i) => parseImageRef(i).normalized));
+      const publishedBy = publishers.filter((p) => p.name !== context.name && [...wanted].some((i) => p.pushes.has(i))).map((p) => p.name);
       findings.push({
         key: isPossible ? `possible\0${context.name}` : context.name,
         ...(isPossible ? { possible: true as const } : {}),
         message:
           `on \`${context.name}\`, ${users.length === 1 ? "1 job" : `${users.length} jobs`}` +
           `${isPossible ? " that may run would run" : users.length === 1 ? " runs" : " run"} in ` +
-          `${listNames(images, 2)}, which no job of this pipeline builds: ` +
-          `they use whatever another pipeline last pushed under that tag, or fail to pull it.`,
+          `${listNames(images, 2)}, which no job of this pipeline builds` +
+          (publishedBy.length > 0
+            ? `; ${listNames(publishedBy, 4)} push${publishedBy.length === 1 ? "es" : ""} ${images.length === 1 ? "it" : "them"}: ` +
+              `${users.length === 1 ? "the job runs" : "these jobs run"} in whatever ${publishedBy.length === 1 ? "that pipeline" : "they"} pushed last.`
+            : `: they use whatever another pipeline last pushed under that tag, or fail to pull it.`),
         contexts: [context.name],
         images,
         jobs: users,
+        ...(publishedBy.length > 0 ? { publishedBy } : {}),
         source: missing.get(images[0])!.pos,
       });
     }
     return findings;
   },
 };
+
+/**
+ * The normalised references a pipeline surely pushes (fully known, by a build and job that
+ * surely run): only those are said to publish an image; a guess is not named.
+ */
+function certainPushes(pipeline: AnalysedPipeline): Set<string> {
+  const out = new Set<string>();
+  for (const job of jobsOf(pipeline)) {
+    if (job.certainty === "uncertain") continue;
+    for (const build of job.builds) {
+      if (!build.push || build.certainty === "uncertain") continue;
+      const parts = parseImageRef(build.image);
+      if (parts.known) out.add(parts.normalized);
+    }
+  }
+  return out;
+}
 
 /**
  * `builds.some((b) => sameImage(b, ref) !== false)`, without comparing every job's image with

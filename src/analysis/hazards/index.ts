@@ -61,6 +61,7 @@ export function findHazards(
       images: f.images,
       jobs: f.jobs,
       source: f.source,
+      ...(f.publishedBy ? { publishedBy: f.publishedBy } : {}),
       ...(f.possible ? { possible: true as const } : {}),
     });
     if (check.scope === "change") {
@@ -89,9 +90,10 @@ function merged(findings: Finding[]): Finding[] {
   for (const f of findings) {
     const seen = byKey.get(f.key);
     if (!seen) {
-      byKey.set(f.key, { ...f, contexts: [...f.contexts], images: [...f.images], jobs: [...f.jobs] });
+      byKey.set(f.key, { ...f, contexts: [...f.contexts], images: [...f.images], jobs: [...f.jobs], ...(f.publishedBy ? { publishedBy: [...f.publishedBy] } : {}) });
       continue;
     }
+    if (f.publishedBy) seen.publishedBy = [...new Set([...(seen.publishedBy ?? []), ...f.publishedBy])];
     for (const [into, from] of [
       [seen.contexts, f.contexts],
       [seen.images, f.images],

@@ -23,7 +23,8 @@ export const DEPRECATED_GLOBAL_KEYWORDS = ["image", "services", "cache", "before
 
 /**
  * The effective `default:` hash: `default:` plus the deprecated top-level keywords.
- * Where both set a keyword, `default:` is used and a warning says so.
+ * Where both set a keyword GitLab rejects the configuration (Entry::Default#overwrite_entry:
+ * "image is defined in top-level and `default:` entry").
  */
 export function collectDefaults(top: YMap, reader: NodeReader): YMap {
   const defaults = reader.map(top.entries.get("default")?.value, "default");
@@ -36,7 +37,7 @@ export function collectDefaults(top: YMap, reader: NodeReader): YMap {
     const global = top.entries.get(key);
     if (!global) continue;
     if (entries.has(key)) {
-      reader.warning("config-invalid", `top-level \`${key}\` is ignored because \`default:${key}\` is also set`, global.keyPos);
+      reader.error("config-invalid", `${key} is defined in top-level and \`default:\` entry`, global.keyPos);
       continue;
     }
     entries.set(key, global);

@@ -1,5 +1,7 @@
 import { error, warning, type Diagnostic } from "../../core/diagnostic.js";
 import type { Pos } from "../../core/pos.js";
+import { compilePattern } from "../expr/regex.js";
+import { expandIncludeVariables } from "./expand-include-variables.js";
 import { makeMap, mapGet, nodeFromPlain, nodeToPlain, type YMap, type YNode } from "../yaml/node.js";
 
 /**
@@ -26,6 +28,8 @@ export function applyInputs(
   given: Record<string, unknown> | undefined,
   at: Pos,
   diagnostics: Diagnostic[],
+  /** Known pre-pipeline variables, for `expand_vars`. */
+  variables: Record<string, string> = {},
 ): YNode {
   const givenNames = Object.keys(given ?? {});
   const specInputs = mapGet(mapGet(header, "spec"), "inputs");
@@ -65,7 +69,7 @@ export function applyInputs(
     values.set(spec.name, value);
   }
   if (!ok) return body;
-  return interpolate(body, values, file, diagnostics);
+  return interpolate(body, { values, variables }, file, diagnostics);
 }
 
 function readSpecs(file: string, inputs: YMap, diagnostics: Diagnostic[]): Map<string, InputSpec> {
@@ -100,33 +104,44 @@ function checkInput(spec: InputSpec, value: unknown): string | undefined {
   if (spec.options && !spec.options.some((o) => o === value)) {
     return `must be one of ${spec.options.map((o) => JSON.stringify(o)).join(", ")}, got ${JSON.stringify(value)}`;
   }
-  // `regex:` is not checked: GitLab applies it with RE2 on the server; we take the value as given.
+  // GitLab (Interpolation::Inputs::BaseInput#validate_regex): RE2 (UntrustedRegexp), a search,
+  // applied to string values only; a default that does not match is an error too.
+  if (spec.regex !== undefined && typeof value === "string") {
+    const compiled = compilePattern(`/${spec.regex}/`);
+    if (!compiled.ok) return `has an invalid regex: ${compiled.message}`;
+    if (!compiled.pattern.test(value)) return `value ${JSON.stringify(value)} does not match required RegEx pattern ${spec.regex}`;
+  }
   return undefined;
 }
 
-function interpolate(node: YNode, values: Map<string, unknown>, file: string, diagnostics: Diagnostic[]): YNode {
+interface InputValues {
+  values: Map<string, unknown>;
+  variables: Record<string, string>;
+}
+
+function interpolate(node: YNode, inputs: InputValues, file: string, diagnostics: Diagnostic[]): YNode {
   switch (node.kind) {
     case "scalar": {
       if (typeof node.value !== "string" || !node.value.includes("$[[")) return node;
       const whole = wholeBlock(node.value);
       if (whole && !whole.functions) {
-        const v = values.get(whole.name);
+        const v = inputs.values.get(whole.name);
         if (v === undefined) {
           diagnostics.push(error("inputs-invalid", `${file}: unknown input \`${whole.name}\` in \`$[[ inputs.${whole.name} ]]\``, node.pos));
           return node;
         }
         return nodeFromPlain(v, node.pos);
       }
-      return { ...node, value: interpolateText(node.value, values, file, node.pos, diagnostics) };
+      return { ...node, value: interpolateText(node.value, inputs, file, node.pos, diagnostics) };
     }
     case "seq":
-      return { ...node, items: node.items.map((i) => interpolate(i, values, file, diagnostics)) };
+      return { ...node, items: node.items.map((i) => interpolate(i, inputs, file, diagnostics)) };
     case "map":
       return makeMap(
         [...node.entries.values()].map((e) => ({
-          key: e.key.includes("$[[") ? interpolateText(e.key, values, file, e.keyPos, diagnostics) : e.key,
+          key: e.key.includes("$[[") ? interpolateText(e.key, inputs, file, e.keyPos, diagnostics) : e.key,
           keyPos: e.keyPos,
-          value: interpolate(e.value, values, file, diagnostics),
+          value: interpolate(e.value, inputs, file, diagnostics),
         })),
         node.pos,
       );
@@ -140,16 +155,16 @@ function wholeBlock(text: string): { name: string; functions: string } | undefin
   return m ? { name: m[1], functions: m[2].trim() } : undefined;
 }
 
-function interpolateText(text: string, values: Map<string, unknown>, file: string, pos: Pos, diagnostics: Diagnostic[]): string {
+function interpolateText(text: string, inputs: InputValues, file: string, pos: Pos, diagnostics: Diagnostic[]): string {
   return text.replace(BLOCK, (block, name: string, functions: string) => {
-    const v = values.get(name);
+    const v = inputs.values.get(name);
     if (v === undefined) {
       diagnostics.push(error("inputs-invalid", `${file}: unknown input \`${name}\` in \`${block}\``, pos));
       return block;
     }
     let out = typeof v === "string" ? v : JSON.stringify(v);
     for (const fn of functions.split("|").map((f) => f.trim()).filter(Boolean)) {
-      const applied = applyFunction(fn, out);
+      const applied = applyFunction(fn, out, inputs.variables);
       if (applied === undefined) {
         diagnostics.push(warning("not-analysed", `${file}: interpolation function \`${fn}\` is not analysed; the input is used as given`, pos));
       } else out = applied;
@@ -158,8 +173,13 @@ function interpolateText(text: string, values: Map<string, unknown>, file: strin
   });
 }
 
-/** GitLab's interpolation functions that need no pipeline variables. */
-function applyFunction(fn: string, value: string): string | undefined {
+/**
+ * GitLab's interpolation functions. `expand_vars` expands the variables `include` may use
+ * (ExpandVariables.expand_existing); when one of them has no value known here the result is
+ * unknown, so undefined (not analysed) rather than a guess.
+ */
+function applyFunction(fn: string, value: string, variables: Record<string, string>): string | undefined {
+  if (fn === "expand_vars") return expandIncludeVariables(value, variables);
   const truncate = /^truncate\(\s*(\d+)\s*,\s*(\d+)\s*\)$/.exec(fn);
   if (truncate) return [...value].slice(Number(truncate[1]), Number(truncate[1]) + Number(truncate[2])).join("");
   // Ruby Shellwords.escape

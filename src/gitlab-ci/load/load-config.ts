@@ -7,6 +7,8 @@ import { applyDefaults, collectDefaults, readInherit } from "./apply-defaults.js
 import { buildJob } from "./build-job.js";
 import { buildRules, WORKFLOW_WHEN } from "./build-rules.js";
 import { buildVariables } from "./build-variables.js";
+import { checkOnStopJobs } from "./check-on-stop.js";
+import { checkTriggerJob } from "./check-trigger-job.js";
 import { resolveLimits } from "./limits.js";
 import { loadFileWithIncludes, newIncludeWalk } from "./load-includes.js";
 import { NodeReader } from "./node-reader.js";
@@ -74,6 +76,7 @@ export async function loadConfig(source: FileSource, options: LoadOptions = {}):
 function buildJobs(top: YMap, reader: NodeReader): JobDef[] {
   const defaults = collectDefaults(top, reader);
   const jobs: JobDef[] = [];
+  const jobMaps = new Map<string, YMap>();
   for (const entry of top.entries.values()) {
     if (RESERVED_TOP_LEVEL_KEYS.includes(entry.key)) continue;
     // Hidden jobs (`.name`) are templates for `extends`, `!reference` and anchors; GitLab creates no job.
@@ -82,10 +85,13 @@ function buildJobs(top: YMap, reader: NodeReader): JobDef[] {
       reader.error("invalid-type", `${entry.key}: a job should be a hash with \`script\` or \`trigger\`, not ${entry.value.kind === "seq" ? "a list" : "a single value"}`, entry.keyPos);
       continue;
     }
+    jobMaps.set(entry.key, entry.value);
+    if (entry.value.entries.has("trigger")) checkTriggerJob(entry.key, entry.value, reader);
     const inherit = readInherit(entry.value.entries.get("inherit")?.value, `${entry.key}:inherit`, reader);
     const withDefaults = applyDefaults(entry.value, defaults, inherit);
     jobs.push(buildJob(entry.key, entry.keyPos, withDefaults, inherit, reader));
   }
+  checkOnStopJobs(jobMaps, reader);
   return jobs;
 }
 

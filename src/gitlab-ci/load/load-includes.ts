@@ -7,6 +7,7 @@ import { makeMap, nodeToPlain, type YMap, type YNode } from "../yaml/node.js";
 import { buildRules, WORKFLOW_WHEN } from "./build-rules.js";
 import { deepMerge } from "./deep-merge.js";
 import { compileIncludeWildcard, includeWildcardFolder, hasIncludeWildcard } from "./include-wildcard.js";
+import { expandIncludeVariables } from "./expand-include-variables.js";
 import { applyInputs } from "./interpolate-inputs.js";
 import { NodeReader } from "./node-reader.js";
 import type { FileIdentity } from "./parse-cache.js";
@@ -77,7 +78,7 @@ export async function loadFileWithIncludes(
     walk.diagnostics.push(error(includedAt ? "include-invalid" : "config-invalid", `${path} is empty`, at));
     return undefined;
   }
-  const body = applyInputs(path, parsed.header, parsed.body, inputs, at, walk.diagnostics);
+  const body = applyInputs(path, parsed.header, parsed.body, inputs, at, walk.diagnostics, walk.options.includeVariables);
   if (body.kind !== "map") {
     walk.diagnostics.push(error("config-invalid", `${path} should be a hash of jobs and keywords, not a ${body.kind === "seq" ? "list" : "single value"}`, body.pos));
     return undefined;
@@ -269,20 +270,4 @@ async function loadLocal(
     else record.status = "error";
   }
   return contents;
-}
-
-/**
- * GitLab expands only pre-pipeline variables in include paths (project, group, instance,
- * `CI_PROJECT_*`, `CI_COMMIT_REF_NAME`, trigger/schedule/manual variables). Without the value,
- * the include cannot be known: undefined, never a guess.
- */
-function expandIncludeVariables(path: string, variables: Record<string, string>): string | undefined {
-  let unknown = false;
-  const out = path.replace(/\$(?:\{(\w+)\}|(\w+))/g, (whole, braced: string | undefined, bare: string | undefined) => {
-    const name = braced ?? bare ?? "";
-    const v = variables[name];
-    if (v === undefined) unknown = true;
-    return v ?? whole;
-  });
-  return unknown ? undefined : out;
 }

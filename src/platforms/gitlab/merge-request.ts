@@ -52,7 +52,8 @@ const MAX_DIFF_FILES = 3000;
 /** Real branch names for branch contexts; past this many the engine synthesises names. */
 export const MAX_BRANCHES = 1000;
 
-const NO_CI_CHANGE: StatusVerdict = { state: "success", description: "no CI change" };
+/** The verdict when the change touches no CI file, recipe or bot setting (a required status still passes). */
+export const NO_CI_CHANGE: StatusVerdict = { state: "success", description: "no CI change" };
 
 /**
  * How the review reads a merge request: base and head from the MR's latest diff version

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { codes, findings, job, loadFiles } from "./load-memory.js";
 
-const one = (body: string) => loadFiles({ ".gitlab-ci.yml": `job:\n  script: x\n${body}` });
+// A trigger job may not have `script` (GitLab rejects it: Entry::Bridge allowed keys).
+const one = (body: string) => loadFiles({ ".gitlab-ci.yml": `job:\n${body.includes("  trigger:") ? "" : "  script: x\n"}${body}` });
 
 describe("stages and job names", () => {
   it("uses .pre build test deploy .post by default and puts jobs in test", async () => {

@@ -59,10 +59,9 @@ describe("default: and inherit:", () => {
     expect(j.beforeScript.map((l) => l.text)).toEqual(["old-setup"]);
   });
 
-  it("prefers default: over the deprecated top-level keyword, with a warning", async () => {
+  it("rejects a keyword set both at the top level and in default: (GitLab: defined in top-level and `default:` entry)", async () => {
     const result = await loadFiles({ ".gitlab-ci.yml": "image: old\ndefault:\n  image: new\njob:\n  script: x\n" });
-    expect(job(result, "job").image?.name.value).toBe("new");
-    expect(codes(result)).toEqual(["warning:config-invalid@.gitlab-ci.yml:1"]);
+    expect(codes(result)).toEqual(["error:config-invalid@.gitlab-ci.yml:1"]);
   });
 
   it("does not inherit keywords GitLab does not take from default:", async () => {

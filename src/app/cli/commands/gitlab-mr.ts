@@ -1,21 +1,23 @@
 import { parseArgs } from "node:util";
 import { analyze } from "../../../analysis/analyze.js";
-import { defaultSettings } from "../../../config/defaults.js";
-import { loadSettings } from "../../../config/load-settings.js";
+import { analyzeRepository } from "../../../analysis/analyze-repository.js";
+import { loadSettings, type LoadedSettings } from "../../../config/load-settings.js";
 import type { Settings } from "../../../config/settings.js";
 import { describeFailure } from "../../../platforms/describe-failure.js";
 import { createGitLabReport } from "../../../platforms/gitlab/gitlab-report.js";
-import type { MergeRequestRef } from "../../../platforms/gitlab/merge-request.js";
+import { NO_CI_CHANGE, type MergeRequestRef } from "../../../platforms/gitlab/merge-request.js";
 import { GitLabPublisher } from "../../../platforms/gitlab/publisher.js";
 import { currentUserSchema } from "../../../platforms/gitlab/schema.js";
 import { GitSource } from "../../../platforms/local/git-source.js";
+import { analyzeForReview } from "../../../platforms/review-flow.js";
 import type { CliCommand } from "../command.js";
 
 const USAGE = `Usage: ci-explain gitlab-mr [--dry-run]
 
 Runs inside a GitLab CI job of a merge request pipeline: analyses the local checkout
-(merge base → head), writes the one ci-explain note on the MR, and exits 1 when the
-verdict is a failure (the job is the gate; no commit status is set).
+(merge base → head), every CI dialect present (.gitlab-ci.yml and .github/workflows),
+writes the one ci-explain note on the MR, and exits 1 when the verdict is a failure (the
+job is the gate; no commit status is set).
 
 Options:
   --dry-run   print the note instead of posting it (no token needed)
@@ -23,7 +25,8 @@ Options:
 Environment (set by GitLab in merge request pipelines):
   CI_SERVER_URL, CI_PROJECT_ID, CI_PROJECT_PATH, CI_DEFAULT_BRANCH, CI_MERGE_REQUEST_IID,
   CI_MERGE_REQUEST_DIFF_BASE_SHA, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME,
-  CI_MERGE_REQUEST_TARGET_BRANCH_NAME, CI_COMMIT_SHA
+  CI_MERGE_REQUEST_TARGET_BRANCH_NAME, CI_COMMIT_SHA; optional: CI_REGISTRY,
+  CI_MERGE_REQUEST_SOURCE_PROJECT_PATH (a fork MR)
   CI_EXPLAIN_TOKEN   a token with the api scope (a project access token), to write the note
 
 The job needs the full history: set GIT_DEPTH: 0 (a shallow clone lacks the merge base).`;
@@ -88,18 +91,26 @@ export const gitlabMrCommand: CliCommand = {
       base: { sha: base.sha, ref: String(env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME) },
     };
     const loaded = await loadSettings(base);
-    const settings = { ...loaded, settings: withInstanceSettings(loaded.settings, env) };
-    const analysis = await analyze({
-      base,
-      head,
-      baseSha: base.sha,
-      headSha: head.sha,
-      settings: settings.settings,
-      mr: { source: mr.head.ref, target: mr.base.ref, sourceProject: mr.sourceProjectPath ?? projectPath, iid: mr.iid },
-    });
+    const settings = { ...loaded, settings: withInstanceSettings(loaded, env) };
+    // Every CI dialect of the repository, as the webhook review does (review-flow.ts): the
+    // note shows those the change touches, and the job fails when any of them fails.
+    const review = await analyzeForReview(
+      { analyze, analyzeRepository },
+      {
+        base,
+        head,
+        baseSha: base.sha,
+        headSha: head.sha,
+        settings: settings.settings,
+        settingsDiagnostics: settings.diagnostics,
+        mr: { source: mr.head.ref, target: mr.base.ref, sourceProject: mr.sourceProjectPath ?? projectPath, iid: mr.iid },
+      },
+    );
     const report = createGitLabReport();
-    const body = report.comment([analysis], mr, settings);
-    const exitCode = analysis.verdict.conclusion === "failure" ? 1 : 0;
+    // No CI change: an earlier note (from a push that touched CI) says it no longer applies; none is started.
+    const body = review.ciRelevant ? report.comment(review.analyses, mr, settings) : report.noCiChange(mr);
+    const verdict = review.ciRelevant ? report.status(review.analyses, mr) : NO_CI_CHANGE;
+    const exitCode = verdict.state === "failed" ? 1 : 0;
     if (dryRun) {
       io.stdout(`${body}\n`);
       return exitCode;
@@ -110,8 +121,8 @@ export const gitlabMrCommand: CliCommand = {
       const api = createGitLabApi({ url: serverUrl, token });
       const bot = currentUserSchema.parse(await api.currentUser());
       const publisher = new GitLabPublisher(api, { project: mr.projectId, iid: mr.iid, webUrl: mr.webUrl, headSha: mr.head.sha }, bot.id);
-      const outcome = await publisher.upsertStickyNote(report.marker, body, { create: analysis.ciRelevant });
-      io.stdout(`ci-explain gitlab-mr: ${analysis.verdict.title} (note ${outcome})\n`);
+      const outcome = await publisher.upsertStickyNote(report.marker, body, { create: review.ciRelevant });
+      io.stdout(`ci-explain gitlab-mr: ${verdict.description} (note ${outcome})\n`);
     } catch (err) {
       io.stderr(`ci-explain gitlab-mr: could not write the note: ${describeFailure(err)}\n`);
       return 1;
@@ -124,17 +135,17 @@ export const gitlabMrCommand: CliCommand = {
  * What the pipeline says about the instance, where `.ci-explain.yml` does not say it: the
  * project, its default branch, the server URL and the container registry, from GitLab's
  * predefined variables, so contexts and image refs match this instance, not gitlab.com.
- * A server URL or registry equal to the built-in default counts as unset (the loaded
- * settings do not say whether the file named it; naming gitlab.com's own is the same).
+ * A file that names gitlab.com's own URL or registry keeps them (`explicit` says so).
  */
-export function withInstanceSettings(settings: Settings, env: Record<string, string | undefined>): Settings {
-  const defaults = defaultSettings();
+export function withInstanceSettings(loaded: Pick<LoadedSettings, "settings" | "explicit">, env: Record<string, string | undefined>): Settings {
+  const { settings } = loaded;
   const given = (name: string) => (env[name] ?? "").trim() || undefined;
+  const isSet = (key: string) => loaded.explicit?.has(key) === true;
   return {
     ...settings,
     project: settings.project ?? given("CI_PROJECT_PATH"),
     defaultBranch: settings.defaultBranch ?? given("CI_DEFAULT_BRANCH"),
-    serverUrl: settings.serverUrl === defaults.serverUrl ? (given("CI_SERVER_URL")?.replace(/\/+$/, "") ?? settings.serverUrl) : settings.serverUrl,
-    registry: settings.registry === defaults.registry ? (given("CI_REGISTRY") ?? settings.registry) : settings.registry,
+    serverUrl: isSet("server_url") ? settings.serverUrl : (given("CI_SERVER_URL")?.replace(/\/+$/, "") ?? settings.serverUrl),
+    registry: isSet("registry") ? settings.registry : (given("CI_REGISTRY") ?? settings.registry),
   };
 }

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../src/analysis/analyze.js";
+import type { Hazard } from "../../src/analysis/model.js";
+import { loadSettings } from "../../src/config/load-settings.js";
+import { MemorySource } from "../../src/core/memory-source.js";
+import { renderComment } from "../../src/report/index.js";
+import { fixtureSource } from "./fixture.js";
+
+/**
+ * The second half of the QEMU story: a stable branch stops building its own container and
+ * runs its tests in `:latest`, which only the development branches push. The hazard says
+ * who publishes that image, because that is what the stable branch's job really runs in.
+ */
+const REGISTRY = "registry.example.com/acme/widget/ci";
+
+async function notBuilt(base: MemorySource, head: MemorySource): Promise<Hazard[]> {
+  const { settings } = await loadSettings(base);
+  const analysis = await analyze({ base, head, settings });
+  return analysis.hazards.filter((h) => h.kind === "image-not-built");
+}
+
+describe("image-not-built names the contexts that publish the image", () => {
+  it("a stable branch testing in `:latest` that only `main` and `staging` push", async () => {
+    const [hazard, ...others] = await notBuilt(fixtureSource("latest-built-elsewhere/base"), fixtureSource("latest-built-elsewhere/head"));
+    expect(others).toEqual([]);
+    expect(hazard).toMatchObject({
+      status: "introduced",
+      severity: "warning",
+      contexts: ["stable-8.0"],
+      images: [`${REGISTRY}/debian:latest`],
+      jobs: ["unit"],
+      publishedBy: ["main", "staging"],
+    });
+    expect(hazard.message).toBe(
+      `on \`stable-8.0\`, 1 job runs in \`${REGISTRY}/debian:latest\`, which no job of this pipeline builds; ` +
+        "`main` and `staging` push it: the job runs in whatever they pushed last.",
+    );
+  });
+
+  it("the report's hazards section says who pushes it", async () => {
+    const base = fixtureSource("latest-built-elsewhere/base");
+    const head = fixtureSource("latest-built-elsewhere/head");
+    const { settings } = await loadSettings(base);
+    const comment = renderComment(await analyze({ base, head, settings }), { platform: "gitlab" });
+    const item = comment.split("\n").find((line) => line.includes("image used but not built"));
+    expect(item).toContain("`main` and `staging` push it");
+    expect(comment).toContain("pushed by: `main`, `staging`");
+  });
+
+  it("names nobody when no analysed context pushes the image", async () => {
+    const ci = "unit:\n  image: $CI_REGISTRY_IMAGE/ci/debian:v2\n  script: [make check]\n";
+    const [hazard] = await notBuilt(new MemorySource({ ".gitlab-ci.yml": "build:\n  script: [make]\n" }), new MemorySource({ ".gitlab-ci.yml": ci }));
+    expect(hazard.publishedBy).toBeUndefined();
+    expect(hazard.message).toContain("which no job of this pipeline builds: they use whatever another pipeline last pushed under that tag");
+  });
+});
