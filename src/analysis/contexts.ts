@@ -2,7 +2,7 @@ import type { ContextSetting, Settings } from "../config/settings.js";
 import type { PipelineContext, PipelineSource, RefSpec } from "../gitlab-ci/context.js";
 import type { BranchContext, ContextOrigin } from "./model.js";
 import type { RefMention } from "./ref-mentions.js";
-import { synthesiseName } from "./synthesise-name.js";
+import { isValidRefName, synthesiseName } from "./synthesise-name.js";
 import { compilePattern } from "../gitlab-ci/expr/index.js";
 
 /** At most this many contexts are simulated; the rest are named in a note. */
@@ -55,6 +55,11 @@ export function chooseContexts(input: ContextChoiceInput): ContextChoice {
   let tagName: string | undefined;
   let tagOrigin: ContextOrigin = { kind: "tag" };
   for (const m of input.mentions) {
+    // A literal git refuses as a ref name (`"release candidate"`) can never be the pipeline's ref.
+    if (!m.pattern && !isValidRefName(m.value)) {
+      notes.push(`${m.value} (${m.pos.file}:${m.pos.line}) is not a valid ${m.target} name; not simulated`);
+      continue;
+    }
     if (m.target === "tag") {
       if (tagName !== undefined) continue;
       const name = m.pattern ? synthesiseName(m.value) : m.value;

@@ -12,23 +12,38 @@ export function synthesiseName(pattern: string): string | undefined {
   if (!compiled.ok) return undefined;
   const body = /^\/(.*)\/[ismU]*$/s.exec(pattern)?.[1];
   if (body === undefined) return undefined;
-  const state = { digits: 0 };
-  let name: string | undefined;
-  try {
-    name = new Synthesiser(body, state).alternation();
-  } catch {
-    return undefined;
+  // The first alternative of every `|` first; when that gives no valid ref name (`/^(.*\.lock|main)$/`),
+  // the second of every `|`, and so on.
+  for (let choice = 0; choice < MAX_ALTERNATIVE_CHOICE; choice++) {
+    let name: string | undefined;
+    try {
+      name = new Synthesiser(body, { digits: 0 }, choice).alternation();
+    } catch {
+      return undefined;
+    }
+    if (name === undefined) return undefined;
+    // An open-ended prefix such as `/^stable-/` reads better with something after the separator;
+    // an unanchored pattern such as `/\.x$/` can take a letter before a leading dot.
+    const candidates = /[-/_.]$/.test(name) ? [`${name}1`, name] : [name];
+    if (name.startsWith(".")) candidates.push(`x${name}`);
+    const found = candidates.find((c) => isValidRefName(c) && compiled.pattern.test(c));
+    if (found !== undefined) return found;
   }
-  if (name === undefined) return undefined;
-  // An open-ended prefix such as `/^stable-/` reads better with something after the separator.
-  const candidates = /[-/_.]$/.test(name) ? [`${name}1`, name] : [name];
-  return candidates.find((c) => isValidRefName(c) && compiled.pattern.test(c));
+  return undefined;
 }
 
-/** git check-ref-format, the parts a synthesised name could break. */
+/** How many alternatives of each `|` are tried before giving up. */
+const MAX_ALTERNATIVE_CHOICE = 4;
+
+/**
+ * A name `git branch`/`git tag` accepts (git check-ref-format): no component that starts with
+ * `.` or ends with `.lock`, no `..`, `//`, `@{`, control characters, space, `~^:?*[\`; not `@`,
+ * not `HEAD`, no leading `-` or `/`, no trailing `/` or `.`.
+ */
 export function isValidRefName(name: string): boolean {
-  if (name === "" || name.startsWith("-") || name.startsWith("/") || name.endsWith("/") || name.endsWith(".")) return false;
-  if (name.endsWith(".lock") || name.includes("..") || name.includes("//") || name.includes("@{")) return false;
+  if (name === "" || name === "@" || name === "HEAD" || name.startsWith("-") || name.startsWith("/") || name.endsWith("/") || name.endsWith(".")) return false;
+  if (name.includes("..") || name.includes("//") || name.includes("@{")) return false;
+  if (name.split("/").some((c) => c.startsWith(".") || c.endsWith(".lock"))) return false;
   return !/[\s~^:?*[\\\x00-\x1f\x7f]/.test(name);
 }
 
@@ -57,15 +72,17 @@ class Synthesiser {
   constructor(
     private readonly src: string,
     private readonly state: { digits: number },
+    /** Which alternative of each `|` to take (the last one when there are fewer). */
+    private readonly choice = 0,
   ) {}
 
   alternation(): string | undefined {
-    const first = this.sequence();
+    const alternatives = [this.sequence()];
     while (this.src[this.i] === "|") {
       this.i++;
-      this.sequence(); // later alternatives are parsed (to move past them) but not used
+      alternatives.push(this.sequence()); // every alternative is parsed, to move past it
     }
-    return first;
+    return alternatives[Math.min(this.choice, alternatives.length - 1)];
   }
 
   private sequence(): string {
@@ -109,7 +126,7 @@ class Synthesiser {
             firstUse = false;
             return inner;
           }
-          return new Synthesiser(text, this.state).alternation() ?? "";
+          return new Synthesiser(text, this.state, this.choice).alternation() ?? "";
         };
       }
       case "[":

@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { FakeGitHub } from "../../platforms/github/fake-github.js";
+import { FakeGitLab } from "../../platforms/gitlab/fake-gitlab.js";
 import { ROOT } from "../github/dist-build.js";
 import { PRIVATE_KEY, pullRequestPayload } from "../github/harness.js";
+import { mrHook, SECRET as GITLAB_SECRET } from "../gitlab/harness.js";
 
 export const SECRET = "runtime-webhook-secret-0123456789abcdef";
 
@@ -21,15 +23,48 @@ export interface Hold {
   release(): void;
 }
 
+/** Requests a fake API holds until the test lets them go; one hold catches the next matching request. */
+class Holds {
+  private readonly waiting: Array<Hold & { resolveArrived(): void; gate: Promise<void> }> = [];
+
+  add(method: string, pathPrefix: string): Hold {
+    let resolveArrived = () => undefined as void;
+    let release = () => undefined as void;
+    const arrived = new Promise<void>((resolve) => (resolveArrived = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const hold = { method, pathPrefix, arrived, release, resolveArrived, gate };
+    this.waiting.push(hold);
+    return hold;
+  }
+
+  /** Resolves at once, or when the test releases the hold that caught this request. */
+  async pass(method: string, path: string): Promise<void> {
+    const index = this.waiting.findIndex((h) => h.method === method && path.startsWith(h.pathPrefix));
+    if (index < 0) return;
+    const [hold] = this.waiting.splice(index, 1);
+    hold.resolveArrived();
+    await hold.gate;
+  }
+
+  releaseAll(): void {
+    for (const hold of this.waiting.splice(0)) hold.release();
+  }
+}
+
+/** A fake API the `serve` process talks to: the environment that points it there. */
+export interface ServedApi {
+  serveEnv(): Record<string, string>;
+}
+
 /**
  * The GitHub API as a local HTTP server (GitHub Enterprise style, under /api/v3), with
  * scripted trouble: a run of error statuses for a path, and requests held until released.
  */
-export class FakeApiServer {
+export class FakeApiServer implements ServedApi {
   readonly fake = new FakeGitHub();
   private server: Server | undefined;
   private readonly storms: Array<{ method: string; pathPrefix: string; replies: Array<{ status: number; headers?: Record<string, string> }> }> = [];
-  private readonly holds: Array<Hold & { resolveArrived(): void; gate: Promise<void> }> = [];
+  private readonly holds = new Holds();
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -45,6 +80,10 @@ export class FakeApiServer {
     return new URL(this.fake.baseUrl).host;
   }
 
+  serveEnv(): Record<string, string> {
+    return { APP_ID: "123", PRIVATE_KEY, WEBHOOK_SECRET: SECRET, GHE_HOST: this.host, GHE_PROTOCOL: "http" };
+  }
+
   /** The next requests matching answer these statuses, in order, then the fake answers normally. */
   storm(method: string, pathPrefix: string, replies: Array<{ status: number; headers?: Record<string, string> }>): void {
     this.storms.push({ method, pathPrefix, replies: [...replies] });
@@ -52,29 +91,18 @@ export class FakeApiServer {
 
   /** Hold the next request matching until `release()`. */
   hold(method: string, pathPrefix: string): Hold {
-    let resolveArrived = () => undefined as void;
-    let release = () => undefined as void;
-    const arrived = new Promise<void>((resolve) => (resolveArrived = resolve));
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const hold = { method, pathPrefix, arrived, release, resolveArrived, gate };
-    this.holds.push(hold);
-    return hold;
+    return this.holds.add(method, pathPrefix);
   }
 
   close(): Promise<void> {
-    for (const hold of this.holds) hold.release();
+    this.holds.releaseAll();
     return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
   private async answer(method: string, url: string, body: string, send: (status: number, headers: Record<string, string>, text: string) => void): Promise<void> {
     const path = url.replace(/^\/api\/v3/, "").split("?")[0];
     const matches = (rule: { method: string; pathPrefix: string }) => rule.method === method && path.startsWith(rule.pathPrefix);
-    const holdIndex = this.holds.findIndex(matches);
-    if (holdIndex >= 0) {
-      const [hold] = this.holds.splice(holdIndex, 1);
-      hold.resolveArrived();
-      await hold.gate;
-    }
+    await this.holds.pass(method, path);
     const storm = this.storms.find((s) => matches(s) && s.replies.length > 0);
     const scripted = storm?.replies.shift();
     if (scripted) {
@@ -84,6 +112,58 @@ export class FakeApiServer {
     }
     const reply = this.fake.handle(method, url, body ? (JSON.parse(body) as unknown) : undefined);
     send(reply.status, { "content-type": "application/json", ...reply.headers }, JSON.stringify(reply.body));
+  }
+}
+
+/**
+ * The GitLab REST API v4 (test/platforms/gitlab's fake) on a local HTTP server, with
+ * requests held until released (paths without the /api/v4/projects/<id> prefix).
+ */
+export class FakeGitLabServer implements ServedApi {
+  readonly fake = new FakeGitLab();
+  private server: Server | undefined;
+  private url = "";
+  private readonly holds = new Holds();
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => void this.answer(req.method ?? "GET", req.url ?? "/", Buffer.concat(chunks).toString("utf8"), res));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  serveEnv(): Record<string, string> {
+    return { GITLAB_URL: this.url, GITLAB_TOKEN: "glpat-runtime", GITLAB_WEBHOOK_SECRET: GITLAB_SECRET };
+  }
+
+  /** Hold the next request matching (e.g. `POST /statuses/`) until `release()`. */
+  hold(method: string, pathPrefix: string): Hold {
+    return this.holds.add(method, pathPrefix);
+  }
+
+  close(): Promise<void> {
+    this.holds.releaseAll();
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async answer(method: string, url: string, body: string, res: ServerResponse): Promise<void> {
+    await this.holds.pass(method, url.split("?")[0].replace(`/api/v4/projects/${this.fake.projectId}`, ""));
+    const reply = this.fake.handle(method, url, body ? parseBody(body) : undefined);
+    res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+    res.end(typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body));
+  }
+}
+
+/** gitbeaker sends JSON bodies; anything else is read as a form. */
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return Object.fromEntries(new URLSearchParams(text));
   }
 }
 
@@ -100,17 +180,13 @@ export class ServeProcess {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
   }
 
-  async start(api: FakeApiServer, env: Record<string, string> = {}): Promise<this> {
+  async start(api: ServedApi, env: Record<string, string> = {}): Promise<this> {
     if (!existsSync(`${ROOT}dist/src/app/cli/main.js`)) throw new Error("build first (npm run build)");
     const child = spawn(process.execPath, ["bin/ci-explain.js", "serve", "--port", "0", "--host", "127.0.0.1"], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
-        APP_ID: "123",
-        PRIVATE_KEY,
-        WEBHOOK_SECRET: SECRET,
-        GHE_HOST: api.host,
-        GHE_PROTOCOL: "http",
+        ...api.serveEnv(),
         LOG_FORMAT: "json",
         LOG_LEVEL: "info",
         API_RETRY_BASE_MS: "50",
@@ -158,6 +234,28 @@ export class ServeProcess {
     await res.arrayBuffer();
     return res.status;
   }
+
+  /** A Merge Request Hook for MR !7 at `headSha` (an update pushing it, after `oldrev`); the answer's status and body. */
+  async deliverMergeRequest(options: { headSha: string; oldrev?: string; key: string }): Promise<{ status: number; body: unknown }> {
+    const payload = mrHook({ action: options.oldrev ? "update" : "open", headSha: options.headSha, oldrev: options.oldrev });
+    const res = await fetch(`${this.url}/api/gitlab/webhooks`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-gitlab-event": "Merge Request Hook", "x-gitlab-token": GITLAB_SECRET, "idempotency-key": options.key },
+      body: JSON.stringify(payload),
+    });
+    return { status: res.status, body: (await res.json()) as unknown };
+  }
+}
+
+/** MR !7 of the fake GitLab, pushed N times (h1..hN), each push changing CI; the MR's diff is the newest push's. */
+export function seedMergeRequestPushes(api: FakeGitLabServer, count: number): string[] {
+  const shas = Array.from({ length: count }, (_, i) => `h${i + 1}`);
+  api.fake.addCommit("mergebase1", { ".gitlab-ci.yml": BASE_CI, "README.md": "demo" });
+  shas.forEach((sha, i) => api.fake.addCommit(sha, { ".gitlab-ci.yml": headCi(i + 1), "README.md": "demo" }));
+  api.fake.versions = [{ base: "mergebase1", head: shas[count - 1] }];
+  api.fake.diffPaths = [".gitlab-ci.yml"];
+  api.fake.pipelines = shas.map((sha, i) => ({ id: 100 + i, sha })).reverse();
+  return shas;
 }
 
 /** A repository where every push s1..sN changes CI: each head gets its own comment text. */

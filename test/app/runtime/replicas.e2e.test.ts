@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildDist } from "../github/dist-build.js";
-import { FakeApiServer, seedPushes, ServeProcess, settle, until } from "./processes.js";
+import { FakeApiServer, FakeGitLabServer, seedMergeRequestPushes, seedPushes, ServeProcess, settle, until, type ServedApi } from "./processes.js";
 import { RedisServer } from "./redis-server.js";
 
 /**
@@ -9,6 +9,7 @@ import { RedisServer } from "./redis-server.js";
  */
 let redis: RedisServer;
 let api: FakeApiServer;
+let gitlab: FakeGitLabServer | undefined;
 let replicas: ServeProcess[] = [];
 
 beforeAll(async () => {
@@ -19,6 +20,8 @@ afterEach(async () => {
   for (const replica of replicas) replica.kill();
   replicas = [];
   await api?.close();
+  await gitlab?.close();
+  gitlab = undefined;
   redis?.stop();
 });
 
@@ -29,8 +32,8 @@ async function setUp(pushes: number): Promise<string[]> {
   return seedPushes(api, pushes);
 }
 
-async function replica(env: Record<string, string> = {}): Promise<ServeProcess> {
-  const started = await new ServeProcess().start(api, { REDIS_URL: redis.url, ...env });
+async function replica(served: ServedApi = api, env: Record<string, string> = {}): Promise<ServeProcess> {
+  const started = await new ServeProcess().start(served, { REDIS_URL: redis.url, ...env });
   replicas.push(started);
   return started;
 }
@@ -57,7 +60,7 @@ describe("ci-explain serve with REDIS_URL (two replicas)", () => {
 
   it("a replica stopped mid-analysis hands the job back, and the other one finishes it", async () => {
     const [sha] = await setUp(1);
-    const a = await replica({ SHUTDOWN_GRACE_MS: "300" });
+    const a = await replica(api, { SHUTDOWN_GRACE_MS: "300" });
     const hold = api.hold("GET", "/repos/acme/demo/pulls/7/files");
     expect(await a.deliverPullRequest({ headSha: sha, id: "handed-back" })).toBe(200);
     await hold.arrived;
@@ -71,5 +74,41 @@ describe("ci-explain serve with REDIS_URL (two replicas)", () => {
     await until(() => /"delivery":"handed-back".*"outcome":"done"/.test(b.stdout), "the other replica to log the job done", logs);
     await settle(500);
     expect(api.fake.comments).toHaveLength(1);
+  });
+});
+
+describe("ci-explain serve with REDIS_URL and GitLab (two replicas)", () => {
+  it("a burst of merge request pushes, some redelivered, ends in one note and one final status for the newest SHA", async () => {
+    redis = await new RedisServer().start();
+    gitlab = await new FakeGitLabServer().start();
+    const shas = seedMergeRequestPushes(gitlab, 12);
+    const last = shas.at(-1) ?? "";
+    const fake = gitlab.fake;
+    const glLogs = () => `\n${fake.calls().join(", ")}\n${logs()}`;
+    const [a, b] = [await replica(gitlab), await replica(gitlab)];
+    // The first review's first write (its pending status) waits in the fake API until every webhook is answered.
+    const firstWrite = gitlab.hold("POST", "/statuses/");
+    for (const [i, sha] of shas.entries()) {
+      const delivery = { headSha: sha, oldrev: i > 0 ? shas[i - 1] : undefined, key: `mr-push-${i + 1}` };
+      expect(await (i % 2 === 0 ? a : b).deliverMergeRequest(delivery)).toEqual({ status: 202, body: { status: "accepted" } });
+      // Every third push is redelivered, with the same Idempotency-Key, to the other replica: de-duplicated.
+      if (i % 3 === 0) expect(await (i % 2 === 0 ? b : a).deliverMergeRequest(delivery)).toEqual({ status: 200, body: { status: "duplicate" } });
+    }
+    // Every answer came while a review was under way and before any note was written: the webhook never waits for the analysis.
+    await firstWrite.arrived;
+    expect(fake.notes).toEqual([]);
+    firstWrite.release();
+
+    const finals = () => fake.statuses.filter((s) => s.state === "success" || s.state === "failed");
+    await until(() => finals().some((s) => s.sha === last) && fake.notes.length > 0, "the newest SHA's final status", glLogs);
+    await settle();
+    expect(finals().map((s) => s.sha)).toEqual([last]);
+    expect(fake.notes).toHaveLength(1);
+    expect(fake.notes[0].body).toContain(last);
+    // An older SHA's status is never set, or its last word is `canceled` ("superseded by …").
+    for (const sha of shas.slice(0, -1)) {
+      const states = fake.statuses.filter((s) => s.sha === sha).map((s) => s.state);
+      expect(states.length === 0 || states.at(-1) === "canceled", `${sha}: ${states.join(" → ")}`).toBe(true);
+    }
   });
 });
