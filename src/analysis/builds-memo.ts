@@ -3,22 +3,37 @@ import type { ScriptLine } from "../gitlab-ci/model.js";
 import type { ResolvedText } from "../gitlab-ci/pipeline.js";
 
 /**
- * `findImageBuilds` remembered per script. A job's script is the same array in every context
- * the analysis simulates, and the scan is a pure function of the script, the job name, and the
- * answers it got from the variables and the file list; so it is replayed when those answers are
- * the same, which they are for most jobs in most contexts. Each call records exactly what it asked.
+ * `findImageBuilds` remembered per script. The scan is a pure function of the script's lines
+ * (text and position), of the answers it got from the variables and the file list, and of the job
+ * name, which it only writes into each build's `job`. Jobs built from one template run the same
+ * lines, in every context of both revisions (each revision loads its own copy of the lines), so
+ * a scan is keyed by the lines' content and replayed, relabelled, when those answers are the
+ * same, which they are for most jobs in most contexts. Each call records exactly what it asked.
  */
 interface Scan {
-  job: string;
-  before: readonly ScriptLine[];
   variables: Array<[string, string | undefined]>;
   files: Array<[string, boolean | undefined]>;
   builds: ImageBuild[];
 }
 
-const scans = new WeakMap<readonly ScriptLine[], Scan[]>();
-/** Distinct answers kept per script: a job built per branch has a few, not thousands. */
-const MAX_SCANS_PER_SCRIPT = 8;
+const scans = new Map<string, Scan[]>();
+/** Distinct scripts kept; beyond it the memo starts again (a bound, not a working-set size). */
+const MAX_SCRIPTS = 5000;
+/** Distinct answers kept per script: a script built per branch or per job has a few, not thousands. */
+const MAX_SCANS_PER_SCRIPT = 16;
+
+const linesKeys = new WeakMap<readonly ScriptLine[], string>();
+
+/** The lines' content, exactly: each line's position and text, length-prefixed. */
+function linesKey(lines: readonly ScriptLine[]): string {
+  let key = linesKeys.get(lines);
+  if (key === undefined) {
+    key = `${lines.length}`;
+    for (const { text, pos } of lines) key += `\0${pos.file}\0${pos.line}\0${pos.col ?? ""}\0${text.length}:${text}`;
+    linesKeys.set(lines, key);
+  }
+  return key;
+}
 
 function textKey(t: ResolvedText | undefined): string | undefined {
   return t === undefined ? undefined : `${t.known ? "k" : "u"}${t.unknowns.join(",")}\0${t.text}`;
@@ -28,14 +43,19 @@ export function findImageBuildsMemo(
   input: Omit<FindImageBuildsInput, "lines"> & { beforeScript: readonly ScriptLine[]; script: readonly ScriptLine[] },
 ): ImageBuild[] {
   const { job, beforeScript, script, variables, fileExists } = input;
-  const known = scans.get(script) ?? [];
+  const key = `${linesKey(beforeScript)}\u0001${linesKey(script)}`;
+  let known = scans.get(key);
+  if (!known) {
+    if (scans.size >= MAX_SCRIPTS) scans.clear();
+    known = [];
+    scans.set(key, known);
+  }
   for (const s of known) {
-    if (s.job !== job || s.before !== beforeScript) continue;
     if (!s.variables.every(([name, key]) => textKey(variables(name)) === key)) continue;
     if (!s.files.every(([path, exists]) => fileExists?.(path) === exists)) continue;
-    return s.builds;
+    return s.builds.every((b) => b.job === job) ? s.builds : s.builds.map((b) => ({ ...b, job }));
   }
-  const asked: Scan = { job, before: beforeScript, variables: [], files: [], builds: [] };
+  const asked: Scan = { variables: [], files: [], builds: [] };
   asked.builds = findImageBuilds({
     job,
     // The runner runs before_script and script in one shell (after_script in another).
@@ -57,6 +77,5 @@ export function findImageBuildsMemo(
   });
   if (known.length >= MAX_SCANS_PER_SCRIPT) known.shift();
   known.push(asked);
-  scans.set(script, known);
   return asked.builds;
 }

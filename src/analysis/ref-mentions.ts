@@ -1,5 +1,6 @@
 import type { Pos } from "../core/pos.js";
-import { parseCondition, refComparisons } from "../gitlab-ci/expr/index.js";
+import { refComparisons, type Expr } from "../gitlab-ci/expr/index.js";
+import { parseConditionCached } from "../gitlab-ci/simulate/condition.js";
 import type { CiConfig, OnlyExceptDef, RuleDef } from "../gitlab-ci/model.js";
 
 /** A branch or tag name (or a pattern of them) that the CI configuration tests. */
@@ -47,8 +48,12 @@ export function refMentions(config: CiConfig): RefMention[] {
     seen.add(key);
     out.push(m);
   };
+  // A mention is built only the first time its ref is seen (most rules repeat a template's).
+  const fromText = (text: string, pos: Pos) => {
+    for (const r of comparedRefs(text)) if (!seen.has(`${r.target}\0${r.value}`)) add({ ...r, pos, text });
+  };
   const fromRules = (rules: RuleDef[] | undefined) => {
-    for (const rule of rules ?? []) if (rule.if) fromCondition(rule.if.value, rule.if.pos).forEach(add);
+    for (const rule of rules ?? []) if (rule.if) fromText(rule.if.value, rule.if.pos);
   };
   const fromPolicy = (policy: OnlyExceptDef | undefined) => {
     if (!policy) return;
@@ -58,7 +63,7 @@ export function refMentions(config: CiConfig): RefMention[] {
       const pattern = /^\/.+\/[ismU]*$/s.test(entry);
       add({ target: "branch", value: entry, pattern, pos: ref.pos, text: ref.value });
     }
-    for (const cond of policy.variables ?? []) fromCondition(cond.value, cond.pos).forEach(add);
+    for (const cond of policy.variables ?? []) fromText(cond.value, cond.pos);
   };
   fromRules(config.workflow?.rules);
   for (const include of config.includes) fromRules(include.rules);
@@ -76,15 +81,27 @@ export function refMentions(config: CiConfig): RefMention[] {
  * is the common case in rules).
  */
 export function fromCondition(text: string, pos: Pos): RefMention[] {
-  const parsed = parseCondition(text);
+  return comparedRefs(text).map((r) => ({ ...r, pos, text }));
+}
+
+type ComparedRef = Pick<RefMention, "target" | "value" | "pattern">;
+
+/**
+ * The refs one `if:` text compares with, found once per text: a configuration repeats the same
+ * few conditions in hundreds of rules, in both revisions. The parse is the one the simulation
+ * uses (`parseConditionCached`), so each distinct text is parsed once per process.
+ */
+const comparedByExpr = new WeakMap<Expr, ComparedRef[]>();
+
+function comparedRefs(text: string): ComparedRef[] {
+  const parsed = parseConditionCached(text);
   if (!parsed.ok) return [];
-  return refComparisons(parsed.expr)
-    .filter((c) => c.value !== "")
-    .map((c) => ({
-      target: c.variable === "CI_COMMIT_TAG" ? "tag" : "branch",
-      value: c.value,
-      pattern: c.kind === "pattern",
-      pos,
-      text,
-    }));
+  let refs = comparedByExpr.get(parsed.expr);
+  if (!refs) {
+    refs = refComparisons(parsed.expr)
+      .filter((c) => c.value !== "")
+      .map((c) => ({ target: c.variable === "CI_COMMIT_TAG" ? "tag" : "branch", value: c.value, pattern: c.kind === "pattern" }));
+    comparedByExpr.set(parsed.expr, refs);
+  }
+  return refs;
 }

@@ -9,7 +9,7 @@ import { stripCommandPrefixes } from "./command-prefixes.js";
 import type { ImageBuild } from "./model.js";
 import { displayDir, joinRepoPath, resolveRepoPath } from "./repo-path.js";
 import { ShellState, type VariableResolver } from "./shell-state.js";
-import { parseShell, type ItemToken, type ShellNode } from "./shell-syntax.js";
+import { parseShell, type ItemToken, type ParseProblem, type ShellNode } from "./shell-syntax.js";
 import { lexShell, type ShellWord } from "./shell-words.js";
 
 export interface FindImageBuildsInput {
@@ -41,7 +41,6 @@ export function scanJobScript(input: FindImageBuildsInput): ScriptScan {
   // GitLab Runner runs before_script and script in one shell, one item after another, so
   // a construct may even span items; lex each item alone (an unterminated quote stays in
   // its item) and parse them as one script.
-  const tokens: ItemToken[] = [];
   const diagnostics: Diagnostic[] = [];
   // Text we cannot read is reported only where it may hide a container command: a job
   // may run another shell (PowerShell on Windows runners), whose syntax is not ours.
@@ -52,18 +51,47 @@ export function scanJobScript(input: FindImageBuildsInput): ScriptScan {
     if (!diagnostics.some((d) => d.message === text)) diagnostics.push(warning("not-analysed", text, input.lines[item]?.pos));
     return true;
   };
-  input.lines.forEach((line, item) => {
-    const lexed = lexShell(line.text);
-    for (const p of lexed.problems) report(item, `${p.message} in a script line`, false);
-    for (const t of lexed.tokens) tokens.push({ ...t, item });
-    tokens.push({ kind: "op", op: "\n", offset: line.text.length, item });
-  });
-  const parsed = parseShell(tokens);
+  const parsed = parseScriptLines(input.lines);
+  for (const p of parsed.lexProblems) report(p.item, `${p.message} in a script line`, false);
   // The first structural problem explains the rest (a missing `fi` leaves `then` unmatched …).
   parsed.problems.some((p) => report(p.item, `${p.message} in the script`, true));
   const walker = new ScriptWalker(input, diagnostics);
   walker.run(parsed.node, new ShellState(input.variables), false);
   return { builds: walker.builds, diagnostics };
+}
+
+/** A script's syntax: a pure function of its items' texts, never changed by the walk. */
+interface ParsedScript {
+  lexProblems: ParseProblem[];
+  node: ShellNode;
+  problems: ParseProblem[];
+}
+
+/**
+ * Scripts parsed, by their items' texts: the jobs of a configuration share a few `before_script`
+ * and `script` templates, scanned again in every context of both revisions.
+ */
+const parsedScripts = new Map<string, ParsedScript>();
+const PARSED_SCRIPTS_LIMIT = 2000;
+
+function parseScriptLines(lines: readonly ScriptLine[]): ParsedScript {
+  let key = "";
+  for (const line of lines) key += `${line.text.length}:${line.text}`;
+  const hit = parsedScripts.get(key);
+  if (hit) return hit;
+  const tokens: ItemToken[] = [];
+  const lexProblems: ParseProblem[] = [];
+  lines.forEach((line, item) => {
+    const lexed = lexShell(line.text);
+    for (const p of lexed.problems) lexProblems.push({ item, message: p.message });
+    for (const t of lexed.tokens) tokens.push({ ...t, item });
+    tokens.push({ kind: "op", op: "\n", offset: line.text.length, item });
+  });
+  const { node, problems } = parseShell(tokens);
+  const parsed: ParsedScript = { lexProblems, node, problems };
+  if (parsedScripts.size >= PARSED_SCRIPTS_LIMIT) parsedScripts.clear();
+  parsedScripts.set(key, parsed);
+  return parsed;
 }
 
 /** An image the job holds locally under a name: built here, tagged here, or neither (pulled). */
