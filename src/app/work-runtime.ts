@@ -1,5 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import pino from "pino";
+import type { AnalyzeInput } from "../analysis/analyze.js";
+import type { AnalyzeRepositoryInput } from "../analysis/analyze-repository.js";
+import type { Analysis } from "../analysis/model.js";
+import { ParseCache } from "../gitlab-ci/load/parse-cache.js";
 import { LruBlobCache, type BlobCache } from "../platforms/blob-cache.js";
 import { retryPolicyFromEnv, type RetryPolicy } from "../platforms/http/retry-policy.js";
 import type { DeliveryDedupe } from "./delivery-dedupe.js";
@@ -16,6 +20,28 @@ import { RedisDeliveryDedupe } from "./redis/redis-dedupe.js";
 import { RedisWorkQueue } from "./redis/redis-queue.js";
 
 type Env = Record<string, string | undefined>;
+
+/**
+ * Parsed CI files kept for every analysis of this process: most pushes change one file of a
+ * configuration of dozens, and every other file is parsed once, whatever MR or repository it
+ * belongs to (the key is the path and the git blob id). Bounded in entries.
+ */
+const PARSE_CACHE_ENTRIES = 2000;
+
+interface Analyzers {
+  analyze(input: AnalyzeInput): Promise<Analysis>;
+  analyzeRepository?(input: AnalyzeRepositoryInput): Promise<Analysis[]>;
+}
+
+/** The same analyzers, all sharing one parse cache. */
+export function withParseCache<D extends Analyzers>(deps: D, parseCache: ParseCache): D {
+  const { analyze, analyzeRepository } = deps;
+  return {
+    ...deps,
+    analyze: (input: AnalyzeInput) => analyze({ parseCache, ...input }),
+    ...(analyzeRepository ? { analyzeRepository: (input: AnalyzeRepositoryInput) => analyzeRepository({ parseCache, ...input }) } : {}),
+  };
+}
 type Route = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 /**
@@ -68,6 +94,7 @@ export function createWorkRuntime(env: Env): WorkRuntime {
     queue = new MemoryWorkQueue(concurrency, dropped);
   }
   const metrics = new BotMetrics(() => queue.depth());
+  const parseCache = new ParseCache(PARSE_CACHE_ENTRIES);
   const jobs = new JobRouter(queue, log, metrics);
   let draining = false;
 
@@ -91,14 +118,14 @@ export function createWorkRuntime(env: Env): WorkRuntime {
     retryPolicy: retryPolicyFromEnv(env),
     routes: [drainingRoute, metricsRoute],
     withGitHub: (deps) => ({
-      ...deps,
+      ...withParseCache(deps, parseCache),
       jobs,
       metrics,
       deliveries: deliveries ?? deps.deliveries,
       blobCache: metrics.meterCache(blobCache ?? deps.blobCache ?? new LruBlobCache()),
     }),
     withGitLab: (deps) => ({
-      ...deps,
+      ...withParseCache(deps, parseCache),
       jobs,
       metrics,
       deliveries: deliveries ?? deps.deliveries,

@@ -43,8 +43,7 @@ const PATH_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|
  * job of every pipeline. Callers must not change the answer.
  */
 export function parseImageRef(ref: string | ResolvedText): ImageRefParts {
-  // The parse reads only the text and whether it has holes (resolvedPattern).
-  const key = typeof ref === "string" ? `s${ref}` : `${ref.known ? "k" : "u"}${ref.text}`;
+  const key = refKey(ref);
   let parts = parsedRefs.get(key);
   if (!parts) {
     if (parsedRefs.size >= PARSED_REFS_LIMIT) parsedRefs.clear();
@@ -55,6 +54,11 @@ export function parseImageRef(ref: string | ResolvedText): ImageRefParts {
 
 const parsedRefs = new Map<string, ImageRefParts>();
 const PARSED_REFS_LIMIT = 10000;
+
+/** What a reference's parse reads: its text and whether it has holes (resolvedPattern). */
+function refKey(ref: string | ResolvedText): string {
+  return typeof ref === "string" ? `s${ref}` : `${ref.known ? "k" : "u"}${ref.text}`;
+}
 
 function parseImageRefUncached(ref: string | ResolvedText): ImageRefParts {
   const atoms = typeof ref === "string" ? [...ref] : toAtoms(resolvedPattern(ref));
@@ -101,10 +105,21 @@ export function sameImage(a: string | ResolvedText, b: string | ResolvedText): b
   const pa = parseImageRef(a);
   const pb = parseImageRef(b);
   if (pa.known && pb.known) return pa.normalized === pb.normalized;
-  const ca = normalizedCandidates(typeof a === "string" ? [...a] : toAtoms(resolvedPattern(a)));
-  const cb = normalizedCandidates(typeof b === "string" ? [...b] : toAtoms(resolvedPattern(b)));
-  return ca.some((x) => cb.some((y) => atomPatternsOverlap(x, y))) ? "unknown" : false;
+  // Like the parse, the answer reads only each text and whether it has holes; the hazard checks
+  // compare the same pushed references in every pair of contexts, so it is remembered (bounded).
+  const key = `${refKey(a)}\u0001${refKey(b)}`;
+  let same = comparedRefs.get(key);
+  if (same === undefined) {
+    const ca = normalizedCandidates(typeof a === "string" ? [...a] : toAtoms(resolvedPattern(a)));
+    const cb = normalizedCandidates(typeof b === "string" ? [...b] : toAtoms(resolvedPattern(b)));
+    same = ca.some((x) => cb.some((y) => atomPatternsOverlap(x, y))) ? "unknown" : false;
+    if (comparedRefs.size >= PARSED_REFS_LIMIT) comparedRefs.clear();
+    comparedRefs.set(key, same);
+  }
+  return same;
 }
+
+const comparedRefs = new Map<string, "unknown" | false>();
 
 interface Shape {
   /** undefined = Docker Hub (implicit). */
