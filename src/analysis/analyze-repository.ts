@@ -1,5 +1,5 @@
 import type { FileSource } from "../core/file-source.js";
-import { analyzeActions, isWorkflowPath, WORKFLOWS_DIR } from "../github-actions/index.js";
+import { isWorkflowPath, WORKFLOWS_DIR } from "../github-actions/load-workflows.js";
 import { analyze, type AnalyzeInput } from "./analyze.js";
 import type { Analysis } from "./model.js";
 
@@ -49,8 +49,10 @@ export async function presentDialects(sources: FileSource[], ciConfigPath: strin
   return DIALECTS.filter((d) => found.some((f) => f[d]));
 }
 
-function analyzeDialect(dialect: Dialect, input: AnalyzeRepositoryInput): Promise<Analysis> {
+async function analyzeDialect(dialect: Dialect, input: AnalyzeRepositoryInput): Promise<Analysis> {
   if (dialect === "gitlab-ci") return analyze(input);
+  // Loaded when a revision has workflows: a GitLab-only repository does not wait for it.
+  const { analyzeActions } = await import("../github-actions/analyze-actions.js");
   const { mr, ...rest } = input;
   // A merge request is GitHub's pull request: the same source, target and number.
   const settingsDiagnostics = input.settingsDiagnostics ?? [];

@@ -3,7 +3,8 @@ import type { FileSource } from "../core/file-source.js";
 import type { Settings } from "../config/settings.js";
 import { SETTINGS_PATHS } from "../config/load-settings.js";
 import type { LoadOptions, LoadResult } from "../gitlab-ci/model.js";
-import type { Pipeline } from "../gitlab-ci/pipeline.js";
+import type { Pipeline, PipelineJob } from "../gitlab-ci/pipeline.js";
+import type { ImageBuild } from "../containers/model.js";
 import type { SimulateStats } from "../gitlab-ci/simulate/stats.js";
 import { ParseCache } from "../gitlab-ci/load/parse-cache.js";
 import { SimulationShare } from "../gitlab-ci/simulate/simulation-share.js";
@@ -14,7 +15,7 @@ import { chooseContexts } from "./contexts.js";
 import { gitlabEngine, type Engine } from "./engine.js";
 import { findHazards, type RevisionView } from "./hazards/index.js";
 import { compareImages, registryImageOf } from "./images.js";
-import type { AnalysedPipeline, Analysis, BranchContext, ContextAnalysis, RevisionInfo } from "./model.js";
+import type { AnalysedJob, AnalysedPipeline, Analysis, BranchContext, ContextAnalysis, RevisionInfo } from "./model.js";
 import { FilePresence } from "./file-presence.js";
 import { changedRecipesIn, findRecipes } from "./recipes.js";
 import { refMentions, type RefMention } from "./ref-mentions.js";
@@ -99,6 +100,7 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
     base: { source: input.base, load: baseLoad, sha: input.baseSha, files: new FilePresence(input.base) },
     head: { source: input.head, load: headLoad, sha: input.headSha, files: new FilePresence(input.head) },
   };
+  const analysedJobs: AnalysedJobs = new WeakMap();
   const simulateSide = async (side: keyof typeof sides, context: BranchContext): Promise<AnalysedPipeline> => {
     const { source, load, files } = sides[side];
     // No `commitSha`: a push to `staging-8.0` would not run at the analysed commit (and a merge
@@ -108,7 +110,7 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
     const pipeline = hasRootFile(load, settings.ciConfigPath)
       ? await engine.simulate(load, ctx, source, loadOptions, input.stats, share)
       : noConfiguration(ctx, settings.ciConfigPath);
-    return await withBuilds(pipeline, engine, files);
+    return await withBuilds(pipeline, engine, files, analysedJobs);
   };
 
   const contexts: ContextAnalysis[] = [];
@@ -184,14 +186,29 @@ const MAX_BUILD_SCANS = 4;
  * The builds of every job. The scan asks synchronously whether a recipe path exists; paths it
  * asks about that are not yet checked are read, and the jobs scanned again with the answers.
  */
-async function withBuilds(pipeline: Pipeline, engine: Engine, files: FilePresence): Promise<AnalysedPipeline> {
+async function withBuilds(pipeline: Pipeline, engine: Engine, files: FilePresence, analysed: AnalysedJobs): Promise<AnalysedPipeline> {
   for (let scan = 1; ; scan++) {
     const asked = new Set<string>();
     const view = files.view(asked);
-    const jobs = pipeline.jobs.map((job) => ({ ...job, builds: engine.builds(job, pipeline, view) }));
+    const jobs = pipeline.jobs.map((job) => analysedJob(analysed, job, engine.builds(job, pipeline, view)));
     if (asked.size === 0 || scan === MAX_BUILD_SCANS) return { ...pipeline, jobs };
     await Promise.all([...asked].map((path) => files.exists(path)));
   }
+}
+
+/**
+ * A job with its builds, made once per job result and builds: a job result shared between base,
+ * head and contexts (SimulationShare) with the same builds (the scan memo returns the same array)
+ * is one object, not a copy per pipeline; the comparison then sees the two sides are one job.
+ */
+type AnalysedJobs = WeakMap<PipelineJob, AnalysedJob>;
+
+function analysedJob(analysed: AnalysedJobs, job: PipelineJob, builds: ImageBuild[]): AnalysedJob {
+  const known = analysed.get(job);
+  if (known && known.builds === builds) return known;
+  const made = { ...job, builds };
+  analysed.set(job, made);
+  return made;
 }
 
 /**

@@ -19,7 +19,8 @@ export function compareJobs(before: AnalysedPipeline, after: AnalysedPipeline): 
       changes.push({ job: name, kind: "added", fields: [], after: job });
       continue;
     }
-    const fields = differingFields(old, job);
+    // One object on both sides (a shared job result with the same builds): nothing differs.
+    const fields = old === job ? [] : differingFields(old, job);
     if (fields.length > 0) changes.push({ job: name, kind: "changed", fields, before: old, after: job });
   }
   return changes.sort((x, y) => x.job.localeCompare(y.job));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PIPELINE_SOURCES } from "../gitlab-ci/context.js";
 
 /**
  * The zod schema of `.ci-explain.yml`, written in the file's own spelling (snake_case keys,
@@ -19,21 +20,6 @@ const HAZARD_KINDS = [
   "needs-missing",
   "not-analysed",
   "concurrency-cancel",
-] as const;
-
-const PIPELINE_SOURCES = [
-  "push",
-  "merge_request_event",
-  "schedule",
-  "web",
-  "api",
-  "trigger",
-  "pipeline",
-  "parent_pipeline",
-  "chat",
-  "webide",
-  "external",
-  "external_pull_request_event",
 ] as const;
 
 /** `namespace/name`, subgroups allowed, as GitLab spells a project path. */

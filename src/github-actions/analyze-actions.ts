@@ -1,3 +1,4 @@
+import type { AnalyzeInput } from "../analysis/analyze.js";
 import { changedFilesBetween } from "../analysis/changed-files.js";
 import { compareJobs } from "../analysis/compare.js";
 import { findHazards, HAZARD_CHECKS, type RevisionView } from "../analysis/hazards/index.js";
@@ -6,7 +7,6 @@ import type { Analysis, BranchContext, ContextAnalysis, RevisionInfo } from "../
 import { changedRecipesIn, findRecipes } from "../analysis/recipes.js";
 import { decideVerdict } from "../analysis/verdict.js";
 import { SETTINGS_PATHS } from "../config/load-settings.js";
-import type { Settings } from "../config/settings.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { FileSource } from "../core/file-source.js";
 import { findConcurrencyClashes, type ConcurrencyClash } from "./concurrency.js";
@@ -16,18 +16,13 @@ import { loadWorkflows } from "./load-workflows.js";
 import type { WorkflowSet } from "./model.js";
 import { simulateActions, type ActionsRun } from "./simulate.js";
 
-/** Everything the GitHub Actions analysis needs: the same inputs as `analyze`, plus the repository. */
-export interface AnalyzeActionsInput {
-  base: FileSource;
-  head: FileSource;
-  baseSha?: string;
-  headSha?: string;
-  changedFiles?: string[];
-  settings: Settings;
+/**
+ * Everything the GitHub Actions analysis needs: the inputs of `analyze` it reads (revisions,
+ * changed files, settings, real branch names, which branch globs then use), and the pull request.
+ */
+export interface AnalyzeActionsInput extends Pick<AnalyzeInput, "base" | "head" | "baseSha" | "headSha" | "changedFiles" | "settings" | "branches"> {
   /** The pull request, when there is one: adds its target and PR contexts. */
   pr?: { source: string; target: string; number?: number };
-  /** Real branch names, when the platform lists them (branch globs then use them). */
-  branches?: string[];
 }
 
 /** The Analysis plus GitHub-only data the shared model has no place for yet. */

@@ -3,19 +3,23 @@
  * runs for, plus the variables YAML cannot show (project/group/pipeline variables).
  */
 
-export type PipelineSource =
-  | "push"
-  | "merge_request_event"
-  | "schedule"
-  | "web"
-  | "api"
-  | "trigger"
-  | "pipeline"
-  | "parent_pipeline"
-  | "chat"
-  | "webide"
-  | "external"
-  | "external_pull_request_event";
+/** Every `CI_PIPELINE_SOURCE` value the tool models (the CLI's `--source`, `.ci-explain.yml`'s `source`). */
+export const PIPELINE_SOURCES = [
+  "push",
+  "merge_request_event",
+  "schedule",
+  "web",
+  "api",
+  "trigger",
+  "pipeline",
+  "parent_pipeline",
+  "chat",
+  "webide",
+  "external",
+  "external_pull_request_event",
+] as const;
+
+export type PipelineSource = (typeof PIPELINE_SOURCES)[number];
 
 export type RefSpec =
   | { kind: "branch"; name: string }

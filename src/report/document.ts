@@ -44,13 +44,3 @@ export const paragraph = (...content: Span[]): Block => ({ kind: "paragraph", co
 export const list = (items: Inline[]): Block => ({ kind: "list", items });
 export const table = (header: Inline[], rows: Inline[][]): Block => ({ kind: "table", header, rows });
 export const details = (summary: Inline, blocks: Block[]): Block => ({ kind: "details", summary, blocks });
-
-/** Joins spans with a separator span between them (`a, b, c`). */
-export function joinSpans(parts: Inline[], separator: Span): Inline {
-  const out: Inline = [];
-  parts.forEach((p, i) => {
-    if (i > 0) out.push(separator);
-    out.push(...p);
-  });
-  return out;
-}

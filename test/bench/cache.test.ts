@@ -3,7 +3,7 @@ import { generateRepo, BENCH_PROJECT } from "../../bench/generate.js";
 import { benchSettings } from "../../bench/settings.js";
 import { analyze } from "../../src/analysis/analyze.js";
 import { findImageBuildsMemo } from "../../src/analysis/builds-memo.js";
-import { findImageBuilds } from "../../src/containers/index.js";
+import { findImageBuilds, sameImage, scanJobScript } from "../../src/containers/index.js";
 import type { FileSource } from "../../src/core/file-source.js";
 import { MemorySource } from "../../src/core/memory-source.js";
 import { loadConfig, ParseCache } from "../../src/gitlab-ci/index.js";
@@ -125,6 +125,40 @@ describe("caches give the answers of a cold run", () => {
     const memo = findImageBuildsMemo({ job: "build", beforeScript: SHARED_BEFORE, script: SHARED_SCRIPT(script), variables });
     expect(memo).toEqual(findImageBuilds({ job: "build", lines: script, variables }));
     expect(memo[0]?.image.text).toBe(image);
+  });
+});
+
+describe("content-keyed scan memos give the answers of a cold scan", () => {
+  const line = (text: string, line: number, file = "templates/build.yml") => ({ text, pos: { file, line } });
+  const tagged = (tag: string) => (name: string): ResolvedText | undefined => (name === "TAG" ? { text: tag, known: true, unknowns: [] } : undefined);
+
+  // Each job loads its own copy of a template's lines; equal copies share one scan.
+  it.each([
+    ["another job, same lines and values", "build-b", "templates/build.yml", "v1"],
+    ["another job, other values", "build-c", "templates/build.yml", "v2"],
+    ["the same job, lines from another file", "build-a", "other.yml", "v1"],
+  ])("a remembered image scan is replayed only as a cold scan would answer (%s)", (_what, job, file, tag) => {
+    const lines = (f: string) => [line("docker build -t reg/app:$TAG .", 3, f), line("docker push reg/app:$TAG", 4, f)];
+    findImageBuildsMemo({ job: "build-a", beforeScript: [], script: lines("templates/build.yml"), variables: tagged("v1") });
+    const memo = findImageBuildsMemo({ job, beforeScript: [], script: lines(file), variables: tagged(tag) });
+    expect(memo).toEqual(findImageBuilds({ job, lines: lines(file), variables: tagged(tag) }));
+    expect(memo.map((b) => [b.job, b.image.text, b.pos.file, b.push])).toEqual([[job, `reg/app:${tag}`, file, true]]);
+  });
+
+  it.each(["lint", "test"])("a script parsed once still names its own job in what it cannot read (%s)", (job) => {
+    const lines = [line('docker build -t "reg/app:1 .', 7)];
+    const scan = scanJobScript({ job, lines, variables: () => undefined });
+    expect(scan.diagnostics.map((d) => [d.message, d.pos?.line])).toEqual([[`job '${job}': unterminated double quote in a script line; image builds in it may be missed`, 7]]);
+  });
+
+  const holed = (known: boolean): ResolvedText => ({ text: "reg/app:«TAG»", known, unknowns: known ? [] : ["TAG"] });
+  it.each<[ResolvedText, string, boolean | "unknown"]>([
+    [holed(false), "reg/app:v1", "unknown"],
+    [holed(false), "reg/other:v1", false],
+    [holed(true), "reg/app:v1", false],
+    [holed(false), "reg/app:v1", "unknown"],
+  ])("a remembered image comparison keys on the text and whether it has holes (%o vs %s)", (a, b, same) => {
+    expect(sameImage(a, b)).toBe(same);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadSettings, parseSettingsText } from "../../src/config/load-settings.js";
+import { loadSettings } from "../../src/config/load-settings.js";
+import { parseSettingsText } from "../../src/config/parse-settings.js";
 import { defaultSettings } from "../../src/config/defaults.js";
 import { MemorySource } from "../../src/core/memory-source.js";
 

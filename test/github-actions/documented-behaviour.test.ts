@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { BranchContext } from "../../src/analysis/model.js";
 import { MemorySource } from "../../src/core/memory-source.js";
 import type { RefSpec } from "../../src/gitlab-ci/context.js";
-import { GITHUB_SERVER, loadWorkflows, simulateActions } from "../../src/github-actions/index.js";
+import { loadWorkflows, simulateActions } from "../../src/github-actions/index.js";
+import { actionsContext } from "./actions-context.js";
 import { findConcurrencyClashes } from "../../src/github-actions/concurrency.js";
 
 /**
@@ -10,20 +11,8 @@ import { findConcurrencyClashes } from "../../src/github-actions/concurrency.js"
  */
 const SHA = "90dd6032fac8bda1b6c4436a2e65de27961ed071";
 
-function ctx(ref: RefSpec, event: string, changedFiles?: string[], commitSha?: string): BranchContext {
-  return {
-    name: "test",
-    origin: { kind: "configured" },
-    ref,
-    event,
-    source: event === "push" ? "push" : "merge_request_event",
-    project: { path: "acme/app", defaultBranch: "main" },
-    server: { ...GITHUB_SERVER },
-    variables: {},
-    changedFiles,
-    ...(commitSha ? { commitSha } : {}),
-  };
-}
+const ctx = (ref: RefSpec, event: string, changedFiles?: string[], commitSha?: string): BranchContext =>
+  actionsContext(ref, event, { changedFiles, commitSha });
 
 async function simulate(files: Record<string, string>, context: BranchContext) {
   const set = await loadWorkflows(new MemorySource(files));

@@ -2,21 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { BranchContext } from "../../src/analysis/model.js";
 import { MemorySource } from "../../src/core/memory-source.js";
 import type { RefSpec } from "../../src/gitlab-ci/context.js";
-import { GITHUB_SERVER, loadWorkflows, simulateActions } from "../../src/github-actions/index.js";
+import { loadWorkflows, simulateActions } from "../../src/github-actions/index.js";
+import { actionsContext } from "./actions-context.js";
 
-function ctx(ref: RefSpec, event: string, changedFiles?: string[], variables: Record<string, string> = {}): BranchContext {
-  return {
-    name: "test",
-    origin: { kind: "configured" },
-    ref,
-    event,
-    source: event === "push" ? "push" : "merge_request_event",
-    project: { path: "acme/app", defaultBranch: "main" },
-    server: { ...GITHUB_SERVER },
-    variables,
-    changedFiles,
-  };
-}
+const ctx = (ref: RefSpec, event: string, changedFiles?: string[], variables: Record<string, string> = {}): BranchContext =>
+  actionsContext(ref, event, { changedFiles, variables });
 
 const main = ctx({ kind: "branch", name: "main" }, "push", ["src/a.ts"]);
 const feature = ctx({ kind: "branch", name: "feature/x" }, "push", ["docs/readme.md"]);

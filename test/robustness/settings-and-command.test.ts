@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../src/commands/parse-command.js";
-import { parseSettingsText } from "../../src/config/load-settings.js";
+import { parseSettingsText } from "../../src/config/parse-settings.js";
 
 const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `l${i}: &l${i} [${Array(10).fill(i === 0 ? "*a" : `*l${i - 1}`).join(", ")}]`)].join("\n");
 

@@ -1,5 +1,4 @@
 import type { Diagnostic } from "../../core/diagnostic.js";
-import type { Pos } from "../../core/pos.js";
 import type { IncludeRecord } from "../../gitlab-ci/model.js";
 import type { AnalysedPipeline, BranchContext, Hazard, HazardKind, HazardSeverity } from "../model.js";
 
@@ -24,21 +23,12 @@ export interface ChangeFacts {
   changedRecipes: string[];
 }
 
-/** A finding before it is compared across revisions. `key` identifies "the same" finding on both sides. */
-export interface Finding {
+/**
+ * A finding before it is compared across revisions: a Hazard without what the check and the
+ * comparison add (kind, severity, status). `key` identifies "the same" finding on both sides.
+ */
+export interface Finding extends Omit<Hazard, "kind" | "severity" | "status"> {
   key: string;
-  message: string;
-  contexts: string[];
-  images: string[];
-  jobs: string[];
-  source?: Pos;
-  /** Other analysed contexts whose pipelines push the image (`image-not-built`), in analysis order. */
-  publishedBy?: string[];
-  /**
-   * The finding could not be shown to happen for certain (an image reference with an unknown
-   * part, a build or job that only may run). Reported as a `notice`, whatever the kind's severity.
-   */
-  possible?: true;
 }
 
 /** A finding once compared across revisions. */

@@ -1,7 +1,7 @@
 import { UsageError, type CliCommand, type CliIo } from "./command.js";
-import { commands } from "./commands/index.js";
+import { commandLoaders, loadCommands } from "./commands/index.js";
 
-function helpText(): string {
+function helpText(commands: CliCommand[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     "ci-explain — which CI jobs run on which branch, in which image, before and after a change",
@@ -18,16 +18,16 @@ function helpText(): string {
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
-    io.stdout(`${helpText()}\n`);
+    io.stdout(`${helpText(await loadCommands())}\n`);
     return name ? 0 : 2;
   }
   if (name === "--version") {
     io.stdout("ci-explain 0.1.0\n");
     return 0;
   }
-  const command: CliCommand | undefined = commands.find((c) => c.name === name);
+  const command: CliCommand | undefined = await commandLoaders.find((c) => c.name === name)?.load();
   if (!command) {
-    io.stderr(`ci-explain: unknown command "${name}"\n\n${helpText()}\n`);
+    io.stderr(`ci-explain: unknown command "${name}"\n\n${helpText(await loadCommands())}\n`);
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {

@@ -63,9 +63,13 @@ export interface RepositoryFacts {
   project?: string;
 }
 
-export async function repositoryFacts(repo: Repository): Promise<RepositoryFacts> {
+export async function repositoryFacts(repo: Repository, wanted: { defaultBranch?: boolean; project?: boolean } = {}): Promise<RepositoryFacts> {
   if (!repo.isGit) return {};
-  const [defaultBranch, project] = await Promise.all([defaultBranchOf(repo.dir), originProject(repo.dir)]);
+  // A fact the caller already has (a flag gave it) costs no git process.
+  const [defaultBranch, project] = await Promise.all([
+    wanted.defaultBranch === false ? undefined : defaultBranchOf(repo.dir),
+    wanted.project === false ? undefined : originProject(repo.dir),
+  ]);
   return { ...(defaultBranch ? { defaultBranch } : {}), ...(project ? { project } : {}) };
 }
 

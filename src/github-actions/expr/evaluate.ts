@@ -167,9 +167,3 @@ function index(obj: Value, idx: Value): Value {
   if (obj instanceof FilteredArray || obj instanceof ObjectValue) return property(obj, toText(idx));
   return null;
 }
-
-/** Evaluate for an `if:`: truthiness, or "unknown" with what was not known. */
-export function truthOf(v: Value): { truth: boolean | "unknown"; unknowns: string[] } {
-  const t = truthiness(v);
-  return { truth: t, unknowns: t === "unknown" && v instanceof Unknown ? [...v.reasons] : [] };
-}

@@ -263,6 +263,11 @@ export function pipelinePhaseVariables(context: PipelineContext): VarEntry[] {
  * its slug, its stage, and the parallel index/total (CI_NODE_TOTAL is 1 without `parallel`).
  */
 export function jobPhaseVariables(job: { name: string; stage: string; nodeIndex?: number; nodeTotal: number }): VarEntry[] {
+  // The same job in every context and both revisions gets the same entries: made once and
+  // shared (entries are never changed), not five new objects per job per pipeline.
+  const key = `${job.name}\0${job.stage}\0${job.nodeTotal}\0${job.nodeIndex ?? ""}`;
+  const hit = jobPhaseEntries.get(key);
+  if (hit) return hit;
   const out: VarEntry[] = [
     known("CI_JOB_NAME", job.name),
     known("CI_JOB_NAME_SLUG", slugify(job.name)),
@@ -270,5 +275,10 @@ export function jobPhaseVariables(job: { name: string; stage: string; nodeIndex?
     known("CI_NODE_TOTAL", String(job.nodeTotal)),
   ];
   if (job.nodeIndex !== undefined) out.push(known("CI_NODE_INDEX", String(job.nodeIndex)));
+  if (jobPhaseEntries.size >= JOB_PHASE_ENTRIES_LIMIT) jobPhaseEntries.clear();
+  jobPhaseEntries.set(key, out);
   return out;
 }
+
+const jobPhaseEntries = new Map<string, VarEntry[]>();
+const JOB_PHASE_ENTRIES_LIMIT = 50_000;

@@ -1,5 +1,6 @@
 import { commentMarker, renderCombinedCheck, renderCombinedComment, type ReportOptions } from "../../report/index.js";
 import { renderExplainReply, renderNoCiChange } from "../change-report.js";
+import { blobLinks } from "../file-links.js";
 import type { AnswerDeps } from "./answer-command.js";
 import type { CheckResult } from "./publisher.js";
 import type { GitHubReport, PullRequestRef } from "./review-pull-request.js";
@@ -20,9 +21,6 @@ export function createGitHubReport(): GitHubReport & Pick<AnswerDeps, "explain">
 export function reportOptions(pr: PullRequestRef): ReportOptions {
   return {
     platform: "github",
-    fileUrl: pr.htmlUrl
-      ? (path, line, side = "head") =>
-          `${pr.htmlUrl}/blob/${side === "base" ? pr.base.sha : pr.head.sha}/${path.split("/").map(encodeURIComponent).join("/")}${line ? `#L${line}` : ""}`
-      : undefined,
+    fileUrl: pr.htmlUrl ? blobLinks(`${pr.htmlUrl}/blob`, pr) : undefined,
   };
 }

@@ -3,6 +3,7 @@ import type { ExplainCommand } from "../../commands/parse-command.js";
 import type { LoadedSettings } from "../../config/load-settings.js";
 import { commentMarker, renderCombinedCheck, renderCombinedComment, renderStatus, type ReportOptions } from "../../report/index.js";
 import { renderExplainReply, renderNoCiChange } from "../change-report.js";
+import { blobLinks } from "../file-links.js";
 import type { StatusVerdict } from "./publisher.js";
 import type { MergeRequestRef } from "./merge-request.js";
 
@@ -39,9 +40,6 @@ export function createGitLabReport(): GitLabReport {
 export function reportOptions(mr: MergeRequestRef): ReportOptions {
   return {
     platform: "gitlab",
-    fileUrl: mr.projectWebUrl
-      ? (path, line, side = "head") =>
-          `${mr.projectWebUrl}/-/blob/${side === "base" ? mr.base.sha : mr.head.sha}/${path.split("/").map(encodeURIComponent).join("/")}${line ? `#L${line}` : ""}`
-      : undefined,
+    fileUrl: mr.projectWebUrl ? blobLinks(`${mr.projectWebUrl}/-/blob`, mr) : undefined,
   };
 }

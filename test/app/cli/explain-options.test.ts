@@ -1,17 +1,14 @@
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../../src/app/cli/main.js";
+import { gitIn, runCli } from "./run-cli.js";
 
 /** The bundled example as a two-commit repository: the base, then the head with the per-branch tag fix. */
 let repo: string;
 const example = join(import.meta.dirname, "../../../examples/staging-containers");
 
-function git(...args: string[]) {
-  execFileSync("git", ["-C", repo, "-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { stdio: "pipe" });
-}
+const git = (...args: string[]) => gitIn(repo, ...args);
 
 beforeAll(() => {
   repo = mkdtempSync(join(tmpdir(), "ci-explain-explain-"));
@@ -27,12 +24,7 @@ beforeAll(() => {
 
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
-async function run(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main([...args, "--repo", repo], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: repo, env: {} });
-  return { code, stdout, stderr };
-}
+const run = (...args: string[]) => runCli([...args, "--repo", repo], repo);
 
 describe("explaining one branch from the command line", () => {
   it("analyze --explain names the rule that gives a stable branch its own container tag, and what the job pushes", async () => {

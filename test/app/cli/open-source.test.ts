@@ -1,16 +1,13 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../../src/app/cli/main.js";
+import { gitIn, runCli } from "./run-cli.js";
 
 /** jobs, simulate and analyze read the same files for the same flags: HEAD by default, the disk with WORKTREE. */
 let repo: string;
 
-function git(...args: string[]) {
-  execFileSync("git", ["-C", repo, "-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { stdio: "pipe" });
-}
+const git = (...args: string[]) => gitIn(repo, ...args);
 
 beforeAll(() => {
   repo = mkdtempSync(join(tmpdir(), "ci-explain-open-source-"));
@@ -25,12 +22,7 @@ beforeAll(() => {
 
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
-async function run(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main([...args, "--repo", repo], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: repo, env: {} });
-  return { code, stdout, stderr };
-}
+const run = (...args: string[]) => runCli([...args, "--repo", repo], repo);
 
 describe("the CLI commands open a repository the same way", () => {
   it.each([

@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultGitHubAppDeps } from "../../../src/app/github-app.js";
 import { FakeGitHub, gitBlobSha } from "../../platforms/github/fake-github.js";
 import { serveWithNock, stopNock } from "../../platforms/github/nock-github.js";
 import { MARKER, pullRequestPayload, startApp } from "./harness.js";
+import { readTree } from "../read-tree.js";
 
 /**
  * The API cost of one pull request on a realistic config, with the real engine: a
@@ -14,19 +14,6 @@ import { MARKER, pullRequestPayload, startApp } from "./harness.js";
  */
 
 const FIXTURE = fileURLToPath(new URL("../../fixtures/github/qemu-like/", import.meta.url));
-
-function readTree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[relative(dir, path)] = readFileSync(path, "utf8");
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 const base = readTree(join(FIXTURE, "base"));
 const head = readTree(join(FIXTURE, "head"));

@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeGitHub } from "../../platforms/github/fake-github.js";
-import { buildDist, ROOT } from "./dist-build.js";
-import { MARKER, PRIVATE_KEY, pullRequestPayload } from "./harness.js";
+import { FakeApiServer, ServeProcess } from "../runtime/processes.js";
+import { buildDist } from "./dist-build.js";
+import { MARKER, pullRequestPayload } from "./harness.js";
 
 /**
  * The real thing: `node bin/ci-explain.js serve` in its own process, real HMAC-signed
@@ -34,54 +32,16 @@ test:
 const HEAD_JOBS = JOBS.replace('    - if: $CI_COMMIT_BRANCH == "master"\n', '    - if: $CI_COMMIT_BRANCH == "master"\n      when: manual\n');
 
 let fake: FakeGitHub;
-let api: Server;
-let app: ChildProcess | undefined;
-let appUrl = "";
-let stderr = "";
+let api: FakeApiServer;
+let app: ServeProcess | undefined;
 
 async function startFakeApi(): Promise<void> {
-  fake = new FakeGitHub();
-  api = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    req.on("end", () => {
-      const reply = fake.handle(req.method ?? "GET", req.url ?? "/", body ? (JSON.parse(body) as unknown) : undefined);
-      res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers }).end(JSON.stringify(reply.body));
-    });
-  });
-  await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
-  fake.baseUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/api/v3`;
+  api = new FakeApiServer();
+  await api.start();
+  fake = api.fake;
   fake.addCommit("base1", { ".gitlab-ci.yml": BASE_CI, "ci/jobs.yml": JOBS, "README.md": "demo" });
   fake.addCommit("head1", { ".gitlab-ci.yml": BASE_CI, "ci/jobs.yml": HEAD_JOBS, "README.md": "demo" });
   fake.addPull({ number: 7, head: { sha: "head1", ref: "feature" }, base: { sha: "base1", ref: "master" }, files: ["ci/jobs.yml"] });
-}
-
-async function startApp(): Promise<void> {
-  const child = spawn(process.execPath, ["bin/ci-explain.js", "serve", "--port", "0", "--host", "127.0.0.1"], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      APP_ID: "123",
-      PRIVATE_KEY: PRIVATE_KEY,
-      WEBHOOK_SECRET: SECRET,
-      GHE_HOST: new URL(fake.baseUrl).host,
-      GHE_PROTOCOL: "http",
-      LOG_FORMAT: "json",
-      LOG_LEVEL: "info",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  app = child;
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  appUrl = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) resolve(m[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-  });
 }
 
 function sign(body: string, secret = SECRET): string {
@@ -90,7 +50,7 @@ function sign(body: string, secret = SECRET): string {
 
 async function deliver(event: string, payload: unknown, options: { id?: string; secret?: string } = {}): Promise<Response> {
   const body = JSON.stringify(payload);
-  return fetch(`${appUrl}/api/github/webhooks`, {
+  return fetch(`${app?.url}/api/github/webhooks`, {
     method: "POST",
     headers: {
       "content-type": "application/json",
@@ -105,7 +65,7 @@ async function deliver(event: string, payload: unknown, options: { id?: string; 
 /** Waits for the app's writes to arrive at the fake API (a 202 answer means still working). */
 async function until(condition: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!condition()) throw new Error(`timed out waiting for ${what}; app stderr: ${stderr}`);
+  if (!condition()) throw new Error(`timed out waiting for ${what}; app stderr: ${app?.stderr}`);
 }
 
 function commentPayloadFor(body: string): unknown {
@@ -124,20 +84,16 @@ describe("ci-explain serve (GitHub App, end to end)", () => {
   beforeAll(async () => {
     await buildDist();
     await startFakeApi();
-    await startApp();
+    app = await new ServeProcess().start(api, { WEBHOOK_SECRET: SECRET });
   }, 180_000);
 
   afterAll(async () => {
-    if (app?.pid !== undefined && app.exitCode === null) {
-      const exited = new Promise((resolve) => app?.once("exit", resolve));
-      process.kill(app.pid, "SIGTERM");
-      await exited;
-    }
-    await new Promise((resolve) => api?.close(resolve));
+    await app?.terminate();
+    await api?.close();
   });
 
   it("answers /healthz", async () => {
-    const res = await fetch(`${appUrl}/healthz`);
+    const res = await fetch(`${app?.url}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "ok", platforms: ["github"] });
   });
@@ -184,6 +140,6 @@ describe("ci-explain serve (GitHub App, end to end)", () => {
   });
 
   it("answers 404 elsewhere", async () => {
-    expect((await fetch(`${appUrl}/api/gitlab/webhooks`, { method: "POST" })).status).toBe(404);
+    expect((await fetch(`${app?.url}/api/gitlab/webhooks`, { method: "POST" })).status).toBe(404);
   });
 });

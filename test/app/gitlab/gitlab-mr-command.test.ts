@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gitlabMrCommand, withInstanceSettings } from "../../../src/app/cli/commands/gitlab-mr.js";
 import { defaultSettings } from "../../../src/config/defaults.js";
-import { parseSettingsText } from "../../../src/config/load-settings.js";
+import { parseSettingsText } from "../../../src/config/parse-settings.js";
 import { MARKER } from "./harness.js";
 
 let repo = "";

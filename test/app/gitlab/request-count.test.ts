@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -7,6 +6,7 @@ import { defaultGitLabAppDeps } from "../../../src/app/gitlab-webhook.js";
 import { createGitLabApi } from "../../../src/platforms/gitlab/gitlab-api.js";
 import { FakeGitLab, stopNock } from "../../platforms/gitlab/fake-gitlab.js";
 import { GITLAB, MARKER, mrHook, SECRET, startReceiver } from "./harness.js";
+import { readTree } from "../read-tree.js";
 
 /**
  * The API cost of one merge request on a realistic config, with the real engine: the
@@ -15,19 +15,6 @@ import { GITLAB, MARKER, mrHook, SECRET, startReceiver } from "./harness.js";
  */
 
 const FIXTURE = fileURLToPath(new URL("../../fixtures/github/qemu-like/", import.meta.url));
-
-function readTree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[relative(dir, path)] = readFileSync(path, "utf8");
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 const base = readTree(join(FIXTURE, "base"));
 const head = readTree(join(FIXTURE, "head"));

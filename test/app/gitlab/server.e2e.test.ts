@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeGitLab } from "../../platforms/gitlab/fake-gitlab.js";
-import { buildDist, ROOT } from "../github/dist-build.js";
+import { buildDist } from "../github/dist-build.js";
+import { ServeProcess } from "../runtime/processes.js";
 import { MARKER, mrHook, SECRET } from "./harness.js";
 
 /**
@@ -29,36 +29,16 @@ const HEAD_JOBS = JOBS.replace('    - if: $CI_COMMIT_BRANCH == "main"\n', '    -
 
 let fake: FakeGitLab;
 let api: Server;
-let app: ChildProcess | undefined;
-let appUrl = "";
-let output = "";
-
-async function startApp(gitlabUrl: string): Promise<void> {
-  const child = spawn(process.execPath, ["bin/ci-explain.js", "serve", "--port", "0", "--host", "127.0.0.1"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, GITLAB_URL: gitlabUrl, GITLAB_TOKEN: "glpat-e2e", GITLAB_WEBHOOK_SECRET: SECRET, LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  app = child;
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  appUrl = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = output.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) resolve(m[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
-  });
-}
+let app: ServeProcess | undefined;
 
 /** Polls until `done` holds (the work runs after the 202); fails with what arrived otherwise. */
 async function until(done: () => boolean): Promise<void> {
   for (let i = 0; i < 300 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  if (!done()) throw new Error(`gave up waiting; requests: ${fake.calls().join(", ")}\n${output}`);
+  if (!done()) throw new Error(`gave up waiting; requests: ${fake.calls().join(", ")}\n${app?.stderr}${app?.stdout}`);
 }
 
 function send(payload: unknown, headers: Record<string, string>): Promise<Response> {
-  return fetch(`${appUrl}/api/gitlab/webhooks`, {
+  return fetch(`${app?.url}/api/gitlab/webhooks`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-gitlab-event": "Merge Request Hook", ...headers },
     body: JSON.stringify(payload),
@@ -76,11 +56,12 @@ describe("ci-explain serve with GitLab (end to end)", () => {
     fake.pipelines = [{ id: 42, sha: "head1" }];
     const served = await fake.listen();
     api = served.server;
-    await startApp(served.url);
+    const env = { GITLAB_URL: served.url, GITLAB_TOKEN: "glpat-e2e", GITLAB_WEBHOOK_SECRET: SECRET };
+    app = await new ServeProcess().start({ serveEnv: () => env });
   }, 180_000);
 
   afterAll(async () => {
-    if (app?.pid) process.kill(app.pid, "SIGTERM");
+    await app?.terminate();
     await new Promise<void>((resolve) => api?.close(() => resolve()));
   });
 

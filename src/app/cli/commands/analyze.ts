@@ -3,17 +3,16 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { analyzeRepository, parseDialectChoice } from "../../../analysis/analyze-repository.js";
 import type { Analysis, AnalysedPipeline, ContextAnalysis } from "../../../analysis/model.js";
-import { loadSettings, parseSettingsText } from "../../../config/load-settings.js";
+import { loadSettings } from "../../../config/load-settings.js";
 import type { Settings } from "../../../config/settings.js";
 import { formatDiagnostic, type Diagnostic } from "../../../core/diagnostic.js";
 import { formatPos } from "../../../core/pos.js";
 import type { FileSource } from "../../../core/file-source.js";
 import { applyCommand } from "../../../commands/apply-command.js";
 import { isAskedContext } from "../../../commands/asked-contexts.js";
-import { renderCombinedComment, renderCombinedCommentText } from "../../../report/combined.js";
-import { renderExplainText } from "../../../report/index.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { knownBranches, mergeBase, openRepository, openRevision, repositoryFacts, resolvableRev } from "../open-source.js";
+import { checkProjectPath, parseFormat, parseVarFlags } from "../parse-options.js";
 import { pipelineJson } from "./simulate.js";
 
 const usage = `Usage: ci-explain analyze [--repo DIR] [--base REV] [--head REV] [--config FILE]
@@ -85,28 +84,25 @@ export const analyzeCommand: CliCommand = {
     if (values.job !== undefined && values.explain === undefined) throw new UsageError("--job goes with --explain");
     const dialect = parseDialectChoice(values.dialect);
     if (!dialect) throw new UsageError(`--dialect must be gitlab-ci, github-actions or auto, not "${values.dialect}"`);
-    if (values.format !== "markdown" && values.format !== "text" && values.format !== "json") {
-      throw new UsageError(`--format must be markdown, text or json, not "${values.format}"`);
-    }
-    if (values.project !== undefined && !/^[^/\s]+(\/[^/\s]+)+$/.test(values.project)) {
-      throw new UsageError(`--project must look like namespace/name, not "${values.project}"`);
-    }
-    const variables: Record<string, string> = {};
-    for (const assignment of values.var) {
-      const eq = assignment.indexOf("=");
-      if (eq <= 0) throw new UsageError(`--var must be NAME=VALUE, not "${assignment}"`);
-      variables[assignment.slice(0, eq)] = assignment.slice(eq + 1);
-    }
+    const format = parseFormat(values.format, ["markdown", "text", "json"]);
+    checkProjectPath(values.project);
+    const variables = Object.fromEntries(parseVarFlags(values.var, false));
     const repo = await openRepository(io.cwd, values.repo);
     // Two revisions and a merge-base: analyze needs git (`--head WORKTREE` compares the disk).
     if (!repo.isGit) throw new UsageError(`--repo ${repo.dir}: not the top of a git repository`);
 
     const headRev = values.head ?? "HEAD";
+    // Git questions that do not depend on each other are asked at once (the user waits for each
+    // process); each answer is awaited where it is used, so a failure reads as before.
+    const factsAsked = repositoryFacts(repo, { defaultBranch: values["default-branch"] === undefined, project: values.project === undefined });
+    const branchesAsked = values.branch.length > 0 ? Promise.resolve(values.branch) : knownBranches(repo);
+    const baseAsked = values.base !== undefined ? openRevision(repo, values.base) : undefined;
+    baseAsked?.catch(() => undefined); // reported when awaited below
     const head = await openRevision(repo, headRev);
     const loaded = await readSettings(head.source, values.config, io.cwd);
     for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
     const settings: Settings = { ...loaded.settings, variables: { ...loaded.settings.variables, ...variables } };
-    const facts = await repositoryFacts(repo);
+    const facts = await factsAsked;
     settings.project = values.project ?? settings.project ?? facts.project;
     settings.defaultBranch = values["default-branch"] ?? settings.defaultBranch ?? facts.defaultBranch;
 
@@ -117,8 +113,8 @@ export const analyzeCommand: CliCommand = {
       baseRev = await mergeBase(repo, head.sha ?? "HEAD", target);
       if (!baseRev) throw new UsageError(`no --base given and ${headRev} has no merge-base with ${target}`);
     }
-    const base = await openRevision(repo, baseRev);
-    const branches = values.branch.length > 0 ? values.branch : await knownBranches(repo);
+    const base = await (baseAsked ?? openRevision(repo, baseRev));
+    const branches = await branchesAsked;
 
     const input = {
       base: base.source,
@@ -141,18 +137,19 @@ export const analyzeCommand: CliCommand = {
         failed = analyses.some((a) => a.head.diagnostics.some((d) => d.severity === "error"));
         asked = analyses.flatMap((a) => a.contexts);
       }
+      const { renderExplainText } = await import("../../../report/index.js");
       for (const ctx of asked) io.stdout(renderExplainText({ pipeline: ctx.after, contextName: ctx.context.name, job: values.job }));
       return failed ? 1 : 0;
     }
-    const json = analyses.length === 1 ? analysisJson(analyses[0]) : { analyses: analyses.map(analysisJson) };
     const options = { platform: "gitlab" as const };
-    io.stdout(
-      values.format === "json"
-        ? `${JSON.stringify(json, null, 2)}\n`
-        : values.format === "text"
-          ? renderCombinedCommentText(analyses, options)
-          : renderCombinedComment(analyses, options),
-    );
+    if (format === "json") {
+      const json = analyses.length === 1 ? analysisJson(analyses[0]) : { analyses: analyses.map(analysisJson) };
+      io.stdout(`${JSON.stringify(json, null, 2)}\n`);
+    } else {
+      // The report modules are loaded only for a report, and the JSON is built only for JSON.
+      const { renderCombinedComment, renderCombinedCommentText } = await import("../../../report/combined.js");
+      io.stdout(format === "text" ? renderCombinedCommentText(analyses, options) : renderCombinedComment(analyses, options));
+    }
     return failed ? 1 : 0;
   },
 };
@@ -218,6 +215,8 @@ async function readSettings(head: FileSource, file: string | undefined, cwd: str
   } catch {
     throw new UsageError(`--config ${file}: cannot read the file`);
   }
+  // Loaded here, not up front: the validator is large and most runs have no settings file.
+  const { parseSettingsText } = await import("../../../config/parse-settings.js");
   return parseSettingsText(text, file);
 }
 

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { UsageError, type CliCommand } from "../command.js";
+import { parseVarFlags } from "../parse-options.js";
 import { evaluateCondition, UNKNOWN, type ExprError, type LookupResult } from "../../../gitlab-ci/expr/index.js";
 
 const usage = `Usage: ci-explain eval '<expression>' [--var NAME=VALUE]... [--unknown NAME]... [--json]
@@ -39,13 +40,7 @@ export const evalCommand: CliCommand = {
     }
     const text = positionals[0] as string;
 
-    const variables = new Map<string, LookupResult>();
-    for (const assignment of values.var) {
-      const eq = assignment.indexOf("=");
-      if (eq === 0) throw new UsageError(`--var ${assignment}: missing the variable name`);
-      if (eq < 0) variables.delete(assignment);
-      else variables.set(assignment.slice(0, eq), assignment.slice(eq + 1));
-    }
+    const variables = new Map<string, LookupResult>(parseVarFlags(values.var, true));
     for (const name of values.unknown) variables.set(name, UNKNOWN);
 
     const evaluation = evaluateCondition(text, (name) => variables.get(name));

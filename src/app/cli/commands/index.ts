@@ -1,19 +1,21 @@
 import type { CliCommand } from "../command.js";
-import { analyzeCommand } from "./analyze.js";
-import { demoCommand } from "./demo.js";
-import { evalCommand } from "./eval.js";
-import { gitlabMrCommand } from "./gitlab-mr.js";
-import { jobsCommand } from "./jobs.js";
-import { serveCommand } from "./serve.js";
-import { simulateCommand } from "./simulate.js";
 
-/** Every CLI command, in the order `--help` lists them. */
-export const commands: CliCommand[] = [
-  analyzeCommand,
-  simulateCommand,
-  jobsCommand,
-  evalCommand,
-  demoCommand,
-  gitlabMrCommand,
-  serveCommand,
+/**
+ * Every CLI command, in the order `--help` lists them. A command's module (and what it imports:
+ * the GitLab API client, the server, the settings schema's validator) is loaded only when that
+ * command runs, or for the command list: a user waits for `analyze`, not for `gitlab-mr`.
+ */
+export const commandLoaders: ReadonlyArray<{ name: string; load: () => Promise<CliCommand> }> = [
+  { name: "analyze", load: async () => (await import("./analyze.js")).analyzeCommand },
+  { name: "simulate", load: async () => (await import("./simulate.js")).simulateCommand },
+  { name: "jobs", load: async () => (await import("./jobs.js")).jobsCommand },
+  { name: "eval", load: async () => (await import("./eval.js")).evalCommand },
+  { name: "demo", load: async () => (await import("./demo.js")).demoCommand },
+  { name: "gitlab-mr", load: async () => (await import("./gitlab-mr.js")).gitlabMrCommand },
+  { name: "serve", load: async () => (await import("./serve.js")).serveCommand },
 ];
+
+/** Every command, loaded (for the command list). */
+export function loadCommands(): Promise<CliCommand[]> {
+  return Promise.all(commandLoaders.map((c) => c.load()));
+}

@@ -5,6 +5,7 @@ import { validateConfig } from "../../../gitlab-ci/simulate/validate-config.js";
 import type { LoadResult } from "../../../gitlab-ci/model.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { openRepository, openRevision, WORKTREE } from "../open-source.js";
+import { checkProjectPath, parseFormat } from "../parse-options.js";
 
 const usage = `Usage: ci-explain jobs [--repo DIR] [--rev REV] [--ci-path PATH] [--project NAMESPACE/NAME] [--format text|json]
 
@@ -42,10 +43,8 @@ export const jobsCommand: CliCommand = {
       },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    if (values.format !== "text" && values.format !== "json") throw new UsageError(`--format must be text or json, not "${values.format}"`);
-    if (values.project !== undefined && !/^[^/\s]+(\/[^/\s]+)+$/.test(values.project)) {
-      throw new UsageError(`--project must look like NAMESPACE/NAME, not "${values.project}"`);
-    }
+    const format = parseFormat(values.format, ["text", "json"]);
+    checkProjectPath(values.project);
     const repo = await openRepository(io.cwd, values.repo);
     if (!repo.isGit && values.rev === undefined) io.stderr(`ci-explain jobs: ${repo.dir} is not a git repository; reading its files as they are on disk\n`);
     const { source } = await openRevision(repo, values.rev);
@@ -54,7 +53,7 @@ export const jobsCommand: CliCommand = {
     // GitLab rejects these when it reads the file, whatever the branch: invalid `if:`
     // expressions, `needs:` on jobs that do not exist, `when: delayed` without `start_in`.
     const result = { ...loaded, diagnostics: [...loaded.diagnostics, ...validateConfig(loaded.config)] };
-    io.stdout(values.format === "json" ? renderJson(result) : renderText(result, source.label));
+    io.stdout(format === "json" ? renderJson(result) : renderText(result, source.label));
     return result.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
   },
 };

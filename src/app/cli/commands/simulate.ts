@@ -1,32 +1,16 @@
 import { parseArgs } from "node:util";
 import { diagnosticJson, formatDiagnostic, type Diagnostic } from "../../../core/diagnostic.js";
 import { formatPos } from "../../../core/pos.js";
-import { type PipelineContext, type PipelineSource, type RefSpec } from "../../../gitlab-ci/context.js";
+import { PIPELINE_SOURCES, type PipelineContext, type PipelineSource, type RefSpec } from "../../../gitlab-ci/context.js";
 import type { Decision, Pipeline, PipelineJob, ResolvedVar } from "../../../gitlab-ci/pipeline.js";
 import { simulatePipeline } from "../../../gitlab-ci/simulate/index.js";
 import { loadSettings } from "../../../config/load-settings.js";
-import { renderExplainText } from "../../../report/index.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { openRepository, openRevision, repositoryFacts } from "../open-source.js";
-import { chooseSimulateDialect, runActionsSimulation } from "../simulate-actions.js";
+import { checkProjectPath, parseFormat, parseVarFlags } from "../parse-options.js";
 
 /** The project path used when none is given: a placeholder, so CI_PROJECT_* are still defined. */
 export const PLACEHOLDER_PROJECT = "group/project";
-
-const SOURCES: readonly PipelineSource[] = [
-  "push",
-  "merge_request_event",
-  "schedule",
-  "web",
-  "api",
-  "trigger",
-  "pipeline",
-  "parent_pipeline",
-  "chat",
-  "webide",
-  "external",
-  "external_pull_request_event",
-];
 
 const usage = `Usage: ci-explain simulate [--repo DIR] [--rev REV] (--branch NAME | --tag NAME | --mr SOURCE:TARGET)
                            [--source SOURCE] [--project NAMESPACE/NAME] [--default-branch NAME]
@@ -111,27 +95,19 @@ export const simulateCommand: CliCommand = {
         pr: { type: "string" },
       },
     });
-    if (values.format !== "text" && values.format !== "json") throw new UsageError(`--format must be text or json, not "${values.format}"`);
+    const format = parseFormat(values.format, ["text", "json"]);
     const refs = [values.branch, values.tag, values.mr].filter((v) => v !== undefined);
     if (refs.length > 1) throw new UsageError("give only one of --branch, --tag and --mr");
-    if (values.project !== undefined && !/^[^/\s]+(\/[^/\s]+)+$/.test(values.project)) {
-      throw new UsageError(`--project must look like namespace/name, not "${values.project}"`);
-    }
-    if (values.source !== undefined && !SOURCES.includes(values.source as PipelineSource)) {
-      throw new UsageError(`--source must be one of ${SOURCES.join(", ")}`);
+    checkProjectPath(values.project);
+    if (values.source !== undefined && !(PIPELINE_SOURCES as readonly string[]).includes(values.source)) {
+      throw new UsageError(`--source must be one of ${PIPELINE_SOURCES.join(", ")}`);
     }
     let iid: number | undefined;
     if (values["mr-iid"] !== undefined) {
       iid = Number(values["mr-iid"]);
       if (!Number.isInteger(iid) || iid < 1) throw new UsageError("--mr-iid must be a positive number");
     }
-    const variables: Record<string, string | undefined> = {};
-    for (const assignment of values.var) {
-      const eq = assignment.indexOf("=");
-      if (eq === 0) throw new UsageError(`--var ${assignment}: missing the variable name`);
-      if (eq < 0) variables[assignment] = undefined;
-      else variables[assignment.slice(0, eq)] = assignment.slice(eq + 1);
-    }
+    const variables = Object.fromEntries(parseVarFlags(values.var, true));
 
     const repo = await openRepository(io.cwd, values.repo);
     const { source, sha: commitSha } = await openRevision(repo, values.rev);
@@ -143,11 +119,12 @@ export const simulateCommand: CliCommand = {
     const defaultBranch = values["default-branch"] ?? settings.defaultBranch ?? facts.defaultBranch ?? "main";
     const project = values.project ?? settings.project ?? facts.project;
     const isFork = settings.project !== undefined && project !== settings.project;
+    // Loaded when this command runs: `analyze` imports this module (for its JSON) and needs neither.
+    const { chooseSimulateDialect, runActionsSimulation } = await import("../simulate-actions.js");
     const dialect = await chooseSimulateDialect(values.dialect, source, values["ci-path"] ?? ".gitlab-ci.yml");
     if (dialect === "github-actions") {
       if (values.mr !== undefined && values.pr !== undefined) throw new UsageError("give only one of --pr and --mr");
       if (values.source !== undefined || values["open-mr"]) throw new UsageError("--source and --open-mr are GitLab CI options; use --event");
-      const format = values.format === "json" ? "json" : "text";
       return runActionsSimulation(
         { source, commitSha, branch: values.branch, tag: values.tag, pr: values.pr ?? values.mr, prNumber: iid, event: values.event, project, defaultBranch, variables, changed: values.changed, format },
         io,
@@ -178,12 +155,13 @@ export const simulateCommand: CliCommand = {
       hasOpenMergeRequest: values["open-mr"],
     };
     const pipeline = await simulatePipeline(source, context, values["ci-path"] ? { ciPath: values["ci-path"] } : {});
-    if (values.job !== undefined && values.format === "text") {
+    if (values.job !== undefined && format === "text") {
+      const { renderExplainText } = await import("../../../report/index.js");
       io.stdout(renderExplainText({ pipeline, contextName: describeRef(pipeline), job: values.job }));
     } else {
       const json = pipelineJson(pipeline);
       const shown = values.job === undefined ? json : { ...json, jobs: json.jobs.filter((j) => j.name === values.job) };
-      io.stdout(values.format === "json" ? `${JSON.stringify(shown, null, 2)}\n` : renderText(pipeline));
+      io.stdout(format === "json" ? `${JSON.stringify(shown, null, 2)}\n` : renderText(pipeline));
     }
     return pipeline.errors.length > 0 ? 1 : 0;
   },
