@@ -97,5 +97,7 @@ function changedVariableValues(before: AnalysedJob, after: AnalysedJob): { befor
     x.push(`${name}=${vb.value.text}`);
     y.push(`${name}=${va.value.text}`);
   }
-  return x.length > 0 ? { before: x.join(" "), after: y.join(" ") } : undefined;
+  // One `NAME=value` per line: values hold spaces (`CONFIGURE_ARGS=--a --b`), so a space between
+  // two variables would read as part of the first value.
+  return x.length > 0 ? { before: x.join("\n"), after: y.join("\n") } : undefined;
 }

@@ -40,7 +40,10 @@ function collectNotes(analysis: Analysis): Note[] {
   for (const h of analysis.hazards) {
     // A fixed hazard's position is in the base revision; annotations sit on the head.
     if (h.status === "fixed" || !h.source) continue;
-    notes.push({ pos: h.source, level: LEVEL_OF[h.severity], title: HAZARD_TITLE[h.kind], text: `${h.status === "introduced" ? "New" : "Still present"}: ${h.message}` });
+    // Only an introduced error fails the check; one already on the base branch is not this
+    // change's fault, so it is not shown as a failure on a check that passes.
+    const level = h.status === "introduced" ? LEVEL_OF[h.severity] : LEVEL_OF[h.severity] === "failure" ? "warning" : LEVEL_OF[h.severity];
+    notes.push({ pos: h.source, level, title: HAZARD_TITLE[h.kind], text: `${h.status === "introduced" ? "New" : "Still present"}: ${h.message}` });
   }
   for (const ctx of analysis.contexts) {
     const where = ctx.context.name;
@@ -80,9 +83,11 @@ export function checkAnnotations(analysis: Analysis): CheckAnnotation[] {
     else byLine.set(key, [note]);
   }
   return [...byLine.values()].map((notes) => {
-    const level = notes.map((n) => n.level).sort((a, b) => LEVEL_RANK[a] - LEVEL_RANK[b])[0];
-    const titles = [...new Set(notes.filter((n) => n.level === level).map((n) => n.title))];
-    const texts = [...new Set(notes.sort((a, b) => LEVEL_RANK[a.level] - LEVEL_RANK[b.level]).map((n) => n.text))];
+    notes.sort((a, b) => LEVEL_RANK[a.level] - LEVEL_RANK[b.level]);
+    const level = notes[0].level;
+    // Every kind of note on the line is named, most severe first: the message lists them all.
+    const titles = [...new Set(notes.map((n) => n.title))];
+    const texts = [...new Set(notes.map((n) => n.text))];
     const shown = texts.slice(0, MAX_MESSAGE_LINES);
     const rest = texts.length - shown.length;
     const message = shown.join("\n") + (rest > 0 ? `\n…and ${rest} more` : "");

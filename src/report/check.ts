@@ -7,7 +7,7 @@ import { paragraph, trusted, type Block } from "./document.js";
 import { isContextChanged } from "./facts.js";
 import { headline, headlineText } from "./headline.js";
 import { hazardBlocks } from "./hazards-section.js";
-import { clip } from "./markdown-escape.js";
+import { clipPhrases } from "./markdown-escape.js";
 import { matrixBlocks } from "./matrix.js";
 import { CHECK_OUTPUT_LIMIT, type ReportOptions } from "./options.js";
 import { renderMarkdown } from "./render-markdown.js";
@@ -59,7 +59,7 @@ export function renderCheck(analysis: Analysis, options: ReportOptions, limit: n
   return {
     name: CHECK_NAME,
     conclusion: analysis.verdict.conclusion,
-    title: clip(headlineText(analysis, options), CHECK_TITLE_LIMIT),
+    title: clipPhrases(headlineText(analysis, options), CHECK_TITLE_LIMIT),
     summary: fitToBudget(levels.map((l) => () => renderMarkdown(summaryBlocks(analysis, options, l))), limit).text,
     text: fitToBudget(levels.map((l) => () => renderMarkdown(textBlocks(analysis, options, l))), limit).text,
     annotations: checkAnnotations(analysis),

@@ -3,8 +3,8 @@ import { fitToBudget } from "./budget.js";
 import { CHECK_NAME, renderCheck, CHECK_TITLE_LIMIT, type CheckOutput } from "./check.js";
 import { bodyBlocks, DETAIL_LADDER, footerBlocks, renderComment, renderCommentText, type CommentDetail } from "./comment.js";
 import { heading, paragraph, strong, trusted, type Block, type Inline } from "./document.js";
-import { hazardCounts, headConfigError, isContextChanged } from "./facts.js";
-import { clip } from "./markdown-escape.js";
+import { hazardCounts, hazardMovement, headConfigError, isContextChanged } from "./facts.js";
+import { clipPhrases } from "./markdown-escape.js";
 import { CHECK_OUTPUT_LIMIT, COMMENT_BUDGET, type ReportOptions } from "./options.js";
 import { renderMarkdown } from "./render-markdown.js";
 import { settingsBlocks } from "./settings-section.js";
@@ -36,9 +36,7 @@ function overallBody(analyses: readonly Analysis[]): string {
     return changed === 0 ? `${name}: no change` : `${name}: changes ${changed} of ${plural(a.contexts.length, "branch context")}`;
   });
   const counts = hazardCounts(analyses.flatMap((a) => a.hazards));
-  const hazards: string[] = [];
-  if (counts.introduced > 0) hazards.push(`${plural(counts.introduced, "hazard")} introduced`);
-  if (counts.fixed > 0) hazards.push(hazards.length ? `${counts.fixed} fixed` : `${plural(counts.fixed, "hazard")} fixed`);
+  const hazards = hazardMovement(counts);
   return [...parts, ...(hazards.length ? [hazards.join(", ")] : [])].join(" · ");
 }
 
@@ -95,7 +93,7 @@ export function renderCombinedCheck(analyses: readonly Analysis[], options: Repo
   return {
     name: CHECK_NAME,
     conclusion: worstConclusion(analyses),
-    title: clip(overallBody(analyses), CHECK_TITLE_LIMIT),
+    title: clipPhrases(overallBody(analyses), CHECK_TITLE_LIMIT),
     summary: join((c) => c.summary, [overall], settings ? [settings] : []),
     text: join((c) => c.text, []),
     annotations: checks.flatMap((c) => c.annotations),

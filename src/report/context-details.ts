@@ -63,6 +63,8 @@ function fieldLines(change: JobChange, side: "before" | "after", byTag: boolean)
       return buildLines(job.builds, tagsOnly);
     }
     const label = FIELD_WORDS[field as keyof typeof FIELD_WORDS] ?? field;
+    // Changed variables come one `NAME=value` per line (compare.ts): one code span each.
+    if (field === "variables") return value.split("\n").map((v, i) => ({ label: i === 0 ? label : "", value: v }));
     if (!byTag || !REF_FIELDS.has(field) || value === "" || value.startsWith("(")) return [{ label, value }];
     return [{ label: `${label} tag`, value: splitImageRef(value).tag }];
   });
@@ -84,7 +86,7 @@ function fieldCell(lines: FieldLine[]): Inline {
   const out: Inline = [];
   lines.forEach((l, i) => {
     if (i) out.push(lineBreak);
-    out.push(trusted(`${l.label}: `), ...(l.value === "" ? [trusted("—")] : [code(l.value)]), ...(hasUnknownPart(l.value) ? [trusted(" (unknown)")] : []));
+    out.push(...(l.label ? [trusted(`${l.label}: `)] : []), ...(l.value === "" ? [trusted("—")] : [code(l.value)]), ...(hasUnknownPart(l.value) ? [trusted(" (unknown)")] : []));
   });
   return out;
 }

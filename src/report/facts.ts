@@ -1,6 +1,6 @@
 import type { Analysis, ContextAnalysis, Hazard, ImageChange } from "../analysis/model.js";
 import type { Diagnostic } from "../core/diagnostic.js";
-import { SEVERITY_ORDER } from "./wording.js";
+import { plural, SEVERITY_ORDER } from "./wording.js";
 
 /** The countable facts every rendering (comment, check, status) states the same way. */
 
@@ -60,6 +60,8 @@ export interface HazardCounts {
   fixed: number;
   unchanged: number;
   introducedErrors: number;
+  /** Errors in base and head alike: the change leaves them in place. */
+  unchangedErrors: number;
 }
 
 export function hazardCounts(hazards: Hazard[]): HazardCounts {
@@ -68,7 +70,21 @@ export function hazardCounts(hazards: Hazard[]): HazardCounts {
     fixed: hazards.filter((h) => h.status === "fixed").length,
     unchanged: hazards.filter((h) => h.status === "unchanged").length,
     introducedErrors: hazards.filter((h) => h.status === "introduced" && h.severity === "error").length,
+    unchangedErrors: hazards.filter((h) => h.status === "unchanged" && h.severity === "error").length,
   };
+}
+
+/**
+ * `1 hazard introduced, 1 fixed, 1 error still present`: what the change does to hazards. An
+ * error it leaves in place is named when anything moved, so a change meant to fix it (QEMU's
+ * shared `latest` tag) does not read as done in the first line.
+ */
+export function hazardMovement(c: HazardCounts): string[] {
+  const parts: string[] = [];
+  if (c.introduced > 0) parts.push(`${plural(c.introduced, "hazard")} introduced`);
+  if (c.fixed > 0) parts.push(parts.length ? `${c.fixed} fixed` : `${plural(c.fixed, "hazard")} fixed`);
+  if (parts.length > 0 && c.unchangedErrors > 0) parts.push(`${plural(c.unchangedErrors, "error")} still present`);
+  return parts;
 }
 
 /** The first load error of the head configuration, the one the first line names. */

@@ -1,17 +1,15 @@
 import type { Analysis } from "../analysis/model.js";
 import { strong, trusted, type Inline } from "./document.js";
-import { changedImages, hazardCounts, headConfigError, isContextChanged } from "./facts.js";
+import { changedImages, hazardCounts, hazardMovement, headConfigError, isContextChanged } from "./facts.js";
 import { location } from "./location.js";
 import { inlineText } from "./terminal.js";
 import { changeNoun, type ReportOptions } from "./options.js";
 import { plural } from "./wording.js";
 
-/** `1 hazard introduced, 1 fixed` — or nothing when no hazard moved. */
+/** `1 hazard introduced, 1 fixed, 1 error still present` — or nothing when no hazard exists. */
 function hazardClause(analysis: Analysis): string | undefined {
   const c = hazardCounts(analysis.hazards);
-  const parts: string[] = [];
-  if (c.introduced > 0) parts.push(`${plural(c.introduced, "hazard")} introduced`);
-  if (c.fixed > 0) parts.push(parts.length ? `${c.fixed} fixed` : `${plural(c.fixed, "hazard")} fixed`);
+  const parts = hazardMovement(c);
   if (parts.length === 0 && c.unchanged > 0) parts.push(`${plural(c.unchanged, "hazard")} already present`);
   return parts.length ? parts.join(", ") : undefined;
 }

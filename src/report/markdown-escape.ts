@@ -22,6 +22,19 @@ export function clip(text: string, max = MAX_SPAN_CHARS): string {
 }
 
 /**
+ * Fits a one-line headline (`A · B · C, D`) into `max` by dropping whole trailing phrases
+ * and marking the drop (`A · B · …`), so a check title or status description never ends in a
+ * cut word ("1 fix…"); the full sentence is in the summary it heads. Text without a phrase
+ * break that fits is clipped as `clip` does.
+ */
+export function clipPhrases(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const breaks = [...text.matchAll(/ · |, /g)].map((m) => (m.index ?? 0) + m[0].length).reverse();
+  const fitted = breaks.map((end) => `${text.slice(0, end)}…`).find((candidate) => candidate.length <= max);
+  return fitted ?? clip(text, max);
+}
+
+/**
  * One line of visible text: newlines and tabs become spaces, control characters and
  * bidirectional overrides go (a "trojan source" name must not reorder the row, and an
  * escape sequence must not reach a terminal).

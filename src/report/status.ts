@@ -1,7 +1,7 @@
 import type { Analysis } from "../analysis/model.js";
 import { CHECK_NAME } from "./check.js";
 import { headlineText } from "./headline.js";
-import { clip } from "./markdown-escape.js";
+import { clipPhrases } from "./markdown-escape.js";
 import type { ReportOptions } from "./options.js";
 
 /** GitLab stores a commit status description of at most 255 characters. */
@@ -20,7 +20,7 @@ export function renderStatus(analysis: Analysis, options: ReportOptions & { targ
   return {
     name: CHECK_NAME,
     state: analysis.verdict.conclusion === "failure" ? "failed" : "success",
-    description: clip(headlineText(analysis, options), STATUS_DESCRIPTION_LIMIT),
+    description: clipPhrases(headlineText(analysis, options), STATUS_DESCRIPTION_LIMIT),
     targetUrl: options.targetUrl,
   };
 }

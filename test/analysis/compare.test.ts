@@ -39,6 +39,12 @@ describe("compareJobs", () => {
   it.each([
     ["a variable only added (its effect shows elsewhere)", { A: "1" }, { A: "1", NEW: "x" }, []],
     ["a variable whose value changes", { TAG: "tag-1" }, { TAG: "tag-2" }, [{ field: "variables", before: "TAG=tag-1", after: "TAG=tag-2" }]],
+    [
+      "two changed variables, one per line (a value with spaces stays whole)",
+      { ARGS: "--a --b", TAG: "latest" },
+      { ARGS: "--a --b --c", TAG: "staging-8-0" },
+      [{ field: "variables", before: "ARGS=--a --b\nTAG=latest", after: "ARGS=--a --b --c\nTAG=staging-8-0" }],
+    ],
   ])("reports %s accordingly", (_what, before, after, fields) => {
     const b = pipeline(main, [withVars(job("a"), before)]);
     const a = pipeline(main, [withVars(job("a"), after)]);

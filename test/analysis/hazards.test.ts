@@ -21,6 +21,18 @@ function hazards(base: RevisionView, head: RevisionView, changedRecipes: string[
 const brief = (h: Hazard) => ({ kind: h.kind, status: h.status, severity: h.severity, contexts: h.contexts });
 
 describe("image-tag-collision", () => {
+  it("lists a pair of references that may be equal once, whichever side it was met from", () => {
+    const sbi = (c: BranchContext) =>
+      pipeline(c, [job("docker-sbi", { builds: [`push:${REGISTRY}:sbi-cross@ci/sbi`, `push:${REGISTRY}:«$CI_COMMIT_SHA»@ci/sbi`] })]);
+    const both = revision("head", [
+      [staging, sbi(staging)],
+      [main, sbi(main)],
+    ]);
+    const possible = hazards(both, both).filter((h) => h.kind === "image-tag-collision" && h.possible);
+    expect(possible).toHaveLength(1);
+    expect(possible[0].images).toEqual([`${REGISTRY}:sbi-cross ≟ ${REGISTRY}:«$CI_COMMIT_SHA»`, `${REGISTRY}:«$CI_COMMIT_SHA»`]);
+  });
+
   it("finds staging and staging-8.0 pushing :latest in base, and calls it fixed when staging-8.0 pushes its own tag", () => {
     const base = revision("base", [
       [staging, pipeline(staging, [container("latest"), build("latest")])],

@@ -47,6 +47,28 @@ describe("image-not-built names the contexts that publish the image", () => {
     expect(comment).toContain("pushed by: `main`, `staging`");
   });
 
+  it("names who pushes only the images they push, not every missing one", async () => {
+    const ci = [
+      "build:",
+      "  rules: [{ if: '$CI_COMMIT_BRANCH == \"main\"' }]",
+      "  script: [docker build -t $CI_REGISTRY_IMAGE/ci/debian:latest ., docker push $CI_REGISTRY_IMAGE/ci/debian:latest]",
+      "unit:",
+      "  image: $CI_REGISTRY_IMAGE/ci/debian:latest",
+      "  rules: [{ if: '$CI_COMMIT_BRANCH == \"stable\"' }]",
+      "  script: [make check]",
+      "lint:",
+      "  image: $CI_REGISTRY_IMAGE/ci/fedora:stable",
+      "  rules: [{ if: '$CI_COMMIT_BRANCH == \"stable\"' }]",
+      "  script: [make lint]",
+      "",
+    ].join("\n");
+    const hazards = await notBuilt(new MemorySource({ ".gitlab-ci.yml": "build:\n  script: [make]\n" }), new MemorySource({ ".gitlab-ci.yml": ci }));
+    const [hazard] = hazards.filter((h) => h.contexts.includes("stable"));
+    expect(hazard.publishedBy).toEqual(["main"]);
+    expect(hazard.message).toMatch(/; `main` pushes `[^`]*\/ci\/debian:latest`: jobs using it run in whatever that pipeline pushed last; no analysed pipeline pushes the other: /);
+    expect(hazard.message).not.toContain("`main` pushes them");
+  });
+
   it("names nobody when no analysed context pushes the image", async () => {
     const ci = "unit:\n  image: $CI_REGISTRY_IMAGE/ci/debian:v2\n  script: [make check]\n";
     const [hazard] = await notBuilt(new MemorySource({ ".gitlab-ci.yml": "build:\n  script: [make]\n" }), new MemorySource({ ".gitlab-ci.yml": ci }));

@@ -74,7 +74,7 @@ describe("annotations", () => {
     });
     const result = checkAnnotations(a);
     expect(result).toHaveLength(1);
-    expect(result[0]).toMatchObject({ annotation_level: "failure", title: "jobs lost" });
+    expect(result[0]).toMatchObject({ annotation_level: "failure", title: "jobs lost; jobs turned manual" });
     expect(result[0].message).toBe("New: two\nNew: one");
   });
 });

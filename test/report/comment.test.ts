@@ -23,6 +23,15 @@ describe("the first line answers the question", () => {
     ["no change at all", analysis({ contexts: [unchanged()] }), gitlab, "**ci-explain**: no change to any pipeline (1 branch context checked)"],
     ["GitHub says PR", qemuLikeAnalysis(), { platform: "github" } as ReportOptions, "**ci-explain**: this PR changes CI on 3 of 7 branch contexts"],
     ["a push that no longer touches CI", analysis({ ciRelevant: false }), gitlab, "**ci-explain**: the latest push to this MR no longer changes CI"],
+    [
+      "an error the change leaves in place is named beside what moved",
+      analysis({
+        contexts: [unchanged()],
+        hazards: [hazard({ kind: "image-not-built", status: "introduced" }), hazard({ kind: "image-tag-collision", severity: "error", status: "unchanged" })],
+      }),
+      gitlab,
+      "**ci-explain**: no change to any pipeline (1 branch context checked) · 1 hazard introduced, 1 error still present",
+    ],
   ])("%s", (_name, a, options, expected) => {
     expect(firstLine(renderComment(a, options))).toContain(expected);
   });
@@ -159,6 +168,37 @@ describe("terminal rendering", () => {
     expect(text.split("\n")[0]).toBe("ci-explain: this MR changes CI on 3 of 7 branch contexts · 24 image pushes change · 1 hazard introduced, 1 fixed");
     expect(text).toContain("8 images: latest → staging-8-0");
     expect(text).not.toMatch(/<details>|<!--|\*\*|```/);
+  });
+});
+
+describe("changed variables read one per line", () => {
+  it("two variables are two code spans, so the second is not read as part of the first's value", () => {
+    const ctx = context("staging-8.0", { kind: "configured" });
+    const withVars = (vars: Record<string, string>) =>
+      job("build-without-defaults", { variables: Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, { value: { text: v, known: true, unknowns: [] }, raw: v, origin: "job" as const }])) });
+    const c = contextAnalysis(ctx, [withVars({ CONFIGURE_ARGS: "--disable-fdt", QEMU_CI_CONTAINER_TAG: "latest" })], [withVars({ CONFIGURE_ARGS: "--disable-fdt --disable-pie", QEMU_CI_CONTAINER_TAG: "staging-8-0" })]);
+    const md = renderComment(analysis({ contexts: [{ ...c, changes: compareJobs(c.before, c.after) }] }), gitlab);
+    expect(md).toContain("variables: `CONFIGURE_ARGS=--disable-fdt`<br>`QEMU_CI_CONTAINER_TAG=latest` | variables: `CONFIGURE_ARGS=--disable-fdt --disable-pie`<br>`QEMU_CI_CONTAINER_TAG=staging-8-0`");
+    expect(tablesIntact(md)).toBe(true);
+  });
+});
+
+describe("what the analysis assumed is said under the first line", () => {
+  it("an assumed project path is shown before the table, its code as code", () => {
+    const md = renderComment(analysis({ contexts: [unchanged()], notes: ["the project path is not known; it is assumed to be `group/project` (set `project:` in .ci-explain.yml)"] }), gitlab);
+    const lines = md.split("\n");
+    const note = lines.findIndex((l) => l.includes("the project path is not known"));
+    expect(lines[note]).toBe("- the project path is not known; it is assumed to be `group/project` (set `project:` in .ci-explain.yml)");
+    expect(note).toBeLessThan(lines.findIndex((l) => l.startsWith("| branch context")));
+  });
+
+  it("a note quoting the configuration is escaped, not trusted markdown", () => {
+    const md = renderComment(analysis({ contexts: [unchanged()], notes: ["no branch name could be made to match /<b>x/ (ci.yml:3); not simulated"] }), gitlab);
+    expect(md).not.toContain("<b>x");
+  });
+
+  it("says nothing when nothing was assumed", () => {
+    expect(renderComment(analysis({ contexts: [unchanged()] }), gitlab)).not.toContain("Assumed");
   });
 });
 

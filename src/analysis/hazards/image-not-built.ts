@@ -47,8 +47,15 @@ export const imageNotBuilt: HazardCheck = {
       const images = [...missing.keys()].sort();
       const users = [...new Set([...missing.values()].flatMap((m) => m.jobs))].sort();
       const isPossible = ![...missing.values()].some((m) => m.isCertain);
+      const others = publishers.filter((p) => p.name !== context.name);
+      const isPushedElsewhere = (image: string) => others.some((p) => p.pushes.has(parseImageRef(image).normalized));
       const wanted = new Set(images.map((i) => parseImageRef(i).normalized));
-      const publishedBy = publishers.filter((p) => p.name !== context.name && [...wanted].some((i) => p.pushes.has(i))).map((p) => p.name);
+      const publishedBy = others.filter((p) => [...wanted].some((i) => p.pushes.has(i))).map((p) => p.name);
+      // Name who pushes what only for the images they do push: `staging` pushes `debian:latest`,
+      // not `debian:staging-8-0` that no analysed pipeline publishes.
+      const published = images.filter(isPushedElsewhere);
+      const pushers = `${listNames(publishedBy, 4)} push${publishedBy.length === 1 ? "es" : ""}`;
+      const lastPushed = `in whatever ${publishedBy.length === 1 ? "that pipeline" : "they"} pushed last`;
       findings.push({
         key: isPossible ? `possible\0${context.name}` : context.name,
         ...(isPossible ? { possible: true as const } : {}),
@@ -56,10 +63,13 @@ export const imageNotBuilt: HazardCheck = {
           `on \`${context.name}\`, ${users.length === 1 ? "1 job" : `${users.length} jobs`}` +
           `${isPossible ? " that may run would run" : users.length === 1 ? " runs" : " run"} in ` +
           `${listNames(images, 2)}, which no job of this pipeline builds` +
-          (publishedBy.length > 0
-            ? `; ${listNames(publishedBy, 4)} push${publishedBy.length === 1 ? "es" : ""} ${images.length === 1 ? "it" : "them"}: ` +
-              `${users.length === 1 ? "the job runs" : "these jobs run"} in whatever ${publishedBy.length === 1 ? "that pipeline" : "they"} pushed last.`
-            : `: they use whatever another pipeline last pushed under that tag, or fail to pull it.`),
+          (published.length === 0
+            ? `: they use whatever another pipeline last pushed under that tag, or fail to pull it.`
+            : published.length === images.length
+              ? `; ${pushers} ${images.length === 1 ? "it" : "them"}: ${users.length === 1 ? "the job runs" : "these jobs run"} ${lastPushed}.`
+              : `; ${pushers} ${listNames(published, 2)}: jobs using ${published.length === 1 ? "it" : "them"} run ${lastPushed}; ` +
+                `no analysed pipeline pushes the other${images.length - published.length === 1 ? "" : "s"}: ` +
+                `jobs using ${images.length - published.length === 1 ? "it" : "them"} get whatever was last pushed under that tag, or fail to pull it.`),
         contexts: [context.name],
         images,
         jobs: users,

@@ -171,9 +171,12 @@ function describeCollision(g: {
   );
 }
 
-/** `a` when both read the same, else `a ≟ b`. */
+/**
+ * `a` when both read the same, else `a ≟ b` in sorted order: the pair is met from both sides
+ * (`a`'s push against `b`'s and `b`'s against `a`'s) and must be listed once.
+ */
 function pairText(a: string, b: string): string {
-  return a === b ? a : `${a} ≟ ${b}`;
+  return a === b ? a : [a, b].sort().join(" ≟ ");
 }
 
 class Collisions {
