@@ -117,6 +117,19 @@ describe("GitHub App: pull requests", () => {
     expect(fake.checkRuns[1]).toMatchObject({ head_sha: "head2", conclusion: "success", output: { title: "no CI change" } });
   });
 
+  it("gives a second PR its own sticky comment and leaves the first PR's comment alone", async () => {
+    const app = await startApp(fakeDeps());
+    await app.receive("pull_request", pullRequestPayload());
+    fake.addPull({ number: 8, head: { sha: "head1", ref: "other" }, base: { sha: "base1", ref: "master" }, files: [".gitlab-ci.yml"] });
+    await app.receive("pull_request", pullRequestPayload({ number: 8, headRef: "other" }));
+
+    expect(fake.comments.map((c) => [c.issue, c.body])).toEqual([
+      [7, `${MARKER}\nreport for head1: changes CI on 1 of 2 branches`],
+      [8, `${MARKER}\nreport for head1: changes CI on 1 of 2 branches`],
+    ]);
+    expect(fake.calls().filter((c) => c.startsWith("PATCH") && c.includes("/issues/comments/"))).toEqual([]);
+  });
+
   it.each([
     ["does not comment on a draft when on_drafts is false", "comment:\n  on_drafts: false\n", 0],
     ["comments on a draft when on_drafts is true", "comment:\n  on_drafts: true\n", 1],

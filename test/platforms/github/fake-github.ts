@@ -18,6 +18,8 @@ export interface FakeComment {
   id: number;
   body: string;
   user: { login: string; type: string };
+  /** The issue or pull request it is on: each PR lists only its own comments. */
+  issue: number;
 }
 
 export interface FakeCheckRun {
@@ -94,8 +96,8 @@ export class FakeGitHub {
     return this;
   }
 
-  addComment(body: string, user = BOT): FakeComment {
-    const comment = { id: this.nextId++, body, user };
+  addComment(body: string, user = BOT, issue = 7): FakeComment {
+    const comment = { id: this.nextId++, body, user, issue };
     this.comments.push(comment);
     return comment;
   }
@@ -206,10 +208,10 @@ export class FakeGitHub {
       return ok({ id: run.id, status: run.status, conclusion: run.conclusion ?? null });
     }
     if (method === "GET" && (m = route.match(/^\/issues\/(\d+)\/comments$/))) {
-      return this.page(pathname, params, this.comments);
+      return this.page(pathname, params, this.comments.filter((c) => c.issue === Number(m?.[1])));
     }
     if (method === "POST" && (m = route.match(/^\/issues\/(\d+)\/comments$/))) {
-      const comment = this.addComment(String((body as { body: string }).body));
+      const comment = this.addComment(String((body as { body: string }).body), BOT, Number(m[1]));
       return { status: 201, body: comment };
     }
     if (method === "PATCH" && (m = route.match(/^\/issues\/comments\/(\d+)$/))) {
