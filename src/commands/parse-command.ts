@@ -13,9 +13,9 @@ export const COMMAND_USAGE = [
   "Usage: `/ci-explain [BRANCH|CONTEXT...] [job NAME] [--var NAME=VALUE]...`",
   "",
   "- `/ci-explain` re-runs the analysis and refreshes the summary comment",
-  "- `/ci-explain staging-8.0` explains one branch in full: every job and the rule that decided it",
-  "- `/ci-explain job amd64-debian11-container` explains one job in every context",
-  "- `--var QEMU_CI=1` adds a CI/CD variable, as a project or fork would set it",
+  "- `/ci-explain BRANCH` explains one branch in full: every job and the rule that decided it",
+  "- `/ci-explain job NAME` explains one job in every context (`/ci-explain BRANCH job NAME`: in one)",
+  "- `--var NAME=VALUE` adds a CI/CD variable, as a project or fork would set it",
 ].join("\n");
 
 /** What the user asked for. No targets, no job and no variables: refresh the summary. */

@@ -26,21 +26,23 @@ export interface RulesOutcome {
   matched?: RuleDef;
   /** Every rule evaluated, in order, up to and including the matching one. */
   trace: RuleTrace[];
-  /** True when a rule before the decision was unknown: the outcome may differ. */
+  /** True when a rule before the decision was unknown (whether that matters: `outcomeIsCertain`). */
   uncertain: boolean;
+  /** The rules before the decision whose result was unknown, in order (each might have matched). */
+  unknownRules: RuleDef[];
   errors: Diagnostic[];
 }
 
 /**
  * `rules:` as GitLab evaluates them (lib/gitlab/ci/build/rules.rb): in order, the first rule
  * whose `if`, `changes` and `exists` all hold wins; a rule with none of them always holds.
- * A rule whose result is unknown is treated as not matching, and the outcome is marked
- * uncertain so the report can say "unless …" — we never silently pick.
+ * A rule whose result is unknown is treated as not matching and recorded (`unknownRules`), so
+ * the caller can say "unless …" when that rule would decide differently — we never silently pick.
  */
 export function evaluateRules(rules: RuleDef[], clauses: ClauseEvaluator): RulesOutcome {
   const trace: RuleTrace[] = [];
   const errors: Diagnostic[] = [];
-  let uncertain = false;
+  const unknownRules: RuleDef[] = [];
   for (const rule of rules) {
     const parts: ClauseOutcome[] = [];
     if (rule.if) parts.push(clauses.if(rule, rule.if.value));
@@ -59,8 +61,21 @@ export function evaluateRules(rules: RuleDef[], clauses: ClauseEvaluator): Rules
       reads,
       ...(notes.length ? { note: notes.join("; ") } : {}),
     });
-    if (result === true) return { matched: rule, trace, uncertain, errors };
-    if (result === "unknown") uncertain = true;
+    if (result === true) return { matched: rule, trace, uncertain: unknownRules.length > 0, unknownRules, errors };
+    if (result === "unknown") unknownRules.push(rule);
   }
-  return { trace, uncertain, errors };
+  return { trace, uncertain: unknownRules.length > 0, unknownRules, errors };
+}
+
+/**
+ * Whether the outcome is the same whichever way the unknown rules go. GitLab takes the first
+ * matching rule, so the possible outcomes are those of the unknown rules and of the rule that
+ * decides when they all fail (or no match). `effect` says what a rule (`undefined`: no rule
+ * matches) does for the caller, as a comparable key; when every unknown rule does exactly what
+ * the deciding one does, which rule matches cannot change the result.
+ */
+export function outcomeIsCertain(outcome: RulesOutcome, effect: (rule: RuleDef | undefined) => string): boolean {
+  if (outcome.unknownRules.length === 0) return true;
+  const decided = effect(outcome.matched);
+  return outcome.unknownRules.every((rule) => effect(rule) === decided);
 }

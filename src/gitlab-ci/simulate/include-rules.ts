@@ -1,7 +1,8 @@
 import type { PipelineContext } from "../context.js";
 import type { RuleDef } from "../model.js";
 import { clauseEvaluator } from "./clauses.js";
-import { evaluateRules } from "./evaluate-rules.js";
+import { evaluateRules, outcomeIsCertain } from "./evaluate-rules.js";
+import { workflowRuleEffect } from "./rule-effect.js";
 import { prePipelineVariables, type PredefinedOptions } from "./predefined-variables.js";
 import { entriesFromContext, unsetByContext, type VarScope } from "./variable-entry.js";
 
@@ -27,7 +28,8 @@ export function includeVariables(context: PipelineContext, options: PredefinedOp
 
 /**
  * Decides `include:rules` for one context: included when the first matching rule is not
- * `when: never`; not included when no rule matches. "unknown" when an unknown rule came first.
+ * `when: never`; not included when no rule matches. "unknown" when an unknown rule came first
+ * that would decide otherwise.
  * `files` is the revision's file list for `exists:`; without it, `exists:` is unknown.
  */
 export function includeRulesMatch(
@@ -37,6 +39,6 @@ export function includeRulesMatch(
   options: PredefinedOptions = {},
 ): boolean | "unknown" {
   const outcome = evaluateRules(rules, clauseEvaluator({ scope: prePipelineScope(context, options), context, files }));
-  if (outcome.uncertain) return "unknown";
+  if (!outcomeIsCertain(outcome, workflowRuleEffect)) return "unknown";
   return !!outcome.matched && outcome.matched.when?.value !== "never";
 }

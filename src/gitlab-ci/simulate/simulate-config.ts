@@ -5,7 +5,8 @@ import type { PipelineContext } from "../context.js";
 import type { CiConfig, JobDef, LoadResult, RuleDef, When } from "../model.js";
 import type { Decision, ExcludedJob, Pipeline, PipelineJob, ResolvedVar } from "../pipeline.js";
 import { clauseEvaluator, expandedVariables, ifOutcome, type ClauseScope } from "./clauses.js";
-import type { RulesOutcome } from "./evaluate-rules.js";
+import { outcomeIsCertain, type RulesOutcome } from "./evaluate-rules.js";
+import { jobRuleEffect, jobRuleResult } from "./rule-effect.js";
 import { RulesMemo } from "./rules-memo.js";
 import { expandText } from "./expand-variables.js";
 import { missingNeedMessage, needNames } from "./needs.js";
@@ -71,12 +72,12 @@ interface Selection {
 function selectByRules(job: JobDef, rules: RuleDef[], clauses: ClauseScope, memo: RulesMemo): Selection {
   const outcome: RulesOutcome = memo.evaluate(rules, clauses.scope, () => clauseEvaluator(clauses));
   const rule = outcome.matched;
-  const defaultWhen = job.when?.value ?? "on_success";
-  const when: When = rule ? (rule.when?.value ?? defaultWhen) : "never";
+  const when: When = rule ? jobRuleResult(job, rule).when : "never";
   return {
     // A rule error makes GitLab evaluate the job as `when: never` and fail the pipeline.
     included: !!rule && when !== "never" && outcome.errors.length === 0,
-    uncertain: outcome.uncertain,
+    // An unknown rule only matters when it would give the job differently than the deciding rule.
+    uncertain: !outcomeIsCertain(outcome, (r) => jobRuleEffect(job, r)),
     decision: {
       kind: "rules",
       ...(rule ? { rule: { index: rule.index, pos: rule.pos, ...(rule.if ? { if: rule.if.value } : {}), when } } : {}),
@@ -390,14 +391,7 @@ function buildJob(
   } else {
     variables = lazyVariables(finalScope);
   }
-  const when: When = rule ? (rule.when?.value ?? job.when?.value ?? "on_success") : (job.when?.value ?? "on_success");
-  // Job-level allow_failure, else true exactly for a job-level `when: manual` (Entry::Job#ignored?);
-  // a matched rule's allow_failure wins (Build::Rules::Result). So `rules: when: manual` alone
-  // gives a blocking manual job.
-  const jobAllowFailure = job.allowFailure ? job.allowFailure.value.value : job.when?.value === "manual";
-  const allowFailure = rule?.allowFailure ? rule.allowFailure.value.value : jobAllowFailure;
-  const startIn = when === "delayed" ? (rule?.startIn?.value ?? job.startIn?.value) : undefined;
-  const interruptible = rule?.interruptible?.value ?? job.interruptible?.value;
+  const { when, allowFailure, startIn, interruptible } = jobRuleResult(job, rule);
   return {
     name: instance.name,
     baseName: instance.baseName,

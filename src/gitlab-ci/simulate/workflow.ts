@@ -2,7 +2,8 @@ import type { Diagnostic } from "../../core/diagnostic.js";
 import type { WorkflowDef } from "../model.js";
 import type { Decision, Pipeline } from "../pipeline.js";
 import { clauseEvaluator, type ClauseScope } from "./clauses.js";
-import { evaluateRules } from "./evaluate-rules.js";
+import { evaluateRules, outcomeIsCertain } from "./evaluate-rules.js";
+import { workflowRuleEffect } from "./rule-effect.js";
 import { entriesFromDefs, type VarEntry } from "./variable-entry.js";
 
 export interface WorkflowOutcome {
@@ -24,6 +25,7 @@ export interface WorkflowOutcome {
 export function evaluateWorkflow(workflow: WorkflowDef | undefined, scope: ClauseScope): WorkflowOutcome {
   if (!workflow?.rules) return { created: true, variables: [], uncertain: false, errors: [] };
   const outcome = evaluateRules(workflow.rules, clauseEvaluator(scope));
+  const uncertain = !outcomeIsCertain(outcome, workflowRuleEffect);
   const rule = outcome.matched;
   if (!rule) {
     return {
@@ -31,7 +33,7 @@ export function evaluateWorkflow(workflow: WorkflowDef | undefined, scope: Claus
       notCreated: { reason: "workflow-no-match", message: "Pipeline filtered out by workflow rules: no rule matches.", pos: workflow.pos },
       decision: { kind: "workflow", trace: outcome.trace },
       variables: [],
-      uncertain: outcome.uncertain,
+      uncertain,
       errors: outcome.errors,
     };
   }
@@ -47,7 +49,7 @@ export function evaluateWorkflow(workflow: WorkflowDef | undefined, scope: Claus
       notCreated: { reason: "workflow-never", message: "Pipeline filtered out by workflow rules: the matching rule says `when: never`.", pos: rule.pos },
       decision,
       variables: [],
-      uncertain: outcome.uncertain,
+      uncertain,
       errors: outcome.errors,
     };
   }
@@ -55,7 +57,7 @@ export function evaluateWorkflow(workflow: WorkflowDef | undefined, scope: Claus
     created: true,
     decision,
     variables: entriesFromDefs(rule.variables, "workflow-rule"),
-    uncertain: outcome.uncertain,
+    uncertain,
     errors: outcome.errors,
   };
 }
