@@ -71,7 +71,7 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
   const { settings } = input;
   const notes: string[] = [];
   const project = settings.project ?? ASSUMED_PROJECT;
-  if (!settings.project) notes.push(`the project path is not known; it is assumed to be \`${ASSUMED_PROJECT}\` (set \`project:\` in .ci-explain.yml)`);
+  if (!settings.project) notes.push(`the project path is not known; it is assumed to be \`${ASSUMED_PROJECT}\` (set \`project:\` in .ci-explain.yml, or \`--project group/name\` on the command line)`);
   const defaultBranch = settings.defaultBranch ?? ASSUMED_DEFAULT_BRANCH;
   if (!settings.defaultBranch) notes.push(`the default branch is not known; it is assumed to be \`${ASSUMED_DEFAULT_BRANCH}\``);
   const share = input.shareResults === false ? undefined : new SimulationShare<JobOutcome>();

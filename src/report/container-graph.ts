@@ -130,10 +130,10 @@ export function containerDiagram(graph: ContainerGraph): Block | undefined {
       edges.push({ from: img, to: node(`job:${consumer}`, { label: consumer, shape: "round" }), label: "runs" });
     }
     const more = image.usedBy.length - DIAGRAM_CONSUMERS;
-    if (more > 0) edges.push({ from: img, to: node(`more:${image.repository}`, { label: `${more} more jobs`, shape: "round" }), label: "runs" });
+    if (more > 0) edges.push({ from: img, to: node(`more:${image.repository}`, { label: plural(more, "more job"), shape: "round" }), label: "runs" });
   }
   const restImages = graph.images.length - DIAGRAM_IMAGES;
-  if (restImages > 0) node("more-images", { label: `${restImages} more images`, shape: "cylinder" });
+  if (restImages > 0) node("more-images", { label: plural(restImages, "more image"), shape: "cylinder" });
   for (const path of graph.unbuiltRecipes) {
     const recipe = node(`recipe:${path}`, { label: path, shape: "box", className: "changed" });
     edges.push({ from: recipe, to: node(`unbuilt:${path}`, { label: "not rebuilt here", shape: "round", className: "missing" }) });

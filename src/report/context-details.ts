@@ -5,6 +5,7 @@ import type { Decision } from "../gitlab-ci/pipeline.js";
 import { code, details, lineBreak, paragraph, strong, table, trusted, type Block, type Inline } from "./document.js";
 import { containerDiagram, containerGraph, containerTable } from "./container-graph.js";
 import { describeDecision } from "./decision.js";
+import { describeDecision as decisionText } from "../analysis/compare.js";
 import { changedImages, isContextChanged, jobCounts } from "./facts.js";
 import { location } from "./location.js";
 import type { ReportOptions } from "./options.js";
@@ -99,14 +100,23 @@ interface ChangeGroup {
   changes: JobChange[];
   before?: Decision;
   after?: Decision;
+  /** Where each side's deciding rule is written: jobs with a rule alike each have their own. */
+  beforePlaces: Set<string>;
+  afterPlaces: Set<string>;
   uncertain: boolean;
 }
 
-/** A decision's identity for grouping: which rule (file, line, index) and its `when`. */
+/**
+ * A decision's identity for grouping: which rule (file, index, its `if:` and `when`), without
+ * its line. A rule that only moved (a job inserted above it) decides the same way, as
+ * compareJobs already says; the row shows the head side's line.
+ */
 function decisionKey(d: Decision | undefined): string {
   if (!d) return "gone";
-  return d.rule ? `${d.kind}@${d.rule.pos.file}:${d.rule.pos.line}#${d.rule.index}:${d.rule.when ?? ""}` : `${d.kind}:${d.explanation ?? ""}:${d.trace.length}`;
+  return d.rule ? `${d.kind}@${d.rule.pos.file}#${d.rule.index}:${decisionText(d)}` : `${d.kind}:${d.explanation ?? ""}:${d.trace.length}`;
 }
+
+const placeOf = (d: Decision | undefined) => (d?.rule ? `${d.rule.pos.file}:${d.rule.pos.line}` : "");
 
 const fieldKey = (lines: FieldLine[]) => lines.map((l) => `${l.label}=${l.value}`).join("\u0001");
 
@@ -125,20 +135,30 @@ function groupChanges(ctx: ContextAnalysis): ChangeGroup[] {
     const uncertain = change.after?.certainty === "uncertain";
     const key = [change.kind, fieldKey(fieldLines(change, "before", true)), fieldKey(fieldLines(change, "after", true)), decisionKey(before), decisionKey(after), uncertain].join("\u0000");
     const group = groups.get(key);
-    if (group) group.changes.push(change);
-    else groups.set(key, { kind: change.kind, changes: [change], before, after, uncertain });
+    if (group) {
+      group.changes.push(change);
+      group.beforePlaces.add(placeOf(before));
+      group.afterPlaces.add(placeOf(after));
+    } else groups.set(key, { kind: change.kind, changes: [change], before, after, beforePlaces: new Set([placeOf(before)]), afterPlaces: new Set([placeOf(after)]), uncertain });
   }
   const result = [...groups.values()];
   groupCache.set(ctx, result);
   return result;
 }
 
+/** The first job's rule, and how many other lines hold the same rule for the group's other jobs. */
+function groupDecision(d: Decision, places: Set<string>, options: ReportOptions, side: "base" | "head"): Inline {
+  const others = places.size - 1;
+  return [...describeDecision(d, options, side), ...(others > 0 ? [trusted(` (likewise at ${plural(others, "other line")})`)] : [])];
+}
+
 function whyCell(group: ChangeGroup, options: ReportOptions): Inline {
   const uncertain = group.uncertain ? [lineBreak, trusted("⚠️ uncertain: an earlier rule's result is unknown")] : [];
-  const after = group.after ? describeDecision(group.after, options) : [trusted("no longer defined")];
+  const after = group.after ? groupDecision(group.after, group.afterPlaces, options, "head") : [trusted("no longer defined")];
   if (group.kind === "added" || !group.before) return [...after, ...uncertain];
-  const before = describeDecision(group.before, options, "base");
-  if (group.kind === "changed" && JSON.stringify(group.before.rule) === JSON.stringify(group.after?.rule)) return [...after, ...uncertain];
+  const before = groupDecision(group.before, group.beforePlaces, options, "base");
+  // The same rule, maybe moved: one line, the head side's.
+  if (group.kind === "changed" && decisionKey(group.before) === decisionKey(group.after)) return [...after, ...uncertain];
   return [trusted("before: "), ...before, lineBreak, trusted("after: "), ...after, ...uncertain];
 }
 
@@ -181,8 +201,8 @@ function summaryLine(ctx: ContextAnalysis): Inline {
   return [strong(ctx.context.name), trusted(` — ${facts.join(" · ")}`)];
 }
 
-/** One `<details>` section: what changed in this context and why. */
-export function contextDetailBlock(analysis: Analysis, ctx: ContextAnalysis, options: ReportOptions, detail: ContextDetail): Block {
+/** What changed in this context and why: the inside of its `<details>` section. */
+function contextContentBlocks(analysis: Analysis, ctx: ContextAnalysis, options: ReportOptions, detail: ContextDetail): Block[] {
   const blocks: Block[] = [...pipelineBlocks(ctx, options)];
   const groups = groupChanges(ctx);
   const shownGroups = groups.slice(0, detail.jobRows);
@@ -208,13 +228,34 @@ export function contextDetailBlock(analysis: Analysis, ctx: ContextAnalysis, opt
     const diagram = containerDiagram(graph);
     if (diagram) blocks.push(diagram);
   }
-  return details(summaryLine(ctx), blocks);
+  return blocks;
+}
+
+/** One `<details>` section: what changed in this context and why. */
+export function contextDetailBlock(analysis: Analysis, ctx: ContextAnalysis, options: ReportOptions, detail: ContextDetail): Block {
+  return details(summaryLine(ctx), contextContentBlocks(analysis, ctx, options, detail));
+}
+
+/**
+ * The sections of the given contexts. Contexts whose sections read exactly alike (the default
+ * branch, its MR and a fork often change the same way) show the tables once; the others say
+ * whose they match, keeping their own summary line.
+ */
+function dedupedDetailBlocks(analysis: Analysis, contexts: ContextAnalysis[], options: ReportOptions, detail: ContextDetail): Block[] {
+  const firstWith = new Map<string, string>();
+  return contexts.map((ctx) => {
+    const content = contextContentBlocks(analysis, ctx, options, detail);
+    const key = JSON.stringify(content);
+    const same = firstWith.get(key);
+    if (same === undefined) firstWith.set(key, ctx.context.name);
+    return details(summaryLine(ctx), same === undefined || content.length === 0 ? content : [paragraph(trusted("Same changes as "), code(same), trusted("."))]);
+  });
 }
 
 /** The collapsible sections, one per changed context; `maxContexts` at most, the rest counted. */
 export function contextDetailBlocks(analysis: Analysis, options: ReportOptions, detail: ContextDetail, maxContexts: number): Block[] {
   const changed = analysis.contexts.filter(isContextChanged);
-  const blocks = changed.slice(0, maxContexts).map((ctx) => contextDetailBlock(analysis, ctx, options, detail));
+  const blocks = dedupedDetailBlocks(analysis, changed.slice(0, maxContexts), options, detail);
   const rest = changed.length - blocks.length;
   if (rest > 0) {
     blocks.push(paragraph(trusted(`${blocks.length ? "and " : ""}${plural(rest, blocks.length ? "more changed context" : "changed context")} not detailed here: `), ...changed.slice(blocks.length, blocks.length + 10).flatMap((c, i) => [...(i ? [trusted(", ")] : []), code(c.context.name)]), ...(rest > 10 ? [trusted(` and ${rest - 10} more`)] : [])));

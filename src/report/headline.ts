@@ -1,16 +1,17 @@
 import type { Analysis } from "../analysis/model.js";
 import { strong, trusted, type Inline } from "./document.js";
-import { changedImages, hazardCounts, hazardMovement, headConfigError, isContextChanged } from "./facts.js";
+import { changedImages, hazardCounts, hazardMovement, hazardsPresent, headConfigError, isContextChanged } from "./facts.js";
 import { location } from "./location.js";
 import { inlineText } from "./terminal.js";
 import { changeNoun, type ReportOptions } from "./options.js";
 import { plural } from "./wording.js";
 
-/** `1 hazard introduced, 1 fixed, 1 error still present` — or nothing when no hazard exists. */
+/** `1 hazard introduced, 1 fixed, 1 error still present`, `1 notice introduced` — or nothing when no finding exists. */
 function hazardClause(analysis: Analysis): string | undefined {
   const c = hazardCounts(analysis.hazards);
   const parts = hazardMovement(c);
-  if (parts.length === 0 && c.unchanged > 0) parts.push(`${plural(c.unchanged, "hazard")} already present`);
+  const present = parts.length === 0 ? hazardsPresent(c) : undefined;
+  if (present) parts.push(present);
   return parts.length ? parts.join(", ") : undefined;
 }
 

@@ -83,7 +83,8 @@ function hazardsCell(analysis: Analysis, ctx: ContextAnalysis): Inline {
   const parts: string[] = [];
   for (const severity of ["error", "warning", "notice"] as const) {
     const n = hazards.filter((h) => h.severity === severity && h.status === "introduced").length;
-    if (n) parts.push(`${SEVERITY_ICON[severity]} ${n} new`);
+    // Named by severity (`ℹ️ 1 new notice`), as the first line counts notices apart from hazards.
+    if (n) parts.push(`${SEVERITY_ICON[severity]} ${plural(n, `new ${severity}`)}`);
   }
   const known = hazards.filter((h) => h.status === "unchanged").length;
   if (known) parts.push(`${known} known`);

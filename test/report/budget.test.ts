@@ -22,12 +22,12 @@ describe("a 5,000-job, 30-context analysis", () => {
   });
 
   it("still leads with the answer and ends with the marker", () => {
-    expect(md.split("\n")[0]).toBe("**ci-explain**: this PR changes CI on 30 of 30 branch contexts · 7500 image pushes change · 90 hazards introduced, 30 fixed");
+    expect(md.split("\n")[0]).toBe("**ci-explain**: this PR changes CI on 30 of 30 branch contexts · 7500 image pushes change · 60 hazards and 30 notices introduced, 20 hazards and 10 notices fixed");
     expect(md.trimEnd().endsWith("<!-- ci-explain:comment key=main -->")).toBe(true);
   });
 
   it("counts what it leaves out", () => {
-    expect(md).toMatch(/and \d+ more hazards \(\d+ errors, \d+ warnings, \d+ notices\)/);
+    expect(md).toMatch(/and \d+ more findings \(\d+ errors, \d+ warnings, \d+ notices\)/);
     expect(md).toMatch(/and \d+ more changed jobs? and \d+ unchanged jobs not listed\./);
   });
 
@@ -66,7 +66,7 @@ describe("summarising in steps", () => {
     expect(md.length).toBeLessThanOrEqual(1200);
     expect(md.split("\n")[0]).toContain("changes CI on 3 of 7 branch contexts");
     expect(md).toContain("3 changed contexts: `staging-8.0`, `staging-7.2`, `tag v8.0.3`; 4 unchanged contexts: `master`, `staging`, `fork push`, `MR feature → master`");
-    expect(md).toContain("3 hazards (1 error, 1 warning, 1 notice)");
+    expect(md).toContain("3 findings (1 error, 1 warning, 1 notice)");
     expect(md).toContain("<!-- ci-explain:comment key=main -->");
   });
 

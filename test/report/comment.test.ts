@@ -19,7 +19,7 @@ const unchanged = () => {
 
 describe("the first line answers the question", () => {
   it.each([
-    ["a change on 3 of 7 contexts, with hazards moved", qemuLikeAnalysis(), gitlab, "**ci-explain**: this MR changes CI on 3 of 7 branch contexts · 24 image pushes change · 1 hazard introduced, 1 fixed"],
+    ["a change on 3 of 7 contexts, with hazards moved", qemuLikeAnalysis(), gitlab, "**ci-explain**: this MR changes CI on 3 of 7 branch contexts · 24 image pushes change · 1 notice introduced, 1 hazard fixed"],
     ["no change at all", analysis({ contexts: [unchanged()] }), gitlab, "**ci-explain**: no change to any pipeline (1 branch context checked)"],
     ["GitHub says PR", qemuLikeAnalysis(), { platform: "github" } as ReportOptions, "**ci-explain**: this PR changes CI on 3 of 7 branch contexts"],
     ["a push that no longer touches CI", analysis({ ciRelevant: false }), gitlab, "**ci-explain**: the latest push to this MR no longer changes CI"],
@@ -165,7 +165,7 @@ describe("footer and marker", () => {
 describe("terminal rendering", () => {
   it("has the same facts without markdown or HTML", () => {
     const text = renderCommentText(qemuLikeAnalysis(), gitlab);
-    expect(text.split("\n")[0]).toBe("ci-explain: this MR changes CI on 3 of 7 branch contexts · 24 image pushes change · 1 hazard introduced, 1 fixed");
+    expect(text.split("\n")[0]).toBe("ci-explain: this MR changes CI on 3 of 7 branch contexts · 24 image pushes change · 1 notice introduced, 1 hazard fixed");
     expect(text).toContain("8 images: latest → staging-8-0");
     expect(text).not.toMatch(/<details>|<!--|\*\*|```/);
   });
