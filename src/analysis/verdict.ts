@@ -1,12 +1,9 @@
 import type { Settings } from "../config/settings.js";
+import { plural } from "../core/plural.js";
+import { isContextChanged } from "./context-changes.js";
+import { hazardCounts, hazardMovement } from "./hazard-counts.js";
 import type { ContextAnalysis, Hazard, Verdict } from "./model.js";
 
-/** A context "changes" when its pipeline appears or disappears, a job changes, or a pushed tag changes. */
-export function contextChanged(c: ContextAnalysis): boolean {
-  if (c.before.created !== c.after.created) return true;
-  if (c.changes.length > 0) return true;
-  return c.images.some((i) => i.tagsBefore.join(",") !== i.tagsAfter.join(","));
-}
 
 /**
  * The check's conclusion and one-line title. failure: the head configuration does not load, or a
@@ -24,7 +21,7 @@ export function decideVerdict(args: {
   const { contexts, hazards, headLoads, ciRelevant, settings } = args;
   const introduced = hazards.filter((h) => h.status === "introduced");
   const fixed = hazards.filter((h) => h.status === "fixed");
-  const changed = contexts.filter(contextChanged);
+  const changed = contexts.filter(isContextChanged);
 
   let conclusion: Verdict["conclusion"] = "success";
   if (!headLoads || introduced.some((h) => h.severity === "error")) conclusion = "failure";
@@ -34,9 +31,7 @@ export function decideVerdict(args: {
   if (!headLoads) parts.push("the CI configuration does not load");
   else if (changed.length > 0) parts.push(`changes CI on ${changed.length} of ${contexts.length} branch contexts`);
   else parts.push(ciRelevant ? "no change to any pipeline" : "no CI change");
-  const counts: string[] = [];
-  if (introduced.length > 0) counts.push(`${plural(introduced.length, "hazard")} introduced`);
-  if (fixed.length > 0) counts.push(`${fixed.length} fixed`);
+  const counts = hazardMovement(hazardCounts(hazards));
   if (counts.length > 0) parts.push(counts.join(", "));
   const title = parts.join(" · ");
 
@@ -49,8 +44,4 @@ export function decideVerdict(args: {
   const remaining = hazards.filter((h) => h.status === "unchanged");
   if (remaining.length > 0) lines.push(`${plural(remaining.length, "hazard")} present before and after.`);
   return { conclusion, title, summary: lines.join("\n") || title };
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

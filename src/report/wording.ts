@@ -6,9 +6,9 @@ import type { ReportOptions } from "./options.js";
 
 /** Findings are data; these are their words (one place, like a locale file). */
 
-export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : pluralForm}`;
-}
+import { plural } from "../core/plural.js";
+
+export { plural };
 
 export const SEVERITY_ORDER: Record<HazardSeverity, number> = { error: 0, warning: 1, notice: 2 };
 

@@ -55,7 +55,7 @@ describe("ci-explain analyze", () => {
     ]);
     expect(stable.before.pipeline.created).toBe(true);
     expect(json.hazards.map((h: { kind: string; status: string }) => `${h.kind} ${h.status}`)).toEqual(["image-tag-collision fixed"]);
-    expect(json.verdict).toMatchObject({ conclusion: "success", title: "changes CI on 1 of 6 branch contexts · 1 fixed" });
+    expect(json.verdict).toMatchObject({ conclusion: "success", title: "changes CI on 1 of 6 branch contexts · 1 hazard fixed" });
   });
 
   it("prints the markdown report by default", async () => {

@@ -72,7 +72,7 @@ describe("the staging container tag story", () => {
     expect(collisions[0].images).toEqual([`${REGISTRY}/debian:latest`]);
     expect(a.hazards.filter((h) => h.status === "introduced")).toEqual([]);
     expect(a.verdict.conclusion).toBe("success");
-    expect(a.verdict.title).toBe("changes CI on 2 of 7 branch contexts · 1 fixed");
+    expect(a.verdict.title).toBe("changes CI on 2 of 7 branch contexts · 1 hazard fixed");
   });
 
   it("synthesises stable branch names from the regexes when the platform lists no branches", async () => {

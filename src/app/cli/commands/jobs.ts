@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { diagnosticJson, formatDiagnostic } from "../../../core/diagnostic.js";
+import { plural } from "../../../core/plural.js";
 import { loadConfig } from "../../../gitlab-ci/index.js";
 import { validateConfig } from "../../../gitlab-ci/simulate/validate-config.js";
 import type { LoadResult } from "../../../gitlab-ci/model.js";
@@ -72,7 +73,7 @@ function renderJson(result: LoadResult): string {
 
 function renderText(result: LoadResult, label: string): string {
   const { config } = result;
-  const lines = [`${config.root} at ${label}: ${config.jobs.length} jobs from ${config.files.length} files`];
+  const lines = [`${config.root} at ${label}: ${plural(config.jobs.length, "job")} from ${plural(config.files.length, "file")}`];
   for (const stage of config.stages) {
     const jobs = config.jobs.filter((j) => j.stage.value === stage.value);
     if (jobs.length === 0) continue;

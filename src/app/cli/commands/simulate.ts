@@ -5,6 +5,7 @@ import { PIPELINE_SOURCES, type PipelineContext, type PipelineSource, type RefSp
 import type { Decision, Pipeline, PipelineJob, ResolvedVar } from "../../../gitlab-ci/pipeline.js";
 import { simulatePipeline } from "../../../gitlab-ci/simulate/index.js";
 import { loadSettings } from "../../../config/load-settings.js";
+import { plural } from "../../../core/plural.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { openRepository, openRevision, repositoryFacts } from "../open-source.js";
 import { checkProjectPath, parseFormat, parseVarFlags } from "../parse-options.js";
@@ -263,7 +264,7 @@ export function renderText(p: Pipeline): string {
   if (!p.created) {
     lines.push(`  NOT CREATED (${p.notCreated?.reason ?? "unknown"}): ${p.notCreated?.message ?? ""}${p.notCreated?.pos ? ` [${formatPos(p.notCreated.pos)}]` : ""}`);
   } else {
-    lines.push(`  created: ${p.jobs.length} job${p.jobs.length === 1 ? "" : "s"} in ${p.stages.length} stage${p.stages.length === 1 ? "" : "s"}`);
+    lines.push(`  created: ${plural(p.jobs.length, "job")} in ${plural(p.stages.length, "stage")}`);
   }
   if (p.certainty === "uncertain") lines.push("  some decisions depend on values not known statically (marked \"uncertain\")");
   if (p.workflow) lines.push(...uncertainNote(p.workflow).split("\n").filter(Boolean));
