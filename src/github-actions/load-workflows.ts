@@ -261,6 +261,7 @@ class Builder {
       with: withValues,
       concurrency: this.concurrency(mapGet(node, "concurrency")),
       environment: environment?.kind === "scalar" ? this.text(environment, "environment") : this.text(mapGet(environment, "name"), "environment.name"),
+      continueOnError: this.text(mapGet(node, "continue-on-error"), `jobs.${id}.continue-on-error`),
     };
   }
 

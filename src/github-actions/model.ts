@@ -106,6 +106,8 @@ export interface WorkflowJob {
   with: Record<string, Located<unknown>>;
   concurrency?: Concurrency;
   environment?: Located<string>;
+  /** `continue-on-error:` as written (a boolean or an expression, often `${{ matrix.experimental }}`). */
+  continueOnError?: Located<string>;
 }
 
 export interface WorkflowSet {

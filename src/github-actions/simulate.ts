@@ -1,7 +1,7 @@
 import type { AnalysedJob, AnalysedPipeline, BranchContext } from "../analysis/model.js";
 import type { ImageBuild } from "../containers/model.js";
 import { error, warning, type Diagnostic } from "../core/diagnostic.js";
-import type { Pos } from "../core/pos.js";
+import type { Located, Pos } from "../core/pos.js";
 import type { ScriptLine } from "../gitlab-ci/model.js";
 import type { Decision, ExcludedJob, ResolvedImage, ResolvedText, ResolvedVar, RuleTrace, Truth } from "../gitlab-ci/pipeline.js";
 import { nodeToPlain, type YNode } from "../gitlab-ci/yaml/node.js";
@@ -65,7 +65,7 @@ export function simulateActions(set: WorkflowSet, context: BranchContext): Actio
     const inputs = new ObjectValue(
       (wf.triggers.find((t) => t.event === facts.event)?.inputs ?? []).map((i) => [i.name, i.default === undefined ? null : fromPlain(i.default)]),
     );
-    runWorkflow(sim, wf, decision, { inputs, prefix: wf.name, gate: decision.triggered === "unknown" ? "unknown" : true, depth: 0 });
+    runWorkflow(sim, wf, decision, { inputs, prefix: wf.name, stage: wf.name, gate: decision.triggered === "unknown" ? "unknown" : true, depth: 0 });
   }
 
   const created = jobs.length > 0;
@@ -105,6 +105,8 @@ interface RunFrame {
   inputs: ObjectValue;
   /** The name prefix (`CI`, or `CI / call-job` inside a reusable workflow). */
   prefix: string;
+  /** The top-level workflow's name: a reusable workflow's jobs belong to the caller's run. */
+  stage: string;
   /** Whether the run reaches this workflow's jobs at all (trigger or caller job outcome). */
   gate: true | "unknown";
   depth: number;
@@ -193,7 +195,7 @@ function runJob(
       sim.warnings.push(
         warning("not-analysed", job.uses.value.startsWith("./") ? `${wf.file}: job '${job.id}' calls ${job.uses.value}, which is not in this revision` : `${wf.file}: job '${job.id}' calls the remote workflow ${job.uses.value}; its jobs are not analysed`, job.uses.pos),
       );
-      sim.jobs.push(makeJob(displayBase, job.id, wf, job, jobCertainty, decidedBy, {}, undefined, [], [], []));
+      sim.jobs.push(makeJob(displayBase, job.id, frame.stage, job, { certainty: jobCertainty, allowFailure: false }, decidedBy, {}, undefined, [], [], []));
       return jobCertainty === "certain" ? "ran" : "maybe";
     }
     if (frame.depth + 1 >= MAX_WORKFLOW_LEVELS) {
@@ -212,7 +214,7 @@ function runJob(
         return [def.name, v];
       }),
     );
-    runWorkflow(sim, callee, decision, { inputs, prefix: displayBase, gate: jobCertainty === "certain" ? true : "unknown", depth: frame.depth + 1 });
+    runWorkflow(sim, callee, decision, { inputs, prefix: displayBase, stage: frame.stage, gate: jobCertainty === "certain" ? true : "unknown", depth: frame.depth + 1 });
     return jobCertainty === "certain" ? "ran" : "maybe";
   }
 
@@ -239,7 +241,8 @@ function runJob(
     const services = job.services.map((s) => resolveImage(s.image.value, s.image.pos, jobScope));
     if (job.concurrency) sim.concurrency.push(concurrencyUse(wf.name, fullName, job.concurrency, jobScope));
     const { builds, script } = stepsOf(sim, job, fullName, stepScope, env);
-    sim.jobs.push(makeJob(fullName, job.id, wf, job, matrixUnknown ? "uncertain" : jobCertainty, decidedBy, env, image, services, builds, script));
+    const allowFailure = job.continueOnError ? booleanSetting(job.continueOnError, jobScope) === true : false;
+    sim.jobs.push(makeJob(fullName, job.id, frame.stage, job, { certainty: matrixUnknown ? "uncertain" : jobCertainty, allowFailure }, decidedBy, env, image, services, builds, script));
   }
   return jobCertainty === "certain" ? "ran" : "maybe";
 }
@@ -247,9 +250,10 @@ function runJob(
 function makeJob(
   name: string,
   baseName: string,
-  wf: Workflow,
+  stage: string,
   job: WorkflowJob,
-  certainty: "certain" | "uncertain",
+  /** `allowFailure` is the job's `continue-on-error`: its failure does not fail the run. */
+  { certainty, allowFailure }: { certainty: "certain" | "uncertain"; allowFailure: boolean },
   decidedBy: Decision,
   variables: Record<string, ResolvedVar>,
   image: ResolvedImage | undefined,
@@ -260,9 +264,9 @@ function makeJob(
   return {
     name,
     baseName,
-    stage: wf.name,
+    stage,
     when: "on_success",
-    allowFailure: false,
+    allowFailure,
     certainty,
     image,
     services,
@@ -364,13 +368,17 @@ function resolveImage(raw: string, pos: Pos, scope: ExprScope): ResolvedImage {
 
 function concurrencyUse(workflow: string, job: string | undefined, c: Concurrency, scope: ExprScope): ConcurrencyUse {
   const group = interpolate(c.group.value, scope).text;
-  let cancel: Truth = false;
-  if (c.cancelInProgress) {
-    const v = interpolateValue(c.cancelInProgress.value, scope);
-    const t = truthiness(typeof v === "string" ? v === "true" : v);
-    cancel = t;
-  }
+  const cancel: Truth = c.cancelInProgress ? booleanSetting(c.cancelInProgress, scope) : false;
   return { workflow, job, group, cancelInProgress: cancel, pos: c.group.pos };
+}
+
+/**
+ * A boolean key written as `true`/`false` or as an expression (`cancel-in-progress`,
+ * `continue-on-error`): the literal text "true" is true, an expression's value by truthiness.
+ */
+function booleanSetting(setting: Located<string>, scope: ExprScope): Truth {
+  const v = interpolateValue(setting.value, scope);
+  return truthiness(typeof v === "string" ? v === "true" : v);
 }
 
 function metadataEvent(sim: Sim): MetadataEvent {

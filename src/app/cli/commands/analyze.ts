@@ -141,7 +141,8 @@ export const analyzeCommand: CliCommand = {
       for (const ctx of asked) io.stdout(renderExplainText({ pipeline: ctx.after, contextName: ctx.context.name, job: values.job }));
       return failed ? 1 : 0;
     }
-    const options = { platform: "gitlab" as const };
+    // A repository with only GitHub Actions is reviewed on pull requests: say "PR", not "MR".
+    const options = { platform: analyses.every((a) => a.dialect === "github-actions") ? ("github" as const) : ("gitlab" as const) };
     if (format === "json") {
       const json = analyses.length === 1 ? analysisJson(analyses[0]) : { analyses: analyses.map(analysisJson) };
       io.stdout(`${JSON.stringify(json, null, 2)}\n`);
