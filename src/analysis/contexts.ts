@@ -1,5 +1,6 @@
 import type { ContextSetting, Settings } from "../config/settings.js";
 import type { PipelineContext, PipelineSource, RefSpec } from "../gitlab-ci/context.js";
+import { changePipelineName } from "./context-name.js";
 import type { BranchContext, ContextOrigin } from "./model.js";
 import type { RefMention } from "./ref-mentions.js";
 import { isValidRefName, synthesiseName } from "./synthesise-name.js";
@@ -204,21 +205,17 @@ function contextMaker(input: ContextChoiceInput): ContextMaker {
   return {
     branch: (name, origin, display) => build(display ?? name, { kind: "branch", name }, "push", origin),
     tag: (name, origin) => build(`tag ${name}`, { kind: "tag", name }, "push", origin),
-    mr: (source, target, given) =>
-      build(
-        `MR ${source} → ${target}`,
-        { kind: "mr", source, target, sourceProject: given?.sourceProject, iid: given?.iid },
-        "merge_request_event",
-        { kind: "mr-pipeline" },
-      ),
-    fork: (branch) =>
-      build(
-        `${branch} in a fork (${FORK_NAMESPACE}/${projectName})`,
-        { kind: "branch", name: branch },
-        "push",
-        { kind: "fork" },
-        `${FORK_NAMESPACE}/${projectName}`,
-      ),
+    mr: (source, target, given) => {
+      const ref: RefSpec = { kind: "mr", source, target, sourceProject: given?.sourceProject, iid: given?.iid };
+      // GitLab's noun in the data on every platform; reports show the platform's (report/context-name.ts).
+      return build(changePipelineName("MR", ref), ref, "merge_request_event", { kind: "mr-pipeline" });
+    },
+    fork: (branch) => {
+      // A fork MR names its source project: the fork context is a push to that real fork.
+      // Otherwise a placeholder fork stands for any contributor's.
+      const forkPath = mr?.sourceProject && mr.sourceProject !== project ? mr.sourceProject : `${FORK_NAMESPACE}/${projectName}`;
+      return build(`${branch} in a fork (${forkPath})`, { kind: "branch", name: branch }, "push", { kind: "fork" }, forkPath);
+    },
     custom: (a) => build(a.name, a.ref, a.source, a.origin, a.project ?? project, a.variables),
   };
 }

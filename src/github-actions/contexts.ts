@@ -1,3 +1,4 @@
+import { changePipelineName } from "../analysis/context-name.js";
 import type { BranchContext, ContextOrigin } from "../analysis/model.js";
 import type { Settings } from "../config/settings.js";
 import type { PipelineSource, RefSpec } from "../gitlab-ci/context.js";
@@ -77,16 +78,8 @@ export function chooseActionsContexts(input: ActionsContextInput): { contexts: B
   const pr = input.pr ?? { source: FALLBACK_PR_SOURCE, target: def };
   for (const event of ["pull_request", "pull_request_target"]) {
     if (!events.has(event)) continue;
-    add(
-      make(
-        `${event === "pull_request" ? "PR" : "PR (target)"} ${pr.source} → ${pr.target}`,
-        { kind: "mr-pipeline" },
-        { kind: "mr", source: pr.source, target: pr.target, iid: input.pr?.number },
-        event,
-        "merge_request_event",
-        input.changedFiles,
-      ),
-    );
+    const ref = { kind: "mr", source: pr.source, target: pr.target, iid: input.pr?.number } as const;
+    add(make(changePipelineName("PR", ref, event), { kind: "mr-pipeline" }, ref, event, "merge_request_event", input.changedFiles));
   }
 
   // Branches and tags named or matched by the workflows' own filters.

@@ -1,6 +1,7 @@
 import type { Analysis, ContextAnalysis } from "../analysis/model.js";
 import { isAskedContext } from "../commands/asked-contexts.js";
 import type { ExplainCommand } from "../commands/parse-command.js";
+import { contextDisplayName } from "../report/context-name.js";
 import { code, paragraph, strong, trusted, type Inline } from "../report/document.js";
 import { COMMENT_BUDGET, commentMarkerText, renderExplainMarkdown, renderMarkdown, type ReportOptions } from "../report/index.js";
 
@@ -40,7 +41,7 @@ export function renderExplainReply(analyses: readonly Analysis[], command: Expla
   if (contexts.length === 0) return `${header}\n\nNo pipeline context could be analysed; the summary comment and ${verdictWord} say why.`;
   const share = Math.floor((COMMENT_BUDGET - header.length) / contexts.length) - 10;
   const parts = contexts.map((ctx) =>
-    renderExplainMarkdown({ pipeline: ctx.after, contextName: ctx.context.name, job: command.job }, { ...options, maxChars: share }),
+    renderExplainMarkdown({ pipeline: ctx.after, contextName: contextDisplayName(ctx.context, options.platform), job: command.job }, { ...options, maxChars: share }),
   );
   return [header, ...parts].join("\n\n");
 }

@@ -9,8 +9,8 @@ import { SupersededError, withoutWriteGuard } from "./write-guard.js";
 
 /**
  * The review of one change (a GitHub pull request or a GitLab merge request), the same on
- * every platform: verdict pending → changed files → settings from the base → cheap
- * relevance check → branches → analyse → verdict and sticky comment. Each platform
+ * every platform: changed files → settings from the base → cheap relevance check → verdict
+ * pending → branches → analyse → verdict and sticky comment. Each platform
  * supplies how it reads (ChangeReader), how it writes (ChangePublisher) and how it words
  * the result (ChangeRenderer).
  */
@@ -41,7 +41,9 @@ export interface ChangePublisher<V> {
    * run should finish as soon as it is known.
    */
   readonly verdictLinksToComment: boolean;
+  /** Open the verdict ("in progress"); only called when the change may touch CI. */
   start(): Promise<void>;
+  /** Write the final verdict; without `start` before it, this is the verdict's only write. */
   finish(verdict: V): Promise<void>;
   /** Create or edit the one sticky comment; with `create: false` only an existing one is edited. */
   upsertComment(body: string, options: { create: boolean }): Promise<CommentOutcome>;
@@ -88,10 +90,13 @@ export type ReviewOutcome =
  * leaves the comment alone: a good comment is never replaced by an error. Failures while
  * publishing the result are thrown to the caller (which forgets the delivery, so a
  * redelivery retries).
+ *
+ * The verdict is opened ("in progress", "pending") only once the cheap relevance check says
+ * the change may touch CI: a push that changes no CI-relevant file gets its final verdict in
+ * one write, so the commonest push costs the platform one write instead of two.
  */
 export async function reviewChange<V, A extends Reviewed = Analysis>(review: ChangeReview<V, A>): Promise<ReviewOutcome> {
   const { publisher } = review;
-  await publisher.start();
   try {
     return await reviewStarted(review);
   } catch (err) {
@@ -104,13 +109,28 @@ export async function reviewChange<V, A extends Reviewed = Analysis>(review: Cha
 
 async function reviewStarted<V, A extends Reviewed>(review: ChangeReview<V, A>): Promise<ReviewOutcome> {
   const { publisher, renderer } = review;
-  let judged: Judged<V, A>;
-  try {
-    judged = await judge(review);
-  } catch (err) {
+  const failed = async (err: unknown): Promise<ReviewOutcome> => {
     const reason = describeFailure(err);
     await publisher.finish(renderer.couldNotAnalyse(reason));
     return { kind: "failed", reason };
+  };
+  let read: ReadChange;
+  try {
+    read = await readChange(review.reader);
+  } catch (err) {
+    return failed(err);
+  }
+  let judged: Judged<V, A>;
+  if (!mayChangeCi(read.changedFiles, read.settings.settings)) {
+    judged = { settings: read.settings, verdict: renderer.noCiChangeVerdict };
+  } else {
+    // A failure to open the verdict is thrown to the caller, as before any analysis.
+    await publisher.start();
+    try {
+      judged = await judge(review, read);
+    } catch (err) {
+      return failed(err);
+    }
   }
   const { analysis, settings, verdict } = judged;
   const publish = async <C>(writeComment: () => Promise<C>): Promise<C> => {
@@ -139,14 +159,26 @@ interface Judged<V, A> {
   verdict: V;
 }
 
-/** Read and analyse; no analysis when the change cannot touch CI. Throws on API failures. */
-async function judge<V, A extends Reviewed>(review: ChangeReview<V, A>): Promise<Judged<V, A>> {
-  const { reader, renderer } = review;
+/** What the cheap relevance check needs: no CI configuration is read for it. */
+interface ReadChange {
+  changedFiles: string[];
+  revisions: { base: FileSource; head: FileSource };
+  settings: LoadedSettings;
+}
+
+/** The changed files and the base's settings. Throws on API failures. */
+async function readChange(reader: ChangeReader): Promise<ReadChange> {
   await reader.prepare?.();
   const changedFiles = await reader.listChangedFiles();
   const revisions = reader.revisions();
   const settings = await reader.settings(revisions.base);
-  if (!mayChangeCi(changedFiles, settings.settings)) return { settings, verdict: renderer.noCiChangeVerdict };
+  return { changedFiles, revisions, settings };
+}
+
+/** Analyse a change that may touch CI; no analysis when the engine finds it does not. Throws on API failures. */
+async function judge<V, A extends Reviewed>(review: ChangeReview<V, A>, read: ReadChange): Promise<Judged<V, A>> {
+  const { reader, renderer } = review;
+  const { changedFiles, revisions, settings } = read;
   const branches = await reader.listBranchNames();
   // Settings problems ride on the analysis, so the report says them once, in its own section.
   const analysis = await review.analyze({

@@ -1,7 +1,9 @@
 import type { Analysis, HazardSeverity } from "../analysis/model.js";
 import type { Pos } from "../core/pos.js";
 import { clip } from "./markdown-escape.js";
+import { contextDisplayName, contextNamer, displayedHazard } from "./context-name.js";
 import { ruleLabel } from "./decision.js";
+import type { ReportOptions } from "./options.js";
 import { HAZARD_TITLE } from "./wording.js";
 
 /** A GitHub check run annotation, in the REST API's shape. */
@@ -32,12 +34,13 @@ interface Note {
 }
 
 /** Everything worth pinning to a head line: changed behaviour, hazards, load errors. */
-function collectNotes(analysis: Analysis): Note[] {
+function collectNotes(analysis: Analysis, platform: ReportOptions["platform"]): Note[] {
   const notes: Note[] = [];
+  const name = contextNamer(analysis, platform);
   for (const d of analysis.head.diagnostics) {
     if (d.severity === "error" && d.pos) notes.push({ pos: d.pos, level: "failure", title: "configuration does not load", text: d.message });
   }
-  for (const h of analysis.hazards) {
+  for (const h of analysis.hazards.map((hazard) => displayedHazard(hazard, name))) {
     // A fixed hazard's position is in the base revision; annotations sit on the head.
     if (h.status === "fixed" || !h.source) continue;
     // Only an introduced error fails the check; one already on the base branch is not this
@@ -46,7 +49,7 @@ function collectNotes(analysis: Analysis): Note[] {
     notes.push({ pos: h.source, level, title: HAZARD_TITLE[h.kind], text: `${h.status === "introduced" ? "New" : "Still present"}: ${h.message}` });
   }
   for (const ctx of analysis.contexts) {
-    const where = ctx.context.name;
+    const where = contextDisplayName(ctx.context, platform);
     for (const change of ctx.changes) {
       const fields = change.fields.filter((f) => f.field !== "decidedBy").map((f) => `${f.field}: ${f.before || "—"} → ${f.after || "—"}`).join("; ");
       if (change.kind === "removed") {
@@ -74,9 +77,10 @@ function collectNotes(analysis: Analysis): Note[] {
  * Annotations on the head's CI lines, one per line: notes on the same line merge, the most
  * severe level wins, and repeated texts are stated once with a count of the rest.
  */
-export function checkAnnotations(analysis: Analysis): CheckAnnotation[] {
+/** Annotations are a GitHub check run's, so contexts are named the GitHub way unless told otherwise. */
+export function checkAnnotations(analysis: Analysis, platform: ReportOptions["platform"] = "github"): CheckAnnotation[] {
   const byLine = new Map<string, Note[]>();
-  for (const note of collectNotes(analysis)) {
+  for (const note of collectNotes(analysis, platform)) {
     const key = `${note.pos.file}\u0000${note.pos.line}`;
     const notes = byLine.get(key);
     if (notes) notes.push(note);

@@ -62,6 +62,6 @@ export function renderCheck(analysis: Analysis, options: ReportOptions, limit: n
     title: clipPhrases(headlineText(analysis, options), CHECK_TITLE_LIMIT),
     summary: fitToBudget(levels.map((l) => () => renderMarkdown(summaryBlocks(analysis, options, l))), limit).text,
     text: fitToBudget(levels.map((l) => () => renderMarkdown(textBlocks(analysis, options, l))), limit).text,
-    annotations: checkAnnotations(analysis),
+    annotations: checkAnnotations(analysis, options.platform),
   };
 }

@@ -4,6 +4,7 @@ import { splitImageRef } from "../analysis/image-ref.js";
 import type { Decision } from "../gitlab-ci/pipeline.js";
 import { code, details, lineBreak, paragraph, strong, table, trusted, type Block, type Inline } from "./document.js";
 import { containerDiagram, containerGraph, containerTable } from "./container-graph.js";
+import { contextDisplayName } from "./context-name.js";
 import { describeDecision } from "./decision.js";
 import { describeDecision as decisionText } from "../analysis/compare.js";
 import { changedImages, isContextChanged, jobCounts } from "./facts.js";
@@ -188,7 +189,7 @@ function pipelineBlocks(ctx: ContextAnalysis, options: ReportOptions): Block[] {
   return [paragraph(...text)];
 }
 
-function summaryLine(ctx: ContextAnalysis): Inline {
+function summaryLine(ctx: ContextAnalysis, options: ReportOptions): Inline {
   const c = jobCounts(ctx);
   const parts = [
     c.added && `${c.added} added`,
@@ -198,7 +199,7 @@ function summaryLine(ctx: ContextAnalysis): Inline {
   const images = changedImages(ctx).length;
   const facts = [parts.length ? `jobs: ${parts.join(", ")}` : "", images ? plural(images, "image push", "image pushes") + " change" : ""].filter(Boolean);
   if (ctx.before.created !== ctx.after.created) facts.unshift(ctx.after.created ? "pipeline now created" : "pipeline no longer created");
-  return [strong(ctx.context.name), trusted(` — ${facts.join(" · ")}`)];
+  return [strong(contextDisplayName(ctx.context, options.platform)), trusted(` — ${facts.join(" · ")}`)];
 }
 
 /** What changed in this context and why: the inside of its `<details>` section. */
@@ -233,7 +234,7 @@ function contextContentBlocks(analysis: Analysis, ctx: ContextAnalysis, options:
 
 /** One `<details>` section: what changed in this context and why. */
 export function contextDetailBlock(analysis: Analysis, ctx: ContextAnalysis, options: ReportOptions, detail: ContextDetail): Block {
-  return details(summaryLine(ctx), contextContentBlocks(analysis, ctx, options, detail));
+  return details(summaryLine(ctx, options), contextContentBlocks(analysis, ctx, options, detail));
 }
 
 /**
@@ -247,8 +248,8 @@ function dedupedDetailBlocks(analysis: Analysis, contexts: ContextAnalysis[], op
     const content = contextContentBlocks(analysis, ctx, options, detail);
     const key = JSON.stringify(content);
     const same = firstWith.get(key);
-    if (same === undefined) firstWith.set(key, ctx.context.name);
-    return details(summaryLine(ctx), same === undefined || content.length === 0 ? content : [paragraph(trusted("Same changes as "), code(same), trusted("."))]);
+    if (same === undefined) firstWith.set(key, contextDisplayName(ctx.context, options.platform));
+    return details(summaryLine(ctx, options), same === undefined || content.length === 0 ? content : [paragraph(trusted("Same changes as "), code(same), trusted("."))]);
   });
 }
 
@@ -258,7 +259,7 @@ export function contextDetailBlocks(analysis: Analysis, options: ReportOptions, 
   const blocks = dedupedDetailBlocks(analysis, changed.slice(0, maxContexts), options, detail);
   const rest = changed.length - blocks.length;
   if (rest > 0) {
-    blocks.push(paragraph(trusted(`${blocks.length ? "and " : ""}${plural(rest, blocks.length ? "more changed context" : "changed context")} not detailed here: `), ...changed.slice(blocks.length, blocks.length + 10).flatMap((c, i) => [...(i ? [trusted(", ")] : []), code(c.context.name)]), ...(rest > 10 ? [trusted(` and ${rest - 10} more`)] : [])));
+    blocks.push(paragraph(trusted(`${blocks.length ? "and " : ""}${plural(rest, blocks.length ? "more changed context" : "changed context")} not detailed here: `), ...changed.slice(blocks.length, blocks.length + 10).flatMap((c, i) => [...(i ? [trusted(", ")] : []), code(contextDisplayName(c.context, options.platform))]), ...(rest > 10 ? [trusted(` and ${rest - 10} more`)] : [])));
   }
   return blocks;
 }

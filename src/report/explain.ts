@@ -1,6 +1,7 @@
 import type { ImageBuild } from "../containers/model.js";
 import type { Decision, ExcludedJob, Pipeline, PipelineJob, ResolvedVar, RuleTrace } from "../gitlab-ci/pipeline.js";
 import { fitToBudget } from "./budget.js";
+import { changePipelineDisplayName } from "./context-name.js";
 import { describeDecision, ruleLabel } from "./decision.js";
 import { code, em, heading, lineBreak, list, paragraph, strong, table, trusted, type Block, type Inline } from "./document.js";
 import { location } from "./location.js";
@@ -152,7 +153,7 @@ function decisionGroups(jobs: Job[]): Array<{ decision: Decision; jobs: string[]
 function pipelineBlocks(request: ExplainRequest, options: ExplainOptions): Block[] {
   const { pipeline } = request;
   const ref = pipeline.context.ref;
-  const refText = ref.kind === "mr" ? `MR ${ref.source} → ${ref.target}` : `${ref.kind} ${ref.name}`;
+  const refText = ref.kind === "mr" ? changePipelineDisplayName(pipeline.context, ref, options.platform) : `${ref.kind} ${ref.name}`;
   const blocks: Block[] = [
     heading(3, trusted("ci-explain: "), code(request.contextName)),
     paragraph(trusted(`${refText} · source `), code(pipeline.context.source), trusted(" · project "), code(pipeline.context.project.path)),

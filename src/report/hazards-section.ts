@@ -1,4 +1,5 @@
 import type { Analysis, Hazard } from "../analysis/model.js";
+import { contextNamer, displayedHazard } from "./context-name.js";
 import { heading, lineBreak, list, paragraph, strong, trusted, type Block, type Inline } from "./document.js";
 import { sortHazards } from "./facts.js";
 import { location } from "./location.js";
@@ -122,7 +123,8 @@ function hazardEntries(sorted: Hazard[]): Hazard[][] {
 /** Hazards, most severe first, each with where it is and what it touches. */
 export function hazardBlocks(analysis: Analysis, options: ReportOptions, detail: HazardDetail): Block[] {
   if (analysis.hazards.length === 0) return [];
-  const entries = hazardEntries(sortHazards(analysis.hazards));
+  const name = contextNamer(analysis, options.platform);
+  const entries = hazardEntries(sortHazards(analysis.hazards.map((h) => displayedHazard(h, name))));
   const shown = entries.slice(0, detail.items);
   const blocks: Block[] = [heading(3, trusted("Hazards"))];
   if (shown.length) blocks.push(list(shown.map((g) => (g.length === 1 ? hazardItem(g[0], options, detail.names) : mergedItem(g, options)))));

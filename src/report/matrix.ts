@@ -1,5 +1,6 @@
 import type { AnalysedPipeline, Analysis, ContextAnalysis, ImageChange } from "../analysis/model.js";
 import { code, lineBreak, paragraph, strong, table, trusted, type Block, type Inline } from "./document.js";
+import { contextDisplayName } from "./context-name.js";
 import { changedImages, hazardsIn, isContextChanged, jobCounts } from "./facts.js";
 import type { ReportOptions } from "./options.js";
 import { describeOrigin, hasUnknownPart, nameList, plural, SEVERITY_ICON } from "./wording.js";
@@ -94,7 +95,8 @@ function hazardsCell(analysis: Analysis, ctx: ContextAnalysis): Inline {
 }
 
 export function matrixRow(analysis: Analysis, ctx: ContextAnalysis, options: ReportOptions): Inline[] {
-  const name: Inline = isContextChanged(ctx) ? [strong(ctx.context.name)] : [ctx.context.name];
+  const shown = contextDisplayName(ctx.context, options.platform);
+  const name: Inline = isContextChanged(ctx) ? [strong(shown)] : [shown];
   return [name, describeOrigin(ctx.context.origin, options), pipelineCell(ctx), jobsCell(ctx), imagesCell(ctx), hazardsCell(analysis, ctx)];
 }
 
@@ -113,7 +115,7 @@ export function matrixBlocks(analysis: Analysis, options: ReportOptions, detail:
   for (const ctx of analysis.contexts) {
     const changed = isContextChanged(ctx);
     if (changed ? changedLeft-- > 0 : unchangedLeft-- > 0) rows.push(matrixRow(analysis, ctx, options));
-    else (changed ? droppedChanged : droppedUnchanged).push(ctx.context.name);
+    else (changed ? droppedChanged : droppedUnchanged).push(contextDisplayName(ctx.context, options.platform));
   }
   const blocks: Block[] = [];
   if (rows.length) blocks.push(table(HEADER, rows));

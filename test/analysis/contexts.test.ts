@@ -98,6 +98,18 @@ describe("chooseContexts", () => {
   });
 
   it.each([
+    ["a fork MR pushes to its real source project", "jane/widget-fork", "fix-ci in a fork (jane/widget-fork)", "jane/widget-fork"],
+    ["an MR from the project itself keeps the placeholder fork", "acme/widget", "fix-ci in a fork (contributor/widget)", "contributor/widget"],
+    ["an MR whose source project is unknown keeps the placeholder fork", undefined, "fix-ci in a fork (contributor/widget)", "contributor/widget"],
+  ])("%s", (_what, sourceProject, name, path) => {
+    const { contexts } = choose({ mr: { source: "fix-ci", target: "main", sourceProject, iid: 4 } });
+    const fork = contexts.find((c) => c.origin.kind === "fork");
+    expect([fork?.name, fork?.project.path, fork?.ref]).toEqual([name, path, { kind: "branch", name: "fix-ci" }]);
+    // The fork's push does not see upstream's project variables (it has its own).
+    expect(fork?.variables.SHARED).toBeUndefined();
+  });
+
+  it.each([
     ["without fork_variables, the fork sees none of upstream's project variables", {}, {}],
     ["with fork_variables, the fork sees exactly those", { QEMU_CI: "1" }, { QEMU_CI: "1" }],
   ])("%s", (_what, forkVariables, expected) => {

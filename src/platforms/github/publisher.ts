@@ -49,16 +49,33 @@ export class GitHubPublisher {
   }
 
   /**
+   * A check that is finished as it is created: one request where in-progress-then-complete
+   * takes two. With more annotations than one request takes, the check is opened and completed.
+   */
+  async createCompletedCheck(headSha: string, result: CheckResult, externalId?: string): Promise<void> {
+    const annotations = result.annotations ?? [];
+    if (batchAnnotations(annotations).length > 1) {
+      await this.completeCheck(await this.startCheck(headSha, externalId), result);
+      return;
+    }
+    await this.api.rest.checks.create({
+      ...this.repo,
+      name: CHECK_NAME,
+      head_sha: headSha,
+      status: "completed",
+      conclusion: result.conclusion,
+      ...(externalId ? { external_id: externalId } : {}),
+      output: { ...checkOutput(result), ...(annotations.length > 0 ? { annotations } : {}) },
+    });
+  }
+
+  /**
    * Complete the check. Annotations go 50 per request: every batch but the last while the
    * check is still in progress, the last one with the conclusion, so the check never
    * shows as finished with half its annotations.
    */
   async completeCheck(checkRunId: number, result: CheckResult): Promise<void> {
-    const output = {
-      title: result.title,
-      summary: clip(result.summary, CHECK_OUTPUT_LIMIT),
-      ...(result.text ? { text: clip(result.text, CHECK_OUTPUT_LIMIT) } : {}),
-    };
+    const output = checkOutput(result);
     // GitHub takes at most 50 annotations per request and appends those of later updates.
     const batches = batchAnnotations(result.annotations ?? []);
     const last = batches.pop() ?? [];
@@ -113,6 +130,14 @@ export class GitHubPublisher {
   async react(commentId: number, content: Reaction): Promise<void> {
     await this.api.rest.reactions.createForIssueComment({ ...this.repo, comment_id: commentId, content });
   }
+}
+
+function checkOutput(result: CheckResult): { title: string; summary: string; text?: string } {
+  return {
+    title: result.title,
+    summary: clip(result.summary, CHECK_OUTPUT_LIMIT),
+    ...(result.text ? { text: clip(result.text, CHECK_OUTPUT_LIMIT) } : {}),
+  };
 }
 
 const CLIPPED_NOTE = "\n\n… (cut to fit GitHub's size limit; the check run has the details)";

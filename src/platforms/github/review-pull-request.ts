@@ -76,7 +76,9 @@ export async function reviewPullRequest(deps: ReviewDeps, api: GitHubApi, pr: Pu
         checkRunId = await publisher.startCheck(pr.head.sha, String(pr.number));
       },
       finish: async (result) => {
-        if (checkRunId !== undefined) await publisher.completeCheck(checkRunId, result);
+        // Not started (no CI change, or the change could not be read): one request writes the finished check.
+        if (checkRunId === undefined) await publisher.createCompletedCheck(pr.head.sha, result, String(pr.number));
+        else await publisher.completeCheck(checkRunId, result);
         completed = true;
       },
       upsertComment: (body, options) => publisher.upsertStickyComment(pr.number, deps.report.marker, body, options),

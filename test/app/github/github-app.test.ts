@@ -22,10 +22,10 @@ describe("GitHub App: pull requests", () => {
     await app.receive("pull_request", pullRequestPayload());
 
     expect(fake.calls()).toEqual([
-      `POST ${R}/check-runs`,
       `GET ${R}/compare/base1...head1`,
       `GET ${R}/pulls/7/files`,
       `GET ${R}/git/trees/base1`,
+      `POST ${R}/check-runs`,
       `GET ${R}/branches`,
       `GET ${R}/git/trees/head1`,
       `GET ${R}/git/blobs/${gitBlobSha(CI_HEAD)}`,
@@ -85,12 +85,12 @@ describe("GitHub App: pull requests", () => {
     await app.receive("pull_request", pullRequestPayload());
 
     expect(deps.analyses).toEqual([]);
+    // The check is written once, already finished: no "in progress" write for a push that touches no CI.
     expect(fake.calls()).toEqual([
-      `POST ${R}/check-runs`,
       `GET ${R}/compare/base1...head1`,
       `GET ${R}/pulls/7/files`,
       `GET ${R}/git/trees/base1`,
-      `PATCH ${R}/check-runs/${fake.checkRuns[0].id}`,
+      `POST ${R}/check-runs`,
       `GET ${R}/issues/7/comments`,
     ]);
     expect(fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "success", output: { title: "no CI change" } });
@@ -279,9 +279,9 @@ describe("GitHub App: /ci-explain", () => {
       `GET ${R}/compare/base1...head1`,
       `GET ${R}/git/trees/base1`,
       `POST ${R}/issues/comments/555/reactions`,
-      `POST ${R}/check-runs`,
       `GET ${R}/pulls/7/files`,
       `GET ${R}/git/trees/base1`,
+      `POST ${R}/check-runs`,
       `GET ${R}/branches`,
       `GET ${R}/git/trees/head1`,
       `GET ${R}/git/blobs/${gitBlobSha(CI_HEAD)}`,
@@ -395,7 +395,7 @@ describe("GitHub App: re-run from the Checks tab", () => {
   it("check_run.rerequested re-analyses the PR attached to the check", async () => {
     const app = await startApp(fakeDeps());
     await app.receive("check_run", checkRunPayload("head1", [7]));
-    expect(fake.calls().slice(0, 2)).toEqual([`GET ${R}/pulls/7`, `POST ${R}/check-runs`]);
+    expect(fake.calls().slice(0, 5)).toEqual([`GET ${R}/pulls/7`, `GET ${R}/compare/base1...head1`, `GET ${R}/pulls/7/files`, `GET ${R}/git/trees/base1`, `POST ${R}/check-runs`]);
     expect(fake.checkRuns[0]).toMatchObject({ head_sha: "head1", conclusion: "success" });
     expect(fake.comments).toHaveLength(1);
   });

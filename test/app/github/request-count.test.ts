@@ -89,6 +89,26 @@ describe("API requests for one PR on a QEMU-like config", () => {
     expect(fake.checkRuns[0].status).toBe("completed");
   });
 
+  it("costs 6 requests and one check write (created completed) when the PR changes no CI-relevant file", async () => {
+    fake.pulls.get(7)!.files = ["README.md", "docs/index.md"];
+    const app = await startApp(defaultGitHubAppDeps());
+    await app.receive("pull_request", pullRequestPayload());
+
+    // Merge base, changed files, the base tree and its settings file, one check write, the comment lookup.
+    const R = "/repos/acme/demo";
+    expect(fake.calls()).toEqual([
+      `GET ${R}/compare/base1...head1`,
+      `GET ${R}/pulls/7/files`,
+      `GET ${R}/git/trees/base1`,
+      `GET ${R}/git/blobs/${gitBlobSha(base[".ci-explain.yml"])}`,
+      `POST ${R}/check-runs`,
+      `GET ${R}/issues/7/comments`,
+    ]);
+    expect(fake.checkRuns).toHaveLength(1);
+    expect(fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "success", output: { title: "no CI change" } });
+    expect(fake.comments).toEqual([]);
+  });
+
   it("re-fetches only what changed on the next push (blobs are cached by SHA)", async () => {
     const app = await startApp(defaultGitHubAppDeps());
     await app.receive("pull_request", pullRequestPayload());

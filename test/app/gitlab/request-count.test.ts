@@ -59,4 +59,26 @@ describe("GitLab API requests for one MR on a QEMU-like config", () => {
     expect(fake.notes[0].body).toContain(MARKER);
     expect(fake.statuses.map((s) => s.state)).toEqual(["pending", fake.statuses[1].state]);
   });
+
+  it("costs 9 requests and sets one status, success \"no CI change\", when the MR changes no CI-relevant file", async () => {
+    fake.diffPaths = ["README.md", "docs/index.md"];
+    const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1 } });
+    const receiver = await startReceiver(defaultGitLabAppDeps({ api, secret: SECRET, log: pino({ level: "silent" }) }));
+    await receiver.send("Merge Request Hook", mrHook());
+    await receiver.close();
+    // No "pending" first: the pre-filter needs no CI file, so the final status is the only one.
+    expect(fake.calls()).toEqual([
+      "GET /api/v4/user",
+      "GET /merge_requests/7/versions",
+      "GET /merge_requests/7/diffs",
+      "GET /repository/files/.ci-explain.yml/raw",
+      "GET /repository/files/.github%2Fci-explain.yml/raw",
+      "GET /repository/files/.gitlab%2Fci-explain.yml/raw",
+      "GET /merge_requests/7/notes",
+      "GET /merge_requests/7/pipelines",
+      "POST /statuses/head1",
+    ]);
+    expect(fake.statuses).toMatchObject([{ state: "success", description: "no CI change" }]);
+    expect(fake.notes).toEqual([]);
+  });
 });

@@ -190,6 +190,14 @@ export class FakeGitHub {
         annotations: [],
         writes: [b],
       };
+      // A check may be created already completed, with its conclusion and output.
+      if (b.conclusion !== undefined) run.conclusion = String(b.conclusion);
+      const created = b.output as { annotations?: unknown[]; title?: string; summary?: string; text?: string } | undefined;
+      if (created) {
+        const { annotations, ...output } = created;
+        run.output = output;
+        run.annotations.push(...(annotations ?? []));
+      }
       this.checkRuns.push(run);
       return { status: 201, body: { id: run.id, head_sha: run.head_sha, name: run.name, status: run.status } };
     }
