@@ -63,6 +63,7 @@ export const imageTagCollision: HazardCheck = {
           for (const pb of candidates(pa.image)) {
             const same = sameImage(pa.image, pb.image);
             if (same === false) continue;
+            if (same !== true && commitKeyed(pa.image) && commitKeyed(pb.image)) continue;
             if (same === true && pa.isCertain && pb.isCertain) definite.add(normalizeImageRef(pa.image.text), pa, pb);
             else possible.add(same === true ? normalizeImageRef(pa.image.text) : pairText(pa.image.text, pb.image.text), pa, pb);
           }
@@ -221,4 +222,20 @@ function candidatePairs(pushes: Push[]): (image: ResolvedText) => Push[] {
     const indexes = [...(byNormalized.get(parts.normalized) ?? []), ...holed].sort((x, y) => x - y);
     return indexes.map((i) => pushes[i] as Push);
   };
+}
+
+/**
+ * Unknown parts that stand for the pipeline's own commit (GitLab's `CI_COMMIT_SHA` and
+ * `CI_COMMIT_SHORT_SHA`, GitHub's `github.sha` and metadata-action's `type=sha`).
+ */
+const COMMIT_IDENTITY: ReadonlySet<string> = new Set(["CI_COMMIT_SHA", "CI_COMMIT_SHORT_SHA", "github.sha", "commit SHA", "short commit SHA"]);
+
+/**
+ * A reference whose only unknown parts are its commit (`app:$CI_COMMIT_SHA`): two such
+ * references can be equal only when both pipelines build the same commit, and then they push
+ * the same content — no pipeline can get another's image. So they are never a collision, not
+ * even a possible one. (A script that redefines CI_COMMIT_SHA is not followed.)
+ */
+function commitKeyed(ref: ResolvedText): boolean {
+  return !ref.known && ref.unknowns.length > 0 && ref.unknowns.every((u) => COMMIT_IDENTITY.has(u));
 }
