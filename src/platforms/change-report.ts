@@ -28,27 +28,35 @@ export function renderNoCiChange(headSha: string, options: ReportOptions): strin
 }
 
 /**
- * A `/ci-explain` answer: each asked-for context's head pipeline in full (or one job in it),
- * sharing the comment budget. Without named branches, every analysed context is explained.
+ * A `/ci-explain` answer: each asked-for context's head pipeline in full (or one job in it,
+ * led by what the change does to that job there), sharing the comment budget. Without named
+ * branches, every analysed context is explained. The reply has one heading: with one context
+ * the question line names it and the section adds none; with several, each section is headed
+ * by its context's name alone.
  */
 export function renderExplainReply(analyses: readonly Analysis[], command: ExplainCommand, headSha: string, options: ReportOptions): string {
   // Every dialect's contexts: a GitHub Actions run is a Pipeline as a GitLab CI one is.
   const all = analyses.flatMap((a) => a.contexts);
   const asked = command.targets.length > 0 ? all.filter((c) => isAskedContext(c, command.targets)) : all;
   const contexts = asked.length > 0 ? asked : all;
-  const header = renderMarkdown([paragraph(...question(command, headSha))]);
+  const names = contexts.map((ctx) => contextDisplayName(ctx.context, options.platform));
+  const header = renderMarkdown([paragraph(...question(command, headSha, names.length === 1 ? names : command.targets))]);
   const verdictWord = options.platform === "github" ? "the check" : "the commit status";
   if (contexts.length === 0) return `${header}\n\nNo pipeline context could be analysed; the summary comment and ${verdictWord} say why.`;
   const share = Math.floor((COMMENT_BUDGET - header.length) / contexts.length) - 10;
-  const parts = contexts.map((ctx) =>
-    renderExplainMarkdown({ pipeline: ctx.after, contextName: contextDisplayName(ctx.context, options.platform), job: command.job }, { ...options, maxChars: share }),
+  const parts = contexts.map((ctx, i) =>
+    renderExplainMarkdown(
+      { pipeline: ctx.after, contextName: names[i], job: command.job, changes: ctx.changes, heading: contexts.length === 1 ? "none" : "context" },
+      { ...options, maxChars: share },
+    ),
   );
   return [header, ...parts].join("\n\n");
 }
 
-function question(command: ExplainCommand, headSha: string): Inline {
+/** The reply's heading: the command as understood, naming the context when only one is explained. */
+function question(command: ExplainCommand, headSha: string, contexts: readonly string[]): Inline {
   const spans: Inline = [strong(trusted("/ci-explain")), trusted(" at "), code(headSha.slice(0, 8))];
-  if (command.targets.length > 0) spans.push(trusted(" for "), ...command.targets.flatMap((t, i) => [...(i > 0 ? [trusted(", ")] : []), code(t)]));
+  if (contexts.length > 0) spans.push(trusted(" for "), ...contexts.flatMap((t, i) => [...(i > 0 ? [trusted(", ")] : []), code(t)]));
   if (command.job !== undefined) spans.push(trusted(", job "), code(command.job));
   const vars = Object.entries(command.variables);
   if (vars.length > 0) spans.push(trusted(", with "), ...vars.flatMap(([k, v], i) => [...(i > 0 ? [trusted(", ")] : []), code(`${k}=${v}`)]));

@@ -1,3 +1,4 @@
+import type { JobChange, JobField } from "../analysis/model.js";
 import type { ImageBuild } from "../containers/model.js";
 import type { Decision, ExcludedJob, Pipeline, PipelineJob, ResolvedVar, RuleTrace } from "../gitlab-ci/pipeline.js";
 import { fitToBudget } from "./budget.js";
@@ -27,6 +28,16 @@ export interface ExplainRequest {
   contextName: string;
   /** Explain only this job (also when it is excluded). */
   job?: string;
+  /**
+   * The context's comparison of base and head (`ContextAnalysis.changes`), to say above the
+   * one asked job what the change does to it. Absent where there is no change (`simulate`).
+   */
+  changes?: readonly JobChange[];
+  /**
+   * The section's heading: "ci-explain: <context>" by default; the context name alone, or none
+   * when the surrounding reply's own heading already names the context.
+   */
+  heading?: "context" | "none";
 }
 
 type ExplainOptions = Pick<ReportOptions, "fileUrl" | "platform">;
@@ -154,8 +165,9 @@ function pipelineBlocks(request: ExplainRequest, options: ExplainOptions): Block
   const { pipeline } = request;
   const ref = pipeline.context.ref;
   const refText = ref.kind === "mr" ? changePipelineDisplayName(pipeline.context, ref, options.platform) : `${ref.kind} ${ref.name}`;
+  const title = request.heading === "none" ? [] : [heading(3, ...(request.heading === "context" ? [] : [trusted("ci-explain: ")]), code(request.contextName))];
   const blocks: Block[] = [
-    heading(3, trusted("ci-explain: "), code(request.contextName)),
+    ...title,
     paragraph(trusted(`${refText} · source `), code(pipeline.context.source), trusted(" · project "), code(pipeline.context.project.path)),
   ];
   if (!pipeline.created) {
@@ -174,21 +186,74 @@ function pipelineBlocks(request: ExplainRequest, options: ExplainOptions): Block
   return blocks;
 }
 
+const FIELD_WORDS: Record<JobField, string> = {
+  when: "when",
+  allowFailure: "allow_failure",
+  stage: "stage",
+  image: "image",
+  needs: "needs",
+  decidedBy: "decided by",
+  builds: "builds and pushes",
+  variables: "variables",
+};
+
+/** A compared value as code; a multi-line value (one `NAME=value` a line) as one code span a line. */
+function codeLines(value: string): Inline {
+  return value.split("\n").flatMap((line, i) => [...(i > 0 ? [trusted(", ")] : []), code(line)]);
+}
+
+/** One "before → after" line per differing field; the deciding rule with its file:line on each side. */
+function changedFieldItems(change: JobChange, options: ExplainOptions): Inline[] {
+  return change.fields.map((f) => {
+    const label = trusted(`${FIELD_WORDS[f.field]}: `);
+    // The comparison leaves the rule's line out (a rule inserted above is no change); here the
+    // reader asked about this job, so each side's rule is shown with its own file:line.
+    if (f.field === "decidedBy" && change.before && change.after) {
+      return [label, ...describeDecision(change.before.decidedBy, options, "base"), trusted(" → "), ...describeDecision(change.after.decidedBy, options)];
+    }
+    return [label, ...codeLines(f.before), trusted(" → "), ...codeLines(f.after)];
+  });
+}
+
+/**
+ * What the change does to the asked job in this context, from the analysis' own comparison
+ * (not compared again here): the fields that differ, or that nothing does, or that the job
+ * only runs on one side.
+ */
+function jobChangeBlocks(change: JobChange | undefined, known: boolean, options: ExplainOptions): Block[] {
+  const lead = strong(trusted("This change (base → head):"));
+  if (!change) return known ? [paragraph(lead, trusted(" unchanged by this change."))] : [];
+  if (change.kind === "added") return [paragraph(lead, trusted(" added by this change — the job is not in the base pipeline."))];
+  if (change.kind === "removed") {
+    const was = change.before ? [trusted(" In the base it ran, decided by "), ...describeDecision(change.before.decidedBy, options, "base"), trusted(".")] : [];
+    return [paragraph(lead, trusted(" removed by this change — the job is not in the head pipeline."), ...was)];
+  }
+  // A line block, not a list: a list here would run into the job's facts list below it.
+  return [paragraph(lead, ...changedFieldItems(change, options).flatMap((item) => [lineBreak, ...item]))];
+}
+
 function oneJobBlocks(request: ExplainRequest, options: ExplainOptions): Block[] {
   const { pipeline } = request;
   const name = request.job ?? "";
-  const job = pipeline.jobs.find((j) => j.name === name || j.baseName === name);
-  if (job) return jobSection(job, pipeline, options, true);
+  const asked = (j: { name: string; baseName?: string }) => j.name === name || j.baseName === name;
+  const job = pipeline.jobs.find(asked);
   const excluded = pipeline.excluded.find((e) => e.name === name);
+  const shown = job?.name ?? excluded?.name ?? name;
+  const changes = request.changes;
+  const change = changes?.find((c) => c.job === shown) ?? changes?.find((c) => [c.before, c.after].some((j) => j !== undefined && asked(j)));
+  const delta = changes ? jobChangeBlocks(change, job !== undefined || excluded !== undefined, options) : [];
+  // The change goes first in the job's section, right under its heading.
+  const withDelta = (blocks: Block[]): Block[] => [blocks[0], ...delta, ...blocks.slice(1)];
+  if (job) return withDelta(jobSection(job, pipeline, options, true));
   if (excluded) {
     const blocks: Block[] = [
       heading(4, code(excluded.name), trusted(" — not in this pipeline")),
       paragraph(trusted("Defined at "), location(excluded.source, options), trusted("; "), ...describeDecision(excluded.decidedBy, options), ...(excluded.certainty === "uncertain" ? [trusted(" (uncertain)")] : [])),
     ];
     if (excluded.decidedBy.trace.length) blocks.push(traceTable(excluded.decidedBy.trace, options));
-    return blocks;
+    return withDelta(blocks);
   }
-  return [paragraph(trusted("No job "), code(name), trusted(" is defined for this context. Jobs: "), ...nameList(pipeline.jobs.map((j) => j.name), 30, "job"))];
+  return [...delta, paragraph(trusted("No job "), code(name), trusted(" is defined for this context. Jobs: "), ...nameList(pipeline.jobs.map((j) => j.name), 30, "job"))];
 }
 
 function allJobsBlocks(request: ExplainRequest, options: ExplainOptions, detail: ExplainDetail): Block[] {

@@ -46,7 +46,7 @@ describe("the change's own pipeline is named with the platform's noun", () => {
     ["gitlab", "MR feature → main"],
   ] as const)("a /ci-explain reply on %s is headed %s", (platform, shown) => {
     const reply = renderExplainReply([mrAnalysis()], { targets: [], variables: {} }, "2222222222", { platform } satisfies ReportOptions);
-    expect(reply).toContain(`### ci-explain: \`${shown}\``);
+    expect(reply.split("\n")[0]).toBe(`**/ci-explain** at \`22222222\` for \`${shown}\``);
     expect(reply).toContain(`${shown} · source`);
   });
 
