@@ -1,7 +1,6 @@
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { FileSource } from "../core/file-source.js";
 import type { Settings } from "../config/settings.js";
-import { SETTINGS_PATHS } from "../config/load-settings.js";
 import type { LoadOptions, LoadResult } from "../gitlab-ci/model.js";
 import type { Pipeline, PipelineJob } from "../gitlab-ci/pipeline.js";
 import type { ImageBuild } from "../containers/model.js";
@@ -15,10 +14,11 @@ import { chooseContexts } from "./contexts.js";
 import { gitlabEngine, type Engine } from "./engine.js";
 import { findHazards, type RevisionView } from "./hazards/index.js";
 import { compareImages, registryImageOf } from "./images.js";
-import type { AnalysedJob, AnalysedPipeline, Analysis, BranchContext, ContextAnalysis, RevisionInfo } from "./model.js";
+import type { AnalysedJob, AnalysedPipeline, Analysis, BranchContext, ContextAnalysis } from "./model.js";
 import { FilePresence } from "./file-presence.js";
 import { changedRecipesIn, findRecipes } from "./recipes.js";
 import { refMentions, type RefMention } from "./ref-mentions.js";
+import { revisionInfo, touchesCi } from "./revision-facts.js";
 import { decideVerdict } from "./verdict.js";
 
 /** Everything `analyze` needs: two revisions behind file sources, and the settings. */
@@ -106,10 +106,9 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
     // No `commitSha`: a push to `staging-8.0` would not run at the analysed commit (and a merge
     // makes a new one), so CI_COMMIT_SHA stays unknown. A tag `:$CI_COMMIT_SHA` then differs by
     // nothing between base and head, and never makes two branches collide.
-    const ctx = context;
     const pipeline = hasRootFile(load, settings.ciConfigPath)
-      ? await engine.simulate(load, ctx, source, loadOptions, input.stats, share)
-      : noConfiguration(ctx, settings.ciConfigPath);
+      ? await engine.simulate(load, context, source, loadOptions, input.stats, share)
+      : noConfiguration(context, settings.ciConfigPath);
     return await withBuilds(pipeline, engine, files, analysedJobs);
   };
 
@@ -155,15 +154,13 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
   const hazards = findHazards(baseView, headView, { changedRecipes }, settings.hazards);
 
   const ciFiles = new Set([...baseLoad.config.files, ...headLoad.config.files, settings.ciConfigPath]);
-  const ciRelevant = changedFiles.some(
-    (f) => ciFiles.has(f) || SETTINGS_PATHS.includes(f) || recipes.some((r) => r.path === f),
-  );
+  const ciRelevant = touchesCi(changedFiles, ciFiles, recipes);
   const verdict = decideVerdict({ contexts, hazards, headLoads: headView.loads, ciRelevant, settings });
 
   return {
     dialect: "gitlab-ci",
-    base: revisionInfo(input.base, input.baseSha, baseView, baseLoad),
-    head: revisionInfo(input.head, input.headSha, headView, headLoad),
+    base: revisionInfo(input.base, input.baseSha, baseView.diagnostics, baseLoad.config.files),
+    head: revisionInfo(input.head, input.headSha, headView.diagnostics, headLoad.config.files),
     changedFiles,
     ciRelevant,
     contexts,
@@ -175,9 +172,6 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
   };
 }
 
-function revisionInfo(source: FileSource, sha: string | undefined, view: RevisionView, load: LoadResult): RevisionInfo {
-  return { ...(sha ? { sha } : {}), label: source.label, diagnostics: view.diagnostics, ciFiles: load.config.files };
-}
 
 /** Scans after which a recipe path still unchecked counts as absent: a tool tries at most two places. */
 const MAX_BUILD_SCANS = 4;

@@ -3,12 +3,11 @@ import { changedFilesBetween } from "../analysis/changed-files.js";
 import { compareJobs } from "../analysis/compare.js";
 import { findHazards, HAZARD_CHECKS, type RevisionView } from "../analysis/hazards/index.js";
 import { compareImages, registryImageOf } from "../analysis/images.js";
-import type { Analysis, BranchContext, ContextAnalysis, RevisionInfo } from "../analysis/model.js";
+import type { Analysis, BranchContext, ContextAnalysis } from "../analysis/model.js";
 import { changedRecipesIn, findRecipes } from "../analysis/recipes.js";
 import { decideVerdict } from "../analysis/verdict.js";
-import { SETTINGS_PATHS } from "../config/load-settings.js";
+import { revisionInfo, touchesCi } from "../analysis/revision-facts.js";
 import type { Diagnostic } from "../core/diagnostic.js";
-import type { FileSource } from "../core/file-source.js";
 import { findConcurrencyClashes, type ConcurrencyClash } from "./concurrency.js";
 import { concurrencyCancelCheck } from "./concurrency-hazard.js";
 import { chooseActionsContexts } from "./contexts.js";
@@ -98,19 +97,13 @@ export async function analyzeActions(input: AnalyzeActionsInput): Promise<Action
   const hazards = findHazards(baseView, headView, { changedRecipes }, settings.hazards, checks);
 
   const workflowFiles = new Set([...baseSet.files, ...headSet.files]);
-  const ciRelevant = changedFiles.some((f) => workflowFiles.has(f) || SETTINGS_PATHS.includes(f) || recipes.some((r) => r.path === f));
+  const ciRelevant = touchesCi(changedFiles, workflowFiles, recipes);
   const verdict = decideVerdict({ contexts, hazards, headLoads: headView.loads, ciRelevant, settings });
 
-  const info = (source: FileSource, sha: string | undefined, v: RevisionView, set: WorkflowSet): RevisionInfo => ({
-    ...(sha ? { sha } : {}),
-    label: source.label,
-    diagnostics: v.diagnostics,
-    ciFiles: set.files,
-  });
   return {
     dialect: "github-actions",
-    base: info(input.base, input.baseSha, baseView, baseSet),
-    head: info(input.head, input.headSha, headView, headSet),
+    base: revisionInfo(input.base, input.baseSha, baseView.diagnostics, baseSet.files),
+    head: revisionInfo(input.head, input.headSha, headView.diagnostics, headSet.files),
     changedFiles,
     ciRelevant,
     contexts,

@@ -7,15 +7,16 @@ const CI_BASE = "build:\n  script: make\n";
 const CI_HEAD = `${CI_BASE}  when: manual\n`;
 const R = "/repos/acme/demo";
 
-describe("GitHub App: pull requests", () => {
-  let fake: FakeGitHub;
-  beforeEach(() => {
-    fake = new FakeGitHub();
-    seedRepository(fake);
-    serveWithNock(fake);
-  });
-  afterEach(stopNock);
+// Every test starts from a fresh fake GitHub with the demo repository, served through nock.
+let fake: FakeGitHub;
+beforeEach(() => {
+  fake = new FakeGitHub();
+  seedRepository(fake);
+  serveWithNock(fake);
+});
+afterEach(stopNock);
 
+describe("GitHub App: pull requests", () => {
   it("sets the check in progress, analyses base vs head, completes it and creates one comment", async () => {
     const deps = fakeDeps();
     const app = await startApp(deps);
@@ -262,14 +263,6 @@ describe("GitHub App: pull requests", () => {
 });
 
 describe("GitHub App: /ci-explain", () => {
-  let fake: FakeGitHub;
-  beforeEach(() => {
-    fake = new FakeGitHub();
-    seedRepository(fake);
-    serveWithNock(fake);
-  });
-  afterEach(stopNock);
-
   it("acknowledges with eyes and refreshes the sticky comment", async () => {
     const app = await startApp(fakeDeps());
     await app.receive("issue_comment", commentPayload("/ci-explain"));
@@ -384,14 +377,6 @@ describe("GitHub App: /ci-explain", () => {
 });
 
 describe("GitHub App: re-run from the Checks tab", () => {
-  let fake: FakeGitHub;
-  beforeEach(() => {
-    fake = new FakeGitHub();
-    seedRepository(fake);
-    serveWithNock(fake);
-  });
-  afterEach(stopNock);
-
   it("check_run.rerequested re-analyses the PR attached to the check", async () => {
     const app = await startApp(fakeDeps());
     await app.receive("check_run", checkRunPayload("head1", [7]));
