@@ -59,15 +59,26 @@ const evaluations = new Map<string, ConditionResult>();
 const EVALUATION_CACHE_LIMIT = 20000;
 const namesOf = new WeakMap<Expr, string[]>();
 
-/** The text, then per named variable: undefined, unknown (with its presence facts), or its raw value. */
-function evaluationKey(text: string, expr: Expr, scope: VarLookup): string {
+/** The variables an expression names, each once, in the order written (remembered per parsed expression). */
+function namesIn(expr: Expr): string[] {
   let names = namesOf.get(expr);
   if (!names) {
     names = variablesIn(expr);
     namesOf.set(expr, names);
   }
+  return names;
+}
+
+/** The variables a `rules:if` text names; none when it does not parse. Shared: do not change. */
+export function conditionNames(text: string): readonly string[] {
+  const p = parseConditionCached(text);
+  return p.ok ? namesIn(p.expr) : [];
+}
+
+/** The text, then per named variable: undefined, unknown (with its presence facts), or its raw value. */
+function evaluationKey(text: string, expr: Expr, scope: VarLookup): string {
   let key = text;
-  for (const name of names) key += factKey(scope.get(name));
+  for (const name of namesIn(expr)) key += factKey(scope.get(name));
   return key;
 }
 

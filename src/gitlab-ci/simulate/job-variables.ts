@@ -1,7 +1,8 @@
 import type { ResolvedText, ResolvedVar } from "../pipeline.js";
 import { expandText, unknownText } from "./expand-variables.js";
 import { resolveScope, resolvedVarOf, type ResolvedScope } from "./resolve-variables.js";
-import type { VarEntry, VarLookup, VarScope } from "./variable-entry.js";
+import type { PipelineContext } from "../context.js";
+import { buildScope, entriesFromContext, unsetByContext, type VarEntry, type VarLookup, type VarScope } from "./variable-entry.js";
 
 /**
  * Job variables as layers, not copies. Every job of a pipeline sees the same ≈100 pipeline-level
@@ -32,18 +33,26 @@ function expands(entry: VarEntry): boolean {
 
 /** The variables every job of one pipeline starts from, resolved once (lazily). */
 export class PipelineTable {
+  /** Predefined (pipeline phase), top-level and workflow variables, then the context's, minus what it unsets. */
+  readonly scope: VarScope;
+  /** Names the context sets: they win over every job-level definition. */
+  readonly contextSets: ReadonlySet<string>;
+  readonly contextUnsets: ReadonlySet<string>;
   private resolvedScope: ResolvedScope | undefined;
   private readonly dependencies = new Map<string, ReadonlySet<string>>();
+  private userNames: string[] | undefined;
 
   constructor(
-    /** Predefined (pipeline phase), top-level and workflow variables, then the context's, minus what it unsets. */
-    readonly scope: VarScope,
-    /** Names the context sets: they win over every job-level definition except none. */
-    readonly contextSets: ReadonlySet<string>,
-    readonly contextUnsets: ReadonlySet<string>,
-  ) {}
-
-  private userNames: string[] | undefined;
+    readonly context: PipelineContext,
+    /** The pipeline's predefined variables, below every other layer. */
+    readonly predefined: VarEntry[],
+    /** Top-level and workflow variables. */
+    root: VarEntry[],
+  ) {
+    this.scope = buildScope(context, predefined, root);
+    this.contextSets = new Set(entriesFromContext(context.variables).map((e) => e.name));
+    this.contextUnsets = unsetByContext(context.variables);
+  }
 
   /** Names in the table that are not predefined (top-level, workflow, context). */
   get nonPredefined(): string[] {
@@ -52,6 +61,11 @@ export class PipelineTable {
 
   get resolved(): ResolvedScope {
     return (this.resolvedScope ??= resolveScope(this.scope));
+  }
+
+  /** A job's full scope: its layers over the pipeline's predefined variables, then the context. */
+  materialise(...layers: VarEntry[][]): VarScope {
+    return buildScope(this.context, this.predefined, ...layers);
   }
 
   /** Every name `name`'s value refers to, directly or through other pipeline-level variables. */
@@ -72,41 +86,51 @@ export class PipelineTable {
   }
 }
 
-/** A job's layers, lowest precedence first, as `buildScope` takes them after the pipeline's predefined ones. */
-export interface JobLayers {
+/** A job instance's own layers: the same in every pipeline of one loaded configuration. */
+export interface InstanceLayers {
   /** CI_JOB_NAME, CI_JOB_STAGE, CI_NODE_*. */
   jobPhase: VarEntry[];
-  /** The top-level and workflow variables the job inherits (`inherit:variables`). */
-  inherited: VarEntry[];
-  /** Every top-level and workflow variable (what the table holds). */
-  root: VarEntry[];
   job: VarEntry[];
   matrix: VarEntry[];
 }
 
 /**
- * What a job's scope says differently from its pipeline's table, computed from the layers in
- * the precedence `buildScope` applies (predefined < job-phase predefined < inherited root < job <
- * matrix < context, then the context's unsets): only names a job layer touches can differ.
+ * What a job's layers say differently from a table without context values, in the precedence
+ * `buildScope` applies (predefined < job-phase predefined < inherited root < job < matrix):
+ * only names a job layer touches can differ. `inherited` is the part of `root` (every top-level
+ * and workflow variable) the job inherits (`inherit:variables`); `predefined` is the pipeline's
+ * predefined variables by name. The context is applied by `ownEntries`.
  */
-export function ownEntries(table: PipelineTable, predefined: ReadonlyMap<string, VarEntry>, layers: JobLayers): Map<string, VarEntry | null> {
+export function layerEntries(predefined: ReadonlyMap<string, VarEntry>, layers: InstanceLayers, inherited: VarEntry[], root: VarEntry[]): Map<string, VarEntry | null> {
   const own = new Map<string, VarEntry | null>();
-  if (layers.inherited.length !== layers.root.length) {
-    const kept = new Set(layers.inherited);
+  if (inherited.length !== root.length) {
+    const kept = new Set(inherited);
     // Not inherited: the job sees what lies below the root layer (a predefined variable) or nothing.
-    for (const e of layers.root) if (!kept.has(e)) own.set(e.name, predefined.get(e.name) ?? null);
+    for (const e of root) if (!kept.has(e)) own.set(e.name, predefined.get(e.name) ?? null);
   }
   const inheritedNames = new Set<string>();
-  for (const e of layers.inherited) inheritedNames.add(e.name);
+  for (const e of inherited) inheritedNames.add(e.name);
   for (const e of layers.jobPhase) if (!inheritedNames.has(e.name)) own.set(e.name, e);
   for (const e of layers.job) own.set(e.name, e);
   for (const e of layers.matrix) own.set(e.name, e);
-  for (const [name, entry] of own) {
-    // The context's values and unsets win over every job layer, exactly as in the table.
-    if (table.contextSets.has(name) || table.contextUnsets.has(name) || table.scope.get(name) === (entry ?? undefined)) own.delete(name);
-  }
   return own;
 }
+
+/**
+ * A job's own entries in one pipeline: `layered` (from `layerEntries`) minus what the table
+ * already says — the context's values and unsets win over every job layer. `layered` itself when
+ * nothing is dropped (the usual case), so that it is shared by the pipelines of one configuration;
+ * it must not be changed.
+ */
+export function ownEntries(table: PipelineTable, layered: ReadonlyMap<string, VarEntry | null>): ReadonlyMap<string, VarEntry | null> {
+  let own: Map<string, VarEntry | null> | undefined;
+  for (const [name, entry] of layered) {
+    if (table.contextSets.has(name) || table.contextUnsets.has(name) || table.scope.get(name) === (entry ?? undefined)) (own ??= new Map(layered)).delete(name);
+  }
+  return own ?? layered;
+}
+
+const NO_ENTRIES: readonly VarEntry[] = [];
 
 /**
  * One job's view: its own entries (`null` = absent for this job, e.g. a top-level variable it
@@ -122,7 +146,11 @@ export class JobScope implements VarLookup {
   constructor(
     readonly table: PipelineTable,
     readonly own: ReadonlyMap<string, VarEntry | null>,
-    readonly materialise: () => VarScope,
+    private readonly layers: InstanceLayers,
+    /** The top-level and workflow variables the job inherits. */
+    private readonly inherited: VarEntry[],
+    /** The matched rule's `variables:`. */
+    private readonly ruleEntries: readonly VarEntry[] = NO_ENTRIES,
   ) {}
 
   get(name: string): VarEntry | undefined {
@@ -131,12 +159,20 @@ export class JobScope implements VarLookup {
     return this.table.scope.get(name);
   }
 
+  /** The job's full scope, in GitLab's precedence order. */
+  materialise(): VarScope {
+    const scope = this.table.materialise(this.layers.jobPhase, this.inherited, this.layers.job, this.layers.matrix);
+    // rules:variables override job (and matrix) variables, but not context variables.
+    for (const e of this.ruleEntries) if (scope.get(e.name)?.origin !== "context") scope.set(e.name, e);
+    return scope;
+  }
+
   /** `rules:variables` of the matched rule: they override job and matrix variables, not the context's. */
-  withRule(entries: VarEntry[], materialise: () => VarScope): JobScope {
-    if (entries.length === 0) return new JobScope(this.table, this.own, materialise);
+  withRule(entries: readonly VarEntry[]): JobScope {
+    if (entries.length === 0) return this;
     const own = new Map(this.own);
     for (const e of entries) if (!this.table.contextSets.has(e.name)) own.set(e.name, e);
-    return new JobScope(this.table, own, materialise);
+    return new JobScope(this.table, own, this.layers, this.inherited, entries);
   }
 
   /** Whether resolving the full scope would report a circular reference. */
@@ -173,51 +209,91 @@ export class JobScope implements VarLookup {
   }
 }
 
+/** How `nonPredefinedNames` recognises a lazy record (a proxy cannot be told apart otherwise). */
+const SCOPE = Symbol("job scope");
+
+type VariableRecord = Record<string, ResolvedVar>;
+
+/**
+ * The proxy handler of a lazy `variables` record. A class, so that a record costs a proxy, an
+ * empty target and this object (200,000 records live at once in a big analysis), not a handler
+ * and its closures each.
+ */
+class LazyRecord implements ProxyHandler<VariableRecord> {
+  private full: VariableRecord | undefined;
+  private picked: Map<string, ResolvedVar> | undefined;
+
+  constructor(private readonly scope: JobScope) {}
+
+  private all(): VariableRecord {
+    return (this.full ??= resolveScope(this.scope.materialise()).variables);
+  }
+
+  private one(name: string): ResolvedVar | undefined {
+    if (this.full) return this.full[name];
+    const hit = this.picked?.get(name);
+    if (hit) return hit;
+    const entry = this.scope.get(name);
+    if (!entry) return undefined;
+    if (!expands(entry)) return resolvedVarOf(entry);
+    const value = this.scope.resolve(name) ?? unknownText(name);
+    const shared = this.scope.table.resolved.variables[name];
+    const v: ResolvedVar = shared && shared.value === value ? shared : { value, raw: entry.raw, origin: entry.origin, ...(entry.pos ? { pos: entry.pos } : {}) };
+    (this.picked ??= new Map()).set(name, v);
+    return v;
+  }
+
+  get(t: VariableRecord, key: string | symbol, receiver: unknown): unknown {
+    if (key === SCOPE) return this.scope;
+    return typeof key === "string" && this.scope.get(key) ? this.one(key) : Reflect.get(this.full ?? t, key, receiver);
+  }
+
+  has(t: VariableRecord, key: string | symbol): boolean {
+    return (typeof key === "string" && !!this.scope.get(key)) || Reflect.has(this.full ?? t, key);
+  }
+
+  ownKeys(): ArrayLike<string | symbol> {
+    return Reflect.ownKeys(this.all());
+  }
+
+  getOwnPropertyDescriptor(_t: VariableRecord, key: string | symbol): PropertyDescriptor | undefined {
+    return Reflect.getOwnPropertyDescriptor(this.all(), key);
+  }
+
+  set(_t: VariableRecord, key: string | symbol, value: unknown): boolean {
+    return Reflect.set(this.all(), key, value);
+  }
+
+  deleteProperty(_t: VariableRecord, key: string | symbol): boolean {
+    return Reflect.deleteProperty(this.all(), key);
+  }
+
+  defineProperty(_t: VariableRecord, key: string | symbol, d: PropertyDescriptor): boolean {
+    return Reflect.defineProperty(this.all(), key, d);
+  }
+}
+
 /**
  * The job's `variables` record: it answers `variables[name]` from the layers and builds the full
  * record (every variable, in GitLab's precedence order) only when something enumerates it — the
  * report, the JSON output, a test's deep equality. Spreading a job copies the reference, not the
  * set.
  */
-export function lazyVariables(scope: JobScope): Record<string, ResolvedVar> {
-  let full: Record<string, ResolvedVar> | undefined;
-  const all = () => (full ??= resolveScope(scope.materialise()).variables);
-  let picked: Map<string, ResolvedVar> | undefined;
-  const one = (name: string): ResolvedVar | undefined => {
-    if (full) return full[name];
-    const hit = picked?.get(name);
-    if (hit) return hit;
-    const entry = scope.get(name);
-    if (!entry) return undefined;
-    if (!expands(entry)) return resolvedVarOf(entry);
-    const value = scope.resolve(name) ?? unknownText(name);
-    const shared = scope.table.resolved.variables[name];
-    const v: ResolvedVar = shared && shared.value === value ? shared : { value, raw: entry.raw, origin: entry.origin, ...(entry.pos ? { pos: entry.pos } : {}) };
-    (picked ??= new Map()).set(name, v);
-    return v;
-  };
-  const target: Record<string, ResolvedVar> = {};
-  const record = new Proxy(target, {
-    get: (t, key, receiver) => (typeof key === "string" && scope.get(key) ? one(key) : Reflect.get(full ?? t, key, receiver)),
-    has: (t, key) => (typeof key === "string" && !!scope.get(key)) || Reflect.has(full ?? t, key),
-    ownKeys: () => Reflect.ownKeys(all()),
-    getOwnPropertyDescriptor: (_t, key) => Reflect.getOwnPropertyDescriptor(all(), key),
-    set: (_t, key, value) => Reflect.set(all(), key, value),
-    deleteProperty: (_t, key) => Reflect.deleteProperty(all(), key),
-    defineProperty: (_t, key, d) => Reflect.defineProperty(all(), key, d),
-  });
-  scopes.set(record, scope);
-  return record;
+export function lazyVariables(scope: JobScope): VariableRecord {
+  return new Proxy<VariableRecord>({}, new LazyRecord(scope));
 }
 
-const scopes = new WeakMap<object, JobScope>();
+function scopeOfRecord(variables: VariableRecord): JobScope | undefined {
+  const scope: unknown = (variables as Record<symbol, unknown>)[SCOPE];
+  return scope instanceof JobScope ? scope : undefined;
+}
 
 /**
  * The names of a job's variables that are not predefined, in no particular order. For a lazy
  * record this reads the layers (a few names) instead of building the ≈100-entry record.
  */
-export function nonPredefinedNames(variables: Record<string, ResolvedVar>): string[] {
-  const scope = scopes.get(variables);
+export function nonPredefinedNames(variables: VariableRecord): string[] {
+  const scope = scopeOfRecord(variables);
   if (!scope) return Object.keys(variables).filter((n) => variables[n]?.origin !== "predefined");
   const out: string[] = [];
   for (const name of scope.table.nonPredefined) if (!scope.own.has(name)) out.push(name);

@@ -2,11 +2,11 @@ import { warning, type Diagnostic } from "../../core/diagnostic.js";
 import type { FileSource } from "../../core/file-source.js";
 import type { Pos } from "../../core/pos.js";
 import type { PipelineContext } from "../context.js";
-import type { CiConfig, JobDef, LoadResult, RuleDef, When } from "../model.js";
-import type { Decision, ExcludedJob, Pipeline, PipelineJob, ResolvedVar } from "../pipeline.js";
+import type { CiConfig, JobDef, LoadResult, NeedDef, RuleDef, When } from "../model.js";
+import type { Decision, ExcludedJob, Pipeline, PipelineJob, ResolvedImage, ResolvedVar } from "../pipeline.js";
 import { clauseEvaluator, expandedVariables, ifOutcome, type ClauseScope } from "./clauses.js";
 import { outcomeIsCertain, type RulesOutcome } from "./evaluate-rules.js";
-import { jobRuleEffect, jobRuleResult } from "./rule-effect.js";
+import { jobRuleEffect, jobRuleResult, type JobRuleResult } from "./rule-effect.js";
 import { RulesMemo } from "./rules-memo.js";
 import { expandText } from "./expand-variables.js";
 import { missingNeedMessage, needNames } from "./needs.js";
@@ -16,11 +16,11 @@ import { jobPhaseVariables, pipelinePhaseVariables, prePipelineVariables } from 
 import { resolveImage } from "./resolve-image.js";
 import { resolveScope } from "./resolve-variables.js";
 import { validateConfig } from "./validate-config.js";
-import { entriesFromContext, entriesFromDefs, scopeOf, unsetByContext, type VarEntry, type VarScope } from "./variable-entry.js";
-import { JobScope, lazyVariables, ownEntries, PipelineTable } from "./job-variables.js";
+import { buildScope, entriesFromDefs, scopeOf, type VarEntry, type VarScope } from "./variable-entry.js";
+import { JobScope, layerEntries, lazyVariables, ownEntries, PipelineTable, type InstanceLayers } from "./job-variables.js";
 import { evaluateWorkflow } from "./workflow.js";
 import type { SimulateStats } from "./stats.js";
-import type { SimulationShare } from "./simulation-share.js";
+import type { SharedJobs, SimulationShare } from "./simulation-share.js";
 
 export interface SimulateConfigOptions {
   /** CI_CONFIG_PATH; the config's root file by default. */
@@ -37,15 +37,6 @@ export interface JobOutcome {
   instances: Array<{ name: string; selection: Selection; certainty: "certain" | "uncertain"; built?: PipelineJob; buildErrors: Diagnostic[] }>;
 }
 
-/** Builds a scope from layers (lowest precedence first), then drops what the context unsets. */
-function buildScope(context: PipelineContext, ...layers: VarEntry[][]): VarScope {
-  const scope: VarScope = new Map();
-  for (const layer of layers) for (const e of layer) scope.set(e.name, e);
-  for (const e of entriesFromContext(context.variables)) scope.set(e.name, e);
-  for (const name of unsetByContext(context.variables)) scope.delete(name);
-  return scope;
-}
-
 /** `inherit:variables`: true (all), false (none) or a list of top-level names to keep. */
 function inheritedRootVariables(job: JobDef, root: VarEntry[]): VarEntry[] {
   const inherit = job.inherit.variables;
@@ -59,20 +50,137 @@ function usesExists(config: CiConfig): boolean {
   return has(config.workflow?.rules) || config.jobs.some((j) => has(j.rules));
 }
 
-/** A job's decision before `when`/`needs` are applied. */
+/**
+ * What simulating a configuration needs that does not depend on the context, made once per loaded
+ * configuration instead of once per simulated pipeline (an analysis simulates each one 10 times
+ * or more).
+ */
+interface PreparedConfig {
+  validation: Diagnostic[];
+  usesExists: boolean;
+  stageIndex: Map<string, number>;
+  jobDefs: Map<string, JobDef>;
+  jobs: PreparedJob[];
+  /** Top-level then workflow variables, one array per matched workflow rule's variables (keyed by that array). */
+  roots: Map<VarEntry[], VarEntry[]>;
+}
+
+/** A job definition's context-independent parts. */
+interface PreparedJob {
+  def: JobDef;
+  expansionErrors: Diagnostic[];
+  instances: PreparedInstance[];
+  /** What `selectByRules` reads of the job besides its rules, as a key; made on first use. */
+  ruleReads?: string;
+  /** The last rule, when it makes GitLab warn about duplicate pipelines (see `noteDuplicatePipelineRisk`). */
+  duplicateRisk?: { key: string; rule: RuleDef };
+  /** `image:` when it refers to no variable (the same in every pipeline). */
+  constantImage?: ResolvedImage;
+  /** `services:` when none refers to a variable. */
+  constantServices?: ResolvedImage[];
+  trigger?: PipelineJob["trigger"];
+}
+
+interface PreparedInstance extends JobInstance, InstanceLayers {
+  /** `layerEntries` per root layer, for a job that inherits every top-level variable. */
+  layered?: Map<VarEntry[], Map<string, VarEntry | null>>;
+}
+
+const preparedConfigs = new WeakMap<CiConfig, PreparedConfig>();
+
+function prepared(config: CiConfig): PreparedConfig {
+  let known = preparedConfigs.get(config);
+  if (!known) {
+    known = {
+      validation: validateConfig(config),
+      usesExists: usesExists(config),
+      stageIndex: new Map(config.stages.map((s, i) => [s.value, i])),
+      jobDefs: new Map(config.jobs.map((j) => [j.name, j])),
+      jobs: config.jobs.map(prepareJob),
+      roots: new Map(),
+    };
+    preparedConfigs.set(config, known);
+  }
+  return known;
+}
+
+function prepareJob(job: JobDef): PreparedJob {
+  const expansion = expandParallel(job);
+  const entries = entriesFromDefs(job.variables, "job");
+  const instances = expansion.instances.map(
+    (instance): PreparedInstance => ({
+      ...instance,
+      jobPhase: jobPhaseVariables({ name: instance.name, stage: job.stage.value, nodeTotal: instance.nodeTotal, ...(instance.nodeIndex ? { nodeIndex: instance.nodeIndex } : {}) }),
+      job: entries,
+    }),
+  );
+  const constant = (def: NonNullable<JobDef["image"]>) => !def.name.value.includes("$");
+  const last = job.rules?.[job.rules.length - 1];
+  return {
+    def: job,
+    expansionErrors: expansion.errors,
+    instances,
+    ...(last && warnsOfDuplicatePipelines(last) ? { duplicateRisk: { key: `${last.pos.file}:${last.pos.line}`, rule: last } } : {}),
+    ...(job.image && constant(job.image) ? { constantImage: resolveImage(job.image, {}) } : {}),
+    ...(job.services.every(constant) ? { constantServices: job.services.map((s) => resolveImage(s, {})) } : {}),
+    ...(job.trigger ? { trigger: { kind: job.trigger.kind, target: job.trigger.project ?? (job.trigger.include ?? []).join(", ") } } : {}),
+  };
+}
+
+/**
+ * Everything `selectByRules` reads of a job besides the rules outcome (`jobRuleResult`,
+ * `jobRuleEffect`): jobs with equal keys get the same selection from the same outcome.
+ */
+function ruleReadsOf(job: PreparedJob): string {
+  const def = job.def;
+  return (job.ruleReads ??= JSON.stringify([
+    def.when?.value,
+    def.allowFailure?.value,
+    def.startIn?.value,
+    def.interruptible?.value,
+    def.needs?.map(({ pos: _pos, ...need }) => need),
+  ]));
+}
+
+/** A job's decision before `when`/`needs` are applied. Shared between jobs: never changed. */
 interface Selection {
   included: boolean;
   uncertain: boolean;
   decision: Decision;
   rule?: RuleDef;
+  /** What the matched rule (or none) makes of the job. */
+  result: JobRuleResult;
   errors: Diagnostic[];
   warnings: string[];
 }
 
-function selectByRules(job: JobDef, rules: RuleDef[], clauses: ClauseScope, memo: RulesMemo): Selection {
-  const outcome: RulesOutcome = memo.evaluate(rules, clauses.scope, () => clauseEvaluator(clauses));
+const NO_WARNINGS: string[] = [];
+
+/**
+ * `rules:` selections of one pipeline: one per rules outcome (shared by the jobs of one template,
+ * `RulesMemo`) and per what the selection reads of the job (`ruleReadsOf`).
+ */
+class RuleSelections {
+  private readonly memo = new RulesMemo();
+  private readonly selections = new Map<RulesOutcome, Map<string, Selection>>();
+
+  constructor(private readonly evaluator: (scope: JobScope) => ReturnType<typeof clauseEvaluator>) {}
+
+  select(job: PreparedJob, rules: RuleDef[], scope: JobScope): Selection {
+    const outcome = this.memo.evaluate(rules, scope, this.evaluator);
+    let byJob = this.selections.get(outcome);
+    if (!byJob) this.selections.set(outcome, (byJob = new Map()));
+    const reads = ruleReadsOf(job);
+    let selection = byJob.get(reads);
+    if (!selection) byJob.set(reads, (selection = selectByRules(job.def, outcome)));
+    return selection;
+  }
+}
+
+function selectByRules(job: JobDef, outcome: RulesOutcome): Selection {
   const rule = outcome.matched;
-  const when: When = rule ? jobRuleResult(job, rule).when : "never";
+  const result = jobRuleResult(job, rule);
+  const when: When = rule ? result.when : "never";
   return {
     // A rule error makes GitLab evaluate the job as `when: never` and fail the pipeline.
     included: !!rule && when !== "never" && outcome.errors.length === 0,
@@ -85,8 +193,9 @@ function selectByRules(job: JobDef, rules: RuleDef[], clauses: ClauseScope, memo
       ...(rule ? {} : { explanation: "no rule matches, so the job is not added" }),
     },
     ...(rule ? { rule } : {}),
+    result,
     errors: outcome.errors,
-    warnings: [],
+    warnings: NO_WARNINGS,
   };
 }
 
@@ -113,6 +222,7 @@ function selectByPolicy(job: JobDef, hasWorkflowRules: boolean, clauses: ClauseS
           ? "no rules, only or except: with workflow:rules the job is in every pipeline the workflow allows"
           : `no rules, only or except: implicit only: [branches, tags] — ${policy.explanation}`,
     },
+    result: jobRuleResult(job, undefined),
     errors: [],
     warnings: policy.warnings,
   };
@@ -137,10 +247,11 @@ export async function simulateConfig(
   options: SimulateConfigOptions = {},
 ): Promise<Pipeline> {
   const config = load.config;
+  const prep = prepared(config);
   const errors: Diagnostic[] = load.diagnostics.filter((d) => d.severity === "error");
   const warnings: Diagnostic[] = load.diagnostics.filter((d) => d.severity === "warning");
   const seen = new Set(errors.map((d) => `${d.pos?.file}:${d.pos?.line}:${d.message}`));
-  for (const d of validateConfig(config)) {
+  for (const d of prep.validation) {
     const key = `${d.pos?.file}:${d.pos?.line}:${d.message}`;
     // The loader may already report some of these (e.g. needs); do not say it twice.
     if (!seen.has(key) && !errors.some((e) => e.code === d.code && e.pos?.file === d.pos?.file && e.pos?.line === d.pos?.line)) {
@@ -151,7 +262,7 @@ export async function simulateConfig(
 
   const predefined = [...prePipelineVariables(context, { ciPath: options.ciPath ?? config.root }), ...pipelinePhaseVariables(context)];
   const topLevel = entriesFromDefs(config.variables, "top-level");
-  const files = source && usesExists(config) ? await source.list("") : undefined;
+  const files = source && prep.usesExists ? await source.list("") : undefined;
 
   const base = {
     context,
@@ -184,11 +295,10 @@ export async function simulateConfig(
   const workflowVars = workflow.variables;
   const pipelineName = pipelineNameEntry(config, context, predefined, topLevel, workflowVars);
   const pipelinePredefined = pipelineName ? [...predefined, pipelineName] : predefined;
-  const table = new PipelineTable(
-    buildScope(context, pipelinePredefined, topLevel, workflowVars),
-    new Set(entriesFromContext(context.variables).map((e) => e.name)),
-    unsetByContext(context.variables),
-  );
+  // One array per set of workflow variables, so that what is made per root layer is reused.
+  let rootVariables = workflowVars.length === 0 ? topLevel : prep.roots.get(workflowVars);
+  if (!rootVariables) prep.roots.set(workflowVars, (rootVariables = [...topLevel, ...workflowVars]));
+  const table = new PipelineTable(context, pipelinePredefined, rootVariables);
   const pipelineVariables = table.resolved.variables;
   const common = {
     ...base,
@@ -205,67 +315,71 @@ export async function simulateConfig(
   }
 
   const hasWorkflowRules = !!config.workflow?.rules;
-  const stageIndex = new Map(config.stages.map((s, i) => [s.value, i]));
-  const rootVariables = [...topLevel, ...workflowVars];
-  const predefinedIndex = scopeOf(pipelinePredefined);
-  const jobs: Array<PipelineJob & { order: number }> = [];
+  const root = rootVariables;
+  let predefinedIndex: VarScope | undefined;
+  const jobs: PipelineJob[] = [];
   const excluded: ExcludedJob[] = [];
-  const needsOf = new Map<string, { job: JobDef; rule?: RuleDef }>();
+  // The needs of each job in the pipeline, by name (the matched rule's, else the job's).
+  const needsOf = new Map<string, NeedDef[] | undefined>();
+  let anyNeeds = false;
   const duplicateWarnings = new Map<string, { pos: Pos; jobs: string[] }>();
-  let order = 0;
 
-  const rulesMemo = new RulesMemo();
-  const simulateJob = (job: JobDef): JobOutcome => {
-    const expansion = expandParallel(job);
+  const rules = new RuleSelections((scope) => clauseEvaluator(clauseScope(scope)));
+  const clauseScope = (scope: JobScope): ClauseScope => ({ scope, context, files, expanded: () => lazyVariables(scope) });
+  const simulateJob = (job: PreparedJob): JobOutcome => {
+    const def = job.def;
     const instances: JobOutcome["instances"] = [];
-    for (const instance of expansion.instances) {
-      const layers = {
-        jobPhase: jobPhaseVariables({ name: instance.name, stage: job.stage.value, nodeTotal: instance.nodeTotal, ...(instance.nodeIndex ? { nodeIndex: instance.nodeIndex } : {}) }),
-        inherited: inheritedRootVariables(job, rootVariables),
-        root: rootVariables,
-        job: entriesFromDefs(job.variables, "job"),
-        matrix: instance.matrix,
-      };
-      const scope = new JobScope(table, ownEntries(table, predefinedIndex, layers), () =>
-        buildScope(context, pipelinePredefined, layers.jobPhase, layers.inherited, layers.job, layers.matrix),
-      );
-      const clauses: ClauseScope = { scope, context, files, expanded: () => lazyVariables(scope) };
-      const selection = job.rules ? selectByRules(job, job.rules, clauses, rulesMemo) : selectByPolicy(job, hasWorkflowRules, clauses);
+    for (const instance of job.instances) {
+      const inherited = inheritedRootVariables(def, root);
+      let layered: Map<string, VarEntry | null> | undefined;
+      if (inherited === root) {
+        // Inheriting every top-level variable, the layers do not depend on the pipeline's predefined ones.
+        layered = instance.layered?.get(root);
+        if (!layered) (instance.layered ??= new Map()).set(root, (layered = layerEntries(new Map(), instance, inherited, root)));
+      } else {
+        layered = layerEntries((predefinedIndex ??= scopeOf(pipelinePredefined)), instance, inherited, root);
+      }
+      const scope = new JobScope(table, ownEntries(table, layered), instance, inherited);
+      const selection = def.rules ? rules.select(job, def.rules, scope) : selectByPolicy(def, hasWorkflowRules, clauseScope(scope));
       const certainty = selection.uncertain ? "uncertain" : "certain";
       const buildErrors: Diagnostic[] = [];
       const built = selection.included ? buildJob(job, instance, selection, scope, certainty, buildErrors) : undefined;
       instances.push({ name: instance.name, selection, certainty, ...(built ? { built } : {}), buildErrors });
     }
-    return { expansionErrors: expansion.errors, instances };
+    return { expansionErrors: job.expansionErrors, instances };
   };
   const share = options.share;
-  const shared = share?.pipeline([context, [...table.scope.values()], rootVariables, pipelinePredefined, hasWorkflowRules, files ?? null]);
+  const shared: SharedJobs<JobOutcome> | undefined = share?.pipeline(
+    [context, [...table.scope.values()], rootVariables, pipelinePredefined, hasWorkflowRules, files ?? null],
+    config,
+  );
 
-  for (const job of config.jobs) {
+  for (const prepJob of prep.jobs) {
+    const job = prepJob.def;
     let outcome: JobOutcome;
-    if (share && shared) {
-      const key = share.jobKey(job);
-      const hit = shared.get(key);
+    if (shared) {
+      const hit = shared.get(job);
       if (hit) outcome = hit;
-      else shared.set(key, (outcome = simulateJob(job)));
+      else shared.set(job, (outcome = simulateJob(prepJob)));
     } else {
-      outcome = simulateJob(job);
+      outcome = simulateJob(prepJob);
     }
-    errors.push(...outcome.expansionErrors);
+    if (outcome.expansionErrors.length > 0) errors.push(...outcome.expansionErrors);
     for (const { name, selection, certainty, built, buildErrors } of outcome.instances) {
-      order++;
       if (stats && job.rules) stats.ruleEvaluations += selection.decision.trace.length;
-      errors.push(...selection.errors);
+      if (selection.errors.length > 0) errors.push(...selection.errors);
       for (const w of selection.warnings) warnings.push(warning("regex-invalid", `${job.name}: ${w}`, job.only?.pos ?? job.except?.pos ?? job.pos));
-      if (job.rules && !hasWorkflowRules) noteDuplicatePipelineRisk(job, duplicateWarnings);
+      if (prepJob.duplicateRisk && !hasWorkflowRules) noteDuplicatePipelineRisk(job.name, prepJob.duplicateRisk, duplicateWarnings);
       if (!built) {
         excluded.push({ name, source: job.pos, decidedBy: selection.decision, certainty });
         continue;
       }
-      errors.push(...buildErrors);
-      needsOf.set(built.name, { job, ...(selection.rule ? { rule: selection.rule } : {}) });
-      // A copy: `needs` is set below from this pipeline's jobs, and the result may be shared.
-      jobs.push({ ...built, order });
+      if (buildErrors.length > 0) errors.push(...buildErrors);
+      const needs = selection.rule?.needs ?? job.needs;
+      if (needs) anyNeeds = true;
+      needsOf.set(built.name, needs);
+      // The result itself, possibly shared with other pipelines: a job with `needs` gets its own copy below.
+      jobs.push(built);
     }
   }
 
@@ -280,28 +394,32 @@ export async function simulateConfig(
   }
 
   // needs: a needed job absent from the pipeline fails its creation, unless `optional: true`.
-  const present = new Set(jobs.map((j) => j.name));
-  const jobDefs = new Map(config.jobs.map((j) => [j.name, j]));
   let needsUncertain = false;
-  for (const pj of jobs) {
-    const origin = needsOf.get(pj.name);
-    const defs = origin?.rule?.needs ?? origin?.job.needs;
-    if (!defs) continue;
-    const names: string[] = [];
-    for (const need of defs) {
-      for (const name of needNames(need, jobDefs)) {
-        if (present.has(name)) names.push(name);
-        else if (!need.optional) {
-          errors.push({ code: "needs-missing", severity: "error", message: missingNeedMessage(pj.name, name), pos: need.pos });
-          if (excluded.find((e) => e.name === name)?.certainty === "uncertain" || pj.certainty === "uncertain") needsUncertain = true;
+  if (anyNeeds) {
+    const present = new Set(jobs.map((j) => j.name));
+    for (let i = 0; i < jobs.length; i++) {
+      const defs = needsOf.get((jobs[i] as PipelineJob).name);
+      if (!defs) continue;
+      // A copy: `needs` is this pipeline's, and the job result may be shared.
+      const pj: PipelineJob = { ...(jobs[i] as PipelineJob) };
+      jobs[i] = pj;
+      const names: string[] = [];
+      for (const need of defs) {
+        for (const name of needNames(need, prep.jobDefs)) {
+          if (present.has(name)) names.push(name);
+          else if (!need.optional) {
+            errors.push({ code: "needs-missing", severity: "error", message: missingNeedMessage(pj.name, name), pos: need.pos });
+            if (excluded.find((e) => e.name === name)?.certainty === "uncertain" || pj.certainty === "uncertain") needsUncertain = true;
+          }
         }
       }
+      pj.needs = names;
     }
-    pj.needs = names;
   }
 
-  jobs.sort((a, b) => (stageIndex.get(a.stage) ?? 0) - (stageIndex.get(b.stage) ?? 0) || a.order - b.order);
-  const finalJobs: PipelineJob[] = jobs.map(({ order: _order, ...j }) => j);
+  // Stable: jobs of one stage keep the order they are defined in.
+  const stageIndex = prep.stageIndex;
+  const finalJobs = jobs.sort((a, b) => (stageIndex.get(a.stage) ?? 0) - (stageIndex.get(b.stage) ?? 0));
   const stages = config.stages.map((s) => s.value).filter((s) => finalJobs.some((j) => j.stage === s));
   const anyUncertain = workflow.uncertain || needsUncertain || finalJobs.some((j) => j.certainty === "uncertain") || excluded.some((e) => e.certainty === "uncertain");
   const result: Pipeline = {
@@ -362,52 +480,44 @@ function whyNotCreated(jobs: PipelineJob[], errors: Diagnostic[]): Pipeline["not
 }
 
 function buildJob(
-  job: JobDef,
+  job: PreparedJob,
   instance: JobInstance,
   selection: Selection,
   scope: JobScope,
   certainty: "certain" | "uncertain",
   errors: Diagnostic[],
 ): PipelineJob {
+  const def = job.def;
   const rule = selection.rule;
-  const ruleEntries = rule ? entriesFromDefs(rule.variables, "rule") : [];
-  const fullScope = (): VarScope => {
-    const finalScope: VarScope = scope.materialise();
-    // rules:variables override job (and matrix) variables, but not context variables.
-    for (const e of ruleEntries) {
-      const current = finalScope.get(e.name);
-      if (current?.origin !== "context") finalScope.set(e.name, e);
-    }
-    return finalScope;
-  };
-  const finalScope = scope.withRule(ruleEntries, fullScope);
+  const finalScope = rule ? scope.withRule(entriesFromDefs(rule.variables, "rule")) : scope;
   let variables: Record<string, ResolvedVar>;
   if (finalScope.hasCycle()) {
     // Rare: resolve everything the old way so the cycle is reported exactly as GitLab words it.
-    const full = fullScope();
+    const full = finalScope.materialise();
     const resolved = resolveScope(full);
     variables = resolved.variables;
     errors.push(...cycleErrors(instance.name, resolved.cycles, full));
   } else {
     variables = lazyVariables(finalScope);
   }
-  const { when, allowFailure, startIn, interruptible } = jobRuleResult(job, rule);
+  const { when, allowFailure, startIn, interruptible } = selection.result;
+  const image = def.image ? (job.constantImage ?? resolveImage(def.image, variables)) : undefined;
   return {
     name: instance.name,
     baseName: instance.baseName,
-    stage: job.stage.value,
+    stage: def.stage.value,
     when,
     allowFailure,
     ...(startIn ? { startIn } : {}),
     certainty,
-    ...(job.image ? { image: resolveImage(job.image, variables) } : {}),
-    services: job.services.map((s) => resolveImage(s, variables)),
+    ...(image ? { image } : {}),
+    services: job.constantServices ?? def.services.map((s) => resolveImage(s, variables)),
     variables,
-    source: job.pos,
+    source: def.pos,
     decidedBy: selection.decision,
-    ...(job.trigger ? { trigger: { kind: job.trigger.kind, target: job.trigger.project ?? (job.trigger.include ?? []).join(", ") } } : {}),
-    beforeScript: job.beforeScript,
-    script: job.script,
+    ...(job.trigger ? { trigger: job.trigger } : {}),
+    beforeScript: def.beforeScript,
+    script: def.script,
     ...(interruptible !== undefined ? { interruptible } : {}),
   };
 }
@@ -417,14 +527,15 @@ function buildJob(
  * workflow:rules: such a job runs in branch AND MR pipelines (Processable#validate_against_warnings).
  * One warning per rule position, naming the jobs.
  */
-function noteDuplicatePipelineRisk(job: JobDef, into: Map<string, { pos: Pos; jobs: string[] }>): void {
-  const last = job.rules?.[job.rules.length - 1];
-  if (!last || last.if || last.changes || last.exists || !last.when || last.when.value === "never") return;
-  if (last.variables.length || last.allowFailure || last.startIn || last.needs || last.interruptible) return;
-  const key = `${last.pos.file}:${last.pos.line}`;
-  const entry = into.get(key) ?? { pos: last.pos, jobs: [] };
-  entry.jobs.push(job.name);
-  into.set(key, entry);
+function warnsOfDuplicatePipelines(last: RuleDef): boolean {
+  if (last.if || last.changes || last.exists || !last.when || last.when.value === "never") return false;
+  return !(last.variables.length || last.allowFailure || last.startIn || last.needs || last.interruptible);
+}
+
+function noteDuplicatePipelineRisk(name: string, risk: { key: string; rule: RuleDef }, into: Map<string, { pos: Pos; jobs: string[] }>): void {
+  let entry = into.get(risk.key);
+  if (!entry) into.set(risk.key, (entry = { pos: risk.rule.pos, jobs: [] }));
+  entry.jobs.push(name);
 }
 
 /** workflow:name → CI_PIPELINE_NAME, expanded with the pipeline's variables. */

@@ -9,21 +9,57 @@
  * One share per analysis: keys hold whole definitions, so a long-lived share would only grow.
  */
 export class SimulationShare<T> {
-  private readonly pipelines = new Map<string, Map<string, T>>();
+  private readonly pipelines = new Map<string, SharedJobs<T>>();
   private readonly jobKeys = new WeakMap<object, string>();
 
-  /** The results of one pipeline's jobs, keyed by what the jobs do not decide themselves. */
-  pipeline(inputs: unknown): Map<string, T> {
+  /**
+   * The results of one pipeline's jobs, keyed by what the jobs do not decide themselves;
+   * `config` is the loaded configuration the jobs come from.
+   */
+  pipeline(inputs: unknown, config: object): SharedJobs<T> {
     const key = JSON.stringify(inputs);
     let jobs = this.pipelines.get(key);
-    if (!jobs) this.pipelines.set(key, (jobs = new Map()));
+    if (!jobs) this.pipelines.set(key, (jobs = new SharedJobs((job) => this.jobKey(job))));
+    jobs.usedBy(config);
     return jobs;
   }
 
   /** A job definition's structural key (computed once per loaded definition). */
-  jobKey(job: object): string {
+  private jobKey(job: object): string {
     let key = this.jobKeys.get(job);
     if (key === undefined) this.jobKeys.set(job, (key = JSON.stringify(job)));
     return key;
+  }
+}
+
+/**
+ * The job results of pipelines with equal inputs. A definition object is its own key (the same
+ * object is the same definition). The structural key, one `JSON.stringify` of the whole
+ * definition, is computed only once a second configuration (another revision, or a context's
+ * re-load) simulates with these inputs: only then can an equal definition be another object.
+ */
+export class SharedJobs<T> {
+  private readonly byDefinition = new Map<object, T>();
+  private byStructure: Map<string, T> | undefined;
+  private readonly configs = new Set<object>();
+
+  constructor(private readonly structuralKey: (job: object) => string) {}
+
+  usedBy(config: object): void {
+    if (this.configs.has(config)) return;
+    this.configs.add(config);
+    if (this.configs.size === 2) {
+      this.byStructure = new Map();
+      for (const [job, result] of this.byDefinition) this.byStructure.set(this.structuralKey(job), result);
+    }
+  }
+
+  get(job: object): T | undefined {
+    return this.byDefinition.get(job) ?? this.byStructure?.get(this.structuralKey(job));
+  }
+
+  set(job: object, result: T): void {
+    this.byDefinition.set(job, result);
+    this.byStructure?.set(this.structuralKey(job), result);
   }
 }

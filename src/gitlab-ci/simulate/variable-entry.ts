@@ -1,5 +1,6 @@
 import type { Pos } from "../../core/pos.js";
 import type { VariableDef } from "../model.js";
+import type { PipelineContext } from "../context.js";
 import type { VarOrigin } from "../pipeline.js";
 
 /** One variable as a layer defines it, before expansion. */
@@ -30,6 +31,14 @@ export interface VarLookup {
 export function scopeOf(...layers: VarEntry[][]): VarScope {
   const scope: VarScope = new Map();
   for (const layer of layers) for (const entry of layer) scope.set(entry.name, entry);
+  return scope;
+}
+
+/** Builds a scope from layers (lowest precedence first), then applies the context: its values win, its unsets remove. */
+export function buildScope(context: PipelineContext, ...layers: VarEntry[][]): VarScope {
+  const scope = scopeOf(...layers);
+  for (const e of entriesFromContext(context.variables)) scope.set(e.name, e);
+  for (const name of unsetByContext(context.variables)) scope.delete(name);
   return scope;
 }
 

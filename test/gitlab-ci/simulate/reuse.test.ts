@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { MemorySource } from "../../../src/core/memory-source.js";
+import type { PipelineContext } from "../../../src/gitlab-ci/context.js";
+import { loadConfig } from "../../../src/gitlab-ci/index.js";
+import type { LoadResult } from "../../../src/gitlab-ci/model.js";
+import type { Pipeline } from "../../../src/gitlab-ci/pipeline.js";
+import { simulateConfig, SimulationShare, type JobOutcome } from "../../../src/gitlab-ci/simulate/index.js";
+import { branch, context, job, mr, tag } from "./build.js";
+
+/**
+ * What the simulation makes once per loaded configuration (parallel instances, job layers,
+ * validation), once per rules outcome (selections shared by the jobs of one template) and once
+ * per job result (SimulationShare) must give the answers of a cold simulation of a fresh load.
+ */
+const YAML = `
+stages: [build, test, deploy]
+variables:
+  TAG: latest
+  REGISTRY: reg.example.com
+workflow:
+  rules:
+    - if: $CI_COMMIT_TAG
+      variables:
+        TAG: $CI_COMMIT_TAG
+    - if: $CI_COMMIT_BRANCH == "main"
+      variables:
+        TAG: main-$CI_COMMIT_SHORT_SHA
+        EXTRA: "1"
+    - when: always
+.rules:
+  rules:
+    - if: $CI_COMMIT_BRANCH =~ /^stable-/
+      when: never
+    - if: $CI_MERGE_REQUEST_LABELS =~ /skip/
+      when: never
+    - if: $FLAG == "1"
+      variables:
+        TAG: flagged
+    - if: $CI_COMMIT_REF_NAME
+build:
+  extends: .rules
+  stage: build
+  image: $REGISTRY/build:$TAG
+  services: [docker:dind]
+  variables:
+    FLAG: "1"
+  script: [make]
+build-manual:
+  extends: .rules
+  stage: build
+  when: manual
+  allow_failure: false
+  image: $REGISTRY/build:$TAG
+  script: [make]
+matrix:
+  extends: .rules
+  stage: test
+  image: $REGISTRY/$ARCH:$TAG
+  parallel:
+    matrix:
+      - ARCH: [amd64, arm64]
+  needs: [build]
+  script: [make test]
+numbered:
+  extends: .rules
+  stage: test
+  parallel: 2
+  inherit:
+    variables: [REGISTRY]
+  image: $REGISTRY/n:$TAG
+  script: [make test]
+no-inherit:
+  stage: test
+  inherit:
+    variables: false
+  image: alpine:$TAG
+  script: ["true"]
+deploy:
+  stage: deploy
+  rules:
+    - if: $CI_COMMIT_BRANCH == "main"
+      needs: [build]
+    - when: manual
+  trigger:
+    project: group/deploy
+`;
+
+const CONTEXTS: PipelineContext[] = [
+  context(),
+  context({ ref: branch("stable-1") }),
+  context({ ref: tag("v1.2") }),
+  context({ ref: mr("feature", "main") }),
+  // A name present with value `undefined` is unset by the context (entriesFromContext).
+  context({ variables: { FLAG: "0", TAG: undefined } as unknown as Record<string, string> }),
+  context({ ref: branch("feature"), variables: { REGISTRY: "other.example.com" } }),
+];
+
+const load = (yaml: string): Promise<LoadResult> => loadConfig(new MemorySource({ ".gitlab-ci.yml": yaml }));
+
+/** A pipeline as plain data: every job's full variables record is enumerated. */
+const plain = (p: Pipeline): unknown => JSON.parse(JSON.stringify(p));
+
+describe("work reused between simulations gives the answers of a cold simulation", () => {
+  it("one load simulated in context after context equals a fresh load per context", async () => {
+    const warm = await load(YAML);
+    expect(warm.diagnostics).toEqual([]);
+    // Twice round, so that every context also follows one that made its per-configuration parts.
+    for (const round of [1, 2]) {
+      for (const ctx of CONTEXTS) {
+        const cold = await simulateConfig(await load(YAML), ctx);
+        const reused = await simulateConfig(warm, ctx);
+        expect(plain(reused), `round ${round}`).toEqual(plain(cold));
+        expect(reused).toEqual(cold);
+        expect(reused.created || reused.notCreated?.reason === "no-jobs").toBe(true);
+      }
+    }
+  });
+
+  it("jobs sharing one rules outcome keep their own when, allow_failure and needs", async () => {
+    const p = await simulateConfig(await load(YAML), context());
+    expect(job(p, "build").when).toBe("on_success");
+    expect(job(p, "build-manual").when).toBe("manual");
+    expect(job(p, "build-manual").allowFailure).toBe(false);
+    expect(job(p, "build").image?.ref.text).toBe("reg.example.com/build:flagged");
+    expect(job(p, "build-manual").image?.ref.text).toMatch(/^reg\.example\.com\/build:main-/);
+    expect(job(p, "matrix: [amd64]").needs).toEqual(["build"]);
+    expect(job(p, "deploy").needs).toEqual(["build"]);
+    expect(job(p, "numbered 1/2").needs).toBeUndefined();
+  });
+
+  it("a share reuses an unchanged job between revisions and never a job defined differently", async () => {
+    const head = YAML.replace("  when: manual\n  allow_failure: false", "  when: manual\n  allow_failure: true");
+    expect(head).not.toBe(YAML);
+    const share = new SimulationShare<JobOutcome>();
+    const [b, h] = [await load(YAML), await load(head)];
+    for (const ctx of CONTEXTS) {
+      const before = await simulateConfig(b, ctx, undefined, { share });
+      const after = await simulateConfig(h, ctx, undefined, { share });
+      expect(plain(before)).toEqual(plain(await simulateConfig(await load(YAML), ctx)));
+      expect(plain(after)).toEqual(plain(await simulateConfig(await load(head), ctx)));
+      const named = (p: Pipeline, name: string) => p.jobs.find((j) => j.name === name);
+      if (named(after, "build")) expect(named(after, "build")).toBe(named(before, "build"));
+      if (named(after, "build-manual")) expect(named(after, "build-manual")).not.toBe(named(before, "build-manual"));
+    }
+  });
+});
