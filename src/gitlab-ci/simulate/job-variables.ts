@@ -271,7 +271,22 @@ class LazyRecord implements ProxyHandler<VariableRecord> {
   defineProperty(_t: VariableRecord, key: string | symbol, d: PropertyDescriptor): boolean {
     return Reflect.defineProperty(this.all(), key, d);
   }
+
+  // The target is shared by every record (`TARGET`): it must stay empty and extensible.
+  preventExtensions(): boolean {
+    return false;
+  }
+
+  setPrototypeOf(): boolean {
+    return false;
+  }
 }
+
+/**
+ * The one target of every lazy record. The traps never write to it (writes go to the full
+ * record), so it stays an empty, extensible object and the proxy invariants hold.
+ */
+const TARGET: VariableRecord = {};
 
 /**
  * The job's `variables` record: it answers `variables[name]` from the layers and builds the full
@@ -280,7 +295,7 @@ class LazyRecord implements ProxyHandler<VariableRecord> {
  * set.
  */
 export function lazyVariables(scope: JobScope): VariableRecord {
-  return new Proxy<VariableRecord>({}, new LazyRecord(scope));
+  return new Proxy<VariableRecord>(TARGET, new LazyRecord(scope));
 }
 
 function scopeOfRecord(variables: VariableRecord): JobScope | undefined {

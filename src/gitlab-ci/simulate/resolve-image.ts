@@ -21,3 +21,41 @@ export function withDefaultTag(ref: ResolvedText): ResolvedText {
   if (last.includes(":") || last.includes("@") || last.includes("«")) return { ...ref, text };
   return { ...ref, text: `${text}:latest` };
 }
+
+const REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+/** Results kept per definition: an analysis sees a few distinct sets of values (base, head, a fork). */
+const RECENT = 4;
+
+/**
+ * `resolveImage` for one definition, simulated in many pipelines. The result is a pure function
+ * of the text and of the values the names in it resolve to (`expandText` reads their text and
+ * unknown parts), so a recent result is reused when those are the same: one object for the
+ * job in every context where its image reads the same values, not one per pipeline.
+ */
+export class ImageResolver {
+  private readonly names: string[] = [];
+  private readonly recent: Array<{ values: Array<ResolvedText | undefined>; image: ResolvedImage }> = [];
+
+  constructor(private readonly def: ImageDef) {
+    for (const m of def.name.value.matchAll(REFERENCE)) {
+      const name = m[1] ?? m[2];
+      if (name && !this.names.includes(name)) this.names.push(name);
+    }
+  }
+
+  resolve(variables: Record<string, ResolvedVar>): ResolvedImage {
+    const values = this.names.map((n) => variables[n]?.value);
+    const known = this.recent.find((r) => r.values.every((v, i) => sameText(v, values[i])));
+    if (known) return known.image;
+    const image = resolveImage(this.def, variables);
+    if (this.recent.length >= RECENT) this.recent.shift();
+    this.recent.push({ values, image });
+    return image;
+  }
+}
+
+function sameText(a: ResolvedText | undefined, b: ResolvedText | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.text !== b.text || a.unknowns.length !== b.unknowns.length) return false;
+  return a.unknowns.every((u, i) => u === b.unknowns[i]);
+}

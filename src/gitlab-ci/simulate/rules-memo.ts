@@ -1,3 +1,4 @@
+import type { Pos } from "../../core/pos.js";
 import type { RuleDef } from "../model.js";
 import { conditionNames, factKey } from "./condition.js";
 import { evaluateRules, type ClauseEvaluator, type RulesOutcome } from "./evaluate-rules.js";
@@ -26,13 +27,10 @@ export interface LayeredLookup extends VarLookup {
   readonly own: ReadonlyMap<string, VarEntry | null>;
 }
 
-/** Kept across pipelines: a loaded job's rules list is simulated in every context. */
-const shapes = new WeakMap<RuleDef[], Shape | null>();
-/** Equal for lists of the same written rules (each rule's position and `if:`), so jobs of one load share outcomes. */
-const shapeIds = new Map<string, Shape>();
-
 export class RulesMemo {
   private readonly outcomes = new Map<Shape, Map<string, RulesOutcome>>();
+
+  constructor(private readonly shapes: RuleShapes) {}
 
   /**
    * One memo serves one pipeline: a name the job's own entries do not touch reads the pipeline's
@@ -40,7 +38,7 @@ export class RulesMemo {
    * names its conditions read ("" for most jobs).
    */
   evaluate<S extends LayeredLookup>(rules: RuleDef[], scope: S, clauses: (scope: S) => ClauseEvaluator): RulesOutcome {
-    const shape = shapeOf(rules);
+    const shape = this.shapes.of(rules);
     if (!shape) return evaluateRules(rules, clauses(scope));
     let key = "";
     for (const [name, entry] of scope.own) {
@@ -55,27 +53,60 @@ export class RulesMemo {
   }
 }
 
+/** One step of a rules list: the rule's position, then its `if:` text. */
+interface ShapeStep {
+  shape?: Shape;
+  next: Map<Pos, Map<string, ShapeStep>>;
+}
+
 /**
- * The list's identity within one configuration (each rule's position and text: within one
- * load, the same position is the same written rule) and the variables its conditions name.
+ * The rules lists of one loaded configuration by what they are written as: lists of the same
+ * written rules (each rule's position and `if:` text, in order; within one load, the same
+ * position is the same written rule) get one shape, so their jobs share outcomes. A list with
+ * `changes:` or `exists:` has none. The lists are walked as a tree keyed by position objects,
+ * which the loader shares between the jobs that inherit one rule (positions equal in value are
+ * made one object first), instead of building a text per list.
  */
-function shapeOf(rules: RuleDef[]): Shape | null {
-  const known = shapes.get(rules);
-  if (known !== undefined) return known;
-  let text = "";
-  for (const r of rules) {
-    if (r.changes || r.exists) {
-      shapes.set(rules, null);
-      return null;
+export class RuleShapes {
+  private readonly known = new WeakMap<RuleDef[], Shape | null>();
+  private readonly root: ShapeStep = { next: new Map() };
+  private readonly positions = new WeakMap<Pos, Pos>();
+  private readonly positionsByValue = new Map<string, Pos>();
+
+  of(rules: RuleDef[]): Shape | null {
+    const known = this.known.get(rules);
+    if (known !== undefined) return known;
+    let step = this.root;
+    for (const r of rules) {
+      if (r.changes || r.exists) {
+        this.known.set(rules, null);
+        return null;
+      }
+      const pos = this.canonical(r.pos);
+      let byIf = step.next.get(pos);
+      if (!byIf) step.next.set(pos, (byIf = new Map()));
+      const text = r.if?.value ?? "";
+      let next = byIf.get(text);
+      if (!next) byIf.set(text, (next = { next: new Map() }));
+      step = next;
     }
-    text += `${r.pos.file}:${r.pos.line}:${r.pos.col ?? ""}:${r.if?.value ?? ""}\n`;
+    if (!step.shape) {
+      const names = new Map<string, number>();
+      for (const r of rules) if (r.if) for (const n of conditionNames(r.if.value)) if (!names.has(n)) names.set(n, names.size);
+      step.shape = { names };
+    }
+    this.known.set(rules, step.shape);
+    return step.shape;
   }
-  let shape = shapeIds.get(text);
-  if (!shape) {
-    const names = new Map<string, number>();
-    for (const r of rules) if (r.if) for (const n of conditionNames(r.if.value)) if (!names.has(n)) names.set(n, names.size);
-    shapeIds.set(text, (shape = { names }));
+
+  private canonical(pos: Pos): Pos {
+    let same = this.positions.get(pos);
+    if (!same) {
+      const key = `${pos.file}:${pos.line}:${pos.col ?? ""}`;
+      same = this.positionsByValue.get(key);
+      if (!same) this.positionsByValue.set(key, (same = pos));
+      this.positions.set(pos, same);
+    }
+    return same;
   }
-  shapes.set(rules, shape);
-  return shape;
 }

@@ -7,13 +7,13 @@ import type { Decision, ExcludedJob, Pipeline, PipelineJob, ResolvedImage, Resol
 import { clauseEvaluator, expandedVariables, ifOutcome, type ClauseScope } from "./clauses.js";
 import { outcomeIsCertain, type RulesOutcome } from "./evaluate-rules.js";
 import { jobRuleEffect, jobRuleResult, type JobRuleResult } from "./rule-effect.js";
-import { RulesMemo } from "./rules-memo.js";
+import { RulesMemo, RuleShapes } from "./rules-memo.js";
 import { expandText } from "./expand-variables.js";
 import { missingNeedMessage, needNames } from "./needs.js";
 import { evaluateOnlyExcept, type PolicyOutcome } from "./only-except.js";
 import { expandParallel, type JobInstance } from "./parallel.js";
 import { jobPhaseVariables, pipelinePhaseVariables, prePipelineVariables } from "./predefined-variables.js";
-import { resolveImage } from "./resolve-image.js";
+import { ImageResolver, resolveImage } from "./resolve-image.js";
 import { resolveScope } from "./resolve-variables.js";
 import { validateConfig } from "./validate-config.js";
 import { buildScope, entriesFromDefs, scopeOf, type VarEntry, type VarScope } from "./variable-entry.js";
@@ -63,6 +63,7 @@ interface PreparedConfig {
   jobs: PreparedJob[];
   /** Top-level then workflow variables, one array per matched workflow rule's variables (keyed by that array). */
   roots: Map<VarEntry[], VarEntry[]>;
+  ruleShapes: RuleShapes;
 }
 
 /** A job definition's context-independent parts. */
@@ -74,9 +75,9 @@ interface PreparedJob {
   ruleReads?: string;
   /** The last rule, when it makes GitLab warn about duplicate pipelines (see `noteDuplicatePipelineRisk`). */
   duplicateRisk?: { key: string; rule: RuleDef };
-  /** `image:` when it refers to no variable (the same in every pipeline). */
-  constantImage?: ResolvedImage;
-  /** `services:` when none refers to a variable. */
+  image?: ImageResolver;
+  services: ImageResolver[];
+  /** `services:` when none refers to a variable (the same in every pipeline). */
   constantServices?: ResolvedImage[];
   trigger?: PipelineJob["trigger"];
 }
@@ -98,6 +99,7 @@ function prepared(config: CiConfig): PreparedConfig {
       jobDefs: new Map(config.jobs.map((j) => [j.name, j])),
       jobs: config.jobs.map(prepareJob),
       roots: new Map(),
+      ruleShapes: new RuleShapes(),
     };
     preparedConfigs.set(config, known);
   }
@@ -121,7 +123,8 @@ function prepareJob(job: JobDef): PreparedJob {
     expansionErrors: expansion.errors,
     instances,
     ...(last && warnsOfDuplicatePipelines(last) ? { duplicateRisk: { key: `${last.pos.file}:${last.pos.line}`, rule: last } } : {}),
-    ...(job.image && constant(job.image) ? { constantImage: resolveImage(job.image, {}) } : {}),
+    ...(job.image ? { image: new ImageResolver(job.image) } : {}),
+    services: job.services.map((s) => new ImageResolver(s)),
     ...(job.services.every(constant) ? { constantServices: job.services.map((s) => resolveImage(s, {})) } : {}),
     ...(job.trigger ? { trigger: { kind: job.trigger.kind, target: job.trigger.project ?? (job.trigger.include ?? []).join(", ") } } : {}),
   };
@@ -155,16 +158,22 @@ interface Selection {
 }
 
 const NO_WARNINGS: string[] = [];
+const NO_ERRORS: Diagnostic[] = [];
 
 /**
  * `rules:` selections of one pipeline: one per rules outcome (shared by the jobs of one template,
  * `RulesMemo`) and per what the selection reads of the job (`ruleReadsOf`).
  */
 class RuleSelections {
-  private readonly memo = new RulesMemo();
+  private readonly memo: RulesMemo;
   private readonly selections = new Map<RulesOutcome, Map<string, Selection>>();
 
-  constructor(private readonly evaluator: (scope: JobScope) => ReturnType<typeof clauseEvaluator>) {}
+  constructor(
+    shapes: RuleShapes,
+    private readonly evaluator: (scope: JobScope) => ReturnType<typeof clauseEvaluator>,
+  ) {
+    this.memo = new RulesMemo(shapes);
+  }
 
   select(job: PreparedJob, rules: RuleDef[], scope: JobScope): Selection {
     const outcome = this.memo.evaluate(rules, scope, this.evaluator);
@@ -324,7 +333,7 @@ export async function simulateConfig(
   let anyNeeds = false;
   const duplicateWarnings = new Map<string, { pos: Pos; jobs: string[] }>();
 
-  const rules = new RuleSelections((scope) => clauseEvaluator(clauseScope(scope)));
+  const rules = new RuleSelections(prep.ruleShapes, (scope) => clauseEvaluator(clauseScope(scope)));
   const clauseScope = (scope: JobScope): ClauseScope => ({ scope, context, files, expanded: () => lazyVariables(scope) });
   const simulateJob = (job: PreparedJob): JobOutcome => {
     const def = job.def;
@@ -342,9 +351,25 @@ export async function simulateConfig(
       const scope = new JobScope(table, ownEntries(table, layered), instance, inherited);
       const selection = def.rules ? rules.select(job, def.rules, scope) : selectByPolicy(def, hasWorkflowRules, clauseScope(scope));
       const certainty = selection.uncertain ? "uncertain" : "certain";
-      const buildErrors: Diagnostic[] = [];
-      const built = selection.included ? buildJob(job, instance, selection, scope, certainty, buildErrors) : undefined;
-      instances.push({ name: instance.name, selection, certainty, ...(built ? { built } : {}), buildErrors });
+      if (!selection.included) {
+        instances.push({ name: instance.name, selection, certainty, buildErrors: NO_ERRORS });
+        continue;
+      }
+      const rule = selection.rule;
+      const finalScope = rule ? scope.withRule(entriesFromDefs(rule.variables, "rule")) : scope;
+      let variables: Record<string, ResolvedVar>;
+      let buildErrors = NO_ERRORS;
+      if (finalScope.hasCycle()) {
+        // Rare: resolve everything the old way so the cycle is reported exactly as GitLab words it.
+        const full = finalScope.materialise();
+        const resolved = resolveScope(full);
+        variables = resolved.variables;
+        buildErrors = cycleErrors(instance.name, resolved.cycles, full);
+      } else {
+        variables = lazyVariables(finalScope);
+      }
+      const built = buildJob(job, instance, selection, variables, certainty);
+      instances.push({ name: instance.name, selection, certainty, built, buildErrors });
     }
     return { expansionErrors: job.expansionErrors, instances };
   };
@@ -479,29 +504,10 @@ function whyNotCreated(jobs: PipelineJob[], errors: Diagnostic[]): Pipeline["not
   return undefined;
 }
 
-function buildJob(
-  job: PreparedJob,
-  instance: JobInstance,
-  selection: Selection,
-  scope: JobScope,
-  certainty: "certain" | "uncertain",
-  errors: Diagnostic[],
-): PipelineJob {
+function buildJob(job: PreparedJob, instance: JobInstance, selection: Selection, variables: Record<string, ResolvedVar>, certainty: "certain" | "uncertain"): PipelineJob {
   const def = job.def;
-  const rule = selection.rule;
-  const finalScope = rule ? scope.withRule(entriesFromDefs(rule.variables, "rule")) : scope;
-  let variables: Record<string, ResolvedVar>;
-  if (finalScope.hasCycle()) {
-    // Rare: resolve everything the old way so the cycle is reported exactly as GitLab words it.
-    const full = finalScope.materialise();
-    const resolved = resolveScope(full);
-    variables = resolved.variables;
-    errors.push(...cycleErrors(instance.name, resolved.cycles, full));
-  } else {
-    variables = lazyVariables(finalScope);
-  }
   const { when, allowFailure, startIn, interruptible } = selection.result;
-  const image = def.image ? (job.constantImage ?? resolveImage(def.image, variables)) : undefined;
+  const image = job.image?.resolve(variables);
   return {
     name: instance.name,
     baseName: instance.baseName,
@@ -511,7 +517,7 @@ function buildJob(
     ...(startIn ? { startIn } : {}),
     certainty,
     ...(image ? { image } : {}),
-    services: job.constantServices ?? def.services.map((s) => resolveImage(s, variables)),
+    services: job.constantServices ?? job.services.map((s) => s.resolve(variables)),
     variables,
     source: def.pos,
     decidedBy: selection.decision,

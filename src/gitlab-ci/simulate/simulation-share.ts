@@ -7,10 +7,16 @@
  * That also lets the comparison skip a job whose two sides are the same object.
  *
  * One share per analysis: keys hold whole definitions, so a long-lived share would only grow.
+ * Within one, the results of the pipelines used longest ago are dropped beyond `maxResults`: an
+ * analysis reuses a result between the two revisions of one context, simulated one after the
+ * other, and a big configuration's results for every context would otherwise stay alive until it
+ * ends.
  */
 export class SimulationShare<T> {
   private readonly pipelines = new Map<string, SharedJobs<T>>();
   private readonly jobKeys = new WeakMap<object, string>();
+
+  constructor(private readonly maxResults = 20_000) {}
 
   /**
    * The results of one pipeline's jobs, keyed by what the jobs do not decide themselves;
@@ -19,7 +25,17 @@ export class SimulationShare<T> {
   pipeline(inputs: unknown, config: object): SharedJobs<T> {
     const key = JSON.stringify(inputs);
     let jobs = this.pipelines.get(key);
-    if (!jobs) this.pipelines.set(key, (jobs = new SharedJobs((job) => this.jobKey(job))));
+    if (jobs) this.pipelines.delete(key);
+    else jobs = new SharedJobs((job) => this.jobKey(job));
+    // The most recently used last; the oldest are dropped first.
+    let kept = 0;
+    for (const other of this.pipelines.values()) kept += other.size;
+    for (const [oldKey, old] of this.pipelines) {
+      if (kept <= this.maxResults) break;
+      this.pipelines.delete(oldKey);
+      kept -= old.size;
+    }
+    this.pipelines.set(key, jobs);
     jobs.usedBy(config);
     return jobs;
   }
@@ -44,6 +60,11 @@ export class SharedJobs<T> {
   private readonly configs = new Set<object>();
 
   constructor(private readonly structuralKey: (job: object) => string) {}
+
+  /** How many results are kept. */
+  get size(): number {
+    return this.byDefinition.size;
+  }
 
   usedBy(config: object): void {
     if (this.configs.has(config)) return;

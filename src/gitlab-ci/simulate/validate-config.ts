@@ -12,13 +12,17 @@ import { validateNeeds } from "./needs.js";
  */
 export function validateConfig(config: CiConfig): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const checkIf = (owner: string, text: string, pos: RuleDef["pos"]) => {
+  // The owner ("job rule 3", "job only/except") is spelled only for a message: a big
+  // configuration has hundreds of thousands of rules.
+  const checkIf = (owner: string, rule: RuleDef | undefined, text: string, pos: RuleDef["pos"]) => {
     const p = parseConditionCached(text);
-    if (!p.ok) out.push(error("expression-syntax", `${owner}: invalid expression \`${text}\`: ${p.message} (column ${p.col})`, pos));
+    if (p.ok) return;
+    const what = rule ? `${owner} rule ${rule.index + 1}` : `${owner} only/except`;
+    out.push(error("expression-syntax", `${what}: invalid expression \`${text}\`: ${p.message} (column ${p.col})`, pos));
   };
   const checkRules = (owner: string, rules: RuleDef[] | undefined) => {
     for (const rule of rules ?? []) {
-      if (rule.if) checkIf(`${owner} rule ${rule.index + 1}`, rule.if.value, rule.if.pos);
+      if (rule.if) checkIf(owner, rule, rule.if.value, rule.if.pos);
       if (rule.when?.value === "delayed" && !rule.startIn) {
         out.push(error("invalid-value", `${owner} rule ${rule.index + 1}: \`when: delayed\` needs \`start_in\``, rule.when.pos));
       }
@@ -28,7 +32,7 @@ export function validateConfig(config: CiConfig): Diagnostic[] {
   for (const include of config.includes) checkRules(`include ${include.location}`, include.rules);
   for (const job of config.jobs) {
     checkRules(job.name, job.rules);
-    for (const v of [...(job.only?.variables ?? []), ...(job.except?.variables ?? [])]) checkIf(`${job.name} only/except`, v.value, v.pos);
+    for (const policy of [job.only, job.except]) for (const v of policy?.variables ?? []) checkIf(job.name, undefined, v.value, v.pos);
     if (!job.rules && job.when?.value === "delayed" && !job.startIn) {
       out.push(error("invalid-value", `${job.name}: start in should be specified for delayed job`, job.when.pos));
     }

@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import { MemorySource } from "../../../src/core/memory-source.js";
 import type { PipelineContext } from "../../../src/gitlab-ci/context.js";
 import { loadConfig } from "../../../src/gitlab-ci/index.js";
-import type { LoadResult } from "../../../src/gitlab-ci/model.js";
-import type { Pipeline } from "../../../src/gitlab-ci/pipeline.js";
+import type { ImageDef, LoadResult, RuleDef } from "../../../src/gitlab-ci/model.js";
+import type { Pipeline, ResolvedText, ResolvedVar } from "../../../src/gitlab-ci/pipeline.js";
 import { simulateConfig, SimulationShare, type JobOutcome } from "../../../src/gitlab-ci/simulate/index.js";
+import { ImageResolver, resolveImage } from "../../../src/gitlab-ci/simulate/resolve-image.js";
+import { RuleShapes } from "../../../src/gitlab-ci/simulate/rules-memo.js";
 import { branch, context, job, mr, tag } from "./build.js";
 
 /**
@@ -142,5 +144,47 @@ describe("work reused between simulations gives the answers of a cold simulation
       if (named(after, "build")) expect(named(after, "build")).toBe(named(before, "build"));
       if (named(after, "build-manual")) expect(named(after, "build-manual")).not.toBe(named(before, "build-manual"));
     }
+  });
+});
+
+describe("bounded and remembered parts give the answers of a cold run", () => {
+  it.each([0, 5, 20])("a share keeping at most %i results answers as no share", async (maxResults) => {
+    const share = new SimulationShare<JobOutcome>(maxResults);
+    const [b, h] = [await load(YAML), await load(YAML.replace("REGISTRY: reg.example.com", "REGISTRY: reg2.example.com"))];
+    for (const ctx of [...CONTEXTS, ...CONTEXTS]) {
+      for (const l of [b, h]) expect(plain(await simulateConfig(l, ctx, undefined, { share }))).toEqual(plain(await simulateConfig(l, ctx)));
+    }
+  });
+
+  const text = (t: string, unknowns: string[] = []): ResolvedText => ({ text: t, known: unknowns.length === 0, unknowns });
+  const vars = (values: Record<string, ResolvedText>): Record<string, ResolvedVar> =>
+    Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { value, raw: value.text, origin: "job" }]));
+  const image: ImageDef = { name: { value: "$REG/app:${TAG}$$x", pos: { file: ".gitlab-ci.yml", line: 4 } } } as ImageDef;
+
+  it.each([
+    ["the same values", { REG: text("r"), TAG: text("1") }],
+    ["another value", { REG: text("r"), TAG: text("2") }],
+    ["an undefined name", { REG: text("r") }],
+    ["the same text with an unknown part", { REG: text("r"), TAG: text("«$TAG»", ["TAG"]) }],
+    ["the same text, known", { REG: text("r"), TAG: text("«$TAG»") }],
+    ["the first values again", { REG: text("r"), TAG: text("1") }],
+  ])("a remembered image follows the values it reads (%s)", (_what, values) => {
+    const resolver = sharedResolver;
+    for (const earlier of [{ REG: text("r"), TAG: text("1") }, { REG: text("r"), TAG: text("«$TAG»", ["TAG"]) }]) resolver.resolve(vars(earlier));
+    expect(resolver.resolve(vars(values))).toEqual(resolveImage(image, vars(values)));
+  });
+  const sharedResolver = new ImageResolver(image);
+
+  const rule = (file: string, line: number, cond?: string): RuleDef => ({ index: 0, pos: { file, line }, variables: [], ...(cond ? { if: { value: cond, pos: { file, line } } } : {}) });
+  it("rules lists share a shape exactly when they are the same written rules", () => {
+    const shapes = new RuleShapes();
+    const a = shapes.of([rule("t.yml", 1, "$A"), rule("t.yml", 2)]);
+    expect(a).not.toBeNull();
+    expect(shapes.of([rule("t.yml", 1, "$A"), rule("t.yml", 2)])).toBe(a);
+    expect(shapes.of([rule("t.yml", 1, "$B"), rule("t.yml", 2)])).not.toBe(a);
+    expect(shapes.of([rule("t.yml", 1, "$A"), rule("u.yml", 2)])).not.toBe(a);
+    expect(shapes.of([rule("t.yml", 1, "$A")])).not.toBe(a);
+    expect(shapes.of([rule("t.yml", 1, "$A"), rule("t.yml", 2), rule("t.yml", 3)])).not.toBe(a);
+    expect(shapes.of([{ ...rule("t.yml", 1, "$A"), exists: { paths: [], pos: { file: "t.yml", line: 1 } } }])).toBeNull();
   });
 });
