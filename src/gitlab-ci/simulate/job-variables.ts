@@ -203,7 +203,8 @@ export class JobScope implements VarLookup {
     return value;
   }
 
-  private readsOwn(name: string): boolean {
+  /** Whether the pipeline-level value of `name` refers, directly or not, to one of the job's own entries. */
+  readsOwn(name: string): boolean {
     for (const d of this.table.dependsOn(name)) if (this.own.has(d)) return true;
     return false;
   }
@@ -229,23 +230,30 @@ class LazyRecord implements ProxyHandler<VariableRecord> {
     return (this.full ??= resolveScope(this.scope.materialise()).variables);
   }
 
-  private one(name: string): ResolvedVar | undefined {
+  /** The variable `name` of the job, whose entry is `entry`. */
+  private one(name: string, entry: VarEntry): ResolvedVar | undefined {
     if (this.full) return this.full[name];
+    const scope = this.scope;
+    // A pipeline-level variable the job's own entries do not change: the table's, as resolved.
+    if (!scope.own.has(name) && (!expands(entry) || !scope.readsOwn(name))) return scope.table.resolved.variables[name];
+    if (!expands(entry)) return resolvedVarOf(entry);
     const hit = this.picked?.get(name);
     if (hit) return hit;
-    const entry = this.scope.get(name);
-    if (!entry) return undefined;
-    if (!expands(entry)) return resolvedVarOf(entry);
-    const value = this.scope.resolve(name) ?? unknownText(name);
-    const shared = this.scope.table.resolved.variables[name];
+    const value = scope.resolve(name) ?? unknownText(name);
+    const shared = scope.table.resolved.variables[name];
     const v: ResolvedVar = shared && shared.value === value ? shared : { value, raw: entry.raw, origin: entry.origin, ...(entry.pos ? { pos: entry.pos } : {}) };
     (this.picked ??= new Map()).set(name, v);
     return v;
   }
 
   get(t: VariableRecord, key: string | symbol, receiver: unknown): unknown {
-    if (key === SCOPE) return this.scope;
-    return typeof key === "string" && this.scope.get(key) ? this.one(key) : Reflect.get(this.full ?? t, key, receiver);
+    if (typeof key === "string") {
+      const entry = this.scope.get(key);
+      if (entry) return this.one(key, entry);
+    } else if (key === SCOPE) {
+      return this.scope;
+    }
+    return Reflect.get(this.full ?? t, key, receiver);
   }
 
   has(t: VariableRecord, key: string | symbol): boolean {

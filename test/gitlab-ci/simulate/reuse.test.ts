@@ -159,7 +159,8 @@ describe("bounded and remembered parts give the answers of a cold run", () => {
   const text = (t: string, unknowns: string[] = []): ResolvedText => ({ text: t, known: unknowns.length === 0, unknowns });
   const vars = (values: Record<string, ResolvedText>): Record<string, ResolvedVar> =>
     Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { value, raw: value.text, origin: "job" }]));
-  const image: ImageDef = { name: { value: "$REG/app:${TAG}$$x", pos: { file: ".gitlab-ci.yml", line: 4 } } } as ImageDef;
+  const at = { file: ".gitlab-ci.yml", line: 4 };
+  const image: ImageDef = { name: { value: "$REG/app:${TAG}$$x", pos: at }, pos: at };
 
   it.each([
     ["the same values", { REG: text("r"), TAG: text("1") }],
