@@ -109,11 +109,17 @@ function prepared(config: CiConfig): PreparedConfig {
 function prepareJob(job: JobDef): PreparedJob {
   const expansion = expandParallel(job);
   const entries = entriesFromDefs(job.variables, "job");
+  // Built field by field: a spread copy that then gets more fields has a hidden class of its own in V8.
   const instances = expansion.instances.map(
-    (instance): PreparedInstance => ({
-      ...instance,
-      jobPhase: jobPhaseVariables({ name: instance.name, stage: job.stage.value, nodeTotal: instance.nodeTotal, ...(instance.nodeIndex ? { nodeIndex: instance.nodeIndex } : {}) }),
+    ({ name, baseName, matrix, nodeIndex, nodeTotal }): PreparedInstance => ({
+      name,
+      baseName,
+      matrix,
+      nodeIndex,
+      nodeTotal,
+      jobPhase: jobPhaseVariables({ name, stage: job.stage.value, nodeTotal, ...(nodeIndex ? { nodeIndex } : {}) }),
       job: entries,
+      layered: undefined,
     }),
   );
   const constant = (def: NonNullable<JobDef["image"]>) => !def.name.value.includes("$");
@@ -425,9 +431,7 @@ export async function simulateConfig(
     for (let i = 0; i < jobs.length; i++) {
       const defs = needsOf.get((jobs[i] as PipelineJob).name);
       if (!defs) continue;
-      // A copy: `needs` is this pipeline's, and the job result may be shared.
-      const pj: PipelineJob = { ...(jobs[i] as PipelineJob) };
-      jobs[i] = pj;
+      const pj = jobs[i] as PipelineJob;
       const names: string[] = [];
       for (const need of defs) {
         for (const name of needNames(need, prep.jobDefs)) {
@@ -438,7 +442,9 @@ export async function simulateConfig(
           }
         }
       }
-      pj.needs = names;
+      // A copy: `needs` is this pipeline's, and the job result may be shared. (Object.assign, not
+      // a spread and then a field: V8 would give every such copy a hidden class of its own.)
+      jobs[i] = Object.assign({}, pj, { needs: names });
     }
   }
 
