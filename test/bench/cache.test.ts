@@ -145,6 +145,33 @@ describe("content-keyed scan memos give the answers of a cold scan", () => {
     expect(memo.map((b) => [b.job, b.image.text, b.pos.file, b.push])).toEqual([[job, `reg/app:${tag}`, file, true]]);
   });
 
+  it("a template shared by many jobs, each with its own values, replays exactly what a cold scan finds", () => {
+    // One template, the same array objects or equal copies; the answers steer which questions
+    // follow (TAGX unset asks FALLBACK; a known context asks whether the recipe exists there).
+    const template = (f: string) => [
+      line('export TAG="reg/app/$NAME:${TAGX:-$FALLBACK}"', 3, f),
+      line('podman build -t "$TAG" -f Containerfile "$CTX"', 4, f),
+      line('podman push "$TAG"', 5, f),
+    ];
+    const shared = template("templates/build.yml");
+    const before = [line("echo start", 2)];
+    const files = new Set(["Containerfile", "sub/Containerfile"]);
+    for (let round = 0; round < 2; round++) {
+      for (let n = 0; n < 40; n++) {
+        const values: Record<string, string> = { NAME: `img-${n % 25}` };
+        if (n % 3 === 0) values.TAGX = `t${n % 2}`;
+        if (n % 4 !== 1) values.FALLBACK = "fb";
+        values.CTX = ["sub", ".", "other"][n % 3];
+        const variables = (name: string): ResolvedText | undefined => (name in values ? { text: values[name], known: true, unknowns: [] } : undefined);
+        const fileExists = (path: string) => (path.startsWith("other") ? undefined : files.has(path));
+        const script = n % 2 === 0 ? shared : template("templates/build.yml");
+        const job = `job-${n}`;
+        const memo = findImageBuildsMemo({ job, beforeScript: before, script, variables, fileExists });
+        expect(memo).toEqual(findImageBuilds({ job, lines: [...before, ...script], variables, fileExists }));
+      }
+    }
+  });
+
   it.each(["lint", "test"])("a script parsed once still names its own job in what it cannot read (%s)", (job) => {
     const lines = [line('docker build -t "reg/app:1 .', 7)];
     const scan = scanJobScript({ job, lines, variables: () => undefined });
