@@ -63,6 +63,22 @@ describe("caches give the answers of a cold run", () => {
     expect(shared).toEqual(unshared);
   });
 
+  it("a job shared by base and head carries each side's own builds when a recipe exists on one side only", async () => {
+    // podman reads `-f Containerfile` from the working directory if it is there, else from the
+    // context: the same job result builds from another recipe in each revision.
+    const ci = "build:\n  script:\n    - podman build -t reg.example.com/app:1 -f Containerfile sub\n    - podman push reg.example.com/app:1\n";
+    const base = new Map([[".gitlab-ci.yml", ci], ["sub/Containerfile", "FROM a\n"]]);
+    const head = new Map([...base, ["Containerfile", "FROM b\n"]]);
+    const sources = () => ({ base: new MemorySource(base, "base"), head: new MemorySource(head, "head") });
+    const unshared = await analyze({ ...sources(), settings: benchSettings(), shareResults: false });
+    const shared = await analyze({ ...sources(), settings: benchSettings() });
+    expect(shared).toEqual(unshared);
+    const [ctx] = shared.contexts;
+    expect(ctx?.before.jobs[0]?.builds.map((b) => b.dockerfile?.text)).toEqual(["sub/Containerfile"]);
+    expect(ctx?.after.jobs[0]?.builds.map((b) => b.dockerfile?.text)).toEqual(["Containerfile"]);
+    expect(ctx?.changes.map((c) => [c.job, c.fields.map((f) => f.field)])).toEqual([["build", ["builds"]]]);
+  });
+
   it.each(Object.entries(LAYERED_CASES))("a job's variables read one by one equal its full record (%s)", async (_what, yaml) => {
     const load = await loadConfig(new MemorySource({ ".gitlab-ci.yml": yaml }));
     for (const context of [branchContext({}), branchContext({ CTX: "from-context", UNSET_ME: undefined })]) {
