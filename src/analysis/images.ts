@@ -59,12 +59,16 @@ function repositoryFacts(pipeline: AnalysedPipeline, registryPrefix: string | un
       if (build.dockerfile) f.dockerfiles.add(build.dockerfile.text);
     }
   }
+  const ownPrefix = registryPrefix === undefined ? undefined : `${registryPrefix}/`;
+  const use = (image: ResolvedImage, job: string) => {
+    const { repository } = parseImageRef(image.ref);
+    const ours = ownPrefix !== undefined && repository.startsWith(ownPrefix);
+    if (ours || facts.has(repository)) entry(repository).usedBy.add(job);
+  };
+  // Not through imagesUsedBy: a pipeline has thousands of jobs, and that would be an array each.
   for (const job of jobs) {
-    for (const image of imagesUsedBy(job)) {
-      const { repository } = parseImageRef(image.ref);
-      const ours = registryPrefix !== undefined && repository.startsWith(`${registryPrefix}/`);
-      if (facts.has(repository) || ours) entry(repository).usedBy.add(job.name);
-    }
+    if (job.image) use(job.image, job.name);
+    for (const service of job.services) use(service, job.name);
   }
   return facts;
 }
