@@ -1,6 +1,6 @@
 import type { ImageBuild } from "../containers/model.js";
 import type { Decision } from "../gitlab-ci/pipeline.js";
-import { nonPredefinedNames } from "../gitlab-ci/simulate/job-variables.js";
+import { namesThatMayDiffer, nonPredefinedNames } from "../gitlab-ci/simulate/job-variables.js";
 import { jobsOf } from "./images.js";
 import type { AnalysedJob, AnalysedPipeline, JobChange, JobField } from "./model.js";
 
@@ -100,7 +100,9 @@ function changedVariableValues(before: AnalysedJob, after: AnalysedJob): { befor
   if (before.variables === after.variables) return undefined;
   const x: string[] = [];
   const y: string[] = [];
-  for (const name of nonPredefinedNames(after.variables).sort()) {
+  // Only the names whose values may differ: reading the others would resolve them for nothing.
+  const names = namesThatMayDiffer(before.variables, after.variables) ?? nonPredefinedNames(after.variables);
+  for (const name of names.sort()) {
     const vb = before.variables[name];
     const va = after.variables[name];
     if (!vb || vb.origin === "predefined" || va.origin === "predefined") continue;

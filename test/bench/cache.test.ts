@@ -9,7 +9,7 @@ import { MemorySource } from "../../src/core/memory-source.js";
 import { loadConfig, ParseCache } from "../../src/gitlab-ci/index.js";
 import type { ResolvedText } from "../../src/gitlab-ci/pipeline.js";
 import { evaluateConditionInScope } from "../../src/gitlab-ci/simulate/condition.js";
-import { nonPredefinedNames } from "../../src/gitlab-ci/simulate/job-variables.js";
+import { namesThatMayDiffer, nonPredefinedNames } from "../../src/gitlab-ci/simulate/job-variables.js";
 import { simulateConfig } from "../../src/gitlab-ci/simulate/simulate-config.js";
 import type { PipelineContext } from "../../src/gitlab-ci/context.js";
 import type { VarEntry, VarScope } from "../../src/gitlab-ci/simulate/variable-entry.js";
@@ -93,6 +93,35 @@ describe("caches give the answers of a cold run", () => {
         expect(nonPredefinedNames(job.variables).sort()).toEqual(Object.keys(record).filter((n) => record[n]!.origin !== "predefined").sort());
         expect(job.image).toEqual(full.jobs[i]!.image);
       });
+    }
+  });
+
+  // Base and head of one change: a top-level value changes, or a job's own value that a
+  // top-level one refers to; with it changes what refers to it.
+  const changes = {
+    "top-level": (yaml: string) => yaml.replace("reg.example.com", "reg.other.com").replace("kept", "kept2").replace("CTX: top", "CTX: top2"),
+    "job-level": (yaml: string) => yaml.replace("app-a", "app-a2").replace("CTX: job", "CTX: job2"),
+  };
+  const pairs = Object.entries(LAYERED_CASES).flatMap(([what, yaml]) => Object.entries(changes).map(([how, change]) => [`${what}, ${how}`, yaml, change(yaml)] as const));
+  it.each(pairs)("names left out of the variable comparison have one value on both sides (%s)", async (_what, yaml, changed) => {
+    const sides = [await loadConfig(new MemorySource({ ".gitlab-ci.yml": yaml })), await loadConfig(new MemorySource({ ".gitlab-ci.yml": changed }))];
+    const contexts = [branchContext({}), branchContext({ CTX: "from-context", UNSET_ME: undefined })];
+    for (const [x, y] of [[0, 1], [1, 0], [0, 0]] as const) {
+      for (const cx of contexts) {
+        for (const cy of contexts) {
+          const before = await simulateConfig(sides[x]!, cx);
+          const after = await simulateConfig(sides[y]!, cy);
+          for (const job of after.jobs) {
+            const old = before.jobs.find((j) => j.name === job.name);
+            if (!old) continue;
+            const candidates = namesThatMayDiffer(old.variables, job.variables);
+            // Compared on full records, built after the layered reading.
+            const full = { before: { ...old.variables }, after: { ...job.variables } };
+            const differ = nonPredefinedNames(job.variables).filter((n) => full.before[n] && full.after[n] && full.before[n]!.value.text !== full.after[n]!.value.text);
+            for (const name of differ) expect(candidates ?? [name], `${job.name} ${name}`).toContain(name);
+          }
+        }
+      }
     }
   });
 
