@@ -1,5 +1,5 @@
-import type { ResolvedImage } from "../gitlab-ci/pipeline.js";
-import { parseImageRef } from "../containers/image-ref.js";
+import type { ResolvedImage, ResolvedText } from "../gitlab-ci/pipeline.js";
+import { parseImageRef, type ImageRefParts } from "../containers/image-ref.js";
 import type { AnalysedJob, AnalysedPipeline, ImageChange } from "./model.js";
 
 /** Jobs of a pipeline that exists (a pipeline that is not created runs nothing). */
@@ -49,10 +49,20 @@ function repositoryFacts(pipeline: AnalysedPipeline, registryPrefix: string | un
     }
     return f;
   };
+  // Thousands of jobs run in a few hundred references; each is parsed once per pipeline, even
+  // when a big analysis holds more references than parseImageRef keeps. Its answer depends on
+  // the text and on whether the reference has holes.
+  const parsed = { known: new Map<string, ImageRefParts>(), holed: new Map<string, ImageRefParts>() };
+  const parse = (ref: ResolvedText): ImageRefParts => {
+    const seen = ref.known ? parsed.known : parsed.holed;
+    let parts = seen.get(ref.text);
+    if (!parts) seen.set(ref.text, (parts = parseImageRef(ref)));
+    return parts;
+  };
   const jobs = jobsOf(pipeline);
   for (const job of jobs) {
     for (const build of job.builds) {
-      const { repository, tag, digest } = parseImageRef(build.image);
+      const { repository, tag, digest } = parse(build.image);
       const f = entry(repository);
       f.builtBy.add(job.name);
       if (build.push) f.tags.add(tag ?? digest ?? "latest");
@@ -61,7 +71,7 @@ function repositoryFacts(pipeline: AnalysedPipeline, registryPrefix: string | un
   }
   const ownPrefix = registryPrefix === undefined ? undefined : `${registryPrefix}/`;
   const use = (image: ResolvedImage, job: string) => {
-    const { repository } = parseImageRef(image.ref);
+    const { repository } = parse(image.ref);
     const ours = ownPrefix !== undefined && repository.startsWith(ownPrefix);
     if (ours || facts.has(repository)) entry(repository).usedBy.add(job);
   };
