@@ -36,6 +36,7 @@ const CANNOT_BUILD = null;
 let byContent = new Map<string, ScriptScans>();
 /** The same, by the identity of the job's two line arrays (a revision's jobs share them). */
 let byLines = new WeakMap<readonly ScriptLine[], WeakMap<readonly ScriptLine[], ScriptScans | typeof CANNOT_BUILD>>();
+let byScript = new WeakMap<readonly ScriptLine[], ScriptScans | typeof CANNOT_BUILD>();
 let leaves = 0;
 /** Distinct scripts kept; beyond it the memo starts again (a bound, not a working-set size). */
 const MAX_SCRIPTS = 5000;
@@ -56,7 +57,8 @@ function textKey(t: ResolvedText | undefined): string | undefined {
 }
 
 function scansOf(beforeScript: readonly ScriptLine[], script: readonly ScriptLine[]): ScriptScans | typeof CANNOT_BUILD {
-  let inner = byLines.get(beforeScript);
+  // Most jobs have no before_script (each its own empty array): one lookup, by the script.
+  let inner = beforeScript.length === 0 ? byScript : byLines.get(beforeScript);
   const known = inner?.get(script);
   if (known !== undefined) return known;
   // The runner runs before_script and script in one shell (after_script in another).
@@ -80,6 +82,7 @@ function contentScans(key: string): ScriptScans {
 function forget(): void {
   byContent = new Map();
   byLines = new WeakMap();
+  byScript = new WeakMap();
   leaves = 0;
 }
 

@@ -220,9 +220,13 @@ export function nonPredefinedNames(variables: Record<string, ResolvedVar>): stri
   const scope = scopes.get(variables);
   if (!scope) return Object.keys(variables).filter((n) => variables[n]?.origin !== "predefined");
   const out: string[] = [];
-  for (const name of scope.table.nonPredefined) if (!scope.own.has(name)) out.push(name);
-  for (const [name, entry] of scope.own) if (entry && entry.origin !== "predefined") out.push(name);
+  forEachNonPredefined(scope, (name) => out.push(name));
   return out;
+}
+
+function forEachNonPredefined(scope: JobScope, visit: (name: string) => void): void {
+  for (const name of scope.table.nonPredefined) if (!scope.own.has(name)) visit(name);
+  for (const [name, entry] of scope.own) if (entry && entry.origin !== "predefined") visit(name);
 }
 
 /**
@@ -239,16 +243,13 @@ export function namesThatMayDiffer(before: Record<string, ResolvedVar>, after: R
   if (!b || !a) return undefined;
   const differing = tableDifferences(b.table, a.table);
   const out: string[] = [];
-  for (const name of nonPredefinedNames(after)) {
+  forEachNonPredefined(a, (name) => {
     const ownB = b.own.get(name);
     const ownA = a.own.get(name);
     if (ownB === undefined && ownA === undefined) {
       if (differing.has(name) || readsOwn(b, name) || readsOwn(a, name)) out.push(name);
-      continue;
-    }
-    if (ownB && ownA && sameConstant(ownB, ownA)) continue;
-    out.push(name);
-  }
+    } else if (!(ownB && ownA && sameConstant(ownB, ownA))) out.push(name);
+  });
   return out;
 }
 
