@@ -9,7 +9,7 @@ import { MemorySource } from "../../src/core/memory-source.js";
 import { loadConfig, ParseCache } from "../../src/gitlab-ci/index.js";
 import type { ResolvedText } from "../../src/gitlab-ci/pipeline.js";
 import { evaluateConditionInScope } from "../../src/gitlab-ci/simulate/condition.js";
-import { namesThatMayDiffer, nonPredefinedNames } from "../../src/gitlab-ci/simulate/job-variables.js";
+import { namesThatMayDiffer, nonPredefinedNames, nonPredefinedTexts } from "../../src/gitlab-ci/simulate/job-variables.js";
 import { simulateConfig } from "../../src/gitlab-ci/simulate/simulate-config.js";
 import type { PipelineContext } from "../../src/gitlab-ci/context.js";
 import type { VarEntry, VarScope } from "../../src/gitlab-ci/simulate/variable-entry.js";
@@ -88,6 +88,9 @@ describe("caches give the answers of a cold run", () => {
       expect(lazy.jobs.map((j) => j.name)).toEqual(full.jobs.map((j) => j.name));
       lazy.jobs.forEach((job, i) => {
         const record = { ...full.jobs[i]!.variables };
+        // Before anything reads the lazy record: the report's own variables, same texts, same order.
+        const own = Object.entries(record).filter(([, v]) => v.origin !== "predefined").map(([n, v]) => [n, v.value.text]);
+        expect(Object.entries(nonPredefinedTexts(job.variables))).toEqual(own);
         // Read by name first (the lazy path), then enumerate (the full record).
         for (const name of [...Object.keys(record), "NOT_DEFINED"]) expect(job.variables[name], name).toEqual(record[name]);
         expect(nonPredefinedNames(job.variables).sort()).toEqual(Object.keys(record).filter((n) => record[n]!.origin !== "predefined").sort());
@@ -247,6 +250,15 @@ function branchContext(variables: Record<string, string | undefined>): PipelineC
 
 /** Configurations where a job's own variables interact with the pipeline's. */
 const LAYERED_CASES: Record<string, string> = {
+  "names that read as numbers, and predefined names overridden": `
+variables:
+  "10": ten
+  B: b
+  CI_COMMIT_REF_NAME: top
+a:
+  variables: { "2": two, A: $B, CI_JOB_STAGE: mine }
+  script: x
+`,
   "top-level refers to a job variable": `
 variables:
   IMAGE: $REGISTRY/$APP:$CI_JOB_NAME

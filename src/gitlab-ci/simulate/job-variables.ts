@@ -294,3 +294,23 @@ function tableDifferences(before: PipelineTable, after: PipelineTable): Readonly
   inner.set(after, out);
   return out;
 }
+
+/**
+ * The texts of a record's variables that are not predefined, in the record's order (what a
+ * report lists as the job's own). For a layered record the full scope gives the names, their
+ * order and origins, and each value is read from the layers: the ≈100 predefined values are
+ * never resolved.
+ */
+export function nonPredefinedTexts(variables: Record<string, ResolvedVar>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const scope = scopes.get(variables);
+  if (!scope) {
+    for (const [name, v] of Object.entries(variables)) if (v.origin !== "predefined") out[name] = v.value.text;
+    return out;
+  }
+  for (const [name, entry] of scope.materialise()) {
+    const v = entry.origin === "predefined" ? undefined : variables[name];
+    if (v) out[name] = v.value.text;
+  }
+  return out;
+}
