@@ -184,25 +184,35 @@ async function withBuilds(pipeline: Pipeline, engine: Engine, files: FilePresenc
   for (let scan = 1; ; scan++) {
     const asked = new Set<string>();
     const view = files.view(asked);
-    const jobs = pipeline.jobs.map((job) => analysedJob(analysed, job, engine.builds(job, pipeline, view)));
-    if (asked.size === 0 || scan === MAX_BUILD_SCANS) return { ...pipeline, jobs };
+    const builds = pipeline.jobs.map((job) => engine.builds(job, pipeline, view));
+    if (asked.size === 0 || scan === MAX_BUILD_SCANS) return { ...pipeline, jobs: pipeline.jobs.map((job, i) => analysedJob(analysed, job, builds[i])) };
     await Promise.all([...asked].map((path) => files.exists(path)));
   }
 }
 
-/**
- * A job with its builds, made once per job result and builds: a job result shared between base,
- * head and contexts (SimulationShare) with the same builds (the scan memo returns the same array)
- * is one object, not a copy per pipeline; the comparison then sees the two sides are one job.
- */
+/** Copies of jobs whose builds differ from those they carry, by job. */
 type AnalysedJobs = WeakMap<PipelineJob, AnalysedJob>;
 
+/**
+ * A job with its builds. The simulation made the job for this analysis, so it takes its builds
+ * in place: a copy of every job of every pipeline was a large part of the analysis's memory. A
+ * job result shared between base, head and contexts (SimulationShare) keeps the builds of the
+ * first pipeline; the same builds (the scan memo returns the same array) give the same object,
+ * so the comparison sees the two sides are one job; other builds (a recipe only one revision has)
+ * give a copy, made once per job and builds.
+ */
 function analysedJob(analysed: AnalysedJobs, job: PipelineJob, builds: ImageBuild[]): AnalysedJob {
+  if (!hasBuilds(job)) return Object.assign(job, { builds });
+  if (job.builds === builds) return job;
   const known = analysed.get(job);
   if (known && known.builds === builds) return known;
   const made = { ...job, builds };
   analysed.set(job, made);
   return made;
+}
+
+function hasBuilds(job: PipelineJob): job is AnalysedJob {
+  return "builds" in job;
 }
 
 /**

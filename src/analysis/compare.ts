@@ -1,6 +1,6 @@
 import type { ImageBuild } from "../containers/model.js";
 import type { Decision } from "../gitlab-ci/pipeline.js";
-import { nonPredefinedNames } from "../gitlab-ci/simulate/job-variables.js";
+import { namesThatMayDiffer, nonPredefinedNames } from "../gitlab-ci/simulate/job-variables.js";
 import { jobsOf } from "./images.js";
 import type { AnalysedJob, AnalysedPipeline, JobChange, JobField } from "./model.js";
 
@@ -26,16 +26,25 @@ export function compareJobs(before: AnalysedPipeline, after: AnalysedPipeline): 
   return changes.sort((x, y) => x.job.localeCompare(y.job));
 }
 
-type FieldRenderer = (job: AnalysedJob) => string;
+interface FieldRenderer {
+  field: JobField;
+  render: (job: AnalysedJob) => string;
+  /** True when the two jobs' inputs to `render` are the same, so it would say the same twice. */
+  same: (a: AnalysedJob, b: AnalysedJob) => boolean;
+}
 
-const RENDERERS: Array<[JobField, FieldRenderer]> = [
-  ["when", (j) => (j.when === "delayed" && j.startIn ? `delayed (${j.startIn})` : j.when)],
-  ["allowFailure", (j) => String(j.allowFailure)],
-  ["stage", (j) => j.stage],
-  ["image", (j) => j.image?.ref.text ?? "(none)"],
-  ["needs", (j) => (j.needs === undefined ? "(stage order)" : j.needs.length === 0 ? "[]" : j.needs.join(", "))],
-  ["decidedBy", (j) => describeDecision(j.decidedBy)],
-  ["builds", (j) => describeBuilds(j.builds)],
+const RENDERERS: FieldRenderer[] = [
+  { field: "when", render: (j) => (j.when === "delayed" && j.startIn ? `delayed (${j.startIn})` : j.when), same: (a, b) => a.when === b.when && a.startIn === b.startIn },
+  { field: "allowFailure", render: (j) => String(j.allowFailure), same: (a, b) => a.allowFailure === b.allowFailure },
+  { field: "stage", render: (j) => j.stage, same: (a, b) => a.stage === b.stage },
+  { field: "image", render: (j) => j.image?.ref.text ?? "(none)", same: (a, b) => a.image === b.image },
+  {
+    field: "needs",
+    render: (j) => (j.needs === undefined ? "(stage order)" : j.needs.length === 0 ? "[]" : j.needs.join(", ")),
+    same: (a, b) => a.needs === b.needs || (a.needs !== undefined && b.needs !== undefined && a.needs.length === b.needs.length && a.needs.every((n, i) => n === b.needs?.[i])),
+  },
+  { field: "decidedBy", render: (j) => describeDecision(j.decidedBy), same: (a, b) => a.decidedBy === b.decidedBy },
+  { field: "builds", render: (j) => describeBuilds(j.builds), same: (a, b) => a.builds === b.builds || (a.builds.length === 0 && b.builds.length === 0) },
 ];
 
 /**
@@ -46,7 +55,9 @@ const RENDERERS: Array<[JobField, FieldRenderer]> = [
  */
 function differingFields(before: AnalysedJob, after: AnalysedJob): JobChange["fields"] {
   const fields: JobChange["fields"] = [];
-  for (const [field, render] of RENDERERS) {
+  for (const { field, render, same } of RENDERERS) {
+    // Most jobs differ in nothing: compare what a field is made of before rendering it.
+    if (same(before, after)) continue;
     const x = render(before);
     const y = render(after);
     if (x !== y) fields.push({ field, before: x, after: y });
@@ -89,7 +100,9 @@ function changedVariableValues(before: AnalysedJob, after: AnalysedJob): { befor
   if (before.variables === after.variables) return undefined;
   const x: string[] = [];
   const y: string[] = [];
-  for (const name of nonPredefinedNames(after.variables).sort()) {
+  // Only the names whose values may differ: reading the others would resolve them for nothing.
+  const names = namesThatMayDiffer(before.variables, after.variables) ?? nonPredefinedNames(after.variables);
+  for (const name of names.sort()) {
     const vb = before.variables[name];
     const va = after.variables[name];
     if (!vb || vb.origin === "predefined" || va.origin === "predefined") continue;

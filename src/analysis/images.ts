@@ -1,5 +1,5 @@
-import type { ResolvedImage } from "../gitlab-ci/pipeline.js";
-import { parseImageRef } from "../containers/image-ref.js";
+import type { ResolvedImage, ResolvedText } from "../gitlab-ci/pipeline.js";
+import { parseImageRef, type ImageRefParts } from "../containers/image-ref.js";
 import type { AnalysedJob, AnalysedPipeline, ImageChange } from "./model.js";
 
 /** Jobs of a pipeline that exists (a pipeline that is not created runs nothing). */
@@ -49,22 +49,36 @@ function repositoryFacts(pipeline: AnalysedPipeline, registryPrefix: string | un
     }
     return f;
   };
+  // Thousands of jobs run in a few hundred references; each is parsed once per pipeline, even
+  // when a big analysis holds more references than parseImageRef keeps. Its answer depends on
+  // the text and on whether the reference has holes.
+  const parsed = { known: new Map<string, ImageRefParts>(), holed: new Map<string, ImageRefParts>() };
+  const parse = (ref: ResolvedText): ImageRefParts => {
+    const seen = ref.known ? parsed.known : parsed.holed;
+    let parts = seen.get(ref.text);
+    if (!parts) seen.set(ref.text, (parts = parseImageRef(ref)));
+    return parts;
+  };
   const jobs = jobsOf(pipeline);
   for (const job of jobs) {
     for (const build of job.builds) {
-      const { repository, tag, digest } = parseImageRef(build.image);
+      const { repository, tag, digest } = parse(build.image);
       const f = entry(repository);
       f.builtBy.add(job.name);
       if (build.push) f.tags.add(tag ?? digest ?? "latest");
       if (build.dockerfile) f.dockerfiles.add(build.dockerfile.text);
     }
   }
+  const ownPrefix = registryPrefix === undefined ? undefined : `${registryPrefix}/`;
+  const use = (image: ResolvedImage, job: string) => {
+    const { repository } = parse(image.ref);
+    const ours = ownPrefix !== undefined && repository.startsWith(ownPrefix);
+    if (ours || facts.has(repository)) entry(repository).usedBy.add(job);
+  };
+  // Not through imagesUsedBy: a pipeline has thousands of jobs, and that would be an array each.
   for (const job of jobs) {
-    for (const image of imagesUsedBy(job)) {
-      const { repository } = parseImageRef(image.ref);
-      const ours = registryPrefix !== undefined && repository.startsWith(`${registryPrefix}/`);
-      if (facts.has(repository) || ours) entry(repository).usedBy.add(job.name);
-    }
+    if (job.image) use(job.image, job.name);
+    for (const service of job.services) use(service, job.name);
   }
   return facts;
 }

@@ -1,5 +1,14 @@
 import { knownText, knownValue, type ExpandedText } from "./expanded-text.js";
 
+const ASSIGNMENT_WORD = /^[A-Za-z_][A-Za-z0-9_]*=/;
+/** The programs `stripCommandPrefixes` removes (the cases of its switch). */
+const PREFIX_PROGRAMS = new Set(["sudo", "env", "time", "nohup", "exec", "command", "nice", "timeout"]);
+
+/** Whether `stripCommandPrefixes` may remove a command starting with this word (and so look further). */
+export function mayBeCommandPrefix(word: string): boolean {
+  return PREFIX_PROGRAMS.has(word.slice(word.lastIndexOf("/") + 1)) || ASSIGNMENT_WORD.test(word);
+}
+
 /**
  * Remove command prefixes that run the rest as a command: `sudo`, `env`, `time`, `exec`,
  * `command`, `nice`, `nohup`, `timeout`, and leading `NAME=value` words. `env -C dir`
@@ -32,7 +41,7 @@ export function stripCommandPrefixes(
       }
     };
     const skipAssignments = () => {
-      while (k < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(text(k) ?? "")) k++;
+      while (k < words.length && ASSIGNMENT_WORD.test(text(k) ?? "")) k++;
     };
     switch (base) {
       case "sudo":
@@ -61,7 +70,7 @@ export function stripCommandPrefixes(
         k++; // the duration
         break;
       default:
-        if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(head)) {
+        if (ASSIGNMENT_WORD.test(head)) {
           k = 0;
           skipAssignments();
           break;

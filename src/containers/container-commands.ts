@@ -119,6 +119,14 @@ const GLOBAL_SPECS: Record<"docker" | "podman" | "buildah", OptionSpec> = {
 /** Transports of containers/image that are not a registry push (`podman push img oci:dir`). */
 const LOCAL_TRANSPORTS = ["docker-daemon:", "oci:", "oci-archive:", "dir:", "docker-archive:", "containers-storage:", "sif:", "ostree:"];
 
+/** The programs `recogniseContainerCommand` may find a build, push or tag in (compose and bake are only reported). */
+const BUILDING_PROGRAMS = new Set(["docker", "podman", "buildah", "executor"]);
+
+/** Whether a command whose program is `program` may build, push or tag an image. */
+export function mayBeContainerTool(program: string): boolean {
+  return BUILDING_PROGRAMS.has(program.slice(program.lastIndexOf("/") + 1));
+}
+
 /**
  * Recognise a container command from its expanded words (prefixes such as `sudo` already
  * removed). `words[0]` is the program.
@@ -127,8 +135,10 @@ export function recogniseContainerCommand(words: ExpandedText[]): ContainerComma
   const program = knownValue(words[0]);
   if (program === undefined) return undefined;
   const base = program.slice(program.lastIndexOf("/") + 1);
-  if (base === "executor" || program === "/kaniko/executor") return recogniseKaniko(words.slice(1));
   if (base === "docker-compose") return subcommandIs(words[1], ["build", "push"]) ? { kind: "not-analysed", what: "docker-compose" } : undefined;
+  if (!mayBeContainerTool(program)) return undefined;
+  if (base === "executor") return recogniseKaniko(words.slice(1));
+  // Only narrows the type: the set holds nothing else.
   if (base !== "docker" && base !== "podman" && base !== "buildah") return undefined;
 
   const { subcommand, rest } = splitSubcommand(words.slice(1), GLOBAL_SPECS[base]);

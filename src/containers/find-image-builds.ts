@@ -1,11 +1,11 @@
 import { warning, type Diagnostic } from "../core/diagnostic.js";
 import type { Pos } from "../core/pos.js";
 import type { ScriptLine } from "../gitlab-ci/model.js";
-import { recogniseContainerCommand, type ContainerCommand, type RecipeLocation } from "./container-commands.js";
+import { mayBeContainerTool, recogniseContainerCommand, type ContainerCommand, type RecipeLocation } from "./container-commands.js";
 import { expandSingle, expandWord } from "./expand-word.js";
 import { concatTexts, knownText, knownValue, sameExpandedText, toResolvedText, type ExpandedText } from "./expanded-text.js";
 import { normalizeImageRef, withImplicitLatest } from "./image-ref.js";
-import { stripCommandPrefixes } from "./command-prefixes.js";
+import { mayBeCommandPrefix, stripCommandPrefixes } from "./command-prefixes.js";
 import type { ImageBuild } from "./model.js";
 import { displayDir, joinRepoPath, resolveRepoPath } from "./repo-path.js";
 import { ShellState, type VariableResolver } from "./shell-state.js";
@@ -34,10 +34,25 @@ export interface ScriptScan {
 
 /** The container images a job's script builds and pushes. */
 export function findImageBuilds(input: FindImageBuildsInput): ImageBuild[] {
-  return scanJobScript(input).builds;
+  const parsed = parseScriptLines(input.lines);
+  // No command can be a container tool: nothing to walk, whatever the variables say.
+  return parsed.mayBuild ? scanParsed(input, parsed).builds : [];
+}
+
+/**
+ * Whether the script may build, push or tag an image. False only when every command in it
+ * (every branch, loop and function body) starts with plain text naming another program, so
+ * no variable value can change that: a scan of it finds no builds.
+ */
+export function scriptMayBuild(lines: readonly ScriptLine[]): boolean {
+  return parseScriptLines(lines).mayBuild;
 }
 
 export function scanJobScript(input: FindImageBuildsInput): ScriptScan {
+  return scanParsed(input, parseScriptLines(input.lines));
+}
+
+function scanParsed(input: FindImageBuildsInput, parsed: ParsedScript): ScriptScan {
   // GitLab Runner runs before_script and script in one shell, one item after another, so
   // a construct may even span items; lex each item alone (an unterminated quote stays in
   // its item) and parse them as one script.
@@ -51,7 +66,6 @@ export function scanJobScript(input: FindImageBuildsInput): ScriptScan {
     if (!diagnostics.some((d) => d.message === text)) diagnostics.push(warning("not-analysed", text, input.lines[item]?.pos));
     return true;
   };
-  const parsed = parseScriptLines(input.lines);
   for (const p of parsed.lexProblems) report(p.item, `${p.message} in a script line`, false);
   // The first structural problem explains the rest (a missing `fi` leaves `then` unmatched …).
   parsed.problems.some((p) => report(p.item, `${p.message} in the script`, true));
@@ -65,6 +79,8 @@ interface ParsedScript {
   lexProblems: ParseProblem[];
   node: ShellNode;
   problems: ParseProblem[];
+  /** `mayRunContainerTool(node)`. */
+  mayBuild: boolean;
 }
 
 /**
@@ -88,7 +104,7 @@ function parseScriptLines(lines: readonly ScriptLine[]): ParsedScript {
     tokens.push({ kind: "op", op: "\n", offset: line.text.length, item });
   });
   const { node, problems } = parseShell(tokens);
-  const parsed: ParsedScript = { lexProblems, node, problems };
+  const parsed: ParsedScript = { lexProblems, node, problems, mayBuild: mayRunContainerTool(node) };
   if (parsedScripts.size >= PARSED_SCRIPTS_LIMIT) parsedScripts.clear();
   parsedScripts.set(key, parsed);
   return parsed;
@@ -462,6 +478,44 @@ class ScriptWalker {
 }
 
 const SHELLS = new Set(["sh", "bash", "dash", "ash", "zsh", "ksh"]);
+
+/**
+ * Whether some simple command of the tree may reach `recogniseContainerCommand` with a
+ * container tool as its program: the walker finds builds only there. A command counts unless
+ * its first word after the assignments is plain text (no expansion, so no variable can make it
+ * a tool; a glob makes it unknown, which is never a tool) naming a program that is neither a
+ * tool, a prefix that runs the rest (`sudo`, `env` …), an assignment-looking word (also a
+ * prefix), nor a shell (`sh -c '…'` runs an inline script).
+ */
+function mayRunContainerTool(node: ShellNode): boolean {
+  switch (node.kind) {
+    case "simple": {
+      let i = 0;
+      while (i < node.words.length && assignmentName(node.words[i])) i++;
+      if (i === node.words.length) return false;
+      const program = literalName(node.words[i]);
+      if (program === undefined) return true;
+      return mayBeContainerTool(program) || mayBeCommandPrefix(program) || SHELLS.has(program.slice(program.lastIndexOf("/") + 1));
+    }
+    case "seq":
+    case "pipe":
+      return node.items.some(mayRunContainerTool);
+    case "andor":
+      return mayRunContainerTool(node.first) || node.rest.some((r) => mayRunContainerTool(r.node));
+    case "if":
+      return node.branches.some((b) => mayRunContainerTool(b.cond) || mayRunContainerTool(b.body)) || (node.otherwise !== undefined && mayRunContainerTool(node.otherwise));
+    case "loop":
+      return mayRunContainerTool(node.cond) || mayRunContainerTool(node.body);
+    case "case":
+      return node.arms.some(mayRunContainerTool);
+    case "background":
+    case "subshell":
+    case "group":
+    case "for":
+    case "function":
+      return mayRunContainerTool(node.body);
+  }
+}
 
 /** The script of `sh -c 'script'` (or bash, …), when it is known text. */
 function inlineShellScript(words: ExpandedText[]): string | undefined {

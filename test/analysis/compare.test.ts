@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { compareJobs } from "../../src/analysis/compare.js";
+import { compareImages } from "../../src/analysis/images.js";
+import { parseImageRef } from "../../src/containers/image-ref.js";
 import type { AnalysedJob } from "../../src/analysis/model.js";
-import type { ResolvedVar } from "../../src/gitlab-ci/pipeline.js";
+import type { ResolvedText, ResolvedVar } from "../../src/gitlab-ci/pipeline.js";
 import { context, job, pipeline, text } from "./build.js";
 
 const main = context("main");
@@ -54,5 +56,26 @@ describe("compareJobs", () => {
   it("shows every job as removed when the pipeline is no longer created", () => {
     const changes = compareJobs(pipeline(main, [job("a")]), pipeline(main, "not-created"));
     expect(changes.map((c) => [c.job, c.kind])).toEqual([["a", "removed"]]);
+  });
+});
+
+describe("compareImages", () => {
+  // The same text with and without holes parses to different repositories; a reference parsed
+  // once per pipeline must still be each one's own parse, whichever job comes first.
+  const holed: ResolvedText = { text: "«$IMG»:1", known: false, unknowns: ["$IMG"] };
+  const plain: ResolvedText = { text: "«$IMG»:1", known: true, unknowns: [] };
+  const runsIn = (name: string, ref: ResolvedText): AnalysedJob => ({ ...job(name), image: { ref, raw: ref.text, pos: { file: ".gitlab-ci.yml", line: 5 } } });
+  it.each([
+    ["plain first", [plain, holed]],
+    ["holed first", [holed, plain]],
+  ])("each reference is its own parse (%s)", (_what, order) => {
+    const builder = { ...job("builder"), builds: order.map((image) => ({ ...job("builder", { builds: ["push:x"] }).builds[0]!, image })) };
+    const p = pipeline(main, [builder, runsIn("user-0", order[0]!), runsIn("user-1", order[1]!), runsIn("user-2", order[0]!)]);
+    const users = new Map<string, string[]>();
+    [order[0], order[1], order[0]].forEach((ref, i) => users.set(parseImageRef(ref!).repository, [...(users.get(parseImageRef(ref!).repository) ?? []), `user-${i}`]));
+    expect(users.size).toBe(2);
+    expect(compareImages(p, p, {}).map((i) => [i.repository, i.usedBy, i.tagsAfter])).toEqual(
+      [...users].sort(([a], [b]) => (a < b ? -1 : 1)).map(([repository, jobs]) => [repository, jobs, ["1"]]),
+    );
   });
 });

@@ -9,7 +9,7 @@ import { MemorySource } from "../../src/core/memory-source.js";
 import { loadConfig, ParseCache } from "../../src/gitlab-ci/index.js";
 import type { ResolvedText } from "../../src/gitlab-ci/pipeline.js";
 import { evaluateConditionInScope } from "../../src/gitlab-ci/simulate/condition.js";
-import { nonPredefinedNames } from "../../src/gitlab-ci/simulate/job-variables.js";
+import { namesThatMayDiffer, nonPredefinedNames, nonPredefinedTexts } from "../../src/gitlab-ci/simulate/job-variables.js";
 import { simulateConfig } from "../../src/gitlab-ci/simulate/simulate-config.js";
 import type { PipelineContext } from "../../src/gitlab-ci/context.js";
 import type { VarEntry, VarScope } from "../../src/gitlab-ci/simulate/variable-entry.js";
@@ -63,6 +63,22 @@ describe("caches give the answers of a cold run", () => {
     expect(shared).toEqual(unshared);
   });
 
+  it("a job shared by base and head carries each side's own builds when a recipe exists on one side only", async () => {
+    // podman reads `-f Containerfile` from the working directory if it is there, else from the
+    // context: the same job result builds from another recipe in each revision.
+    const ci = "build:\n  script:\n    - podman build -t reg.example.com/app:1 -f Containerfile sub\n    - podman push reg.example.com/app:1\n";
+    const base = new Map([[".gitlab-ci.yml", ci], ["sub/Containerfile", "FROM a\n"]]);
+    const head = new Map([...base, ["Containerfile", "FROM b\n"]]);
+    const sources = () => ({ base: new MemorySource(base, "base"), head: new MemorySource(head, "head") });
+    const unshared = await analyze({ ...sources(), settings: benchSettings(), shareResults: false });
+    const shared = await analyze({ ...sources(), settings: benchSettings() });
+    expect(shared).toEqual(unshared);
+    const [ctx] = shared.contexts;
+    expect(ctx?.before.jobs[0]?.builds.map((b) => b.dockerfile?.text)).toEqual(["sub/Containerfile"]);
+    expect(ctx?.after.jobs[0]?.builds.map((b) => b.dockerfile?.text)).toEqual(["Containerfile"]);
+    expect(ctx?.changes.map((c) => [c.job, c.fields.map((f) => f.field)])).toEqual([["build", ["builds"]]]);
+  });
+
   it.each(Object.entries(LAYERED_CASES))("a job's variables read one by one equal its full record (%s)", async (_what, yaml) => {
     const load = await loadConfig(new MemorySource({ ".gitlab-ci.yml": yaml }));
     for (const context of [branchContext({}), branchContext({ CTX: "from-context", UNSET_ME: undefined })]) {
@@ -72,11 +88,43 @@ describe("caches give the answers of a cold run", () => {
       expect(lazy.jobs.map((j) => j.name)).toEqual(full.jobs.map((j) => j.name));
       lazy.jobs.forEach((job, i) => {
         const record = { ...full.jobs[i]!.variables };
+        // Before anything reads the lazy record: the report's own variables, same texts, same order.
+        const own = Object.entries(record).filter(([, v]) => v.origin !== "predefined").map(([n, v]) => [n, v.value.text]);
+        expect(Object.entries(nonPredefinedTexts(job.variables))).toEqual(own);
         // Read by name first (the lazy path), then enumerate (the full record).
         for (const name of [...Object.keys(record), "NOT_DEFINED"]) expect(job.variables[name], name).toEqual(record[name]);
         expect(nonPredefinedNames(job.variables).sort()).toEqual(Object.keys(record).filter((n) => record[n]!.origin !== "predefined").sort());
         expect(job.image).toEqual(full.jobs[i]!.image);
       });
+    }
+  });
+
+  // Base and head of one change: a top-level value changes, or a job's own value that a
+  // top-level one refers to; with it changes what refers to it.
+  const changes = {
+    "top-level": (yaml: string) => yaml.replace("reg.example.com", "reg.other.com").replace("kept", "kept2").replace("CTX: top", "CTX: top2"),
+    "job-level": (yaml: string) => yaml.replace("app-a", "app-a2").replace("CTX: job", "CTX: job2"),
+  };
+  const pairs = Object.entries(LAYERED_CASES).flatMap(([what, yaml]) => Object.entries(changes).map(([how, change]) => [`${what}, ${how}`, yaml, change(yaml)] as const));
+  it.each(pairs)("names left out of the variable comparison have one value on both sides (%s)", async (_what, yaml, changed) => {
+    const sides = [await loadConfig(new MemorySource({ ".gitlab-ci.yml": yaml })), await loadConfig(new MemorySource({ ".gitlab-ci.yml": changed }))];
+    const contexts = [branchContext({}), branchContext({ CTX: "from-context", UNSET_ME: undefined })];
+    for (const [x, y] of [[0, 1], [1, 0], [0, 0]] as const) {
+      for (const cx of contexts) {
+        for (const cy of contexts) {
+          const before = await simulateConfig(sides[x]!, cx);
+          const after = await simulateConfig(sides[y]!, cy);
+          for (const job of after.jobs) {
+            const old = before.jobs.find((j) => j.name === job.name);
+            if (!old) continue;
+            const candidates = namesThatMayDiffer(old.variables, job.variables);
+            // Compared on full records, built after the layered reading.
+            const full = { before: { ...old.variables }, after: { ...job.variables } };
+            const differ = nonPredefinedNames(job.variables).filter((n) => full.before[n] && full.after[n] && full.before[n]!.value.text !== full.after[n]!.value.text);
+            for (const name of differ) expect(candidates ?? [name], `${job.name} ${name}`).toContain(name);
+          }
+        }
+      }
     }
   });
 
@@ -145,6 +193,33 @@ describe("content-keyed scan memos give the answers of a cold scan", () => {
     expect(memo.map((b) => [b.job, b.image.text, b.pos.file, b.push])).toEqual([[job, `reg/app:${tag}`, file, true]]);
   });
 
+  it("a template shared by many jobs, each with its own values, replays exactly what a cold scan finds", () => {
+    // One template, the same array objects or equal copies; the answers steer which questions
+    // follow (TAGX unset asks FALLBACK; a known context asks whether the recipe exists there).
+    const template = (f: string) => [
+      line('export TAG="reg/app/$NAME:${TAGX:-$FALLBACK}"', 3, f),
+      line('podman build -t "$TAG" -f Containerfile "$CTX"', 4, f),
+      line('podman push "$TAG"', 5, f),
+    ];
+    const shared = template("templates/build.yml");
+    const before = [line("echo start", 2)];
+    const files = new Set(["Containerfile", "sub/Containerfile"]);
+    for (let round = 0; round < 2; round++) {
+      for (let n = 0; n < 40; n++) {
+        const values: Record<string, string> = { NAME: `img-${n % 25}` };
+        if (n % 3 === 0) values.TAGX = `t${n % 2}`;
+        if (n % 4 !== 1) values.FALLBACK = "fb";
+        values.CTX = ["sub", ".", "other"][n % 3];
+        const variables = (name: string): ResolvedText | undefined => (name in values ? { text: values[name], known: true, unknowns: [] } : undefined);
+        const fileExists = (path: string) => (path.startsWith("other") ? undefined : files.has(path));
+        const script = n % 2 === 0 ? shared : template("templates/build.yml");
+        const job = `job-${n}`;
+        const memo = findImageBuildsMemo({ job, beforeScript: before, script, variables, fileExists });
+        expect(memo).toEqual(findImageBuilds({ job, lines: [...before, ...script], variables, fileExists }));
+      }
+    }
+  });
+
   it.each(["lint", "test"])("a script parsed once still names its own job in what it cannot read (%s)", (job) => {
     const lines = [line('docker build -t "reg/app:1 .', 7)];
     const scan = scanJobScript({ job, lines, variables: () => undefined });
@@ -175,6 +250,15 @@ function branchContext(variables: Record<string, string | undefined>): PipelineC
 
 /** Configurations where a job's own variables interact with the pipeline's. */
 const LAYERED_CASES: Record<string, string> = {
+  "names that read as numbers, and predefined names overridden": `
+variables:
+  "10": ten
+  B: b
+  CI_COMMIT_REF_NAME: top
+a:
+  variables: { "2": two, A: $B, CI_JOB_STAGE: mine }
+  script: x
+`,
   "top-level refers to a job variable": `
 variables:
   IMAGE: $REGISTRY/$APP:$CI_JOB_NAME

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findImageBuilds, scanJobScript } from "../../src/containers/index.js";
+import { findImageBuilds, scanJobScript, scriptMayBuild } from "../../src/containers/index.js";
 import { describeBuild, resolverOf, scriptLines } from "./helpers.js";
 
 // Modelled on QEMU's `.container_job_template` (before_script + script of a container job).
@@ -401,5 +401,43 @@ describe("findImageBuilds", () => {
     const [b] = findImageBuilds({ job: "j", lines: scriptLines(["docker build -t reg.example.com/a:1 -f - ."]), variables: resolverOf({}) });
     expect(b.dockerfile).toBeUndefined();
     expect(b.notes).toContain("the recipe is read from standard input");
+  });
+});
+
+describe("scripts that cannot build are not walked", () => {
+  const walked = (lines: string[], vars: Record<string, string | null> = {}) =>
+    scanJobScript({ job: "j", lines: scriptLines(lines), variables: resolverOf(vars) }).builds.map(describeBuild);
+
+  it.each(cases)("the full walk agrees with the shortcut: $name", ({ lines, vars, files }) => {
+    const fileSet = new Set(files ?? []);
+    const full = scanJobScript({ job: "build", lines: scriptLines(lines), variables: resolverOf(vars ?? {}), fileExists: (p) => fileSet.has(p) });
+    if (!scriptMayBuild(scriptLines(lines))) expect(full.builds).toEqual([]);
+  });
+
+  it.each([
+    [["./configure --target=$TARGET", "make -j4"]],
+    [["if [ -n \"$X\" ]; then make; else echo docker build; fi", "for f in *.docker; do cat $f; done"]],
+    [["f() { ./build-docker.sh; }", "docker-compose build", "FOO=1"]],
+    [["export TAG=reg/app:$X", "cd $DIR && ./run docker build -t $TAG ."]],
+  ])("%j: no command can be a container tool", (lines) => {
+    expect(scriptMayBuild(scriptLines(lines))).toBe(false);
+    expect(findImageBuilds({ job: "j", lines: scriptLines(lines), variables: resolverOf({ DOCKER: "docker" }) })).toEqual([]);
+  });
+
+  it.each([
+    ["a program from a variable", ["$DOCKER build -t reg/app:1 ."], { DOCKER: "docker" }],
+    ["a program from a variable with a path", ["${TOOLS}/podman build -t reg/app:1 ."], { TOOLS: "/usr/bin" }],
+    ["a prefix", ["sudo docker build -t reg/app:1 ."], {}],
+    ["a prefix from a path", ["/usr/bin/env docker build -t reg/app:1 ."], {}],
+    ["an assignment-looking quoted word", ['"A=1" docker build -t reg/app:1 .'], {}],
+    ["an inline shell script", ["sh -c 'docker build -t reg/app:1 .'"], {}],
+    ["an inline script from a variable", ['bash -c "$BUILD"'], { BUILD: "docker build -t reg/app:1 ." }],
+    ["a kaniko executor in a branch", ["if true; then /kaniko/executor --destination reg/app:1; fi"], {}],
+    ["a function body", ["f() { buildah push reg/app:1; }"], {}],
+    ["a program in quotes", ['"docker" build -t reg/app:1 .'], {}],
+  ])("%s may build, and is walked", (_what, lines, vars) => {
+    expect(scriptMayBuild(scriptLines(lines))).toBe(true);
+    expect(walked(lines, vars)).not.toEqual([]);
+    expect(findImageBuilds({ job: "j", lines: scriptLines(lines), variables: resolverOf(vars) }).map(describeBuild)).toEqual(walked(lines, vars));
   });
 });

@@ -319,7 +319,97 @@ export function nonPredefinedNames(variables: VariableRecord): string[] {
   const scope = scopeOfRecord(variables);
   if (!scope) return Object.keys(variables).filter((n) => variables[n]?.origin !== "predefined");
   const out: string[] = [];
-  for (const name of scope.table.nonPredefined) if (!scope.own.has(name)) out.push(name);
-  for (const [name, entry] of scope.own) if (entry && entry.origin !== "predefined") out.push(name);
+  forEachNonPredefined(scope, (name) => out.push(name));
+  return out;
+}
+
+function forEachNonPredefined(scope: JobScope, visit: (name: string) => void): void {
+  for (const name of scope.table.nonPredefined) if (!scope.own.has(name)) visit(name);
+  for (const [name, entry] of scope.own) if (entry && entry.origin !== "predefined") visit(name);
+}
+
+/**
+ * Among `nonPredefinedNames(after)`, the names whose values two jobs' records may give different
+ * texts for; every other name has the same text on both sides. A name neither job defines itself,
+ * whose pipeline-level value refers to nothing either job defines, has its table's value on each
+ * side, so those are compared once per pair of tables; a name both jobs define as the same text
+ * that refers to nothing is equal without resolving anything. Undefined when a record is not a
+ * layered one: then every name is a candidate.
+ */
+export function namesThatMayDiffer(before: Record<string, ResolvedVar>, after: Record<string, ResolvedVar>): string[] | undefined {
+  const b = scopes.get(before);
+  const a = scopes.get(after);
+  if (!b || !a) return undefined;
+  const differing = tableDifferences(b.table, a.table);
+  const out: string[] = [];
+  forEachNonPredefined(a, (name) => {
+    const ownB = b.own.get(name);
+    const ownA = a.own.get(name);
+    if (ownB === undefined && ownA === undefined) {
+      if (differing.has(name) || readsOwn(b, name) || readsOwn(a, name)) out.push(name);
+    } else if (!(ownB && ownA && sameConstant(ownB, ownA))) out.push(name);
+  });
+  return out;
+}
+
+function readsOwn(scope: JobScope, name: string): boolean {
+  if (scope.own.size === 0) return false;
+  for (const d of scope.table.dependsOn(name)) if (scope.own.has(d)) return true;
+  return false;
+}
+
+/**
+ * Whether two entries that refer to no other variable have the same text, read from the entries
+ * as `resolvedVarOf` makes it (an unknown value is unknown by its name, any other is its raw text)
+ * without its per-entry lookup: a comparison of thousands of jobs asks this for each of their own.
+ */
+function sameConstant(a: VarEntry, b: VarEntry): boolean {
+  if (expands(a) || expands(b)) return false;
+  return a.unknown === undefined ? b.unknown === undefined && a.raw === b.raw : b.unknown !== undefined && a.name === b.name;
+}
+
+/** The text of an entry that refers to no other variable (the same in every scope). */
+function constantText(entry: VarEntry): string | undefined {
+  return expands(entry) ? undefined : resolvedVarOf(entry)?.value.text;
+}
+
+/** A table's value of a name, as a job that neither defines it nor anything it refers to reads it. */
+function tableText(table: PipelineTable, name: string): string | undefined {
+  const entry = table.scope.get(name);
+  if (!entry) return undefined;
+  return constantText(entry) ?? (table.resolved.variables[name]?.value ?? unknownText(name)).text;
+}
+
+const differences = new WeakMap<PipelineTable, WeakMap<PipelineTable, ReadonlySet<string>>>();
+
+/** The non-predefined names of `after` whose table values differ from `before`'s table's (or that `before` lacks). */
+function tableDifferences(before: PipelineTable, after: PipelineTable): ReadonlySet<string> {
+  let inner = differences.get(before);
+  const known = inner?.get(after);
+  if (known) return known;
+  const out = new Set<string>();
+  for (const name of after.nonPredefined) if (before === after ? false : tableText(before, name) !== tableText(after, name)) out.add(name);
+  if (!inner) differences.set(before, (inner = new WeakMap()));
+  inner.set(after, out);
+  return out;
+}
+
+/**
+ * The texts of a record's variables that are not predefined, in the record's order (what a
+ * report lists as the job's own). For a layered record the full scope gives the names, their
+ * order and origins, and each value is read from the layers: the ≈100 predefined values are
+ * never resolved.
+ */
+export function nonPredefinedTexts(variables: Record<string, ResolvedVar>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const scope = scopes.get(variables);
+  if (!scope) {
+    for (const [name, v] of Object.entries(variables)) if (v.origin !== "predefined") out[name] = v.value.text;
+    return out;
+  }
+  for (const [name, entry] of scope.materialise()) {
+    const v = entry.origin === "predefined" ? undefined : variables[name];
+    if (v) out[name] = v.value.text;
+  }
   return out;
 }

@@ -2,8 +2,9 @@ import { parseArgs } from "node:util";
 import { diagnosticJson, formatDiagnostic, type Diagnostic } from "../../../core/diagnostic.js";
 import { formatPos } from "../../../core/pos.js";
 import { PIPELINE_SOURCES, type PipelineContext, type PipelineSource, type RefSpec } from "../../../gitlab-ci/context.js";
-import type { Decision, Pipeline, PipelineJob, ResolvedVar } from "../../../gitlab-ci/pipeline.js";
+import type { Decision, Pipeline, PipelineJob } from "../../../gitlab-ci/pipeline.js";
 import { simulatePipeline } from "../../../gitlab-ci/simulate/index.js";
+import { nonPredefinedTexts } from "../../../gitlab-ci/simulate/job-variables.js";
 import { loadSettings } from "../../../config/load-settings.js";
 import { plural } from "../../../core/plural.js";
 import { UsageError, type CliCommand } from "../command.js";
@@ -171,12 +172,6 @@ export const simulateCommand: CliCommand = {
 // ---- JSON ----------------------------------------------------------------------------------
 
 /** Variables a reader did not get from GitLab itself: YAML, rules, matrix and the context. */
-function userVariables(variables: Record<string, ResolvedVar>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, v] of Object.entries(variables)) if (v.origin !== "predefined") out[name] = v.value.text;
-  return out;
-}
-
 function decidedByJson(d: Decision, fallback: { file: string; line: number }) {
   if (d.rule) return { kind: d.kind, file: d.rule.pos.file, line: d.rule.pos.line, index: d.rule.index, if: d.rule.if ?? null, when: d.rule.when ?? null };
   const pos = d.trace[0]?.pos ?? fallback;
@@ -192,7 +187,7 @@ function jobJson(job: PipelineJob) {
     ...(job.startIn ? { startIn: job.startIn } : {}),
     image: job.image ? job.image.ref.text : null,
     services: job.services.map((s) => s.ref.text),
-    variables: userVariables(job.variables),
+    variables: nonPredefinedTexts(job.variables),
     needs: job.needs ?? null,
     source: { file: job.source.file, line: job.source.line },
     decidedBy: decidedByJson(job.decidedBy, job.source),
@@ -213,7 +208,7 @@ export function pipelineJson(p: Pipeline) {
       project: p.context.project.path,
       workflow: p.workflow ? decidedByJson(p.workflow, { file: "", line: 0 }) : null,
       stages: p.stages,
-      variables: userVariables(p.variables),
+      variables: nonPredefinedTexts(p.variables),
     },
     jobs: p.jobs.map(jobJson),
     excluded: p.excluded.map((e) => ({
@@ -268,7 +263,7 @@ export function renderText(p: Pipeline): string {
   }
   if (p.certainty === "uncertain") lines.push("  some decisions depend on values not known statically (marked \"uncertain\")");
   if (p.workflow) lines.push(...uncertainNote(p.workflow).split("\n").filter(Boolean));
-  const pv = userVariables(p.variables);
+  const pv = nonPredefinedTexts(p.variables);
   if (Object.keys(pv).length) lines.push(`  variables: ${Object.entries(pv).map(([k, v]) => `${k}=${v}`).join(" · ")}`);
   for (const stage of p.stages) {
     const jobs = p.jobs.filter((j) => j.stage === stage);
