@@ -10,7 +10,7 @@ export type Atom = string | { hole: string; id: string };
 export function toAtoms(pieces: TextPiece[]): Atom[] {
   const atoms: Atom[] = [];
   for (const p of pieces) {
-    if (p.kind === "text") atoms.push(...p.text);
+    if (p.kind === "text") for (const c of p.text) atoms.push(c);
     else atoms.push({ hole: p.label, id: p.id });
   }
   return atoms;
@@ -38,8 +38,14 @@ export function isHole(a: Atom | undefined): a is { hole: string; id: string } {
   return typeof a === "object";
 }
 
-export function atomsToString(atoms: Atom[]): string {
-  return atoms.map((a) => (typeof a === "string" ? a : `«${a.hole}»`)).join("");
+/** The atoms (from `from` to before `to`) as text, each hole shown as `«label»`. */
+export function atomsToString(atoms: Atom[], from = 0, to = atoms.length): string {
+  let text = "";
+  for (let i = from; i < to; i++) {
+    const a = atoms[i];
+    text += typeof a === "string" ? a : `«${a.hole}»`;
+  }
+  return text;
 }
 
 /** Split on a known character (holes never split). */

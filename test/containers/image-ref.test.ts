@@ -74,3 +74,25 @@ describe("sameImage", () => {
     expect(sameImage(rb, ra)).toBe(expected);
   });
 });
+
+describe("remembered parses", () => {
+  it("a known resolved text parses as its string, a text with holes by itself", () => {
+    const text = "registry.example.com/app«$S»:1";
+    expect(parseImageRef({ text, known: true, unknowns: [] })).toEqual(parseImageRef(text));
+    const holed = parseImageRef(r(text));
+    expect([holed.known, holed.repository, holed.tag]).toEqual([false, "registry.example.com/app«$S»", "1"]);
+    expect(parseImageRef(text).known).toBe(true);
+  });
+
+  it("answers as a cold parse after more references than the memo keeps", () => {
+    const refs = ["Debian", "registry.example.com/a/b:«$T»", "localhost:5000/app@sha256:abc"];
+    const first = refs.map((ref) => structuredClone(parseImageRef(ref.includes("«") ? r(ref) : ref)));
+    for (let i = 0; i < 40000; i++) parseImageRef(`registry.example.com/filler-${i}:1`);
+    expect(refs.map((ref) => parseImageRef(ref.includes("«") ? r(ref) : ref))).toEqual(first);
+    expect(first.map((p) => [p.normalized, p.known, p.certain, p.problems])).toEqual([
+      ["docker.io/library/Debian:latest", true, true, ["repository name 'library/Debian' must be lower case"]],
+      ["registry.example.com/a/b:«$T»", false, true, []],
+      ["localhost:5000/app@sha256:abc", true, true, []],
+    ]);
+  });
+});
