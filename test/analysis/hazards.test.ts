@@ -195,6 +195,20 @@ describe("changes on watched branches", () => {
     // The fork losing its pipeline is not reported: forks are not watched branches.
     expect(hazards(before, head).map(brief)).toEqual([{ kind, status: "introduced", severity, contexts: ["main"] }]);
   });
+
+  it("answers as a cold run when asked again and when both sides share job results", () => {
+    const unit = job("unit");
+    const lint = job("lint", { allowFailure: true });
+    const base = revision("base", [[main, pipeline(main, [unit, lint, job("deploy"), job("docs")])]]);
+    const head = revision("head", [[main, pipeline(main, [unit, lint, job("deploy", { when: "manual" }), job("pages", { allowFailure: true })])]]);
+    const cold = hazards(structuredClone(base), structuredClone(head));
+    expect(cold.map((h) => [h.kind, h.jobs])).toEqual([
+      ["jobs-lost", ["docs"]],
+      ["jobs-manual", ["deploy"]],
+    ]);
+    expect(hazards(base, head)).toEqual(cold);
+    expect(hazards(base, head)).toEqual(cold);
+  });
 });
 
 describe("duplicate-pipelines", () => {

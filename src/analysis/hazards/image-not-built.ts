@@ -23,37 +23,49 @@ export const imageNotBuilt: HazardCheck = {
   check(revision) {
     const findings: Finding[] = [];
     const publishers = revision.runs.map(({ context, pipeline }) => ({ name: context.name, pushes: certainPushes(pipeline) }));
+    // Which publishers push each reference, so that a missing image is looked up once, not once per other context.
+    const pushedBy = new Map<string, number[]>();
+    publishers.forEach((p, i) => {
+      for (const normalized of p.pushes) {
+        const by = pushedBy.get(normalized);
+        if (by) by.push(i);
+        else pushedBy.set(normalized, [i]);
+      }
+    });
     for (const { context, pipeline } of revision.runs) {
       const jobs = jobsOf(pipeline);
       if (jobs.length === 0) continue;
       const prefix = registryImageOf(pipeline);
       if (!prefix) continue;
-      const builds = jobs.flatMap((j) => j.builds.map((b) => ({ image: b.image, isCertain: b.certainty !== "uncertain" && j.certainty !== "uncertain" })));
+      const inRegistry = [`${prefix}/`, `${prefix}:`];
       // Some build may produce the image: surely (true and certain), or perhaps (anything else but false).
-      const mayBeBuilt = buildLookup(builds.map((b) => b.image));
-      const missing = new Map<string, { jobs: string[]; pos: Pos; isCertain: boolean }>();
+      const mayBeBuilt = buildLookup(jobs.flatMap((j) => j.builds.map((b) => b.image)));
+      // Where each missing image is first used, the jobs that use one, and whether one of them surely runs.
+      const missing = new Map<string, Pos>();
+      const userSet = new Set<string>();
+      let isPossible = true;
       for (const job of jobs) {
         for (const image of imagesUsedBy(job)) {
           const ref = image.ref;
-          if (!ref.known || !(ref.text === prefix || ref.text.startsWith(`${prefix}/`) || ref.text.startsWith(`${prefix}:`))) continue;
-          if (mayBeBuilt(ref)) continue;
-          const entry = missing.get(ref.text) ?? { jobs: [], pos: image.pos, isCertain: false };
-          entry.jobs.push(job.name);
-          if (job.certainty !== "uncertain") entry.isCertain = true;
-          missing.set(ref.text, entry);
+          if (!ref.known || !(ref.text === prefix || inRegistry.some((p) => ref.text.startsWith(p)))) continue;
+          if (!missing.has(ref.text)) {
+            if (mayBeBuilt(ref)) continue;
+            missing.set(ref.text, image.pos);
+          }
+          userSet.add(job.name);
+          if (job.certainty !== "uncertain") isPossible = false;
         }
       }
       if (missing.size === 0) continue;
       const images = [...missing.keys()].sort();
-      const users = [...new Set([...missing.values()].flatMap((m) => m.jobs))].sort();
-      const isPossible = ![...missing.values()].some((m) => m.isCertain);
-      const others = publishers.filter((p) => p.name !== context.name);
-      const isPushedElsewhere = (image: string) => others.some((p) => p.pushes.has(parseImageRef(image).normalized));
-      const wanted = new Set(images.map((i) => parseImageRef(i).normalized));
-      const publishedBy = others.filter((p) => [...wanted].some((i) => p.pushes.has(i))).map((p) => p.name);
+      const users = [...userSet].sort();
+      // The other contexts that push each image.
+      const pushedElsewhere = images.map((image) => (pushedBy.get(parseImageRef(image).normalized) ?? []).filter((i) => publishers[i]?.name !== context.name));
+      const publishing = new Set(pushedElsewhere.flat());
+      const publishedBy = publishers.filter((_, i) => publishing.has(i)).map((p) => p.name);
       // Name who pushes what only for the images they do push: `staging` pushes `debian:latest`,
       // not `debian:staging-8-0` that no analysed pipeline publishes.
-      const published = images.filter(isPushedElsewhere);
+      const published = images.filter((_, k) => (pushedElsewhere[k]?.length ?? 0) > 0);
       const pushers = `${listNames(publishedBy, 4)} push${publishedBy.length === 1 ? "es" : ""}`;
       const lastPushed = `in whatever ${publishedBy.length === 1 ? "that pipeline" : "they"} pushed last`;
       findings.push({
@@ -74,7 +86,7 @@ export const imageNotBuilt: HazardCheck = {
         images,
         jobs: users,
         ...(publishedBy.length > 0 ? { publishedBy } : {}),
-        source: missing.get(images[0])!.pos,
+        source: missing.get(images[0])!,
       });
     }
     return findings;
@@ -113,16 +125,17 @@ function buildLookup(built: ResolvedText[]): (ref: ResolvedText) => boolean {
     if (parts.known) known.add(parts.normalized);
     else holed.push(image);
   }
-  const answers = new Map<string, boolean>();
+  // Like `sameImage`, the answer reads only the text and whether it has holes.
+  const answers = { known: new Map<string, boolean>(), holed: new Map<string, boolean>() };
   return (ref) => {
-    const key = `${ref.known ? "k" : "u"}${ref.unknowns.join(",")}\0${ref.text}`;
-    let answer = answers.get(key);
+    const memo = ref.known ? answers.known : answers.holed;
+    let answer = memo.get(ref.text);
     if (answer === undefined) {
       const parts = parseImageRef(ref);
       answer = parts.known
         ? known.has(parts.normalized) || holed.some((b) => sameImage(b, ref) !== false)
         : built.some((b) => sameImage(b, ref) !== false);
-      answers.set(key, answer);
+      memo.set(ref.text, answer);
     }
     return answer;
   };

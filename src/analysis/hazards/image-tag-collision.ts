@@ -49,18 +49,20 @@ export const imageTagCollision: HazardCheck = {
   severity: "error",
   scope: "revision",
   check(revision) {
-    const runs = revision.runs.map((r) => ({ ...r, pushes: pushesOf(r.pipeline) }));
+    const runs = revision.runs.map((r) => {
+      const pushes = pushesOf(r.pipeline);
+      return { ...r, identity: contentIdentity(r.context), pushes, candidates: candidatePairs(pushes) };
+    });
     const findings: Finding[] = [];
     for (let i = 0; i < runs.length; i++) {
       for (let j = i + 1; j < runs.length; j++) {
         const a = runs[i];
         const b = runs[j];
-        if (contentIdentity(a.context) === contentIdentity(b.context)) continue;
+        if (a.identity === b.identity) continue;
         const definite = new Collisions();
         const possible = new Collisions();
-        const candidates = candidatePairs(b.pushes);
         for (const pa of a.pushes) {
-          for (const pb of candidates(pa.image)) {
+          for (const pb of b.candidates(pa.image)) {
             const same = sameImage(pa.image, pb.image);
             if (same === false) continue;
             if (same !== true && commitKeyed(pa.image) && commitKeyed(pb.image)) continue;
@@ -77,11 +79,12 @@ export const imageTagCollision: HazardCheck = {
           [possible, true],
         ] as const) {
           if (found.size === 0) continue;
+          const images = found.refs();
           findings.push({
             key: isPossible ? `possible\0${key}` : key,
-            message: describeCollision({ contexts: names, images: found.refs(), isPossible, status: "introduced", pairs: [names], stillColliding: [] }),
+            message: describeCollision({ contexts: names, images, isPossible, status: "introduced", pairs: [names], stillColliding: [] }),
             contexts: names,
-            images: found.refs(),
+            images,
             jobs: found.jobs(),
             source: found.firstPos(),
             ...(isPossible ? { possible: true as const } : {}),
@@ -214,13 +217,23 @@ function candidatePairs(pushes: Push[]): (image: ResolvedText) => Push[] {
   pushes.forEach((p, i) => {
     const parts = parseImageRef(p.image);
     if (!parts.known) holed.push(i);
-    else byNormalized.set(parts.normalized, [...(byNormalized.get(parts.normalized) ?? []), i]);
+    else {
+      const same = byNormalized.get(parts.normalized);
+      if (same) same.push(i);
+      else byNormalized.set(parts.normalized, [i]);
+    }
   });
+  // Every other pipeline asks with the same references: each normalised form is answered once.
+  const answers = new Map<string, Push[]>();
   return (image) => {
     const parts = parseImageRef(image);
     if (!parts.known) return pushes;
-    const indexes = [...(byNormalized.get(parts.normalized) ?? []), ...holed].sort((x, y) => x - y);
-    return indexes.map((i) => pushes[i] as Push);
+    let found = answers.get(parts.normalized);
+    if (!found) {
+      const indexes = [...(byNormalized.get(parts.normalized) ?? []), ...holed].sort((x, y) => x - y);
+      answers.set(parts.normalized, (found = indexes.map((i) => pushes[i] as Push)));
+    }
+    return found;
   };
 }
 
