@@ -1,7 +1,7 @@
 import { imagesUsedBy, jobsOf, registryImageOf } from "../images.js";
 import type { AnalysedPipeline } from "../model.js";
 import type { Finding, HazardCheck } from "./check.js";
-import { listNames } from "./watched.js";
+import { listNames, sortedNames } from "./watched.js";
 import type { Pos } from "../../core/pos.js";
 import { parseImageRef, sameImage } from "../../containers/image-ref.js";
 import type { ResolvedText } from "../../gitlab-ci/pipeline.js";
@@ -57,8 +57,8 @@ export const imageNotBuilt: HazardCheck = {
         }
       }
       if (missing.size === 0) continue;
-      const images = [...missing.keys()].sort();
-      const users = [...userSet].sort();
+      const images = sortedNames(missing.keys());
+      const users = sortedNames(userSet);
       // The other contexts that push each image.
       const pushedElsewhere = images.map((image) => (pushedBy.get(parseImageRef(image).normalized) ?? []).filter((i) => publishers[i]?.name !== context.name));
       const publishing = new Set(pushedElsewhere.flat());

@@ -4,7 +4,7 @@ import type { Pos } from "../../core/pos.js";
 import { jobsOf } from "../images.js";
 import type { AnalysedPipeline, BranchContext } from "../model.js";
 import type { Finding, HazardCheck, StatedFinding } from "./check.js";
-import { listNames } from "./watched.js";
+import { listNames, sortedNames } from "./watched.js";
 
 /**
  * What a pipeline builds from: the project and the commit of a branch, tag or MR source.
@@ -194,13 +194,16 @@ class Collisions {
     this.byRef.set(ref, entry);
   }
   refs(): string[] {
-    return [...this.byRef.keys()].sort();
+    return sortedNames(this.byRef.keys());
   }
   jobs(): string[] {
-    return [...new Set([...this.byRef.values()].flatMap((e) => [...e.jobs]))].sort();
+    return sortedNames(new Set([...this.byRef.values()].flatMap((e) => [...e.jobs])));
   }
+  /** Where the first reference in sorted order (`refs()[0]`) is pushed. */
   firstPos(): Pos {
-    return this.byRef.get(this.refs()[0])!.pos;
+    let first: string | undefined;
+    for (const ref of this.byRef.keys()) if (first === undefined || ref < first) first = ref;
+    return this.byRef.get(first ?? "")!.pos;
   }
 }
 
