@@ -143,8 +143,8 @@ export function sameImage(a: string | ResolvedText, b: string | ResolvedText): b
   const key = `${refKey(a)}\u0001${refKey(b)}`;
   let same = comparedRefs.get(key);
   if (same === undefined) {
-    const ca = normalizedCandidates(typeof a === "string" ? [...a] : toAtoms(resolvedPattern(a)));
-    const cb = normalizedCandidates(typeof b === "string" ? [...b] : toAtoms(resolvedPattern(b)));
+    const ca = candidatesOf(a);
+    const cb = candidatesOf(b);
     same = ca.some((x) => cb.some((y) => atomPatternsOverlap(x, y))) ? "unknown" : false;
     if (comparedRefs.size >= MEMO_LIMIT) comparedRefs.clear();
     comparedRefs.set(key, same);
@@ -153,6 +153,19 @@ export function sameImage(a: string | ResolvedText, b: string | ResolvedText): b
 }
 
 const comparedRefs = new Map<string, "unknown" | false>();
+
+/** A reference's candidates, made once per text and whether it has holes (what they read). */
+function candidatesOf(ref: string | ResolvedText): Atom[][] {
+  const key = refKey(ref);
+  let found = candidateMemo.get(key);
+  if (found === undefined) {
+    found = normalizedCandidates(typeof ref === "string" ? [...ref] : toAtoms(resolvedPattern(ref)));
+    candidateMemo.set(key, found);
+  }
+  return found;
+}
+
+const candidateMemo = new RecentMemo<Atom[][]>(MEMO_LIMIT);
 
 /** A range [from, to) of a pattern. */
 type Range = [number, number];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { normalizeImageRef, parseImageRef, sameImage } from "../../src/containers/index.js";
 import type { ResolvedText } from "../../src/gitlab-ci/pipeline.js";
+import { atomPatternsOverlap, type Atom } from "../../src/containers/text-atoms.js";
 
 /** `«…»` marks an unknown part, as ResolvedText shows it. */
 const r = (text: string): ResolvedText => ({ text, known: !text.includes("«"), unknowns: text.includes("«") ? ["test"] : [] });
@@ -94,5 +95,26 @@ describe("remembered parses", () => {
       ["registry.example.com/a/b:«$T»", false, true, []],
       ["localhost:5000/app@sha256:abc", true, true, []],
     ]);
+  });
+});
+
+describe("atomPatternsOverlap", () => {
+  const hole = (id: string): Atom => ({ hole: id, id });
+  const p = (...parts: Array<string | Atom>): Atom[] => parts.flatMap((x): Atom[] => (typeof x === "string" ? [...x] : [x]));
+  it.each<[Atom[], Atom[], boolean]>([
+    [p("reg/app:", hole("T")), p("reg/app:1"), true],
+    [p("reg/app:", hole("T")), p("reg/web:1"), false],
+    [p(hole("R"), "/app:1"), p("reg/app:2"), false],
+    [p(hole("R"), "/app:1"), p("reg/app:1"), true],
+    [p("reg/", hole("A"), ":1"), p("reg/", hole("B"), "x:1"), true],
+    [p("a", hole("A"), "b"), p("ab"), true],
+    [p("a", hole("A"), "b"), p("a"), false],
+    [p("ab"), p("ab"), true],
+    [p("ab"), p("abc"), false],
+    [p(), p(hole("A")), true],
+    [p(), p("a"), false],
+  ])("%j and %j overlap: %s", (a, b, overlap) => {
+    expect(atomPatternsOverlap(a, b)).toBe(overlap);
+    expect(atomPatternsOverlap(b, a)).toBe(overlap);
   });
 });
