@@ -3,7 +3,7 @@ import type { AnalysedPipeline } from "../model.js";
 import type { Finding, HazardCheck } from "./check.js";
 import { listNames, sortedNames } from "./watched.js";
 import type { Pos } from "../../core/pos.js";
-import { parseImageRef, sameImage } from "../../containers/image-ref.js";
+import { parseImageRef, sameImage, type ImageRefParts } from "../../containers/image-ref.js";
 import type { ResolvedText } from "../../gitlab-ci/pipeline.js";
 
 /**
@@ -40,27 +40,37 @@ export const imageNotBuilt: HazardCheck = {
       const inRegistry = [`${prefix}/`, `${prefix}:`];
       // Some build may produce the image: surely (true and certain), or perhaps (anything else but false).
       const mayBeBuilt = buildLookup(jobs.flatMap((j) => j.builds.map((b) => b.image)));
-      // Where each missing image is first used, the jobs that use one, and whether one of them surely runs.
-      const missing = new Map<string, Pos>();
+      // Each distinct reference is looked at once: null when a build may produce it, else where it
+      // is first used and its normalised form. Then the jobs that use a missing one, and whether one
+      // of them surely runs.
+      const seen = new Map<string, { pos: Pos; normalized: string } | null>();
       const userSet = new Set<string>();
       let isPossible = true;
       for (const job of jobs) {
         for (const image of imagesUsedBy(job)) {
           const ref = image.ref;
           if (!ref.known || !(ref.text === prefix || inRegistry.some((p) => ref.text.startsWith(p)))) continue;
-          if (!missing.has(ref.text)) {
-            if (mayBeBuilt(ref)) continue;
-            missing.set(ref.text, image.pos);
+          let entry = seen.get(ref.text);
+          if (entry === undefined) {
+            const parts = parseImageRef(ref);
+            entry = mayBeBuilt(ref, parts) ? null : { pos: image.pos, normalized: parts.normalized };
+            seen.set(ref.text, entry);
           }
+          if (entry === null) continue;
           userSet.add(job.name);
           if (job.certainty !== "uncertain") isPossible = false;
         }
       }
+      const missing = new Map<string, { pos: Pos; normalized: string }>();
+      for (const [text, entry] of seen) if (entry) missing.set(text, entry);
       if (missing.size === 0) continue;
       const images = sortedNames(missing.keys());
       const users = sortedNames(userSet);
       // The other contexts that push each image.
-      const pushedElsewhere = images.map((image) => (pushedBy.get(parseImageRef(image).normalized) ?? []).filter((i) => publishers[i]?.name !== context.name));
+      const pushedElsewhere = images.map((image) => {
+        const normalized = missing.get(image)?.normalized;
+        return (normalized === undefined ? [] : (pushedBy.get(normalized) ?? [])).filter((i) => publishers[i]?.name !== context.name);
+      });
       const publishing = new Set(pushedElsewhere.flat());
       const publishedBy = publishers.filter((_, i) => publishing.has(i)).map((p) => p.name);
       // Name who pushes what only for the images they do push: `staging` pushes `debian:latest`,
@@ -86,7 +96,7 @@ export const imageNotBuilt: HazardCheck = {
         images,
         jobs: users,
         ...(publishedBy.length > 0 ? { publishedBy } : {}),
-        source: missing.get(images[0])!,
+        source: missing.get(images[0])!.pos,
       });
     }
     return findings;
@@ -114,10 +124,10 @@ function certainPushes(pipeline: AnalysedPipeline): Set<string> {
  * `builds.some((b) => sameImage(b, ref) !== false)`, without comparing every job's image with
  * every build (thousands × thousands in a big pipeline): two fully known references are the same
  * image exactly when their normalised forms are equal (`sameImage`), so known builds are looked
- * up in a set, and only builds with an unknown part are compared one by one. Each distinct
- * reference is answered once.
+ * up in a set, and only builds with an unknown part are compared one by one. Takes the
+ * reference's parse, which the caller has.
  */
-function buildLookup(built: ResolvedText[]): (ref: ResolvedText) => boolean {
+function buildLookup(built: ResolvedText[]): (ref: ResolvedText, parts: ImageRefParts) => boolean {
   const known = new Set<string>();
   const holed: ResolvedText[] = [];
   for (const image of built) {
@@ -125,18 +135,6 @@ function buildLookup(built: ResolvedText[]): (ref: ResolvedText) => boolean {
     if (parts.known) known.add(parts.normalized);
     else holed.push(image);
   }
-  // Like `sameImage`, the answer reads only the text and whether it has holes.
-  const answers = { known: new Map<string, boolean>(), holed: new Map<string, boolean>() };
-  return (ref) => {
-    const memo = ref.known ? answers.known : answers.holed;
-    let answer = memo.get(ref.text);
-    if (answer === undefined) {
-      const parts = parseImageRef(ref);
-      answer = parts.known
-        ? known.has(parts.normalized) || holed.some((b) => sameImage(b, ref) !== false)
-        : built.some((b) => sameImage(b, ref) !== false);
-      memo.set(ref.text, answer);
-    }
-    return answer;
-  };
+  return (ref, parts) =>
+    parts.known ? known.has(parts.normalized) || holed.some((b) => sameImage(b, ref) !== false) : built.some((b) => sameImage(b, ref) !== false);
 }

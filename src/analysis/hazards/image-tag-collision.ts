@@ -1,4 +1,4 @@
-import { normalizeImageRef, parseImageRef, sameImage } from "../../containers/image-ref.js";
+import { parseImageRef, sameImage, type ImageRefParts } from "../../containers/image-ref.js";
 import type { ResolvedText } from "../../gitlab-ci/pipeline.js";
 import type { Pos } from "../../core/pos.js";
 import { jobsOf } from "../images.js";
@@ -21,6 +21,8 @@ function contentIdentity(c: BranchContext): string {
 /** One pushed reference of a pipeline, and whether the push surely happens there. */
 interface Push {
   image: ResolvedText;
+  /** `parseImageRef(image)`, read once per push for every other pipeline it is compared with. */
+  parts: ImageRefParts;
   job: string;
   pos: Pos;
   /** False when the build or its job only may run (`certainty: "uncertain"`). */
@@ -32,7 +34,7 @@ function pushesOf(pipeline: AnalysedPipeline): Push[] {
   for (const job of jobsOf(pipeline)) {
     for (const b of job.builds) {
       if (!b.push) continue;
-      out.push({ image: b.image, job: job.name, pos: b.pos, isCertain: b.certainty !== "uncertain" && job.certainty !== "uncertain" });
+      out.push({ image: b.image, parts: parseImageRef(b.image), job: job.name, pos: b.pos, isCertain: b.certainty !== "uncertain" && job.certainty !== "uncertain" });
     }
   }
   return out;
@@ -62,12 +64,14 @@ export const imageTagCollision: HazardCheck = {
         const definite = new Collisions();
         const possible = new Collisions();
         for (const pa of a.pushes) {
-          for (const pb of b.candidates(pa.image)) {
-            const same = sameImage(pa.image, pb.image);
+          for (const pb of b.candidates(pa)) {
+            // Known references are the same image exactly when their normalised forms are equal,
+            // as `sameImage` answers them (and `parts` is the parse of that very text).
+            const same = pa.parts.known && pb.parts.known ? pa.parts.normalized === pb.parts.normalized : sameImage(pa.image, pb.image);
             if (same === false) continue;
             if (same !== true && commitKeyed(pa.image) && commitKeyed(pb.image)) continue;
-            if (same === true && pa.isCertain && pb.isCertain) definite.add(normalizeImageRef(pa.image.text), pa, pb);
-            else possible.add(same === true ? normalizeImageRef(pa.image.text) : pairText(pa.image.text, pb.image.text), pa, pb);
+            if (same === true && pa.isCertain && pb.isCertain) definite.add(pa.parts.normalized, pa, pb);
+            else possible.add(same === true ? pa.parts.normalized : pairText(pa.image.text, pb.image.text), pa, pb);
           }
         }
         // One finding per pair, keyed by the pair, so base and head are matched pair by pair;
@@ -214,11 +218,10 @@ class Collisions {
  * forms are equal (`sameImage`), so those are looked up by that form; pushes with an unknown part
  * stay candidates for every image, and an image with an unknown part is compared with all.
  */
-function candidatePairs(pushes: Push[]): (image: ResolvedText) => Push[] {
+function candidatePairs(pushes: Push[]): (push: Push) => Push[] {
   const byNormalized = new Map<string, number[]>();
   const holed: number[] = [];
-  pushes.forEach((p, i) => {
-    const parts = parseImageRef(p.image);
+  pushes.forEach(({ parts }, i) => {
     if (!parts.known) holed.push(i);
     else {
       const same = byNormalized.get(parts.normalized);
@@ -228,8 +231,7 @@ function candidatePairs(pushes: Push[]): (image: ResolvedText) => Push[] {
   });
   // Every other pipeline asks with the same references: each normalised form is answered once.
   const answers = new Map<string, Push[]>();
-  return (image) => {
-    const parts = parseImageRef(image);
+  return ({ parts }) => {
     if (!parts.known) return pushes;
     let found = answers.get(parts.normalized);
     if (!found) {
