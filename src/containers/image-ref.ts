@@ -39,35 +39,68 @@ const PATH_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|
 
 /**
  * Parse a reference (text or resolved text with holes) into registry, path, tag and digest.
- * Remembered (bounded): the hazard checks ask about the same few hundred references for every
- * job of every pipeline. Callers must not change the answer.
+ * Remembered (bounded): the hazard checks and the image comparison ask about the same
+ * references for every job of every pipeline. Callers must not change the answer.
  */
 export function parseImageRef(ref: string | ResolvedText): ImageRefParts {
-  const key = refKey(ref);
-  let parts = parsedRefs.get(key);
-  if (!parts) {
-    if (parsedRefs.size >= PARSED_REFS_LIMIT) parsedRefs.clear();
-    parsedRefs.set(key, (parts = parseImageRefUncached(ref)));
+  // The parse reads the text and whether it has holes (resolvedPattern); a known text reads
+  // as the plain string does, so both share one memo keyed by the text itself.
+  const holed = typeof ref !== "string" && !ref.known;
+  const text = typeof ref === "string" ? ref : ref.text;
+  const memo = holed ? parsedHoled : parsedKnown;
+  let parts = memo.get(text);
+  if (parts === undefined) {
+    parts = parseImageRefUncached(holed ? toAtoms(resolvedPattern(ref)) : text);
+    memo.set(text, parts);
   }
   return parts;
 }
 
-const parsedRefs = new Map<string, ImageRefParts>();
-const PARSED_REFS_LIMIT = 10000;
-
-/** What a reference's parse reads: its text and whether it has holes (resolvedPattern). */
-function refKey(ref: string | ResolvedText): string {
-  return typeof ref === "string" ? `s${ref}` : `${ref.known ? "k" : "u"}${ref.text}`;
+/**
+ * A memo bounded to the `limit` most recently stored keys and at most as many older ones: when
+ * it is full, the older half is dropped and what is asked again is kept. (Clearing it all at
+ * once recomputed every reference of a pipeline bigger than the limit, again and again.)
+ */
+class RecentMemo<V> {
+  private recent = new Map<string, V>();
+  private older = new Map<string, V>();
+  constructor(private readonly limit: number) {}
+  get(key: string): V | undefined {
+    const v = this.recent.get(key);
+    if (v !== undefined) return v;
+    const old = this.older.get(key);
+    if (old !== undefined) this.set(key, old);
+    return old;
+  }
+  set(key: string, value: V): void {
+    if (this.recent.size >= this.limit) {
+      this.older = this.recent;
+      this.recent = new Map();
+    }
+    this.recent.set(key, value);
+  }
 }
 
-function parseImageRefUncached(ref: string | ResolvedText): ImageRefParts {
-  const atoms = typeof ref === "string" ? [...ref] : toAtoms(resolvedPattern(ref));
-  const shape = splitShape(atoms);
-  const registry = atomsToString(shape.registry ?? [...DOCKER_HUB]);
-  const path = atomsToString(shape.path);
-  const tag = shape.tag ? atomsToString(shape.tag) : shape.digest ? undefined : "latest";
-  const digest = shape.digest ? atomsToString(shape.digest) : undefined;
-  const known = !atoms.some(isHole);
+const MEMO_LIMIT = 16384;
+const parsedKnown = new RecentMemo<ImageRefParts>(MEMO_LIMIT);
+const parsedHoled = new RecentMemo<ImageRefParts>(MEMO_LIMIT);
+
+/** What a comparison reads of a reference: its text and whether it has holes (as the parse). */
+function refKey(ref: string | ResolvedText): string {
+  return typeof ref === "string" || ref.known ? `k${typeof ref === "string" ? ref : ref.text}` : `u${ref.text}`;
+}
+
+/**
+ * `pattern` is the known text itself, or the atoms of a text with holes. Ranges of either are
+ * read through `show`/`holeIn`, so a known text is parsed without building atoms.
+ */
+function parseImageRefUncached(pattern: string | Atom[]): ImageRefParts {
+  const shape = splitShape(pattern);
+  const registry = shape.registry ? show(pattern, shape.registry) : DOCKER_HUB;
+  const path = `${shape.libraryPrefix ? "library/" : ""}${show(pattern, shape.path)}`;
+  const tag = shape.tag ? show(pattern, shape.tag) : shape.digest ? undefined : "latest";
+  const digest = shape.digest ? show(pattern, shape.digest) : undefined;
+  const known = !holeIn(pattern, [0, pattern.length]);
   const registryNorm = known ? registry.toLowerCase() : registry;
   const problems: string[] = [];
   if (known) {
@@ -110,10 +143,10 @@ export function sameImage(a: string | ResolvedText, b: string | ResolvedText): b
   const key = `${refKey(a)}\u0001${refKey(b)}`;
   let same = comparedRefs.get(key);
   if (same === undefined) {
-    const ca = normalizedCandidates(typeof a === "string" ? [...a] : toAtoms(resolvedPattern(a)));
-    const cb = normalizedCandidates(typeof b === "string" ? [...b] : toAtoms(resolvedPattern(b)));
+    const ca = candidatesOf(a);
+    const cb = candidatesOf(b);
     same = ca.some((x) => cb.some((y) => atomPatternsOverlap(x, y))) ? "unknown" : false;
-    if (comparedRefs.size >= PARSED_REFS_LIMIT) comparedRefs.clear();
+    if (comparedRefs.size >= MEMO_LIMIT) comparedRefs.clear();
     comparedRefs.set(key, same);
   }
   return same;
@@ -121,56 +154,87 @@ export function sameImage(a: string | ResolvedText, b: string | ResolvedText): b
 
 const comparedRefs = new Map<string, "unknown" | false>();
 
+/** A reference's candidates, made once per text and whether it has holes (what they read). */
+function candidatesOf(ref: string | ResolvedText): Atom[][] {
+  const key = refKey(ref);
+  let found = candidateMemo.get(key);
+  if (found === undefined) {
+    found = normalizedCandidates(typeof ref === "string" ? [...ref] : toAtoms(resolvedPattern(ref)));
+    candidateMemo.set(key, found);
+  }
+  return found;
+}
+
+const candidateMemo = new RecentMemo<Atom[][]>(MEMO_LIMIT);
+
+/** A range [from, to) of a pattern. */
+type Range = [number, number];
+
 interface Shape {
   /** undefined = Docker Hub (implicit). */
-  registry?: Atom[];
-  path: Atom[];
-  tag?: Atom[];
-  digest?: Atom[];
+  registry?: Range;
+  path: Range;
+  /** A Docker Hub name of one component is an official image: `library/` goes before `path`. */
+  libraryPrefix: boolean;
+  tag?: Range;
+  digest?: Range;
   certain: boolean;
 }
 
 /** Split on the known separators; holes are taken to hold none (reported via `certain`). */
-function splitShape(atoms: Atom[]): Shape {
-  let rest = atoms;
-  let digest: Atom[] | undefined;
-  const at = rest.indexOf("@");
+function splitShape(pattern: string | Atom[]): Shape {
+  let end = pattern.length;
+  let digest: Range | undefined;
+  const at = pattern.indexOf("@");
   if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
+    digest = [at + 1, end];
+    end = at;
   }
-  const lastSlash = rest.lastIndexOf("/");
-  const lastColon = rest.lastIndexOf(":");
-  let tag: Atom[] | undefined;
+  const lastSlash = end > 0 ? pattern.lastIndexOf("/", end - 1) : -1;
+  const lastColon = end > 0 ? pattern.lastIndexOf(":", end - 1) : -1;
+  let tag: Range | undefined;
   if (lastColon > lastSlash) {
-    tag = rest.slice(lastColon + 1);
-    rest = rest.slice(0, lastColon);
+    tag = [lastColon + 1, end];
+    end = lastColon;
   }
-  const firstSlash = rest.indexOf("/");
-  let registry: Atom[] | undefined;
-  let path = rest;
-  if (firstSlash >= 0) {
-    const first = rest.slice(0, firstSlash);
-    if (isRegistryComponent(first)) {
-      registry = first;
-      path = rest.slice(firstSlash + 1);
-    }
+  const found = pattern.indexOf("/");
+  const firstSlash = found >= 0 && found < end ? found : -1;
+  let registry: Range | undefined;
+  let path: Range = [0, end];
+  if (firstSlash >= 0 && isRegistryComponent(pattern, [0, firstSlash])) {
+    registry = [0, firstSlash];
+    path = [firstSlash + 1, end];
   }
-  if (registry && ["docker.io", "index.docker.io"].includes(atomsToString(registry).toLowerCase())) registry = undefined;
-  if (!registry && !path.includes("/") && !path.some(isHole)) path = [..."library/", ...path];
+  if (registry && isHubAlias(show(pattern, registry))) registry = undefined;
+  const pathSlash = pattern.indexOf("/", path[0]);
+  const libraryPrefix = !registry && !(pathSlash >= 0 && pathSlash < path[1]) && !holeIn(pattern, path);
   // With holes, the split is certain only when known text decides the registry (a known
   // first component before a `/`) and the tag (a known `:` or no hole in the last component).
-  const firstComponent = firstSlash >= 0 ? rest.slice(0, firstSlash) : rest;
-  const lastComponent = rest.slice(lastSlash + 1);
-  const registryDecided = firstSlash >= 0 && !firstComponent.some(isHole);
-  const tagDecided = tag !== undefined || digest !== undefined || !lastComponent.some(isHole);
-  const certain = !atoms.some(isHole) || (registryDecided && tagDecided);
-  return { registry, path, tag, digest, certain };
+  const registryDecided = firstSlash >= 0 && !holeIn(pattern, [0, firstSlash]);
+  const tagDecided = tag !== undefined || digest !== undefined || !holeIn(pattern, [lastSlash + 1, end]);
+  const certain = !holeIn(pattern, [0, pattern.length]) || (registryDecided && tagDecided);
+  return { registry, path, libraryPrefix, tag, digest, certain };
 }
 
-function isRegistryComponent(first: Atom[]): boolean {
-  if (first.some(isHole)) return true; // e.g. `$CI_REGISTRY_IMAGE/…`: a registry host in practice; `certain` is false
-  const text = first.join("");
+/** A range of a pattern as text, holes shown as `«…»`. */
+function show(pattern: string | Atom[], [from, to]: Range): string {
+  return typeof pattern === "string" ? pattern.slice(from, to) : atomsToString(pattern, from, to);
+}
+
+function holeIn(pattern: string | Atom[], [from, to]: Range): boolean {
+  if (typeof pattern === "string") return false;
+  for (let i = from; i < to; i++) if (isHole(pattern[i])) return true;
+  return false;
+}
+
+function isHubAlias(registry: string): boolean {
+  const lower = registry.toLowerCase();
+  return lower === "docker.io" || lower === "index.docker.io";
+}
+
+function isRegistryComponent(pattern: string | Atom[], first: Range): boolean {
+  if (holeIn(pattern, first)) return true; // e.g. `$CI_REGISTRY_IMAGE/…`: a registry host in practice; `certain` is false
+  const text = show(pattern, first);
   return /[.:]/.test(text) || text === "localhost" || text.toLowerCase() !== text;
 }
 
@@ -191,7 +255,7 @@ function normalizedCandidates(atoms: Atom[]): Atom[][] {
   if (!first.some(isHole) && (components.length > 1 || !body.some(isHole))) {
     const text = first.join("").toLowerCase();
     const hubAlias = text === "docker.io" || text === "index.docker.io";
-    if (components.length > 1 && isRegistryComponent(first) && !hubAlias) names = [body];
+    if (components.length > 1 && isRegistryComponent(first, [0, first.length]) && !hubAlias) names = [body];
     else names = hubNames(components.length > 1 && hubAlias ? components.slice(1) : components);
   } else {
     // Known text does not decide the registry: any of the implicit forms may apply.

@@ -10,7 +10,7 @@ export type Atom = string | { hole: string; id: string };
 export function toAtoms(pieces: TextPiece[]): Atom[] {
   const atoms: Atom[] = [];
   for (const p of pieces) {
-    if (p.kind === "text") atoms.push(...p.text);
+    if (p.kind === "text") for (const c of p.text) atoms.push(c);
     else atoms.push({ hole: p.label, id: p.id });
   }
   return atoms;
@@ -38,8 +38,14 @@ export function isHole(a: Atom | undefined): a is { hole: string; id: string } {
   return typeof a === "object";
 }
 
-export function atomsToString(atoms: Atom[]): string {
-  return atoms.map((a) => (typeof a === "string" ? a : `«${a.hole}»`)).join("");
+/** The atoms (from `from` to before `to`) as text, each hole shown as `«label»`. */
+export function atomsToString(atoms: Atom[], from = 0, to = atoms.length): string {
+  let text = "";
+  for (let i = from; i < to; i++) {
+    const a = atoms[i];
+    text += typeof a === "string" ? a : `«${a.hole}»`;
+  }
+  return text;
 }
 
 /** Split on a known character (holes never split). */
@@ -78,33 +84,56 @@ export function stripAtomPrefix(atoms: Atom[], prefix: Atom[]): Atom[] | undefin
  * an equal literal, or a literal with a hole on the other side.
  */
 export function atomPatternsOverlap(a: Atom[], b: Atom[]): boolean {
-  const n = a.length;
-  const m = b.length;
-  // reach[i][j]: a[0..i) and b[0..j) can produce the same string.
-  let row: boolean[] = new Array<boolean>(m + 1).fill(false);
-  const rows: boolean[][] = [];
-  for (let i = 0; i <= n; i++) {
-    row = new Array<boolean>(m + 1).fill(false);
-    for (let j = 0; j <= m; j++) {
-      if (i === 0 && j === 0) {
-        row[j] = true;
-        continue;
-      }
-      const ai = a[i - 1];
-      const bj = b[j - 1];
-      let ok = false;
-      // A hole may end having produced nothing more: skip it.
-      if (i > 0 && isHole(ai) && rows[i - 1][j]) ok = true;
-      if (!ok && j > 0 && isHole(bj) && row[j - 1]) ok = true;
-      if (!ok && i > 0 && j > 0) {
-        if (typeof ai === "string" && typeof bj === "string") ok = ai === bj && rows[i - 1][j - 1];
-        // A hole in a absorbs the literal b[j-1] and stays open.
-        else if (isHole(ai) && typeof bj === "string") ok = row[j - 1];
-        else if (typeof ai === "string" && isHole(bj)) ok = rows[i - 1][j];
-      }
-      row[j] = ok;
-    }
-    rows.push(row);
+  // Literal ends must agree literally (a common string starts, and ends, with both): compare them
+  // first, so the programme runs only on what lies between the holes.
+  let start = 0;
+  let endA = a.length;
+  let endB = b.length;
+  for (; start < endA && start < endB; start++) {
+    const x = a[start];
+    const y = b[start];
+    if (typeof x !== "string" || typeof y !== "string") break;
+    if (x !== y) return false;
   }
-  return rows[n][m];
+  for (; endA > start && endB > start; endA--, endB--) {
+    const x = a[endA - 1];
+    const y = b[endB - 1];
+    if (typeof x !== "string" || typeof y !== "string") break;
+    if (x !== y) return false;
+  }
+  return start === 0 && endA === a.length && endB === b.length ? overlapProgramme(a, b) : overlapProgramme(a.slice(start, endA), b.slice(start, endB));
+}
+
+function overlapProgramme(a: Atom[], b: Atom[]): boolean {
+  const m = b.length;
+  // reach[i][j]: a[0..i) and b[0..j) can produce the same string; one row of it at a time.
+  let prev = new Uint8Array(m + 1);
+  let row = new Uint8Array(m + 1);
+  for (let i = 0; i <= a.length; i++) {
+    const ai = i > 0 ? a[i - 1] : undefined;
+    const aHole = isHole(ai);
+    let alive = false;
+    for (let j = 0; j <= m; j++) {
+      let ok = false;
+      if (i === 0 && j === 0) ok = true;
+      else {
+        const bj = j > 0 ? b[j - 1] : undefined;
+        // A hole may end having produced nothing more: skip it.
+        if (aHole && prev[j] === 1) ok = true;
+        else if (isHole(bj) && row[j - 1] === 1) ok = true;
+        else if (i > 0 && j > 0) {
+          if (typeof ai === "string" && typeof bj === "string") ok = ai === bj && prev[j - 1] === 1;
+          // A hole in a absorbs the literal b[j-1] and stays open.
+          else if (aHole && typeof bj === "string") ok = row[j - 1] === 1;
+          else if (typeof ai === "string" && isHole(bj)) ok = prev[j] === 1;
+        }
+      }
+      row[j] = ok ? 1 : 0;
+      if (ok) alive = true;
+    }
+    // Nothing of a[0..i) matches any prefix of b: no longer prefix of a can.
+    if (!alive) return false;
+    [prev, row] = [row, prev];
+  }
+  return prev[m] === 1;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findHazards, type RevisionView } from "../../src/analysis/hazards/index.js";
 import type { AnalysedJob, BranchContext, Hazard } from "../../src/analysis/model.js";
+import { sortedNames } from "../../src/analysis/hazards/watched.js";
 import { context, job, pipeline, REGISTRY, revision } from "./build.js";
 
 const staging = context("staging", { origin: { kind: "rule-literal", pos: { file: ".gitlab-ci.yml", line: 4 }, text: "x" } });
@@ -195,6 +196,20 @@ describe("changes on watched branches", () => {
     // The fork losing its pipeline is not reported: forks are not watched branches.
     expect(hazards(before, head).map(brief)).toEqual([{ kind, status: "introduced", severity, contexts: ["main"] }]);
   });
+
+  it("answers as a cold run when asked again and when both sides share job results", () => {
+    const unit = job("unit");
+    const lint = job("lint", { allowFailure: true });
+    const base = revision("base", [[main, pipeline(main, [unit, lint, job("deploy"), job("docs")])]]);
+    const head = revision("head", [[main, pipeline(main, [unit, lint, job("deploy", { when: "manual" }), job("pages", { allowFailure: true })])]]);
+    const cold = hazards(structuredClone(base), structuredClone(head));
+    expect(cold.map((h) => [h.kind, h.jobs])).toEqual([
+      ["jobs-lost", ["docs"]],
+      ["jobs-manual", ["deploy"]],
+    ]);
+    expect(hazards(base, head)).toEqual(cold);
+    expect(hazards(base, head)).toEqual(cold);
+  });
 });
 
 describe("duplicate-pipelines", () => {
@@ -254,5 +269,18 @@ describe("config-error and not-analysed", () => {
     const head = revision("head", [], { includes });
     expect(findHazards(base, head, { changedRecipes: [] }, { "not-analysed": "off" })).toEqual([]);
     expect(findHazards(base, head, { changedRecipes: [] }, { "not-analysed": "warning" })[0].severity).toBe("warning");
+  });
+});
+
+describe("sortedNames", () => {
+  const names = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `job-${(i * 7919) % n}-${tag}`);
+  it("answers as a cold sort for lists asked again, for other lists, and for lists that join alike", () => {
+    const lists = [names(100, "a"), names(100, "b"), names(100, "a"), [...names(99, "a"), "x\0y"], [...names(99, "a"), "x", "y"], names(100, "a")];
+    for (const list of lists) {
+      const sorted = sortedNames(list);
+      expect(sorted).toEqual([...list].sort());
+      sorted.reverse(); // a caller may change its copy
+    }
+    expect(sortedNames(lists[0])).toEqual([...lists[0]].sort());
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { normalizeImageRef, parseImageRef, sameImage } from "../../src/containers/index.js";
 import type { ResolvedText } from "../../src/gitlab-ci/pipeline.js";
+import { atomPatternsOverlap, type Atom } from "../../src/containers/text-atoms.js";
 
 /** `«…»` marks an unknown part, as ResolvedText shows it. */
 const r = (text: string): ResolvedText => ({ text, known: !text.includes("«"), unknowns: text.includes("«") ? ["test"] : [] });
@@ -72,5 +73,48 @@ describe("sameImage", () => {
     const rb = b.includes("«") ? r(b) : b;
     expect(sameImage(ra, rb)).toBe(expected);
     expect(sameImage(rb, ra)).toBe(expected);
+  });
+});
+
+describe("remembered parses", () => {
+  it("a known resolved text parses as its string, a text with holes by itself", () => {
+    const text = "registry.example.com/app«$S»:1";
+    expect(parseImageRef({ text, known: true, unknowns: [] })).toEqual(parseImageRef(text));
+    const holed = parseImageRef(r(text));
+    expect([holed.known, holed.repository, holed.tag]).toEqual([false, "registry.example.com/app«$S»", "1"]);
+    expect(parseImageRef(text).known).toBe(true);
+  });
+
+  it("answers as a cold parse after more references than the memo keeps", () => {
+    const refs = ["Debian", "registry.example.com/a/b:«$T»", "localhost:5000/app@sha256:abc"];
+    const first = refs.map((ref) => structuredClone(parseImageRef(ref.includes("«") ? r(ref) : ref)));
+    for (let i = 0; i < 40000; i++) parseImageRef(`registry.example.com/filler-${i}:1`);
+    expect(refs.map((ref) => parseImageRef(ref.includes("«") ? r(ref) : ref))).toEqual(first);
+    expect(first.map((p) => [p.normalized, p.known, p.certain, p.problems])).toEqual([
+      ["docker.io/library/Debian:latest", true, true, ["repository name 'library/Debian' must be lower case"]],
+      ["registry.example.com/a/b:«$T»", false, true, []],
+      ["localhost:5000/app@sha256:abc", true, true, []],
+    ]);
+  });
+});
+
+describe("atomPatternsOverlap", () => {
+  const hole = (id: string): Atom => ({ hole: id, id });
+  const p = (...parts: Array<string | Atom>): Atom[] => parts.flatMap((x): Atom[] => (typeof x === "string" ? [...x] : [x]));
+  it.each<[Atom[], Atom[], boolean]>([
+    [p("reg/app:", hole("T")), p("reg/app:1"), true],
+    [p("reg/app:", hole("T")), p("reg/web:1"), false],
+    [p(hole("R"), "/app:1"), p("reg/app:2"), false],
+    [p(hole("R"), "/app:1"), p("reg/app:1"), true],
+    [p("reg/", hole("A"), ":1"), p("reg/", hole("B"), "x:1"), true],
+    [p("a", hole("A"), "b"), p("ab"), true],
+    [p("a", hole("A"), "b"), p("a"), false],
+    [p("ab"), p("ab"), true],
+    [p("ab"), p("abc"), false],
+    [p(), p(hole("A")), true],
+    [p(), p("a"), false],
+  ])("%j and %j overlap: %s", (a, b, overlap) => {
+    expect(atomPatternsOverlap(a, b)).toBe(overlap);
+    expect(atomPatternsOverlap(b, a)).toBe(overlap);
   });
 });

@@ -1,9 +1,9 @@
 import { imagesUsedBy, jobsOf, registryImageOf } from "../images.js";
 import type { AnalysedPipeline } from "../model.js";
 import type { Finding, HazardCheck } from "./check.js";
-import { listNames } from "./watched.js";
+import { listNames, sortedNames } from "./watched.js";
 import type { Pos } from "../../core/pos.js";
-import { parseImageRef, sameImage } from "../../containers/image-ref.js";
+import { parseImageRef, sameImage, type ImageRefParts } from "../../containers/image-ref.js";
 import type { ResolvedText } from "../../gitlab-ci/pipeline.js";
 
 /**
@@ -23,37 +23,59 @@ export const imageNotBuilt: HazardCheck = {
   check(revision) {
     const findings: Finding[] = [];
     const publishers = revision.runs.map(({ context, pipeline }) => ({ name: context.name, pushes: certainPushes(pipeline) }));
+    // Which publishers push each reference, so that a missing image is looked up once, not once per other context.
+    const pushedBy = new Map<string, number[]>();
+    publishers.forEach((p, i) => {
+      for (const normalized of p.pushes) {
+        const by = pushedBy.get(normalized);
+        if (by) by.push(i);
+        else pushedBy.set(normalized, [i]);
+      }
+    });
     for (const { context, pipeline } of revision.runs) {
       const jobs = jobsOf(pipeline);
       if (jobs.length === 0) continue;
       const prefix = registryImageOf(pipeline);
       if (!prefix) continue;
-      const builds = jobs.flatMap((j) => j.builds.map((b) => ({ image: b.image, isCertain: b.certainty !== "uncertain" && j.certainty !== "uncertain" })));
+      const inRegistry = [`${prefix}/`, `${prefix}:`];
       // Some build may produce the image: surely (true and certain), or perhaps (anything else but false).
-      const mayBeBuilt = buildLookup(builds.map((b) => b.image));
-      const missing = new Map<string, { jobs: string[]; pos: Pos; isCertain: boolean }>();
+      const mayBeBuilt = buildLookup(jobs.flatMap((j) => j.builds.map((b) => b.image)));
+      // Each distinct reference is looked at once: null when a build may produce it, else where it
+      // is first used and its normalised form. Then the jobs that use a missing one, and whether one
+      // of them surely runs.
+      const seen = new Map<string, { pos: Pos; normalized: string } | null>();
+      const userSet = new Set<string>();
+      let isPossible = true;
       for (const job of jobs) {
         for (const image of imagesUsedBy(job)) {
           const ref = image.ref;
-          if (!ref.known || !(ref.text === prefix || ref.text.startsWith(`${prefix}/`) || ref.text.startsWith(`${prefix}:`))) continue;
-          if (mayBeBuilt(ref)) continue;
-          const entry = missing.get(ref.text) ?? { jobs: [], pos: image.pos, isCertain: false };
-          entry.jobs.push(job.name);
-          if (job.certainty !== "uncertain") entry.isCertain = true;
-          missing.set(ref.text, entry);
+          if (!ref.known || !(ref.text === prefix || inRegistry.some((p) => ref.text.startsWith(p)))) continue;
+          let entry = seen.get(ref.text);
+          if (entry === undefined) {
+            const parts = parseImageRef(ref);
+            entry = mayBeBuilt(ref, parts) ? null : { pos: image.pos, normalized: parts.normalized };
+            seen.set(ref.text, entry);
+          }
+          if (entry === null) continue;
+          userSet.add(job.name);
+          if (job.certainty !== "uncertain") isPossible = false;
         }
       }
+      const missing = new Map<string, { pos: Pos; normalized: string }>();
+      for (const [text, entry] of seen) if (entry) missing.set(text, entry);
       if (missing.size === 0) continue;
-      const images = [...missing.keys()].sort();
-      const users = [...new Set([...missing.values()].flatMap((m) => m.jobs))].sort();
-      const isPossible = ![...missing.values()].some((m) => m.isCertain);
-      const others = publishers.filter((p) => p.name !== context.name);
-      const isPushedElsewhere = (image: string) => others.some((p) => p.pushes.has(parseImageRef(image).normalized));
-      const wanted = new Set(images.map((i) => parseImageRef(i).normalized));
-      const publishedBy = others.filter((p) => [...wanted].some((i) => p.pushes.has(i))).map((p) => p.name);
+      const images = sortedNames(missing.keys());
+      const users = sortedNames(userSet);
+      // The other contexts that push each image.
+      const pushedElsewhere = images.map((image) => {
+        const normalized = missing.get(image)?.normalized;
+        return (normalized === undefined ? [] : (pushedBy.get(normalized) ?? [])).filter((i) => publishers[i]?.name !== context.name);
+      });
+      const publishing = new Set(pushedElsewhere.flat());
+      const publishedBy = publishers.filter((_, i) => publishing.has(i)).map((p) => p.name);
       // Name who pushes what only for the images they do push: `staging` pushes `debian:latest`,
       // not `debian:staging-8-0` that no analysed pipeline publishes.
-      const published = images.filter(isPushedElsewhere);
+      const published = images.filter((_, k) => (pushedElsewhere[k]?.length ?? 0) > 0);
       const pushers = `${listNames(publishedBy, 4)} push${publishedBy.length === 1 ? "es" : ""}`;
       const lastPushed = `in whatever ${publishedBy.length === 1 ? "that pipeline" : "they"} pushed last`;
       findings.push({
@@ -102,10 +124,10 @@ function certainPushes(pipeline: AnalysedPipeline): Set<string> {
  * `builds.some((b) => sameImage(b, ref) !== false)`, without comparing every job's image with
  * every build (thousands × thousands in a big pipeline): two fully known references are the same
  * image exactly when their normalised forms are equal (`sameImage`), so known builds are looked
- * up in a set, and only builds with an unknown part are compared one by one. Each distinct
- * reference is answered once.
+ * up in a set, and only builds with an unknown part are compared one by one. Takes the
+ * reference's parse, which the caller has.
  */
-function buildLookup(built: ResolvedText[]): (ref: ResolvedText) => boolean {
+function buildLookup(built: ResolvedText[]): (ref: ResolvedText, parts: ImageRefParts) => boolean {
   const known = new Set<string>();
   const holed: ResolvedText[] = [];
   for (const image of built) {
@@ -113,17 +135,6 @@ function buildLookup(built: ResolvedText[]): (ref: ResolvedText) => boolean {
     if (parts.known) known.add(parts.normalized);
     else holed.push(image);
   }
-  const answers = new Map<string, boolean>();
-  return (ref) => {
-    const key = `${ref.known ? "k" : "u"}${ref.unknowns.join(",")}\0${ref.text}`;
-    let answer = answers.get(key);
-    if (answer === undefined) {
-      const parts = parseImageRef(ref);
-      answer = parts.known
-        ? known.has(parts.normalized) || holed.some((b) => sameImage(b, ref) !== false)
-        : built.some((b) => sameImage(b, ref) !== false);
-      answers.set(key, answer);
-    }
-    return answer;
-  };
+  return (ref, parts) =>
+    parts.known ? known.has(parts.normalized) || holed.some((b) => sameImage(b, ref) !== false) : built.some((b) => sameImage(b, ref) !== false);
 }

@@ -1,10 +1,10 @@
-import { normalizeImageRef, parseImageRef, sameImage } from "../../containers/image-ref.js";
+import { parseImageRef, sameImage, type ImageRefParts } from "../../containers/image-ref.js";
 import type { ResolvedText } from "../../gitlab-ci/pipeline.js";
 import type { Pos } from "../../core/pos.js";
 import { jobsOf } from "../images.js";
 import type { AnalysedPipeline, BranchContext } from "../model.js";
 import type { Finding, HazardCheck, StatedFinding } from "./check.js";
-import { listNames } from "./watched.js";
+import { listNames, sortedNames } from "./watched.js";
 
 /**
  * What a pipeline builds from: the project and the commit of a branch, tag or MR source.
@@ -21,6 +21,8 @@ function contentIdentity(c: BranchContext): string {
 /** One pushed reference of a pipeline, and whether the push surely happens there. */
 interface Push {
   image: ResolvedText;
+  /** `parseImageRef(image)`, read once per push for every other pipeline it is compared with. */
+  parts: ImageRefParts;
   job: string;
   pos: Pos;
   /** False when the build or its job only may run (`certainty: "uncertain"`). */
@@ -32,7 +34,7 @@ function pushesOf(pipeline: AnalysedPipeline): Push[] {
   for (const job of jobsOf(pipeline)) {
     for (const b of job.builds) {
       if (!b.push) continue;
-      out.push({ image: b.image, job: job.name, pos: b.pos, isCertain: b.certainty !== "uncertain" && job.certainty !== "uncertain" });
+      out.push({ image: b.image, parts: parseImageRef(b.image), job: job.name, pos: b.pos, isCertain: b.certainty !== "uncertain" && job.certainty !== "uncertain" });
     }
   }
   return out;
@@ -49,23 +51,27 @@ export const imageTagCollision: HazardCheck = {
   severity: "error",
   scope: "revision",
   check(revision) {
-    const runs = revision.runs.map((r) => ({ ...r, pushes: pushesOf(r.pipeline) }));
+    const runs = revision.runs.map((r) => {
+      const pushes = pushesOf(r.pipeline);
+      return { ...r, identity: contentIdentity(r.context), pushes, candidates: candidatePairs(pushes) };
+    });
     const findings: Finding[] = [];
     for (let i = 0; i < runs.length; i++) {
       for (let j = i + 1; j < runs.length; j++) {
         const a = runs[i];
         const b = runs[j];
-        if (contentIdentity(a.context) === contentIdentity(b.context)) continue;
+        if (a.identity === b.identity) continue;
         const definite = new Collisions();
         const possible = new Collisions();
-        const candidates = candidatePairs(b.pushes);
         for (const pa of a.pushes) {
-          for (const pb of candidates(pa.image)) {
-            const same = sameImage(pa.image, pb.image);
+          for (const pb of b.candidates(pa)) {
+            // Known references are the same image exactly when their normalised forms are equal,
+            // as `sameImage` answers them (and `parts` is the parse of that very text).
+            const same = pa.parts.known && pb.parts.known ? pa.parts.normalized === pb.parts.normalized : sameImage(pa.image, pb.image);
             if (same === false) continue;
             if (same !== true && commitKeyed(pa.image) && commitKeyed(pb.image)) continue;
-            if (same === true && pa.isCertain && pb.isCertain) definite.add(normalizeImageRef(pa.image.text), pa, pb);
-            else possible.add(same === true ? normalizeImageRef(pa.image.text) : pairText(pa.image.text, pb.image.text), pa, pb);
+            if (same === true && pa.isCertain && pb.isCertain) definite.add(pa.parts.normalized, pa, pb);
+            else possible.add(same === true ? pa.parts.normalized : pairText(pa.image.text, pb.image.text), pa, pb);
           }
         }
         // One finding per pair, keyed by the pair, so base and head are matched pair by pair;
@@ -77,11 +83,12 @@ export const imageTagCollision: HazardCheck = {
           [possible, true],
         ] as const) {
           if (found.size === 0) continue;
+          const images = found.refs();
           findings.push({
             key: isPossible ? `possible\0${key}` : key,
-            message: describeCollision({ contexts: names, images: found.refs(), isPossible, status: "introduced", pairs: [names], stillColliding: [] }),
+            message: describeCollision({ contexts: names, images, isPossible, status: "introduced", pairs: [names], stillColliding: [] }),
             contexts: names,
-            images: found.refs(),
+            images,
             jobs: found.jobs(),
             source: found.firstPos(),
             ...(isPossible ? { possible: true as const } : {}),
@@ -191,13 +198,16 @@ class Collisions {
     this.byRef.set(ref, entry);
   }
   refs(): string[] {
-    return [...this.byRef.keys()].sort();
+    return sortedNames(this.byRef.keys());
   }
   jobs(): string[] {
-    return [...new Set([...this.byRef.values()].flatMap((e) => [...e.jobs]))].sort();
+    return sortedNames(new Set([...this.byRef.values()].flatMap((e) => [...e.jobs])));
   }
+  /** Where the first reference in sorted order (`refs()[0]`) is pushed. */
   firstPos(): Pos {
-    return this.byRef.get(this.refs()[0])!.pos;
+    let first: string | undefined;
+    for (const ref of this.byRef.keys()) if (first === undefined || ref < first) first = ref;
+    return this.byRef.get(first ?? "")!.pos;
   }
 }
 
@@ -208,19 +218,27 @@ class Collisions {
  * forms are equal (`sameImage`), so those are looked up by that form; pushes with an unknown part
  * stay candidates for every image, and an image with an unknown part is compared with all.
  */
-function candidatePairs(pushes: Push[]): (image: ResolvedText) => Push[] {
+function candidatePairs(pushes: Push[]): (push: Push) => Push[] {
   const byNormalized = new Map<string, number[]>();
   const holed: number[] = [];
-  pushes.forEach((p, i) => {
-    const parts = parseImageRef(p.image);
+  pushes.forEach(({ parts }, i) => {
     if (!parts.known) holed.push(i);
-    else byNormalized.set(parts.normalized, [...(byNormalized.get(parts.normalized) ?? []), i]);
+    else {
+      const same = byNormalized.get(parts.normalized);
+      if (same) same.push(i);
+      else byNormalized.set(parts.normalized, [i]);
+    }
   });
-  return (image) => {
-    const parts = parseImageRef(image);
+  // Every other pipeline asks with the same references: each normalised form is answered once.
+  const answers = new Map<string, Push[]>();
+  return ({ parts }) => {
     if (!parts.known) return pushes;
-    const indexes = [...(byNormalized.get(parts.normalized) ?? []), ...holed].sort((x, y) => x - y);
-    return indexes.map((i) => pushes[i] as Push);
+    let found = answers.get(parts.normalized);
+    if (!found) {
+      const indexes = [...(byNormalized.get(parts.normalized) ?? []), ...holed].sort((x, y) => x - y);
+      answers.set(parts.normalized, (found = indexes.map((i) => pushes[i] as Push)));
+    }
+    return found;
   };
 }
 

@@ -1,6 +1,6 @@
 import type { AnalysedJob } from "../model.js";
 import type { Finding, RevisionView } from "./check.js";
-import { watchedPairs } from "./pairs.js";
+import { jobsByName, watchedPairs } from "./pairs.js";
 import { listNames } from "./watched.js";
 
 /**
@@ -16,10 +16,11 @@ export function jobsThatTurn(
   const findings: Finding[] = [];
   for (const pair of watchedPairs(before, after)) {
     if (!pair.before.created || !pair.after.created) continue;
-    const old = new Map(pair.before.jobs.map((j) => [j.name, j]));
+    const old = jobsByName(pair.before);
     const jobs = pair.after.jobs.filter((j) => {
       const b = old.get(j.name);
-      return b !== undefined && turned(b, j);
+      // The same job result on both sides (shared by the simulation) has not turned.
+      return b !== undefined && b !== j && turned(b, j);
     });
     if (jobs.length === 0) continue;
     const names = jobs.map((j) => j.name).sort();

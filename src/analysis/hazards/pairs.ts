@@ -1,4 +1,4 @@
-import type { AnalysedPipeline, BranchContext } from "../model.js";
+import type { AnalysedJob, AnalysedPipeline, BranchContext } from "../model.js";
 import type { RevisionView } from "./check.js";
 import { isWatched } from "./watched.js";
 
@@ -13,3 +13,20 @@ export function watchedPairs(
     return b && isWatched(r.context) ? [{ context: r.context, before: b, after: r.pipeline }] : [];
   });
 }
+
+/**
+ * A pipeline's jobs by name (the last of a name, as `new Map` keeps it). Made once per pipeline
+ * result: `jobs-lost`, `jobs-manual` and `allow-failure` all look up the same watched pipelines,
+ * and a result is not changed once analysed.
+ */
+export function jobsByName(pipeline: AnalysedPipeline): ReadonlyMap<string, AnalysedJob> {
+  let byName = jobIndexes.get(pipeline);
+  if (!byName) {
+    byName = new Map();
+    for (const job of pipeline.jobs) byName.set(job.name, job);
+    jobIndexes.set(pipeline, byName);
+  }
+  return byName;
+}
+
+const jobIndexes = new WeakMap<AnalysedPipeline, Map<string, AnalysedJob>>();

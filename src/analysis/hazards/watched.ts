@@ -28,3 +28,29 @@ export function listNames(names: string[], max = 3): string {
   if (shown.length <= 1) return shown.join("");
   return `${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]}`;
 }
+
+/**
+ * `[...names].sort()`, remembered for the few lists last sorted: in a big configuration every
+ * context names the same thousands of jobs (and pairs of contexts the same pushed references) in
+ * the same order, and sorting them again for each pipeline showed in profiles. The answer is kept
+ * with the exact list it sorts; a fresh array is returned, so callers may change it.
+ */
+export function sortedNames(names: Iterable<string>): string[] {
+  const list = [...names];
+  if (list.length < SORT_MEMO_MIN) return list.sort();
+  const key = list.join("\0");
+  const seen = recentSorts.get(key);
+  let sorted: string[];
+  if (seen && seen.list.length === list.length && seen.list.every((n, i) => n === list[i])) {
+    recentSorts.delete(key);
+    sorted = seen.sorted;
+  } else sorted = [...list].sort();
+  if (recentSorts.size >= SORT_MEMO_LIMIT) recentSorts.delete(recentSorts.keys().next().value ?? "");
+  recentSorts.set(key, { list, sorted });
+  return sorted.slice();
+}
+
+const recentSorts = new Map<string, { list: string[]; sorted: string[] }>();
+const SORT_MEMO_LIMIT = 8;
+/** Short lists sort faster than they are looked up. */
+const SORT_MEMO_MIN = 64;
