@@ -47,7 +47,8 @@ export interface ParseYamlOptions {
 export function parseYaml(file: string, text: string, limits: YamlLimits, options: ParseYamlOptions = {}): ParsedYaml {
   const schema = options.schema ?? "psych";
   const filePos: Pos = { file, line: 1 };
-  const bytes = text.length > limits.maxFileBytes ? text.length : new TextEncoder().encode(text).length;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most files are clearly within the limit uncounted.
+  const bytes = text.length > limits.maxFileBytes || text.length * 3 <= limits.maxFileBytes ? text.length : new TextEncoder().encode(text).length;
   if (bytes > limits.maxFileBytes) {
     return {
       diagnostics: [error("file-too-large", `${file} is ${bytes} bytes; the limit for one CI file is ${limits.maxFileBytes} bytes`, filePos)],
@@ -95,7 +96,7 @@ export function parseYaml(file: string, text: string, limits: YamlLimits, option
   if (diagnostics.length > 0) return { diagnostics };
 
   const converted = docs.map((d) =>
-    d.contents ? new Converter(file, lineCounter, limits, diagnostics, anchorsOf(d), schema).convertDocument(d.contents as YamlNode) : undefined,
+    d.contents ? new Converter(file, lineCounter, limits, diagnostics, () => anchorsOf(d), schema).convertDocument(d.contents as YamlNode) : undefined,
   );
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
 
@@ -114,18 +115,21 @@ class Converter {
   private readonly done = new Map<YamlNode, { node: YNode; size: number }>();
   private readonly inProgress = new Set<YamlNode>();
   private depthReported = false;
+  private anchors: Map<string, YamlNode[]> | undefined;
 
   constructor(
     private readonly file: string,
     private readonly lines: LineCounter,
     private readonly limits: YamlLimits,
     private readonly diagnostics: Diagnostic[],
-    private readonly anchors: Map<string, YamlNode[]>,
+    // Collected on the first alias: most CI files have none, and the walk costs a visit of every node.
+    private readonly findAnchors: () => Map<string, YamlNode[]>,
     private readonly schema: YamlSchema,
   ) {}
 
   /** YAML: an alias refers to the closest anchor of that name written before it. */
   private anchorTarget(name: string, offset: number): YamlNode | undefined {
+    this.anchors ??= this.findAnchors();
     const candidates = this.anchors.get(name) ?? [];
     let found: YamlNode | undefined;
     for (const c of candidates) if ((c.range?.[0] ?? 0) < offset) found = c;
