@@ -17,10 +17,31 @@ export class GitBlobReader {
   private readonly queue: Pending[] = [];
   private buffer: Buffer = Buffer.alloc(0);
   private failed?: Error;
+  /**
+   * Blobs already read, by id: a blob's content never changes, and the head of a change shares
+   * most CI files with its base (each would otherwise be asked of git, and decoded, twice).
+   */
+  private readonly texts = new Map<string, Promise<string | undefined>>();
+  private remembered = 0;
 
   constructor(private readonly repo: string) {}
 
   read(sha: string): Promise<string | undefined> {
+    const known = this.texts.get(sha);
+    if (known) return known;
+    const text = this.ask(sha);
+    if (this.remembered < MAX_REMEMBERED_CHARS) {
+      this.texts.set(sha, text);
+      // A failure is not remembered: the next read asks again (and reports the failure again).
+      text.then(
+        (t) => (this.remembered += t?.length ?? 0),
+        () => this.texts.delete(sha),
+      );
+    }
+    return text;
+  }
+
+  private ask(sha: string): Promise<string | undefined> {
     if (this.failed) return Promise.reject(this.failed);
     return new Promise((resolve, reject) => {
       const child = this.process();
@@ -95,6 +116,9 @@ export class GitBlobReader {
     }
   }
 }
+
+/** CI files are small; a reader that has kept this many characters reads the rest afresh. */
+const MAX_REMEMBERED_CHARS = 32 * 1024 * 1024;
 
 /** Child-process pipes are sockets at run time; their types do not say so. */
 function setRef(stream: object, on: boolean): void {
