@@ -173,7 +173,14 @@ export const simulateCommand: CliCommand = {
 /** Variables a reader did not get from GitLab itself: YAML, rules, matrix and the context. */
 function userVariables(variables: Record<string, ResolvedVar>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, v] of Object.entries(variables)) if (v.origin !== "predefined") out[name] = v.value.text;
+  // The names, then one read each: a job's record is built on demand (a proxy), and
+  // `Object.entries` would also ask it for every property's descriptor. Its properties are all
+  // enumerable strings, so this is `Object.entries`'s answer, in its order.
+  for (const name of Reflect.ownKeys(variables)) {
+    if (typeof name !== "string") continue;
+    const v = variables[name];
+    if (v !== undefined && v.origin !== "predefined") out[name] = v.value.text;
+  }
   return out;
 }
 
