@@ -1,8 +1,14 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 
+/** What `git cat-file --batch` answers for a name it knows. */
+interface GitObject {
+  oid: string;
+  type: string;
+  text: string;
+}
+
 interface Pending {
-  sha: string;
-  resolve: (text: string | undefined) => void;
+  resolve: (found: GitObject | undefined) => void;
   reject: (err: Error) => void;
 }
 
@@ -29,7 +35,7 @@ export class GitBlobReader {
   read(sha: string): Promise<string | undefined> {
     const known = this.texts.get(sha);
     if (known) return known;
-    const text = this.ask(sha);
+    const text = this.ask(sha).then((found) => found?.text);
     if (this.remembered < MAX_REMEMBERED_CHARS) {
       this.texts.set(sha, text);
       // A failure is not remembered: the next read asks again (and reports the failure again).
@@ -41,13 +47,29 @@ export class GitBlobReader {
     return text;
   }
 
-  private ask(sha: string): Promise<string | undefined> {
+  /**
+   * The commit `rev` names, as `git rev-parse --verify REV^{commit}` resolves it (the same name
+   * lookup), asked of this process instead of a new one; undefined when it names no commit.
+   * Undefined too for a name the line protocol cannot carry (see `canAsk`).
+   */
+  async commit(rev: string): Promise<string | undefined> {
+    const found = await this.ask(`${rev}^{commit}`);
+    return found?.type === "commit" ? found.oid : undefined;
+  }
+
+  /** Whether `name` fits on one line of the batch protocol as it is (no white space, not an option). */
+  static canAsk(name: string): boolean {
+    return /^[^\s-]\S*$/.test(name);
+  }
+
+  private ask(name: string): Promise<GitObject | undefined> {
     if (this.failed) return Promise.reject(this.failed);
+    if (!GitBlobReader.canAsk(name)) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
       const child = this.process();
-      this.queue.push({ sha, resolve, reject });
+      this.queue.push({ resolve, reject });
       this.setActive(true);
-      child.stdin.write(`${sha}\n`);
+      child.stdin.write(`${name}\n`);
     });
   }
 
@@ -78,7 +100,7 @@ export class GitBlobReader {
     return child;
   }
 
-  /** Parse as many complete answers as the buffer holds: `<sha> blob <size>\n<bytes>\n` or `<sha> missing\n`. */
+  /** Parse as many complete answers as the buffer holds: `<oid> <type> <size>\n<bytes>\n` or `<name> missing\n`. */
   private drain(): void {
     for (;;) {
       const head = this.queue[0];
@@ -95,10 +117,10 @@ export class GitBlobReader {
       }
       const size = Number(parts[2]);
       if (this.buffer.length < eol + 1 + size + 1) return;
-      const body = this.buffer.subarray(eol + 1, eol + 1 + size).toString("utf8");
+      const text = this.buffer.subarray(eol + 1, eol + 1 + size).toString("utf8");
       this.buffer = this.buffer.subarray(eol + 1 + size + 1);
       this.queue.shift();
-      head.resolve(body);
+      head.resolve({ oid: parts[0], type: parts[1], text });
     }
     this.setActive(false);
   }

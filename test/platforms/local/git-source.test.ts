@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GitBlobReader, GitSource } from "../../../src/platforms/local/index.js";
+import { GitBlobReader, GitSource, resolveRevision } from "../../../src/platforms/local/index.js";
 
 let repo: string;
 const git = (...args: string[]) => execFileSync("git", ["-C", repo, ...args], { encoding: "utf8" }).trim();
@@ -50,6 +50,19 @@ describe("GitSource", () => {
     expect((await source.list("ci")).length).toBe(40);
     expect(await source.list("c")).toEqual([]);
     expect(await source.blobId("ci/f1.yml")).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it("resolves a revision through the reader's process exactly as rev-parse does", async () => {
+    git("tag", "v1", "HEAD~1");
+    const reader = new GitBlobReader(repo);
+    const outcome = (p: Promise<string>) => p.then((sha) => `sha ${sha}`, (e: Error) => `error ${e.message}`);
+    const names = ["HEAD", "HEAD~1", "v1", git("rev-parse", "HEAD").slice(0, 10), "HEAD^{tree}", "HEAD~5", "no-such", "-q", "a b", "HEAD\nHEAD"];
+    const viaReader = await Promise.all(names.map((n) => outcome(resolveRevision(repo, n, reader))));
+    const viaRevParse = await Promise.all(names.map((n) => outcome(resolveRevision(repo, n))));
+    expect(viaReader).toEqual(viaRevParse);
+    expect(viaReader.slice(0, 4)).toEqual([`sha ${git("rev-parse", "HEAD")}`, ...Array(2).fill(`sha ${git("rev-parse", "HEAD~1")}`), `sha ${git("rev-parse", "HEAD")}`]);
+    expect(viaReader.slice(4).every((o) => o.startsWith("error no such revision"))).toBe(true);
+    reader.close();
   });
 
   it("rejects a revision that does not exist with a message naming it", async () => {
