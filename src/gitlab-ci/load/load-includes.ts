@@ -5,7 +5,7 @@ import type { IncludeRecord, LoadLimits, LoadOptions } from "../model.js";
 import { parseYaml, type ParsedYaml } from "../yaml/parse-yaml.js";
 import { makeMap, nodeToPlain, type YMap, type YNode } from "../yaml/node.js";
 import { buildRules, WORKFLOW_WHEN } from "./build-rules.js";
-import { deepMerge } from "./deep-merge.js";
+import { deepMergeMaps } from "./deep-merge.js";
 import { compileIncludeWildcard, includeWildcardFolder, hasIncludeWildcard } from "./include-wildcard.js";
 import { expandIncludeVariables } from "./expand-include-variables.js";
 import { applyInputs } from "./interpolate-inputs.js";
@@ -85,12 +85,9 @@ export async function loadFileWithIncludes(
   }
 
   const includeEntry = body.entries.get("include");
-  let merged: YNode = makeMap([], body.pos);
-  if (includeEntry) {
-    for (const content of await loadIncludes(walk, includeEntry.value, path, [...chain, path])) merged = deepMerge(merged, content);
-  }
+  const included = includeEntry ? await loadIncludes(walk, includeEntry.value, path, [...chain, path]) : [];
   const own = makeMap([...body.entries.values()].filter((e) => e.key !== "include"), body.pos);
-  return deepMerge(merged, own) as YMap;
+  return deepMergeMaps([...included, own], body.pos);
 }
 
 /** Parse a file, or take its parse from the caller's cache when this content was parsed before. */
