@@ -69,6 +69,11 @@ export class GitBlobReader {
       const child = this.process();
       this.queue.push({ resolve, reject });
       this.setActive(true);
+      // Questions asked in one tick (a prefetch, two revisions) go to git in one write.
+      if (child.stdin.writableCorked === 0) {
+        child.stdin.cork();
+        process.nextTick(() => child.stdin.uncork());
+      }
       child.stdin.write(`${name}\n`);
     });
   }

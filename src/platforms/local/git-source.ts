@@ -76,6 +76,19 @@ export class GitSource implements FileSource {
     return this.reader.read(blob);
   }
 
+  prefetch(paths: readonly string[]): void {
+    this.blobs().then(
+      (blobs) => {
+        for (const path of paths) {
+          const blob = blobs.get(normalizePath(path));
+          // The reader remembers the answer for `read`; a failure is reported there, not here.
+          if (blob) this.reader.read(blob).catch(() => undefined);
+        }
+      },
+      () => undefined,
+    );
+  }
+
   async list(dir: string): Promise<string[]> {
     const prefix = normalizePath(dir).replace(/\/$/, "");
     return [...(await this.blobs()).keys()]

@@ -33,11 +33,13 @@ describe("GitSource", () => {
     reader.close();
   });
 
-  it("reads a blob both revisions share once and answers it again as a fresh reader does", async () => {
+  it("reads a blob both revisions share (or a prefetch asked for) once and answers it as a fresh reader does", async () => {
     const reader = new GitBlobReader(repo);
     const [before, after] = await Promise.all([GitSource.open(repo, "HEAD~1", reader), GitSource.open(repo, "HEAD", reader)]);
     expect(await before.blobId("ci/f3.yml")).toBe(await after.blobId("ci/f3.yml"));
     const [a, b] = await Promise.all([before.read("ci/f3.yml"), after.read("ci/f3.yml")]);
+    after.prefetch(["ci/f4.yml", "ci/nope.yml"]);
+    expect(await after.read("ci/f4.yml")).toBe(await (await GitSource.open(repo, "HEAD")).read("ci/f4.yml"));
     const cold = await (await GitSource.open(repo, "HEAD")).read("ci/f3.yml");
     expect([a, b, await after.read("ci/f3.yml")]).toEqual([cold, cold, cold]);
     expect(cold).toBe("job3:\n  script: [echo 3]\n");
