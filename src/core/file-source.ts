@@ -10,6 +10,11 @@ export interface FileSource {
   list(dir: string): Promise<string[]>;
   /** A stable identity of the file's content (git blob SHA) when the source knows it cheaply; used for caching. */
   blobId?(path: string): Promise<string | undefined>;
+  /**
+   * A hint that these paths will probably be read soon (the files a CI file includes). A source
+   * that can ask for several at once (one git process) starts them now; `read` still answers.
+   */
+  prefetch?(paths: readonly string[]): void;
   /** Human label for messages: "HEAD (abc1234)", "examples/demo/base". */
   readonly label: string;
 }

@@ -67,7 +67,7 @@ export async function repositoryFacts(repo: Repository, wanted: { defaultBranch?
   if (!repo.isGit) return {};
   // A fact the caller already has (a flag gave it) costs no git process.
   const [defaultBranch, project] = await Promise.all([
-    wanted.defaultBranch === false ? undefined : defaultBranchOf(repo.dir),
+    wanted.defaultBranch === false ? undefined : defaultBranchOf(repo),
     wanted.project === false ? undefined : originProject(repo.dir),
   ]);
   return { ...(defaultBranch ? { defaultBranch } : {}), ...(project ? { project } : {}) };
@@ -84,7 +84,20 @@ export async function knownBranches(repo: Repository): Promise<string[]> {
 /** `rev` when it names a commit in the repository. */
 export async function resolvableRev(repo: Repository, rev: string): Promise<string | undefined> {
   if (!rev || !repo.isGit) return undefined;
-  return (await git(repo.dir, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])) ? rev : undefined;
+  return (await commitOf(repo, rev)) ? rev : undefined;
+}
+
+/** The commit `rev` names, asked of the repository's running reader when it has one (no new git process). */
+async function commitOf(repo: Repository, rev: string): Promise<string | undefined> {
+  const { reader } = repo;
+  if (reader && GitBlobReader.canAsk(rev)) {
+    const asked = await reader.commit(rev).then(
+      (sha) => ({ sha }),
+      () => undefined,
+    );
+    if (asked) return asked.sha;
+  }
+  return git(repo.dir, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`]);
 }
 
 export async function mergeBase(repo: Repository, a: string, b: string): Promise<string | undefined> {
@@ -97,11 +110,15 @@ async function originProject(dir: string): Promise<string | undefined> {
   return path && path.includes("/") ? path : undefined;
 }
 
-async function defaultBranchOf(dir: string): Promise<string | undefined> {
-  const head = await git(dir, ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"]);
+async function defaultBranchOf(repo: Repository): Promise<string | undefined> {
+  // Asked at once (the answers are wanted in this order): `main` and `master` cost no process with a reader.
+  const [head, main, master] = await Promise.all([
+    git(repo.dir, ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"]),
+    commitOf(repo, "main"),
+    commitOf(repo, "master"),
+  ]);
   if (head) return head.replace(/^origin\//, "");
-  for (const name of ["main", "master"]) if (await git(dir, ["rev-parse", "--verify", "--quiet", `${name}^{commit}`])) return name;
-  return undefined;
+  return main ? "main" : master ? "master" : undefined;
 }
 
 async function git(dir: string, args: string[]): Promise<string | undefined> {

@@ -4,7 +4,8 @@ import type { FileSource } from "../../core/file-source.js";
 import type { RefSpec } from "../../gitlab-ci/context.js";
 import { GITHUB_SERVER, loadWorkflows, simulateActions, sourceOf, type ActionsRun } from "../../github-actions/index.js";
 import { UsageError, type CliIo } from "./command.js";
-import { pipelineJson, renderText } from "./commands/simulate.js";
+import { renderText } from "./commands/simulate.js";
+import { pipelineJson } from "./pipeline-json.js";
 
 /** Used when no --project is given: a placeholder, so `github.repository` is still defined. */
 const PLACEHOLDER_REPOSITORY = "owner/repo";

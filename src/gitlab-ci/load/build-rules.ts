@@ -30,9 +30,35 @@ export function buildRules(node: YNode | undefined, what: string, reader: NodeRe
       if (item.kind !== "seq") reader.wrongType(`${what} item`, "a hash (if, changes, exists, when, ...)", item);
       continue;
     }
-    rules.push(buildRule(item, rules.length, what, reader, allowedWhen));
+    rules.push(sharedRule(item, rules.length, what, reader, allowedWhen));
   }
   return rules;
+}
+
+/**
+ * Rules written once and used by many jobs (a template that thousands of jobs `!reference` or
+ * `extends`) are the same parsed node in every job, and parsed nodes are never changed. A rule
+ * is a function of its node, its index in the list and the `when`s allowed there; `what` only
+ * names it in diagnostics. So a rule built without a diagnostic is built once and shared (rules
+ * are never changed after loading either); one with a diagnostic is built for each user, so each
+ * gets its own message.
+ */
+const builtRules = new WeakMap<readonly When[], WeakMap<YMap, RuleDef[]>>();
+
+function sharedRule(map: YMap, index: number, what: string, reader: NodeReader, allowedWhen: readonly When[]): RuleDef {
+  let byNode = builtRules.get(allowedWhen);
+  if (!byNode) builtRules.set(allowedWhen, (byNode = new WeakMap()));
+  const byIndex = byNode.get(map);
+  const known = byIndex?.[index];
+  if (known) return known;
+  const before = reader.diagnostics.length;
+  const rule = buildRule(map, index, what, reader, allowedWhen);
+  if (reader.diagnostics.length === before) {
+    const built = byIndex ?? [];
+    built[index] = rule;
+    if (!byIndex) byNode.set(map, built);
+  }
+  return rule;
 }
 
 function buildRule(map: YMap, index: number, what: string, reader: NodeReader, allowedWhen: readonly When[]): RuleDef {

@@ -1,4 +1,5 @@
-import type { YEntry, YNode } from "../yaml/node.js";
+import type { Pos } from "../../core/pos.js";
+import type { YEntry, YMap, YNode } from "../yaml/node.js";
 
 /**
  * ActiveSupport `Hash#deep_merge`, as GitLab uses it for includes and `extends`: hashes
@@ -8,10 +9,21 @@ import type { YEntry, YNode } from "../yaml/node.js";
  */
 export function deepMerge(base: YNode, over: YNode): YNode {
   if (base.kind !== "map" || over.kind !== "map") return over;
-  const entries = new Map<string, YEntry>(base.entries);
-  for (const [key, entry] of over.entries) {
-    const existing = entries.get(key);
-    entries.set(key, existing ? { key, keyPos: entry.keyPos, value: deepMerge(existing.value, entry.value) } : entry);
+  return deepMergeMaps([base, over], over.pos);
+}
+
+/**
+ * `deepMerge` of hashes in order, each later one over the result so far, placed at `pos`. The
+ * result is built once: a file with a hundred includes would otherwise copy the growing hash of
+ * every job a hundred times.
+ */
+export function deepMergeMaps(maps: readonly YMap[], pos: Pos): YMap {
+  const entries = new Map<string, YEntry>();
+  for (const over of maps) {
+    for (const [key, entry] of over.entries) {
+      const existing = entries.get(key);
+      entries.set(key, existing ? { key, keyPos: entry.keyPos, value: deepMerge(existing.value, entry.value) } : entry);
+    }
   }
-  return { kind: "map", entries, pos: over.pos };
+  return { kind: "map", entries, pos };
 }

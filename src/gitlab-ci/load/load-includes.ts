@@ -5,7 +5,7 @@ import type { IncludeRecord, LoadLimits, LoadOptions } from "../model.js";
 import { parseYaml, type ParsedYaml } from "../yaml/parse-yaml.js";
 import { makeMap, nodeToPlain, type YMap, type YNode } from "../yaml/node.js";
 import { buildRules, WORKFLOW_WHEN } from "./build-rules.js";
-import { deepMerge } from "./deep-merge.js";
+import { deepMergeMaps } from "./deep-merge.js";
 import { compileIncludeWildcard, includeWildcardFolder, hasIncludeWildcard } from "./include-wildcard.js";
 import { expandIncludeVariables } from "./expand-include-variables.js";
 import { applyInputs } from "./interpolate-inputs.js";
@@ -85,12 +85,24 @@ export async function loadFileWithIncludes(
   }
 
   const includeEntry = body.entries.get("include");
-  let merged: YNode = makeMap([], body.pos);
-  if (includeEntry) {
-    for (const content of await loadIncludes(walk, includeEntry.value, path, [...chain, path])) merged = deepMerge(merged, content);
-  }
+  if (includeEntry && walk.source.prefetch) walk.source.prefetch(plainLocalPaths(includeEntry.value));
+  const included = includeEntry ? await loadIncludes(walk, includeEntry.value, path, [...chain, path]) : [];
   const own = makeMap([...body.entries.values()].filter((e) => e.key !== "include"), body.pos);
-  return deepMerge(merged, own) as YMap;
+  return deepMergeMaps([...included, own], body.pos);
+}
+
+/**
+ * The files an `include:` value names plainly (a path, or `local:`, without variables or
+ * wildcards): a hint for the source to start reading them all, instead of one at a time as the
+ * walk reaches each. Only a hint: the walk still decides (rules, limits) and reads in order.
+ */
+function plainLocalPaths(node: YNode): string[] {
+  const paths: string[] = [];
+  for (const item of node.kind === "seq" ? node.items : [node]) {
+    const local = item.kind === "map" ? item.entries.get("local")?.value : item;
+    if (local?.kind === "scalar" && typeof local.value === "string" && !/[$*]/.test(local.value)) paths.push(normalizePath(local.value));
+  }
+  return paths;
 }
 
 /** Parse a file, or take its parse from the caller's cache when this content was parsed before. */

@@ -337,8 +337,8 @@ function forEachNonPredefined(scope: JobScope, visit: (name: string) => void): v
  * layered one: then every name is a candidate.
  */
 export function namesThatMayDiffer(before: Record<string, ResolvedVar>, after: Record<string, ResolvedVar>): string[] | undefined {
-  const b = scopes.get(before);
-  const a = scopes.get(after);
+  const b = scopeOfRecord(before);
+  const a = scopeOfRecord(after);
   if (!b || !a) return undefined;
   const differing = tableDifferences(b.table, a.table);
   const out: string[] = [];
@@ -402,7 +402,7 @@ function tableDifferences(before: PipelineTable, after: PipelineTable): Readonly
  */
 export function nonPredefinedTexts(variables: Record<string, ResolvedVar>): Record<string, string> {
   const out: Record<string, string> = {};
-  const scope = scopes.get(variables);
+  const scope = scopeOfRecord(variables);
   if (!scope) {
     for (const [name, v] of Object.entries(variables)) if (v.origin !== "predefined") out[name] = v.value.text;
     return out;

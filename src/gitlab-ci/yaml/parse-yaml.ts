@@ -47,7 +47,8 @@ export interface ParseYamlOptions {
 export function parseYaml(file: string, text: string, limits: YamlLimits, options: ParseYamlOptions = {}): ParsedYaml {
   const schema = options.schema ?? "psych";
   const filePos: Pos = { file, line: 1 };
-  const bytes = text.length > limits.maxFileBytes ? text.length : new TextEncoder().encode(text).length;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most files are clearly within the limit uncounted.
+  const bytes = text.length > limits.maxFileBytes || text.length * 3 <= limits.maxFileBytes ? text.length : new TextEncoder().encode(text).length;
   if (bytes > limits.maxFileBytes) {
     return {
       diagnostics: [error("file-too-large", `${file} is ${bytes} bytes; the limit for one CI file is ${limits.maxFileBytes} bytes`, filePos)],
@@ -95,7 +96,7 @@ export function parseYaml(file: string, text: string, limits: YamlLimits, option
   if (diagnostics.length > 0) return { diagnostics };
 
   const converted = docs.map((d) =>
-    d.contents ? new Converter(file, lineCounter, limits, diagnostics, anchorsOf(d), schema).convertDocument(d.contents as YamlNode) : undefined,
+    d.contents ? new Converter(file, lineCounter, limits, diagnostics, () => anchorsOf(d), schema).convertDocument(d.contents as YamlNode) : undefined,
   );
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
 
@@ -111,21 +112,27 @@ export function parseYaml(file: string, text: string, limits: YamlLimits, option
 }
 
 class Converter {
+  /** Anchored nodes converted so far, with their expanded size: every alias of one shares the result. */
   private readonly done = new Map<YamlNode, { node: YNode; size: number }>();
   private readonly inProgress = new Set<YamlNode>();
   private depthReported = false;
+  private anchors: Map<string, YamlNode[]> | undefined;
+  /** Nodes made so far, each alias counting its whole target again (the expanded size). */
+  private size = 0;
 
   constructor(
     private readonly file: string,
     private readonly lines: LineCounter,
     private readonly limits: YamlLimits,
     private readonly diagnostics: Diagnostic[],
-    private readonly anchors: Map<string, YamlNode[]>,
+    // Collected on the first alias: most CI files have none, and the walk costs a visit of every node.
+    private readonly findAnchors: () => Map<string, YamlNode[]>,
     private readonly schema: YamlSchema,
   ) {}
 
   /** YAML: an alias refers to the closest anchor of that name written before it. */
   private anchorTarget(name: string, offset: number): YamlNode | undefined {
+    this.anchors ??= this.findAnchors();
     const candidates = this.anchors.get(name) ?? [];
     let found: YamlNode | undefined;
     for (const c of candidates) if ((c.range?.[0] ?? 0) < offset) found = c;
@@ -133,8 +140,9 @@ class Converter {
   }
 
   convertDocument(root: YamlNode): YNode | undefined {
-    const { node, size } = this.convert(root, 0);
-    if (size > this.limits.maxExpandedNodes) {
+    this.size = 0;
+    const node = this.convert(root, 0);
+    if (this.size > this.limits.maxExpandedNodes) {
       this.diagnostics.push(
         error(
           "yaml-alias-limit",
@@ -152,37 +160,50 @@ class Converter {
     return { file: this.file, line: lp.line, col: lp.col };
   }
 
-  private convert(n: YamlNode, depth: number): { node: YNode; size: number } {
+  /** A node of its own (not an alias's target): one to the expanded size. */
+  private leaf(node: YNode): YNode {
+    this.size++;
+    return node;
+  }
+
+  private convert(n: YamlNode, depth: number): YNode {
     if (isAlias(n)) {
       const pos = this.pos(n.range?.[0]);
       const target = this.anchorTarget(n.source, n.range?.[0] ?? 0);
       if (!target || this.inProgress.has(target)) {
         this.diagnostics.push(error("yaml-syntax", `alias *${n.source} refers to itself or to nothing`, pos));
-        return { node: nullAt(pos), size: 1 };
+        return this.leaf(nullAt(pos));
       }
       return this.convert(target, depth);
     }
-    const cached = this.done.get(n);
-    if (cached) return cached;
+    // Only an anchored node can be reached twice (through its aliases): the document is a tree.
+    const anchored = !!(n as { anchor?: string }).anchor;
+    const cached = anchored ? this.done.get(n) : undefined;
+    if (cached) {
+      this.size += cached.size;
+      return cached.node;
+    }
     const pos = this.pos(n.range?.[0]);
     if (depth > this.limits.maxNestingDepth) {
       if (!this.depthReported) {
         this.depthReported = true;
         this.diagnostics.push(error("nesting-too-deep", `YAML is nested deeper than ${this.limits.maxNestingDepth} levels`, pos));
       }
-      return { node: nullAt(pos), size: 1 };
+      return this.leaf(nullAt(pos));
     }
+    if (!anchored) return this.convertFresh(n, depth, pos);
+    const before = this.size;
     this.inProgress.add(n);
-    const result = this.convertFresh(n, depth, pos);
+    const node = this.convertFresh(n, depth, pos);
     this.inProgress.delete(n);
-    this.done.set(n, result);
-    return result;
+    this.done.set(n, { node, size: this.size - before });
+    return node;
   }
 
-  private convertFresh(n: YamlNode, depth: number, pos: Pos): { node: YNode; size: number } {
+  private convertFresh(n: YamlNode, depth: number, pos: Pos): YNode {
     if (n.tag === REFERENCE_TAG && !isSeq(n)) {
       this.diagnostics.push(error("invalid-type", "!reference needs a list: !reference [job, key, ...]", pos));
-      return { node: nullAt(pos), size: 1 };
+      return this.leaf(nullAt(pos));
     }
     if (isScalar(n)) {
       // A plain, untagged scalar gets Psych's reading, which differs from the `yaml` package's
@@ -191,21 +212,17 @@ class Converter {
       const value = v === null || v === undefined ? null : typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : String(v);
       const node: YScalar = { kind: "scalar", value, pos };
       if (typeof value === "number" && typeof n.source === "string") node.source = n.source;
-      return { node, size: 1 };
+      return this.leaf(node);
     }
     if (isSeq(n)) {
-      if (n.tag === REFERENCE_TAG) return this.convertReference(n.items as YamlNode[], pos);
-      let size = 1;
+      if (n.tag === REFERENCE_TAG) return this.leaf(this.convertReference(n.items as YamlNode[], pos));
+      this.size++;
       const items: YNode[] = [];
-      for (const item of n.items) {
-        const c = this.convert(item as YamlNode, depth + 1);
-        size += c.size;
-        items.push(c.node);
-      }
-      return { node: { kind: "seq", items, pos }, size };
+      for (const item of n.items) items.push(this.convert(item as YamlNode, depth + 1));
+      return { kind: "seq", items, pos };
     }
     if (isMap(n)) return this.convertMap(n.items, depth, pos);
-    return { node: nullAt(pos), size: 1 };
+    return this.leaf(nullAt(pos));
   }
 
   private scalarValue(n: Scalar): unknown {
@@ -213,38 +230,41 @@ class Converter {
     return isPsychPlain ? resolvePsychScalar(n.source as string) : n.value;
   }
 
-  private convertReference(items: YamlNode[], pos: Pos): { node: YNode; size: number } {
+  private convertReference(items: YamlNode[], pos: Pos): YNode {
     const path: string[] = [];
     for (const item of items) {
       if (isScalar(item) && item.value !== null && typeof item.value !== "object") path.push(String(item.value));
       else {
         this.diagnostics.push(error("invalid-type", "!reference items must be plain names: !reference [job, key, ...]", pos));
-        return { node: nullAt(pos), size: 1 };
+        return nullAt(pos);
       }
     }
     if (path.length === 0) {
       this.diagnostics.push(error("invalid-type", "!reference needs at least a job name", pos));
-      return { node: nullAt(pos), size: 1 };
+      return nullAt(pos);
     }
-    return { node: { kind: "reference", path, pos }, size: 1 };
+    return { kind: "reference", path, pos };
   }
 
-  private convertMap(pairs: unknown[], depth: number, pos: Pos): { node: YNode; size: number } {
+  private convertMap(pairs: unknown[], depth: number, pos: Pos): YNode {
     const entries = new Map<string, YEntry>();
-    const written = new Map<string, Pos>();
-    let size = 1;
+    // Where each key was written, for duplicates. Until a `<<` merges entries in, that is what
+    // `entries` says, so the map is made only then (most maps have no merge key).
+    let written: Map<string, Pos> | undefined;
+    this.size++;
     for (const pair of pairs) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key as YamlNode | null;
       const keyPos = this.pos(keyNode?.range?.[0] ?? (pair.value as YamlNode | null)?.range?.[0]);
-      const value = pair.value
-        ? this.convert(pair.value as YamlNode, depth + 1)
-        : { node: nullAt(keyPos), size: 1 };
-      size += value.size;
+      const value = pair.value ? this.convert(pair.value as YamlNode, depth + 1) : this.leaf(nullAt(keyPos));
       if (isScalar(keyNode) && typeof keyNode.value === "symbol") {
         // `<<` merge key, as Psych applies it: entries are merged in order, so keys written
         // after `<<` win; in `<<: [*a, *b]` the earlier source wins.
-        const sources = value.node.kind === "seq" ? [...value.node.items].reverse() : [value.node];
+        if (!written) {
+          written = new Map();
+          for (const [k, e] of entries) written.set(k, e.keyPos);
+        }
+        const sources = value.kind === "seq" ? [...value.items].reverse() : [value];
         const merged = new Map<string, YEntry>();
         for (const s of sources) {
           if (s.kind !== "map") {
@@ -262,18 +282,17 @@ class Converter {
       }
       const rawKey = isScalar(keyNode) ? this.scalarValue(keyNode) : null;
       const key = rawKey === null || rawKey === undefined ? "" : String(rawKey);
-      const earlier = written.get(key);
+      const earlier = written ? written.get(key) : entries.get(key)?.keyPos;
       if (earlier) {
         // Psych (GitLab's parser) silently keeps the last value; a duplicate is almost always a mistake.
         this.diagnostics.push(
           warning("yaml-duplicate-key", `duplicate key "${key}" (first at line ${earlier.line}); GitLab keeps this later one`, keyPos),
         );
       }
-      written.set(key, keyPos);
-      entries.set(key, { key, keyPos, value: value.node });
+      written?.set(key, keyPos);
+      entries.set(key, { key, keyPos, value });
     }
-    const map: YMap = { kind: "map", entries, pos };
-    return { node: map, size };
+    return { kind: "map", entries, pos };
   }
 }
 

@@ -1,8 +1,14 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 
+/** What `git cat-file --batch` answers for a name it knows. */
+interface GitObject {
+  oid: string;
+  type: string;
+  text: string;
+}
+
 interface Pending {
-  sha: string;
-  resolve: (text: string | undefined) => void;
+  resolve: (found: GitObject | undefined) => void;
   reject: (err: Error) => void;
 }
 
@@ -17,16 +23,58 @@ export class GitBlobReader {
   private readonly queue: Pending[] = [];
   private buffer: Buffer = Buffer.alloc(0);
   private failed?: Error;
+  /**
+   * Blobs already read, by id: a blob's content never changes, and the head of a change shares
+   * most CI files with its base (each would otherwise be asked of git, and decoded, twice).
+   */
+  private readonly texts = new Map<string, Promise<string | undefined>>();
+  private remembered = 0;
 
   constructor(private readonly repo: string) {}
 
   read(sha: string): Promise<string | undefined> {
+    const known = this.texts.get(sha);
+    if (known) return known;
+    const text = this.ask(sha).then((found) => found?.text);
+    if (this.remembered < MAX_REMEMBERED_CHARS) {
+      this.texts.set(sha, text);
+      // A failure is not remembered: the next read asks again (and reports the failure again).
+      text.then(
+        (t) => (this.remembered += t?.length ?? 0),
+        () => this.texts.delete(sha),
+      );
+    }
+    return text;
+  }
+
+  /**
+   * The commit `rev` names, as `git rev-parse --verify REV^{commit}` resolves it (the same name
+   * lookup), asked of this process instead of a new one; undefined when it names no commit.
+   * Undefined too for a name the line protocol cannot carry (see `canAsk`).
+   */
+  async commit(rev: string): Promise<string | undefined> {
+    const found = await this.ask(`${rev}^{commit}`);
+    return found?.type === "commit" ? found.oid : undefined;
+  }
+
+  /** Whether `name` fits on one line of the batch protocol as it is (no white space, not an option). */
+  static canAsk(name: string): boolean {
+    return /^[^\s-]\S*$/.test(name);
+  }
+
+  private ask(name: string): Promise<GitObject | undefined> {
     if (this.failed) return Promise.reject(this.failed);
+    if (!GitBlobReader.canAsk(name)) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
       const child = this.process();
-      this.queue.push({ sha, resolve, reject });
+      this.queue.push({ resolve, reject });
       this.setActive(true);
-      child.stdin.write(`${sha}\n`);
+      // Questions asked in one tick (a prefetch, two revisions) go to git in one write.
+      if (child.stdin.writableCorked === 0) {
+        child.stdin.cork();
+        process.nextTick(() => child.stdin.uncork());
+      }
+      child.stdin.write(`${name}\n`);
     });
   }
 
@@ -57,7 +105,7 @@ export class GitBlobReader {
     return child;
   }
 
-  /** Parse as many complete answers as the buffer holds: `<sha> blob <size>\n<bytes>\n` or `<sha> missing\n`. */
+  /** Parse as many complete answers as the buffer holds: `<oid> <type> <size>\n<bytes>\n` or `<name> missing\n`. */
   private drain(): void {
     for (;;) {
       const head = this.queue[0];
@@ -74,10 +122,10 @@ export class GitBlobReader {
       }
       const size = Number(parts[2]);
       if (this.buffer.length < eol + 1 + size + 1) return;
-      const body = this.buffer.subarray(eol + 1, eol + 1 + size).toString("utf8");
+      const text = this.buffer.subarray(eol + 1, eol + 1 + size).toString("utf8");
       this.buffer = this.buffer.subarray(eol + 1 + size + 1);
       this.queue.shift();
-      head.resolve(body);
+      head.resolve({ oid: parts[0], type: parts[1], text });
     }
     this.setActive(false);
   }
@@ -95,6 +143,9 @@ export class GitBlobReader {
     }
   }
 }
+
+/** CI files are small; a reader that has kept this many characters reads the rest afresh. */
+const MAX_REMEMBERED_CHARS = 32 * 1024 * 1024;
 
 /** Child-process pipes are sockets at run time; their types do not say so. */
 function setRef(stream: object, on: boolean): void {

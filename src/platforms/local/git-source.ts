@@ -11,12 +11,22 @@ async function git(repo: string, args: string[]): Promise<string> {
   return stdout;
 }
 
-/** Resolve a revision name to a commit SHA; throws with git's own message when it does not exist. */
-export async function resolveRevision(repo: string, rev: string): Promise<string> {
+/**
+ * Resolve a revision name to a commit SHA; throws when it names no commit. With a reader, a
+ * name its process can take is asked there (the same lookup as `rev-parse`, no new process).
+ */
+export async function resolveRevision(repo: string, rev: string, reader?: GitBlobReader): Promise<string> {
+  // A reader whose process failed to start leaves the question to `rev-parse`, as before.
+  const sha = reader && GitBlobReader.canAsk(rev) ? await reader.commit(rev).catch(() => revParse(repo, rev)) : await revParse(repo, rev);
+  if (sha === undefined) throw new Error(`no such revision "${rev}" in ${repo}`);
+  return sha;
+}
+
+async function revParse(repo: string, rev: string): Promise<string | undefined> {
   try {
     return (await git(repo, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])).trim();
   } catch {
-    throw new Error(`no such revision "${rev}" in ${repo}`);
+    return undefined;
   }
 }
 
@@ -36,8 +46,12 @@ export class GitSource implements FileSource {
 
   /** `reader` lets two revisions of one repository share one `git cat-file --batch` process. */
   static async open(repo: string, rev: string, reader = new GitBlobReader(repo)): Promise<GitSource> {
-    const sha = await resolveRevision(repo, rev);
-    return new GitSource(repo, sha, `${rev} (${sha.slice(0, 8)})`, reader);
+    const sha = await resolveRevision(repo, rev, reader);
+    const source = new GitSource(repo, sha, `${rev} (${sha.slice(0, 8)})`, reader);
+    // Every opened revision is read: its tree listing starts now, beside the other revision's
+    // work (a failure is reported to the first read, which awaits the same promise).
+    source.blobs().catch(() => undefined);
+    return source;
   }
 
   /** path → blob SHA for every file of the commit, read once. */
@@ -60,6 +74,19 @@ export class GitSource implements FileSource {
     const blob = (await this.blobs()).get(normalizePath(path));
     if (!blob) return undefined;
     return this.reader.read(blob);
+  }
+
+  prefetch(paths: readonly string[]): void {
+    this.blobs().then(
+      (blobs) => {
+        for (const path of paths) {
+          const blob = blobs.get(normalizePath(path));
+          // The reader remembers the answer for `read`; a failure is reported there, not here.
+          if (blob) this.reader.read(blob).catch(() => undefined);
+        }
+      },
+      () => undefined,
+    );
   }
 
   async list(dir: string): Promise<string[]> {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RuleDef } from "../../../src/gitlab-ci/model.js";
+import { MemorySource } from "../../../src/core/memory-source.js";
+import { loadConfig } from "../../../src/gitlab-ci/index.js";
 import { codes, findings, job, loadFiles, scriptOf } from "./load-memory.js";
 
 const JOB = (name: string, line = "echo") => `${name}:\n  script: ${line}\n`;
@@ -18,6 +20,25 @@ describe("include: forms and merge order", () => {
     expect(result.config.jobs.map((j) => j.name)).toEqual(["from-a"]);
     expect(result.config.files).toEqual([".gitlab-ci.yml", "a.yml"]);
     expect(result.config.includes[0]).toMatchObject({ status: "loaded", files: ["a.yml"] });
+  });
+
+  it("hints the plainly named local files to the source before reading them, and loads the same", async () => {
+    const files = {
+      ".gitlab-ci.yml": "include:\n  - a.yml\n  - local: /ci/b.yml\n    rules: [{if: $NEVER}]\n  - local: ci/$X.yml\n  - ci/*.yml\n  - remote: https://x/y.yml\n",
+      "a.yml": `include: nested.yml\n${JOB("a")}`,
+      "nested.yml": JOB("nested"),
+      "ci/b.yml": JOB("b"),
+    };
+    const hints: string[][] = [];
+    class Hinted extends MemorySource {
+      prefetch(paths: readonly string[]): void {
+        hints.push([...paths]);
+      }
+    }
+    const options = { includeVariables: {} };
+    const hinted = await loadConfig(new Hinted(files), options);
+    expect(hinted).toEqual(await loadConfig(new MemorySource(files), options));
+    expect(hints).toEqual([["a.yml", "ci/b.yml"], ["nested.yml"]]);
   });
 
   it("merges included files first in list order, nested includes first, and the including file last wins", async () => {

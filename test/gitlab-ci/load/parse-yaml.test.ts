@@ -59,6 +59,20 @@ describe("YAML as GitLab reads it", () => {
     expect(parsed.diagnostics.map((d) => d.code)).toEqual(["yaml-alias-limit"]);
   });
 
+  it("counts every alias as its whole target, nested aliases and merges too, against the expanded-size limit", () => {
+    // 1 root + a 4 + b (1 + 4 + 2) + c 2 + d 1 + e (1 + 2 + 1) + f 1 = 20 values once expanded.
+    const text = "a: &x [1, &y {k: v}]\nb: [*x, *y]\nc: *y\nd:\ne:\n  <<: *y\n  z: 1\nf: !reference [j, k]\n";
+    const withLimit = (maxExpandedNodes: number) => parseYaml("ci.yml", text, { ...DEFAULT_LOAD_LIMITS, maxExpandedNodes });
+    expect(withLimit(20).diagnostics).toEqual([]);
+    expect(withLimit(19).diagnostics.map((d) => d.code)).toEqual(["yaml-alias-limit"]);
+    const body = withLimit(20).body;
+    const entry = (key: string) => (body?.kind === "map" ? body.entries.get(key)?.value : undefined);
+    const a = entry("a");
+    // Every alias of an anchor is the same converted node.
+    expect(entry("c")).toBe(a?.kind === "seq" ? a.items[1] : "no list");
+    expect(parse("a: &a\n  b: *a\n").diagnostics.map((d) => `${d.code}@${d.pos?.line}`)).toEqual(["yaml-syntax@2"]);
+  });
+
   it("accepts a real-sized file with many aliases", () => {
     const text = ["a: &a {k: v}", ...Array.from({ length: 500 }, (_, i) => `j${i}: *a`)].join("\n");
     expect(parse(text).diagnostics).toEqual([]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { codes, findings, job, loadFiles, scriptOf } from "./load-memory.js";
+import { ParseCache } from "../../../src/gitlab-ci/load/parse-cache.js";
 
 describe("!reference", () => {
   it("reuses script lines from another file, flattening nested lists, after extends", async () => {
@@ -36,6 +37,43 @@ describe("!reference", () => {
     expect(findings(result)).toEqual([]);
     const rules = job(result, "job").rules ?? [];
     expect(rules.map((r) => `${r.index}:${r.if?.value ?? "-"}:${r.when?.value ?? "-"}@${r.pos.line}`)).toEqual(["0:$A:never@3", "1:$B:-@5", "2:-:manual@9"]);
+  });
+
+  it("builds a rule many jobs share once, at each job's index, and reports a bad shared rule once, at its line", async () => {
+    const files = {
+      ".gitlab-ci.yml": [
+        ".rules:",
+        "  rules:",
+        "    - if: $A",
+        "      variables: {X: x}",
+        "    - if: $B",
+        "      when: sometimes",
+        "a:",
+        "  rules: !reference [.rules, rules]",
+        "  script: x",
+        "b:",
+        "  rules:",
+        "    - when: manual",
+        "    - !reference [.rules, rules]",
+        "  script: x",
+        "c:",
+        "  extends: .rules",
+        "  script: x",
+      ].join("\n"),
+    };
+    const cache = new ParseCache();
+    // The second load reuses the parsed nodes (and so the rules built from them); the third parses afresh.
+    const [first, second, cold] = [await loadFiles(files, { parseCache: cache }), await loadFiles(files, { parseCache: cache }), await loadFiles(files)];
+    for (const result of [first, second]) expect(result).toEqual(cold);
+    const rules = (name: string) => (job(cold, name).rules ?? []).map((r) => `${r.index}:${r.if?.value ?? "-"}:${r.when?.value ?? "-"}@${r.pos.line}`);
+    expect(rules("a")).toEqual(["0:$A:-@3", "1:$B:-@5"]);
+    expect(rules("b")).toEqual(["0:-:manual@12", "1:$A:-@3", "2:$B:-@5"]);
+    expect(rules("c")).toEqual(["0:$A:-@3", "1:$B:-@5"]);
+    expect(job(cold, "a").rules?.[0]).toEqual(job(cold, "c").rules?.[0]);
+    expect(job(cold, "b").rules?.[1]).toEqual({ ...job(cold, "a").rules?.[0], index: 1 });
+    expect(findings(cold)).toEqual([
+      ".gitlab-ci.yml:6:13: error: a:rules:1:when is `sometimes`; it should be one of on_success, on_failure, always, never, manual, delayed [invalid-value]",
+    ]);
   });
 
   it("resolves references inside referenced values (nested), and whole values such as variables", async () => {

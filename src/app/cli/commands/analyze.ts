@@ -1,19 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { analyzeRepository, parseDialectChoice } from "../../../analysis/analyze-repository.js";
 import type { Analysis, AnalysedPipeline, ContextAnalysis } from "../../../analysis/model.js";
 import { loadSettings } from "../../../config/load-settings.js";
 import type { Settings } from "../../../config/settings.js";
 import { formatDiagnostic, type Diagnostic } from "../../../core/diagnostic.js";
 import { formatPos } from "../../../core/pos.js";
 import type { FileSource } from "../../../core/file-source.js";
-import { applyCommand } from "../../../commands/apply-command.js";
-import { isAskedContext } from "../../../commands/asked-contexts.js";
 import { UsageError, type CliCommand } from "../command.js";
-import { knownBranches, mergeBase, openRepository, openRevision, repositoryFacts, resolvableRev } from "../open-source.js";
+import { knownBranches, mergeBase, openRepository, openRevision, repositoryFacts, resolvableRev, type Repository } from "../open-source.js";
 import { checkProjectPath, parseFormat, parseVarFlags } from "../parse-options.js";
-import { pipelineJson } from "./simulate.js";
+import { pipelineJson } from "../pipeline-json.js";
 
 const usage = `Usage: ci-explain analyze [--repo DIR] [--base REV] [--head REV] [--config FILE]
                           [--branch NAME]... [--project NAMESPACE/NAME] [--default-branch NAME]
@@ -82,24 +79,31 @@ export const analyzeCommand: CliCommand = {
       },
     });
     if (values.job !== undefined && values.explain === undefined) throw new UsageError("--job goes with --explain");
+    // Most of the start-up is loading the analysis (the YAML parser, the simulation, the regex
+    // engine): it loads while git answers the first questions, which need none of it. The
+    // questions are only asked early; every answer (and so every failure) is awaited where it
+    // was before, after the options are checked, so an error reads as it did.
+    const analysis = loadAnalysis();
+    const headRev = values.head ?? "HEAD";
+    const repoAsked = openRepository(io.cwd, values.repo);
+    const gitAsked = repoAsked.then((repo) =>
+      // Two revisions and a merge-base: analyze needs git (`--head WORKTREE` compares the disk).
+      repo.isGit ? askGit(repo, values, headRev, io.cwd) : undefined,
+    );
+    gitAsked.catch(() => undefined); // reported when awaited below
+    const { analyzeRepository, parseDialectChoice, applyCommand, isAskedContext } = await analysis;
     const dialect = parseDialectChoice(values.dialect);
     if (!dialect) throw new UsageError(`--dialect must be gitlab-ci, github-actions or auto, not "${values.dialect}"`);
     const format = parseFormat(values.format, ["markdown", "text", "json"]);
     checkProjectPath(values.project);
     const variables = Object.fromEntries(parseVarFlags(values.var, false));
-    const repo = await openRepository(io.cwd, values.repo);
-    // Two revisions and a merge-base: analyze needs git (`--head WORKTREE` compares the disk).
-    if (!repo.isGit) throw new UsageError(`--repo ${repo.dir}: not the top of a git repository`);
+    const repo = await repoAsked;
+    const git = await gitAsked;
+    if (!git) throw new UsageError(`--repo ${repo.dir}: not the top of a git repository`);
+    const { factsAsked, branchesAsked, baseAsked, headAsked, settingsAsked } = git;
 
-    const headRev = values.head ?? "HEAD";
-    // Git questions that do not depend on each other are asked at once (the user waits for each
-    // process); each answer is awaited where it is used, so a failure reads as before.
-    const factsAsked = repositoryFacts(repo, { defaultBranch: values["default-branch"] === undefined, project: values.project === undefined });
-    const branchesAsked = values.branch.length > 0 ? Promise.resolve(values.branch) : knownBranches(repo);
-    const baseAsked = values.base !== undefined ? openRevision(repo, values.base) : undefined;
-    baseAsked?.catch(() => undefined); // reported when awaited below
-    const head = await openRevision(repo, headRev);
-    const loaded = await readSettings(head.source, values.config, io.cwd);
+    const head = await headAsked;
+    const loaded = await settingsAsked;
     for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
     const settings: Settings = { ...loaded.settings, variables: { ...loaded.settings.variables, ...variables } };
     const facts = await factsAsked;
@@ -154,6 +158,46 @@ export const analyzeCommand: CliCommand = {
     return failed ? 1 : 0;
   },
 };
+
+/** The modules the analysis itself needs: loaded by `import()` so that git can start first. */
+async function loadAnalysis() {
+  const [repository, command, asked] = await Promise.all([
+    import("../../../analysis/analyze-repository.js"),
+    import("../../../commands/apply-command.js"),
+    import("../../../commands/asked-contexts.js"),
+  ]);
+  return {
+    analyzeRepository: repository.analyzeRepository,
+    parseDialectChoice: repository.parseDialectChoice,
+    applyCommand: command.applyCommand,
+    isAskedContext: asked.isAskedContext,
+  };
+}
+
+/**
+ * Git questions that do not depend on each other, asked at once (the user waits for each
+ * process); each answer is awaited where it is used. A promise nobody may await (a usage error
+ * comes first) is marked handled: its failure is reported when it is awaited, or not at all.
+ */
+function askGit(
+  repo: Repository,
+  values: { base?: string; branch: string[]; project?: string; "default-branch"?: string; config?: string },
+  headRev: string,
+  cwd: string,
+) {
+  const handled = <T>(p: Promise<T>): Promise<T> => {
+    p.catch(() => undefined);
+    return p;
+  };
+  const headAsked = handled(openRevision(repo, headRev));
+  return {
+    factsAsked: handled(repositoryFacts(repo, { defaultBranch: values["default-branch"] === undefined, project: values.project === undefined })),
+    branchesAsked: handled(values.branch.length > 0 ? Promise.resolve(values.branch) : knownBranches(repo)),
+    baseAsked: values.base !== undefined ? handled(openRevision(repo, values.base)) : undefined,
+    headAsked,
+    settingsAsked: handled(headAsked.then((head) => readSettings(head.source, values.config, cwd))),
+  };
+}
 
 // ---- JSON ----------------------------------------------------------------------------------
 

@@ -1,15 +1,16 @@
 import { parseArgs } from "node:util";
-import { diagnosticJson, formatDiagnostic, type Diagnostic } from "../../../core/diagnostic.js";
+import { formatDiagnostic } from "../../../core/diagnostic.js";
 import { formatPos } from "../../../core/pos.js";
 import { PIPELINE_SOURCES, type PipelineContext, type PipelineSource, type RefSpec } from "../../../gitlab-ci/context.js";
-import type { Decision, Pipeline, PipelineJob } from "../../../gitlab-ci/pipeline.js";
+import type { Decision, Pipeline } from "../../../gitlab-ci/pipeline.js";
 import { simulatePipeline } from "../../../gitlab-ci/simulate/index.js";
-import { nonPredefinedTexts } from "../../../gitlab-ci/simulate/job-variables.js";
 import { loadSettings } from "../../../config/load-settings.js";
 import { plural } from "../../../core/plural.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { openRepository, openRevision, repositoryFacts } from "../open-source.js";
 import { checkProjectPath, parseFormat, parseVarFlags } from "../parse-options.js";
+import { pipelineJson } from "../pipeline-json.js";
+import { nonPredefinedTexts } from "../../../gitlab-ci/simulate/job-variables.js";
 
 /** The project path used when none is given: a placeholder, so CI_PROJECT_* are still defined. */
 export const PLACEHOLDER_PROJECT = "group/project";
@@ -168,59 +169,6 @@ export const simulateCommand: CliCommand = {
     return pipeline.errors.length > 0 ? 1 : 0;
   },
 };
-
-// ---- JSON ----------------------------------------------------------------------------------
-
-/** Variables a reader did not get from GitLab itself: YAML, rules, matrix and the context. */
-function decidedByJson(d: Decision, fallback: { file: string; line: number }) {
-  if (d.rule) return { kind: d.kind, file: d.rule.pos.file, line: d.rule.pos.line, index: d.rule.index, if: d.rule.if ?? null, when: d.rule.when ?? null };
-  const pos = d.trace[0]?.pos ?? fallback;
-  return { kind: d.kind, file: pos.file, line: pos.line, index: null, if: null, explanation: d.explanation ?? null };
-}
-
-function jobJson(job: PipelineJob) {
-  return {
-    name: job.name,
-    stage: job.stage,
-    when: job.when,
-    allowFailure: job.allowFailure,
-    ...(job.startIn ? { startIn: job.startIn } : {}),
-    image: job.image ? job.image.ref.text : null,
-    services: job.services.map((s) => s.ref.text),
-    variables: nonPredefinedTexts(job.variables),
-    needs: job.needs ?? null,
-    source: { file: job.source.file, line: job.source.line },
-    decidedBy: decidedByJson(job.decidedBy, job.source),
-    certainty: job.certainty,
-    ...(job.trigger ? { trigger: job.trigger } : {}),
-  };
-}
-
-export function pipelineJson(p: Pipeline) {
-  const diag = (d: Diagnostic) => diagnosticJson(d);
-  return {
-    pipeline: {
-      created: p.created,
-      certainty: p.certainty ?? "certain",
-      ...(p.notCreated ? { notCreated: { reason: p.notCreated.reason, message: p.notCreated.message, file: p.notCreated.pos?.file ?? null, line: p.notCreated.pos?.line ?? null } } : {}),
-      ref: p.context.ref,
-      source: p.context.source,
-      project: p.context.project.path,
-      workflow: p.workflow ? decidedByJson(p.workflow, { file: "", line: 0 }) : null,
-      stages: p.stages,
-      variables: nonPredefinedTexts(p.variables),
-    },
-    jobs: p.jobs.map(jobJson),
-    excluded: p.excluded.map((e) => ({
-      name: e.name,
-      source: { file: e.source.file, line: e.source.line },
-      decidedBy: decidedByJson(e.decidedBy, e.source),
-      certainty: e.certainty,
-    })),
-    errors: p.errors.map(diag),
-    warnings: p.warnings.map(diag),
-  };
-}
 
 // ---- text ----------------------------------------------------------------------------------
 
