@@ -13,7 +13,7 @@ import { compareJobs } from "./compare.js";
 import { chooseContexts } from "./contexts.js";
 import { gitlabEngine, type Engine } from "./engine.js";
 import { findHazards, type RevisionView } from "./hazards/index.js";
-import { compareImages, registryImageOf } from "./images.js";
+import { compareImages, ImageRefs, registryImageOf } from "./images.js";
 import type { AnalysedJob, AnalysedPipeline, Analysis, BranchContext, ContextAnalysis } from "./model.js";
 import { FilePresence } from "./file-presence.js";
 import { changedRecipesIn, findRecipes } from "./recipes.js";
@@ -113,9 +113,10 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
   };
 
   const contexts: ContextAnalysis[] = [];
+  const imageRefs = new ImageRefs();
   for (const context of choice.contexts) {
     const [before, after] = await Promise.all([simulateSide("base", context), simulateSide("head", context)]);
-    const images = compareImages(before, after, { before: registryImageOf(before), after: registryImageOf(after) });
+    const images = compareImages(before, after, { before: registryImageOf(before), after: registryImageOf(after) }, imageRefs);
     contexts.push({ context, before, after, changes: compareJobs(before, after), images });
   }
 

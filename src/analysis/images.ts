@@ -26,6 +26,23 @@ export function pushedRefs(pipeline: AnalysedPipeline): Map<string, string[]> {
   return out;
 }
 
+/**
+ * References parsed for one analysis (pass one to every `compareImages` of it): thousands of jobs
+ * run in a few thousand references, each parsed once even when an analysis holds more than
+ * parseImageRef keeps. Its answer depends on the text and on whether the reference has holes.
+ */
+export class ImageRefs {
+  private readonly known = new Map<string, ImageRefParts>();
+  private readonly holed = new Map<string, ImageRefParts>();
+
+  parse(ref: ResolvedText): ImageRefParts {
+    const seen = ref.known ? this.known : this.holed;
+    let parts = seen.get(ref.text);
+    if (!parts) seen.set(ref.text, (parts = parseImageRef(ref)));
+    return parts;
+  }
+}
+
 interface RepoFacts {
   tags: Set<string>;
   builtBy: Set<string>;
@@ -39,7 +56,7 @@ interface RepoFacts {
  * in the pipeline builds are listed only when the pipeline uses one in `registryPrefix` (the
  * project's own registry), so that "runs in an image nobody here builds" is visible.
  */
-function repositoryFacts(pipeline: AnalysedPipeline, registryPrefix: string | undefined): Map<string, RepoFacts> {
+function repositoryFacts(pipeline: AnalysedPipeline, registryPrefix: string | undefined, refs: ImageRefs): Map<string, RepoFacts> {
   const facts = new Map<string, RepoFacts>();
   const entry = (repository: string): RepoFacts => {
     let f = facts.get(repository);
@@ -49,20 +66,10 @@ function repositoryFacts(pipeline: AnalysedPipeline, registryPrefix: string | un
     }
     return f;
   };
-  // Thousands of jobs run in a few hundred references; each is parsed once per pipeline, even
-  // when a big analysis holds more references than parseImageRef keeps. Its answer depends on
-  // the text and on whether the reference has holes.
-  const parsed = { known: new Map<string, ImageRefParts>(), holed: new Map<string, ImageRefParts>() };
-  const parse = (ref: ResolvedText): ImageRefParts => {
-    const seen = ref.known ? parsed.known : parsed.holed;
-    let parts = seen.get(ref.text);
-    if (!parts) seen.set(ref.text, (parts = parseImageRef(ref)));
-    return parts;
-  };
   const jobs = jobsOf(pipeline);
   for (const job of jobs) {
     for (const build of job.builds) {
-      const { repository, tag, digest } = parse(build.image);
+      const { repository, tag, digest } = refs.parse(build.image);
       const f = entry(repository);
       f.builtBy.add(job.name);
       if (build.push) f.tags.add(tag ?? digest ?? "latest");
@@ -71,7 +78,7 @@ function repositoryFacts(pipeline: AnalysedPipeline, registryPrefix: string | un
   }
   const ownPrefix = registryPrefix === undefined ? undefined : `${registryPrefix}/`;
   const use = (image: ResolvedImage, job: string) => {
-    const { repository } = parse(image.ref);
+    const { repository } = refs.parse(image.ref);
     const ours = ownPrefix !== undefined && repository.startsWith(ownPrefix);
     if (ours || facts.has(repository)) entry(repository).usedBy.add(job);
   };
@@ -91,9 +98,10 @@ export function compareImages(
   before: AnalysedPipeline,
   after: AnalysedPipeline,
   registryPrefix: { before?: string; after?: string },
+  refs: ImageRefs = new ImageRefs(),
 ): ImageChange[] {
-  const b = repositoryFacts(before, registryPrefix.before);
-  const a = repositoryFacts(after, registryPrefix.after);
+  const b = repositoryFacts(before, registryPrefix.before, refs);
+  const a = repositoryFacts(after, registryPrefix.after, refs);
   const repositories = [...new Set([...b.keys(), ...a.keys()])].sort();
   return repositories.map((repository) => {
     const fb = b.get(repository);

@@ -64,12 +64,7 @@ export function lexShell(src: string): LexResult {
   const pendingHeredocs: Array<{ delimiter: string; stripTabs: boolean }> = [];
   let heredocNext: { stripTabs: boolean } | undefined;
 
-  const addLiteral = (text: string, quoted: boolean) => {
-    parts ??= [];
-    const last = parts[parts.length - 1];
-    if (last?.kind === "literal" && last.quoted === quoted) parts[parts.length - 1] = { ...last, text: last.text + text };
-    else parts.push({ kind: "literal", text, quoted });
-  };
+  const addLiteral = (text: string, quoted: boolean) => appendLiteral((parts ??= []), text, quoted);
   const endWord = (end: number) => {
     if (!parts) return;
     const word: ShellWord = { parts, raw: src.slice(wordStart, end), offset: wordStart };
@@ -142,10 +137,27 @@ export function lexShell(src: string): LexResult {
       continue;
     }
     startWord(i);
-    i = scanWordChar(src, i, parts!, addLiteral, problems);
+    // Plain characters are taken as one run (most of a script); `~` is special only first.
+    PLAIN_RUN.lastIndex = i;
+    if (!(c === "~" && parts!.length === 0) && PLAIN_RUN.test(src)) {
+      addLiteral(src.slice(i, PLAIN_RUN.lastIndex), false);
+      i = PLAIN_RUN.lastIndex;
+    } else i = scanWordChar(src, i, parts!, addLiteral, problems);
   }
   endWord(src.length);
   return { tokens, problems };
+}
+
+/** Characters that mean nothing to the lexer outside quotes, inside a word. */
+const PLAIN_RUN = /[^\\'"$` \t\r\n;&|()<>]+/y;
+/** The same inside double quotes. */
+const DOUBLE_QUOTED_RUN = /[^"\\$`]+/y;
+
+/** Add literal text to a word being read: a literal right before with the same quoting grows (the parts are the lexer's own until the word ends). */
+function appendLiteral(parts: WordPart[], text: string, quoted: boolean): void {
+  const last = parts[parts.length - 1];
+  if (last?.kind === "literal" && last.quoted === quoted) last.text += text;
+  else parts.push({ kind: "literal", text, quoted });
 }
 
 /**
@@ -223,8 +235,10 @@ function scanDoubleQuoted(
       i = scanBackticks(src, i, true, parts, problems);
       continue;
     }
-    addLiteral(c, true);
-    i++;
+    DOUBLE_QUOTED_RUN.lastIndex = i;
+    DOUBLE_QUOTED_RUN.test(src);
+    addLiteral(src.slice(i, DOUBLE_QUOTED_RUN.lastIndex), true);
+    i = DOUBLE_QUOTED_RUN.lastIndex;
   }
   problems.push({ offset: i, message: "unterminated double quote" });
   return src.length;
@@ -315,11 +329,7 @@ function parseBraceParam(inner: string, raw: string, quoted: boolean, problems: 
   const op = PARAM_OPS.find((o) => rest.startsWith(o));
   if (!op) return { kind: "opaque", what: "parameter operator", raw, quoted };
   const argParts: WordPart[] = [];
-  const addArgLiteral = (text: string, q: boolean) => {
-    const last = argParts[argParts.length - 1];
-    if (last?.kind === "literal" && last.quoted === q) argParts[argParts.length - 1] = { ...last, text: last.text + text };
-    else argParts.push({ kind: "literal", text, quoted: q });
-  };
+  const addArgLiteral = (text: string, q: boolean) => appendLiteral(argParts, text, q);
   const arg = rest.slice(op.length);
   let j = 0;
   while (j < arg.length) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compareJobs } from "../../src/analysis/compare.js";
-import { compareImages } from "../../src/analysis/images.js";
+import { compareImages, ImageRefs } from "../../src/analysis/images.js";
 import { parseImageRef } from "../../src/containers/image-ref.js";
 import type { AnalysedJob } from "../../src/analysis/model.js";
 import type { ResolvedText, ResolvedVar } from "../../src/gitlab-ci/pipeline.js";
@@ -77,5 +77,14 @@ describe("compareImages", () => {
     expect(compareImages(p, p, {}).map((i) => [i.repository, i.usedBy, i.tagsAfter])).toEqual(
       [...users].sort(([a], [b]) => (a < b ? -1 : 1)).map(([repository, jobs]) => [repository, jobs, ["1"]]),
     );
+  });
+
+  it("references parsed for one pipeline pair answer the next as a cold parse would", () => {
+    const refs = new ImageRefs();
+    const side = (ref: ResolvedText) => pipeline(main, [{ ...job("b"), builds: [{ ...job("b", { builds: ["push:x"] }).builds[0]!, image: ref }] }]);
+    for (const ref of [plain, holed, plain]) {
+      expect(compareImages(side(ref), side(ref), {}, refs)).toEqual(compareImages(side(ref), side(ref), {}));
+      expect(compareImages(side(ref), side(ref), {}, refs).map((i) => i.repository)).toEqual([parseImageRef(ref).repository]);
+    }
   });
 });
