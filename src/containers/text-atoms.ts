@@ -18,13 +18,17 @@ export function toAtoms(pieces: TextPiece[]): Atom[] {
 
 export function fromAtoms(atoms: Atom[]): TextPiece[] {
   const pieces: TextPiece[] = [];
+  // The known characters since the last hole (undefined: none), made one piece when a hole or the end comes.
+  let text: string | undefined;
   for (const a of atoms) {
-    const last = pieces[pieces.length - 1];
-    if (typeof a === "string") {
-      if (last?.kind === "text") pieces[pieces.length - 1] = { kind: "text", text: last.text + a };
-      else pieces.push({ kind: "text", text: a });
-    } else pieces.push({ kind: "hole", label: a.hole, id: a.id });
+    if (typeof a === "string") text = text === undefined ? a : text + a;
+    else {
+      if (text !== undefined) pieces.push({ kind: "text", text });
+      text = undefined;
+      pieces.push({ kind: "hole", label: a.hole, id: a.id });
+    }
   }
+  if (text !== undefined) pieces.push({ kind: "text", text });
   return pieces;
 }
 
@@ -59,7 +63,12 @@ export function splitAtoms(atoms: Atom[], sep: string): Atom[][] {
 }
 
 export function joinAtoms(parts: Atom[][], sep: string): Atom[] {
-  return parts.flatMap((p, i) => (i === 0 ? p : [sep, ...p]));
+  const out: Atom[] = [];
+  parts.forEach((p, i) => {
+    if (i > 0) out.push(sep);
+    for (const a of p) out.push(a);
+  });
+  return out;
 }
 
 /** Strip `prefix` (atom by atom, holes compared by identity); undefined when it is not a prefix. */
