@@ -6,11 +6,10 @@
  * `exists:`) gets exactly the same result, so it is computed once and the result object is reused.
  * That also lets the comparison skip a job whose two sides are the same object.
  *
- * One share per analysis: keys hold whole definitions, so a long-lived share would only grow.
- * Within one, the results of the pipelines used longest ago are dropped beyond `maxResults`: an
- * analysis reuses a result between the two revisions of one context, simulated one after the
- * other, and a big configuration's results for every context would otherwise stay alive until it
- * ends.
+ * One share per analysis (structural keys hold whole definitions). The results of the pipelines
+ * used longest ago are dropped beyond `maxResults`: an analysis reuses a result between the two
+ * revisions of one context, simulated one after the other, and a big configuration's results for
+ * every context would otherwise stay alive until the analysis ends.
  */
 export class SimulationShare<T> {
   private readonly pipelines = new Map<string, SharedJobs<T>>();
