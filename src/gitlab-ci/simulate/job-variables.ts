@@ -38,6 +38,8 @@ export class PipelineTable {
   /** Names the context sets: they win over every job-level definition. */
   readonly contextSets: ReadonlySet<string>;
   readonly contextUnsets: ReadonlySet<string>;
+  /** Every name the context sets or unsets. */
+  readonly contextNames: readonly string[];
   private resolvedScope: ResolvedScope | undefined;
   private readonly dependencies = new Map<string, ReadonlySet<string>>();
   private userNames: string[] | undefined;
@@ -52,6 +54,7 @@ export class PipelineTable {
     this.scope = buildScope(context, predefined, root);
     this.contextSets = new Set(entriesFromContext(context.variables).map((e) => e.name));
     this.contextUnsets = unsetByContext(context.variables);
+    this.contextNames = [...this.contextSets, ...this.contextUnsets];
   }
 
   /** Names in the table that are not predefined (top-level, workflow, context). */
@@ -86,6 +89,34 @@ export class PipelineTable {
   }
 }
 
+/**
+ * A job's own entries by name (`null`: absent for this job), with what is derived from them
+ * remembered on the map itself: one map serves the job in every pipeline whose context leaves it
+ * alone. Never changed once made.
+ */
+export class OwnEntries extends Map<string, VarEntry | null> {
+  private expandingNames: string[] | undefined;
+  private derived: Map<object, string> | undefined;
+
+  /** The names whose values refer to other variables. */
+  get expanding(): readonly string[] {
+    if (!this.expandingNames) {
+      const names: string[] = [];
+      for (const [name, entry] of this) if (entry && expands(entry)) names.push(name);
+      this.expandingNames = names;
+    }
+    return this.expandingNames;
+  }
+
+  /** `compute(this, owner)`, made once per owner (e.g. a rules list's shape). */
+  derive<K extends object>(owner: K, compute: (own: OwnEntries, owner: K) => string): string {
+    const derived = (this.derived ??= new Map());
+    let value = derived.get(owner);
+    if (value === undefined) derived.set(owner, (value = compute(this, owner)));
+    return value;
+  }
+}
+
 /** A job instance's own layers: the same in every pipeline of one loaded configuration. */
 export interface InstanceLayers {
   /** CI_JOB_NAME, CI_JOB_STAGE, CI_NODE_*. */
@@ -101,8 +132,8 @@ export interface InstanceLayers {
  * and workflow variable) the job inherits (`inherit:variables`); `predefined` is the pipeline's
  * predefined variables by name. The context is applied by `ownEntries`.
  */
-export function layerEntries(predefined: ReadonlyMap<string, VarEntry>, layers: InstanceLayers, inherited: VarEntry[], root: VarEntry[]): Map<string, VarEntry | null> {
-  const own = new Map<string, VarEntry | null>();
+export function layerEntries(predefined: ReadonlyMap<string, VarEntry>, layers: InstanceLayers, inherited: VarEntry[], root: VarEntry[]): OwnEntries {
+  const own = new OwnEntries();
   if (inherited.length !== root.length) {
     const kept = new Set(inherited);
     // Not inherited: the job sees what lies below the root layer (a predefined variable) or nothing.
@@ -117,16 +148,17 @@ export function layerEntries(predefined: ReadonlyMap<string, VarEntry>, layers: 
 }
 
 /**
- * A job's own entries in one pipeline: `layered` (from `layerEntries`) minus what the table
- * already says — the context's values and unsets win over every job layer. `layered` itself when
- * nothing is dropped (the usual case), so that it is shared by the pipelines of one configuration;
- * it must not be changed.
+ * A job's own entries in one pipeline: `layered` (from `layerEntries`) minus the names the
+ * context sets or unsets — the context wins over every job layer, exactly as in the table.
+ * Nothing else in `layered` can equal the table: its entries are job-phase, job and matrix
+ * entries, which the table never holds, or what lies below a root variable the job does not
+ * inherit, while the table holds that root variable. `layered` itself when nothing is dropped
+ * (the usual case), so that it is shared by the pipelines of one configuration; it must not be
+ * changed.
  */
-export function ownEntries(table: PipelineTable, layered: ReadonlyMap<string, VarEntry | null>): ReadonlyMap<string, VarEntry | null> {
-  let own: Map<string, VarEntry | null> | undefined;
-  for (const [name, entry] of layered) {
-    if (table.contextSets.has(name) || table.contextUnsets.has(name) || table.scope.get(name) === (entry ?? undefined)) (own ??= new Map(layered)).delete(name);
-  }
+export function ownEntries(table: PipelineTable, layered: OwnEntries): OwnEntries {
+  let own: OwnEntries | undefined;
+  for (const name of table.contextNames) if (layered.has(name)) (own ??= new OwnEntries(layered)).delete(name);
   return own ?? layered;
 }
 
@@ -145,7 +177,7 @@ export class JobScope implements VarLookup {
 
   constructor(
     readonly table: PipelineTable,
-    readonly own: ReadonlyMap<string, VarEntry | null>,
+    readonly own: OwnEntries,
     private readonly layers: InstanceLayers,
     /** The top-level and workflow variables the job inherits. */
     private readonly inherited: VarEntry[],
@@ -170,7 +202,7 @@ export class JobScope implements VarLookup {
   /** `rules:variables` of the matched rule: they override job and matrix variables, not the context's. */
   withRule(entries: readonly VarEntry[]): JobScope {
     if (entries.length === 0) return this;
-    const own = new Map(this.own);
+    const own = new OwnEntries(this.own);
     for (const e of entries) if (!this.table.contextSets.has(e.name)) own.set(e.name, e);
     return new JobScope(this.table, own, this.layers, this.inherited, entries);
   }
@@ -179,7 +211,8 @@ export class JobScope implements VarLookup {
   hasCycle(): boolean {
     if (this.table.resolved.cycles.length > 0) return true;
     // A cycle that exists for this job and not in the table goes through one of its own entries.
-    for (const [name, entry] of this.own) if (entry && expands(entry)) this.resolve(name);
+    const names = this.own.expanding;
+    for (let i = 0; i < names.length; i++) this.resolve(names[i] as string);
     return this.cyclic;
   }
 
@@ -220,11 +253,20 @@ type VariableRecord = Record<string, ResolvedVar>;
  * empty target and this object (200,000 records live at once in a big analysis), not a handler
  * and its closures each.
  */
-class LazyRecord implements ProxyHandler<VariableRecord> {
+class LazyRecord implements ProxyHandler<VariableRecord>, VariableValues {
   private full: VariableRecord | undefined;
   private picked: Map<string, ResolvedVar> | undefined;
+  /** The record itself (the proxy this object handles). */
+  readonly variables: VariableRecord;
 
-  constructor(private readonly scope: JobScope) {}
+  constructor(private readonly scope: JobScope) {
+    this.variables = new Proxy<VariableRecord>(TARGET, this);
+  }
+
+  value(name: string): ResolvedText | undefined {
+    const entry = this.scope.get(name);
+    return entry ? this.one(name, entry)?.value : undefined;
+  }
 
   private all(): VariableRecord {
     return (this.full ??= resolveScope(this.scope.materialise()).variables);
@@ -303,7 +345,23 @@ const TARGET: VariableRecord = {};
  * set.
  */
 export function lazyVariables(scope: JobScope): VariableRecord {
-  return new Proxy<VariableRecord>(TARGET, new LazyRecord(scope));
+  return new LazyRecord(scope).variables;
+}
+
+/** `variables[name]?.value` of a job's variables, read without a proxy when there is one. */
+export interface VariableValues {
+  readonly variables: VariableRecord;
+  value(name: string): ResolvedText | undefined;
+}
+
+/** A job's lazy `variables` record (`lazyVariables`) with its direct reader. */
+export function lazyValues(scope: JobScope): VariableValues {
+  return new LazyRecord(scope);
+}
+
+/** The reader of a plain (fully built) record. */
+export function plainValues(variables: VariableRecord): VariableValues {
+  return { variables, value: (name) => variables[name]?.value };
 }
 
 function scopeOfRecord(variables: VariableRecord): JobScope | undefined {

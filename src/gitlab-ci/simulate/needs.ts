@@ -26,6 +26,8 @@ export function needNames(need: NeedDef, jobs: Map<string, JobDef>): string[] {
  */
 export function validateNeeds(config: CiConfig): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // Without any `needs:` there is nothing to check, and no reason to index every job.
+  if (!config.jobs.some((j) => j.needs)) return out;
   const jobs = new Map(config.jobs.map((j) => [j.name, j]));
   const stageIndex = new Map(config.stages.map((s, i) => [s.value, i]));
   // GitLab validates after parallel expansion: a need may name one instance directly

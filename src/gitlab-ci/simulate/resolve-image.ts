@@ -43,15 +43,26 @@ export class ImageResolver {
     }
   }
 
-  resolve(variables: Record<string, ResolvedVar>): ResolvedImage {
-    const values = this.names.map((n) => variables[n]?.value);
-    const known = this.recent.find((r) => r.values.every((v, i) => sameText(v, values[i])));
-    if (known) return known.image;
-    const image = resolveImage(this.def, variables);
+  /** `resolveImage(def, read.variables)`; `read.value(name)` is `read.variables[name]?.value`. */
+  resolve(read: { variables: Record<string, ResolvedVar>; value(name: string): ResolvedText | undefined }): ResolvedImage {
+    const names = this.names;
+    // Read once into a scratch array; copied only for a new result (this runs for every job of every pipeline).
+    const values = scratch;
+    values.length = names.length;
+    for (let i = 0; i < names.length; i++) values[i] = read.value(names[i] as string);
+    for (const r of this.recent) if (sameValues(r.values, values)) return r.image;
+    const image = resolveImage(this.def, read.variables);
     if (this.recent.length >= RECENT) this.recent.shift();
-    this.recent.push({ values, image });
+    this.recent.push({ values: values.slice(), image });
     return image;
   }
+}
+
+const scratch: Array<ResolvedText | undefined> = [];
+
+function sameValues(a: Array<ResolvedText | undefined>, b: Array<ResolvedText | undefined>): boolean {
+  for (let i = 0; i < a.length; i++) if (!sameText(a[i], b[i])) return false;
+  return true;
 }
 
 function sameText(a: ResolvedText | undefined, b: ResolvedText | undefined): boolean {

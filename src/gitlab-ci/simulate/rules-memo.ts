@@ -2,7 +2,8 @@ import type { Pos } from "../../core/pos.js";
 import type { RuleDef } from "../model.js";
 import { conditionNames, factKey } from "./condition.js";
 import { evaluateRules, type ClauseEvaluator, type RulesOutcome } from "./evaluate-rules.js";
-import type { VarEntry, VarLookup } from "./variable-entry.js";
+import type { OwnEntries } from "./job-variables.js";
+import type { VarLookup } from "./variable-entry.js";
 
 /**
  * Whole `rules:` evaluations remembered within one pipeline. Thousands of jobs share one rules
@@ -24,7 +25,7 @@ interface Shape {
  * is the same for every job of the pipeline.
  */
 export interface LayeredLookup extends VarLookup {
-  readonly own: ReadonlyMap<string, VarEntry | null>;
+  readonly own: OwnEntries;
 }
 
 export class RulesMemo {
@@ -40,17 +41,23 @@ export class RulesMemo {
   evaluate<S extends LayeredLookup>(rules: RuleDef[], scope: S, clauses: (scope: S) => ClauseEvaluator): RulesOutcome {
     const shape = this.shapes.of(rules);
     if (!shape) return evaluateRules(rules, clauses(scope));
-    let key = "";
-    for (const [name, entry] of scope.own) {
-      const index = shape.names.get(name);
-      if (index !== undefined) key += `${index}${factKey(entry ?? undefined)}`;
-    }
+    const key = scope.own.derive(shape, ownKey);
     let byKey = this.outcomes.get(shape);
     if (!byKey) this.outcomes.set(shape, (byKey = new Map()));
     let outcome = byKey.get(key);
     if (!outcome) byKey.set(key, (outcome = evaluateRules(rules, clauses(scope))));
     return outcome;
   }
+}
+
+/** What a job's own entries say about the names a shape's conditions read (remembered per map by `derive`). */
+function ownKey(own: OwnEntries, shape: Shape): string {
+  let key = "";
+  for (const [name, entry] of own) {
+    const index = shape.names.get(name);
+    if (index !== undefined) key += `${index}${factKey(entry ?? undefined)}`;
+  }
+  return key;
 }
 
 /** One step of a rules list: the rule's position, then its `if:` text. */

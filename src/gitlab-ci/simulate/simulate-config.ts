@@ -17,7 +17,7 @@ import { ImageResolver, resolveImage } from "./resolve-image.js";
 import { resolveScope } from "./resolve-variables.js";
 import { validateConfig } from "./validate-config.js";
 import { buildScope, entriesFromDefs, scopeOf, type VarEntry, type VarScope } from "./variable-entry.js";
-import { JobScope, layerEntries, lazyVariables, ownEntries, PipelineTable, type InstanceLayers } from "./job-variables.js";
+import { JobScope, layerEntries, lazyValues, lazyVariables, ownEntries, PipelineTable, plainValues, type InstanceLayers, type OwnEntries, type VariableValues } from "./job-variables.js";
 import { evaluateWorkflow } from "./workflow.js";
 import type { SimulateStats } from "./stats.js";
 import type { SharedJobs, SimulationShare } from "./simulation-share.js";
@@ -84,7 +84,7 @@ interface PreparedJob {
 
 interface PreparedInstance extends JobInstance, InstanceLayers {
   /** `layerEntries` per root layer, for a job that inherits every top-level variable. */
-  layered?: Map<VarEntry[], Map<string, VarEntry | null>>;
+  layered?: Map<VarEntry[], OwnEntries>;
 }
 
 const preparedConfigs = new WeakMap<CiConfig, PreparedConfig>();
@@ -261,8 +261,15 @@ export async function simulateConfig(
   source?: FileSource,
   options: SimulateConfigOptions = {},
 ): Promise<Pipeline> {
+  const prep = prepared(load.config);
+  // `exists:` needs the revision's file list: the one thing to wait for.
+  const files = source && prep.usesExists ? await source.list("") : undefined;
+  return simulateLoaded(load, prep, context, files, options);
+}
+
+/** The simulation proper: synchronous, so that V8 optimises its loop over thousands of jobs. */
+function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: PipelineContext, files: string[] | undefined, options: SimulateConfigOptions): Pipeline {
   const config = load.config;
-  const prep = prepared(config);
   const errors: Diagnostic[] = load.diagnostics.filter((d) => d.severity === "error");
   const warnings: Diagnostic[] = load.diagnostics.filter((d) => d.severity === "warning");
   const seen = new Set(errors.map((d) => `${d.pos?.file}:${d.pos?.line}:${d.message}`));
@@ -277,7 +284,6 @@ export async function simulateConfig(
 
   const predefined = [...prePipelineVariables(context, { ciPath: options.ciPath ?? config.root }), ...pipelinePhaseVariables(context)];
   const topLevel = entriesFromDefs(config.variables, "top-level");
-  const files = source && prep.usesExists ? await source.list("") : undefined;
 
   const base = {
     context,
@@ -346,7 +352,7 @@ export async function simulateConfig(
     const instances: JobOutcome["instances"] = [];
     for (const instance of job.instances) {
       const inherited = inheritedRootVariables(def, root);
-      let layered: Map<string, VarEntry | null> | undefined;
+      let layered: OwnEntries | undefined;
       if (inherited === root) {
         // Inheriting every top-level variable, the layers do not depend on the pipeline's predefined ones.
         layered = instance.layered?.get(root);
@@ -363,16 +369,16 @@ export async function simulateConfig(
       }
       const rule = selection.rule;
       const finalScope = rule ? scope.withRule(entriesFromDefs(rule.variables, "rule")) : scope;
-      let variables: Record<string, ResolvedVar>;
+      let variables: VariableValues;
       let buildErrors = NO_ERRORS;
       if (finalScope.hasCycle()) {
         // Rare: resolve everything the old way so the cycle is reported exactly as GitLab words it.
         const full = finalScope.materialise();
         const resolved = resolveScope(full);
-        variables = resolved.variables;
+        variables = plainValues(resolved.variables);
         buildErrors = cycleErrors(instance.name, resolved.cycles, full);
       } else {
-        variables = lazyVariables(finalScope);
+        variables = lazyValues(finalScope);
       }
       const built = buildJob(job, instance, selection, variables, certainty);
       instances.push({ name: instance.name, selection, certainty, built, buildErrors });
@@ -385,13 +391,14 @@ export async function simulateConfig(
     config,
   );
 
-  for (const prepJob of prep.jobs) {
+  for (let index = 0; index < prep.jobs.length; index++) {
+    const prepJob = prep.jobs[index] as PreparedJob;
     const job = prepJob.def;
     let outcome: JobOutcome;
     if (shared) {
-      const hit = shared.get(job);
+      const hit = shared.get(config, index);
       if (hit) outcome = hit;
-      else shared.set(job, (outcome = simulateJob(prepJob)));
+      else shared.set(config, index, (outcome = simulateJob(prepJob)));
     } else {
       outcome = simulateJob(prepJob);
     }
@@ -408,7 +415,8 @@ export async function simulateConfig(
       if (buildErrors.length > 0) errors.push(...buildErrors);
       const needs = selection.rule?.needs ?? job.needs;
       if (needs) anyNeeds = true;
-      needsOf.set(built.name, needs);
+      // By name: a later job of the same name replaces an earlier one (kept only for jobs with needs).
+      if (needs || needsOf.has(built.name)) needsOf.set(built.name, needs);
       // The result itself, possibly shared with other pipelines: a job with `needs` gets its own copy below.
       jobs.push(built);
     }
@@ -510,10 +518,10 @@ function whyNotCreated(jobs: PipelineJob[], errors: Diagnostic[]): Pipeline["not
   return undefined;
 }
 
-function buildJob(job: PreparedJob, instance: JobInstance, selection: Selection, variables: Record<string, ResolvedVar>, certainty: "certain" | "uncertain"): PipelineJob {
+function buildJob(job: PreparedJob, instance: JobInstance, selection: Selection, values: VariableValues, certainty: "certain" | "uncertain"): PipelineJob {
   const def = job.def;
   const { when, allowFailure, startIn, interruptible } = selection.result;
-  const image = job.image?.resolve(variables);
+  const image = job.image?.resolve(values);
   return {
     name: instance.name,
     baseName: instance.baseName,
@@ -523,8 +531,8 @@ function buildJob(job: PreparedJob, instance: JobInstance, selection: Selection,
     ...(startIn ? { startIn } : {}),
     certainty,
     ...(image ? { image } : {}),
-    services: job.constantServices ?? job.services.map((s) => s.resolve(variables)),
-    variables,
+    services: job.constantServices ?? job.services.map((s) => s.resolve(values)),
+    variables: values.variables,
     source: def.pos,
     decidedBy: selection.decision,
     ...(job.trigger ? { trigger: job.trigger } : {}),

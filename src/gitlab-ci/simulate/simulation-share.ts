@@ -6,11 +6,10 @@
  * `exists:`) gets exactly the same result, so it is computed once and the result object is reused.
  * That also lets the comparison skip a job whose two sides are the same object.
  *
- * One share per analysis: keys hold whole definitions, so a long-lived share would only grow.
- * Within one, the results of the pipelines used longest ago are dropped beyond `maxResults`: an
- * analysis reuses a result between the two revisions of one context, simulated one after the
- * other, and a big configuration's results for every context would otherwise stay alive until it
- * ends.
+ * One share per analysis (structural keys hold whole definitions). The results of the pipelines
+ * used longest ago are dropped beyond `maxResults`: an analysis reuses a result between the two
+ * revisions of one context, simulated one after the other, and a big configuration's results for
+ * every context would otherwise stay alive until the analysis ends.
  */
 export class SimulationShare<T> {
   private readonly pipelines = new Map<string, SharedJobs<T>>();
@@ -20,9 +19,9 @@ export class SimulationShare<T> {
 
   /**
    * The results of one pipeline's jobs, keyed by what the jobs do not decide themselves;
-   * `config` is the loaded configuration the jobs come from.
+   * `config` holds the job definitions, in the order the results are asked for.
    */
-  pipeline(inputs: unknown, config: object): SharedJobs<T> {
+  pipeline(inputs: unknown, config: { readonly jobs: readonly object[] }): SharedJobs<T> {
     const key = JSON.stringify(inputs);
     let jobs = this.pipelines.get(key);
     if (jobs) this.pipelines.delete(key);
@@ -49,38 +48,53 @@ export class SimulationShare<T> {
 }
 
 /**
- * The job results of pipelines with equal inputs. A definition object is its own key (the same
- * object is the same definition). The structural key, one `JSON.stringify` of the whole
- * definition, is computed only once a second configuration (another revision, or a context's
- * re-load) simulates with these inputs: only then can an equal definition be another object.
+ * The job results of pipelines with equal inputs, by configuration and position (the same
+ * definition object is the same definition). The structural key, one `JSON.stringify` of the
+ * whole definition, is computed only once a second configuration (another revision, or a
+ * context's re-load) simulates with these inputs: only then can an equal definition be another
+ * object.
  */
 export class SharedJobs<T> {
-  private readonly byDefinition = new Map<object, T>();
+  private readonly byConfig = new Map<object, { jobs: readonly object[]; results: Array<T | undefined> }>();
   private byStructure: Map<string, T> | undefined;
-  private readonly configs = new Set<object>();
+  private count = 0;
 
   constructor(private readonly structuralKey: (job: object) => string) {}
 
   /** How many results are kept. */
   get size(): number {
-    return this.byDefinition.size;
+    return this.count;
   }
 
-  usedBy(config: object): void {
-    if (this.configs.has(config)) return;
-    this.configs.add(config);
-    if (this.configs.size === 2) {
-      this.byStructure = new Map();
-      for (const [job, result] of this.byDefinition) this.byStructure.set(this.structuralKey(job), result);
+  usedBy(config: { readonly jobs: readonly object[] }): void {
+    if (this.byConfig.has(config)) return;
+    this.byConfig.set(config, { jobs: config.jobs, results: [] });
+    if (this.byConfig.size === 2) {
+      const byStructure = (this.byStructure = new Map());
+      for (const { jobs, results } of this.byConfig.values()) {
+        results.forEach((result, i) => {
+          const job = jobs[i];
+          if (result !== undefined && job) byStructure.set(this.structuralKey(job), result);
+        });
+      }
     }
   }
 
-  get(job: object): T | undefined {
-    return this.byDefinition.get(job) ?? this.byStructure?.get(this.structuralKey(job));
+  /** The result for the `index`th job of `config` (which `usedBy` has seen). */
+  get(config: object, index: number): T | undefined {
+    const mine = this.byConfig.get(config);
+    const hit = mine?.results[index];
+    if (hit !== undefined || !this.byStructure) return hit;
+    const job = mine?.jobs[index];
+    return job ? this.byStructure.get(this.structuralKey(job)) : undefined;
   }
 
-  set(job: object, result: T): void {
-    this.byDefinition.set(job, result);
-    this.byStructure?.set(this.structuralKey(job), result);
+  set(config: object, index: number, result: T): void {
+    const mine = this.byConfig.get(config);
+    if (!mine) return;
+    if (mine.results[index] === undefined) this.count++;
+    mine.results[index] = result;
+    const job = mine.jobs[index];
+    if (this.byStructure && job) this.byStructure.set(this.structuralKey(job), result);
   }
 }

@@ -5,6 +5,7 @@ import { loadConfig } from "../../../src/gitlab-ci/index.js";
 import type { ImageDef, LoadResult, RuleDef } from "../../../src/gitlab-ci/model.js";
 import type { Pipeline, ResolvedText, ResolvedVar } from "../../../src/gitlab-ci/pipeline.js";
 import { simulateConfig, SimulationShare, type JobOutcome } from "../../../src/gitlab-ci/simulate/index.js";
+import { plainValues } from "../../../src/gitlab-ci/simulate/job-variables.js";
 import { ImageResolver, resolveImage } from "../../../src/gitlab-ci/simulate/resolve-image.js";
 import { RuleShapes } from "../../../src/gitlab-ci/simulate/rules-memo.js";
 import { branch, context, job, mr, tag } from "./build.js";
@@ -171,8 +172,8 @@ describe("bounded and remembered parts give the answers of a cold run", () => {
     ["the first values again", { REG: text("r"), TAG: text("1") }],
   ])("a remembered image follows the values it reads (%s)", (_what, values) => {
     const resolver = sharedResolver;
-    for (const earlier of [{ REG: text("r"), TAG: text("1") }, { REG: text("r"), TAG: text("«$TAG»", ["TAG"]) }]) resolver.resolve(vars(earlier));
-    expect(resolver.resolve(vars(values))).toEqual(resolveImage(image, vars(values)));
+    for (const earlier of [{ REG: text("r"), TAG: text("1") }, { REG: text("r"), TAG: text("«$TAG»", ["TAG"]) }]) resolver.resolve(plainValues(vars(earlier)));
+    expect(resolver.resolve(plainValues(vars(values)))).toEqual(resolveImage(image, vars(values)));
   });
   const sharedResolver = new ImageResolver(image);
 
