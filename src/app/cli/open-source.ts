@@ -3,7 +3,7 @@ import { realpath, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import type { FileSource } from "../../core/file-source.js";
-import { DirSource, GitBlobReader, GitSource } from "../../platforms/local/index.js";
+import { DirSource, GitBlobReader, GitSource, resolveRevision } from "../../platforms/local/index.js";
 import { UsageError } from "./command.js";
 
 /**
@@ -88,16 +88,8 @@ export async function resolvableRev(repo: Repository, rev: string): Promise<stri
 }
 
 /** The commit `rev` names, asked of the repository's running reader when it has one (no new git process). */
-async function commitOf(repo: Repository, rev: string): Promise<string | undefined> {
-  const { reader } = repo;
-  if (reader && GitBlobReader.canAsk(rev)) {
-    const asked = await reader.commit(rev).then(
-      (sha) => ({ sha }),
-      () => undefined,
-    );
-    if (asked) return asked.sha;
-  }
-  return git(repo.dir, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`]);
+function commitOf(repo: Repository, rev: string): Promise<string | undefined> {
+  return resolveRevision(repo.dir, rev, repo.reader).catch(() => undefined);
 }
 
 export async function mergeBase(repo: Repository, a: string, b: string): Promise<string | undefined> {
