@@ -4,10 +4,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # `prepare` compiles; the sources are not here yet, so skip scripts and build below.
 RUN npm ci --ignore-scripts
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json rolldown.config.mjs ./
 COPY src ./src
 COPY bench ./bench
-RUN npx tsc -p tsconfig.build.json
+RUN npm run build
 
 # Runtime stage: production dependencies and the compiled output only, as a non-root user.
 FROM node:20-bookworm-slim

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled CLI lives in dist/ (built by `npm ci` through `prepare`).
-import { main } from "../dist/src/app/cli/main.js";
+// Thin launcher: the CLI is built into dist/cli (by `npm ci` through `prepare`, or `npm run build`).
+import { main } from "../dist/cli/main.js";
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -5,7 +5,7 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { FakeGitHub } from "../../platforms/github/fake-github.js";
 import { FakeGitLab } from "../../platforms/gitlab/fake-gitlab.js";
-import { ROOT } from "../github/dist-build.js";
+import { CLI_ENTRY, ROOT } from "../github/dist-build.js";
 import { PRIVATE_KEY, pullRequestPayload } from "../github/harness.js";
 import { mrHook, SECRET as GITLAB_SECRET } from "../gitlab/harness.js";
 
@@ -181,7 +181,7 @@ export class ServeProcess {
   }
 
   async start(api: ServedApi, env: Record<string, string> = {}): Promise<this> {
-    if (!existsSync(`${ROOT}dist/src/app/cli/main.js`)) throw new Error("build first (npm run build)");
+    if (!existsSync(CLI_ENTRY)) throw new Error("build first (npm run build)");
     const child = spawn(process.execPath, ["bin/ci-explain.js", "serve", "--port", "0", "--host", "127.0.0.1"], {
       cwd: ROOT,
       env: {

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { analyze } from "../../../analysis/analyze.js";
@@ -20,8 +21,16 @@ Options:
   --markdown   print the comment's markdown instead of the terminal rendering
   --out DIR    where to write comment.md and analysis.json (default: a temporary folder)`;
 
-/** The example ships in the package: examples/ next to dist/. */
-const EXAMPLE = fileURLToPath(new URL("../../../../../examples/staging-containers/", import.meta.url));
+/**
+ * The example ships in the package: examples/ next to dist/. Found by walking up from this
+ * module, which is compiled into dist/src/... and bundled into dist/cli/.
+ */
+function exampleDir(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const candidate = join(dir, "examples", "staging-containers");
+    if (existsSync(candidate) || dirname(dir) === dir) return candidate;
+  }
+}
 
 /** Branches the example project "has", as a platform would list them. */
 const EXAMPLE_BRANCHES = ["main", "staging", "staging-8.0", "staging-7.2", "feature/stable-container-tags"];
@@ -36,8 +45,9 @@ export const demoCommand: CliCommand = {
       strict: true,
       options: { markdown: { type: "boolean", default: false }, out: { type: "string" } },
     });
-    const base = new DirSource(join(EXAMPLE, "base"), "example base");
-    const head = new DirSource(join(EXAMPLE, "head"), "example head");
+    const example = exampleDir();
+    const base = new DirSource(join(example, "base"), "example base");
+    const head = new DirSource(join(example, "head"), "example head");
     const { settings } = await loadSettings(base);
     const analysis = await analyze({
       base,
@@ -53,7 +63,7 @@ export const demoCommand: CliCommand = {
     await writeFile(join(out, "analysis.json"), `${JSON.stringify(analysisJson(analysis), null, 2)}\n`);
     io.stdout(values.markdown ? renderComment(analysis, options) : renderCommentText(analysis, options));
     io.stdout(
-      `\nThe example: ${EXAMPLE}{base,head}\nThe comment's markdown: ${join(out, "comment.md")}\nThe full analysis as JSON: ${join(out, "analysis.json")}\n`,
+      `\nThe example: ${example}/{base,head}\nThe comment's markdown: ${join(out, "comment.md")}\nThe full analysis as JSON: ${join(out, "analysis.json")}\n`,
     );
     return 0;
   },

@@ -1,0 +1,12 @@
+// The CLI as a few ES modules instead of ≈ 200: a short-lived `ci-explain analyze` spends a
+// large share of its time resolving and compiling modules. Runs after `tsc` (it bundles dist/).
+// Pure libraries on the analysis path are bundled; the server's dependencies (probot, gitbeaker,
+// BullMQ, ...) stay external and load only when `serve` or `gitlab-mr` runs.
+const BUNDLED = /^(yaml|re2js|zod|diff)(\/|$)/;
+
+export default {
+  input: "dist/src/app/cli/main.js",
+  platform: "node",
+  external: (id) => !id.startsWith(".") && !id.startsWith("/") && !BUNDLED.test(id),
+  output: { dir: "dist/cli", format: "esm" },
+};
