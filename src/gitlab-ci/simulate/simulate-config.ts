@@ -74,7 +74,7 @@ interface PreparedJob {
   /** What `selectByRules` reads of the job besides its rules, as a key; made on first use. */
   ruleReads?: string;
   /** The last rule, when it makes GitLab warn about duplicate pipelines (see `noteDuplicatePipelineRisk`). */
-  duplicateRisk?: { key: string; rule: RuleDef };
+  duplicateRisk?: DuplicateRisk;
   image?: ImageResolver;
   services: ImageResolver[];
   /** `services:` when none refers to a variable (the same in every pipeline). */
@@ -92,12 +92,13 @@ const preparedConfigs = new WeakMap<CiConfig, PreparedConfig>();
 function prepared(config: CiConfig): PreparedConfig {
   let known = preparedConfigs.get(config);
   if (!known) {
+    const risks = new Map<string, DuplicateRisk>();
     known = {
       validation: validateConfig(config),
       usesExists: usesExists(config),
       stageIndex: new Map(config.stages.map((s, i) => [s.value, i])),
       jobDefs: new Map(config.jobs.map((j) => [j.name, j])),
-      jobs: config.jobs.map(prepareJob),
+      jobs: config.jobs.map((job) => prepareJob(job, risks)),
       roots: new Map(),
       ruleShapes: new RuleShapes(),
     };
@@ -106,7 +107,12 @@ function prepared(config: CiConfig): PreparedConfig {
   return known;
 }
 
-function prepareJob(job: JobDef): PreparedJob {
+/** A rule that makes GitLab warn about duplicate pipelines: one object per rule position, shared by its jobs. */
+interface DuplicateRisk {
+  pos: Pos;
+}
+
+function prepareJob(job: JobDef, risks: Map<string, DuplicateRisk>): PreparedJob {
   const expansion = expandParallel(job);
   const entries = entriesFromDefs(job.variables, "job");
   // Built field by field: a spread copy that then gets more fields has a hidden class of its own in V8.
@@ -124,15 +130,22 @@ function prepareJob(job: JobDef): PreparedJob {
   );
   const constant = (def: NonNullable<JobDef["image"]>) => !def.name.value.includes("$");
   const last = job.rules?.[job.rules.length - 1];
+  let duplicateRisk: DuplicateRisk | undefined;
+  if (last && warnsOfDuplicatePipelines(last)) {
+    const key = `${last.pos.file}:${last.pos.line}`;
+    duplicateRisk = risks.get(key);
+    if (!duplicateRisk) risks.set(key, (duplicateRisk = { pos: last.pos }));
+  }
   return {
     def: job,
     expansionErrors: expansion.errors,
     instances,
-    ...(last && warnsOfDuplicatePipelines(last) ? { duplicateRisk: { key: `${last.pos.file}:${last.pos.line}`, rule: last } } : {}),
-    ...(job.image ? { image: new ImageResolver(job.image) } : {}),
+    ruleReads: undefined,
+    duplicateRisk,
+    image: job.image ? new ImageResolver(job.image) : undefined,
     services: job.services.map((s) => new ImageResolver(s)),
-    ...(job.services.every(constant) ? { constantServices: job.services.map((s) => resolveImage(s, {})) } : {}),
-    ...(job.trigger ? { trigger: { kind: job.trigger.kind, target: job.trigger.project ?? (job.trigger.include ?? []).join(", ") } } : {}),
+    constantServices: job.services.every(constant) ? job.services.map((s) => resolveImage(s, {})) : undefined,
+    trigger: job.trigger ? { kind: job.trigger.kind, target: job.trigger.project ?? (job.trigger.include ?? []).join(", ") } : undefined,
   };
 }
 
@@ -343,7 +356,7 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
   // The needs of each job in the pipeline, by name (the matched rule's, else the job's).
   const needsOf = new Map<string, NeedDef[] | undefined>();
   let anyNeeds = false;
-  const duplicateWarnings = new Map<string, { pos: Pos; jobs: string[] }>();
+  const duplicateWarnings = new Map<DuplicateRisk, DuplicateJobs>();
 
   const rules = new RuleSelections(prep.ruleShapes, (scope) => clauseEvaluator(clauseScope(scope)));
   const clauseScope = (scope: JobScope): ClauseScope => ({ scope, context, files, expanded: () => lazyVariables(scope) });
@@ -364,7 +377,7 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
       const selection = def.rules ? rules.select(job, def.rules, scope) : selectByPolicy(def, hasWorkflowRules, clauseScope(scope));
       const certainty = selection.uncertain ? "uncertain" : "certain";
       if (!selection.included) {
-        instances.push({ name: instance.name, selection, certainty, buildErrors: NO_ERRORS });
+        instances.push({ name: instance.name, selection, certainty, built: undefined, buildErrors: NO_ERRORS });
         continue;
       }
       const rule = selection.rule;
@@ -422,11 +435,11 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
     }
   }
 
-  for (const { pos, jobs: names } of duplicateWarnings.values()) {
+  for (const [{ pos }, { count, first: names }] of duplicateWarnings) {
     warnings.push(
       warning(
         "config-invalid",
-        `${names.length === 1 ? `jobs:${names[0]}` : `${names.length} jobs (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", …" : ""})`} may allow multiple pipelines to run for a single action due to \`rules:when\` clause with no \`workflow:rules\``,
+        `${count === 1 ? `jobs:${names[0]}` : `${count} jobs (${names.join(", ")}${count > 3 ? ", …" : ""})`} may allow multiple pipelines to run for a single action due to \`rules:when\` clause with no \`workflow:rules\``,
         pos,
       ),
     );
@@ -450,16 +463,14 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
           }
         }
       }
-      // A copy: `needs` is this pipeline's, and the job result may be shared. (Object.assign, not
-      // a spread and then a field: V8 would give every such copy a hidden class of its own.)
-      jobs[i] = Object.assign({}, pj, { needs: names });
+      // A copy: `needs` is this pipeline's, and the job result may be shared. (The job has a
+      // `needs` field already, so the copy keeps its hidden class.)
+      jobs[i] = { ...pj, needs: names };
     }
   }
 
-  // Stable: jobs of one stage keep the order they are defined in.
-  const stageIndex = prep.stageIndex;
-  const finalJobs = jobs.sort((a, b) => (stageIndex.get(a.stage) ?? 0) - (stageIndex.get(b.stage) ?? 0));
-  const stages = config.stages.map((s) => s.value).filter((s) => finalJobs.some((j) => j.stage === s));
+  const { jobs: finalJobs, present } = byStage(jobs, prep.stageIndex);
+  const stages = config.stages.map((s) => s.value).filter((s) => present.has(s));
   const anyUncertain = workflow.uncertain || needsUncertain || finalJobs.some((j) => j.certainty === "uncertain") || excluded.some((e) => e.certainty === "uncertain");
   const result: Pipeline = {
     ...common,
@@ -518,27 +529,55 @@ function whyNotCreated(jobs: PipelineJob[], errors: Diagnostic[]): Pipeline["not
   return undefined;
 }
 
+/**
+ * The jobs in stage order (a stage not declared counts as the first), jobs of one stage in the
+ * order they are defined in — what a stable sort by stage index gives, in one pass — and the
+ * stages that have jobs.
+ */
+function byStage(jobs: PipelineJob[], stageIndex: ReadonlyMap<string, number>): { jobs: PipelineJob[]; present: Set<string> } {
+  const buckets: PipelineJob[][] = [];
+  const present = new Set<string>();
+  let last: string | undefined;
+  let bucket: PipelineJob[] = [];
+  for (const job of jobs) {
+    // Neighbours usually share a stage: look the index up only when it changes.
+    if (job.stage !== last) {
+      last = job.stage;
+      present.add(last);
+      const index = stageIndex.get(last) ?? 0;
+      bucket = buckets[index] ??= [];
+    }
+    bucket.push(job);
+  }
+  const out: PipelineJob[] = [];
+  for (const b of buckets) if (b) for (const job of b) out.push(job);
+  return { jobs: out, present };
+}
+
 function buildJob(job: PreparedJob, instance: JobInstance, selection: Selection, values: VariableValues, certainty: "certain" | "uncertain"): PipelineJob {
   const def = job.def;
-  const { when, allowFailure, startIn, interruptible } = selection.result;
-  const image = job.image?.resolve(values);
+  const result = selection.result;
+  // One literal with every field, absent ones undefined (JSON and deep equality skip them): all
+  // jobs then share one hidden class, and no temporary object is made per optional field.
+  // `needs` last, where the copy that sets it used to add it.
   return {
     name: instance.name,
     baseName: instance.baseName,
     stage: def.stage.value,
-    when,
-    allowFailure,
-    ...(startIn ? { startIn } : {}),
+    when: result.when,
+    allowFailure: result.allowFailure,
+    startIn: result.startIn || undefined,
     certainty,
-    ...(image ? { image } : {}),
+    image: job.image?.resolve(values),
     services: job.constantServices ?? job.services.map((s) => s.resolve(values)),
     variables: values.variables,
     source: def.pos,
     decidedBy: selection.decision,
-    ...(job.trigger ? { trigger: job.trigger } : {}),
+    trigger: job.trigger,
     beforeScript: def.beforeScript,
     script: def.script,
-    ...(interruptible !== undefined ? { interruptible } : {}),
+    interruptible: result.interruptible,
+    needs: undefined,
   };
 }
 
@@ -552,10 +591,16 @@ function warnsOfDuplicatePipelines(last: RuleDef): boolean {
   return !(last.variables.length || last.allowFailure || last.startIn || last.needs || last.interruptible);
 }
 
-function noteDuplicatePipelineRisk(name: string, risk: { key: string; rule: RuleDef }, into: Map<string, { pos: Pos; jobs: string[] }>): void {
-  let entry = into.get(risk.key);
-  if (!entry) into.set(risk.key, (entry = { pos: risk.rule.pos, jobs: [] }));
-  entry.jobs.push(name);
+/** The jobs a duplicate-pipelines warning names: how many, and the first three (all the message shows). */
+interface DuplicateJobs {
+  count: number;
+  first: string[];
+}
+
+function noteDuplicatePipelineRisk(name: string, risk: DuplicateRisk, into: Map<DuplicateRisk, DuplicateJobs>): void {
+  let entry = into.get(risk);
+  if (!entry) into.set(risk, (entry = { count: 0, first: [] }));
+  if (entry.count++ < 3) entry.first.push(name);
 }
 
 /** workflow:name → CI_PIPELINE_NAME, expanded with the pipeline's variables. */
