@@ -7,7 +7,7 @@ import type { Decision, ExcludedJob, Pipeline, PipelineJob, ResolvedImage, Resol
 import { clauseEvaluator, expandedVariables, ifOutcome, type ClauseScope } from "./clauses.js";
 import { outcomeIsCertain, type RulesOutcome } from "./evaluate-rules.js";
 import { jobRuleEffect, jobRuleResult, type JobRuleResult } from "./rule-effect.js";
-import { RulesMemo, RuleShapes } from "./rules-memo.js";
+import { RulesMemo, RuleShapes, type Shape } from "./rules-memo.js";
 import { expandText } from "./expand-variables.js";
 import { missingNeedMessage, needNames } from "./needs.js";
 import { evaluateOnlyExcept, type PolicyOutcome } from "./only-except.js";
@@ -31,10 +31,19 @@ export interface SimulateConfigOptions {
   share?: SimulationShare<JobOutcome>;
 }
 
-/** What simulating one job (all its `parallel` instances) gives, independent of the other jobs. */
-export interface JobOutcome {
-  expansionErrors: Diagnostic[];
-  instances: Array<{ name: string; selection: Selection; certainty: "certain" | "uncertain"; built?: PipelineJob; buildErrors: Diagnostic[] }>;
+/**
+ * What simulating one job gives, independent of the other jobs: one entry per `parallel`
+ * instance (none when the expansion failed: its errors are the prepared job's).
+ */
+export type JobOutcome = readonly InstanceOutcome[];
+
+interface InstanceOutcome {
+  name: string;
+  selection: Selection;
+  certainty: "certain" | "uncertain";
+  /** The job, when the selection includes it. */
+  built: PipelineJob | undefined;
+  buildErrors: Diagnostic[];
 }
 
 /** `inherit:variables`: true (all), false (none) or a list of top-level names to keep. */
@@ -73,6 +82,8 @@ interface PreparedJob {
   instances: PreparedInstance[];
   /** What `selectByRules` reads of the job besides its rules, as a key; made on first use. */
   ruleReads?: string;
+  /** Its rules list's shape (`RuleShapes.of`; null: none), once looked up. */
+  ruleShape?: Shape | null;
   /** The last rule, when it makes GitLab warn about duplicate pipelines (see `noteDuplicatePipelineRisk`). */
   duplicateRisk?: DuplicateRisk;
   image?: ImageResolver;
@@ -141,6 +152,7 @@ function prepareJob(job: JobDef, risks: Map<string, DuplicateRisk>): PreparedJob
     expansionErrors: expansion.errors,
     instances,
     ruleReads: undefined,
+    ruleShape: undefined,
     duplicateRisk,
     image: job.image ? new ImageResolver(job.image) : undefined,
     services: job.services.map((s) => new ImageResolver(s)),
@@ -188,14 +200,16 @@ class RuleSelections {
   private readonly selections = new Map<RulesOutcome, Map<string, Selection>>();
 
   constructor(
-    shapes: RuleShapes,
+    private readonly shapes: RuleShapes,
     private readonly evaluator: (scope: JobScope) => ReturnType<typeof clauseEvaluator>,
   ) {
     this.memo = new RulesMemo(shapes);
   }
 
   select(job: PreparedJob, rules: RuleDef[], scope: JobScope): Selection {
-    const outcome = this.memo.evaluate(rules, scope, this.evaluator);
+    // The shape is the prepared job's: looked up once, not in every pipeline.
+    const shape = job.ruleShape === undefined ? (job.ruleShape = this.shapes.of(rules)) : job.ruleShape;
+    const outcome = this.memo.evaluate(rules, scope, this.evaluator, shape);
     let byJob = this.selections.get(outcome);
     if (!byJob) this.selections.set(outcome, (byJob = new Map()));
     const reads = ruleReadsOf(job);
@@ -360,43 +374,44 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
 
   const rules = new RuleSelections(prep.ruleShapes, (scope) => clauseEvaluator(clauseScope(scope)));
   const clauseScope = (scope: JobScope): ClauseScope => ({ scope, context, files, expanded: () => lazyVariables(scope) });
-  const simulateJob = (job: PreparedJob): JobOutcome => {
+  const simulateInstance = (job: PreparedJob, instance: PreparedInstance): InstanceOutcome => {
     const def = job.def;
-    const instances: JobOutcome["instances"] = [];
-    for (const instance of job.instances) {
-      const inherited = inheritedRootVariables(def, root);
-      let layered: OwnEntries | undefined;
-      if (inherited === root) {
-        // Inheriting every top-level variable, the layers do not depend on the pipeline's predefined ones.
-        layered = instance.layered?.get(root);
-        if (!layered) (instance.layered ??= new Map()).set(root, (layered = layerEntries(new Map(), instance, inherited, root)));
-      } else {
-        layered = layerEntries((predefinedIndex ??= scopeOf(pipelinePredefined)), instance, inherited, root);
-      }
-      const scope = new JobScope(table, ownEntries(table, layered), instance, inherited);
-      const selection = def.rules ? rules.select(job, def.rules, scope) : selectByPolicy(def, hasWorkflowRules, clauseScope(scope));
-      const certainty = selection.uncertain ? "uncertain" : "certain";
-      if (!selection.included) {
-        instances.push({ name: instance.name, selection, certainty, built: undefined, buildErrors: NO_ERRORS });
-        continue;
-      }
-      const rule = selection.rule;
-      const finalScope = rule ? scope.withRule(entriesFromDefs(rule.variables, "rule")) : scope;
-      let variables: VariableValues;
-      let buildErrors = NO_ERRORS;
-      if (finalScope.hasCycle()) {
-        // Rare: resolve everything the old way so the cycle is reported exactly as GitLab words it.
-        const full = finalScope.materialise();
-        const resolved = resolveScope(full);
-        variables = plainValues(resolved.variables);
-        buildErrors = cycleErrors(instance.name, resolved.cycles, full);
-      } else {
-        variables = lazyValues(finalScope);
-      }
-      const built = buildJob(job, instance, selection, variables, certainty);
-      instances.push({ name: instance.name, selection, certainty, built, buildErrors });
+    const inherited = inheritedRootVariables(def, root);
+    let layered: OwnEntries | undefined;
+    if (inherited === root) {
+      // Inheriting every top-level variable, the layers do not depend on the pipeline's predefined ones.
+      layered = instance.layered?.get(root);
+      if (!layered) (instance.layered ??= new Map()).set(root, (layered = layerEntries(new Map(), instance, inherited, root)));
+    } else {
+      layered = layerEntries((predefinedIndex ??= scopeOf(pipelinePredefined)), instance, inherited, root);
     }
-    return { expansionErrors: job.expansionErrors, instances };
+    const scope = new JobScope(table, ownEntries(table, layered), instance, inherited);
+    const selection = def.rules ? rules.select(job, def.rules, scope) : selectByPolicy(def, hasWorkflowRules, clauseScope(scope));
+    const certainty = selection.uncertain ? "uncertain" : "certain";
+    if (!selection.included) return { name: instance.name, selection, certainty, built: undefined, buildErrors: NO_ERRORS };
+    const rule = selection.rule;
+    const finalScope = rule && rule.variables.length > 0 ? scope.withRule(entriesFromDefs(rule.variables, "rule")) : scope;
+    let variables: VariableValues;
+    let buildErrors = NO_ERRORS;
+    if (finalScope.hasCycle()) {
+      // Rare: resolve everything the old way so the cycle is reported exactly as GitLab words it.
+      const full = finalScope.materialise();
+      const resolved = resolveScope(full);
+      variables = plainValues(resolved.variables);
+      buildErrors = cycleErrors(instance.name, resolved.cycles, full);
+    } else {
+      variables = lazyValues(finalScope);
+    }
+    const built = buildJob(job, instance, selection, variables, certainty);
+    return { name: instance.name, selection, certainty, built, buildErrors };
+  };
+  const simulateJob = (job: PreparedJob): JobOutcome => {
+    const instances = job.instances;
+    // Exactly as long as needed: an array grown by `push` reserves room for 17, and outcomes live as long as the pipeline.
+    if (instances.length === 1) return [simulateInstance(job, instances[0] as PreparedInstance)];
+    const out = new Array<InstanceOutcome>(instances.length);
+    for (let i = 0; i < instances.length; i++) out[i] = simulateInstance(job, instances[i] as PreparedInstance);
+    return out;
   };
   const share = options.share;
   const shared: SharedJobs<JobOutcome> | undefined = share?.pipeline(
@@ -415,8 +430,8 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
     } else {
       outcome = simulateJob(prepJob);
     }
-    if (outcome.expansionErrors.length > 0) errors.push(...outcome.expansionErrors);
-    for (const { name, selection, certainty, built, buildErrors } of outcome.instances) {
+    if (prepJob.expansionErrors.length > 0) errors.push(...prepJob.expansionErrors);
+    for (const { name, selection, certainty, built, buildErrors } of outcome) {
       if (stats && job.rules) stats.ruleEvaluations += selection.decision.trace.length;
       if (selection.errors.length > 0) errors.push(...selection.errors);
       for (const w of selection.warnings) warnings.push(warning("regex-invalid", `${job.name}: ${w}`, job.only?.pos ?? job.except?.pos ?? job.pos));
