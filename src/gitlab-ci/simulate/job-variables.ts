@@ -42,6 +42,7 @@ export class PipelineTable {
   readonly contextNames: readonly string[];
   private resolvedScope: ResolvedScope | undefined;
   private readonly dependencies = new Map<string, ReadonlySet<string>>();
+  private readonly constants = new Map<string, ResolvedText | null>();
   private userNames: string[] | undefined;
 
   constructor(
@@ -69,6 +70,20 @@ export class PipelineTable {
   /** A job's full scope: its layers over the pipeline's predefined variables, then the context. */
   materialise(...layers: VarEntry[][]): VarScope {
     return buildScope(this.context, this.predefined, ...layers);
+  }
+
+  /**
+   * The value of a table variable that refers to no other variable (the same for every job that
+   * does not define it itself); undefined for one that does, or that the table lacks.
+   */
+  constantValue(name: string): ResolvedText | undefined {
+    let value = this.constants.get(name);
+    if (value === undefined) {
+      const entry = this.scope.get(name);
+      value = entry && !expands(entry) ? (resolvedVarOf(entry) as ResolvedVar).value : null;
+      this.constants.set(name, value);
+    }
+    return value ?? undefined;
   }
 
   /** Every name `name`'s value refers to, directly or through other pipeline-level variables. */
@@ -271,6 +286,11 @@ export class JobScope implements VarLookup, VariableValues {
 
   /** `variables[name]?.value`, without going through the proxy. */
   value(name: string): ResolvedText | undefined {
+    // Most names an image reads are pipeline-level constants the job does not define: two lookups.
+    if (this.work?.full === undefined && !this.own.has(name)) {
+      const constant = this.table.constantValue(name);
+      if (constant) return constant;
+    }
     const entry = this.get(name);
     return entry ? this.variable(name, entry)?.value : undefined;
   }
