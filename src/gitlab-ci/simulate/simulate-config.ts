@@ -374,9 +374,8 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
 
   const rules = new RuleSelections(prep.ruleShapes, (scope) => clauseEvaluator(clauseScope(scope)));
   const clauseScope = (scope: JobScope): ClauseScope => ({ scope, context, files, expanded: () => lazyVariables(scope) });
-  const simulateInstance = (job: PreparedJob, instance: PreparedInstance): InstanceOutcome => {
+  const simulateInstance = (job: PreparedJob, instance: PreparedInstance, inherited: VarEntry[]): InstanceOutcome => {
     const def = job.def;
-    const inherited = inheritedRootVariables(def, root);
     let layered: OwnEntries | undefined;
     if (inherited === root) {
       // Inheriting every top-level variable, the layers do not depend on the pipeline's predefined ones.
@@ -407,10 +406,11 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
   };
   const simulateJob = (job: PreparedJob): JobOutcome => {
     const instances = job.instances;
+    const inherited = inheritedRootVariables(job.def, root);
     // Exactly as long as needed: an array grown by `push` reserves room for 17, and outcomes live as long as the pipeline.
-    if (instances.length === 1) return [simulateInstance(job, instances[0] as PreparedInstance)];
+    if (instances.length === 1) return [simulateInstance(job, instances[0] as PreparedInstance, inherited)];
     const out = new Array<InstanceOutcome>(instances.length);
-    for (let i = 0; i < instances.length; i++) out[i] = simulateInstance(job, instances[i] as PreparedInstance);
+    for (let i = 0; i < instances.length; i++) out[i] = simulateInstance(job, instances[i] as PreparedInstance, inherited);
     return out;
   };
   const share = options.share;
