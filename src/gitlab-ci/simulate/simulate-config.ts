@@ -37,13 +37,22 @@ export interface SimulateConfigOptions {
  */
 export type JobOutcome = readonly InstanceOutcome[];
 
-interface InstanceOutcome {
-  name: string;
-  selection: Selection;
-  certainty: "certain" | "uncertain";
-  /** The job, when the selection includes it. */
-  built: PipelineJob | undefined;
-  buildErrors: Diagnostic[];
+/**
+ * An instance's outcome: the job itself when that says everything (the usual case: included, no
+ * warnings or errors, the rule adds no `needs`; its selection's trace is the job's `decidedBy`),
+ * otherwise the details. Hundreds of thousands of outcomes are kept while an analysis runs.
+ */
+type InstanceOutcome = PipelineJob | InstanceDetails;
+
+class InstanceDetails {
+  constructor(
+    readonly name: string,
+    readonly selection: Selection,
+    readonly certainty: "certain" | "uncertain",
+    /** The job, when the selection includes it. */
+    readonly built: PipelineJob | undefined,
+    readonly buildErrors: Diagnostic[],
+  ) {}
 }
 
 /** `inherit:variables`: true (all), false (none) or a list of top-level names to keep. */
@@ -387,7 +396,7 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
     const scope = new JobScope(table, ownEntries(table, layered), instance, inherited);
     const selection = def.rules ? rules.select(job, def.rules, scope) : selectByPolicy(def, hasWorkflowRules, clauseScope(scope));
     const certainty = selection.uncertain ? "uncertain" : "certain";
-    if (!selection.included) return { name: instance.name, selection, certainty, built: undefined, buildErrors: NO_ERRORS };
+    if (!selection.included) return new InstanceDetails(instance.name, selection, certainty, undefined, NO_ERRORS);
     const rule = selection.rule;
     const finalScope = rule && rule.variables.length > 0 ? scope.withRule(entriesFromDefs(rule.variables, "rule")) : scope;
     let variables: VariableValues;
@@ -402,7 +411,8 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
       variables = lazyValues(finalScope);
     }
     const built = buildJob(job, instance, selection, variables, certainty);
-    return { name: instance.name, selection, certainty, built, buildErrors };
+    const plain = buildErrors.length === 0 && selection.errors.length === 0 && selection.warnings.length === 0 && !selection.rule?.needs;
+    return plain ? built : new InstanceDetails(instance.name, selection, certainty, built, buildErrors);
   };
   const simulateJob = (job: PreparedJob): JobOutcome => {
     const instances = job.instances;
@@ -419,6 +429,14 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
     config,
   );
 
+  const addJob = (built: PipelineJob, needs: NeedDef[] | undefined): void => {
+    if (needs) anyNeeds = true;
+    // By name: a later job of the same name replaces an earlier one (kept only for jobs with needs).
+    if (needs || needsOf.has(built.name)) needsOf.set(built.name, needs);
+    // The result itself, possibly shared with other pipelines: a job with `needs` gets its own copy below.
+    jobs.push(built);
+  };
+
   for (let index = 0; index < prep.jobs.length; index++) {
     const prepJob = prep.jobs[index] as PreparedJob;
     const job = prepJob.def;
@@ -431,7 +449,15 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
       outcome = simulateJob(prepJob);
     }
     if (prepJob.expansionErrors.length > 0) errors.push(...prepJob.expansionErrors);
-    for (const { name, selection, certainty, built, buildErrors } of outcome) {
+    for (const item of outcome) {
+      if (!(item instanceof InstanceDetails)) {
+        // Included, nothing to report; `needs` are the job's.
+        if (stats && job.rules) stats.ruleEvaluations += item.decidedBy.trace.length;
+        if (prepJob.duplicateRisk && !hasWorkflowRules) noteDuplicatePipelineRisk(job.name, prepJob.duplicateRisk, duplicateWarnings);
+        addJob(item, job.needs);
+        continue;
+      }
+      const { name, selection, certainty, built, buildErrors } = item;
       if (stats && job.rules) stats.ruleEvaluations += selection.decision.trace.length;
       if (selection.errors.length > 0) errors.push(...selection.errors);
       for (const w of selection.warnings) warnings.push(warning("regex-invalid", `${job.name}: ${w}`, job.only?.pos ?? job.except?.pos ?? job.pos));
@@ -441,12 +467,7 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
         continue;
       }
       if (buildErrors.length > 0) errors.push(...buildErrors);
-      const needs = selection.rule?.needs ?? job.needs;
-      if (needs) anyNeeds = true;
-      // By name: a later job of the same name replaces an earlier one (kept only for jobs with needs).
-      if (needs || needsOf.has(built.name)) needsOf.set(built.name, needs);
-      // The result itself, possibly shared with other pipelines: a job with `needs` gets its own copy below.
-      jobs.push(built);
+      addJob(built, selection.rule?.needs ?? job.needs);
     }
   }
 
