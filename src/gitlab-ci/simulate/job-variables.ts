@@ -112,6 +112,9 @@ export class PipelineTable {
 export class OwnEntries extends Map<string, VarEntry | null> {
   private expandingNames: string[] | undefined;
   private derived: Map<object, string> | undefined;
+  // The last owner asked about: a job asks about its one rules list in every pipeline.
+  private lastOwner: object | undefined;
+  private lastDerived = "";
 
   /** The names whose values refer to other variables. */
   get expanding(): readonly string[] {
@@ -125,9 +128,12 @@ export class OwnEntries extends Map<string, VarEntry | null> {
 
   /** `compute(this, owner)`, made once per owner (e.g. a rules list's shape). */
   derive<K extends object>(owner: K, compute: (own: OwnEntries, owner: K) => string): string {
+    if (owner === this.lastOwner) return this.lastDerived;
     const derived = (this.derived ??= new Map());
     let value = derived.get(owner);
     if (value === undefined) derived.set(owner, (value = compute(this, owner)));
+    this.lastOwner = owner;
+    this.lastDerived = value;
     return value;
   }
 }

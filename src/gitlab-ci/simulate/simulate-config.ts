@@ -105,6 +105,13 @@ interface PreparedJob {
 interface PreparedInstance extends JobInstance, InstanceLayers {
   /** `layerEntries` per root layer, for a job that inherits every top-level variable. */
   layered?: Map<VarEntry[], OwnEntries>;
+  /**
+   * The root layer last asked about and its `layerEntries`: every pipeline of a configuration
+   * without workflow variables has the same root, and two fields are read faster than a map
+   * per instance (hundreds of thousands of instances, each its own memory).
+   */
+  lastRoot?: VarEntry[];
+  lastLayered?: OwnEntries;
 }
 
 const preparedConfigs = new WeakMap<CiConfig, PreparedConfig>();
@@ -146,6 +153,8 @@ function prepareJob(job: JobDef, risks: Map<string, DuplicateRisk>): PreparedJob
       jobPhase: jobPhaseVariables({ name, stage: job.stage.value, nodeTotal, ...(nodeIndex ? { nodeIndex } : {}) }),
       job: entries,
       layered: undefined,
+      lastRoot: undefined,
+      lastLayered: undefined,
     }),
   );
   const constant = (def: NonNullable<JobDef["image"]>) => !def.name.value.includes("$");
@@ -168,6 +177,16 @@ function prepareJob(job: JobDef, risks: Map<string, DuplicateRisk>): PreparedJob
     constantServices: job.services.every(constant) ? job.services.map((s) => resolveImage(s, {})) : undefined,
     trigger: job.trigger ? { kind: job.trigger.kind, target: job.trigger.project ?? (job.trigger.include ?? []).join(", ") } : undefined,
   };
+}
+
+/** `layerEntries` of an instance that inherits every variable of `root`, made once per root. */
+function layeredOver(instance: PreparedInstance, root: VarEntry[]): OwnEntries {
+  if (instance.lastRoot === root && instance.lastLayered) return instance.lastLayered;
+  let layered = instance.layered?.get(root);
+  if (!layered) (instance.layered ??= new Map()).set(root, (layered = layerEntries(new Map(), instance, root, root)));
+  instance.lastRoot = root;
+  instance.lastLayered = layered;
+  return layered;
 }
 
 /**
@@ -385,14 +404,9 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
   const clauseScope = (scope: JobScope): ClauseScope => ({ scope, context, files, expanded: () => lazyVariables(scope) });
   const simulateInstance = (job: PreparedJob, instance: PreparedInstance, inherited: VarEntry[]): InstanceOutcome => {
     const def = job.def;
-    let layered: OwnEntries | undefined;
-    if (inherited === root) {
-      // Inheriting every top-level variable, the layers do not depend on the pipeline's predefined ones.
-      layered = instance.layered?.get(root);
-      if (!layered) (instance.layered ??= new Map()).set(root, (layered = layerEntries(new Map(), instance, inherited, root)));
-    } else {
-      layered = layerEntries((predefinedIndex ??= scopeOf(pipelinePredefined)), instance, inherited, root);
-    }
+    // Inheriting every top-level variable, the layers do not depend on the pipeline's predefined ones.
+    const layered =
+      inherited === root ? layeredOver(instance, root) : layerEntries((predefinedIndex ??= scopeOf(pipelinePredefined)), instance, inherited, root);
     const scope = new JobScope(table, ownEntries(table, layered), instance, inherited);
     const selection = def.rules ? rules.select(job, def.rules, scope) : selectByPolicy(def, hasWorkflowRules, clauseScope(scope));
     const certainty = selection.uncertain ? "uncertain" : "certain";
