@@ -42,6 +42,7 @@ export class PipelineTable {
   readonly contextNames: readonly string[];
   private resolvedScope: ResolvedScope | undefined;
   private readonly dependencies = new Map<string, ReadonlySet<string>>();
+  private readonly constants = new Map<string, ResolvedText | null>();
   private userNames: string[] | undefined;
 
   constructor(
@@ -71,6 +72,20 @@ export class PipelineTable {
     return buildScope(this.context, this.predefined, ...layers);
   }
 
+  /**
+   * The value of a table variable that refers to no other variable (the same for every job that
+   * does not define it itself); undefined for one that does, or that the table lacks.
+   */
+  constantValue(name: string): ResolvedText | undefined {
+    let value = this.constants.get(name);
+    if (value === undefined) {
+      const entry = this.scope.get(name);
+      value = entry && !expands(entry) ? (resolvedVarOf(entry) as ResolvedVar).value : null;
+      this.constants.set(name, value);
+    }
+    return value ?? undefined;
+  }
+
   /** Every name `name`'s value refers to, directly or through other pipeline-level variables. */
   dependsOn(name: string): ReadonlySet<string> {
     const known = this.dependencies.get(name);
@@ -97,6 +112,9 @@ export class PipelineTable {
 export class OwnEntries extends Map<string, VarEntry | null> {
   private expandingNames: string[] | undefined;
   private derived: Map<object, string> | undefined;
+  // The last owner asked about: a job asks about its one rules list in every pipeline.
+  private lastOwner: object | undefined;
+  private lastDerived = "";
 
   /** The names whose values refer to other variables. */
   get expanding(): readonly string[] {
@@ -110,9 +128,12 @@ export class OwnEntries extends Map<string, VarEntry | null> {
 
   /** `compute(this, owner)`, made once per owner (e.g. a rules list's shape). */
   derive<K extends object>(owner: K, compute: (own: OwnEntries, owner: K) => string): string {
+    if (owner === this.lastOwner) return this.lastDerived;
     const derived = (this.derived ??= new Map());
     let value = derived.get(owner);
     if (value === undefined) derived.set(owner, (value = compute(this, owner)));
+    this.lastOwner = owner;
+    this.lastDerived = value;
     return value;
   }
 }
@@ -164,16 +185,32 @@ export function ownEntries(table: PipelineTable, layered: OwnEntries): OwnEntrie
 
 const NO_ENTRIES: readonly VarEntry[] = [];
 
+/** What a job's view works out on demand; most views never need it. */
+interface ScopeWork {
+  /** Values resolved from the job's own entries. */
+  values: Map<string, ResolvedText> | undefined;
+  /** Names being resolved (a name met again is a cycle). */
+  resolving: string[];
+  cyclic: boolean;
+  /** The full record, once something enumerated it. */
+  full: VariableRecord | undefined;
+  /** Variables read one by one that differ from the table's. */
+  picked: Map<string, ResolvedVar> | undefined;
+}
+
 /**
  * One job's view: its own entries (`null` = absent for this job, e.g. a top-level variable it
  * does not inherit) over the pipeline's table. `materialise` builds the full scope the old way,
  * in GitLab's precedence order, for the report and for exact cycle errors.
+ *
+ * It is also the job's `variables` record (`variables`, a proxy over this object, answered by
+ * `RECORD`): a big analysis holds 250,000 of these at once, so a job costs this object and a
+ * proxy, not also a handler of its own.
  */
-export class JobScope implements VarLookup {
-  // Made on first use: 200,000 job views live at once in a big analysis, most never resolve anything.
-  private values: Map<string, ResolvedText> | undefined;
-  private resolving: string[] | undefined;
-  private cyclic = false;
+export class JobScope implements VarLookup, VariableValues {
+  // Made on first use: most job views never resolve anything themselves.
+  private work: ScopeWork | undefined;
+  private record: VariableRecord | undefined;
 
   constructor(
     readonly table: PipelineTable,
@@ -207,32 +244,38 @@ export class JobScope implements VarLookup {
     return new JobScope(this.table, own, this.layers, this.inherited, entries);
   }
 
+  private get state(): ScopeWork {
+    return (this.work ??= { values: undefined, resolving: [], cyclic: false, full: undefined, picked: undefined });
+  }
+
   /** Whether resolving the full scope would report a circular reference. */
   hasCycle(): boolean {
     if (this.table.resolved.cycles.length > 0) return true;
     // A cycle that exists for this job and not in the table goes through one of its own entries.
     const names = this.own.expanding;
+    if (names.length === 0) return false;
     for (let i = 0; i < names.length; i++) this.resolve(names[i] as string);
-    return this.cyclic;
+    return this.state.cyclic;
   }
 
   /** A variable's expanded value as the job sees it; undefined when the job does not have it. */
   resolve(name: string): ResolvedText | undefined {
-    const done = this.values?.get(name);
+    const done = this.work?.values?.get(name);
     if (done) return done;
     const entry = this.get(name);
     if (!entry) return undefined;
     if (!expands(entry)) return (resolvedVarOf(entry) as ResolvedVar).value;
     if (!this.own.has(name) && !this.readsOwn(name)) return this.table.resolved.variables[name]?.value ?? unknownText(name);
-    const resolving = (this.resolving ??= []);
+    const state = this.state;
+    const resolving = state.resolving;
     if (resolving.includes(name)) {
-      this.cyclic = true;
+      state.cyclic = true;
       return unknownText(name);
     }
     resolving.push(name);
     const value = expandText(entry.raw, (n) => this.resolve(n), { undefinedAs: "unknown" });
     resolving.pop();
-    (this.values ??= new Map()).set(name, value);
+    (state.values ??= new Map()).set(name, value);
     return value;
   }
 
@@ -240,6 +283,49 @@ export class JobScope implements VarLookup {
   readsOwn(name: string): boolean {
     for (const d of this.table.dependsOn(name)) if (this.own.has(d)) return true;
     return false;
+  }
+
+  /** The job's `variables` record (see `lazyVariables`). */
+  get variables(): VariableRecord {
+    return (this.record ??= recordOf(this));
+  }
+
+  /** `variables[name]?.value`, without going through the proxy. */
+  value(name: string): ResolvedText | undefined {
+    // Most names an image reads are pipeline-level constants the job does not define: two lookups.
+    if (this.work?.full === undefined && !this.own.has(name)) {
+      const constant = this.table.constantValue(name);
+      if (constant) return constant;
+    }
+    const entry = this.get(name);
+    return entry ? this.variable(name, entry)?.value : undefined;
+  }
+
+  /** Every variable of the job (the record enumerated). */
+  all(): VariableRecord {
+    const state = this.state;
+    return (state.full ??= resolveScope(this.materialise()).variables);
+  }
+
+  /** The variable `name` of the job, whose entry is `entry`. */
+  variable(name: string, entry: VarEntry): ResolvedVar | undefined {
+    const full = this.work?.full;
+    if (full) return full[name];
+    // A pipeline-level variable the job's own entries do not change: the table's, as resolved.
+    if (!this.own.has(name) && (!expands(entry) || !this.readsOwn(name))) return this.table.resolved.variables[name];
+    if (!expands(entry)) return resolvedVarOf(entry);
+    const hit = this.work?.picked?.get(name);
+    if (hit) return hit;
+    const value = this.resolve(name) ?? unknownText(name);
+    const shared = this.table.resolved.variables[name];
+    const v: ResolvedVar = shared && shared.value === value ? shared : { value, raw: entry.raw, origin: entry.origin, ...(entry.pos ? { pos: entry.pos } : {}) };
+    (this.state.picked ??= new Map()).set(name, v);
+    return v;
+  }
+
+  /** The full record when it has been built (then writes and enumeration go to it). */
+  get built(): VariableRecord | undefined {
+    return this.work?.full;
   }
 }
 
@@ -249,94 +335,62 @@ const SCOPE = Symbol("job scope");
 type VariableRecord = Record<string, ResolvedVar>;
 
 /**
- * The proxy handler of a lazy `variables` record. A class, so that a record costs a proxy, an
- * empty target and this object (200,000 records live at once in a big analysis), not a handler
- * and its closures each.
+ * What a record answers where the job has no such variable and nothing enumerated it yet: an
+ * empty plain object's answers (`toString`, `constructor`…), never the scope's own fields.
  */
-class LazyRecord implements ProxyHandler<VariableRecord>, VariableValues {
-  private full: VariableRecord | undefined;
-  private picked: Map<string, ResolvedVar> | undefined;
-  /** The record itself (the proxy this object handles). */
-  readonly variables: VariableRecord;
-
-  constructor(private readonly scope: JobScope) {
-    this.variables = new Proxy<VariableRecord>(TARGET, this);
-  }
-
-  value(name: string): ResolvedText | undefined {
-    const entry = this.scope.get(name);
-    return entry ? this.one(name, entry)?.value : undefined;
-  }
-
-  private all(): VariableRecord {
-    return (this.full ??= resolveScope(this.scope.materialise()).variables);
-  }
-
-  /** The variable `name` of the job, whose entry is `entry`. */
-  private one(name: string, entry: VarEntry): ResolvedVar | undefined {
-    if (this.full) return this.full[name];
-    const scope = this.scope;
-    // A pipeline-level variable the job's own entries do not change: the table's, as resolved.
-    if (!scope.own.has(name) && (!expands(entry) || !scope.readsOwn(name))) return scope.table.resolved.variables[name];
-    if (!expands(entry)) return resolvedVarOf(entry);
-    const hit = this.picked?.get(name);
-    if (hit) return hit;
-    const value = scope.resolve(name) ?? unknownText(name);
-    const shared = scope.table.resolved.variables[name];
-    const v: ResolvedVar = shared && shared.value === value ? shared : { value, raw: entry.raw, origin: entry.origin, ...(entry.pos ? { pos: entry.pos } : {}) };
-    (this.picked ??= new Map()).set(name, v);
-    return v;
-  }
-
-  get(t: VariableRecord, key: string | symbol, receiver: unknown): unknown {
-    if (typeof key === "string") {
-      const entry = this.scope.get(key);
-      if (entry) return this.one(key, entry);
-    } else if (key === SCOPE) {
-      return this.scope;
-    }
-    return Reflect.get(this.full ?? t, key, receiver);
-  }
-
-  has(t: VariableRecord, key: string | symbol): boolean {
-    return (typeof key === "string" && !!this.scope.get(key)) || Reflect.has(this.full ?? t, key);
-  }
-
-  ownKeys(): ArrayLike<string | symbol> {
-    return Reflect.ownKeys(this.all());
-  }
-
-  getOwnPropertyDescriptor(_t: VariableRecord, key: string | symbol): PropertyDescriptor | undefined {
-    return Reflect.getOwnPropertyDescriptor(this.all(), key);
-  }
-
-  set(_t: VariableRecord, key: string | symbol, value: unknown): boolean {
-    return Reflect.set(this.all(), key, value);
-  }
-
-  deleteProperty(_t: VariableRecord, key: string | symbol): boolean {
-    return Reflect.deleteProperty(this.all(), key);
-  }
-
-  defineProperty(_t: VariableRecord, key: string | symbol, d: PropertyDescriptor): boolean {
-    return Reflect.defineProperty(this.all(), key, d);
-  }
-
-  // The target is shared by every record (`TARGET`): it must stay empty and extensible.
-  preventExtensions(): boolean {
-    return false;
-  }
-
-  setPrototypeOf(): boolean {
-    return false;
-  }
-}
+const EMPTY: VariableRecord = {};
 
 /**
- * The one target of every lazy record. The traps never write to it (writes go to the full
- * record), so it stays an empty, extensible object and the proxy invariants hold.
+ * The one proxy handler of every lazy record; the proxy's target is the job's `JobScope`. The
+ * traps never write to the target (writes go to the full record) and its fields are ordinary
+ * (configurable) ones, so it stays extensible and the proxy invariants hold; what the record
+ * shows is only the job's variables, with the prototype of a plain object.
  */
-const TARGET: VariableRecord = {};
+const RECORD: ProxyHandler<JobScope> = {
+  get(scope, key, receiver) {
+    if (typeof key === "string") {
+      const entry = scope.get(key);
+      if (entry) return scope.variable(key, entry);
+    } else if (key === SCOPE) {
+      return scope;
+    }
+    return Reflect.get(scope.built ?? EMPTY, key, receiver);
+  },
+  has(scope, key) {
+    return (typeof key === "string" && !!scope.get(key)) || Reflect.has(scope.built ?? EMPTY, key);
+  },
+  ownKeys(scope) {
+    return Reflect.ownKeys(scope.all());
+  },
+  getOwnPropertyDescriptor(scope, key) {
+    return Reflect.getOwnPropertyDescriptor(scope.all(), key);
+  },
+  set(scope, key, value) {
+    return Reflect.set(scope.all(), key, value);
+  },
+  deleteProperty(scope, key) {
+    return Reflect.deleteProperty(scope.all(), key);
+  },
+  defineProperty(scope, key, d) {
+    return Reflect.defineProperty(scope.all(), key, d);
+  },
+  getPrototypeOf() {
+    return Object.prototype;
+  },
+  // The target must stay extensible.
+  preventExtensions() {
+    return false;
+  },
+  setPrototypeOf() {
+    return false;
+  },
+};
+
+function recordOf(scope: JobScope): VariableRecord {
+  // The proxy stands for a record of the job's variables, not for the scope it reads.
+  const record: object = new Proxy(scope, RECORD);
+  return record as VariableRecord;
+}
 
 /**
  * The job's `variables` record: it answers `variables[name]` from the layers and builds the full
@@ -345,7 +399,7 @@ const TARGET: VariableRecord = {};
  * set.
  */
 export function lazyVariables(scope: JobScope): VariableRecord {
-  return new LazyRecord(scope).variables;
+  return scope.variables;
 }
 
 /** `variables[name]?.value` of a job's variables, read without a proxy when there is one. */
@@ -354,9 +408,9 @@ export interface VariableValues {
   value(name: string): ResolvedText | undefined;
 }
 
-/** A job's lazy `variables` record (`lazyVariables`) with its direct reader. */
+/** A job's lazy `variables` record (`lazyVariables`) with its direct reader: the scope itself. */
 export function lazyValues(scope: JobScope): VariableValues {
-  return new LazyRecord(scope);
+  return scope;
 }
 
 /** The reader of a plain (fully built) record. */

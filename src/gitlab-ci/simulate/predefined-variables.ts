@@ -22,17 +22,38 @@ export interface PredefinedOptions {
   ciPath?: string;
 }
 
+/**
+ * One entry per distinct predefined variable, shared by every pipeline that has it (entries are
+ * never changed): what is resolved from an entry is remembered by entry, so equal values in two
+ * pipelines (the project's registry path, `CI`) are then one object, compared by identity.
+ */
+const interned = new Map<string, VarEntry>();
+const INTERNED_LIMIT = 10_000;
+
+function intern(entry: VarEntry): VarEntry {
+  const key = `${entry.name}\0${entry.raw}\0${entry.unknown ?? "\u0001"}\0${entry.maybeAbsent ? 1 : 0}${entry.nonEmpty ? 1 : 0}`;
+  const known = interned.get(key);
+  if (known) return known;
+  if (interned.size >= INTERNED_LIMIT) interned.clear();
+  interned.set(key, entry);
+  return entry;
+}
+
 function known(name: string, value: string): VarEntry {
+  return intern(knownEntry(name, value));
+}
+
+function knownEntry(name: string, value: string): VarEntry {
   return { name, raw: value, expand: false, origin: "predefined" };
 }
 
 function unknown(name: string, why: string): VarEntry {
-  return { name, raw: "", expand: false, origin: "predefined", unknown: why };
+  return intern({ name, raw: "", expand: false, origin: "predefined", unknown: why });
 }
 
 /** Set by GitLab only in some cases we cannot tell apart statically: maybe absent, value unknown. */
 function maybe(name: string, why: string): VarEntry {
-  return { ...unknown(name, why), maybeAbsent: true };
+  return intern({ name, raw: "", expand: false, origin: "predefined", unknown: why, maybeAbsent: true });
 }
 
 /** The ref name the pipeline runs for: the source branch in MR pipelines (`Ci::Pipeline#source_ref`). */
@@ -218,7 +239,8 @@ function openMergeRequests(context: PipelineContext): VarEntry[] {
   }
   if (ref.kind === "branch") {
     if (context.hasOpenMergeRequest === true) {
-      return [{ ...unknown("CI_OPEN_MERGE_REQUESTS", "set (the branch has an open MR) to MR references not known statically"), nonEmpty: true }];
+      const why = "set (the branch has an open MR) to MR references not known statically";
+      return [intern({ name: "CI_OPEN_MERGE_REQUESTS", raw: "", expand: false, origin: "predefined", unknown: why, nonEmpty: true })];
     }
     if (context.hasOpenMergeRequest === undefined) {
       return [maybe("CI_OPEN_MERGE_REQUESTS", "whether the branch has an open MR is not known")];
@@ -268,13 +290,14 @@ export function jobPhaseVariables(job: { name: string; stage: string; nodeIndex?
   const key = `${job.name}\0${job.stage}\0${job.nodeTotal}\0${job.nodeIndex ?? ""}`;
   const hit = jobPhaseEntries.get(key);
   if (hit) return hit;
+  // Not interned: they are shared through `jobPhaseEntries` already, and there is one set per job.
   const out: VarEntry[] = [
-    known("CI_JOB_NAME", job.name),
-    known("CI_JOB_NAME_SLUG", slugify(job.name)),
-    known("CI_JOB_STAGE", job.stage),
-    known("CI_NODE_TOTAL", String(job.nodeTotal)),
+    knownEntry("CI_JOB_NAME", job.name),
+    knownEntry("CI_JOB_NAME_SLUG", slugify(job.name)),
+    knownEntry("CI_JOB_STAGE", job.stage),
+    knownEntry("CI_NODE_TOTAL", String(job.nodeTotal)),
   ];
-  if (job.nodeIndex !== undefined) out.push(known("CI_NODE_INDEX", String(job.nodeIndex)));
+  if (job.nodeIndex !== undefined) out.push(knownEntry("CI_NODE_INDEX", String(job.nodeIndex)));
   if (jobPhaseEntries.size >= JOB_PHASE_ENTRIES_LIMIT) jobPhaseEntries.clear();
   jobPhaseEntries.set(key, out);
   return out;

@@ -35,30 +35,33 @@ const RECENT = 4;
 export class ImageResolver {
   private readonly names: string[] = [];
   private readonly recent: Array<{ values: Array<ResolvedText | undefined>; image: ResolvedImage }> = [];
+  /** The values read last, copied only for a new result (this runs for every job of every pipeline). */
+  private readonly scratch: Array<ResolvedText | undefined>;
 
   constructor(private readonly def: ImageDef) {
     for (const m of def.name.value.matchAll(REFERENCE)) {
       const name = m[1] ?? m[2];
       if (name && !this.names.includes(name)) this.names.push(name);
     }
+    this.scratch = this.names.map(() => undefined);
   }
 
   /** `resolveImage(def, read.variables)`; `read.value(name)` is `read.variables[name]?.value`. */
   resolve(read: { variables: Record<string, ResolvedVar>; value(name: string): ResolvedText | undefined }): ResolvedImage {
     const names = this.names;
-    // Read once into a scratch array; copied only for a new result (this runs for every job of every pipeline).
-    const values = scratch;
-    values.length = names.length;
+    const values = this.scratch;
     for (let i = 0; i < names.length; i++) values[i] = read.value(names[i] as string);
-    for (const r of this.recent) if (sameValues(r.values, values)) return r.image;
+    const recent = this.recent;
+    for (let i = 0; i < recent.length; i++) {
+      const r = recent[i] as (typeof recent)[number];
+      if (sameValues(r.values, values)) return r.image;
+    }
     const image = resolveImage(this.def, read.variables);
     if (this.recent.length >= RECENT) this.recent.shift();
     this.recent.push({ values: values.slice(), image });
     return image;
   }
 }
-
-const scratch: Array<ResolvedText | undefined> = [];
 
 function sameValues(a: Array<ResolvedText | undefined>, b: Array<ResolvedText | undefined>): boolean {
   for (let i = 0; i < a.length; i++) if (!sameText(a[i], b[i])) return false;

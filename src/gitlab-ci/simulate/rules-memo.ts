@@ -15,7 +15,7 @@ import type { VarLookup } from "./variable-entry.js";
  * A list with `changes:` or `exists:` is evaluated every time (those read expanded variables,
  * the context and the file list).
  */
-interface Shape {
+export interface Shape {
   /** The variables the conditions name, each with its position in the list of names. */
   names: Map<string, number>;
 }
@@ -38,8 +38,7 @@ export class RulesMemo {
    * table, the same for every job, so the key is only what the job's own entries say about the
    * names its conditions read ("" for most jobs).
    */
-  evaluate<S extends LayeredLookup>(rules: RuleDef[], scope: S, clauses: (scope: S) => ClauseEvaluator): RulesOutcome {
-    const shape = this.shapes.of(rules);
+  evaluate<S extends LayeredLookup>(rules: RuleDef[], scope: S, clauses: (scope: S) => ClauseEvaluator, shape: Shape | null = this.shapes.of(rules)): RulesOutcome {
     if (!shape) return evaluateRules(rules, clauses(scope));
     const key = scope.own.derive(shape, ownKey);
     let byKey = this.outcomes.get(shape);

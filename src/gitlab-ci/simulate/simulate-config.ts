@@ -7,7 +7,7 @@ import type { Decision, ExcludedJob, Pipeline, PipelineJob, ResolvedImage, Resol
 import { clauseEvaluator, expandedVariables, ifOutcome, type ClauseScope } from "./clauses.js";
 import { outcomeIsCertain, type RulesOutcome } from "./evaluate-rules.js";
 import { jobRuleEffect, jobRuleResult, type JobRuleResult } from "./rule-effect.js";
-import { RulesMemo, RuleShapes } from "./rules-memo.js";
+import { RulesMemo, RuleShapes, type Shape } from "./rules-memo.js";
 import { expandText } from "./expand-variables.js";
 import { missingNeedMessage, needNames } from "./needs.js";
 import { evaluateOnlyExcept, type PolicyOutcome } from "./only-except.js";
@@ -31,10 +31,28 @@ export interface SimulateConfigOptions {
   share?: SimulationShare<JobOutcome>;
 }
 
-/** What simulating one job (all its `parallel` instances) gives, independent of the other jobs. */
-export interface JobOutcome {
-  expansionErrors: Diagnostic[];
-  instances: Array<{ name: string; selection: Selection; certainty: "certain" | "uncertain"; built?: PipelineJob; buildErrors: Diagnostic[] }>;
+/**
+ * What simulating one job gives, independent of the other jobs: one entry per `parallel`
+ * instance (none when the expansion failed: its errors are the prepared job's).
+ */
+export type JobOutcome = readonly InstanceOutcome[];
+
+/**
+ * An instance's outcome: the job itself when that says everything (the usual case: included, no
+ * warnings or errors, the rule adds no `needs`; its selection's trace is the job's `decidedBy`),
+ * otherwise the details. Hundreds of thousands of outcomes are kept while an analysis runs.
+ */
+type InstanceOutcome = PipelineJob | InstanceDetails;
+
+class InstanceDetails {
+  constructor(
+    readonly name: string,
+    readonly selection: Selection,
+    readonly certainty: "certain" | "uncertain",
+    /** The job, when the selection includes it. */
+    readonly built: PipelineJob | undefined,
+    readonly buildErrors: Diagnostic[],
+  ) {}
 }
 
 /** `inherit:variables`: true (all), false (none) or a list of top-level names to keep. */
@@ -73,8 +91,10 @@ interface PreparedJob {
   instances: PreparedInstance[];
   /** What `selectByRules` reads of the job besides its rules, as a key; made on first use. */
   ruleReads?: string;
+  /** Its rules list's shape (`RuleShapes.of`; null: none), once looked up. */
+  ruleShape?: Shape | null;
   /** The last rule, when it makes GitLab warn about duplicate pipelines (see `noteDuplicatePipelineRisk`). */
-  duplicateRisk?: { key: string; rule: RuleDef };
+  duplicateRisk?: DuplicateRisk;
   image?: ImageResolver;
   services: ImageResolver[];
   /** `services:` when none refers to a variable (the same in every pipeline). */
@@ -85,6 +105,13 @@ interface PreparedJob {
 interface PreparedInstance extends JobInstance, InstanceLayers {
   /** `layerEntries` per root layer, for a job that inherits every top-level variable. */
   layered?: Map<VarEntry[], OwnEntries>;
+  /**
+   * The root layer last asked about and its `layerEntries`: every pipeline of a configuration
+   * without workflow variables has the same root, and two fields are read faster than a map
+   * per instance (hundreds of thousands of instances, each its own memory).
+   */
+  lastRoot?: VarEntry[];
+  lastLayered?: OwnEntries;
 }
 
 const preparedConfigs = new WeakMap<CiConfig, PreparedConfig>();
@@ -92,12 +119,13 @@ const preparedConfigs = new WeakMap<CiConfig, PreparedConfig>();
 function prepared(config: CiConfig): PreparedConfig {
   let known = preparedConfigs.get(config);
   if (!known) {
+    const risks = new Map<string, DuplicateRisk>();
     known = {
       validation: validateConfig(config),
       usesExists: usesExists(config),
       stageIndex: new Map(config.stages.map((s, i) => [s.value, i])),
       jobDefs: new Map(config.jobs.map((j) => [j.name, j])),
-      jobs: config.jobs.map(prepareJob),
+      jobs: config.jobs.map((job) => prepareJob(job, risks)),
       roots: new Map(),
       ruleShapes: new RuleShapes(),
     };
@@ -106,7 +134,12 @@ function prepared(config: CiConfig): PreparedConfig {
   return known;
 }
 
-function prepareJob(job: JobDef): PreparedJob {
+/** A rule that makes GitLab warn about duplicate pipelines: one object per rule position, shared by its jobs. */
+interface DuplicateRisk {
+  pos: Pos;
+}
+
+function prepareJob(job: JobDef, risks: Map<string, DuplicateRisk>): PreparedJob {
   const expansion = expandParallel(job);
   const entries = entriesFromDefs(job.variables, "job");
   // Built field by field: a spread copy that then gets more fields has a hidden class of its own in V8.
@@ -120,20 +153,40 @@ function prepareJob(job: JobDef): PreparedJob {
       jobPhase: jobPhaseVariables({ name, stage: job.stage.value, nodeTotal, ...(nodeIndex ? { nodeIndex } : {}) }),
       job: entries,
       layered: undefined,
+      lastRoot: undefined,
+      lastLayered: undefined,
     }),
   );
   const constant = (def: NonNullable<JobDef["image"]>) => !def.name.value.includes("$");
   const last = job.rules?.[job.rules.length - 1];
+  let duplicateRisk: DuplicateRisk | undefined;
+  if (last && warnsOfDuplicatePipelines(last)) {
+    const key = `${last.pos.file}:${last.pos.line}`;
+    duplicateRisk = risks.get(key);
+    if (!duplicateRisk) risks.set(key, (duplicateRisk = { pos: last.pos }));
+  }
   return {
     def: job,
     expansionErrors: expansion.errors,
     instances,
-    ...(last && warnsOfDuplicatePipelines(last) ? { duplicateRisk: { key: `${last.pos.file}:${last.pos.line}`, rule: last } } : {}),
-    ...(job.image ? { image: new ImageResolver(job.image) } : {}),
+    ruleReads: undefined,
+    ruleShape: undefined,
+    duplicateRisk,
+    image: job.image ? new ImageResolver(job.image) : undefined,
     services: job.services.map((s) => new ImageResolver(s)),
-    ...(job.services.every(constant) ? { constantServices: job.services.map((s) => resolveImage(s, {})) } : {}),
-    ...(job.trigger ? { trigger: { kind: job.trigger.kind, target: job.trigger.project ?? (job.trigger.include ?? []).join(", ") } } : {}),
+    constantServices: job.services.every(constant) ? job.services.map((s) => resolveImage(s, {})) : undefined,
+    trigger: job.trigger ? { kind: job.trigger.kind, target: job.trigger.project ?? (job.trigger.include ?? []).join(", ") } : undefined,
   };
+}
+
+/** `layerEntries` of an instance that inherits every variable of `root`, made once per root. */
+function layeredOver(instance: PreparedInstance, root: VarEntry[]): OwnEntries {
+  if (instance.lastRoot === root && instance.lastLayered) return instance.lastLayered;
+  let layered = instance.layered?.get(root);
+  if (!layered) (instance.layered ??= new Map()).set(root, (layered = layerEntries(new Map(), instance, root, root)));
+  instance.lastRoot = root;
+  instance.lastLayered = layered;
+  return layered;
 }
 
 /**
@@ -175,14 +228,16 @@ class RuleSelections {
   private readonly selections = new Map<RulesOutcome, Map<string, Selection>>();
 
   constructor(
-    shapes: RuleShapes,
+    private readonly shapes: RuleShapes,
     private readonly evaluator: (scope: JobScope) => ReturnType<typeof clauseEvaluator>,
   ) {
     this.memo = new RulesMemo(shapes);
   }
 
   select(job: PreparedJob, rules: RuleDef[], scope: JobScope): Selection {
-    const outcome = this.memo.evaluate(rules, scope, this.evaluator);
+    // The shape is the prepared job's: looked up once, not in every pipeline.
+    const shape = job.ruleShape === undefined ? (job.ruleShape = this.shapes.of(rules)) : job.ruleShape;
+    const outcome = this.memo.evaluate(rules, scope, this.evaluator, shape);
     let byJob = this.selections.get(outcome);
     if (!byJob) this.selections.set(outcome, (byJob = new Map()));
     const reads = ruleReadsOf(job);
@@ -343,53 +398,58 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
   // The needs of each job in the pipeline, by name (the matched rule's, else the job's).
   const needsOf = new Map<string, NeedDef[] | undefined>();
   let anyNeeds = false;
-  const duplicateWarnings = new Map<string, { pos: Pos; jobs: string[] }>();
+  const duplicateWarnings = new Map<DuplicateRisk, DuplicateJobs>();
 
   const rules = new RuleSelections(prep.ruleShapes, (scope) => clauseEvaluator(clauseScope(scope)));
   const clauseScope = (scope: JobScope): ClauseScope => ({ scope, context, files, expanded: () => lazyVariables(scope) });
-  const simulateJob = (job: PreparedJob): JobOutcome => {
+  const simulateInstance = (job: PreparedJob, instance: PreparedInstance, inherited: VarEntry[]): InstanceOutcome => {
     const def = job.def;
-    const instances: JobOutcome["instances"] = [];
-    for (const instance of job.instances) {
-      const inherited = inheritedRootVariables(def, root);
-      let layered: OwnEntries | undefined;
-      if (inherited === root) {
-        // Inheriting every top-level variable, the layers do not depend on the pipeline's predefined ones.
-        layered = instance.layered?.get(root);
-        if (!layered) (instance.layered ??= new Map()).set(root, (layered = layerEntries(new Map(), instance, inherited, root)));
-      } else {
-        layered = layerEntries((predefinedIndex ??= scopeOf(pipelinePredefined)), instance, inherited, root);
-      }
-      const scope = new JobScope(table, ownEntries(table, layered), instance, inherited);
-      const selection = def.rules ? rules.select(job, def.rules, scope) : selectByPolicy(def, hasWorkflowRules, clauseScope(scope));
-      const certainty = selection.uncertain ? "uncertain" : "certain";
-      if (!selection.included) {
-        instances.push({ name: instance.name, selection, certainty, buildErrors: NO_ERRORS });
-        continue;
-      }
-      const rule = selection.rule;
-      const finalScope = rule ? scope.withRule(entriesFromDefs(rule.variables, "rule")) : scope;
-      let variables: VariableValues;
-      let buildErrors = NO_ERRORS;
-      if (finalScope.hasCycle()) {
-        // Rare: resolve everything the old way so the cycle is reported exactly as GitLab words it.
-        const full = finalScope.materialise();
-        const resolved = resolveScope(full);
-        variables = plainValues(resolved.variables);
-        buildErrors = cycleErrors(instance.name, resolved.cycles, full);
-      } else {
-        variables = lazyValues(finalScope);
-      }
-      const built = buildJob(job, instance, selection, variables, certainty);
-      instances.push({ name: instance.name, selection, certainty, built, buildErrors });
+    // Inheriting every top-level variable, the layers do not depend on the pipeline's predefined ones.
+    const layered =
+      inherited === root ? layeredOver(instance, root) : layerEntries((predefinedIndex ??= scopeOf(pipelinePredefined)), instance, inherited, root);
+    const scope = new JobScope(table, ownEntries(table, layered), instance, inherited);
+    const selection = def.rules ? rules.select(job, def.rules, scope) : selectByPolicy(def, hasWorkflowRules, clauseScope(scope));
+    const certainty = selection.uncertain ? "uncertain" : "certain";
+    if (!selection.included) return new InstanceDetails(instance.name, selection, certainty, undefined, NO_ERRORS);
+    const rule = selection.rule;
+    const finalScope = rule && rule.variables.length > 0 ? scope.withRule(entriesFromDefs(rule.variables, "rule")) : scope;
+    let variables: VariableValues;
+    let buildErrors = NO_ERRORS;
+    if (finalScope.hasCycle()) {
+      // Rare: resolve everything the old way so the cycle is reported exactly as GitLab words it.
+      const full = finalScope.materialise();
+      const resolved = resolveScope(full);
+      variables = plainValues(resolved.variables);
+      buildErrors = cycleErrors(instance.name, resolved.cycles, full);
+    } else {
+      variables = lazyValues(finalScope);
     }
-    return { expansionErrors: job.expansionErrors, instances };
+    const built = buildJob(job, instance, selection, variables, certainty);
+    const plain = buildErrors.length === 0 && selection.errors.length === 0 && selection.warnings.length === 0 && !selection.rule?.needs;
+    return plain ? built : new InstanceDetails(instance.name, selection, certainty, built, buildErrors);
+  };
+  const simulateJob = (job: PreparedJob): JobOutcome => {
+    const instances = job.instances;
+    const inherited = inheritedRootVariables(job.def, root);
+    // Exactly as long as needed: an array grown by `push` reserves room for 17, and outcomes live as long as the pipeline.
+    if (instances.length === 1) return [simulateInstance(job, instances[0] as PreparedInstance, inherited)];
+    const out = new Array<InstanceOutcome>(instances.length);
+    for (let i = 0; i < instances.length; i++) out[i] = simulateInstance(job, instances[i] as PreparedInstance, inherited);
+    return out;
   };
   const share = options.share;
   const shared: SharedJobs<JobOutcome> | undefined = share?.pipeline(
     [context, [...table.scope.values()], rootVariables, pipelinePredefined, hasWorkflowRules, files ?? null],
     config,
   );
+
+  const addJob = (built: PipelineJob, needs: NeedDef[] | undefined): void => {
+    if (needs) anyNeeds = true;
+    // By name: a later job of the same name replaces an earlier one (kept only for jobs with needs).
+    if (needs || needsOf.has(built.name)) needsOf.set(built.name, needs);
+    // The result itself, possibly shared with other pipelines: a job with `needs` gets its own copy below.
+    jobs.push(built);
+  };
 
   for (let index = 0; index < prep.jobs.length; index++) {
     const prepJob = prep.jobs[index] as PreparedJob;
@@ -402,8 +462,16 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
     } else {
       outcome = simulateJob(prepJob);
     }
-    if (outcome.expansionErrors.length > 0) errors.push(...outcome.expansionErrors);
-    for (const { name, selection, certainty, built, buildErrors } of outcome.instances) {
+    if (prepJob.expansionErrors.length > 0) errors.push(...prepJob.expansionErrors);
+    for (const item of outcome) {
+      if (!(item instanceof InstanceDetails)) {
+        // Included, nothing to report; `needs` are the job's.
+        if (stats && job.rules) stats.ruleEvaluations += item.decidedBy.trace.length;
+        if (prepJob.duplicateRisk && !hasWorkflowRules) noteDuplicatePipelineRisk(job.name, prepJob.duplicateRisk, duplicateWarnings);
+        addJob(item, job.needs);
+        continue;
+      }
+      const { name, selection, certainty, built, buildErrors } = item;
       if (stats && job.rules) stats.ruleEvaluations += selection.decision.trace.length;
       if (selection.errors.length > 0) errors.push(...selection.errors);
       for (const w of selection.warnings) warnings.push(warning("regex-invalid", `${job.name}: ${w}`, job.only?.pos ?? job.except?.pos ?? job.pos));
@@ -413,20 +481,15 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
         continue;
       }
       if (buildErrors.length > 0) errors.push(...buildErrors);
-      const needs = selection.rule?.needs ?? job.needs;
-      if (needs) anyNeeds = true;
-      // By name: a later job of the same name replaces an earlier one (kept only for jobs with needs).
-      if (needs || needsOf.has(built.name)) needsOf.set(built.name, needs);
-      // The result itself, possibly shared with other pipelines: a job with `needs` gets its own copy below.
-      jobs.push(built);
+      addJob(built, selection.rule?.needs ?? job.needs);
     }
   }
 
-  for (const { pos, jobs: names } of duplicateWarnings.values()) {
+  for (const [{ pos }, { count, first: names }] of duplicateWarnings) {
     warnings.push(
       warning(
         "config-invalid",
-        `${names.length === 1 ? `jobs:${names[0]}` : `${names.length} jobs (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", …" : ""})`} may allow multiple pipelines to run for a single action due to \`rules:when\` clause with no \`workflow:rules\``,
+        `${count === 1 ? `jobs:${names[0]}` : `${count} jobs (${names.join(", ")}${count > 3 ? ", …" : ""})`} may allow multiple pipelines to run for a single action due to \`rules:when\` clause with no \`workflow:rules\``,
         pos,
       ),
     );
@@ -450,16 +513,14 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
           }
         }
       }
-      // A copy: `needs` is this pipeline's, and the job result may be shared. (Object.assign, not
-      // a spread and then a field: V8 would give every such copy a hidden class of its own.)
-      jobs[i] = Object.assign({}, pj, { needs: names });
+      // A copy: `needs` is this pipeline's, and the job result may be shared. (The job has a
+      // `needs` field already, so the copy keeps its hidden class.)
+      jobs[i] = { ...pj, needs: names };
     }
   }
 
-  // Stable: jobs of one stage keep the order they are defined in.
-  const stageIndex = prep.stageIndex;
-  const finalJobs = jobs.sort((a, b) => (stageIndex.get(a.stage) ?? 0) - (stageIndex.get(b.stage) ?? 0));
-  const stages = config.stages.map((s) => s.value).filter((s) => finalJobs.some((j) => j.stage === s));
+  const { jobs: finalJobs, present } = byStage(jobs, prep.stageIndex);
+  const stages = config.stages.map((s) => s.value).filter((s) => present.has(s));
   const anyUncertain = workflow.uncertain || needsUncertain || finalJobs.some((j) => j.certainty === "uncertain") || excluded.some((e) => e.certainty === "uncertain");
   const result: Pipeline = {
     ...common,
@@ -518,27 +579,55 @@ function whyNotCreated(jobs: PipelineJob[], errors: Diagnostic[]): Pipeline["not
   return undefined;
 }
 
+/**
+ * The jobs in stage order (a stage not declared counts as the first), jobs of one stage in the
+ * order they are defined in — what a stable sort by stage index gives, in one pass — and the
+ * stages that have jobs.
+ */
+function byStage(jobs: PipelineJob[], stageIndex: ReadonlyMap<string, number>): { jobs: PipelineJob[]; present: Set<string> } {
+  const buckets: PipelineJob[][] = [];
+  const present = new Set<string>();
+  let last: string | undefined;
+  let bucket: PipelineJob[] = [];
+  for (const job of jobs) {
+    // Neighbours usually share a stage: look the index up only when it changes.
+    if (job.stage !== last) {
+      last = job.stage;
+      present.add(last);
+      const index = stageIndex.get(last) ?? 0;
+      bucket = buckets[index] ??= [];
+    }
+    bucket.push(job);
+  }
+  const out: PipelineJob[] = [];
+  for (const b of buckets) if (b) for (const job of b) out.push(job);
+  return { jobs: out, present };
+}
+
 function buildJob(job: PreparedJob, instance: JobInstance, selection: Selection, values: VariableValues, certainty: "certain" | "uncertain"): PipelineJob {
   const def = job.def;
-  const { when, allowFailure, startIn, interruptible } = selection.result;
-  const image = job.image?.resolve(values);
+  const result = selection.result;
+  // One literal with every field, absent ones undefined (JSON and deep equality skip them): all
+  // jobs then share one hidden class, and no temporary object is made per optional field.
+  // `needs` last, where the copy that sets it used to add it.
   return {
     name: instance.name,
     baseName: instance.baseName,
     stage: def.stage.value,
-    when,
-    allowFailure,
-    ...(startIn ? { startIn } : {}),
+    when: result.when,
+    allowFailure: result.allowFailure,
+    startIn: result.startIn || undefined,
     certainty,
-    ...(image ? { image } : {}),
+    image: job.image?.resolve(values),
     services: job.constantServices ?? job.services.map((s) => s.resolve(values)),
     variables: values.variables,
     source: def.pos,
     decidedBy: selection.decision,
-    ...(job.trigger ? { trigger: job.trigger } : {}),
+    trigger: job.trigger,
     beforeScript: def.beforeScript,
     script: def.script,
-    ...(interruptible !== undefined ? { interruptible } : {}),
+    interruptible: result.interruptible,
+    needs: undefined,
   };
 }
 
@@ -552,10 +641,16 @@ function warnsOfDuplicatePipelines(last: RuleDef): boolean {
   return !(last.variables.length || last.allowFailure || last.startIn || last.needs || last.interruptible);
 }
 
-function noteDuplicatePipelineRisk(name: string, risk: { key: string; rule: RuleDef }, into: Map<string, { pos: Pos; jobs: string[] }>): void {
-  let entry = into.get(risk.key);
-  if (!entry) into.set(risk.key, (entry = { pos: risk.rule.pos, jobs: [] }));
-  entry.jobs.push(name);
+/** The jobs a duplicate-pipelines warning names: how many, and the first three (all the message shows). */
+interface DuplicateJobs {
+  count: number;
+  first: string[];
+}
+
+function noteDuplicatePipelineRisk(name: string, risk: DuplicateRisk, into: Map<DuplicateRisk, DuplicateJobs>): void {
+  let entry = into.get(risk);
+  if (!entry) into.set(risk, (entry = { count: 0, first: [] }));
+  if (entry.count++ < 3) entry.first.push(name);
 }
 
 /** workflow:name → CI_PIPELINE_NAME, expanded with the pipeline's variables. */

@@ -58,6 +58,9 @@ export class SharedJobs<T> {
   private readonly byConfig = new Map<object, { jobs: readonly object[]; results: Array<T | undefined> }>();
   private byStructure: Map<string, T> | undefined;
   private count = 0;
+  /** The last configuration asked about and its entry: a pipeline asks about one, job after job. */
+  private lastConfig: object | undefined;
+  private lastEntry: { jobs: readonly object[]; results: Array<T | undefined> } | undefined;
 
   constructor(private readonly structuralKey: (job: object) => string) {}
 
@@ -69,6 +72,7 @@ export class SharedJobs<T> {
   usedBy(config: { readonly jobs: readonly object[] }): void {
     if (this.byConfig.has(config)) return;
     this.byConfig.set(config, { jobs: config.jobs, results: [] });
+    this.lastConfig = undefined;
     if (this.byConfig.size === 2) {
       const byStructure = (this.byStructure = new Map());
       for (const { jobs, results } of this.byConfig.values()) {
@@ -80,9 +84,17 @@ export class SharedJobs<T> {
     }
   }
 
+  private entryOf(config: object): { jobs: readonly object[]; results: Array<T | undefined> } | undefined {
+    if (config !== this.lastConfig) {
+      this.lastConfig = config;
+      this.lastEntry = this.byConfig.get(config);
+    }
+    return this.lastEntry;
+  }
+
   /** The result for the `index`th job of `config` (which `usedBy` has seen). */
   get(config: object, index: number): T | undefined {
-    const mine = this.byConfig.get(config);
+    const mine = this.entryOf(config);
     const hit = mine?.results[index];
     if (hit !== undefined || !this.byStructure) return hit;
     const job = mine?.jobs[index];
@@ -90,7 +102,7 @@ export class SharedJobs<T> {
   }
 
   set(config: object, index: number, result: T): void {
-    const mine = this.byConfig.get(config);
+    const mine = this.entryOf(config);
     if (!mine) return;
     if (mine.results[index] === undefined) this.count++;
     mine.results[index] = result;

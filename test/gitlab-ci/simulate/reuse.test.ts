@@ -148,6 +148,32 @@ describe("work reused between simulations gives the answers of a cold simulation
   });
 });
 
+describe("shared objects behave as their plain forms", () => {
+  it("a job's variables record looks like a plain record of its variables, not like the view behind it", async () => {
+    const p = await simulateConfig(await load(YAML), context());
+    const variables = job(p, "build").variables;
+    const full = JSON.parse(JSON.stringify(variables)) as Record<string, ResolvedVar>;
+    expect(Object.getPrototypeOf(variables)).toBe(Object.prototype);
+    for (const field of ["table", "own", "layers", "work", "record", "variables", "value"]) {
+      expect(variables[field], field).toBeUndefined();
+      expect(field in variables, field).toBe(false);
+    }
+    expect("FLAG" in variables && "toString" in variables).toBe(true);
+    expect(Object.keys(variables)).toEqual(Object.keys(full));
+    expect({ ...variables }).toEqual(full);
+  });
+
+  it("predefined variables with equal values are one object in every pipeline, and only those", async () => {
+    const l = await load(YAML);
+    const [a, b, c] = [await simulateConfig(l, context()), await simulateConfig(l, context({ ref: tag("v1.2") })), await simulateConfig(l, context({ ref: branch("feature") }))];
+    expect(a.variables.CI_REGISTRY_IMAGE).toBe(b.variables.CI_REGISTRY_IMAGE);
+    expect(a.variables.CI_COMMIT_MESSAGE).toBe(b.variables.CI_COMMIT_MESSAGE);
+    expect(a.variables.CI_COMMIT_REF_NAME).not.toBe(c.variables.CI_COMMIT_REF_NAME);
+    expect(c.variables.CI_COMMIT_REF_NAME?.value.text).toBe("feature");
+    expect(a.variables.CI_COMMIT_REF_NAME?.value.text).not.toBe("feature");
+  });
+});
+
 describe("bounded and remembered parts give the answers of a cold run", () => {
   it.each([0, 5, 20])("a share keeping at most %i results answers as no share", async (maxResults) => {
     const share = new SimulationShare<JobOutcome>(maxResults);
