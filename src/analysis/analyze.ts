@@ -204,7 +204,12 @@ type AnalysedJobs = WeakMap<PipelineJob, AnalysedJob>;
  * give a copy, made once per job and builds.
  */
 function analysedJob(analysed: AnalysedJobs, job: PipelineJob, builds: ImageBuild[]): AnalysedJob {
-  if (!hasBuilds(job)) return Object.assign(job, { builds });
+  if (!hasBuilds(job)) {
+    // Set in place, without the temporary object Object.assign would take for every job.
+    const analysed: PipelineJob & { builds?: ImageBuild[] } = job;
+    analysed.builds = builds;
+    return analysed as AnalysedJob;
+  }
   if (job.builds === builds) return job;
   const known = analysed.get(job);
   if (known && known.builds === builds) return known;
