@@ -9,7 +9,7 @@ import { ParseCache } from "../gitlab-ci/load/parse-cache.js";
 import { SimulationShare } from "../gitlab-ci/simulate/simulation-share.js";
 import type { JobOutcome } from "../gitlab-ci/simulate/simulate-config.js";
 import { changedFilesBetween } from "./changed-files.js";
-import { compareJobs, NameOrder } from "./compare.js";
+import { compareJobs, JobNames } from "./compare.js";
 import { chooseContexts } from "./contexts.js";
 import { gitlabEngine, type Engine } from "./engine.js";
 import { findHazards, type RevisionView } from "./hazards/index.js";
@@ -114,11 +114,11 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
 
   const contexts: ContextAnalysis[] = [];
   const imageRefs = new ImageRefs();
-  const jobOrder = new NameOrder();
+  const jobNames = new JobNames();
   for (const context of choice.contexts) {
     const [before, after] = await Promise.all([simulateSide("base", context), simulateSide("head", context)]);
     const images = compareImages(before, after, { before: registryImageOf(before), after: registryImageOf(after) }, imageRefs);
-    contexts.push({ context, before, after, changes: compareJobs(before, after, jobOrder), images });
+    contexts.push({ context, before, after, changes: compareJobs(before, after, jobNames), images });
   }
 
   // duplicate-pipelines: the MR source branch pushed while its MR is open, next to the MR pipeline.

@@ -6,19 +6,23 @@ import type { AnalysedJob, AnalysedPipeline, JobChange, JobField } from "./model
 
 /**
  * Jobs added, removed and changed between two simulations of one context. A pipeline that
- * is not created has no jobs, so losing the pipeline shows every job as removed. `order`: pass
+ * is not created has no jobs, so losing the pipeline shows every job as removed. `names`: pass
  * one to every comparison of an analysis, so that its job names are ranked once, not per context.
  */
-export function compareJobs(before: AnalysedPipeline, after: AnalysedPipeline, order: NameOrder = new NameOrder()): JobChange[] {
+export function compareJobs(before: AnalysedPipeline, after: AnalysedPipeline, names: JobNames = new JobNames()): JobChange[] {
   const bj = jobsOf(before);
   const aj = jobsOf(after);
   // Both revisions list most jobs in one order: pair the common head and tail by position, and
   // look up by name only what lies between (a lookup per job was a large part of the comparison).
+  // Only when no name is listed twice (a GitHub job's `name:` may be): the lookup by name then
+  // pairs the last job of each name, as it always has.
   let head = 0;
-  const shorter = Math.min(bj.length, aj.length);
-  while (head < shorter && bj[head].name === aj[head].name) head++;
   let tail = 0;
-  while (tail < shorter - head && bj[bj.length - 1 - tail].name === aj[aj.length - 1 - tail].name) tail++;
+  if (names.unique(bj) && names.unique(aj)) {
+    const shorter = Math.min(bj.length, aj.length);
+    while (head < shorter && bj[head].name === aj[head].name) head++;
+    while (tail < shorter - head && bj[bj.length - 1 - tail].name === aj[aj.length - 1 - tail].name) tail++;
+  }
   const b = new Map<string, AnalysedJob>();
   for (let i = head; i < bj.length - tail; i++) b.set(bj[i].name, bj[i]);
   const a = new Map<string, AnalysedJob>();
@@ -39,18 +43,33 @@ export function compareJobs(before: AnalysedPipeline, after: AnalysedPipeline, o
     else changes.push({ job: name, kind: "added", fields: [], after: job });
   }
   for (let k = tail; k > 0; k--) compare(bj[bj.length - k], aj[aj.length - k]);
-  return order.sort(changes);
+  return names.sort(changes);
 }
 
 /**
- * Changes in `localeCompare` order of their job names. Most jobs of a big configuration change in
- * every context when a top-level variable their images read does, so sorting each context's
- * changes with `localeCompare` compared every name many times over; the names of an analysis
- * are ranked once instead (names that compare equal share a rank, and the sort is stable, so
- * the order is the one `localeCompare` gives).
+ * The job names of an analysis: their order, and which job lists are known to name each job once.
+ *
+ * Changes are listed in `localeCompare` order of their job names. Most jobs of a big configuration
+ * change in every context when a top-level variable their images read does, so sorting each
+ * context's changes with `localeCompare` compared every name many times over; the names of an
+ * analysis are ranked once instead (names that compare equal share a rank, and the sort is
+ * stable, so the order is the one `localeCompare` gives).
  */
-export class NameOrder {
+export class JobNames {
   private rank = new Map<string, number>();
+  /** Recent job lists found to name each job once: most pipelines of a revision list the same names. */
+  private readonly uniqueLists: AnalysedJob[][] = [];
+
+  /** Whether no two jobs of `jobs` have one name. */
+  unique(jobs: AnalysedJob[]): boolean {
+    for (const known of this.uniqueLists) if (sameNames(known, jobs)) return true;
+    const seen = new Set<string>();
+    for (const j of jobs) seen.add(j.name);
+    if (seen.size !== jobs.length) return false;
+    if (this.uniqueLists.length >= RECENT_LISTS) this.uniqueLists.shift();
+    this.uniqueLists.push(jobs);
+    return true;
+  }
 
   sort(changes: JobChange[]): JobChange[] {
     if (changes.length < 2) return changes;
@@ -76,6 +95,16 @@ export class NameOrder {
     });
     this.rank = rank;
   }
+}
+
+/** Job lists remembered as naming each job once: base and head. */
+const RECENT_LISTS = 4;
+
+function sameNames(x: AnalysedJob[], y: AnalysedJob[]): boolean {
+  if (x === y) return true;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i].name !== y[i].name) return false;
+  return true;
 }
 
 interface FieldRenderer {

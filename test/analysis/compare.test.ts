@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareJobs, NameOrder } from "../../src/analysis/compare.js";
+import { compareJobs, JobNames } from "../../src/analysis/compare.js";
 import { compareImages, ImageRefs } from "../../src/analysis/images.js";
 import { parseImageRef } from "../../src/containers/image-ref.js";
 import type { AnalysedJob } from "../../src/analysis/model.js";
@@ -56,7 +56,7 @@ describe("compareJobs", () => {
   it("sorts with a name order shared by an analysis as with a fresh one", () => {
     // Names `localeCompare` orders unlike code units, met over several comparisons.
     const names = [["b", "B", "a-1"], ["a_1", "é", "e", "b"], ["Z", "a", "é"], ["job 10", "job 9", "job-2"]];
-    const order = new NameOrder();
+    const order = new JobNames();
     for (const [i, these] of names.entries()) {
       const before = pipeline(main, these.map((n) => job(n, { when: "manual" })));
       const after = pipeline(main, [...these.slice(1).map((n) => job(n)), job(`new-${i}`)]);
@@ -75,6 +75,15 @@ describe("compareJobs", () => {
       ["d", "changed"],
       ["x", "added"],
     ]);
+  });
+
+  it("pairs the last job of a name listed twice (a GitHub job's `name:` may repeat)", () => {
+    const before = pipeline(main, [job("a", { when: "manual" }), job("b"), job("a")]);
+    const after = pipeline(main, [job("a"), job("b"), job("a", { when: "manual" })]);
+    const names = new JobNames();
+    for (let i = 0; i < 2; i++) {
+      expect(compareJobs(before, after, names).map((c) => [c.job, c.kind, c.fields])).toEqual([["a", "changed", [{ field: "when", before: "on_success", after: "manual" }]]]);
+    }
   });
 
   it("shows every job as removed when the pipeline is no longer created", () => {
