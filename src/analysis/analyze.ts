@@ -9,7 +9,7 @@ import { ParseCache } from "../gitlab-ci/load/parse-cache.js";
 import { SimulationShare } from "../gitlab-ci/simulate/simulation-share.js";
 import type { JobOutcome } from "../gitlab-ci/simulate/simulate-config.js";
 import { changedFilesBetween } from "./changed-files.js";
-import { compareJobs } from "./compare.js";
+import { compareJobs, JobNames } from "./compare.js";
 import { chooseContexts } from "./contexts.js";
 import { gitlabEngine, type Engine } from "./engine.js";
 import { findHazards, type RevisionView } from "./hazards/index.js";
@@ -114,10 +114,11 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
 
   const contexts: ContextAnalysis[] = [];
   const imageRefs = new ImageRefs();
+  const jobNames = new JobNames();
   for (const context of choice.contexts) {
     const [before, after] = await Promise.all([simulateSide("base", context), simulateSide("head", context)]);
     const images = compareImages(before, after, { before: registryImageOf(before), after: registryImageOf(after) }, imageRefs);
-    contexts.push({ context, before, after, changes: compareJobs(before, after), images });
+    contexts.push({ context, before, after, changes: compareJobs(before, after, jobNames), images });
   }
 
   // duplicate-pipelines: the MR source branch pushed while its MR is open, next to the MR pipeline.
@@ -203,11 +204,17 @@ type AnalysedJobs = WeakMap<PipelineJob, AnalysedJob>;
  * give a copy, made once per job and builds.
  */
 function analysedJob(analysed: AnalysedJobs, job: PipelineJob, builds: ImageBuild[]): AnalysedJob {
-  if (!hasBuilds(job)) return Object.assign(job, { builds });
+  if (!hasBuilds(job)) {
+    // Set in place, without the temporary object Object.assign would take for every job.
+    const analysed: PipelineJob & { builds?: ImageBuild[] } = job;
+    analysed.builds = builds;
+    return analysed as AnalysedJob;
+  }
   if (job.builds === builds) return job;
   const known = analysed.get(job);
   if (known && known.builds === builds) return known;
-  const made = { ...job, builds };
+  // Not `{ ...job, builds }`: a spread-then-add copy gets a hidden class of its own.
+  const made: AnalysedJob = Object.assign({}, job, { builds });
   analysed.set(job, made);
   return made;
 }

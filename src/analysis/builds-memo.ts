@@ -96,7 +96,8 @@ export function findImageBuildsMemo(
 
   let step = scans.first;
   while (step?.kind === "variable" || step?.kind === "file") step = step.next.get(answer(step));
-  if (step?.kind === "builds") return step.builds.every((b) => b.job === job) ? step.builds : step.builds.map((b) => ({ ...b, job }));
+  // Relabelled without a spread-then-add copy, which would give each build a hidden class of its own.
+  if (step?.kind === "builds") return step.builds.every((b) => b.job === job) ? step.builds : step.builds.map((b) => Object.assign({}, b, { job }));
 
   // Not seen with these answers: scan, recording each question once (the answer cannot change
   // within one job), then add the path to the tree.

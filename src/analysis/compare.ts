@@ -6,24 +6,105 @@ import type { AnalysedJob, AnalysedPipeline, JobChange, JobField } from "./model
 
 /**
  * Jobs added, removed and changed between two simulations of one context. A pipeline that
- * is not created has no jobs, so losing the pipeline shows every job as removed.
+ * is not created has no jobs, so losing the pipeline shows every job as removed. `names`: pass
+ * one to every comparison of an analysis, so that its job names are ranked once, not per context.
  */
-export function compareJobs(before: AnalysedPipeline, after: AnalysedPipeline): JobChange[] {
-  const b = new Map(jobsOf(before).map((j) => [j.name, j]));
-  const a = new Map(jobsOf(after).map((j) => [j.name, j]));
+export function compareJobs(before: AnalysedPipeline, after: AnalysedPipeline, names: JobNames = new JobNames()): JobChange[] {
+  const bj = jobsOf(before);
+  const aj = jobsOf(after);
+  // Both revisions list most jobs in one order: pair the common head and tail by position, and
+  // look up by name only what lies between (a lookup per job was a large part of the comparison).
+  // Only when no name is listed twice (a GitHub job's `name:` may be): the lookup by name then
+  // pairs the last job of each name, as it always has.
+  let head = 0;
+  let tail = 0;
+  if (names.unique(bj) && names.unique(aj)) {
+    const shorter = Math.min(bj.length, aj.length);
+    while (head < shorter && bj[head].name === aj[head].name) head++;
+    while (tail < shorter - head && bj[bj.length - 1 - tail].name === aj[aj.length - 1 - tail].name) tail++;
+  }
+  const b = new Map<string, AnalysedJob>();
+  for (let i = head; i < bj.length - tail; i++) b.set(bj[i].name, bj[i]);
+  const a = new Map<string, AnalysedJob>();
+  for (let i = head; i < aj.length - tail; i++) a.set(aj[i].name, aj[i]);
+
   const changes: JobChange[] = [];
   for (const [name, job] of b) if (!a.has(name)) changes.push({ job: name, kind: "removed", fields: [], before: job });
+  const compare = (old: AnalysedJob, job: AnalysedJob) => {
+    // One object on both sides (a shared job result with the same builds): nothing differs.
+    if (old === job) return;
+    const fields = differingFields(old, job);
+    if (fields.length > 0) changes.push({ job: job.name, kind: "changed", fields, before: old, after: job });
+  };
+  for (let i = 0; i < head; i++) compare(bj[i], aj[i]);
   for (const [name, job] of a) {
     const old = b.get(name);
-    if (!old) {
-      changes.push({ job: name, kind: "added", fields: [], after: job });
-      continue;
-    }
-    // One object on both sides (a shared job result with the same builds): nothing differs.
-    const fields = old === job ? [] : differingFields(old, job);
-    if (fields.length > 0) changes.push({ job: name, kind: "changed", fields, before: old, after: job });
+    if (old) compare(old, job);
+    else changes.push({ job: name, kind: "added", fields: [], after: job });
   }
-  return changes.sort((x, y) => x.job.localeCompare(y.job));
+  for (let k = tail; k > 0; k--) compare(bj[bj.length - k], aj[aj.length - k]);
+  return names.sort(changes);
+}
+
+/**
+ * The job names of an analysis: their order, and which job lists are known to name each job once.
+ *
+ * Changes are listed in `localeCompare` order of their job names. Most jobs of a big configuration
+ * change in every context when a top-level variable their images read does, so sorting each
+ * context's changes with `localeCompare` compared every name many times over; the names of an
+ * analysis are ranked once instead (names that compare equal share a rank, and the sort is
+ * stable, so the order is the one `localeCompare` gives).
+ */
+export class JobNames {
+  private rank = new Map<string, number>();
+  /** Recent job lists found to name each job once: most pipelines of a revision list the same names. */
+  private readonly uniqueLists: AnalysedJob[][] = [];
+
+  /** Whether no two jobs of `jobs` have one name. */
+  unique(jobs: AnalysedJob[]): boolean {
+    for (const known of this.uniqueLists) if (sameNames(known, jobs)) return true;
+    const seen = new Set<string>();
+    for (const j of jobs) seen.add(j.name);
+    if (seen.size !== jobs.length) return false;
+    if (this.uniqueLists.length >= RECENT_LISTS) this.uniqueLists.shift();
+    this.uniqueLists.push(jobs);
+    return true;
+  }
+
+  sort(changes: JobChange[]): JobChange[] {
+    if (changes.length < 2) return changes;
+    let missing = false;
+    for (const c of changes) if (!this.rank.has(c.job)) missing = true;
+    if (missing) this.rerank(changes);
+    const ranks = new Float64Array(changes.length);
+    for (let i = 0; i < changes.length; i++) ranks[i] = this.rank.get(changes[i].job) ?? 0;
+    const index = Array.from(changes, (_c, i) => i);
+    index.sort((x, y) => ranks[x] - ranks[y] || x - y);
+    return index.map((i) => changes[i]);
+  }
+
+  private rerank(changes: JobChange[]): void {
+    const names = new Set(this.rank.keys());
+    for (const c of changes) names.add(c.job);
+    const sorted = [...names].sort((x, y) => x.localeCompare(y));
+    const rank = new Map<string, number>();
+    let r = 0;
+    sorted.forEach((name, i) => {
+      if (i > 0 && sorted[i - 1].localeCompare(name) !== 0) r++;
+      rank.set(name, r);
+    });
+    this.rank = rank;
+  }
+}
+
+/** Job lists remembered as naming each job once: base and head. */
+const RECENT_LISTS = 4;
+
+function sameNames(x: AnalysedJob[], y: AnalysedJob[]): boolean {
+  if (x === y) return true;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i].name !== y[i].name) return false;
+  return true;
 }
 
 interface FieldRenderer {
@@ -63,7 +144,7 @@ function differingFields(before: AnalysedJob, after: AnalysedJob): JobChange["fi
     if (x !== y) fields.push({ field, before: x, after: y });
   }
   const vars = changedVariableValues(before, after);
-  if (vars) fields.push({ field: "variables", ...vars });
+  if (vars) fields.push({ field: "variables", before: vars.before, after: vars.after });
   return fields;
 }
 

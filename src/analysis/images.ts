@@ -27,18 +27,34 @@ export function pushedRefs(pipeline: AnalysedPipeline): Map<string, string[]> {
 }
 
 /**
- * References parsed for one analysis (pass one to every `compareImages` of it): thousands of jobs
- * run in a few thousand references, each parsed once even when an analysis holds more than
- * parseImageRef keeps. Its answer depends on the text and on whether the reference has holes.
+ * What the image comparisons of one analysis share (pass one to every `compareImages` of it).
+ * References: thousands of jobs run in a few thousand references, each parsed once even when an
+ * analysis holds more than parseImageRef keeps; a parse depends on the text and on whether the
+ * reference has holes. Repository facts: the pipelines of one revision run the same images in
+ * most contexts, so a pipeline whose jobs run and build exactly what a recent one's do reuses
+ * that one's facts (and their comparison) instead of going through its jobs again.
  */
 export class ImageRefs {
+  /** Facts of recent pipelines, with what they were made from. */
+  readonly recent: Array<{ jobs: AnalysedJob[]; ownPrefix: string | undefined; facts: Map<string, RepoFacts> }> = [];
+  /** Comparisons by the facts of both sides. */
+  readonly compared = new WeakMap<Map<string, RepoFacts>, WeakMap<Map<string, RepoFacts>, ImageChange[]>>();
+
   private readonly known = new Map<string, ImageRefParts>();
   private readonly holed = new Map<string, ImageRefParts>();
+  /**
+   * The same, by the reference object: a job's image is one object in every context that reads
+   * the same values, and a lookup by identity does not compare long texts.
+   */
+  private readonly byRef = new WeakMap<ResolvedText, ImageRefParts>();
 
   parse(ref: ResolvedText): ImageRefParts {
+    let parts = this.byRef.get(ref);
+    if (parts) return parts;
     const seen = ref.known ? this.known : this.holed;
-    let parts = seen.get(ref.text);
+    parts = seen.get(ref.text);
     if (!parts) seen.set(ref.text, (parts = parseImageRef(ref)));
+    this.byRef.set(ref, parts);
     return parts;
   }
 }
@@ -57,6 +73,33 @@ interface RepoFacts {
  * project's own registry), so that "runs in an image nobody here builds" is visible.
  */
 function repositoryFacts(pipeline: AnalysedPipeline, registryPrefix: string | undefined, refs: ImageRefs): Map<string, RepoFacts> {
+  const jobs = jobsOf(pipeline);
+  const ownPrefix = registryPrefix === undefined ? undefined : `${registryPrefix}/`;
+  for (const r of refs.recent) if (r.ownPrefix === ownPrefix && sameImageUse(r.jobs, jobs)) return r.facts;
+  const facts = factsOf(jobs, ownPrefix, refs);
+  if (refs.recent.length >= RECENT_FACTS) refs.recent.shift();
+  refs.recent.push({ jobs, ownPrefix, facts });
+  return facts;
+}
+
+/** Pipelines remembered for their facts: base and head of the last two contexts. */
+const RECENT_FACTS = 4;
+
+/** Whether two job lists have the same names, running and building the same objects, in order. */
+function sameImageUse(x: AnalysedJob[], y: AnalysedJob[]): boolean {
+  if (x === y) return true;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) {
+    const a = x[i];
+    const b = y[i];
+    if (a === b) continue;
+    if (a.name !== b.name || a.image !== b.image || a.builds !== b.builds || a.services.length !== b.services.length) return false;
+    for (let k = 0; k < a.services.length; k++) if (a.services[k] !== b.services[k]) return false;
+  }
+  return true;
+}
+
+function factsOf(jobs: AnalysedJob[], ownPrefix: string | undefined, refs: ImageRefs): Map<string, RepoFacts> {
   const facts = new Map<string, RepoFacts>();
   const entry = (repository: string): RepoFacts => {
     let f = facts.get(repository);
@@ -66,7 +109,6 @@ function repositoryFacts(pipeline: AnalysedPipeline, registryPrefix: string | un
     }
     return f;
   };
-  const jobs = jobsOf(pipeline);
   for (const job of jobs) {
     for (const build of job.builds) {
       const { repository, tag, digest } = refs.parse(build.image);
@@ -76,11 +118,16 @@ function repositoryFacts(pipeline: AnalysedPipeline, registryPrefix: string | un
       if (build.dockerfile) f.dockerfiles.add(build.dockerfile.text);
     }
   }
-  const ownPrefix = registryPrefix === undefined ? undefined : `${registryPrefix}/`;
+  // Whether a repository is listed, once per repository: thousands of jobs run in a few.
+  const listed = new Map<string, RepoFacts | null>();
   const use = (image: ResolvedImage, job: string) => {
     const { repository } = refs.parse(image.ref);
-    const ours = ownPrefix !== undefined && repository.startsWith(ownPrefix);
-    if (ours || facts.has(repository)) entry(repository).usedBy.add(job);
+    let f = listed.get(repository);
+    if (f === undefined) {
+      f = (ownPrefix !== undefined && repository.startsWith(ownPrefix)) || facts.has(repository) ? entry(repository) : null;
+      listed.set(repository, f);
+    }
+    f?.usedBy.add(job);
   };
   // Not through imagesUsedBy: a pipeline has thousands of jobs, and that would be an array each.
   for (const job of jobs) {
@@ -102,6 +149,17 @@ export function compareImages(
 ): ImageChange[] {
   const b = repositoryFacts(before, registryPrefix.before, refs);
   const a = repositoryFacts(after, registryPrefix.after, refs);
+  let byAfter = refs.compared.get(b);
+  const known = byAfter?.get(a);
+  // Each context gets its own objects; the sorted lists in them are shared.
+  if (known) return known.map((c) => ({ ...c }));
+  const changes = imageChanges(b, a);
+  if (!byAfter) refs.compared.set(b, (byAfter = new WeakMap()));
+  byAfter.set(a, changes);
+  return changes.map((c) => ({ ...c }));
+}
+
+function imageChanges(b: Map<string, RepoFacts>, a: Map<string, RepoFacts>): ImageChange[] {
   const repositories = [...new Set([...b.keys(), ...a.keys()])].sort();
   return repositories.map((repository) => {
     const fb = b.get(repository);

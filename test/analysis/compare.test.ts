@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { compareJobs } from "../../src/analysis/compare.js";
+import { compareJobs, JobNames } from "../../src/analysis/compare.js";
 import { compareImages, ImageRefs } from "../../src/analysis/images.js";
 import { parseImageRef } from "../../src/containers/image-ref.js";
 import type { AnalysedJob } from "../../src/analysis/model.js";
 import type { ResolvedText, ResolvedVar } from "../../src/gitlab-ci/pipeline.js";
-import { context, job, pipeline, text } from "./build.js";
+import { context, job, pipeline, REGISTRY, text } from "./build.js";
 
 const main = context("main");
 const withVars = (j: AnalysedJob, vars: Record<string, string>): AnalysedJob => ({
@@ -53,6 +53,39 @@ describe("compareJobs", () => {
     expect(compareJobs(b, a).flatMap((c) => c.fields)).toEqual(fields);
   });
 
+  it("sorts with a name order shared by an analysis as with a fresh one", () => {
+    // Names `localeCompare` orders unlike code units, met over several comparisons.
+    const names = [["b", "B", "a-1"], ["a_1", "é", "e", "b"], ["Z", "a", "é"], ["job 10", "job 9", "job-2"]];
+    const order = new JobNames();
+    for (const [i, these] of names.entries()) {
+      const before = pipeline(main, these.map((n) => job(n, { when: "manual" })));
+      const after = pipeline(main, [...these.slice(1).map((n) => job(n)), job(`new-${i}`)]);
+      expect(compareJobs(before, after, order)).toEqual(compareJobs(before, after));
+    }
+  });
+
+  it("pairs jobs listed in another order, or with jobs added and removed in between, by name", () => {
+    const names = ["a", "b", "c", "d", "e"];
+    const before = pipeline(main, names.map((n) => job(n, { when: "manual" })));
+    const after = pipeline(main, [job("a"), job("x"), job("d"), job("c"), job("e", { when: "manual" })]);
+    expect(compareJobs(before, after).map((c) => [c.job, c.kind])).toEqual([
+      ["a", "changed"],
+      ["b", "removed"],
+      ["c", "changed"],
+      ["d", "changed"],
+      ["x", "added"],
+    ]);
+  });
+
+  it("pairs the last job of a name listed twice (a GitHub job's `name:` may repeat)", () => {
+    const before = pipeline(main, [job("a", { when: "manual" }), job("b"), job("a")]);
+    const after = pipeline(main, [job("a"), job("b"), job("a", { when: "manual" })]);
+    const names = new JobNames();
+    for (let i = 0; i < 2; i++) {
+      expect(compareJobs(before, after, names).map((c) => [c.job, c.kind, c.fields])).toEqual([["a", "changed", [{ field: "when", before: "on_success", after: "manual" }]]]);
+    }
+  });
+
   it("shows every job as removed when the pipeline is no longer created", () => {
     const changes = compareJobs(pipeline(main, [job("a")]), pipeline(main, "not-created"));
     expect(changes.map((c) => [c.job, c.kind])).toEqual([["a", "removed"]]);
@@ -77,6 +110,28 @@ describe("compareImages", () => {
     expect(compareImages(p, p, {}).map((i) => [i.repository, i.usedBy, i.tagsAfter])).toEqual(
       [...users].sort(([a], [b]) => (a < b ? -1 : 1)).map(([repository, jobs]) => [repository, jobs, ["1"]]),
     );
+  });
+
+  it("facts reused from a recent pipeline answer as a cold comparison", () => {
+    const refs = new ImageRefs();
+    const user = runsIn("user", plain);
+    const builder = job("builder", { builds: ["push:registry.example.com/acme/widget/a:1@a.docker"] });
+    const other = job("builder", { builds: ["push:registry.example.com/acme/widget/a:2@a.docker"] });
+    const sides = [
+      [pipeline(main, [builder, user]), pipeline(main, [builder, user])],
+      // The same job objects in another context's pipelines: reused.
+      [pipeline(context("staging"), [builder, user]), pipeline(context("staging"), [builder, user])],
+      // Another build, another image, a job less, another prefix: each its own facts.
+      [pipeline(main, [builder, user]), pipeline(main, [other, user])],
+      [pipeline(main, [builder, runsIn("user", holed)]), pipeline(main, [builder])],
+    ] as const;
+    for (const prefix of [{}, { before: REGISTRY, after: REGISTRY }]) {
+      for (const [before, after] of sides) {
+        const cold = compareImages(before, after, prefix);
+        expect(compareImages(before, after, prefix, refs)).toEqual(cold);
+        expect(compareImages(before, after, prefix, refs)).toEqual(cold);
+      }
+    }
   });
 
   it("references parsed for one pipeline pair answer the next as a cold parse would", () => {

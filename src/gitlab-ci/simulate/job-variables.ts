@@ -115,6 +115,37 @@ export class OwnEntries extends Map<string, VarEntry | null> {
   // The last owner asked about: a job asks about its one rules list in every pipeline.
   private lastOwner: object | undefined;
   private lastDerived = "";
+  private userNames: string[] | undefined;
+  private differing: WeakMap<OwnEntries, readonly string[]> | undefined;
+
+  /** The names of its entries that are present and not predefined. */
+  get user(): readonly string[] {
+    if (!this.userNames) {
+      const names: string[] = [];
+      for (const [name, entry] of this) if (entry && entry.origin !== "predefined") names.push(name);
+      this.userNames = names;
+    }
+    return this.userNames;
+  }
+
+  /**
+   * Among `user`, the names `other` lacks or may give another text. The job's entries are the same
+   * maps in every context that leaves them alone, so a comparison of two revisions asks this once
+   * per job, not once per context.
+   */
+  differingFrom(other: OwnEntries): readonly string[] {
+    const memo = (this.differing ??= new WeakMap());
+    let names = memo.get(other);
+    if (!names) {
+      names = this.user.filter((name) => {
+        const mine = this.get(name);
+        const theirs = other.get(name);
+        return !(mine && theirs && sameConstant(theirs, mine));
+      });
+      memo.set(other, names);
+    }
+    return names;
+  }
 
   /** The names whose values refer to other variables. */
   get expanding(): readonly string[] {
@@ -437,7 +468,7 @@ export function nonPredefinedNames(variables: VariableRecord): string[] {
 
 function forEachNonPredefined(scope: JobScope, visit: (name: string) => void): void {
   for (const name of scope.table.nonPredefined) if (!scope.own.has(name)) visit(name);
-  for (const [name, entry] of scope.own) if (entry && entry.origin !== "predefined") visit(name);
+  for (const name of scope.own.user) visit(name);
 }
 
 /**
@@ -454,13 +485,13 @@ export function namesThatMayDiffer(before: Record<string, ResolvedVar>, after: R
   if (!b || !a) return undefined;
   const differing = tableDifferences(b.table, a.table);
   const out: string[] = [];
-  forEachNonPredefined(a, (name) => {
-    const ownB = b.own.get(name);
-    const ownA = a.own.get(name);
-    if (ownB === undefined && ownA === undefined) {
-      if (differing.has(name) || readsOwn(b, name) || readsOwn(a, name)) out.push(name);
-    } else if (!(ownB && ownA && sameConstant(ownB, ownA))) out.push(name);
-  });
+  // The table's names the job does not define itself: equal unless the before job defines the
+  // name, the tables differ on it, or its value reads one of either job's own entries.
+  for (const name of a.table.nonPredefined) {
+    if (a.own.has(name)) continue;
+    if (b.own.has(name) || differing.has(name) || readsOwn(b, name) || readsOwn(a, name)) out.push(name);
+  }
+  for (const name of a.own.differingFrom(b.own)) out.push(name);
   return out;
 }
 
