@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { findHazards, type RevisionView } from "../../src/analysis/hazards/index.js";
 import type { AnalysedJob, BranchContext, Hazard } from "../../src/analysis/model.js";
 import { sortedNames } from "../../src/analysis/hazards/watched.js";
-import { context, job, pipeline, REGISTRY, revision } from "./build.js";
+import { context, job, pipeline, REGISTRY, revision, text } from "./build.js";
 
 const staging = context("staging", { origin: { kind: "rule-literal", pos: { file: ".gitlab-ci.yml", line: 4 }, text: "x" } });
 const stable = context("staging-8.0", {
@@ -155,6 +155,23 @@ describe("image-not-built", () => {
     const head = revision("head", [[main, pipeline(main, jobs)]]);
     const found = hazards(revision("base", []), head).filter((h) => h.kind === "image-not-built");
     expect(found.map((h) => ({ severity: h.severity, ...(h.possible ? { possible: h.possible } : {}) }))).toEqual(expected);
+  });
+
+  it("names a job once whatever missing images it runs in, and decides an image shared by contexts per pipeline", () => {
+    const user = build("latest");
+    const fedora = `${REGISTRY}/ci/fedora:latest`;
+    const service = { ref: text(fedora), raw: fedora, pos: { file: ".gitlab-ci.yml", line: 6 } };
+    const withService: AnalysedJob = { ...user, services: [service] };
+    // The same job objects in both contexts; only `staging` builds debian:latest.
+    const head = revision("head", [
+      [main, pipeline(main, [withService, { ...withService }])],
+      [staging, pipeline(staging, [container("latest"), withService])],
+    ]);
+    const found = hazards(revision("base", []), head).filter((h) => h.kind === "image-not-built");
+    expect(found.map((h) => [h.contexts, h.images, h.jobs, h.publishedBy])).toEqual([
+      [["main"], [`${REGISTRY}/ci/debian:latest`, `${REGISTRY}/ci/fedora:latest`], ["build-debian"], ["staging"]],
+      [["staging"], [`${REGISTRY}/ci/fedora:latest`], ["build-debian"], undefined],
+    ]);
   });
 
   it("ignores images from other registries", () => {
