@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { findHazards, type RevisionView } from "../../src/analysis/hazards/index.js";
 import type { AnalysedJob, BranchContext, Hazard } from "../../src/analysis/model.js";
 import { sortedNames } from "../../src/analysis/hazards/watched.js";
+import { ImageRefs } from "../../src/analysis/images.js";
 import { context, job, pipeline, REGISTRY, revision, text } from "./build.js";
 
 const staging = context("staging", { origin: { kind: "rule-literal", pos: { file: ".gitlab-ci.yml", line: 4 }, text: "x" } });
@@ -135,6 +136,27 @@ describe("image-tag-collision", () => {
     expect(hazards(revision("base", []), head).map(brief)).toEqual([
       { kind: "image-tag-collision", status: "introduced", severity: "error", contexts: ["main", "MR feature → main"] },
     ]);
+  });
+});
+
+describe("contexts that share job results", () => {
+  it("get the image hazards a run without shared results gets, with or without the analysis' parses", () => {
+    const stable72 = context("staging-7.2", { origin: stable.origin });
+    // `main`, `staging` and `staging-7.2` run the very same jobs (as the simulation shares them); `staging-8.0` its own.
+    const shared = [container("latest"), build("latest"), job("other", { image: `${REGISTRY}/ci/fedora:latest` })];
+    const own = [container("latest"), job("maybe", { builds: [`push:${REGISTRY}/ci/debian:«$TAG»`] }), build("staging-8-0")];
+    const runs = (copy: (jobs: AnalysedJob[]) => AnalysedJob[]): Array<[BranchContext, ReturnType<typeof pipeline>]> => [
+      [main, pipeline(main, copy(shared))],
+      [staging, pipeline(staging, copy(shared))],
+      [stable, pipeline(stable, copy(own))],
+      [stable72, pipeline(stable72, copy(shared))],
+    ];
+    const sharing = hazards(revision("base", []), revision("head", runs((jobs) => jobs)));
+    const apart = hazards(revision("base", []), revision("head", runs((jobs) => structuredClone(jobs))));
+    const parsed = hazards(revision("base", []), revision("head", runs((jobs) => jobs), { imageRefs: new ImageRefs() }));
+    expect(sharing.map((h) => h.kind)).toEqual(["image-tag-collision", "image-not-built", "image-not-built", "image-not-built", "image-tag-collision"]);
+    expect(sharing).toEqual(apart);
+    expect(parsed).toEqual(apart);
   });
 });
 

@@ -1,8 +1,8 @@
-import { jobsOf, registryImageOf } from "../images.js";
+import { ImageRefs, jobsOf, registryImageOf } from "../images.js";
 import type { AnalysedJob, AnalysedPipeline } from "../model.js";
 import type { Finding, HazardCheck } from "./check.js";
 import { listNames, sortedNames } from "./watched.js";
-import { parseImageRef, sameImage } from "../../containers/image-ref.js";
+import { sameImage } from "../../containers/image-ref.js";
 import type { ResolvedImage, ResolvedText } from "../../gitlab-ci/pipeline.js";
 
 /**
@@ -21,7 +21,7 @@ export const imageNotBuilt: HazardCheck = {
   scope: "revision",
   check(revision) {
     const findings: Finding[] = [];
-    const table = new References();
+    const table = new References(revision.imageRefs ?? new ImageRefs());
     const built = revision.runs.map(({ pipeline }) => buildsOf(pipeline, table));
     // Which runs surely push each reference, so that a missing image is looked up once, not once per other context.
     const pushedBy = new Map<number, number[]>();
@@ -102,6 +102,8 @@ class References {
   private readonly normalizedIds: Array<number | undefined> = [];
   private readonly registries = new Map<string, Array<boolean | undefined>>();
 
+  constructor(readonly parses: ImageRefs) {}
+
   /** The id of an image's reference; -1 when it has an unknown part (such an image is never called missing). */
   ofImage(image: ResolvedImage): number {
     let id = this.byImage.get(image);
@@ -120,7 +122,7 @@ class References {
   normalizedOf(id: number): number {
     let n = this.normalizedIds[id];
     if (n === undefined) {
-      const parts = parseImageRef(this.refs[id]);
+      const parts = this.parses.parse(this.refs[id]);
       this.normalizedIds[id] = n = parts.known ? this.normalizedId(parts.normalized) : -1;
     }
     return n;
@@ -175,7 +177,7 @@ function buildsOf(pipeline: AnalysedPipeline, table: References): Builds {
   const out: Builds = { known: new Uint8Array(0), holed: [], all: [], certainPushes: new Set() };
   for (const job of jobsOf(pipeline)) {
     for (const build of job.builds) {
-      const parts = parseImageRef(build.image);
+      const parts = table.parses.parse(build.image);
       out.all.push(build.image);
       if (!parts.known) {
         out.holed.push(build.image);
