@@ -249,6 +249,20 @@ describe("changes on watched branches", () => {
     expect(hazards(base, head)).toEqual(cold);
     expect(hazards(base, head)).toEqual(cold);
   });
+
+  it("matches a name twice in one pipeline with the last job of that name, and loses it only when no job keeps the name", () => {
+    const base = revision("base", [[main, pipeline(main, [job("unit", { when: "manual" }), job("unit"), job("lint"), job("lint"), job("docs")])]]);
+    const head = revision("head", [[main, pipeline(main, [job("unit", { when: "manual" }), job("docs")])]]);
+    const found = hazards(base, head);
+    expect(found.map((h) => [h.kind, h.jobs])).toEqual([
+      ["jobs-lost", ["lint", "lint"]],
+      ["jobs-manual", ["unit"]],
+    ]);
+    // Another head for the same base: matched afresh.
+    const other = revision("head", [[main, pipeline(main, [job("lint"), job("unit"), job("docs")])]]);
+    expect(hazards(base, other)).toEqual([]);
+    expect(hazards(base, head)).toEqual(found);
+  });
 });
 
 describe("duplicate-pipelines", () => {
