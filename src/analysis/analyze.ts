@@ -150,6 +150,7 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
       includes: load.config.includes,
       runs,
       openMrProbe: await probeFor(side),
+      imageRefs,
     };
   };
   const [baseView, headView] = await Promise.all([view("base"), view("head")]);

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { findHazards, type RevisionView } from "../../src/analysis/hazards/index.js";
 import type { AnalysedJob, BranchContext, Hazard } from "../../src/analysis/model.js";
 import { sortedNames } from "../../src/analysis/hazards/watched.js";
-import { context, job, pipeline, REGISTRY, revision } from "./build.js";
+import { ImageRefs } from "../../src/analysis/images.js";
+import { context, job, pipeline, REGISTRY, revision, text } from "./build.js";
 
 const staging = context("staging", { origin: { kind: "rule-literal", pos: { file: ".gitlab-ci.yml", line: 4 }, text: "x" } });
 const stable = context("staging-8.0", {
@@ -138,6 +139,27 @@ describe("image-tag-collision", () => {
   });
 });
 
+describe("contexts that share job results", () => {
+  it("get the image hazards a run without shared results gets, with or without the analysis' parses", () => {
+    const stable72 = context("staging-7.2", { origin: stable.origin });
+    // `main`, `staging` and `staging-7.2` run the very same jobs (as the simulation shares them); `staging-8.0` its own.
+    const shared = [container("latest"), build("latest"), job("other", { image: `${REGISTRY}/ci/fedora:latest` })];
+    const own = [container("latest"), job("maybe", { builds: [`push:${REGISTRY}/ci/debian:«$TAG»`] }), build("staging-8-0")];
+    const runs = (copy: (jobs: AnalysedJob[]) => AnalysedJob[]): Array<[BranchContext, ReturnType<typeof pipeline>]> => [
+      [main, pipeline(main, copy(shared))],
+      [staging, pipeline(staging, copy(shared))],
+      [stable, pipeline(stable, copy(own))],
+      [stable72, pipeline(stable72, copy(shared))],
+    ];
+    const sharing = hazards(revision("base", []), revision("head", runs((jobs) => jobs)));
+    const apart = hazards(revision("base", []), revision("head", runs((jobs) => structuredClone(jobs))));
+    const parsed = hazards(revision("base", []), revision("head", runs((jobs) => jobs), { imageRefs: new ImageRefs() }));
+    expect(sharing.map((h) => h.kind)).toEqual(["image-tag-collision", "image-not-built", "image-not-built", "image-not-built", "image-tag-collision"]);
+    expect(sharing).toEqual(apart);
+    expect(parsed).toEqual(apart);
+  });
+});
+
 describe("image-not-built", () => {
   it("warns when a branch runs jobs in a project image that no job of its pipeline builds", () => {
     const head = revision("head", [[stable, pipeline(stable, [container("latest"), build("staging-8-0")])]]);
@@ -155,6 +177,23 @@ describe("image-not-built", () => {
     const head = revision("head", [[main, pipeline(main, jobs)]]);
     const found = hazards(revision("base", []), head).filter((h) => h.kind === "image-not-built");
     expect(found.map((h) => ({ severity: h.severity, ...(h.possible ? { possible: h.possible } : {}) }))).toEqual(expected);
+  });
+
+  it("names a job once whatever missing images it runs in, and decides an image shared by contexts per pipeline", () => {
+    const user = build("latest");
+    const fedora = `${REGISTRY}/ci/fedora:latest`;
+    const service = { ref: text(fedora), raw: fedora, pos: { file: ".gitlab-ci.yml", line: 6 } };
+    const withService: AnalysedJob = { ...user, services: [service] };
+    // The same job objects in both contexts; only `staging` builds debian:latest.
+    const head = revision("head", [
+      [main, pipeline(main, [withService, { ...withService }])],
+      [staging, pipeline(staging, [container("latest"), withService])],
+    ]);
+    const found = hazards(revision("base", []), head).filter((h) => h.kind === "image-not-built");
+    expect(found.map((h) => [h.contexts, h.images, h.jobs, h.publishedBy])).toEqual([
+      [["main"], [`${REGISTRY}/ci/debian:latest`, `${REGISTRY}/ci/fedora:latest`], ["build-debian"], ["staging"]],
+      [["staging"], [`${REGISTRY}/ci/fedora:latest`], ["build-debian"], undefined],
+    ]);
   });
 
   it("ignores images from other registries", () => {
@@ -209,6 +248,20 @@ describe("changes on watched branches", () => {
     ]);
     expect(hazards(base, head)).toEqual(cold);
     expect(hazards(base, head)).toEqual(cold);
+  });
+
+  it("matches a name twice in one pipeline with the last job of that name, and loses it only when no job keeps the name", () => {
+    const base = revision("base", [[main, pipeline(main, [job("unit", { when: "manual" }), job("unit"), job("lint"), job("lint"), job("docs")])]]);
+    const head = revision("head", [[main, pipeline(main, [job("unit", { when: "manual" }), job("docs")])]]);
+    const found = hazards(base, head);
+    expect(found.map((h) => [h.kind, h.jobs])).toEqual([
+      ["jobs-lost", ["lint", "lint"]],
+      ["jobs-manual", ["unit"]],
+    ]);
+    // Another head for the same base: matched afresh.
+    const other = revision("head", [[main, pipeline(main, [job("lint"), job("unit"), job("docs")])]]);
+    expect(hazards(base, other)).toEqual([]);
+    expect(hazards(base, head)).toEqual(found);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../../core/diagnostic.js";
 import type { IncludeRecord } from "../../gitlab-ci/model.js";
+import type { ImageRefs } from "../images.js";
 import type { AnalysedPipeline, BranchContext, Hazard, HazardKind, HazardSeverity } from "../model.js";
 
 /** One revision (base or head) as the hazard checks see it: every context's simulated pipeline. */
@@ -15,6 +16,11 @@ export interface RevisionView {
    * to the MR pipeline for the same commit: what `duplicate-pipelines` compares.
    */
   openMrProbe?: { branchPush: AnalysedPipeline; mrPipeline: AnalysedPipeline; branch: string };
+  /**
+   * The analysis' parses of image references (the image comparison has read them all already);
+   * without it a check parses what it needs itself.
+   */
+  imageRefs?: ImageRefs;
 }
 
 /** Facts about the change that both revisions are checked against. */

@@ -1,5 +1,6 @@
 import { recipeMatch } from "../../containers/recipes.js";
 import { jobsOf } from "../images.js";
+import type { AnalysedJob } from "../model.js";
 import type { Finding, HazardCheck } from "./check.js";
 import { listNames } from "./watched.js";
 
@@ -20,9 +21,9 @@ export const dockerfileNotRebuilt: HazardCheck = {
       for (const { context, pipeline } of revision.runs) {
         const jobs = jobsOf(pipeline);
         if (jobs.length === 0) continue;
-        const matches = jobs.flatMap((j) => j.builds).map((b) => (b.dockerfile ? recipeMatch(b.dockerfile, recipe) : "no"));
-        if (matches.includes("yes")) builtAnywhere = true;
-        else if (!matches.includes("maybe")) contexts.push(context.name);
+        const match = bestMatch(jobs, recipe);
+        if (match === "yes") builtAnywhere = true;
+        else if (match === "no") contexts.push(context.name);
       }
       if (contexts.length === 0) continue;
       findings.push({
@@ -39,3 +40,16 @@ export const dockerfileNotRebuilt: HazardCheck = {
     return findings;
   },
 };
+
+/** Whether some build of the jobs builds from the recipe: "yes" if one surely does, else "maybe" if one may. */
+function bestMatch(jobs: AnalysedJob[], recipe: string): "yes" | "maybe" | "no" {
+  let best: "maybe" | "no" = "no";
+  for (const job of jobs) {
+    for (const build of job.builds) {
+      const match = build.dockerfile ? recipeMatch(build.dockerfile, recipe) : "no";
+      if (match === "yes") return "yes";
+      if (match === "maybe") best = "maybe";
+    }
+  }
+  return best;
+}

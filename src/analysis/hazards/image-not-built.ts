@@ -1,10 +1,9 @@
-import { imagesUsedBy, jobsOf, registryImageOf } from "../images.js";
-import type { AnalysedPipeline } from "../model.js";
+import { ImageRefs, jobsOf, registryImageOf } from "../images.js";
+import type { AnalysedJob, AnalysedPipeline } from "../model.js";
 import type { Finding, HazardCheck } from "./check.js";
 import { listNames, sortedNames } from "./watched.js";
-import type { Pos } from "../../core/pos.js";
-import { parseImageRef, sameImage, type ImageRefParts } from "../../containers/image-ref.js";
-import type { ResolvedText } from "../../gitlab-ci/pipeline.js";
+import { sameImage } from "../../containers/image-ref.js";
+import type { ResolvedImage, ResolvedText } from "../../gitlab-ci/pipeline.js";
 
 /**
  * A job runs in an image of the project's own registry (`$CI_REGISTRY_IMAGE/...`) that no job of
@@ -22,65 +21,49 @@ export const imageNotBuilt: HazardCheck = {
   scope: "revision",
   check(revision) {
     const findings: Finding[] = [];
-    const publishers = revision.runs.map(({ context, pipeline }) => ({ name: context.name, pushes: certainPushes(pipeline) }));
-    // Which publishers push each reference, so that a missing image is looked up once, not once per other context.
-    const pushedBy = new Map<string, number[]>();
-    publishers.forEach((p, i) => {
-      for (const normalized of p.pushes) {
+    const table = new References(revision.imageRefs ?? new ImageRefs());
+    const built = revision.runs.map(({ pipeline }) => buildsOf(pipeline, table));
+    // Which runs surely push each reference, so that a missing image is looked up once, not once per other context.
+    const pushedBy = new Map<number, number[]>();
+    built.forEach((b, i) => {
+      for (const normalized of b.certainPushes) {
         const by = pushedBy.get(normalized);
         if (by) by.push(i);
         else pushedBy.set(normalized, [i]);
       }
     });
-    for (const { context, pipeline } of revision.runs) {
+    const publishing = new Array<boolean>(built.length);
+    revision.runs.forEach(({ context, pipeline }, r) => {
       const jobs = jobsOf(pipeline);
-      if (jobs.length === 0) continue;
+      if (jobs.length === 0) return;
       const prefix = registryImageOf(pipeline);
-      if (!prefix) continue;
-      const inRegistry = [`${prefix}/`, `${prefix}:`];
-      // Some build may produce the image: surely (true and certain), or perhaps (anything else but false).
-      const mayBeBuilt = buildLookup(jobs.flatMap((j) => j.builds.map((b) => b.image)));
-      // Each distinct reference is looked at once: null when a build may produce it, else where it
-      // is first used and its normalised form. Then the jobs that use a missing one, and whether one
-      // of them surely runs.
-      const seen = new Map<string, { pos: Pos; normalized: string } | null>();
-      const userSet = new Set<string>();
-      let isPossible = true;
-      for (const job of jobs) {
-        for (const image of imagesUsedBy(job)) {
-          const ref = image.ref;
-          if (!ref.known || !(ref.text === prefix || inRegistry.some((p) => ref.text.startsWith(p)))) continue;
-          let entry = seen.get(ref.text);
-          if (entry === undefined) {
-            const parts = parseImageRef(ref);
-            entry = mayBeBuilt(ref, parts) ? null : { pos: image.pos, normalized: parts.normalized };
-            seen.set(ref.text, entry);
-          }
-          if (entry === null) continue;
-          userSet.add(job.name);
-          if (job.certainty !== "uncertain") isPossible = false;
+      if (!prefix) return;
+      const use = usesOf(jobs, prefix, built[r], table, pushedBy);
+      if (use.users.length === 0) return;
+      const images = sortedNames(use.missing);
+      const users = distinct(sortedNames(use.users));
+      const isPossible = use.isPossible;
+      // The other contexts that push each image; named only for the images they do push: `staging`
+      // pushes `debian:latest`, not `debian:staging-8-0` that no analysed pipeline publishes.
+      publishing.fill(false);
+      const publishedSet = new Set<string>();
+      for (const [image, by] of use.pushed) {
+        for (const i of by) {
+          if (revision.runs[i]?.context.name === context.name) continue;
+          publishing[i] = true;
+          publishedSet.add(image);
         }
       }
-      const missing = new Map<string, { pos: Pos; normalized: string }>();
-      for (const [text, entry] of seen) if (entry) missing.set(text, entry);
-      if (missing.size === 0) continue;
-      const images = sortedNames(missing.keys());
-      const users = sortedNames(userSet);
-      // The other contexts that push each image.
-      const pushedElsewhere = images.map((image) => {
-        const normalized = missing.get(image)?.normalized;
-        return (normalized === undefined ? [] : (pushedBy.get(normalized) ?? [])).filter((i) => publishers[i]?.name !== context.name);
+      const published = publishedSet.size === 0 ? [] : images.filter((image) => publishedSet.has(image));
+      const publishedBy: string[] = [];
+      revision.runs.forEach((run, i) => {
+        if (publishing[i]) publishedBy.push(run.context.name);
       });
-      const publishing = new Set(pushedElsewhere.flat());
-      const publishedBy = publishers.filter((_, i) => publishing.has(i)).map((p) => p.name);
-      // Name who pushes what only for the images they do push: `staging` pushes `debian:latest`,
-      // not `debian:staging-8-0` that no analysed pipeline publishes.
-      const published = images.filter((_, k) => (pushedElsewhere[k]?.length ?? 0) > 0);
       const pushers = `${listNames(publishedBy, 4)} push${publishedBy.length === 1 ? "es" : ""}`;
       const lastPushed = `in whatever ${publishedBy.length === 1 ? "that pipeline" : "they"} pushed last`;
       findings.push({
         key: isPossible ? `possible\0${context.name}` : context.name,
-        ...(isPossible ? { possible: true as const } : {}),
+        possible: isPossible ? true : undefined,
         message:
           `on \`${context.name}\`, ${users.length === 1 ? "1 job" : `${users.length} jobs`}` +
           `${isPossible ? " that may run would run" : users.length === 1 ? " runs" : " run"} in ` +
@@ -95,46 +78,185 @@ export const imageNotBuilt: HazardCheck = {
         contexts: [context.name],
         images,
         jobs: users,
-        ...(publishedBy.length > 0 ? { publishedBy } : {}),
-        source: missing.get(images[0])!.pos,
+        publishedBy: publishedBy.length > 0 ? publishedBy : undefined,
+        source: use.state[table.idOfText(images[0])]?.pos,
       });
-    }
+    });
     return findings;
   },
 };
 
 /**
- * The normalised references a pipeline surely pushes (fully known, by a build and job that
- * surely run): only those are said to publish an image; a guess is not named.
+ * The fully known references of one revision, numbered. A job's image is looked up by the object
+ * (pipelines share image objects, and an object is found faster than a text), each text is
+ * parsed once and each normalised form numbered once: per pipeline, what is known of a
+ * reference is then an array slot, not a map entry.
  */
-function certainPushes(pipeline: AnalysedPipeline): Set<string> {
-  const out = new Set<string>();
+class References {
+  private readonly byImage = new Map<ResolvedImage, number>();
+  private readonly byText = new Map<string, number>();
+  private readonly byNormalized = new Map<string, number>();
+  /** Per reference id: its text and the first resolved text met (what a comparison reads is the same for all). */
+  readonly texts: string[] = [];
+  readonly refs: ResolvedText[] = [];
+  private readonly normalizedIds: Array<number | undefined> = [];
+  private readonly registries = new Map<string, Array<boolean | undefined>>();
+
+  constructor(readonly parses: ImageRefs) {}
+
+  /** The id of an image's reference; -1 when it has an unknown part (such an image is never called missing). */
+  ofImage(image: ResolvedImage): number {
+    let id = this.byImage.get(image);
+    if (id === undefined) {
+      id = image.ref.known ? this.ofText(image.ref) : -1;
+      this.byImage.set(image, id);
+    }
+    return id;
+  }
+
+  idOfText(text: string): number {
+    return this.byText.get(text) ?? -1;
+  }
+
+  /** The number of a reference's normalised form; -1 when its parse has an unknown part. */
+  normalizedOf(id: number): number {
+    let n = this.normalizedIds[id];
+    if (n === undefined) {
+      const parts = this.parses.parse(this.refs[id]);
+      this.normalizedIds[id] = n = parts.known ? this.normalizedId(parts.normalized) : -1;
+    }
+    return n;
+  }
+
+  /** The number of a normalised reference. */
+  normalizedId(normalized: string): number {
+    let id = this.byNormalized.get(normalized);
+    if (id === undefined) this.byNormalized.set(normalized, (id = this.byNormalized.size));
+    return id;
+  }
+
+  /** Whether a reference is in the project's registry (`prefix` itself, or below it). */
+  isIn(prefix: string, id: number): boolean {
+    let ours = this.registries.get(prefix);
+    if (!ours) this.registries.set(prefix, (ours = []));
+    let is = ours[id];
+    if (is === undefined) {
+      const text = this.texts[id];
+      ours[id] = is = text === prefix || (text.startsWith(prefix) && (text[prefix.length] === "/" || text[prefix.length] === ":"));
+    }
+    return is;
+  }
+
+  private ofText(ref: ResolvedText): number {
+    let id = this.byText.get(ref.text);
+    if (id === undefined) {
+      this.byText.set(ref.text, (id = this.texts.length));
+      this.texts.push(ref.text);
+      this.refs.push(ref);
+    }
+    return id;
+  }
+}
+
+/** What a pipeline builds: to tell whether a build may produce an image, and what it surely publishes. */
+interface Builds {
+  /** Per normalised reference (by its number): whether a fully known build makes it. */
+  known: Uint8Array;
+  /** Builds with an unknown part: each may be any image that `sameImage` does not rule out. */
+  holed: ResolvedText[];
+  all: ResolvedText[];
+  /**
+   * The normalised references the pipeline surely pushes (fully known, by a build and job that
+   * surely run): only those are said to publish an image; a guess is not named.
+   */
+  certainPushes: Set<number>;
+}
+
+function buildsOf(pipeline: AnalysedPipeline, table: References): Builds {
+  const known: number[] = [];
+  const out: Builds = { known: new Uint8Array(0), holed: [], all: [], certainPushes: new Set() };
   for (const job of jobsOf(pipeline)) {
-    if (job.certainty === "uncertain") continue;
     for (const build of job.builds) {
-      if (!build.push || build.certainty === "uncertain") continue;
-      const parts = parseImageRef(build.image);
-      if (parts.known) out.add(parts.normalized);
+      const parts = table.parses.parse(build.image);
+      out.all.push(build.image);
+      if (!parts.known) {
+        out.holed.push(build.image);
+        continue;
+      }
+      const normalized = table.normalizedId(parts.normalized);
+      known.push(normalized);
+      if (build.push && build.certainty !== "uncertain" && job.certainty !== "uncertain") out.certainPushes.add(normalized);
     }
   }
+  // Numbers given later are of references this pipeline does not build (read as 0).
+  out.known = new Uint8Array(known.reduce((max, n) => Math.max(max, n + 1), 0));
+  for (const n of known) out.known[n] = 1;
   return out;
+}
+
+/** How a pipeline's jobs use the images of the project's registry that no build may produce. */
+interface Uses {
+  /** Per reference id: the image that first uses it when it is missing, null when it is not, undefined when unused. */
+  state: Array<ResolvedImage | null | undefined>;
+  /** The missing references, in the order they are first used. */
+  missing: string[];
+  /** The missing references some run surely pushes, with those runs. */
+  pushed: Map<string, number[]>;
+  /** The jobs that run in a missing image, in job order (a name once per job). */
+  users: string[];
+  /** Whether every one of those jobs only may run. */
+  isPossible: boolean;
+}
+
+/**
+ * The images of the project's registry (`prefix`) that jobs run in and no build may produce.
+ * Each distinct reference is decided once per pipeline, then each job only looks its images up.
+ */
+function usesOf(jobs: AnalysedJob[], prefix: string, builds: Builds, table: References, pushedBy: ReadonlyMap<number, number[]>): Uses {
+  const use: Uses = { state: new Array(table.texts.length), missing: [], pushed: new Map(), users: [], isPossible: true };
+  const isMissing = (image: ResolvedImage): boolean => {
+    const id = table.ofImage(image);
+    if (id < 0) return false;
+    const state = use.state[id];
+    if (state !== undefined) return state !== null;
+    let missed = false;
+    if (table.isIn(prefix, id)) {
+      const normalized = table.normalizedOf(id);
+      missed = !mayBeBuilt(builds, table.refs[id], normalized);
+      const by = missed && normalized >= 0 ? pushedBy.get(normalized) : undefined;
+      if (by) use.pushed.set(table.texts[id], by);
+    }
+    use.state[id] = missed ? image : null;
+    if (missed) use.missing.push(table.texts[id]);
+    return missed;
+  };
+  for (const job of jobs) {
+    // Every image of the job is looked at (not only up to the first missing one): where each is first used is kept.
+    let uses = job.image !== undefined && isMissing(job.image);
+    for (const service of job.services) if (isMissing(service)) uses = true;
+    if (!uses) continue;
+    use.users.push(job.name);
+    if (job.certainty !== "uncertain") use.isPossible = false;
+  }
+  return use;
 }
 
 /**
  * `builds.some((b) => sameImage(b, ref) !== false)`, without comparing every job's image with
  * every build (thousands × thousands in a big pipeline): two fully known references are the same
  * image exactly when their normalised forms are equal (`sameImage`), so known builds are looked
- * up in a set, and only builds with an unknown part are compared one by one. Takes the
- * reference's parse, which the caller has.
+ * up by that form (`normalized`: its number, -1 when the reference has an unknown part), and
+ * only builds with an unknown part are compared one by one.
  */
-function buildLookup(built: ResolvedText[]): (ref: ResolvedText, parts: ImageRefParts) => boolean {
-  const known = new Set<string>();
-  const holed: ResolvedText[] = [];
-  for (const image of built) {
-    const parts = parseImageRef(image);
-    if (parts.known) known.add(parts.normalized);
-    else holed.push(image);
-  }
-  return (ref, parts) =>
-    parts.known ? known.has(parts.normalized) || holed.some((b) => sameImage(b, ref) !== false) : built.some((b) => sameImage(b, ref) !== false);
+function mayBeBuilt(builds: Builds, ref: ResolvedText, normalized: number): boolean {
+  if (normalized < 0) return builds.all.some((b) => sameImage(b, ref) !== false);
+  return builds.known[normalized] === 1 || builds.holed.some((b) => sameImage(b, ref) !== false);
+}
+
+/** A sorted list without repeats (two jobs of one name are one user, as a set of names has it). */
+function distinct(sorted: string[]): string[] {
+  let k = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[k - 1]) sorted[k++] = sorted[i] as string;
+  sorted.length = k;
+  return sorted;
 }

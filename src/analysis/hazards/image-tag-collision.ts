@@ -1,7 +1,8 @@
-import { parseImageRef, sameImage, type ImageRefParts } from "../../containers/image-ref.js";
+import { sameImage, type ImageRefParts } from "../../containers/image-ref.js";
+import type { ImageBuild } from "../../containers/model.js";
 import type { ResolvedText } from "../../gitlab-ci/pipeline.js";
 import type { Pos } from "../../core/pos.js";
-import { jobsOf } from "../images.js";
+import { ImageRefs, jobsOf } from "../images.js";
 import type { AnalysedPipeline, BranchContext } from "../model.js";
 import type { Finding, HazardCheck, StatedFinding } from "./check.js";
 import { listNames, sortedNames } from "./watched.js";
@@ -20,8 +21,10 @@ function contentIdentity(c: BranchContext): string {
 
 /** One pushed reference of a pipeline, and whether the push surely happens there. */
 interface Push {
+  /** The build that pushes: runs that share job results push the very same builds. */
+  build: ImageBuild;
   image: ResolvedText;
-  /** `parseImageRef(image)`, read once per push for every other pipeline it is compared with. */
+  /** The parse of `image`, read once per push for every other pipeline it is compared with. */
   parts: ImageRefParts;
   job: string;
   pos: Pos;
@@ -29,15 +32,52 @@ interface Push {
   isCertain: boolean;
 }
 
-function pushesOf(pipeline: AnalysedPipeline): Push[] {
+function pushesOf(pipeline: AnalysedPipeline, parses: ImageRefs): Push[] {
   const out: Push[] = [];
   for (const job of jobsOf(pipeline)) {
     for (const b of job.builds) {
       if (!b.push) continue;
-      out.push({ image: b.image, parts: parseImageRef(b.image), job: job.name, pos: b.pos, isCertain: b.certainty !== "uncertain" && job.certainty !== "uncertain" });
+      const isCertain = b.certainty !== "uncertain" && job.certainty !== "uncertain";
+      out.push({ build: b, image: b.image, parts: parses.parse(b.image), job: job.name, pos: b.pos, isCertain });
     }
   }
   return out;
+}
+
+/** Whether two runs push alike: the same builds, by jobs of the same names and certainty. */
+function samePushes(a: Push[], b: Push[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k];
+    const y = b[k];
+    if (x.build !== y.build || x.job !== y.job || x.isCertain !== y.isCertain) return false;
+  }
+  return true;
+}
+
+/** What two runs' pushes have in common: per kind, the references (sorted), the jobs (sorted) and where the first is pushed. */
+interface Collided {
+  refs: string[];
+  jobs: string[];
+  pos: Pos;
+}
+
+/** Compare every push of `a` with the pushes of another run that may be the same image (`candidates`). */
+function collide(a: Push[], candidates: (push: Push) => Push[]): { definite?: Collided; possible?: Collided } {
+  const definite = new Collisions();
+  const possible = new Collisions();
+  for (const pa of a) {
+    for (const pb of candidates(pa)) {
+      // Known references are the same image exactly when their normalised forms are equal,
+      // as `sameImage` answers them (and `parts` is the parse of that very text).
+      const same = pa.parts.known && pb.parts.known ? pa.parts.normalized === pb.parts.normalized : sameImage(pa.image, pb.image);
+      if (same === false) continue;
+      if (same !== true && commitKeyed(pa.image) && commitKeyed(pb.image)) continue;
+      if (same === true && pa.isCertain && pb.isCertain) definite.add(pa.parts.normalized, pa, pb);
+      else possible.add(same === true ? pa.parts.normalized : pairText(pa.image.text, pb.image.text), pa, pb);
+    }
+  }
+  return { definite: definite.found(), possible: possible.found() };
 }
 
 /**
@@ -51,47 +91,50 @@ export const imageTagCollision: HazardCheck = {
   severity: "error",
   scope: "revision",
   check(revision) {
-    const runs = revision.runs.map((r) => {
-      const pushes = pushesOf(r.pipeline);
-      return { ...r, identity: contentIdentity(r.context), pushes, candidates: candidatePairs(pushes) };
-    });
+    const parses = revision.imageRefs ?? new ImageRefs();
+    const runs = revision.runs.map((r) => ({ context: r.context, identity: contentIdentity(r.context), pushes: pushesOf(r.pipeline, parses) }));
+    // Runs that push alike (contexts sharing job results) collide alike with any other run: each
+    // pair of such classes is compared once, however many pairs of contexts it stands for.
+    const classOf: number[] = [];
+    const representatives: Push[][] = [];
+    for (const run of runs) {
+      let c = representatives.findIndex((pushes) => samePushes(pushes, run.pushes));
+      if (c < 0) c = representatives.push(run.pushes) - 1;
+      classOf.push(c);
+    }
+    const candidates = new Map<number, (push: Push) => Push[]>();
+    const compared = new Map<number, ReturnType<typeof collide>>();
     const findings: Finding[] = [];
     for (let i = 0; i < runs.length; i++) {
       for (let j = i + 1; j < runs.length; j++) {
         const a = runs[i];
         const b = runs[j];
         if (a.identity === b.identity) continue;
-        const definite = new Collisions();
-        const possible = new Collisions();
-        for (const pa of a.pushes) {
-          for (const pb of b.candidates(pa)) {
-            // Known references are the same image exactly when their normalised forms are equal,
-            // as `sameImage` answers them (and `parts` is the parse of that very text).
-            const same = pa.parts.known && pb.parts.known ? pa.parts.normalized === pb.parts.normalized : sameImage(pa.image, pb.image);
-            if (same === false) continue;
-            if (same !== true && commitKeyed(pa.image) && commitKeyed(pb.image)) continue;
-            if (same === true && pa.isCertain && pb.isCertain) definite.add(pa.parts.normalized, pa, pb);
-            else possible.add(same === true ? pa.parts.normalized : pairText(pa.image.text, pb.image.text), pa, pb);
-          }
+        const pair = classOf[i] * representatives.length + classOf[j];
+        let found = compared.get(pair);
+        if (!found) {
+          let ofB = candidates.get(classOf[j]);
+          if (!ofB) candidates.set(classOf[j], (ofB = candidatePairs(b.pushes)));
+          compared.set(pair, (found = collide(a.pushes, ofB)));
         }
         // One finding per pair, keyed by the pair, so base and head are matched pair by pair;
         // `regroup` then tells them as one hazard per set of references.
         const names = [a.context.name, b.context.name];
         const key = names.slice().sort().join("\0");
-        for (const [found, isPossible] of [
-          [definite, false],
-          [possible, true],
+        for (const [collided, isPossible] of [
+          [found.definite, false],
+          [found.possible, true],
         ] as const) {
-          if (found.size === 0) continue;
-          const images = found.refs();
+          if (!collided) continue;
+          const images = collided.refs.slice();
           findings.push({
             key: isPossible ? `possible\0${key}` : key,
+            possible: isPossible ? true : undefined,
             message: describeCollision({ contexts: names, images, isPossible, status: "introduced", pairs: [names], stillColliding: [] }),
-            contexts: names,
+            contexts: names.slice(),
             images,
-            jobs: found.jobs(),
-            source: found.firstPos(),
-            ...(isPossible ? { possible: true as const } : {}),
+            jobs: collided.jobs.slice(),
+            source: collided.pos,
           });
         }
       }
@@ -115,9 +158,10 @@ export const imageTagCollision: HazardCheck = {
       const contexts = inOrder(unionOf(members.map((m) => m.contexts)));
       const isPossible = first.possible === true;
       // For a fixed group: the contexts that still share one of these references in head.
-      const stillColliding = inOrder(unionOf(
-        present.filter((f) => (f.possible === true) === isPossible && f.images.some((i) => first.images.includes(i))).map((f) => f.contexts),
-      ));
+      const images = status === "fixed" ? new Set(first.images) : undefined;
+      const stillColliding = images
+        ? inOrder(unionOf(present.filter((f) => (f.possible === true) === isPossible && f.images.some((i) => images.has(i))).map((f) => f.contexts)))
+        : [];
       return {
         status,
         finding: {
@@ -188,26 +232,20 @@ function pairText(a: string, b: string): string {
 }
 
 class Collisions {
-  private readonly byRef = new Map<string, { jobs: Set<string>; pos: Pos }>();
-  get size(): number {
-    return this.byRef.size;
-  }
+  /** Each reference, with where the first other push of it was met. */
+  private readonly byRef = new Map<string, Pos>();
+  /** The jobs of both runs that push any of them. */
+  private readonly jobs = new Set<string>();
   add(ref: string, a: Push, b: Push): void {
-    const entry = this.byRef.get(ref) ?? { jobs: new Set<string>(), pos: b.pos };
-    entry.jobs.add(a.job).add(b.job);
-    this.byRef.set(ref, entry);
+    if (!this.byRef.has(ref)) this.byRef.set(ref, b.pos);
+    this.jobs.add(a.job).add(b.job);
   }
-  refs(): string[] {
-    return sortedNames(this.byRef.keys());
-  }
-  jobs(): string[] {
-    return sortedNames(new Set([...this.byRef.values()].flatMap((e) => [...e.jobs])));
-  }
-  /** Where the first reference in sorted order (`refs()[0]`) is pushed. */
-  firstPos(): Pos {
-    let first: string | undefined;
-    for (const ref of this.byRef.keys()) if (first === undefined || ref < first) first = ref;
-    return this.byRef.get(first ?? "")!.pos;
+  /** What was found, or nothing; the position is that of the first reference in sorted order. */
+  found(): Collided | undefined {
+    if (this.byRef.size === 0) return undefined;
+    const refs = sortedNames(this.byRef.keys());
+    const pos = this.byRef.get(refs[0]);
+    return pos === undefined ? undefined : { refs, jobs: sortedNames(this.jobs), pos };
   }
 }
 

@@ -84,14 +84,25 @@ export function findHazards(
   );
 }
 
-/** Findings that share a key are one finding (the union of what they name). */
+/**
+ * Findings that share a key are one finding (the union of what they name). A finding alone under
+ * its key is kept as the check made it; a copy is made only to merge another into it (so a
+ * check's own lists are never changed, and thousands of job names are not copied for nothing).
+ */
 function merged(findings: Finding[]): Finding[] {
   const byKey = new Map<string, Finding>();
+  const copies = new Set<Finding>();
   for (const f of findings) {
-    const seen = byKey.get(f.key);
+    let seen = byKey.get(f.key);
     if (!seen) {
-      byKey.set(f.key, { ...f, contexts: [...f.contexts], images: [...f.images], jobs: [...f.jobs], ...(f.publishedBy ? { publishedBy: [...f.publishedBy] } : {}) });
+      byKey.set(f.key, f);
       continue;
+    }
+    if (!copies.has(seen)) {
+      seen = Object.assign({}, seen, { contexts: [...seen.contexts], images: [...seen.images], jobs: [...seen.jobs] });
+      if (seen.publishedBy) seen.publishedBy = [...seen.publishedBy];
+      copies.add(seen);
+      byKey.set(f.key, seen);
     }
     if (f.publishedBy) seen.publishedBy = [...new Set([...(seen.publishedBy ?? []), ...f.publishedBy])];
     for (const [into, from] of [

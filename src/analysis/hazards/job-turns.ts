@@ -1,6 +1,6 @@
 import type { AnalysedJob } from "../model.js";
 import type { Finding, RevisionView } from "./check.js";
-import { jobsByName, watchedPairs } from "./pairs.js";
+import { matchedJobs, watchedPairs } from "./pairs.js";
 import { listNames } from "./watched.js";
 
 /**
@@ -16,9 +16,9 @@ export function jobsThatTurn(
   const findings: Finding[] = [];
   for (const pair of watchedPairs(before, after)) {
     if (!pair.before.created || !pair.after.created) continue;
-    const old = jobsByName(pair.before);
-    const jobs = pair.after.jobs.filter((j) => {
-      const b = old.get(j.name);
+    const old = matchedJobs(pair.before, pair.after).before;
+    const jobs = pair.after.jobs.filter((j, i) => {
+      const b = old[i];
       // The same job result on both sides (shared by the simulation) has not turned.
       return b !== undefined && b !== j && turned(b, j);
     });

@@ -1,5 +1,5 @@
 import type { Finding, HazardCheck } from "./check.js";
-import { jobsByName, watchedPairs } from "./pairs.js";
+import { matchedJobs, watchedPairs } from "./pairs.js";
 import { listNames } from "./watched.js";
 
 /** A watched branch keeps its pipeline but some of its jobs no longer run there. */
@@ -11,8 +11,7 @@ export const jobsLost: HazardCheck = {
     const findings: Finding[] = [];
     for (const pair of watchedPairs(before, after)) {
       if (!pair.before.created || !pair.after.created) continue;
-      const now = jobsByName(pair.after);
-      const lost = pair.before.jobs.filter((j) => !now.has(j.name));
+      const { lost } = matchedJobs(pair.before, pair.after);
       if (lost.length === 0) continue;
       const names = lost.map((j) => j.name).sort();
       // Point at the rule that now excludes the first lost job, when the job still exists.

@@ -33,24 +33,34 @@ export function listNames(names: string[], max = 3): string {
  * `[...names].sort()`, remembered for the few lists last sorted: in a big configuration every
  * context names the same thousands of jobs (and pairs of contexts the same pushed references) in
  * the same order, and sorting them again for each pipeline showed in profiles. The answer is kept
- * with the exact list it sorts; a fresh array is returned, so callers may change it.
+ * with the exact list it sorts (compared name by name: lists of one revision share their
+ * strings, so equal lists compare fast and different ones differ early); a fresh array is
+ * returned, so callers may change it.
  */
 export function sortedNames(names: Iterable<string>): string[] {
   const list = [...names];
   if (list.length < SORT_MEMO_MIN) return list.sort();
-  const key = list.join("\0");
-  const seen = recentSorts.get(key);
-  let sorted: string[];
-  if (seen && seen.list.length === list.length && seen.list.every((n, i) => n === list[i])) {
-    recentSorts.delete(key);
+  let sorted: string[] | undefined;
+  for (let k = recentSorts.length - 1; k >= 0 && sorted === undefined; k--) {
+    const seen = recentSorts[k];
+    if (!sameList(seen.list, list)) continue;
+    recentSorts.splice(k, 1);
     sorted = seen.sorted;
-  } else sorted = [...list].sort();
-  if (recentSorts.size >= SORT_MEMO_LIMIT) recentSorts.delete(recentSorts.keys().next().value ?? "");
-  recentSorts.set(key, { list, sorted });
+  }
+  sorted ??= list.slice().sort();
+  if (recentSorts.length >= SORT_MEMO_LIMIT) recentSorts.shift();
+  recentSorts.push({ list, sorted });
   return sorted.slice();
 }
 
-const recentSorts = new Map<string, { list: string[]; sorted: string[] }>();
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The lists last sorted, most recent last. */
+const recentSorts: Array<{ list: string[]; sorted: string[] }> = [];
 const SORT_MEMO_LIMIT = 8;
 /** Short lists sort faster than they are looked up. */
 const SORT_MEMO_MIN = 64;
