@@ -316,7 +316,7 @@ export class JobScope implements VarLookup, VariableValues {
     return false;
   }
 
-  /** The job's `variables` record (see `lazyVariables`). */
+  /** The job's `variables` record: built in full only when something enumerates it. */
   get variables(): VariableRecord {
     return (this.record ??= recordOf(this));
   }
@@ -424,24 +424,13 @@ function recordOf(scope: JobScope): VariableRecord {
 }
 
 /**
- * The job's `variables` record: it answers `variables[name]` from the layers and builds the full
- * record (every variable, in GitLab's precedence order) only when something enumerates it — the
- * report, the JSON output, a test's deep equality. Spreading a job copies the reference, not the
- * set.
+ * `variables[name]?.value` of a job's variables, read without a proxy when there is one. A
+ * `JobScope` is one: its `variables` is the job's lazy record (built in full only when something
+ * enumerates it — the report, the JSON output, a test's deep equality).
  */
-export function lazyVariables(scope: JobScope): VariableRecord {
-  return scope.variables;
-}
-
-/** `variables[name]?.value` of a job's variables, read without a proxy when there is one. */
 export interface VariableValues {
   readonly variables: VariableRecord;
   value(name: string): ResolvedText | undefined;
-}
-
-/** A job's lazy `variables` record (`lazyVariables`) with its direct reader: the scope itself. */
-export function lazyValues(scope: JobScope): VariableValues {
-  return scope;
 }
 
 /** The reader of a plain (fully built) record. */
@@ -461,14 +450,9 @@ function scopeOfRecord(variables: VariableRecord): JobScope | undefined {
 export function nonPredefinedNames(variables: VariableRecord): string[] {
   const scope = scopeOfRecord(variables);
   if (!scope) return Object.keys(variables).filter((n) => variables[n]?.origin !== "predefined");
-  const out: string[] = [];
-  forEachNonPredefined(scope, (name) => out.push(name));
+  const out = scope.table.nonPredefined.filter((name) => !scope.own.has(name));
+  out.push(...scope.own.user);
   return out;
-}
-
-function forEachNonPredefined(scope: JobScope, visit: (name: string) => void): void {
-  for (const name of scope.table.nonPredefined) if (!scope.own.has(name)) visit(name);
-  for (const name of scope.own.user) visit(name);
 }
 
 /**
@@ -531,7 +515,7 @@ function tableDifferences(before: PipelineTable, after: PipelineTable): Readonly
   const known = inner?.get(after);
   if (known) return known;
   const out = new Set<string>();
-  for (const name of after.nonPredefined) if (before === after ? false : tableText(before, name) !== tableText(after, name)) out.add(name);
+  if (before !== after) for (const name of after.nonPredefined) if (tableText(before, name) !== tableText(after, name)) out.add(name);
   if (!inner) differences.set(before, (inner = new WeakMap()));
   inner.set(after, out);
   return out;

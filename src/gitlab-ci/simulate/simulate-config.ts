@@ -17,7 +17,7 @@ import { ImageResolver, resolveImage } from "./resolve-image.js";
 import { resolveScope } from "./resolve-variables.js";
 import { validateConfig } from "./validate-config.js";
 import { buildScope, entriesFromDefs, scopeOf, type VarEntry, type VarScope } from "./variable-entry.js";
-import { JobScope, layerEntries, lazyValues, lazyVariables, ownEntries, PipelineTable, plainValues, type InstanceLayers, type OwnEntries, type VariableValues } from "./job-variables.js";
+import { JobScope, layerEntries, ownEntries, PipelineTable, plainValues, type InstanceLayers, type OwnEntries, type VariableValues } from "./job-variables.js";
 import { evaluateWorkflow } from "./workflow.js";
 import type { SimulateStats } from "./stats.js";
 import type { SharedJobs, SimulationShare } from "./simulation-share.js";
@@ -401,7 +401,7 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
   const duplicateWarnings = new Map<DuplicateRisk, DuplicateJobs>();
 
   const rules = new RuleSelections(prep.ruleShapes, (scope) => clauseEvaluator(clauseScope(scope)));
-  const clauseScope = (scope: JobScope): ClauseScope => ({ scope, context, files, expanded: () => lazyVariables(scope) });
+  const clauseScope = (scope: JobScope): ClauseScope => ({ scope, context, files, expanded: () => scope.variables });
   const simulateInstance = (job: PreparedJob, instance: PreparedInstance, inherited: VarEntry[]): InstanceOutcome => {
     const def = job.def;
     // Inheriting every top-level variable, the layers do not depend on the pipeline's predefined ones.
@@ -422,7 +422,7 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
       variables = plainValues(resolved.variables);
       buildErrors = cycleErrors(instance.name, resolved.cycles, full);
     } else {
-      variables = lazyValues(finalScope);
+      variables = finalScope;
     }
     const built = buildJob(job, instance, selection, variables, certainty);
     const plain = buildErrors.length === 0 && selection.errors.length === 0 && selection.warnings.length === 0 && !selection.rule?.needs;
