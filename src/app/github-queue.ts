@@ -2,9 +2,8 @@ import { Context, type Probot } from "probot";
 import { instrumentOctokit } from "./github-octokit.js";
 import type { Logger } from "./observability/job-logger.js";
 import type { BotMetrics } from "./observability/metrics.js";
-import type { DeliveryDedupe } from "./delivery-dedupe.js";
 import type { JobRouter } from "./queue/job-router.js";
-import { writeGuard, type JobOutcome, type WorkJob } from "./queue/work-queue.js";
+import { jobOutcome, writeGuard, type JobOutcome, type WorkJob } from "./queue/work-queue.js";
 
 /** A GitHub webhook as a queued job carries it: enough to rebuild the event in any replica. */
 export interface GitHubEventJob {
@@ -68,21 +67,12 @@ export async function enqueueGitHubEvent(jobs: JobRouter, metrics: BotMetrics | 
  * The worker side: an installation client for the job (counted, and guarded so a stale
  * job cannot write), the event rebuilt as a Probot Context, and the app's own handler.
  */
-export function gitHubWorker(app: Probot, metrics: BotMetrics | undefined, handle: (context: Context, resumed: boolean) => Promise<void>) {
+export function gitHubWorker(app: Probot, metrics: BotMetrics | undefined, handle: (context: Context) => Promise<boolean>) {
   return async (job: WorkJob, control: Parameters<typeof writeGuard>[1], log: Logger): Promise<JobOutcome> => {
     const event = job.payload as GitHubEventJob;
     const octokit = await app.auth(event.installationId);
     instrumentOctokit(octokit, metrics, writeGuard(job, control));
     const context = new Context({ id: event.id, name: event.name, payload: event.payload } as ConstructorParameters<typeof Context>[0], octokit, log as unknown as ConstructorParameters<typeof Context>[2]);
-    await handle(context, job.resumed === true);
-    return control.signal.aborted || !(await control.isCurrent()) ? "superseded" : "done";
+    return jobOutcome(control, await handle(context));
   };
-}
-
-/**
- * For a job a stopping replica handed back: its delivery claim is its own, so claiming
- * again succeeds (without this the next replica would take it for a redelivery and skip it).
- */
-export function resumedDeliveries(deliveries: DeliveryDedupe): DeliveryDedupe {
-  return { claim: async () => true, release: (key) => deliveries.release(key) };
 }

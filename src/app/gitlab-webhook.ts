@@ -4,9 +4,7 @@ import type { Logger } from "pino";
 import type { z } from "zod";
 import { analyze } from "../analysis/analyze.js";
 import { analyzeRepository } from "../analysis/analyze-repository.js";
-import { applyCommand } from "../commands/apply-command.js";
-import { COMMAND_USAGE, isExplainCommand, parseCommand } from "../commands/parse-command.js";
-import { DEFAULT_COMMAND_RATE_LIMIT, SlidingWindowLimiter, type CommandRateLimiter } from "../commands/rate-limit.js";
+import { DEFAULT_COMMAND_RATE_LIMIT, SlidingWindowLimiter } from "../commands/rate-limit.js";
 import { loadSettings } from "../config/load-settings.js";
 import { isOwnReport } from "../report/marker.js";
 import { LruBlobCache } from "../platforms/blob-cache.js";
@@ -18,14 +16,13 @@ import { GitLabPublisher } from "../platforms/gitlab/publisher.js";
 import { httpStatusOf } from "../platforms/gitlab/gitlab-source.js";
 import { currentUserSchema, memberSchema, mergeRequestHookSchema, mergeRequestShaSchema, noteHookSchema, type MergeRequestHook, type NoteHook } from "../platforms/gitlab/schema.js";
 import { isValidGitLabToken } from "../platforms/gitlab/webhook-auth.js";
-import type { CommentPolicy } from "../platforms/review-flow.js";
-import { runWithWriteGuard, SupersededError } from "../platforms/write-guard.js";
-import { MemoryDeliveryDedupe, type DeliveryDedupe } from "./delivery-dedupe.js";
+import { runWithWriteGuard } from "../platforms/write-guard.js";
+import { claimDelivery, enqueueClaimed, finishDelivery, runCommand, runReview, skip, type ChangeHandle, type FlowDeps } from "./change-flow.js";
+import { MemoryDeliveryDedupe } from "./delivery-dedupe.js";
 import type { BotMetrics } from "./observability/metrics.js";
 import type { JobRouter } from "./queue/job-router.js";
-import { writeGuard, type JobControl, type JobOutcome, type WorkJob } from "./queue/work-queue.js";
+import { jobOutcome, writeGuard, type JobControl, type JobOutcome, type WorkJob } from "./queue/work-queue.js";
 import { KeyedSerializer } from "./serialize-per-key.js";
-
 import { GITLAB_WEBHOOK_PATH } from "./webhook-path.js";
 
 export { GITLAB_WEBHOOK_PATH };
@@ -33,17 +30,13 @@ export { GITLAB_WEBHOOK_PATH };
 /** Webhook bodies above this are refused (GitLab MR payloads are far smaller). */
 const MAX_BODY_BYTES = 25 * 1024 * 1024;
 
-export interface GitLabAppDeps extends GitLabReviewDeps {
+export interface GitLabAppDeps extends GitLabReviewDeps, FlowDeps {
   api: GitLabApi;
   /** The webhook's secret token (X-Gitlab-Token). */
   secret: string;
-  deliveries: DeliveryDedupe;
-  commandLimiter: CommandRateLimiter;
-  serializer: KeyedSerializer;
   log: Logger;
   /** The token's user (asked once): its notes are the bot's own. */
   bot(): Promise<{ id: number; username: string }>;
-  now(): number;
   /**
    * Runs an event's work after the HTTP answer. GitLab waits at most 10 s for an answer and
    * disables a hook that keeps timing out, so the answer never waits for the analysis.
@@ -127,20 +120,15 @@ export function createGitLabWebhook(deps: GitLabAppDeps): GitLabWebhook {
       const event: GitLabEvent = { name: String(req.headers["x-gitlab-event"] ?? ""), payload, delivery: deliveryId(req) };
       deps.metrics?.webhooksReceived.inc({ platform: "gitlab", event: event.name });
       const key = event.delivery ? deliveryKey(event.delivery) : undefined;
-      if (key && !(await deps.deliveries.claim(key))) {
+      const log = eventLog(deps, event);
+      if (!(await claimDelivery(deps, log, key))) {
         deps.metrics?.webhooksRejected.inc({ platform: "gitlab", reason: "duplicate" });
-        deps.log.info({ delivery: event.delivery, reason: "redelivery of an event handled already" }, "ci-explain skipped");
         return answer(res, 200, { status: "duplicate" });
       }
       if (jobs) return enqueueGitLabEvent(deps, jobs, event, key, res);
       answer(res, 202, { status: "accepted" });
       schedule(async () => {
-        const ok = await handleGitLabEvent(deps, event).catch((err: unknown) => {
-          deps.log.error({ event: event.name, delivery: event.delivery, reason: describeFailure(err) }, "ci-explain handler failed");
-          return false;
-        });
-        // A failed run forgets its delivery, so that GitLab's retry (same Idempotency-Key) tries again.
-        if (!ok && key) await deps.deliveries.release(key);
+        await finishDelivery(deps, log, key, () => handleGitLabEvent(deps, event)).catch(() => undefined);
       });
       return true;
     },
@@ -185,10 +173,9 @@ async function enqueueGitLabEvent(deps: GitLabAppDeps, jobs: JobRouter, event: G
     return answer(res, 202, { status: "ignored" });
   }
   try {
-    await jobs.enqueue(job);
+    await enqueueClaimed(deps, key, () => jobs.enqueue(job));
   } catch (err) {
-    // The queue is unreachable: forget the delivery and let GitLab retry it.
-    if (key) await deps.deliveries.release(key);
+    // The queue is unreachable: the delivery was released, GitLab retries it.
     deps.log.error({ delivery: event.delivery, reason: describeFailure(err) }, "ci-explain could not enqueue a GitLab event");
     return answer(res, 503, { error: "could not queue the event" });
   }
@@ -203,14 +190,9 @@ async function enqueueGitLabEvent(deps: GitLabAppDeps, jobs: JobRouter, event: G
 export function gitLabWorker(deps: GitLabAppDeps) {
   return async (job: WorkJob, control: JobControl): Promise<JobOutcome> => {
     const event = job.payload as GitLabEvent;
-    const ok = await runWithWriteGuard(writeGuard(job, control), () => handleGitLabEvent(deps, event)).catch((err: unknown) => {
-      if (!(err instanceof SupersededError)) deps.log.error({ event: event.name, delivery: event.delivery, reason: describeFailure(err) }, "ci-explain handler failed");
-      return false;
-    });
-    if (control.signal.aborted || !(await control.isCurrent())) return "superseded";
-    if (ok) return "done";
-    if (event.delivery) await deps.deliveries.release(deliveryKey(event.delivery));
-    return "failed";
+    const delivery = event.delivery ? deliveryKey(event.delivery) : undefined;
+    const ok = await runWithWriteGuard(writeGuard(job, control), () => finishDelivery(deps, eventLog(deps, event), delivery, () => handleGitLabEvent(deps, event)));
+    return jobOutcome(control, ok);
   };
 }
 
@@ -218,17 +200,17 @@ export function gitLabWorker(deps: GitLabAppDeps) {
 export async function handleGitLabEvent(deps: GitLabAppDeps, event: GitLabEvent): Promise<boolean> {
   if (event.name === "Merge Request Hook") return onMergeRequest(deps, event);
   if (event.name === "Note Hook") return onNote(deps, event);
-  skip(deps, event, `event "${event.name}" is not one ci-explain handles`, "debug");
-  return true;
+  return skip(eventLog(deps, event), `event "${event.name}" is not one ci-explain handles`, "debug");
 }
 
 async function onMergeRequest(deps: GitLabAppDeps, event: GitLabEvent): Promise<boolean> {
+  const log = eventLog(deps, event);
   const hook = parsePayload(deps, event, mergeRequestHookSchema);
   if (!hook) return true;
   const why = ignoredBecause(hook);
-  if (why) return skip(deps, event, why, "debug");
+  if (why) return skip(log, why, "debug");
   const botUser = await deps.bot();
-  return runReview(deps, event, toMergeRequestRef(hook.project, hook.object_attributes), "auto", botUser.id);
+  return runReview(deps, log, mergeRequestChange(deps, toMergeRequestRef(hook.project, hook.object_attributes), botUser.id), "auto");
 }
 
 /** Why a merge request event does not change what the report must say, or undefined. */
@@ -242,41 +224,38 @@ function ignoredBecause(hook: MergeRequestHook): string | undefined {
 }
 
 async function onNote(deps: GitLabAppDeps, event: GitLabEvent): Promise<boolean> {
+  const log = eventLog(deps, event);
   const hook = parsePayload(deps, event, noteHookSchema);
   if (!hook) return true;
   const note = hook.object_attributes;
-  if (note.noteable_type !== "MergeRequest" || !hook.merge_request) return skip(deps, event, "note is not on a merge request", "debug");
+  if (note.noteable_type !== "MergeRequest" || !hook.merge_request) return skip(log, "note is not on a merge request", "debug");
+  // GitLab 16.11+ also sends the hook when a note is edited (`action: update`); only a new note is a command, as on GitHub.
+  if (note.action !== undefined && note.action !== "create") return skip(log, `note ${note.action}d, not created`, "debug");
   const botUser = await deps.bot();
   if (hook.user.id === botUser.id || hook.user.username === botUser.username || hook.user.bot || isOwnReport(note.note)) {
-    return skip(deps, event, "note written by a bot", "debug");
+    return skip(log, "note written by a bot", "debug");
   }
-  const parsed = parseCommand(note.note);
-  if (parsed.kind === "none") return skip(deps, event, "note is not a /ci-explain command", "debug");
-  const mr = toMergeRequestRef(hook.project, hook.merge_request);
-  // Older GitLab versions leave `last_commit` out of the Note Hook's merge request: ask.
-  if (!mr.head.sha) mr.head.sha = mergeRequestShaSchema.parse(await deps.api.mergeRequest(mr.projectId, mr.iid)).sha;
-  const publisher = new GitLabPublisher(deps.api, { project: mr.projectId, iid: mr.iid, webUrl: mr.webUrl, headSha: mr.head.sha }, botUser.id);
-  if (!deps.commandLimiter.tryAcquire(`${mr.projectPath}!${mr.iid}`, deps.now())) {
-    await publisher.award(note.id, "confused");
-    return skip(deps, event, `more than the allowed /ci-explain commands on !${mr.iid} recently`);
-  }
-  const reader = mergeRequestReader(deps, deps.api, mr);
-  await reader.prepare();
-  const settings = await reader.settings(reader.revisions().base);
-  if (settings.settings.comment.commandsFrom === "collaborators" && !(await isCollaborator(deps.api, mr.projectId, hook.user.id))) {
-    await publisher.award(note.id, "confused");
-    return skip(deps, event, `${hook.user.username} is not a collaborator (Developer or higher) of ${mr.projectPath}`);
-  }
-  await publisher.award(note.id, "eyes");
-  if (parsed.kind === "help") return reply(publisher, COMMAND_USAGE);
-  if (parsed.kind === "usage-error") return reply(publisher, `\`/ci-explain\`: ${parsed.message}\n\n${COMMAND_USAGE}`);
-  if (!isExplainCommand(parsed.command)) return runReview(deps, event, reader.mr(), "force", botUser.id);
-  const command = parsed.command;
-  const asked = { ...settings, settings: applyCommand(settings.settings, command) };
-  const body = await deps.serializer.run(mrKey(mr), () =>
-    answerMergeRequest(deps, deps.api, reader.mr(), asked, (analyses, resolved) => deps.report.explain(analyses, command, resolved)),
-  );
-  return reply(publisher, body);
+  const hookMr = toMergeRequestRef(hook.project, hook.merge_request);
+  const target = (mr: MergeRequestRef) => new GitLabPublisher(deps.api, { project: mr.projectId, iid: mr.iid, webUrl: mr.webUrl, headSha: mr.head.sha }, botUser.id);
+  return runCommand(deps, log, {
+    text: note.note,
+    key: mrKey(hookMr),
+    react: (reaction) => target(hookMr).award(note.id, reaction),
+    open: async () => {
+      // Older GitLab versions leave `last_commit` out of the Note Hook's merge request: ask.
+      const head = hookMr.head.sha || mergeRequestShaSchema.parse(await deps.api.mergeRequest(hookMr.projectId, hookMr.iid)).sha;
+      const reader = mergeRequestReader(deps, deps.api, { ...hookMr, head: { ...hookMr.head, sha: head } });
+      await reader.prepare();
+      const mr = reader.mr();
+      return {
+        ...mergeRequestChange(deps, mr, botUser.id),
+        settings: () => reader.settings(reader.revisions().base),
+        authorIsCollaborator: () => isCollaborator(deps.api, mr.projectId, hook.user.id),
+        explain: (settings, command) => answerMergeRequest(deps, deps.api, mr, settings, (analyses, resolved) => deps.report.explain(analyses, command, resolved)),
+        reply: (body) => target(mr).reply(body),
+      };
+    },
+  });
 }
 
 /** GitLab's Developer role: it may push, so it counts as a collaborator (GitHub's write access). */
@@ -295,21 +274,9 @@ async function isCollaborator(api: GitLabApi, project: number, userId: number): 
   }
 }
 
-/** Review one MR, one at a time per MR. */
-async function runReview(deps: GitLabAppDeps, event: GitLabEvent, mr: MergeRequestRef, policy: CommentPolicy, botUserId: number): Promise<boolean> {
-  const outcome = await deps.serializer
-    .run(mrKey(mr), () => reviewMergeRequest(deps, deps.api, mr, policy, botUserId))
-    .catch((err: unknown) => {
-      // A newer push took over: not a failure to retry (the review closed its status as superseded).
-      if (err instanceof SupersededError) throw err;
-      return { kind: "failed" as const, reason: describeFailure(err) };
-    });
-  if (outcome.kind === "failed") {
-    deps.log.warn({ mr: mr.iid, sha: mr.head.sha, delivery: event.delivery, reason: outcome.reason }, "ci-explain could not analyse");
-    return false;
-  }
-  deps.log.info({ mr: mr.iid, sha: mr.head.sha, outcome }, "ci-explain reviewed");
-  return true;
+/** One merge request at one head SHA, for the shared flow. */
+function mergeRequestChange(deps: GitLabAppDeps, mr: MergeRequestRef, botUserId: number): ChangeHandle {
+  return { key: mrKey(mr), headSha: mr.head.sha, review: (policy) => reviewMergeRequest(deps, deps.api, mr, policy, botUserId) };
 }
 
 type HookProject = MergeRequestHook["project"];
@@ -331,11 +298,6 @@ export function toMergeRequestRef(project: HookProject, mr: HookMergeRequest): M
   };
 }
 
-async function reply(publisher: GitLabPublisher, body: string): Promise<boolean> {
-  await publisher.reply(body);
-  return true;
-}
-
 function mrKey(mr: MergeRequestRef): string {
   return `${mr.projectPath}!${mr.iid}`;
 }
@@ -343,14 +305,13 @@ function mrKey(mr: MergeRequestRef): string {
 function parsePayload<S extends z.ZodType>(deps: GitLabAppDeps, event: GitLabEvent, schema: S): z.infer<S> | undefined {
   const result = schema.safeParse(event.payload);
   if (result.success) return result.data;
-  skip(deps, event, `unexpected payload: ${result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`, "warn");
+  skip(eventLog(deps, event), `unexpected payload: ${result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`, "warn");
   return undefined;
 }
 
-/** Log why an event was not acted on; it was handled (true), so no redelivery is wanted. */
-function skip(deps: GitLabAppDeps, event: GitLabEvent, reason: string, level: "debug" | "info" | "warn" = "info"): boolean {
-  deps.log[level]({ event: event.name, delivery: event.delivery, reason }, "ci-explain skipped");
-  return true;
+/** Every line about one event names it and its delivery. */
+function eventLog(deps: GitLabAppDeps, event: GitLabEvent): Logger {
+  return deps.log.child({ event: event.name, delivery: event.delivery });
 }
 
 function deliveryId(req: IncomingMessage): string | undefined {

@@ -14,16 +14,25 @@ import { COMMENT_BUDGET, commentMarkerText, renderExplainMarkdown, renderMarkdow
 
 const CHANGE_WORDS: Record<ReportOptions["platform"], string> = { github: "pull request", gitlab: "merge request" };
 
+/** Words for a change that touches no CI configuration file, container recipe or ci-explain settings. */
+function touchesNoCi(platform: ReportOptions["platform"]): string {
+  return `this ${CHANGE_WORDS[platform]} changes no CI configuration file, container recipe or ci-explain settings`;
+}
+
+/**
+ * The verdict when the change touches no CI: success, so a required check passes a change
+ * that cannot affect CI. The title is what GitHub's check and GitLab's status show.
+ */
+export function noCiChangeVerdict(platform: ReportOptions["platform"]): { conclusion: "success"; title: string; summary: string } {
+  const words = touchesNoCi(platform);
+  return { conclusion: "success", title: "no CI change", summary: `${words[0].toUpperCase()}${words.slice(1)}.` };
+}
+
 /** The sticky comment's text once the change no longer touches CI (it carries the marker). */
 export function renderNoCiChange(headSha: string, options: ReportOptions): string {
   return renderMarkdown([
     { kind: "hidden", text: commentMarkerText(options.markerKey) },
-    paragraph(
-      strong(trusted("ci-explain")),
-      trusted(": since "),
-      code(headSha.slice(0, 8)),
-      trusted(` this ${CHANGE_WORDS[options.platform]} changes no CI configuration, container recipe or ci-explain settings.`),
-    ),
+    paragraph(strong(trusted("ci-explain")), trusted(": since "), code(headSha.slice(0, 8)), trusted(` ${touchesNoCi(options.platform)}.`)),
   ]);
 }
 

@@ -24,7 +24,7 @@ export interface WorkJob<P = unknown> {
   /** The SHA becomes the MR's newest: queued work for older SHAs is dropped, running work stops before writing. */
   supersedes: boolean;
   payload: P;
-  /** Set when a stopping replica handed the job back: its delivery was claimed by this very job. */
+  /** Set when a stopping replica handed the job back (its delivery was claimed when it arrived). */
   resumed?: boolean;
 }
 
@@ -71,6 +71,12 @@ export function writeGuard(job: WorkJob, control: JobControl): () => Promise<voi
       throw new SupersededError(job, newest !== job.sha ? newest : undefined);
     }
   };
+}
+
+/** How a job that ran to its end finished: superseded when a newer SHA took over meanwhile, else as its work says. */
+export async function jobOutcome(control: JobControl, ok: boolean): Promise<JobOutcome> {
+  if (control.signal.aborted || !(await control.isCurrent())) return "superseded";
+  return ok ? "done" : "failed";
 }
 
 /** WORKER_CONCURRENCY, default 2: analyses are CPU work, and the API limits favour few at a time. */

@@ -1,10 +1,8 @@
 import type { ExplainCommand } from "../../commands/parse-command.js";
-import { applyCommand } from "../../commands/apply-command.js";
 import type { Analysis } from "../../analysis/model.js";
 import type { LoadedSettings } from "../../config/load-settings.js";
 import { answerChange } from "../review-flow.js";
 import type { GitHubApi } from "./github-api.js";
-import { GitHubPublisher } from "./publisher.js";
 import { pullRequestReader, type PullRequestRef, type ReviewDeps } from "./review-pull-request.js";
 
 export interface AnswerDeps extends ReviewDeps {
@@ -13,20 +11,10 @@ export interface AnswerDeps extends ReviewDeps {
 }
 
 /**
- * Answer `/ci-explain BRANCH…|job NAME|--var …` with a reply. The question is answered
- * with the base branch's settings plus what the command adds; a failure is answered too,
- * with the reason, never with silence.
+ * The reply to `/ci-explain BRANCH…|job NAME|--var …`, answered with `settings` (the base
+ * branch's plus what the command adds); a failure is answered too, with the reason.
  */
-export async function answerExplainCommand(
-  deps: AnswerDeps,
-  api: GitHubApi,
-  pr: PullRequestRef,
-  settings: LoadedSettings,
-  command: ExplainCommand,
-): Promise<void> {
-  const publisher = new GitHubPublisher(api, pr.repo);
-  const asked = { ...settings, settings: applyCommand(settings.settings, command) };
+export function answerPullRequest(deps: AnswerDeps, api: GitHubApi, pr: PullRequestRef, settings: LoadedSettings, command: ExplainCommand): Promise<string> {
   const reader = pullRequestReader(deps, api, pr);
-  const body = await answerChange(deps, reader, asked, (analyses, used) => deps.explain(analyses, command, reader.pr(), used));
-  await publisher.reply(pr.number, body);
+  return answerChange(deps, reader, settings, (analyses, used) => deps.explain(analyses, command, reader.pr(), used));
 }

@@ -9,6 +9,8 @@ import type { GitHubApi, RepoRef } from "./github-api.js";
 import { GitHubSource } from "./github-source.js";
 import { GitHubPublisher, type CheckResult } from "./publisher.js";
 import { compareSchema, pullRequestFileSchema } from "./schema.js";
+import { noCiChangeVerdict } from "../change-report.js";
+import { MAX_BRANCHES } from "../platform-limits.js";
 
 /** A pull request as the app needs it, whichever event named it. */
 export interface PullRequestRef {
@@ -47,11 +49,7 @@ export interface ReviewDeps {
 
 export type { CommentPolicy, RepositoryReview, ReviewOutcome };
 
-export const NO_CI_CHANGE: CheckResult = {
-  conclusion: "success",
-  title: "no CI change",
-  summary: "This pull request changes no CI configuration file, container recipe or ci-explain settings.",
-};
+export const NO_CI_CHANGE: CheckResult = noCiChangeVerdict("github");
 
 /**
  * The whole job for one head SHA, as the shared review flow runs it (../review-flow.ts):
@@ -154,10 +152,8 @@ export function analyzeTarget(pr: PullRequestRef): Pick<AnalyzeInput, "baseSha" 
 
 /**
  * Real branch names, so a regex in the CI rules (`/^staging-\d+\.\d+$/`) gives contexts for
- * branches that exist. Capped: past 1,000 branches the engine synthesises names instead.
+ * branches that exist (capped: MAX_BRANCHES).
  */
-export const MAX_BRANCHES = 1000;
-
 export async function listBranchNames(api: GitHubApi, pr: PullRequestRef): Promise<string[]> {
   const names: string[] = [];
   await api.paginate(api.rest.repos.listBranches, { ...pr.repo, per_page: 100 }, (response, done) => {

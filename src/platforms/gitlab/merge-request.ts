@@ -4,6 +4,8 @@ import type { LoadedSettings } from "../../config/load-settings.js";
 import type { FileSource } from "../../core/file-source.js";
 import type { BlobCache } from "../blob-cache.js";
 import { shareUnchanged } from "../unchanged-overlay.js";
+import { noCiChangeVerdict } from "../change-report.js";
+import { MAX_BRANCHES, MAX_LISTED_CHANGED_FILES } from "../platform-limits.js";
 import {
   analyzeForReview,
   answerChange,
@@ -43,17 +45,8 @@ export interface GitLabReviewDeps extends RepositoryAnalyzer {
   blobCache: BlobCache;
 }
 
-/**
- * GitLab's default diff limit is 3,000 files (`max_files`): a diff that long may be cut
- * short, so its list of changed paths is not trusted to name every change.
- */
-const MAX_DIFF_FILES = 3000;
-
-/** Real branch names for branch contexts; past this many the engine synthesises names. */
-export const MAX_BRANCHES = 1000;
-
 /** The verdict when the change touches no CI file, recipe or bot setting (a required status still passes). */
-export const NO_CI_CHANGE: StatusVerdict = { state: "success", description: "no CI change" };
+export const NO_CI_CHANGE: StatusVerdict = { state: "success", description: noCiChangeVerdict("gitlab").title };
 
 /**
  * How the review reads a merge request: base and head from the MR's latest diff version
@@ -92,7 +85,7 @@ export function mergeRequestReader(
         paths.add(diff.old_path);
       }
       // Unchanged paths are read once, from the base, when the diff is this very head's.
-      if (diffHead === mr.head.sha && paths.size < MAX_DIFF_FILES) changed = paths;
+      if (diffHead === mr.head.sha && paths.size < MAX_LISTED_CHANGED_FILES) changed = paths;
       return [...paths].sort();
     },
     listBranchNames: async () =>

@@ -239,7 +239,7 @@ describe("GitHub App: pull requests", () => {
     expect(fake.requests.length).toBe(before);
     expect(fake.comments).toHaveLength(1);
     expect(fake.checkRuns).toHaveLength(1);
-    expect(app.logs.some((l) => l.reason === "delivery delivery-1 for head1 was handled already (redelivery)")).toBe(true);
+    expect(app.logs.filter((l) => l.reason === "redelivery of an event handled already")).toEqual([expect.objectContaining({ delivery: "delivery-1", event: "pull_request" })]);
   });
 
   it("lets a redelivery retry a delivery that failed", async () => {
@@ -366,6 +366,21 @@ describe("GitHub App: /ci-explain", () => {
     await app.receive("issue_comment", commentPayload("/ci-explain master", { association }));
     expect(fake.reactions).toEqual([{ commentId: 555, content: reaction }]);
     expect(fake.comments).toHaveLength(replies);
+  });
+
+  it.each([
+    ["reading the pull request", "GET", `${R}/pulls/7`],
+    ["posting the reply", "POST", `${R}/issues/7/comments`],
+  ])("answers the redelivery of a command that failed while %s (the failure released the delivery)", async (_when, method, path) => {
+    fake.failOn(method, path, 502);
+    const app = await startApp(fakeDeps());
+    await app.receive("issue_comment", commentPayload("/ci-explain master"), "d-1");
+    expect(fake.comments).toEqual([]);
+    fake.failures.length = 0;
+    await app.receive("issue_comment", commentPayload("/ci-explain master"), "d-1");
+    expect(fake.comments.map((c) => c.body)).toEqual(['explain master job=- vars={}']);
+    expect(fake.reactions.at(-1)).toEqual({ commentId: 555, content: "eyes" });
+    expect(app.logs.filter((l) => l.reason === "redelivery of an event handled already")).toEqual([]);
   });
 
   it("does not reply twice to a redelivered command", async () => {

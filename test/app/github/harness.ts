@@ -73,7 +73,7 @@ export function fakeDeps(overrides: Partial<GitHubAppDeps> = {}): GitHubAppDeps 
 
 export interface Harness {
   probot: Probot;
-  logs: Array<{ msg?: string; reason?: string; level: number }>;
+  logs: Array<{ msg?: string; reason?: string; event?: string; delivery?: string; level: number }>;
   receive(name: string, payload: unknown, id?: string): Promise<void>;
 }
 

@@ -205,6 +205,15 @@ describe("GitLab webhook: /ci-explain notes", () => {
     expect(fake.calls().filter((c) => !c.startsWith("GET"))).toEqual([]);
   });
 
+  it("ignores an edited command note (GitLab 16.11+ sends the Note Hook again with action update): no second run, no second award", async () => {
+    await receiver.send("Note Hook", noteHook("/ci-explain staging"));
+    const edited = noteHook("/ci-explain staging-8.0") as { object_attributes: { action: string } };
+    edited.object_attributes.action = "update";
+    await receiver.send("Note Hook", edited);
+    expect(fake.awards).toEqual([{ noteId: 321, name: "eyes" }]);
+    expect(fake.notes.map((n) => n.body)).toEqual(["explain staging job=-"]);
+  });
+
   it("limits commands per MR and answers the excess with confused", async () => {
     for (let i = 0; i < 6; i++) await receiver.send("Note Hook", noteHook("/ci-explain --help", { noteId: 400 + i }));
     expect(fake.awards.map((a) => a.name)).toEqual(["eyes", "eyes", "eyes", "eyes", "eyes", "confused"]);
