@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { generateRepo, BENCH_PROJECT } from "../../bench/generate.js";
 import { benchSettings } from "../../bench/settings.js";
 import { analyze } from "../../src/analysis/analyze.js";
+import { compareJobs } from "../../src/analysis/compare.js";
+import type { AnalysedPipeline } from "../../src/analysis/model.js";
 import { findImageBuildsMemo } from "../../src/analysis/builds-memo.js";
 import { findImageBuilds, sameImage, scanJobScript } from "../../src/containers/index.js";
 import type { FileSource } from "../../src/core/file-source.js";
@@ -9,7 +11,7 @@ import { MemorySource } from "../../src/core/memory-source.js";
 import { loadConfig, ParseCache } from "../../src/gitlab-ci/index.js";
 import type { ResolvedText } from "../../src/gitlab-ci/pipeline.js";
 import { evaluateConditionInScope } from "../../src/gitlab-ci/simulate/condition.js";
-import { namesThatMayDiffer, nonPredefinedNames, nonPredefinedTexts } from "../../src/gitlab-ci/simulate/job-variables.js";
+import { nonPredefinedNames, nonPredefinedTexts } from "../../src/gitlab-ci/simulate/job-variables.js";
 import { simulateConfig } from "../../src/gitlab-ci/simulate/simulate-config.js";
 import type { PipelineContext } from "../../src/gitlab-ci/context.js";
 import type { VarEntry, VarScope } from "../../src/gitlab-ci/simulate/variable-entry.js";
@@ -79,13 +81,14 @@ describe("caches give the answers of a cold run", () => {
     expect(ctx?.changes.map((c) => [c.job, c.fields.map((f) => f.field)])).toEqual([["build", ["builds"]]]);
   });
 
-  it.each(Object.entries(LAYERED_CASES))("a job's variables read one by one equal its full record (%s)", async (_what, yaml) => {
+  it.each(Object.entries(LAYERED_CASES))("a job's variables read one by one equal its full record (%s)", async (what, yaml) => {
     const load = await loadConfig(new MemorySource({ ".gitlab-ci.yml": yaml }));
     for (const context of [branchContext({}), branchContext({ CTX: "from-context", UNSET_ME: undefined })]) {
+      // Two simulations: one job's record read name by name before anything enumerates it,
+      // the other's enumerated first.
       const lazy = await simulateConfig(load, context);
       const full = await simulateConfig(load, context);
-      expect(lazy.errors).toEqual(full.errors);
-      expect(lazy.jobs.map((j) => j.name)).toEqual(full.jobs.map((j) => j.name));
+      expect(lazy.jobs.map((j) => j.name)).toEqual(Object.keys(LAYERED_VALUES[what]!));
       lazy.jobs.forEach((job, i) => {
         const record = { ...full.jobs[i]!.variables };
         // Before anything reads the lazy record: the report's own variables, same texts, same order.
@@ -94,37 +97,36 @@ describe("caches give the answers of a cold run", () => {
         // Read by name first (the lazy path), then enumerate (the full record).
         for (const name of [...Object.keys(record), "NOT_DEFINED"]) expect(job.variables[name], name).toEqual(record[name]);
         expect(nonPredefinedNames(job.variables).sort()).toEqual(Object.keys(record).filter((n) => record[n]!.origin !== "predefined").sort());
-        expect(job.image).toEqual(full.jobs[i]!.image);
       });
     }
+    // What a user reads for each job on a push to `feature`, worked out by hand from GitLab's
+    // precedence (job over top-level, rules:variables over job) and `inherit:variables`.
+    const plain = await simulateConfig(load, branchContext({}));
+    const texts = Object.fromEntries(plain.jobs.map((j) => [j.name, Object.fromEntries(Object.entries(nonPredefinedTexts(j.variables)))]));
+    expect(texts).toEqual(LAYERED_VALUES[what]);
+    expect(plain.errors.map((e) => e.message)).toEqual(what === "a cycle through a job variable" ? ['a: circular variable reference detected: ["A", "B"]'] : []);
   });
 
-  // Base and head of one change: a top-level value changes, or a job's own value that a
-  // top-level one refers to; with it changes what refers to it.
-  const changes = {
-    "top-level": (yaml: string) => yaml.replace("reg.example.com", "reg.other.com").replace("kept", "kept2").replace("CTX: top", "CTX: top2"),
-    "job-level": (yaml: string) => yaml.replace("app-a", "app-a2").replace("CTX: job", "CTX: job2"),
-  };
-  const pairs = Object.entries(LAYERED_CASES).flatMap(([what, yaml]) => Object.entries(changes).map(([how, change]) => [`${what}, ${how}`, yaml, change(yaml)] as const));
-  it.each(pairs)("names left out of the variable comparison have one value on both sides (%s)", async (_what, yaml, changed) => {
+  // Base and head of one change, edited at the top level or in a job, and the variable changes
+  // a user reads for each job in two contexts (the second sets CTX and unsets UNSET_ME), worked
+  // out by hand; the same change read from head to base swaps the sides.
+  it.each(LAYERED_EDITS)("the variable changes of an edit are the ones a user would see ($config: $what)", async ({ config, edit, plain, withContext }) => {
+    const yaml = LAYERED_CASES[config]!;
+    const changed = edit(yaml);
+    expect(changed).not.toBe(yaml);
     const sides = [await loadConfig(new MemorySource({ ".gitlab-ci.yml": yaml })), await loadConfig(new MemorySource({ ".gitlab-ci.yml": changed }))];
-    const contexts = [branchContext({}), branchContext({ CTX: "from-context", UNSET_ME: undefined })];
-    for (const [x, y] of [[0, 1], [1, 0], [0, 0]] as const) {
-      for (const cx of contexts) {
-        for (const cy of contexts) {
-          const before = await simulateConfig(sides[x]!, cx);
-          const after = await simulateConfig(sides[y]!, cy);
-          for (const job of after.jobs) {
-            const old = before.jobs.find((j) => j.name === job.name);
-            if (!old) continue;
-            const candidates = namesThatMayDiffer(old.variables, job.variables);
-            // Compared on full records, built after the layered reading.
-            const full = { before: { ...old.variables }, after: { ...job.variables } };
-            const differ = nonPredefinedNames(job.variables).filter((n) => full.before[n] && full.after[n] && full.before[n]!.value.text !== full.after[n]!.value.text);
-            for (const name of differ) expect(candidates ?? [name], `${job.name} ${name}`).toContain(name);
-          }
-        }
-      }
+    const variableChanges = async (from: number, to: number, context: PipelineContext) => {
+      const [before, after] = [await simulateConfig(sides[from]!, context), await simulateConfig(sides[to]!, context)];
+      const analysed = (p: typeof before): AnalysedPipeline => ({ ...p, jobs: p.jobs.map((j) => ({ ...j, builds: [] })) });
+      return Object.fromEntries(
+        compareJobs(analysed(before), analysed(after)).flatMap((c) => c.fields.filter((f) => f.field === "variables").map((f) => [c.job, [f.before, f.after]])),
+      );
+    };
+    const swapped = (changes: Record<string, readonly [string, string]>) => Object.fromEntries(Object.entries(changes).map(([job, [b, a]]) => [job, [a, b]]));
+    for (const [context, expected] of [[branchContext({}), plain], [branchContext({ CTX: "from-context", UNSET_ME: undefined }), withContext ?? plain]] as const) {
+      expect(await variableChanges(0, 1, context)).toEqual(expected);
+      expect(await variableChanges(1, 0, context)).toEqual(swapped(expected));
+      expect(await variableChanges(0, 0, context)).toEqual({});
     }
   });
 
@@ -311,6 +313,95 @@ b:
   script: x
 `,
 };
+
+/** Each job's own (not predefined) variables in LAYERED_CASES on a push to `feature`. */
+const LAYERED_VALUES: Record<string, Record<string, Record<string, string>>> = {
+  "names that read as numbers, and predefined names overridden": {
+    a: { "10": "ten", B: "b", CI_COMMIT_REF_NAME: "top", "2": "two", A: "b", CI_JOB_STAGE: "mine" },
+  },
+  "top-level refers to a job variable": {
+    a: { IMAGE: "reg.example.com/app-a:a", REGISTRY: "reg.example.com", APP: "app-a" },
+    b: { IMAGE: "reg.example.com/default:b", REGISTRY: "reg.example.com", APP: "default" },
+  },
+  // A variable defined nowhere the tool was told of may be a project variable: unknown, «$NAME».
+  "inherit:variables false and a list": {
+    a: { MINE: "«$KEEP»-«$DROP»-feature" },
+    b: { KEEP: "kept", MINE: "kept-«$DROP»" },
+  },
+  "rules:variables, matrix and the context": {
+    "a: [amd64]": { CTX: "job", UNSET_ME: "rule", TAG: "rule-amd64", ARCH: "amd64" },
+    "a: [arm64]": { CTX: "job", UNSET_ME: "rule", TAG: "rule-arm64", ARCH: "arm64" },
+  },
+  // GitLab creates no pipeline: "circular variable reference detected".
+  "a cycle through a job variable": {},
+};
+
+interface LayeredEdit {
+  config: keyof typeof LAYERED_VALUES;
+  what: string;
+  edit: (yaml: string) => string;
+  /** Job name → [before, after] of its `variables` change, on a push to `feature`. */
+  plain: Record<string, readonly [string, string]>;
+  /** The same with CTX=from-context and UNSET_ME unset, when it differs. */
+  withContext?: Record<string, readonly [string, string]>;
+}
+
+const LAYERED_EDITS: LayeredEdit[] = [
+  {
+    config: "names that read as numbers, and predefined names overridden",
+    what: "a top-level value others refer to",
+    edit: (yaml) => yaml.replace("B: b", "B: bee"),
+    plain: { a: ["A=b\nB=b", "A=bee\nB=bee"] },
+  },
+  {
+    config: "names that read as numbers, and predefined names overridden",
+    what: "a job's own value",
+    edit: (yaml) => yaml.replace('"2": two', '"2": deux'),
+    plain: { a: ["2=two", "2=deux"] },
+  },
+  {
+    config: "top-level refers to a job variable",
+    what: "a top-level value in both jobs",
+    edit: (yaml) => yaml.replace("reg.example.com", "reg.other.com"),
+    plain: {
+      a: ["IMAGE=reg.example.com/app-a:a\nREGISTRY=reg.example.com", "IMAGE=reg.other.com/app-a:a\nREGISTRY=reg.other.com"],
+      b: ["IMAGE=reg.example.com/default:b\nREGISTRY=reg.example.com", "IMAGE=reg.other.com/default:b\nREGISTRY=reg.other.com"],
+    },
+  },
+  {
+    config: "top-level refers to a job variable",
+    what: "a job's value a top-level one refers to",
+    edit: (yaml) => yaml.replace("app-a", "app-a2"),
+    plain: { a: ["APP=app-a\nIMAGE=reg.example.com/app-a:a", "APP=app-a2\nIMAGE=reg.example.com/app-a2:a"] },
+  },
+  // DROP is inherited by neither job: its new value shows nowhere.
+  {
+    config: "inherit:variables false and a list",
+    what: "top-level values one job inherits and none inherits",
+    edit: (yaml) => yaml.replace("KEEP: kept", "KEEP: kept2").replace("DROP: dropped", "DROP: dropped2"),
+    plain: { b: ["KEEP=kept\nMINE=kept-«$DROP»", "KEEP=kept2\nMINE=kept2-«$DROP»"] },
+  },
+  {
+    config: "inherit:variables false and a list",
+    what: "a job's value that refers to a non-inherited one",
+    edit: (yaml) => yaml.replace("{ MINE: $KEEP-$DROP }", "{ MINE: $KEEP+$DROP }"),
+    plain: { b: ["MINE=kept-«$DROP»", "MINE=kept+«$DROP»"] },
+  },
+  // The job's own CTX hides the top-level one; the context's CTX hides both.
+  {
+    config: "rules:variables, matrix and the context",
+    what: "a top-level value every job overrides",
+    edit: (yaml) => yaml.replace("CTX: top", "CTX: top2"),
+    plain: {},
+  },
+  {
+    config: "rules:variables, matrix and the context",
+    what: "a job's value a context overrides",
+    edit: (yaml) => yaml.replace("CTX: job", "CTX: job2"),
+    plain: { "a: [amd64]": ["CTX=job", "CTX=job2"], "a: [arm64]": ["CTX=job", "CTX=job2"] },
+    withContext: {},
+  },
+];
 
 const SHARED_BEFORE: never[] = [];
 let sharedScript: unknown;

@@ -343,16 +343,20 @@ const cases: Case[] = [
   },
 ];
 
+/** A case's script as a job named `build` runs it; `fileExists` only where the case lists files. */
+function inputOf({ lines, vars, files }: Case) {
+  const fileSet = files ? new Set(files) : undefined;
+  return {
+    job: "build",
+    lines: scriptLines(lines),
+    variables: resolverOf(vars ?? {}),
+    fileExists: fileSet ? (p: string) => fileSet.has(p) : undefined,
+  };
+}
+
 describe("findImageBuilds", () => {
-  it.each(cases)("$name", ({ lines, vars, files, builds }) => {
-    const fileSet = files ? new Set(files) : undefined;
-    const found = findImageBuilds({
-      job: "build",
-      lines: scriptLines(lines),
-      variables: resolverOf(vars ?? {}),
-      fileExists: fileSet ? (p) => fileSet.has(p) : undefined,
-    });
-    expect(found.map(describeBuild)).toEqual(builds);
+  it.each(cases)("$name", (c) => {
+    expect(findImageBuilds(inputOf(c)).map(describeBuild)).toEqual(c.builds);
   });
 
   it("reports the line of the build and the line of the later push", () => {
@@ -408,10 +412,10 @@ describe("scripts that cannot build are not walked", () => {
   const walked = (lines: string[], vars: Record<string, string | null> = {}) =>
     scanJobScript({ job: "j", lines: scriptLines(lines), variables: resolverOf(vars) }).builds.map(describeBuild);
 
-  it.each(cases)("the full walk agrees with the shortcut: $name", ({ lines, vars, files }) => {
-    const fileSet = new Set(files ?? []);
-    const full = scanJobScript({ job: "build", lines: scriptLines(lines), variables: resolverOf(vars ?? {}), fileExists: (p) => fileSet.has(p) });
-    if (!scriptMayBuild(scriptLines(lines))) expect(full.builds).toEqual([]);
+  // findImageBuilds skips the walk when scriptMayBuild says no; the walk itself (scanJobScript,
+  // which GitHub Actions steps use) must find the same builds.
+  it.each(cases)("the full walk finds the same builds: $name", (c) => {
+    expect(scanJobScript(inputOf(c)).builds.map(describeBuild)).toEqual(c.builds);
   });
 
   it.each([
@@ -421,6 +425,8 @@ describe("scripts that cannot build are not walked", () => {
     [["export TAG=reg/app:$X", "cd $DIR && ./run docker build -t $TAG ."]],
   ])("%j: no command can be a container tool", (lines) => {
     expect(scriptMayBuild(scriptLines(lines))).toBe(false);
+    // Skipping the walk is safe: walked, the script builds nothing either.
+    expect(walked(lines, { DOCKER: "docker" })).toEqual([]);
     expect(findImageBuilds({ job: "j", lines: scriptLines(lines), variables: resolverOf({ DOCKER: "docker" }) })).toEqual([]);
   });
 
