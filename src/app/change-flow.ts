@@ -13,8 +13,8 @@ import type { KeyedSerializer } from "./serialize-per-key.js";
  * What happens to a webhook, the same on GitHub and GitLab: the delivery is claimed once
  * (a redelivery of handled work does nothing), its work runs, and work that failed releases
  * the claim so the platform's redelivery runs it again. A review runs one at a time per
- * change; a `/ci-explain` command is parsed, rate-limited, checked against
- * `comment.commands_from`, acknowledged and answered. Each platform says how to reach its
+ * change; a `/ci-explain` command is parsed, checked against `comment.commands_from`,
+ * rate-limited, acknowledged and answered. Each platform says how to reach its
  * change (a ChangeHandle); this file says what to do with it.
  */
 
@@ -106,22 +106,23 @@ export async function runReview(deps: Pick<FlowDeps, "serializer">, log: Logger,
 
 /**
  * A comment that may be `/ci-explain …`: usage for a wrong one, a refreshed sticky comment
- * for the bare command, a reply for a question. 😕 when the change had too many commands
- * lately or the author may not run them, 👀 once it is taken. A failure is thrown (or
+ * for the bare command, a reply for a question. 😕 when the author may not run commands or
+ * the change had too many lately (in that order, so refused ones do not count), 👀 once it is taken. A failure is thrown (or
  * false), so the delivery is released and a redelivery answers it.
  */
 export async function runCommand(deps: FlowDeps, log: Logger, request: CommandRequest): Promise<boolean> {
   const parsed = parseCommand(request.text);
   if (parsed.kind === "none") return skip(log, "comment is not a /ci-explain command", "debug");
-  if (!deps.commandLimiter.tryAcquire(request.key, deps.now())) {
-    await request.react("confused");
-    return skip(log, `more than the allowed /ci-explain commands on ${request.key} recently`);
-  }
   const change = await request.open();
   const settings = await change.settings();
   if (settings.settings.comment.commandsFrom === "collaborators" && !(await change.authorIsCollaborator())) {
     await request.react("confused");
     return skip(log, `the author of the command is not a collaborator of ${change.key}`);
+  }
+  // Permission first, then the rate limit: refused commands must not use up a maintainer's allowance.
+  if (!deps.commandLimiter.tryAcquire(request.key, deps.now())) {
+    await request.react("confused");
+    return skip(log, `more than the allowed /ci-explain commands on ${request.key} recently`);
   }
   await request.react("eyes");
   if (parsed.kind === "help") return replied(change, COMMAND_USAGE);

@@ -32,6 +32,11 @@ import type { JobRouter } from "./queue/job-router.js";
 export interface GitHubAppDeps extends AnswerDeps, FlowDeps {
   /** With a queue the webhook only enqueues and a worker runs the handler; without one it runs inline. */
   jobs?: JobRouter;
+  /**
+   * The login of the App's own bot user (`<slug>[bot]`): only its comments are the sticky one.
+   * By default asked once of GitHub (GET /app, authenticated as the App).
+   */
+  botLogin?(): Promise<string>;
   metrics?: BotMetrics;
 }
 
@@ -68,8 +73,9 @@ const COLLABORATORS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
  * The Probot app: the delivery is claimed as it arrives, then thin handlers guard and hand
  * one pull request to the shared flow (change-flow.ts). Every early return logs why.
  */
-export function createGitHubApp(deps: GitHubAppDeps): ApplicationFunction {
+export function createGitHubApp(appDeps: GitHubAppDeps): ApplicationFunction {
   return (app: Probot) => {
+    const deps: HandlerDeps = { ...appDeps, botLogin: appDeps.botLogin ?? appBotLogin(app) };
     const { jobs } = deps;
     // Queued: the webhook is answered once the job is enqueued; a worker runs the handler.
     if (jobs) {
@@ -86,13 +92,29 @@ export function createGitHubApp(deps: GitHubAppDeps): ApplicationFunction {
   };
 }
 
+/**
+ * The App's bot login, asked once per process: comments the App writes are authored by
+ * `<slug>[bot]` (GitHub's "About authentication with a GitHub App"). A failed ask is asked again.
+ */
+function appBotLogin(app: Probot): () => Promise<string> {
+  let login: Promise<string> | undefined;
+  return () => {
+    login ??= app.auth().then(async (octokit) => `${(await octokit.rest.apps.getAuthenticated()).data?.slug ?? ""}[bot]`);
+    login.catch(() => (login = undefined));
+    return login;
+  };
+}
+
+/** The deps a handler runs with: the bot's login is known (asked of GitHub by default). */
+type HandlerDeps = GitHubAppDeps & { botLogin(): Promise<string> };
+
 /** The de-duplication key of a delivery (X-GitHub-Delivery, the same on a redelivery). */
 function deliveryKey(id: string): string {
   return `github:${id}`;
 }
 
 /** The handler for one event, run inline or by a queue worker; false when the work failed and a redelivery should retry it. */
-export async function handleGitHubEvent(deps: GitHubAppDeps, context: Context): Promise<boolean> {
+export async function handleGitHubEvent(deps: HandlerDeps, context: Context): Promise<boolean> {
   const action = (context.payload as { action?: unknown }).action;
   if (context.name === "pull_request") return onPullRequest(deps, context as Context<"pull_request">);
   if (context.name === "issue_comment" && action === "created") return onComment(deps, context as Context<"issue_comment">);
@@ -101,7 +123,7 @@ export async function handleGitHubEvent(deps: GitHubAppDeps, context: Context): 
   return skip(eventLog(context), `event "${context.name}.${String(action)}" is not one ci-explain handles`, "debug");
 }
 
-async function onPullRequest(deps: GitHubAppDeps, context: Context<"pull_request">): Promise<boolean> {
+async function onPullRequest(deps: HandlerDeps, context: Context<"pull_request">): Promise<boolean> {
   const log = eventLog(context);
   const event = parsePayload(pullRequestEventSchema, context);
   if (!event) return true;
@@ -110,7 +132,7 @@ async function onPullRequest(deps: GitHubAppDeps, context: Context<"pull_request
   return runReview(deps, log, pullRequestChange(deps, context.octokit, toPullRequestRef(event.repository, event.pull_request)), "auto");
 }
 
-async function onComment(deps: GitHubAppDeps, context: Context<"issue_comment">): Promise<boolean> {
+async function onComment(deps: HandlerDeps, context: Context<"issue_comment">): Promise<boolean> {
   const log = eventLog(context);
   const event = parsePayload(issueCommentEventSchema, context);
   if (!event) return true;
@@ -119,7 +141,7 @@ async function onComment(deps: GitHubAppDeps, context: Context<"issue_comment">)
     return skip(log, "comment written by a bot", "debug");
   }
   const octokit = context.octokit;
-  const publisher = new GitHubPublisher(octokit, repoOf(event.repository));
+  const publisher = new GitHubPublisher(octokit, repoOf(event.repository), await deps.botLogin());
   return runCommand(deps, log, {
     text: event.comment.body,
     key: `${event.repository.full_name}#${event.issue.number}`,
@@ -140,7 +162,7 @@ async function onComment(deps: GitHubAppDeps, context: Context<"issue_comment">)
   });
 }
 
-async function onCheckRunRerequested(deps: GitHubAppDeps, context: Context<"check_run">): Promise<boolean> {
+async function onCheckRunRerequested(deps: HandlerDeps, context: Context<"check_run">): Promise<boolean> {
   const event = parsePayload(checkRunEventSchema, context);
   if (!event) return true;
   const run = event.check_run;
@@ -148,7 +170,7 @@ async function onCheckRunRerequested(deps: GitHubAppDeps, context: Context<"chec
   return rerunForSha(deps, context, event.repository, run.head_sha, run.pull_requests.map((p) => p.number), run.external_id);
 }
 
-async function onCheckSuiteRerequested(deps: GitHubAppDeps, context: Context<"check_suite">): Promise<boolean> {
+async function onCheckSuiteRerequested(deps: HandlerDeps, context: Context<"check_suite">): Promise<boolean> {
   const event = parsePayload(checkSuiteEventSchema, context);
   if (!event) return true;
   const suite = event.check_suite;
@@ -157,7 +179,7 @@ async function onCheckSuiteRerequested(deps: GitHubAppDeps, context: Context<"ch
 
 /** Re-run for the SHA the check belongs to; the comment follows only if that SHA is still the PR's head. */
 async function rerunForSha(
-  deps: GitHubAppDeps,
+  deps: HandlerDeps,
   context: Context,
   repository: Repository,
   headSha: string,
@@ -177,8 +199,8 @@ async function rerunForSha(
 }
 
 /** One pull request at one head SHA, for the shared flow. */
-function pullRequestChange(deps: GitHubAppDeps, octokit: Context["octokit"], pr: PullRequestRef): ChangeHandle {
-  return { key: `${pr.fullName}#${pr.number}`, headSha: pr.head.sha, review: (policy) => reviewPullRequest(deps, octokit, pr, policy) };
+function pullRequestChange(deps: HandlerDeps, octokit: Context["octokit"], pr: PullRequestRef): ChangeHandle {
+  return { key: `${pr.fullName}#${pr.number}`, headSha: pr.head.sha, review: async (policy) => reviewPullRequest(deps, octokit, pr, policy, await deps.botLogin()) };
 }
 
 function parsePayload<S extends z.ZodType>(schema: S, context: Context): z.infer<S> | undefined {

@@ -1,5 +1,6 @@
 import { ProbotOctokit } from "probot";
 import type { BotMetrics } from "./observability/metrics.js";
+import { fetchWithTimeout } from "../platforms/http/request-timeout.js";
 import type { RetryPolicy } from "../platforms/http/retry-policy.js";
 
 type OctokitOptions = Record<string, unknown> & { throttle?: Record<string, unknown> };
@@ -16,13 +17,16 @@ interface RetryableRequest {
  * secondary rate limit at once and retries 5xx on a fixed schedule. Here: primary and
  * secondary limits are waited out up to `policy.retries` times; 5xx and network errors
  * are retried with quadratic backoff whose base is jittered per client, so replicas that
- * failed together do not retry together.
+ * failed together do not retry together; an attempt with no answer within `policy.timeoutMs`
+ * is such a failure.
  */
 export function politeOctokit(policy: RetryPolicy): typeof ProbotOctokit {
   const waitOut = (retryAfter: number, options: RetryableRequest) => retryAfter * 1000 <= policy.maxWaitMs && options.request.retryCount < policy.retries;
   return ProbotOctokit.defaults((options: OctokitOptions) => ({
     ...options,
     retry: { retries: policy.retries, retryAfterBaseValue: Math.round(policy.baseMs * (0.5 + Math.random())) },
+    // Octokit has no timeout: an attempt without an answer in time fails (status 500, so the retry plugin tries again).
+    request: { ...(options.request as object | undefined), fetch: fetchWithTimeout(policy.timeoutMs) },
     throttle: { ...options.throttle, onRateLimit: waitOut, onSecondaryRateLimit: waitOut },
   }));
 }

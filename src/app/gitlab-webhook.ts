@@ -23,12 +23,10 @@ import type { BotMetrics } from "./observability/metrics.js";
 import type { JobRouter } from "./queue/job-router.js";
 import { jobOutcome, writeGuard, type JobControl, type JobOutcome, type WorkJob } from "./queue/work-queue.js";
 import { KeyedSerializer } from "./serialize-per-key.js";
+import { readWebhookBody, refuseOversizedBody } from "./webhook-body.js";
 import { GITLAB_WEBHOOK_PATH } from "./webhook-path.js";
 
 export { GITLAB_WEBHOOK_PATH };
-
-/** Webhook bodies above this are refused (GitLab MR payloads are far smaller). */
-const MAX_BODY_BYTES = 25 * 1024 * 1024;
 
 export interface GitLabAppDeps extends GitLabReviewDeps, FlowDeps {
   api: GitLabApi;
@@ -105,8 +103,8 @@ export function createGitLabWebhook(deps: GitLabAppDeps): GitLabWebhook {
         deps.log.warn({ reason: "missing or wrong X-Gitlab-Token" }, "ci-explain refused a GitLab webhook");
         return answer(res, 401, { error: "invalid X-Gitlab-Token" });
       }
-      const body = await readBody(req);
-      if (body === undefined) return answer(res, 413, { error: "body too large" });
+      const body = await readWebhookBody(req);
+      if (body === undefined) return refuseOversizedBody(res);
       let payload: unknown;
       try {
         payload = JSON.parse(body);
@@ -325,18 +323,6 @@ function deliveryId(req: IncomingMessage): string | undefined {
 function answer(res: ServerResponse, status: number, body: unknown): true {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
   return true;
-}
-
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** The token's user, asked once per process: its notes are the bot's, its commands are ignored. */

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, createProbot } from "probot";
 import pino from "pino";
@@ -6,6 +6,7 @@ import { createGitLabApi } from "../platforms/gitlab/gitlab-api.js";
 import { checkWrite } from "../platforms/write-guard.js";
 import { createGitHubApp, type GitHubAppDeps } from "./github-app.js";
 import { politeOctokit } from "./github-octokit.js";
+import { readWebhookBody, refuseOversizedBody } from "./webhook-body.js";
 import { createWorkRuntime, type WorkRuntime } from "./work-runtime.js";
 import { createGitLabWebhook, defaultGitLabAppDeps, type GitLabAppDeps, type GitLabWebhook } from "./gitlab-webhook.js";
 
@@ -73,6 +74,8 @@ function defaultGitLabDeps(settings: GitLabSettings, env: Env, runtime: WorkRunt
 
 export interface RunningServer {
   port: number;
+  /** Where /metrics is served when METRICS_PORT is set (else on `port`). */
+  metricsPort?: number;
   /** The platforms with a mounted webhook route, e.g. `["github"]`. */
   platforms: string[];
   close(): Promise<void>;
@@ -106,9 +109,11 @@ export function githubSettings(env: Env): { appId: string } | undefined {
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const platforms: string[] = [];
+  // /metrics on its own port when METRICS_PORT is set (kept off the public webhook port), else beside the webhooks.
+  const metricsPort = metricsPortFrom(options.env);
   // Queue, workers, metrics and shutdown: in memory, or in Redis with REDIS_URL (work-runtime.ts).
   const runtime = createWorkRuntime(options.env);
-  const routes: Route[] = [...runtime.routes, healthRoute(platforms)];
+  const routes: Route[] = [...runtime.routes, healthRoute(platforms), ...(metricsPort === undefined ? [runtime.metricsRoute] : [])];
 
   if (githubSettings(options.env)) {
     routes.push(await githubRoute(options, runtime));
@@ -129,23 +134,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   }
 
-  const server = createServer((req, res) => {
-    void (async () => {
-      for (const route of routes) if (await route(req, res)) return;
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
-    })().catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => resolve());
+  const server = await listen(routes, options.port, options.host);
+  const metricsServer = metricsPort === undefined ? undefined : await listen([runtime.metricsRoute], metricsPort, (options.env.METRICS_HOST ?? "").trim() || options.host).catch(async (err: unknown) => {
+    server.close();
+    await runtime.stop();
+    throw err;
   });
   runtime.start();
   return {
     port: (server.address() as AddressInfo).port,
+    ...(metricsServer ? { metricsPort: (metricsServer.address() as AddressInfo).port } : {}),
     platforms,
     close: async () => {
+      metricsServer?.close();
+      metricsServer?.closeAllConnections();
       // New webhooks get 503 from now on; running work gets SHUTDOWN_GRACE_MS, then is handed back or logged.
       const stopped = runtime.stop();
       await new Promise<void>((resolve, reject) => {
@@ -157,6 +159,32 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await stopped;
     },
   };
+}
+
+/** One HTTP server answering with the first route that takes the request, else 404. */
+async function listen(routes: Route[], port: number, host: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      for (const route of routes) if (await route(req, res)) return;
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
+    })().catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server;
+}
+
+/** METRICS_PORT, when set: a number from 0 (any free port) to 65535. */
+function metricsPortFrom(env: Env): number | undefined {
+  const text = (env.METRICS_PORT ?? "").trim();
+  if (text === "") return undefined;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new ServerConfigError(`METRICS_PORT must be a port number from 0 to 65535, not "${text}"`);
+  return port;
 }
 
 /** For load balancers and orchestrators: the process is up and which platforms it serves. */
@@ -180,5 +208,14 @@ async function githubRoute(options: ServerOptions, runtime: WorkRuntime): Promis
     throw new ServerConfigError(`the GitHub App cannot start: ${err instanceof Error ? err.message : String(err)}`);
   }
   const middleware = await createNodeMiddleware(createGitHubApp(runtime.withGitHub(options.githubDeps())), { probot, webhooksPath: GITHUB_WEBHOOK_PATH });
-  return async (req, res) => (await middleware(req, res, () => undefined)) === true;
+  return async (req, res) => {
+    if (req.method === "POST" && req.url?.split("?")[0] === GITHUB_WEBHOOK_PATH) {
+      // The signature covers the whole body, so it is read before it can be checked: read it
+      // here, capped, and hand the text to Probot (which takes a string `body` as the payload).
+      const body = await readWebhookBody(req);
+      if (body === undefined) return refuseOversizedBody(res);
+      Object.assign(req, { body });
+    }
+    return (await middleware(req, res, () => undefined)) === true;
+  };
 }

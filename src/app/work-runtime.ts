@@ -5,6 +5,7 @@ import type { AnalyzeRepositoryInput } from "../analysis/analyze-repository.js";
 import type { Analysis } from "../analysis/model.js";
 import { ParseCache } from "../gitlab-ci/load/parse-cache.js";
 import { LruBlobCache, type BlobCache } from "../platforms/blob-cache.js";
+import { matchesSecret } from "../platforms/secret-token.js";
 import { retryPolicyFromEnv, type RetryPolicy } from "../platforms/http/retry-policy.js";
 import type { DeliveryDedupe } from "./delivery-dedupe.js";
 import type { GitHubAppDeps } from "./github-app.js";
@@ -62,8 +63,10 @@ export interface WorkRuntime {
   withGitLab(deps: GitLabAppDeps): GitLabAppDeps;
   /** For an API client's `onResponse`: one count per HTTP exchange, by platform, method and status. */
   countApiRequest(platform: string): (method: string, status: number) => void;
-  /** GET /metrics, and 503 for webhooks once shutdown began. */
+  /** 503 for webhooks once shutdown began. */
   routes: Route[];
+  /** GET /metrics (behind METRICS_TOKEN when it is set); the server mounts it on its port or on METRICS_PORT. */
+  metricsRoute: Route;
   start(): void;
   /** Stop accepting work, give running jobs SHUTDOWN_GRACE_MS, then hand back (Redis) or log what is dropped. */
   stop(): Promise<void>;
@@ -98,8 +101,14 @@ export function createWorkRuntime(env: Env): WorkRuntime {
   const jobs = new JobRouter(queue, log, metrics);
   let draining = false;
 
+  const metricsToken = (env.METRICS_TOKEN ?? "").trim();
   const metricsRoute: Route = async (req, res) => {
     if (req.method !== "GET" || req.url?.split("?")[0] !== "/metrics") return false;
+    // With METRICS_TOKEN, only a scraper that sends it (Prometheus' `authorization` / bearer_token) reads them.
+    if (metricsToken && !matchesSecret(/^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1], metricsToken)) {
+      res.writeHead(401, { "content-type": "application/json", "www-authenticate": "Bearer" }).end(JSON.stringify({ error: "GET /metrics needs the METRICS_TOKEN bearer token" }));
+      return true;
+    }
     res.writeHead(200, { "content-type": metrics.registry.contentType }).end(await metrics.registry.metrics());
     return true;
   };
@@ -116,7 +125,8 @@ export function createWorkRuntime(env: Env): WorkRuntime {
     jobs,
     log,
     retryPolicy: retryPolicyFromEnv(env),
-    routes: [drainingRoute, metricsRoute],
+    routes: [drainingRoute],
+    metricsRoute,
     withGitHub: (deps) => ({
       ...withParseCache(deps, parseCache),
       jobs,

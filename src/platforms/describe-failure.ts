@@ -1,9 +1,14 @@
+import { RequestTimeoutError } from "./http/request-timeout.js";
+
 /**
  * One line saying why the analysis could not run, for the check run or commit status.
  * API failures name the platform, the status and the request; anything else is our own bug
  * and says so.
  */
 export function describeFailure(err: unknown): string {
+  // Octokit wraps a failed fetch in a RequestError whose cause is the fetch's error.
+  const timeout = err instanceof RequestTimeoutError ? err : err instanceof Error && err.cause instanceof RequestTimeoutError ? err.cause : undefined;
+  if (timeout) return `${new URL(timeout.url).hostname} gave ${timeout.message}`;
   const gitlab = gitbeakerFailure(err);
   if (gitlab) return gitlab;
   if (isOctokitError(err)) {

@@ -2,7 +2,7 @@ import { batchAnnotations, type CheckAnnotation } from "../../report/annotations
 import { CHECK_NAME } from "../../report/check.js";
 import { CHECK_OUTPUT_LIMIT } from "../../report/options.js";
 import type { GitHubApi, RepoRef } from "./github-api.js";
-import { isBotAccount, issueCommentSchema, type IssueComment } from "./schema.js";
+import { issueCommentSchema, type IssueComment } from "./schema.js";
 
 /** GitHub refuses comment bodies over 65,536 characters (the API's error text says so). */
 export const COMMENT_LIMIT = 65_536;
@@ -35,6 +35,8 @@ export class GitHubPublisher {
   constructor(
     private readonly api: GitHubApi,
     private readonly repo: RepoRef,
+    /** The App's bot user (`<slug>[bot]`): the sticky comment is only ever one of its comments. */
+    private readonly botLogin: string,
   ) {}
 
   async startCheck(headSha: string, externalId?: string): Promise<number> {
@@ -100,8 +102,8 @@ export class GitHubPublisher {
     });
     for (const raw of comments) {
       const comment = issueCommentSchema.parse(raw);
-      // Only the bot's own comments: a person quoting the marker must not have their comment overwritten.
-      if (isBotAccount(comment.user) && comment.body?.includes(marker)) return comment;
+      // Only this App's own comments: a person, or another bot (github-actions[bot]), quoting the marker must not have their comment overwritten.
+      if (comment.user?.login === this.botLogin && comment.body?.includes(marker)) return comment;
     }
     return undefined;
   }

@@ -58,8 +58,8 @@ export const NO_CI_CHANGE: CheckResult = noCiChangeVerdict("github");
  * comment. An API failure ends the check as "could not analyse" with the reason, and
  * leaves the comment alone: a good comment is never replaced by an error.
  */
-export async function reviewPullRequest(deps: ReviewDeps, api: GitHubApi, pr: PullRequestRef, policy: CommentPolicy): Promise<ReviewOutcome> {
-  const publisher = new GitHubPublisher(api, pr.repo);
+export async function reviewPullRequest(deps: ReviewDeps, api: GitHubApi, pr: PullRequestRef, policy: CommentPolicy, botLogin: string): Promise<ReviewOutcome> {
+  const publisher = new GitHubPublisher(api, pr.repo, botLogin);
   let checkRunId: number | undefined;
   let completed = false;
   const reader = pullRequestReader(deps, api, pr);

@@ -1,3 +1,4 @@
+import { fetchWithTimeout } from "./request-timeout.js";
 import { isRetryableStatus, retryDelayMs, serverRequestedWaitMs, type RetryPolicy } from "./retry-policy.js";
 
 /** What one API client needs to be polite: the retry policy, a meter, and a last word before writes. */
@@ -17,13 +18,13 @@ export interface PoliteFetchOptions {
 const READS = new Set(["GET", "HEAD"]);
 
 /**
- * `fetch` with retries: 5xx, 429 and network errors are tried again after the wait the
+ * `fetch` with retries: 5xx, 429, network errors and attempts past `policy.timeoutMs` are tried again after the wait the
  * server asked for (Retry-After, RateLimit-Reset) or after backoff with jitter. The request
  * is rebuilt from `makeRequest` each time, as a Request body can be read only once.
  * The last response (even a failed one) is returned for the caller to judge.
  */
 export async function politeFetch(makeRequest: () => Request, options: PoliteFetchOptions): Promise<Response> {
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = fetchWithTimeout(options.policy.timeoutMs, options.fetch ?? fetch);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let attempt = 0; ; attempt++) {
     const request = makeRequest();

@@ -13,11 +13,13 @@ export interface RetryPolicy {
   baseMs: number;
   /** No single wait is longer: a reset an hour away is a failure to report, not a wait. */
   maxWaitMs: number;
+  /** One attempt gets this long for its whole answer; past it the attempt failed and is retried. */
+  timeoutMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 4, baseMs: 500, maxWaitMs: 60_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 4, baseMs: 500, maxWaitMs: 60_000, timeoutMs: 30_000 };
 
-/** The policy from the environment: API_RETRIES, API_RETRY_BASE_MS, API_RETRY_MAX_WAIT_MS. */
+/** The policy from the environment: API_RETRIES, API_RETRY_BASE_MS, API_RETRY_MAX_WAIT_MS, API_TIMEOUT_MS. */
 export function retryPolicyFromEnv(env: Record<string, string | undefined>): RetryPolicy {
   const num = (name: string, fallback: number) => {
     const value = Number(env[name]);
@@ -27,6 +29,7 @@ export function retryPolicyFromEnv(env: Record<string, string | undefined>): Ret
     retries: num("API_RETRIES", DEFAULT_RETRY_POLICY.retries),
     baseMs: num("API_RETRY_BASE_MS", DEFAULT_RETRY_POLICY.baseMs),
     maxWaitMs: num("API_RETRY_MAX_WAIT_MS", DEFAULT_RETRY_POLICY.maxWaitMs),
+    timeoutMs: num("API_TIMEOUT_MS", DEFAULT_RETRY_POLICY.timeoutMs) || DEFAULT_RETRY_POLICY.timeoutMs,
   };
 }
 

@@ -185,7 +185,7 @@ describe("GitHub App: pull requests", () => {
     const deps = fakeDeps();
     const app = await startApp(deps);
     await app.receive("pull_request", pullRequestPayload({ headRepo: "mallory/demo" }));
-    expect(fake.requests.every((r) => r.path.startsWith("/app/") || r.path.startsWith(`${R}/`))).toBe(true);
+    expect(fake.requests.every((r) => /^\/app(\/|$)/.test(r.path) || r.path.startsWith(`${R}/`))).toBe(true);
     expect(fake.calls()).toContain(`GET ${R}/git/trees/head1`);
     expect(deps.analyses[0].mr?.sourceProject).toBe("mallory/demo");
     expect(fake.comments).toHaveLength(1);
@@ -381,6 +381,15 @@ describe("GitHub App: /ci-explain", () => {
     expect(fake.comments.map((c) => c.body)).toEqual(['explain master job=- vars={}']);
     expect(fake.reactions.at(-1)).toEqual({ commentId: 555, content: "eyes" });
     expect(app.logs.filter((l) => l.reason === "redelivery of an event handled already")).toEqual([]);
+  });
+
+  it("with commands_from collaborators, outsiders' commands do not use up a maintainer's allowance", async () => {
+    seedRepository(fake, { base: { ".gitlab-ci.yml": CI_BASE, ".ci-explain.yml": "comment:\n  commands_from: collaborators\n" } });
+    const app = await startApp(fakeDeps());
+    for (let i = 0; i < 8; i++) await app.receive("issue_comment", commentPayload("/ci-explain master", { id: 700 + i, association: "CONTRIBUTOR" }));
+    await app.receive("issue_comment", commentPayload("/ci-explain master", { id: 800, association: "OWNER" }));
+    expect(fake.reactions.at(-1)).toEqual({ commentId: 800, content: "eyes" });
+    expect(fake.comments.filter((c) => c.body.startsWith("explain"))).toHaveLength(1);
   });
 
   it("does not reply twice to a redelivered command", async () => {

@@ -47,8 +47,9 @@ describe("API requests for one PR on a QEMU-like config", () => {
       blobs: blobs.length,
       comments: count(/issues\/7\/comments/),
       total: calls.length,
-      tokenExchanges: fake.requests.length - calls.length,
-    }).toEqual({ checkRuns: 2, mergeBase: 1, changedFiles: 1, trees: 2, branches: 1, blobs: 18, comments: 2, total: 27, tokenExchanges: 1 });
+      // As the App: one token exchange, and one GET /app for the bot's login (once per process).
+      asTheApp: fake.requests.length - calls.length,
+    }).toEqual({ checkRuns: 2, mergeBase: 1, changedFiles: 1, trees: 2, branches: 1, blobs: 18, comments: 2, total: 27, asTheApp: 2 });
 
     // Which files those blobs are: the 13 CI files (the 4 changed ones in both versions) and
     // the base's settings. Recipes are known from the tree listing; their text is not needed.

@@ -46,6 +46,51 @@ describe("server configuration", () => {
       await server.close();
     }
   });
+
+  it("serves /metrics to anyone on the webhook port by default", async () => {
+    const server = await startServer({ env: { ...FULL, LOG_LEVEL: "silent" }, port: 0, host: "127.0.0.1", githubDeps: fakeDeps });
+    try {
+      const res = await fetch(`http://127.0.0.1:${server.port}/metrics`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain("ci_explain_queue_depth");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("with METRICS_TOKEN, answers /metrics only to the bearer of the token", async () => {
+    const server = await startServer({ env: { ...FULL, LOG_LEVEL: "silent", METRICS_TOKEN: "scrape-secret" }, port: 0, host: "127.0.0.1", githubDeps: fakeDeps });
+    try {
+      const url = `http://127.0.0.1:${server.port}/metrics`;
+      expect((await fetch(url)).status).toBe(401);
+      expect((await fetch(url, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+      const ok = await fetch(url, { headers: { authorization: "Bearer scrape-secret" } });
+      expect(ok.status).toBe(200);
+      expect(await ok.text()).toContain("ci_explain_queue_depth");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("with METRICS_PORT, serves /metrics there and not on the webhook port", async () => {
+    const server = await startServer({ env: { ...FULL, LOG_LEVEL: "silent", METRICS_PORT: "0" }, port: 0, host: "127.0.0.1", githubDeps: fakeDeps });
+    try {
+      expect((await fetch(`http://127.0.0.1:${server.port}/metrics`)).status).toBe(404);
+      expect(server.metricsPort).toBeGreaterThan(0);
+      const res = await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain("ci_explain_queue_depth");
+      expect((await fetch(`http://127.0.0.1:${server.metricsPort}/api/github/webhooks`, { method: "POST", body: "{}" })).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("refuses a METRICS_PORT that is not a port", async () => {
+    await expect(startServer({ env: { ...FULL, LOG_LEVEL: "silent", METRICS_PORT: "metrics" }, port: 0, host: "127.0.0.1", githubDeps: fakeDeps })).rejects.toThrow(
+      'METRICS_PORT must be a port number from 0 to 65535, not "metrics"',
+    );
+  });
 });
 
 describe("ci-explain serve", () => {

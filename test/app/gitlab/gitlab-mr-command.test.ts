@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gitlabMrCommand, withInstanceSettings } from "../../../src/app/cli/commands/gitlab-mr.js";
 import { defaultSettings } from "../../../src/config/defaults.js";
 import { parseSettingsText } from "../../../src/config/parse-settings.js";
+import { FakeGitLab, stopNock } from "../../platforms/gitlab/fake-gitlab.js";
 import { MARKER } from "./harness.js";
 
 let repo = "";
@@ -49,6 +50,8 @@ function ciEnv(overrides: Record<string, string | undefined> = {}): Record<strin
     CI_SERVER_URL: "https://gitlab.example.com",
     CI_PROJECT_ID: "1",
     CI_PROJECT_PATH: "acme/demo",
+    CI_MERGE_REQUEST_PROJECT_ID: "1",
+    CI_MERGE_REQUEST_PROJECT_PATH: "acme/demo",
     CI_DEFAULT_BRANCH: "main",
     CI_MERGE_REQUEST_IID: "7",
     CI_MERGE_REQUEST_DIFF_BASE_SHA: baseSha,
@@ -106,6 +109,21 @@ describe("ci-explain gitlab-mr", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(MARKER);
     expect(result.stdout).not.toContain("## ");
+  });
+
+  it("on a fork's merge request, writes the note on the merge request's project, not the fork's", async () => {
+    const target = new FakeGitLab(1, 7);
+    target.serveWithNock("https://gitlab.example.com");
+    try {
+      const fork = { CI_PROJECT_ID: "99", CI_PROJECT_PATH: "mallory/demo", CI_MERGE_REQUEST_SOURCE_PROJECT_PATH: "mallory/demo", CI_EXPLAIN_TOKEN: "t" };
+      const result = await run([], ciEnv(fork));
+      expect(result.stderr).toBe("");
+      expect(target.notes.map((n) => n.body.includes(MARKER))).toEqual([true]);
+      expect(target.requests.filter((r) => r.path.includes("/projects/99"))).toEqual([]);
+      expect(target.requests.some((r) => r.method === "POST" && r.path.startsWith("/api/v4/projects/1/merge_requests/7/notes"))).toBe(true);
+    } finally {
+      stopNock();
+    }
   });
 
   it.each([

@@ -38,7 +38,7 @@ describe("GitLab webhook through the queue", () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     queue = new MemoryWorkQueue(2);
     const jobs = new JobRouter(queue, pino({ level: "silent" }));
-    const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1 }, beforeWrite: checkWrite });
+    const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1, timeoutMs: 30_000 }, beforeWrite: checkWrite });
     receiver = await startReceiver(
       fakeGitLabDeps({
         api,

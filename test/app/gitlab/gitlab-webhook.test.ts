@@ -219,6 +219,15 @@ describe("GitLab webhook: /ci-explain notes", () => {
     expect(fake.awards.map((a) => a.name)).toEqual(["eyes", "eyes", "eyes", "eyes", "eyes", "confused"]);
   });
 
+  it("with commands_from: collaborators, outsiders' commands do not use up a maintainer's allowance", async () => {
+    fake.addCommit("mergebase1", { ".gitlab-ci.yml": CI_BASE, ".ci-explain.yml": "comment:\n  commands_from: collaborators\n" });
+    fake.members.set(6, 40);
+    for (let i = 0; i < 8; i++) await receiver.send("Note Hook", noteHook("/ci-explain staging", { noteId: 500 + i, user: { id: 9, username: "outsider" } }));
+    await receiver.send("Note Hook", noteHook("/ci-explain staging", { noteId: 600, user: { id: 6, username: "maintainer" } }));
+    expect(fake.awards.at(-1)).toEqual({ noteId: 600, name: "eyes" });
+    expect(fake.notes.map((n) => n.body)).toEqual(["explain staging job=-"]);
+  });
+
   it.each([
     ["a Developer", 30, "eyes"],
     ["a Maintainer (inherited from the group)", 40, "eyes"],

@@ -15,7 +15,7 @@ export const MR_URL = "https://gitlab.example.com/acme/demo/-/merge_requests/7";
 /** Real webhook route and GitLab client; the engine and report are stand-ins, as on the GitHub side. */
 export function fakeGitLabDeps(overrides: Partial<GitLabAppDeps> = {}): GitLabAppDeps & { analyses: AnalyzeInput[] } {
   const analyses: AnalyzeInput[] = [];
-  const api = createGitLabApi({ url: GITLAB, token: "glpat-test", retry: { retries: 0, baseMs: 1, maxWaitMs: 1 } });
+  const api = createGitLabApi({ url: GITLAB, token: "glpat-test", retry: { retries: 0, baseMs: 1, maxWaitMs: 1, timeoutMs: 30_000 } });
   return {
     ...defaultGitLabAppDeps({ api, secret: SECRET, log: pino({ level: "silent" }) }),
     analyses,

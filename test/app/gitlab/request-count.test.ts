@@ -33,7 +33,7 @@ describe("GitLab API requests for one MR on a QEMU-like config", () => {
   afterEach(stopNock);
 
   it("costs 36 requests: one note and two statuses written; each CI file read by path, unchanged ones once (head reads them from the base); one tree listing looks for GitHub Actions workflows", async () => {
-    const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1 } });
+    const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1, timeoutMs: 30_000 } });
     const receiver = await startReceiver(defaultGitLabAppDeps({ api, secret: SECRET, log: pino({ level: "silent" }) }));
     await receiver.send("Merge Request Hook", mrHook());
     await receiver.close();
@@ -62,7 +62,7 @@ describe("GitLab API requests for one MR on a QEMU-like config", () => {
 
   it("costs 9 requests and sets one status, success \"no CI change\", when the MR changes no CI-relevant file", async () => {
     fake.diffPaths = ["README.md", "docs/index.md"];
-    const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1 } });
+    const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1, timeoutMs: 30_000 } });
     const receiver = await startReceiver(defaultGitLabAppDeps({ api, secret: SECRET, log: pino({ level: "silent" }) }));
     await receiver.send("Merge Request Hook", mrHook());
     await receiver.close();

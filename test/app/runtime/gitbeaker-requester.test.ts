@@ -23,7 +23,7 @@ describe("gitbeaker with the polite requester", () => {
       const api = new Gitlab({
         host: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
         token: "t",
-        requesterFn: politeGitbeakerRequester({ policy: { retries: 3, baseMs: 10, maxWaitMs: 2000 }, onResponse: (_m, s) => statuses.push(s) }),
+        requesterFn: politeGitbeakerRequester({ policy: { retries: 3, baseMs: 10, maxWaitMs: 2000, timeoutMs: 30_000 }, onResponse: (_m, s) => statuses.push(s) }),
       });
       const project = await api.Projects.show("g/p");
       expect(project).toMatchObject({ id: 1, path_with_namespace: "g/p" });

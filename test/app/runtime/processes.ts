@@ -65,6 +65,7 @@ export class FakeApiServer implements ServedApi {
   private server: Server | undefined;
   private readonly storms: Array<{ method: string; pathPrefix: string; replies: Array<{ status: number; headers?: Record<string, string> }> }> = [];
   private readonly holds = new Holds();
+  private readonly hangs: Array<{ method: string; pathPrefix: string; left: number }> = [];
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -94,14 +95,26 @@ export class FakeApiServer implements ServedApi {
     return this.holds.add(method, pathPrefix);
   }
 
+  /** The next `count` requests matching get no answer at all (an API that stopped answering). */
+  hang(method: string, pathPrefix: string, count: number): void {
+    this.hangs.push({ method, pathPrefix, left: count });
+  }
+
   close(): Promise<void> {
     this.holds.releaseAll();
+    this.server?.closeAllConnections();
     return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
   private async answer(method: string, url: string, body: string, send: (status: number, headers: Record<string, string>, text: string) => void): Promise<void> {
     const path = url.replace(/^\/api\/v3/, "").split("?")[0];
     const matches = (rule: { method: string; pathPrefix: string }) => rule.method === method && path.startsWith(rule.pathPrefix);
+    const hang = this.hangs.find((h) => matches(h) && h.left > 0);
+    if (hang) {
+      hang.left--;
+      this.fake.requests.push({ method, path, body: undefined });
+      return;
+    }
     await this.holds.pass(method, path);
     const storm = this.storms.find((s) => matches(s) && s.replies.length > 0);
     const scripted = storm?.replies.shift();
@@ -219,8 +232,8 @@ export class ServeProcess {
   }
 
   /** Signed pull_request delivery; resolves with the response status. */
-  async deliverPullRequest(options: { action?: string; headSha: string; id?: string }): Promise<number> {
-    const body = JSON.stringify(pullRequestPayload({ action: options.action ?? "synchronize", headSha: options.headSha }));
+  async deliverPullRequest(options: { action?: string; headSha: string; id?: string; number?: number }): Promise<number> {
+    const body = JSON.stringify(pullRequestPayload({ action: options.action ?? "synchronize", headSha: options.headSha, number: options.number }));
     const res = await fetch(`${this.url}/api/github/webhooks`, {
       method: "POST",
       headers: {

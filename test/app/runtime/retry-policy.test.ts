@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { politeFetch } from "../../../src/platforms/http/polite-fetch.js";
 import { retryDelayMs, serverRequestedWaitMs, type RetryPolicy } from "../../../src/platforms/http/retry-policy.js";
 
-const POLICY: RetryPolicy = { retries: 3, baseMs: 100, maxWaitMs: 60_000 };
+const POLICY: RetryPolicy = { retries: 3, baseMs: 100, maxWaitMs: 60_000, timeoutMs: 30_000 };
 const NOW = Date.parse("2026-11-28T12:00:00Z");
 
 describe("how long the server asked us to wait", () => {
@@ -20,7 +20,7 @@ describe("how long the server asked us to wait", () => {
   it("backs off exponentially with jitter when the server says nothing, and never past the cap", () => {
     expect([0, 1, 2].map((n) => retryDelayMs(POLICY, n, undefined, () => 0))).toEqual([100, 200, 400]);
     expect(retryDelayMs(POLICY, 2, undefined, () => 0.99)).toBe(796);
-    expect(retryDelayMs({ ...POLICY, maxWaitMs: 5000 }, 0, 3_600_000, () => 0)).toBe(5000);
+    expect(retryDelayMs({ ...POLICY, maxWaitMs: 5000, timeoutMs: 30_000 }, 0, 3_600_000, () => 0)).toBe(5000);
   });
 });
 

@@ -107,9 +107,9 @@ export class FakeGitHub {
     return this;
   }
 
-  /** Requests other than the installation token exchange, as `METHOD path` lines. */
+  /** Requests other than the App's own (token exchange, GET /app), as `METHOD path` lines. */
   calls(): string[] {
-    return this.requests.filter((r) => !r.path.startsWith("/app/")).map((r) => `${r.method} ${decodeURIComponent(r.path.split("?")[0])}`);
+    return this.requests.filter((r) => !/^\/app(\/|$|\?)/.test(r.path)).map((r) => `${r.method} ${decodeURIComponent(r.path.split("?")[0])}`);
   }
 
   handle(method: string, rawPath: string, body: unknown): FakeReply {
@@ -120,6 +120,8 @@ export class FakeGitHub {
     const failure = this.failures.find((f) => f.method === method && pathname.startsWith(f.pathPrefix));
     if (failure) return { status: failure.status, body: { message: "Server Error" } };
 
+    // The App itself (GET /app, as the App): its slug names its bot user, `ci-explain[bot]`.
+    if (method === "GET" && pathname === "/app") return ok({ id: 123, slug: BOT.login.replace(/\[bot\]$/, ""), name: "ci-explain" });
     if (method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(pathname)) {
       return { status: 201, body: { token: "ghs_test", expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {}, repository_selection: "all" } };
     }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GitHubPublisher, type CheckAnnotation } from "../../../src/platforms/github/publisher.js";
-import { FakeGitHub } from "./fake-github.js";
+import { BOT, FakeGitHub } from "./fake-github.js";
 import { serveWithNock, stopNock, testApi } from "./nock-github.js";
 
 const MARKER = "<!-- ci-explain:comment key=main -->";
@@ -11,7 +11,7 @@ describe("GitHubPublisher", () => {
   beforeEach(() => {
     fake = new FakeGitHub();
     serveWithNock(fake);
-    publisher = new GitHubPublisher(testApi(), { owner: "acme", repo: "demo" });
+    publisher = new GitHubPublisher(testApi(), { owner: "acme", repo: "demo" }, BOT.login);
   });
   afterEach(stopNock);
 
@@ -45,6 +45,13 @@ describe("GitHubPublisher", () => {
     fake.addComment(`> ${MARKER}`, { login: "mallory", type: "User" });
     expect(await publisher.upsertStickyComment(7, MARKER, `${MARKER}\nreport`, { create: true })).toBe("created");
     expect(fake.comments.map((c) => c.body)).toEqual([`> ${MARKER}`, `${MARKER}\nreport`]);
+  });
+
+  it("does not take over another bot's comment that quotes the marker (github-actions[bot])", async () => {
+    const quoted = fake.addComment(`Bot report mirrors:\n${MARKER}\nnot ours`, { login: "github-actions[bot]", type: "Bot" });
+    expect(await publisher.upsertStickyComment(7, MARKER, `${MARKER}\nreport`, { create: true })).toBe("created");
+    expect(fake.comments.find((c) => c.id === quoted.id)?.body).toBe(`Bot report mirrors:\n${MARKER}\nnot ours`);
+    expect(fake.comments.filter((c) => c.user.login === BOT.login).map((c) => c.body)).toEqual([`${MARKER}\nreport`]);
   });
 
   it("with create: false edits an existing comment but never starts one", async () => {

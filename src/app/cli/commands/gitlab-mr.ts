@@ -23,18 +23,20 @@ Options:
   --dry-run   print the note instead of posting it (no token needed)
 
 Environment (set by GitLab in merge request pipelines):
-  CI_SERVER_URL, CI_PROJECT_ID, CI_PROJECT_PATH, CI_DEFAULT_BRANCH, CI_MERGE_REQUEST_IID,
-  CI_MERGE_REQUEST_DIFF_BASE_SHA, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME,
-  CI_MERGE_REQUEST_TARGET_BRANCH_NAME, CI_COMMIT_SHA; optional: CI_REGISTRY,
-  CI_MERGE_REQUEST_SOURCE_PROJECT_PATH (a fork MR)
+  CI_SERVER_URL, CI_DEFAULT_BRANCH, CI_MERGE_REQUEST_PROJECT_ID,
+  CI_MERGE_REQUEST_PROJECT_PATH, CI_MERGE_REQUEST_IID, CI_MERGE_REQUEST_DIFF_BASE_SHA,
+  CI_MERGE_REQUEST_SOURCE_BRANCH_NAME, CI_MERGE_REQUEST_TARGET_BRANCH_NAME, CI_COMMIT_SHA;
+  optional: CI_REGISTRY, CI_MERGE_REQUEST_SOURCE_PROJECT_PATH (a fork MR)
   CI_EXPLAIN_TOKEN   a token with the api scope (a project access token), to write the note
 
 The job needs the full history: set GIT_DEPTH: 0 (a shallow clone lacks the merge base).`;
 
 const REQUIRED = [
   "CI_SERVER_URL",
-  "CI_PROJECT_ID",
-  "CI_PROJECT_PATH",
+  // The merge request's own project: in a fork MR's pipeline CI_PROJECT_ID/PATH name the fork,
+  // where an MR with the same iid would be someone else's (predefined variables reference).
+  "CI_MERGE_REQUEST_PROJECT_ID",
+  "CI_MERGE_REQUEST_PROJECT_PATH",
   "CI_MERGE_REQUEST_IID",
   "CI_MERGE_REQUEST_DIFF_BASE_SHA",
   "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",
@@ -77,9 +79,9 @@ export const gitlabMrCommand: CliCommand = {
       return 2;
     }
     const serverUrl = String(env.CI_SERVER_URL).replace(/\/+$/, "");
-    const projectPath = String(env.CI_PROJECT_PATH);
+    const projectPath = String(env.CI_MERGE_REQUEST_PROJECT_PATH);
     const mr: MergeRequestRef = {
-      projectId: Number(env.CI_PROJECT_ID),
+      projectId: Number(env.CI_MERGE_REQUEST_PROJECT_ID),
       projectPath,
       projectWebUrl: `${serverUrl}/${projectPath}`,
       defaultBranch: env.CI_DEFAULT_BRANCH,
@@ -143,7 +145,7 @@ export function withInstanceSettings(loaded: Pick<LoadedSettings, "settings" | "
   const isSet = (key: string) => loaded.explicit?.has(key) === true;
   return {
     ...settings,
-    project: settings.project ?? given("CI_PROJECT_PATH"),
+    project: settings.project ?? given("CI_MERGE_REQUEST_PROJECT_PATH") ?? given("CI_PROJECT_PATH"),
     defaultBranch: settings.defaultBranch ?? given("CI_DEFAULT_BRANCH"),
     serverUrl: isSet("server_url") ? settings.serverUrl : (given("CI_SERVER_URL")?.replace(/\/+$/, "") ?? settings.serverUrl),
     registry: isSet("registry") ? settings.registry : (given("CI_REGISTRY") ?? settings.registry),
