@@ -29,6 +29,9 @@ Environment (both):
   WORKER_CONCURRENCY              analyses at a time per process (default: 2)
   SHUTDOWN_GRACE_MS               time running work gets on SIGTERM (default: 25000)
   API_RETRIES, API_RETRY_BASE_MS, API_RETRY_MAX_WAIT_MS   retries of failed API requests (4, 500, 60000)
+  API_TIMEOUT_MS                  one API request's time for its whole answer before it is retried (30000)
+  METRICS_TOKEN                   GET /metrics only with "Authorization: Bearer <token>" (default: open)
+  METRICS_PORT, METRICS_HOST      serve /metrics on this port only, not the webhook port (default: unset)
   LOG_LEVEL, LOG_FORMAT           info by default; LOG_FORMAT=json for machine-read logs`;
 
 export const serveCommand: CliCommand = {
