@@ -141,7 +141,7 @@ async function onComment(deps: HandlerDeps, context: Context<"issue_comment">): 
     return skip(log, "comment written by a bot", "debug");
   }
   const octokit = context.octokit;
-  const publisher = new GitHubPublisher(octokit, repoOf(event.repository), await deps.botLogin());
+  const publisher = new GitHubPublisher(octokit, repoOf(event.repository));
   return runCommand(deps, log, {
     text: event.comment.body,
     key: `${event.repository.full_name}#${event.issue.number}`,

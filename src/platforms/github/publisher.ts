@@ -23,6 +23,12 @@ export interface CheckResult {
 
 export type CommentOutcome = "created" | "updated" | "unchanged" | "absent";
 
+/** How the sticky comment is known: its hidden marker, written by the App's own bot user. */
+export interface StickyComment {
+  marker: string;
+  author: string;
+}
+
 export type Reaction = "+1" | "-1" | "eyes" | "confused" | "rocket";
 
 /**
@@ -35,8 +41,6 @@ export class GitHubPublisher {
   constructor(
     private readonly api: GitHubApi,
     private readonly repo: RepoRef,
-    /** The App's bot user (`<slug>[bot]`): the sticky comment is only ever one of its comments. */
-    private readonly botLogin: string,
   ) {}
 
   async startCheck(headSha: string, externalId?: string): Promise<number> {
@@ -93,8 +97,11 @@ export class GitHubPublisher {
     });
   }
 
-  /** The bot's comment carrying `marker`, searched over every page of the conversation. */
-  async findStickyComment(issueNumber: number, marker: string): Promise<IssueComment | undefined> {
+  /**
+   * The comment by `sticky.author` (the App's bot user, `<slug>[bot]`) carrying `sticky.marker`,
+   * searched over every page of the conversation.
+   */
+  async findStickyComment(issueNumber: number, sticky: StickyComment): Promise<IssueComment | undefined> {
     const comments = await this.api.paginate(this.api.rest.issues.listComments, {
       ...this.repo,
       issue_number: issueNumber,
@@ -103,7 +110,7 @@ export class GitHubPublisher {
     for (const raw of comments) {
       const comment = issueCommentSchema.parse(raw);
       // Only this App's own comments: a person, or another bot (github-actions[bot]), quoting the marker must not have their comment overwritten.
-      if (comment.user?.login === this.botLogin && comment.body?.includes(marker)) return comment;
+      if (comment.user?.login === sticky.author && comment.body?.includes(sticky.marker)) return comment;
     }
     return undefined;
   }
@@ -112,9 +119,9 @@ export class GitHubPublisher {
    * Create or edit the one comment carrying `marker`. With `create: false` an existing
    * comment is edited but none is created (e.g. "no longer changes CI").
    */
-  async upsertStickyComment(issueNumber: number, marker: string, body: string, options: { create: boolean }): Promise<CommentOutcome> {
+  async upsertStickyComment(issueNumber: number, sticky: StickyComment, body: string, options: { create: boolean }): Promise<CommentOutcome> {
     const text = clip(body, COMMENT_LIMIT);
-    const existing = await this.findStickyComment(issueNumber, marker);
+    const existing = await this.findStickyComment(issueNumber, sticky);
     if (existing) {
       if (existing.body === text) return "unchanged";
       await this.api.rest.issues.updateComment({ ...this.repo, comment_id: existing.id, body: text });

@@ -59,7 +59,7 @@ export const NO_CI_CHANGE: CheckResult = noCiChangeVerdict("github");
  * leaves the comment alone: a good comment is never replaced by an error.
  */
 export async function reviewPullRequest(deps: ReviewDeps, api: GitHubApi, pr: PullRequestRef, policy: CommentPolicy, botLogin: string): Promise<ReviewOutcome> {
-  const publisher = new GitHubPublisher(api, pr.repo, botLogin);
+  const publisher = new GitHubPublisher(api, pr.repo);
   let checkRunId: number | undefined;
   let completed = false;
   const reader = pullRequestReader(deps, api, pr);
@@ -79,7 +79,7 @@ export async function reviewPullRequest(deps: ReviewDeps, api: GitHubApi, pr: Pu
         else await publisher.completeCheck(checkRunId, result);
         completed = true;
       },
-      upsertComment: (body, options) => publisher.upsertStickyComment(pr.number, deps.report.marker, body, options),
+      upsertComment: (body, options) => publisher.upsertStickyComment(pr.number, { marker: deps.report.marker, author: botLogin }, body, options),
       superseded: async (by) => {
         if (checkRunId !== undefined && !completed) await publisher.completeCheck(checkRunId, supersededCheck(by));
       },

@@ -4,6 +4,7 @@ import { BOT, FakeGitHub } from "./fake-github.js";
 import { serveWithNock, stopNock, testApi } from "./nock-github.js";
 
 const MARKER = "<!-- ci-explain:comment key=main -->";
+const STICKY = { marker: MARKER, author: BOT.login };
 
 describe("GitHubPublisher", () => {
   let fake: FakeGitHub;
@@ -11,12 +12,12 @@ describe("GitHubPublisher", () => {
   beforeEach(() => {
     fake = new FakeGitHub();
     serveWithNock(fake);
-    publisher = new GitHubPublisher(testApi(), { owner: "acme", repo: "demo" }, BOT.login);
+    publisher = new GitHubPublisher(testApi(), { owner: "acme", repo: "demo" });
   });
   afterEach(stopNock);
 
   it("creates the sticky comment when there is none", async () => {
-    expect(await publisher.upsertStickyComment(7, MARKER, `${MARKER}\nreport`, { create: true })).toBe("created");
+    expect(await publisher.upsertStickyComment(7, STICKY, `${MARKER}\nreport`, { create: true })).toBe("created");
     expect(fake.calls()).toEqual(["GET /repos/acme/demo/issues/7/comments", "POST /repos/acme/demo/issues/7/comments"]);
     expect(fake.requests[1].body).toEqual({ body: `${MARKER}\nreport` });
   });
@@ -25,7 +26,7 @@ describe("GitHubPublisher", () => {
     fake.pageSize = 2;
     for (let i = 0; i < 5; i++) fake.addComment(`chat ${i}`, { login: "alice", type: "User" });
     const sticky = fake.addComment(`${MARKER}\nold`);
-    expect(await publisher.upsertStickyComment(7, MARKER, `${MARKER}\nnew`, { create: true })).toBe("updated");
+    expect(await publisher.upsertStickyComment(7, STICKY, `${MARKER}\nnew`, { create: true })).toBe("updated");
     expect(fake.calls()).toEqual([
       "GET /repos/acme/demo/issues/7/comments",
       "GET /repos/acme/demo/issues/7/comments",
@@ -37,25 +38,25 @@ describe("GitHubPublisher", () => {
 
   it("writes nothing when the body is unchanged", async () => {
     fake.addComment(`${MARKER}\nsame`);
-    expect(await publisher.upsertStickyComment(7, MARKER, `${MARKER}\nsame`, { create: true })).toBe("unchanged");
+    expect(await publisher.upsertStickyComment(7, STICKY, `${MARKER}\nsame`, { create: true })).toBe("unchanged");
     expect(fake.calls()).toEqual(["GET /repos/acme/demo/issues/7/comments"]);
   });
 
   it("does not take over a person's comment that quotes the marker", async () => {
     fake.addComment(`> ${MARKER}`, { login: "mallory", type: "User" });
-    expect(await publisher.upsertStickyComment(7, MARKER, `${MARKER}\nreport`, { create: true })).toBe("created");
+    expect(await publisher.upsertStickyComment(7, STICKY, `${MARKER}\nreport`, { create: true })).toBe("created");
     expect(fake.comments.map((c) => c.body)).toEqual([`> ${MARKER}`, `${MARKER}\nreport`]);
   });
 
   it("does not take over another bot's comment that quotes the marker (github-actions[bot])", async () => {
     const quoted = fake.addComment(`Bot report mirrors:\n${MARKER}\nnot ours`, { login: "github-actions[bot]", type: "Bot" });
-    expect(await publisher.upsertStickyComment(7, MARKER, `${MARKER}\nreport`, { create: true })).toBe("created");
+    expect(await publisher.upsertStickyComment(7, STICKY, `${MARKER}\nreport`, { create: true })).toBe("created");
     expect(fake.comments.find((c) => c.id === quoted.id)?.body).toBe(`Bot report mirrors:\n${MARKER}\nnot ours`);
     expect(fake.comments.filter((c) => c.user.login === BOT.login).map((c) => c.body)).toEqual([`${MARKER}\nreport`]);
   });
 
   it("with create: false edits an existing comment but never starts one", async () => {
-    expect(await publisher.upsertStickyComment(7, MARKER, "x", { create: false })).toBe("absent");
+    expect(await publisher.upsertStickyComment(7, STICKY, "x", { create: false })).toBe("absent");
     expect(fake.comments).toEqual([]);
   });
 
