@@ -237,7 +237,10 @@ function noConfiguration(context: BranchContext, root: string): Pipeline {
   return {
     context,
     created: false,
+    creation: "certain",
     notCreated: { reason: "no-jobs", message: `there is no ${root} in this revision` },
+    unknownInputs: [],
+    assumedUnset: [],
     variables: {},
     stages: [],
     jobs: [],

@@ -167,7 +167,7 @@ interface ContextMaker {
     ref: RefSpec;
     source: PipelineSource;
     project?: string;
-    variables: Record<string, string>;
+    variables: Record<string, string | null>;
     origin: ContextOrigin;
   }): BranchContext;
 }
@@ -188,7 +188,7 @@ function contextMaker(input: ContextChoiceInput): ContextMaker {
     source: PipelineSource,
     origin: ContextOrigin,
     path = project,
-    extra: Record<string, string> = {},
+    extra: Record<string, string | null> = {},
   ): BranchContext => {
     const ctx: PipelineContext = {
       ref,

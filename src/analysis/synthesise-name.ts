@@ -8,6 +8,11 @@ import { compilePattern } from "../gitlab-ci/expr/index.js";
  * itself (RE2, as GitLab) and with git's rules for ref names; anything else gives `undefined`.
  */
 export function synthesiseName(pattern: string): string | undefined {
+  return synthesiseMatch(pattern, isValidRefName);
+}
+
+/** Like `synthesiseName`, for any text `accept` takes (every text by default), not only ref names. */
+export function synthesiseMatch(pattern: string, accept: (text: string) => boolean = () => true): string | undefined {
   const compiled = compilePattern(pattern);
   if (!compiled.ok) return undefined;
   const body = /^\/(.*)\/[ismU]*$/s.exec(pattern)?.[1];
@@ -26,7 +31,7 @@ export function synthesiseName(pattern: string): string | undefined {
     // an unanchored pattern such as `/\.x$/` can take a letter before a leading dot.
     const candidates = /[-/_.]$/.test(name) ? [`${name}1`, name] : [name];
     if (name.startsWith(".")) candidates.push(`x${name}`);
-    const found = candidates.find((c) => isValidRefName(c) && compiled.pattern.test(c));
+    const found = candidates.find((c) => accept(c) && compiled.pattern.test(c));
     if (found !== undefined) return found;
   }
   return undefined;

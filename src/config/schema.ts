@@ -29,9 +29,10 @@ const projectPath = z
 
 /**
  * CI/CD variable values: YAML reads `QEMU_CI: 1` as a number and `FLAG: true` as a boolean;
- * GitLab stores every variable as a string, so these are accepted and turned into text.
+ * GitLab stores every variable as a string, so these are accepted and turned into text. A name
+ * without a value (`QEMU_CI:`) declares a variable whose value is not known: kept as `null`.
  */
-const variableValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
+const variableValue = z.union([z.string(), z.number(), z.boolean(), z.null()]).transform((v) => (v === null ? null : String(v)));
 const variables = z.record(z.string().regex(/^\w+$/, "a variable name is letters, digits and `_`"), variableValue);
 
 const contextSchema = z

@@ -12,7 +12,7 @@ export interface ContextSetting {
   source?: string;
   /** `namespace/name`: run the context as if in this project (a fork). */
   project?: string;
-  variables: Record<string, string>;
+  variables: Record<string, string | null>;
 }
 
 export interface Settings {
@@ -23,13 +23,16 @@ export interface Settings {
   registry: string;
   /** Path of the root CI file. */
   ciConfigPath: string;
-  /** Project/group CI/CD variables GitLab would inject (YAML cannot show them). */
-  variables: Record<string, string>;
+  /**
+   * Project/group CI/CD variables GitLab would inject (YAML cannot show them); `null`: declared
+   * without a value, so its value is not known.
+   */
+  variables: Record<string, string | null>;
   /**
    * The CI/CD variables of a fork (a fork has its own project variables, not upstream's): what
    * the automatic fork context and a configured context in another project start from.
    */
-  forkVariables: Record<string, string>;
+  forkVariables: Record<string, string | null>;
   /** When given, these contexts replace the default choice. */
   contexts?: ContextSetting[];
   containers: { recipes: string[] };

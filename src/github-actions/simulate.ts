@@ -70,10 +70,15 @@ export function simulateActions(set: WorkflowSet, context: BranchContext): Actio
 
   const created = jobs.length > 0;
   const stages = [...new Set(jobs.map((j) => j.stage))];
+  // A run is made when some job surely runs, and surely not when no job may.
+  const creation = jobs.some((j) => j.presence === "present") || (!created && !excluded.some((e) => e.presence === "uncertain")) ? "certain" : "uncertain";
   const pipeline: AnalysedPipeline = {
     context,
     created,
-    certainty: jobs.some((j) => j.certainty === "uncertain") ? "uncertain" : "certain",
+    creation,
+    certainty: creation === "uncertain" || jobs.some((j) => j.certainty === "uncertain") ? "uncertain" : "certain",
+    unknownInputs: [],
+    assumedUnset: [],
     notCreated: created ? undefined : { reason: errors.length ? "config-error" : workflows.some((w) => w.decision.triggered !== false) ? "no-jobs" : "workflow-no-match", message: created ? "" : noRunMessage(workflows, facts) },
     variables: {},
     stages,
@@ -122,7 +127,12 @@ type JobOutcome = "ran" | "skipped" | "maybe";
 const MAX_WORKFLOW_LEVELS = 4;
 
 function runWorkflow(sim: Sim, wf: Workflow, decision: TriggerDecision, frame: RunFrame): void {
-  const vars = fromPlain(sim.context.variables);
+  // A variable declared in the settings without a value is set to something not known here.
+  const vars = new ObjectValue(
+    Object.entries(sim.context.variables).flatMap(([name, value]): Array<[string, Value]> =>
+      value === undefined ? [] : [[name, value === null ? new Unknown([`vars.${name}`]) : value]],
+    ),
+  );
   const baseScope = (extra: Partial<ExprScope["contexts"]>): ExprScope => ({
     contexts: { github: githubContextValue(sim.context, sim.facts, frame.inputs), vars, inputs: frame.inputs, ...extra },
     status: SUCCESS_PATH,
@@ -182,7 +192,8 @@ function runJob(
     ? { kind: "rules", rule: { index: 0, pos: job.if.pos, if: job.if.value, when: cond.truth === false ? "never" : "on_success" }, trace: [cond.trace!], explanation }
     : { kind: "default", trace: cond.trace ? [cond.trace] : [], explanation };
   if (cond.truth === false) {
-    sim.excluded.push({ name: displayBase, source: job.pos, decidedBy, certainty: frame.gate === true ? "certain" : "uncertain" });
+    const certain = frame.gate === true;
+    sim.excluded.push({ name: displayBase, stage: frame.stage, source: job.pos, decidedBy, certainty: certain ? "certain" : "uncertain", presence: certain ? "absent" : "uncertain" });
     return "skipped";
   }
   const jobCertainty: "certain" | "uncertain" = cond.truth === "unknown" || frame.gate === "unknown" ? "uncertain" : "certain";
@@ -195,7 +206,7 @@ function runJob(
       sim.warnings.push(
         warning("not-analysed", job.uses.value.startsWith("./") ? `${wf.file}: job '${job.id}' calls ${job.uses.value}, which is not in this revision` : `${wf.file}: job '${job.id}' calls the remote workflow ${job.uses.value}; its jobs are not analysed`, job.uses.pos),
       );
-      sim.jobs.push(makeJob(displayBase, job.id, frame.stage, job, { certainty: jobCertainty, allowFailure: false }, decidedBy, {}, undefined, [], [], []));
+      sim.jobs.push(makeJob(displayBase, job.id, frame.stage, job, { certainty: jobCertainty, presence: jobCertainty === "certain" ? "present" : "uncertain", allowFailure: false }, decidedBy, {}, undefined, [], [], []));
       return jobCertainty === "certain" ? "ran" : "maybe";
     }
     if (frame.depth + 1 >= MAX_WORKFLOW_LEVELS) {
@@ -242,7 +253,9 @@ function runJob(
     if (job.concurrency) sim.concurrency.push(concurrencyUse(wf.name, fullName, job.concurrency, jobScope));
     const { builds, script } = stepsOf(sim, job, fullName, stepScope, env);
     const allowFailure = job.continueOnError ? booleanSetting(job.continueOnError, jobScope) === true : false;
-    sim.jobs.push(makeJob(fullName, job.id, frame.stage, job, { certainty: matrixUnknown ? "uncertain" : jobCertainty, allowFailure }, decidedBy, env, image, services, builds, script));
+    sim.jobs.push(
+      makeJob(fullName, job.id, frame.stage, job, { certainty: matrixUnknown ? "uncertain" : jobCertainty, presence: jobCertainty === "certain" ? "present" : "uncertain", allowFailure }, decidedBy, env, image, services, builds, script),
+    );
   }
   return jobCertainty === "certain" ? "ran" : "maybe";
 }
@@ -253,7 +266,7 @@ function makeJob(
   stage: string,
   job: WorkflowJob,
   /** `allowFailure` is the job's `continue-on-error`: its failure does not fail the run. */
-  { certainty, allowFailure }: { certainty: "certain" | "uncertain"; allowFailure: boolean },
+  { certainty, presence, allowFailure }: { certainty: "certain" | "uncertain"; presence: "present" | "uncertain"; allowFailure: boolean },
   decidedBy: Decision,
   variables: Record<string, ResolvedVar>,
   image: ResolvedImage | undefined,
@@ -268,6 +281,7 @@ function makeJob(
     when: "on_success",
     allowFailure,
     certainty,
+    presence,
     image,
     services,
     variables,

@@ -51,9 +51,11 @@ export interface PipelineContext {
   };
   /**
    * Project, group, instance and pipeline variables. They win over YAML variables
-   * (GitLab's precedence). A name present with value `undefined` is explicitly unset.
+   * (GitLab's precedence). A name present with value `undefined` is explicitly unset; with
+   * `null`, declared without a value (`.ci-explain.yml`): GitLab sets it to something not known
+   * here, possibly nothing.
    */
-  variables: Record<string, string>;
+  variables: Record<string, string | null>;
   /** The analysed revision. */
   commitSha?: string;
   /**

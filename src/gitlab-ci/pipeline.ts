@@ -37,6 +37,27 @@ export interface ResolvedVar {
 /** The result of one `if:` (or only/except clause) for this context. */
 export type Truth = true | false | "unknown";
 
+/**
+ * Whether a job is in the pipeline (or the pipeline created): for sure, surely not, or
+ * "uncertain" when the answer depends on an input that is not known statically.
+ */
+export type Presence = "present" | "absent" | "uncertain";
+
+/**
+ * An input an answer depends on that is not known statically. A certain answer never depends
+ * on one; an uncertain answer names those that made it so.
+ */
+export type UnknownInput =
+  /** A variable GitLab (or the project's settings) sets to a value not known here. */
+  | { kind: "variable"; name: string; why: string; maybeAbsent?: boolean; nonEmpty?: boolean }
+  /**
+   * A fact of the push or the project that is not known: the files a push changes
+   * (`changes:`), the files of another ref (`exists:`), whether the project has a cluster.
+   */
+  | { kind: "fact"; why: string }
+  /** An include that was not read: what it defines is not known. */
+  | { kind: "include"; include: string; why: string; pos: Pos };
+
 export interface RuleTrace {
   index: number;
   pos: Pos;
@@ -78,10 +99,14 @@ export interface PipelineJob {
   allowFailure: boolean;
   startIn?: string;
   /**
-   * "certain" when every rule up to the deciding one evaluated to a definite value;
-   * "uncertain" when an earlier rule was unknown (the job may behave differently).
+   * "certain" when the job is in the pipeline, and runs as shown, whatever the unknown inputs
+   * are; "uncertain" when an unknown input may leave it out or change how it runs.
    */
   certainty: "certain" | "uncertain";
+  /** "uncertain" when an unknown input may leave the job out of the pipeline. */
+  presence: "present" | "uncertain";
+  /** The unknown inputs that make the job uncertain (none when certain). */
+  unknownInputs?: UnknownInput[];
   image?: ResolvedImage;
   services: ResolvedImage[];
   /** Every variable the job sees, with its origin (highest precedence won). */
@@ -99,19 +124,37 @@ export interface PipelineJob {
 /** A job that is defined but not in this pipeline, with why. */
 export interface ExcludedJob {
   name: string;
+  stage: string;
   source: Pos;
   decidedBy: Decision;
   certainty: "certain" | "uncertain";
+  /** "uncertain" when an unknown input may put the job in the pipeline after all. */
+  presence: "absent" | "uncertain";
+  unknownInputs?: UnknownInput[];
 }
 
 export interface Pipeline {
   context: PipelineContext;
+  /** The answer when every unknown test fails (see `creation`). */
   created: boolean;
   /**
-   * "uncertain" when some rule on the way was unknown (the workflow decision, a job's presence,
-   * or a needs check depends on values not known statically); see the traces for "unless …".
+   * "uncertain" when whether GitLab creates the pipeline at all depends on an input that is not
+   * known statically (a workflow rule, every job's presence, a need that may be missing).
+   */
+  creation: "certain" | "uncertain";
+  /**
+   * "uncertain" when anything in it is: its creation, a job's presence or how a job runs; see
+   * the traces for "unless …".
    */
   certainty?: "certain" | "uncertain";
+  /** Every unknown input some uncertain answer of this pipeline depends on, each once. */
+  unknownInputs: UnknownInput[];
+  /**
+   * Variables defined nowhere (YAML, settings, command line, predefined for this context) that a
+   * rule read: GitLab treats them as unset, and so does the simulation. Listed so that a reader
+   * sees what an answer assumed, and what to declare.
+   */
+  assumedUnset: string[];
   /** Why no pipeline is created (when `created` is false). */
   notCreated?: {
     reason: "config-error" | "workflow-no-match" | "workflow-never" | "no-jobs" | "only-pre-post" | "needs-error";

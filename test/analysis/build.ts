@@ -74,6 +74,7 @@ export function job(name: string, spec: JobSpec = {}): AnalysedJob {
     when: spec.when ?? "on_success",
     allowFailure: spec.allowFailure ?? false,
     certainty: "certain",
+    presence: "present",
     image: spec.image ? { ref: text(spec.image), raw: spec.image, pos: { file: ".gitlab-ci.yml", line: 5 } } : undefined,
     services: [],
     variables: {},
@@ -91,6 +92,9 @@ export function pipeline(ctx: BranchContext, jobs: AnalysedJob[] | "not-created"
   return {
     context: ctx,
     created,
+    creation: "certain",
+    unknownInputs: [],
+    assumedUnset: [],
     notCreated: created ? undefined : { reason: "workflow-never", message: "workflow rule 1 says never" },
     variables: {
       CI_REGISTRY_IMAGE: { value: text(REGISTRY), raw: REGISTRY, origin: "predefined" },

@@ -67,6 +67,7 @@ export function job(name: string, overrides: Partial<AnalysedJob> = {}): Analyse
     when: "on_success",
     allowFailure: false,
     certainty: "certain",
+    presence: "present",
     services: [],
     variables: {},
     source: pos(".gitlab-ci.yml", 1),
@@ -86,6 +87,9 @@ export function pipeline(ctx: BranchContext, jobs: AnalysedJob[], overrides: Par
   return {
     context: ctx,
     created: true,
+    creation: "certain",
+    unknownInputs: [],
+    assumedUnset: [],
     variables: {},
     stages: [...new Set(jobs.map((j) => j.stage))],
     jobs,
@@ -97,7 +101,7 @@ export function pipeline(ctx: BranchContext, jobs: AnalysedJob[], overrides: Par
 }
 
 export function excluded(name: string, decidedBy: Decision, at: Pos): ExcludedJob {
-  return { name, source: at, decidedBy, certainty: "certain" };
+  return { name, stage: "test", source: at, decidedBy, certainty: "certain", presence: "absent" };
 }
 
 /** The fields the comparison reports, as short strings (a stand-in for the analysis' own compare). */

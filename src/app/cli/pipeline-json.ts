@@ -1,5 +1,5 @@
 import { diagnosticJson, type Diagnostic } from "../../core/diagnostic.js";
-import type { Decision, Pipeline, PipelineJob } from "../../gitlab-ci/pipeline.js";
+import type { Decision, Pipeline, PipelineJob, UnknownInput } from "../../gitlab-ci/pipeline.js";
 import { nonPredefinedTexts } from "../../gitlab-ci/simulate/job-variables.js";
 
 /*
@@ -11,6 +11,12 @@ function decidedByJson(d: Decision, fallback: { file: string; line: number }) {
   if (d.rule) return { kind: d.kind, file: d.rule.pos.file, line: d.rule.pos.line, index: d.rule.index, if: d.rule.if ?? null, when: d.rule.when ?? null };
   const pos = d.trace[0]?.pos ?? fallback;
   return { kind: d.kind, file: pos.file, line: pos.line, index: null, if: null, explanation: d.explanation ?? null };
+}
+
+/** An unknown input, with the place of an unread include. */
+function unknownJson(u: UnknownInput) {
+  if (u.kind === "include") return { kind: u.kind, include: u.include, why: u.why, file: u.pos.file, line: u.pos.line };
+  return u;
 }
 
 function jobJson(job: PipelineJob) {
@@ -27,6 +33,8 @@ function jobJson(job: PipelineJob) {
     source: { file: job.source.file, line: job.source.line },
     decidedBy: decidedByJson(job.decidedBy, job.source),
     certainty: job.certainty,
+    presence: job.presence,
+    ...(job.unknownInputs ? { unknownInputs: job.unknownInputs.map(unknownJson) } : {}),
     ...(job.trigger ? { trigger: job.trigger } : {}),
   };
 }
@@ -36,7 +44,10 @@ export function pipelineJson(p: Pipeline) {
   return {
     pipeline: {
       created: p.created,
+      creation: p.creation,
       certainty: p.certainty ?? "certain",
+      unknownInputs: p.unknownInputs.map(unknownJson),
+      assumedUnset: p.assumedUnset,
       ...(p.notCreated ? { notCreated: { reason: p.notCreated.reason, message: p.notCreated.message, file: p.notCreated.pos?.file ?? null, line: p.notCreated.pos?.line ?? null } } : {}),
       ref: p.context.ref,
       source: p.context.source,
@@ -51,6 +62,8 @@ export function pipelineJson(p: Pipeline) {
       source: { file: e.source.file, line: e.source.line },
       decidedBy: decidedByJson(e.decidedBy, e.source),
       certainty: e.certainty,
+      presence: e.presence,
+      ...(e.unknownInputs ? { unknownInputs: e.unknownInputs.map(unknownJson) } : {}),
     })),
     errors: p.errors.map(diag),
     warnings: p.warnings.map(diag),

@@ -1,6 +1,7 @@
 import type { Truth } from "../pipeline.js";
 import type { Expr, ExprError } from "./ast.js";
 import { compileExpressionPattern, type CompiledPattern } from "./regex.js";
+import { BLANK, OpaqueValue } from "./worlds.js";
 
 /**
  * Evaluates a parsed `rules:if` expression with GitLab's (Ruby's) value semantics, and with a
@@ -22,12 +23,16 @@ import { compileExpressionPattern, type CompiledPattern } from "./regex.js";
  * statically", e.g. CI_COMMIT_MESSAGE). Every intermediate result is the set of values it could
  * have, so `&&`/`||` keep returning operand values; the answer is `"unknown"` only when the
  * possible outcomes disagree. This is sound but does not correlate two reads of one variable
- * (`$U == "a" || $U != "a"` is unknown, not true).
+ * (`$U == "a" || $U != "a"` is unknown, not true); evaluating once per possible world
+ * (worlds.ts), where the lookup answers an OpaqueValue instead, does.
  */
 export const UNKNOWN: unique symbol = Symbol("unknown value");
 
-/** A variable's raw value; `undefined` when it is not defined; UNKNOWN when not knowable. */
-export type LookupResult = string | undefined | typeof UNKNOWN;
+/**
+ * A variable's raw value; `undefined` when it is not defined; UNKNOWN when not knowable; an
+ * OpaqueValue when it is unknown but every test of it is answered by one possible world.
+ */
+export type LookupResult = string | undefined | typeof UNKNOWN | OpaqueValue;
 export type Lookup = (name: string) => LookupResult;
 
 export interface EvaluateOptions {
@@ -55,7 +60,8 @@ type Possible =
   | { t: "bool"; v: boolean }
   | { t: "str"; v: string }
   | { t: "regex"; p: CompiledPattern }
-  | { t: "any" };
+  | { t: "any" }
+  | { t: "opaque"; v: OpaqueValue };
 
 /** The values a sub-expression can have: never empty, without duplicates. */
 type Value = Possible[];
@@ -91,6 +97,9 @@ export function evaluateExpr(expr: Expr, lookup: Lookup, options: EvaluateOption
     if (raw === UNKNOWN) {
       unknowns.push(key);
       value = ANY;
+    } else if (raw instanceof OpaqueValue) {
+      unknowns.push(key);
+      value = { t: "opaque", v: raw };
     } else {
       reads[key] = raw ?? null;
       value = raw === undefined ? NIL : { t: "str", v: raw };
@@ -149,12 +158,7 @@ function isTruthy(p: Possible): boolean {
   return p.t === "nil" ? false : p.t === "bool" ? p.v : true;
 }
 
-/**
- * ActiveSupport `present?`. `String#blank?` is `/\A[[:space:]]*\z/`, and Ruby's `[[:space:]]` is
- * Unicode White_Space (not JavaScript's `\s`, which adds U+FEFF and lacks U+0085).
- */
-const BLANK = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
-
+/** ActiveSupport `present?`: not nil, false or blank (worlds.ts, BLANK). */
 function isPresent(p: Possible): Truth {
   switch (p.t) {
     case "nil":
@@ -167,6 +171,8 @@ function isPresent(p: Possible): Truth {
       return true;
     case "any":
       return "unknown";
+    case "opaque":
+      return p.v.isPresent();
   }
 }
 
@@ -195,7 +201,12 @@ function equals(left: Possible, right: Possible, offset: number): boolean[] {
   }
   if (left.t === "any" || right.t === "any") {
     const other = left.t === "any" ? right : left;
-    return other.t === "str" || other.t === "any" ? BOTH : [false];
+    return other.t === "str" || other.t === "any" || other.t === "opaque" ? BOTH : [false];
+  }
+  if (left.t === "opaque" || right.t === "opaque") {
+    const [value, other] = left.t === "opaque" ? [left.v, right] : [(right as { v: OpaqueValue }).v, left];
+    if (other.t === "opaque") return [value.sameAs(other.v)];
+    return other.t === "str" ? [value.equals(other.v)] : [false];
   }
   if (left.t !== right.t) return [false];
   if (left.t === "nil") return [true];
@@ -210,15 +221,18 @@ function matches(left: Possible, right: Possible, offset: number): boolean[] {
   // cannot predict, so it is treated as an unknown string.
   const text: string | undefined =
     left.t === "nil" ? "" : left.t === "str" ? left.v : left.t === "bool" ? String(left.v) : undefined;
-  if (right.t === "regex") return text === undefined ? BOTH : [right.p.test(text)];
+  const opaque = left.t === "opaque" ? left.v : undefined;
+  if (right.t === "regex") return opaque ? [opaque.matches(right.p)] : text === undefined ? BOTH : [right.p.test(text)];
   if (right.t === "str") {
     // Pattern.build_and_evaluate: a string that compiles as /…/flags is a regexp; any other
     // string stays a string, and `string.scan(text)` finds text as a substring.
     const compiled = compileExpressionPattern(right.v);
+    if (opaque) return [compiled.ok ? opaque.matches(compiled.pattern) : opaque.occursIn(right.v)];
     if (text === undefined) return BOTH;
     return [compiled.ok ? compiled.pattern.test(text) : right.v.includes(text)];
   }
-  if (right.t === "any") return BOTH;
+  // An unknown right side may or may not be a pattern.
+  if (right.t === "any" || right.t === "opaque") return BOTH;
   // `true` on the right: GitLab calls `true.gsub` and fails.
   throw new EvaluationFailure(
     "the right side of =~/!~ must be a string or a regular expression, not true (GitLab fails here)",
@@ -229,7 +243,7 @@ function matches(left: Possible, right: Possible, offset: number): boolean[] {
 function unique(values: Possible[]): Value {
   const byKey = new Map<string, Possible>();
   for (const p of values) {
-    const key = p.t === "str" ? `s:${p.v}` : p.t === "bool" ? `b:${p.v}` : p.t === "regex" ? `r:${p.p.re2}` : p.t;
+    const key = p.t === "str" ? `s:${p.v}` : p.t === "bool" ? `b:${p.v}` : p.t === "regex" ? `r:${p.p.re2}` : p.t === "opaque" ? `o:${p.v.name}` : p.t;
     if (!byKey.has(key)) byKey.set(key, p);
   }
   return [...byKey.values()];

@@ -1,11 +1,11 @@
 import { error } from "../../core/diagnostic.js";
 import type { PipelineContext } from "../context.js";
-import type { ResolvedVar } from "../pipeline.js";
-import { evaluateConditionInScope } from "./condition.js";
+import type { ResolvedVar, UnknownInput } from "../pipeline.js";
+import { evaluateConditionInScope, evaluateConditionInWorld } from "./condition.js";
 import type { ClauseEvaluator, ClauseOutcome } from "./evaluate-rules.js";
 import { existsOutcome, ruleChangesOutcome } from "./match-paths.js";
 import { resolveScope } from "./resolve-variables.js";
-import type { VarLookup, VarScope } from "./variable-entry.js";
+import type { VarEntry, VarLookup, VarScope } from "./variable-entry.js";
 import type { Pos } from "../../core/pos.js";
 
 /**
@@ -29,8 +29,19 @@ export function ifOutcome(text: string, scope: VarLookup, pos: Pos): ClauseOutco
   return {
     result: r.result,
     reads: r.reads,
-    ...(note ? { note } : {}),
+    ...(note ? { note, unknowns: r.unknowns.map((name) => variableInput(name, scope.get(name))) } : {}),
     ...(r.error ? { error: error("expression-syntax", `invalid rules:if expression \`${text}\`: ${r.error.message} (column ${r.error.col})`, pos) } : {}),
+  };
+}
+
+/** An unknown variable as an input of an answer, with what is known of its values. */
+export function variableInput(name: string, entry: VarEntry | undefined): UnknownInput {
+  return {
+    kind: "variable",
+    name,
+    why: entry?.unknown ?? "not known statically",
+    ...(entry?.maybeAbsent ? { maybeAbsent: true } : {}),
+    ...(entry?.nonEmpty ? { nonEmpty: true } : {}),
   };
 }
 
@@ -38,6 +49,7 @@ export function clauseEvaluator(s: ClauseScope): ClauseEvaluator {
   const variables = expandedVariables(s);
   return {
     if: (rule, text) => ifOutcome(text, s.scope, rule.if?.pos ?? rule.pos),
+    ifInWorld: (_rule, text, world) => evaluateConditionInWorld(text, s.scope, world),
     changes: (_rule, changes) => ruleChangesOutcome(changes, s.context, variables()),
     exists: (_rule, exists) => existsOutcome(exists, s.context, variables(), s.files),
   };

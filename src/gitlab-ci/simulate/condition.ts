@@ -1,4 +1,5 @@
 import { evaluateCondition, parseCondition, UNKNOWN, variablesIn, type Evaluation, type Expr, type LookupResult } from "../expr/index.js";
+import { everyWorld, type World } from "../expr/worlds.js";
 import type { Truth } from "../pipeline.js";
 import type { VarEntry, VarLookup } from "./variable-entry.js";
 
@@ -32,13 +33,18 @@ export interface ConditionResult {
   error?: { message: string; col: number };
 }
 
-/** Most `maybe absent` variables one expression may read before we stop enumerating (2^n runs). */
-const MAX_PRESENCE_SPLITS = 4;
+/**
+ * Most worlds (worlds.ts) tried for one expression or one `rules:` list; beyond it the answer
+ * stays "unknown". An expression asks a handful of questions; a rules list asks one per unknown
+ * rule on the way to the match, so this is reached only by lists of hundreds of unknown rules.
+ */
+export const MAX_WORLDS = 256;
 
 /**
- * Evaluates `text` against a scope. A variable whose very presence is unknown (for example
- * CI_MERGE_REQUEST_LABELS, set only when the MR has labels) is tried both ways — absent and
- * present-with-unknown-value — and the answer is definite only when every way agrees.
+ * Evaluates `text` against a scope. A variable whose value is not known is tried in every
+ * possible world (worlds.ts: set or unset when GitLab may leave it unset, equal to each literal it
+ * is compared with or to none, matched by each pattern or not), and the answer is definite only
+ * when every world agrees.
  */
 export function evaluateConditionInScope(text: string, scope: VarLookup): ConditionResult {
   const p = parseConditionCached(text);
@@ -93,50 +99,37 @@ function copyResult(r: ConditionResult): ConditionResult {
 }
 
 function evaluateUncached(expr: Expr, scope: VarLookup): ConditionResult {
-  const p = { expr };
-
-  const lookupWith =
-    (absent: Set<string>) =>
-    (name: string): LookupResult => {
-      if (absent.has(name)) return undefined;
-      const entry = scope.get(name);
-      if (!entry) return undefined;
-      return entry.unknown !== undefined ? UNKNOWN : entry.raw;
-    };
-
-  let first = evaluateCondition(p.expr, lookupWith(new Set()));
-  // A value known to be non-empty but otherwise unknown decides `&&`/`||` and the final
-  // truth just like any non-empty string would, so when the expression only tests its
-  // truth (never compares it), any non-empty stand-in gives the exact answer.
-  const truthOnly = first.unknowns.filter((n) => scope.get(n)?.nonEmpty && !isCompared(p.expr, n));
-  if (truthOnly.length > 0) {
-    const base = lookupWith(new Set());
-    first = evaluateCondition(p.expr, (name) => (truthOnly.includes(name) ? "set" : base(name)));
-    for (const n of truthOnly) first.reads[n] = "(set, value not known)";
+  const plain = evaluateCondition(expr, (name) => {
+    const entry = scope.get(name);
+    return !entry ? undefined : entry.unknown !== undefined ? UNKNOWN : entry.raw;
+  });
+  if (plain.unknowns.length === 0 || plain.error) return fromEvaluation(plain);
+  const results = everyWorld((world) => evaluateCondition(expr, worldLookup(scope, world)).result, MAX_WORLDS);
+  const outcomes = new Set<Truth>(results ?? ["unknown"]);
+  const result: Truth = outcomes.size === 1 ? ([...outcomes][0] as Truth) : "unknown";
+  const out = fromEvaluation(plain);
+  out.result = result;
+  if (result !== "unknown") {
+    // Decided whatever their values: shown as read, not as what the answer depends on.
+    for (const name of out.unknowns) out.reads[name] = scope.get(name)?.nonEmpty ? "(set, value not known)" : "(value not known)";
+    out.unknowns = [];
   }
-  const splittable = first.unknowns.filter((n) => scope.get(n)?.maybeAbsent).slice(0, MAX_PRESENCE_SPLITS);
-  if (splittable.length === 0 || first.error) return fromEvaluation(first);
-
-  const runs: Evaluation[] = [first];
-  for (let mask = 1; mask < 1 << splittable.length; mask++) {
-    const absent = new Set(splittable.filter((_, i) => mask & (1 << i)));
-    runs.push(evaluateCondition(p.expr, lookupWith(absent)));
-  }
-  const results = new Set(runs.map((r) => r.result));
-  const combined = fromEvaluation(first);
-  for (const r of runs) Object.assign(combined.reads, Object.fromEntries(Object.entries(r.reads).filter(([k]) => !splittable.includes(k))));
-  combined.result = results.size === 1 ? first.result : "unknown";
-  return combined;
+  return out;
 }
 
-/** Whether variable `name` is an operand of `==`, `!=`, `=~` or `!~` anywhere in `expr`. */
-function isCompared(expr: Expr, name: string): boolean {
-  if (expr.kind !== "binary") return false;
-  if (expr.op !== "&&" && expr.op !== "||") {
-    const isVar = (e: Expr) => e.kind === "variable" && e.name === name;
-    if (isVar(expr.left) || isVar(expr.right)) return true;
-  }
-  return isCompared(expr.left, name) || isCompared(expr.right, name);
+/** A `rules:if` in one possible world of the scope's unknown variables; false when it does not parse. */
+export function evaluateConditionInWorld(text: string, scope: VarLookup, world: World): Truth {
+  const p = parseConditionCached(text);
+  return p.ok ? evaluateCondition(p.expr, worldLookup(scope, world)).result : false;
+}
+
+/** A scope as one world sees it: unknown variables answer with that world's values. */
+export function worldLookup(scope: VarLookup, world: World): (name: string) => LookupResult {
+  return (name) => {
+    const entry = scope.get(name);
+    if (!entry) return undefined;
+    return entry.unknown !== undefined ? world.variable(name, entry) : entry.raw;
+  };
 }
 
 function fromEvaluation(e: Evaluation): ConditionResult {

@@ -1,7 +1,7 @@
 import type { PipelineContext } from "../context.js";
 import type { RuleDef } from "../model.js";
 import { clauseEvaluator } from "./clauses.js";
-import { evaluateRules, outcomeIsCertain } from "./evaluate-rules.js";
+import { evaluateRules, outcomeEffect } from "./evaluate-rules.js";
 import { workflowRuleEffect } from "./rule-effect.js";
 import { prePipelineVariables, type PredefinedOptions } from "./predefined-variables.js";
 import { entriesFromContext, unsetByContext, type VarScope } from "./variable-entry.js";
@@ -39,6 +39,6 @@ export function includeRulesMatch(
   options: PredefinedOptions = {},
 ): boolean | "unknown" {
   const outcome = evaluateRules(rules, clauseEvaluator({ scope: prePipelineScope(context, options), context, files }));
-  if (!outcomeIsCertain(outcome, workflowRuleEffect)) return "unknown";
+  if (!outcomeEffect(outcome, workflowRuleEffect).certain) return "unknown";
   return !!outcome.matched && outcome.matched.when?.value !== "never";
 }

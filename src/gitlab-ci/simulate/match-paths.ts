@@ -22,6 +22,11 @@ function expandPaths(paths: string[], variables: Record<string, ResolvedVar>): {
   return { globs, unknown };
 }
 
+/** A clause that cannot be decided because a fact of the push or the project is not known. */
+function unknownFact(note: string): ClauseOutcome {
+  return { result: "unknown", note, unknowns: [{ kind: "fact", why: note }] };
+}
+
 /** Files matching any glob, with Ruby `File.fnmatch?` PATHNAME|DOTMATCH|EXTGLOB semantics. */
 function anyMatch(globs: string[], files: string[]): string | undefined {
   const matchers = globs.map(compilePathGlob);
@@ -40,11 +45,11 @@ export function changesOutcome(
     diff = ref.known ? modifiedPathsSince(context, ref.text) : { kind: "unknown", why: "compare_to depends on an unknown value" };
   } else diff = modifiedPaths(context);
   if (diff.kind === "always") return { result: true, note: `changes: no diff in a ${context.source} pipeline for a ${context.ref.kind}, so GitLab counts it as changed` };
-  if (diff.kind === "unknown") return { result: "unknown", note: `changes: ${diff.why}` };
+  if (diff.kind === "unknown") return unknownFact(`changes: ${diff.why}`);
   const { globs, unknown } = expandPaths(paths, variables);
   const hit = anyMatch(globs, diff.files);
   if (hit) return { result: true, note: `changes: ${hit} matches` };
-  if (unknown.length) return { result: "unknown", note: `changes: a path depends on ${unknown.map((u) => `$${u}`).join(", ")}` };
+  if (unknown.length) return unknownFact(`changes: a path depends on ${unknown.map((u) => `$${u}`).join(", ")}`);
   return { result: false, note: "changes: no changed file matches" };
 }
 
@@ -69,18 +74,18 @@ export function existsOutcome(
   if (exists.project !== undefined) {
     const project = expandWith(exists.project, variables, "literal");
     if (!project.known || project.text !== context.project.path) {
-      return { result: "unknown", note: `exists: files of project ${project.text} are not available` };
+      return unknownFact(`exists: files of project ${project.text} are not available`);
     }
   }
   if (exists.ref !== undefined) {
     const ref = expandWith(exists.ref, variables, "literal");
     const here = context.ref.kind === "mr" ? context.ref.source : context.ref.name;
-    if (!ref.known || ref.text !== here) return { result: "unknown", note: `exists: files at ref ${ref.text} are not available` };
+    if (!ref.known || ref.text !== here) return unknownFact(`exists: files at ref ${ref.text} are not available`);
   }
-  if (files === undefined) return { result: "unknown", note: "exists: the revision's file list is not available" };
+  if (files === undefined) return unknownFact("exists: the revision's file list is not available");
   const { globs, unknown } = expandPaths(exists.paths.map((p) => p.value), variables);
   const hit = anyMatch(globs, files);
   if (hit) return { result: true, note: `exists: ${hit}` };
-  if (unknown.length) return { result: "unknown", note: `exists: a path depends on ${unknown.map((u) => `$${u}`).join(", ")}` };
+  if (unknown.length) return unknownFact(`exists: a path depends on ${unknown.map((u) => `$${u}`).join(", ")}`);
   return { result: false, note: "exists: no file matches" };
 }

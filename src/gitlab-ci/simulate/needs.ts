@@ -63,3 +63,8 @@ export function missingNeedMessage(jobName: string, needed: string): string {
     "To need a job that sometimes does not exist in the pipeline, use needs:optional."
   );
 }
+
+/** The same, when the needed job is in the pipeline only for some values of the unknown inputs. */
+export function mayBeMissingNeedMessage(jobName: string, needed: string): string {
+  return `'${jobName}' job needs '${needed}' job, which may not be in the pipeline (it depends on values not known statically); GitLab refuses to create the pipeline when it is not. To need a job that sometimes does not exist in the pipeline, use needs:optional.`;
+}

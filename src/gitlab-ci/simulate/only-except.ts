@@ -1,7 +1,7 @@
 import { compilePattern, looksLikePattern } from "../expr/index.js";
 import type { PipelineContext } from "../context.js";
 import type { JobDef, OnlyExceptDef } from "../model.js";
-import type { ResolvedVar, RuleTrace, Truth } from "../pipeline.js";
+import type { ResolvedVar, RuleTrace, Truth, UnknownInput } from "../pipeline.js";
 import type { ClauseOutcome } from "./evaluate-rules.js";
 import { changesOutcome } from "./match-paths.js";
 import { and3, not3, or3 } from "./truth.js";
@@ -31,6 +31,8 @@ export interface PolicyOutcome {
   trace: RuleTrace[];
   /** Warnings, e.g. a ref pattern RE2 cannot compile. */
   warnings: string[];
+  /** The unknown inputs of the clauses that were unknown. */
+  unknowns: UnknownInput[];
 }
 
 export const DEFAULT_ONLY_REFS = ["branches", "tags"] as const;
@@ -87,7 +89,8 @@ function variablesClause(exprs: string[], env: PolicyEnv): ClauseOutcome {
   const hit = outcomes.find((x) => x.o.result === true);
   const note = hit ? `variables: ${hit.e}` : result === "unknown" ? "variables: depends on unknown values" : "variables: no expression matches";
   const error = outcomes.find((x) => x.o.error)?.o.error;
-  return { result, reads, note, ...(error ? { error } : {}) };
+  const unknowns = outcomes.flatMap((x) => (x.o.result === "unknown" ? (x.o.unknowns ?? []) : []));
+  return { result, reads, note, ...(error ? { error } : {}), ...(unknowns.length ? { unknowns } : {}) };
 }
 
 function policyClauses(policy: OnlyExceptDef | undefined, refs: string[] | undefined, env: PolicyEnv, warnings: string[]): ClauseOutcome[] {
@@ -99,7 +102,10 @@ function policyClauses(policy: OnlyExceptDef | undefined, refs: string[] | undef
     // diff and counts it as true (so `except: changes:` then excludes the job).
     out.push(changesOutcome(policy.changes.paths.map((p) => p.value), policy.changes.compareTo?.value, env.context, env.variables));
   }
-  if (policy?.kubernetes) out.push({ result: "unknown", note: "kubernetes: whether the project has an active cluster is not known" });
+  if (policy?.kubernetes) {
+    const why = "kubernetes: whether the project has an active cluster is not known";
+    out.push({ result: "unknown", note: why, unknowns: [{ kind: "fact", why }] });
+  }
   return out;
 }
 
@@ -142,5 +148,6 @@ export function evaluateOnlyExcept(job: JobDef, hasWorkflowRules: boolean, env: 
         : exceptResult === true
           ? `except holds — ${trace[trace.length - 1]?.note ?? ""}`
           : `depends on unknown values — ${trace.map((t) => t.note).join(" | ")}`;
-  return { included, explanation, trace, warnings };
+  const unknowns = included === "unknown" ? [...only, ...except].flatMap((c) => (c.result === "unknown" ? (c.unknowns ?? []) : [])) : [];
+  return { included, explanation, trace, warnings, unknowns };
 }

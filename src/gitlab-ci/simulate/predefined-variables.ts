@@ -10,9 +10,15 @@ import type { VarEntry } from "./variable-entry.js";
  * Job-only variables (CI_JOB_ID, CI_PIPELINE_ID, CI_RUNNER_*, …) are never usable in rules and
  * are left out: in an `image:` they resolve to "unknown" like any variable defined nowhere.
  *
- * A variable GitLab does not set in this context is absent (so `$CI_COMMIT_BRANCH` is nil in
- * tag and MR pipelines). A variable GitLab sets but whose value we cannot know (the commit
- * message, the pipeline IID) is present with `unknown` set.
+ * Each variable is one of (the table in docs/analysis.md, "Predefined variables"):
+ * - known: its value follows from the context (`CI_COMMIT_BRANCH`, `CI_PROJECT_PATH`);
+ * - absent: GitLab does not set it in this context (`CI_COMMIT_BRANCH` in tag and MR pipelines);
+ * - unknown but non-empty: GitLab always sets it here, to a value not known before the pipeline
+ *   exists (`CI_PIPELINE_IID`, `CI_MERGE_REQUEST_IID` without a given number), so `if: $VAR`
+ *   holds for sure and only comparisons with its value are unknown;
+ * - unknown: set, possibly to an empty value (`CI_COMMIT_MESSAGE`, `CI_PROJECT_DESCRIPTION`);
+ * - maybe unset: GitLab sets it only in some cases we cannot tell apart statically, then never
+ *   empty (`CI_MERGE_REQUEST_LABELS` only when the MR has labels).
  */
 
 const BLANK_SHA = "0000000000000000000000000000000000000000";
@@ -47,13 +53,19 @@ function knownEntry(name: string, value: string): VarEntry {
   return { name, raw: value, expand: false, origin: "predefined" };
 }
 
+/** Set by GitLab, possibly to an empty value we cannot know. */
 function unknown(name: string, why: string): VarEntry {
   return intern({ name, raw: "", expand: false, origin: "predefined", unknown: why });
 }
 
-/** Set by GitLab only in some cases we cannot tell apart statically: maybe absent, value unknown. */
+/** Always set by GitLab in this context, to a non-empty value we cannot know. */
+function nonEmpty(name: string, why: string): VarEntry {
+  return intern({ name, raw: "", expand: false, origin: "predefined", unknown: why, nonEmpty: true });
+}
+
+/** Set by GitLab only in some cases we cannot tell apart statically, and then never empty. */
 function maybe(name: string, why: string): VarEntry {
-  return intern({ name, raw: "", expand: false, origin: "predefined", unknown: why, maybeAbsent: true });
+  return intern({ name, raw: "", expand: false, origin: "predefined", unknown: why, maybeAbsent: true, nonEmpty: true });
 }
 
 /** The ref name the pipeline runs for: the source branch in MR pipelines (`Ci::Pipeline#source_ref`). */
@@ -87,13 +99,13 @@ function serverVariables(context: PipelineContext): VarEntry[] {
     // FQDN carries the port only when it is not the protocol's default (`gitlab.example.com:8080`).
     known("CI_SERVER_FQDN", url.host),
     known("CI_SERVER_NAME", "GitLab"),
-    unknown("CI_SERVER_VERSION", "the GitLab version is not known statically"),
-    unknown("CI_SERVER_VERSION_MAJOR", "the GitLab version is not known statically"),
-    unknown("CI_SERVER_VERSION_MINOR", "the GitLab version is not known statically"),
-    unknown("CI_SERVER_VERSION_PATCH", "the GitLab version is not known statically"),
-    unknown("CI_SERVER_REVISION", "the GitLab version is not known statically"),
-    unknown("CI_SERVER_SHELL_SSH_HOST", "an instance setting"),
-    unknown("CI_SERVER_SHELL_SSH_PORT", "an instance setting"),
+    nonEmpty("CI_SERVER_VERSION", "the GitLab version is not known statically"),
+    nonEmpty("CI_SERVER_VERSION_MAJOR", "the GitLab version is not known statically"),
+    nonEmpty("CI_SERVER_VERSION_MINOR", "the GitLab version is not known statically"),
+    nonEmpty("CI_SERVER_VERSION_PATCH", "the GitLab version is not known statically"),
+    nonEmpty("CI_SERVER_REVISION", "the GitLab version is not known statically"),
+    nonEmpty("CI_SERVER_SHELL_SSH_HOST", "an instance setting"),
+    nonEmpty("CI_SERVER_SHELL_SSH_PORT", "an instance setting"),
     known("CI_API_V4_URL", `${base}/api/v4`),
     known("CI_API_GRAPHQL_URL", `${base}/api/graphql`),
     known("CI_PROJECT_URL", `${base}/${context.project.path}`),
@@ -120,11 +132,11 @@ function projectVariables(context: PipelineContext, options: PredefinedOptions):
     known("CI_PROJECT_PATH_SLUG", slugify(path)),
     known("CI_DEFAULT_BRANCH", context.project.defaultBranch),
     known("CI_CONFIG_PATH", options.ciPath ?? ".gitlab-ci.yml"),
-    unknown("CI_PROJECT_ID", "the project ID is not known statically"),
-    unknown("CI_PROJECT_NAMESPACE_ID", "the namespace ID is not known statically"),
-    unknown("CI_PROJECT_TITLE", "a project setting"),
+    nonEmpty("CI_PROJECT_ID", "the project ID is not known statically"),
+    nonEmpty("CI_PROJECT_NAMESPACE_ID", "the namespace ID is not known statically"),
+    nonEmpty("CI_PROJECT_TITLE", "a project setting"),
     unknown("CI_PROJECT_DESCRIPTION", "a project setting"),
-    unknown("CI_PROJECT_VISIBILITY", "a project setting"),
+    nonEmpty("CI_PROJECT_VISIBILITY", "a project setting"),
     unknown("CI_PROJECT_REPOSITORY_LANGUAGES", "computed by GitLab"),
     unknown("CI_PROJECT_CLASSIFICATION_LABEL", "a project setting"),
     unknown("CI_PAGES_DOMAIN", "an instance setting"),
@@ -148,22 +160,22 @@ function commitVariables(context: PipelineContext): VarEntry[] {
   const out: VarEntry[] = [
     known("CI_COMMIT_REF_NAME", name),
     known("CI_COMMIT_REF_SLUG", slugify(name)),
-    unknown("CI_COMMIT_REF_PROTECTED", "branch protection is a project setting"),
+    nonEmpty("CI_COMMIT_REF_PROTECTED", "branch protection is a project setting"),
     unknown("CI_COMMIT_MESSAGE", "the commit message is not known statically"),
     unknown("CI_COMMIT_TITLE", "the commit message is not known statically"),
     unknown("CI_COMMIT_DESCRIPTION", "the commit message is not known statically"),
-    unknown("CI_COMMIT_AUTHOR", "the commit author is not known statically"),
-    unknown("CI_COMMIT_TIMESTAMP", "the commit time is not known statically"),
+    nonEmpty("CI_COMMIT_AUTHOR", "the commit author is not known statically"),
+    nonEmpty("CI_COMMIT_TIMESTAMP", "the commit time is not known statically"),
   ];
   if (context.commitSha) {
     out.push(known("CI_COMMIT_SHA", context.commitSha), known("CI_COMMIT_SHORT_SHA", context.commitSha.slice(0, 8)));
   } else {
-    out.push(unknown("CI_COMMIT_SHA", "no commit given"), unknown("CI_COMMIT_SHORT_SHA", "no commit given"));
+    out.push(nonEmpty("CI_COMMIT_SHA", "no commit given"), nonEmpty("CI_COMMIT_SHORT_SHA", "no commit given"));
   }
   // Always the blank SHA for MR pipelines, manual/API/scheduled runs and new refs; the previous
   // tip for a push to an existing branch (predefined_variables.md).
   if (context.source === "push" && ref.kind === "branch") {
-    out.push(unknown("CI_COMMIT_BEFORE_SHA", "the previous tip of the branch is not known statically"));
+    out.push(nonEmpty("CI_COMMIT_BEFORE_SHA", "the previous tip of the branch is not known statically"));
   } else {
     out.push(known("CI_COMMIT_BEFORE_SHA", BLANK_SHA));
   }
@@ -195,34 +207,34 @@ function mergeRequestVariables(context: PipelineContext): VarEntry[] {
     known("CI_MERGE_REQUEST_PROJECT_URL", `${base}/${project}`),
     known("CI_MERGE_REQUEST_SOURCE_PROJECT_PATH", sourceProject),
     known("CI_MERGE_REQUEST_SOURCE_PROJECT_URL", `${base}/${sourceProject}`),
-    iid ? known("CI_MERGE_REQUEST_IID", iid) : unknown("CI_MERGE_REQUEST_IID", "the MR number is not given"),
+    iid ? known("CI_MERGE_REQUEST_IID", iid) : nonEmpty("CI_MERGE_REQUEST_IID", "the MR number is not given"),
     iid
       ? known("CI_MERGE_REQUEST_REF_PATH", `refs/merge-requests/${iid}/head`)
-      : unknown("CI_MERGE_REQUEST_REF_PATH", "the MR number is not given"),
-    unknown("CI_MERGE_REQUEST_ID", "the MR's instance-wide ID is not known statically"),
-    unknown("CI_MERGE_REQUEST_PROJECT_ID", "the project ID is not known statically"),
-    unknown("CI_MERGE_REQUEST_SOURCE_PROJECT_ID", "the project ID is not known statically"),
-    unknown("CI_MERGE_REQUEST_TITLE", "the MR title is not known statically"),
+      : nonEmpty("CI_MERGE_REQUEST_REF_PATH", "the MR number is not given"),
+    nonEmpty("CI_MERGE_REQUEST_ID", "the MR's instance-wide ID is not known statically"),
+    nonEmpty("CI_MERGE_REQUEST_PROJECT_ID", "the project ID is not known statically"),
+    nonEmpty("CI_MERGE_REQUEST_SOURCE_PROJECT_ID", "the project ID is not known statically"),
+    nonEmpty("CI_MERGE_REQUEST_TITLE", "the MR title is not known statically"),
     unknown("CI_MERGE_REQUEST_DESCRIPTION", "the MR description is not known statically"),
-    unknown("CI_MERGE_REQUEST_DESCRIPTION_IS_TRUNCATED", "depends on the MR description"),
+    nonEmpty("CI_MERGE_REQUEST_DESCRIPTION_IS_TRUNCATED", "depends on the MR description"),
     maybe("CI_MERGE_REQUEST_LABELS", "set only when the MR has labels"),
     maybe("CI_MERGE_REQUEST_ASSIGNEES", "set only when the MR has assignees"),
     maybe("CI_MERGE_REQUEST_MILESTONE", "set only when the MR has a milestone"),
     maybe("CI_MERGE_REQUEST_APPROVED", "depends on the MR's approvals"),
-    unknown("CI_MERGE_REQUEST_DRAFT", "depends on the MR's draft state"),
-    unknown("CI_MERGE_REQUEST_DIFF_ID", "the MR diff version is not known statically"),
-    unknown("CI_MERGE_REQUEST_DIFF_BASE_SHA", "the MR diff base is not known statically"),
-    unknown("CI_MERGE_REQUEST_SOURCE_BRANCH_PROTECTED", "branch protection is a project setting"),
-    unknown("CI_MERGE_REQUEST_TARGET_BRANCH_PROTECTED", "branch protection is a project setting"),
-    unknown("CI_MERGE_REQUEST_SQUASH_ON_MERGE", "an MR setting"),
+    nonEmpty("CI_MERGE_REQUEST_DRAFT", "depends on the MR's draft state"),
+    nonEmpty("CI_MERGE_REQUEST_DIFF_ID", "the MR diff version is not known statically"),
+    nonEmpty("CI_MERGE_REQUEST_DIFF_BASE_SHA", "the MR diff base is not known statically"),
+    nonEmpty("CI_MERGE_REQUEST_SOURCE_BRANCH_PROTECTED", "branch protection is a project setting"),
+    nonEmpty("CI_MERGE_REQUEST_TARGET_BRANCH_PROTECTED", "branch protection is a project setting"),
+    nonEmpty("CI_MERGE_REQUEST_SQUASH_ON_MERGE", "an MR setting"),
   ];
   // Empty in (detached) MR pipelines; the SHAs only exist for merged results and merge trains.
   if (eventType === "detached") {
     out.push(known("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", ""), known("CI_MERGE_REQUEST_TARGET_BRANCH_SHA", ""));
   } else {
     out.push(
-      unknown("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", "not known statically"),
-      unknown("CI_MERGE_REQUEST_TARGET_BRANCH_SHA", "not known statically"),
+      nonEmpty("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", "the merged result's commits are not known statically"),
+      nonEmpty("CI_MERGE_REQUEST_TARGET_BRANCH_SHA", "the merged result's commits are not known statically"),
     );
   }
   return out;
@@ -235,12 +247,11 @@ function openMergeRequests(context: PipelineContext): VarEntry[] {
   if (ref.kind === "mr") {
     return ref.iid !== undefined
       ? [known("CI_OPEN_MERGE_REQUESTS", `${context.project.path}!${ref.iid}`)]
-      : [unknown("CI_OPEN_MERGE_REQUESTS", "set to the MR reference; the MR number is not given")];
+      : [nonEmpty("CI_OPEN_MERGE_REQUESTS", "set to the MR reference; the MR number is not given")];
   }
   if (ref.kind === "branch") {
     if (context.hasOpenMergeRequest === true) {
-      const why = "set (the branch has an open MR) to MR references not known statically";
-      return [intern({ name: "CI_OPEN_MERGE_REQUESTS", raw: "", expand: false, origin: "predefined", unknown: why, nonEmpty: true })];
+      return [nonEmpty("CI_OPEN_MERGE_REQUESTS", "set (the branch has an open MR) to MR references not known statically")];
     }
     if (context.hasOpenMergeRequest === undefined) {
       return [maybe("CI_OPEN_MERGE_REQUESTS", "whether the branch has an open MR is not known")];
@@ -255,7 +266,7 @@ export function prePipelineVariables(context: PipelineContext, options: Predefin
     known("CI", "true"),
     known("GITLAB_CI", "true"),
     known("CI_PIPELINE_SOURCE", context.source),
-    unknown("CI_PIPELINE_CREATED_AT", "the pipeline's creation time"),
+    nonEmpty("CI_PIPELINE_CREATED_AT", "the pipeline's creation time"),
     ...serverVariables(context),
     ...projectVariables(context, options),
     ...commitVariables(context),
@@ -267,15 +278,15 @@ export function prePipelineVariables(context: PipelineContext, options: Predefin
 /** Variables GitLab adds while creating the pipeline: usable in workflow and job rules. */
 export function pipelinePhaseVariables(context: PipelineContext): VarEntry[] {
   const out: VarEntry[] = [
-    unknown("CI_PIPELINE_IID", "the pipeline number is not known statically"),
-    unknown("GITLAB_USER_LOGIN", "depends on who starts the pipeline"),
-    unknown("GITLAB_USER_NAME", "depends on who starts the pipeline"),
-    unknown("GITLAB_USER_EMAIL", "depends on who starts the pipeline"),
-    unknown("GITLAB_USER_ID", "depends on who starts the pipeline"),
+    nonEmpty("CI_PIPELINE_IID", "the pipeline number is not known statically"),
+    nonEmpty("GITLAB_USER_LOGIN", "depends on who starts the pipeline"),
+    nonEmpty("GITLAB_USER_NAME", "depends on who starts the pipeline"),
+    nonEmpty("GITLAB_USER_EMAIL", "depends on who starts the pipeline"),
+    nonEmpty("GITLAB_USER_ID", "depends on who starts the pipeline"),
   ];
   if (context.source === "trigger") out.push(known("CI_PIPELINE_TRIGGERED", "true"));
   if (context.source === "schedule") {
-    out.push(unknown("CI_PIPELINE_SCHEDULE_DESCRIPTION", "the schedule's description is a project setting"));
+    out.push(nonEmpty("CI_PIPELINE_SCHEDULE_DESCRIPTION", "the schedule's description is a project setting"));
   }
   return out;
 }

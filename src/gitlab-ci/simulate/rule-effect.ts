@@ -1,4 +1,5 @@
 import type { JobDef, RuleDef, When } from "../model.js";
+import { EXCLUDED } from "./evaluate-rules.js";
 
 /** What a job's matched rule (or no rule, for a job without `rules:`) makes of the job. */
 export interface JobRuleResult {
@@ -29,9 +30,9 @@ export function jobRuleResult(job: JobDef, rule: RuleDef | undefined): JobRuleRe
  * `when: never` both leave the job out.
  */
 export function jobRuleEffect(job: JobDef, rule: RuleDef | undefined): string {
-  if (!rule) return "excluded";
+  if (!rule) return EXCLUDED;
   const result = jobRuleResult(job, rule);
-  if (result.when === "never") return "excluded";
+  if (result.when === "never") return EXCLUDED;
   const exitCodes = (rule.allowFailure ?? job.allowFailure)?.value.exitCodes;
   const needs = (rule.needs ?? job.needs)?.map(({ pos: _pos, ...need }) => need);
   return JSON.stringify({ ...result, exitCodes, variables: variablesKey(rule), needs });
@@ -39,7 +40,7 @@ export function jobRuleEffect(job: JobDef, rule: RuleDef | undefined): string {
 
 /** `workflow:rules` and `include:rules`: whether the pipeline (or file) is in, and with which variables. */
 export function workflowRuleEffect(rule: RuleDef | undefined): string {
-  if (!rule || rule.when?.value === "never") return "excluded";
+  if (!rule || rule.when?.value === "never") return EXCLUDED;
   return JSON.stringify(variablesKey(rule));
 }
 

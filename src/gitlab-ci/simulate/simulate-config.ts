@@ -3,13 +3,13 @@ import type { FileSource } from "../../core/file-source.js";
 import type { Pos } from "../../core/pos.js";
 import type { PipelineContext } from "../context.js";
 import type { CiConfig, JobDef, LoadResult, NeedDef, RuleDef, When } from "../model.js";
-import type { Decision, ExcludedJob, Pipeline, PipelineJob, ResolvedImage, ResolvedVar } from "../pipeline.js";
+import type { Decision, ExcludedJob, Pipeline, PipelineJob, Presence, ResolvedImage, ResolvedVar, UnknownInput } from "../pipeline.js";
 import { clauseEvaluator, expandedVariables, ifOutcome, type ClauseScope } from "./clauses.js";
-import { outcomeIsCertain, type RulesOutcome } from "./evaluate-rules.js";
+import { inputKey, outcomeEffect, type RulesOutcome } from "./evaluate-rules.js";
 import { jobRuleEffect, jobRuleResult, type JobRuleResult } from "./rule-effect.js";
 import { RulesMemo, RuleShapes, type Shape } from "./rules-memo.js";
 import { expandText } from "./expand-variables.js";
-import { missingNeedMessage, needNames } from "./needs.js";
+import { mayBeMissingNeedMessage, missingNeedMessage, needNames } from "./needs.js";
 import { evaluateOnlyExcept, type PolicyOutcome } from "./only-except.js";
 import { expandParallel, type JobInstance } from "./parallel.js";
 import { jobPhaseVariables, pipelinePhaseVariables, prePipelineVariables } from "./predefined-variables.js";
@@ -206,8 +206,13 @@ function ruleReadsOf(job: PreparedJob): string {
 
 /** A job's decision before `when`/`needs` are applied. Shared between jobs: never changed. */
 interface Selection {
+  /** Whether the job is listed in the pipeline: when its presence is uncertain, as the deciding rule says. */
   included: boolean;
+  /** The job may be left out, or run differently, depending on unknown inputs. */
   uncertain: boolean;
+  presence: Presence;
+  /** The unknown inputs that make it uncertain. */
+  unknowns: UnknownInput[];
   decision: Decision;
   rule?: RuleDef;
   /** What the matched rule (or none) makes of the job. */
@@ -217,6 +222,7 @@ interface Selection {
 }
 
 const NO_WARNINGS: string[] = [];
+const NO_UNKNOWNS: UnknownInput[] = [];
 const NO_ERRORS: Diagnostic[] = [];
 
 /**
@@ -251,11 +257,14 @@ function selectByRules(job: JobDef, outcome: RulesOutcome): Selection {
   const rule = outcome.matched;
   const result = jobRuleResult(job, rule);
   const when: When = rule ? result.when : "never";
+  // An unknown rule only matters when it would give the job differently than the deciding rule.
+  const { certain, presence } = outcomeEffect(outcome, (r) => jobRuleEffect(job, r));
   return {
     // A rule error makes GitLab evaluate the job as `when: never` and fail the pipeline.
     included: !!rule && when !== "never" && outcome.errors.length === 0,
-    // An unknown rule only matters when it would give the job differently than the deciding rule.
-    uncertain: !outcomeIsCertain(outcome, (r) => jobRuleEffect(job, r)),
+    uncertain: !certain,
+    presence,
+    unknowns: certain ? NO_UNKNOWNS : outcome.unknowns,
     decision: {
       kind: "rules",
       ...(rule ? { rule: { index: rule.index, pos: rule.pos, ...(rule.if ? { if: rule.if.value } : {}), when } } : {}),
@@ -283,6 +292,8 @@ function selectByPolicy(job: JobDef, hasWorkflowRules: boolean, clauses: ClauseS
     // Unknown clauses count as not holding: an unknown `only` excludes, an unknown `except` does not.
     included: policy.included === true || (policy.included === "unknown" && onlyHoldsExceptUnknown(policy)),
     uncertain: policy.included === "unknown",
+    presence: policy.included === "unknown" ? "uncertain" : policy.included ? "present" : "absent",
+    unknowns: policy.unknowns,
     decision: {
       kind: written ? "only-except" : "default",
       trace: policy.trace,
@@ -354,7 +365,10 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
     return {
       ...base,
       created: false,
+      creation: "certain",
       certainty: "certain",
+      unknownInputs: [],
+      assumedUnset: [],
       notCreated: { reason: "config-error", message: first.message, ...(first.pos ? { pos: first.pos } : {}) },
       variables: resolveScope(buildScope(context, predefined, topLevel)).variables,
     };
@@ -382,10 +396,14 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
     ...(workflow.decision ? { workflow: workflow.decision } : {}),
   };
   if (!workflow.created || errors.length > 0) {
+    const creation = workflow.creationUncertain && errors.length === 0 ? "uncertain" : "certain";
     return {
       ...common,
       created: false,
-      certainty: workflow.uncertain ? "uncertain" : "certain",
+      creation,
+      certainty: creation,
+      unknownInputs: creation === "uncertain" ? workflow.unknowns : [],
+      assumedUnset: assumedUnset(context, workflow.decision, [], []),
       notCreated: workflow.notCreated ?? { reason: "config-error", message: errors[0]?.message ?? "configuration error" },
     };
   }
@@ -477,7 +495,15 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
       for (const w of selection.warnings) warnings.push(warning("regex-invalid", `${job.name}: ${w}`, job.only?.pos ?? job.except?.pos ?? job.pos));
       if (prepJob.duplicateRisk && !hasWorkflowRules) noteDuplicatePipelineRisk(job.name, prepJob.duplicateRisk, duplicateWarnings);
       if (!built) {
-        excluded.push({ name, source: job.pos, decidedBy: selection.decision, certainty });
+        excluded.push({
+          name,
+          stage: job.stage.value,
+          source: job.pos,
+          decidedBy: selection.decision,
+          certainty,
+          presence: selection.presence === "uncertain" ? "uncertain" : "absent",
+          ...(selection.unknowns.length ? { unknownInputs: selection.unknowns } : {}),
+        });
         continue;
       }
       if (buildErrors.length > 0) errors.push(...buildErrors);
@@ -496,9 +522,12 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
   }
 
   // needs: a needed job absent from the pipeline fails its creation, unless `optional: true`.
-  let needsUncertain = false;
+  // When the needed job, or the needing one, is there only in some of the possible worlds,
+  // GitLab may or may not refuse the pipeline: a warning, and an uncertain creation.
+  const creationUnknowns: UnknownInput[] = [];
   if (anyNeeds) {
-    const present = new Set(jobs.map((j) => j.name));
+    const listed = new Map(jobs.map((j) => [j.name, j]));
+    const left = new Map(excluded.map((e) => [e.name, e]));
     for (let i = 0; i < jobs.length; i++) {
       const defs = needsOf.get((jobs[i] as PipelineJob).name);
       if (!defs) continue;
@@ -506,10 +535,22 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
       const names: string[] = [];
       for (const need of defs) {
         for (const name of needNames(need, prep.jobDefs)) {
-          if (present.has(name)) names.push(name);
-          else if (!need.optional) {
+          const there = listed.get(name);
+          if (there) {
+            names.push(name);
+            if (!need.optional && there.presence === "uncertain" && pj.presence !== "uncertain") {
+              creationUnknowns.push(...(there.unknownInputs ?? []));
+              warnings.push(warning("needs-missing", mayBeMissingNeedMessage(pj.name, name), need.pos));
+            }
+            continue;
+          }
+          if (need.optional) continue;
+          const missing = left.get(name);
+          if (missing?.presence === "uncertain" || pj.presence === "uncertain") {
+            creationUnknowns.push(...(missing?.unknownInputs ?? []), ...(pj.unknownInputs ?? []));
+            warnings.push(warning("needs-missing", mayBeMissingNeedMessage(pj.name, name), need.pos));
+          } else {
             errors.push({ code: "needs-missing", severity: "error", message: missingNeedMessage(pj.name, name), pos: need.pos });
-            if (excluded.find((e) => e.name === name)?.certainty === "uncertain" || pj.certainty === "uncertain") needsUncertain = true;
           }
         }
       }
@@ -521,11 +562,24 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
 
   const { jobs: finalJobs, present } = byStage(jobs, prep.stageIndex);
   const stages = config.stages.map((s) => s.value).filter((s) => present.has(s));
-  const anyUncertain = workflow.uncertain || needsUncertain || finalJobs.some((j) => j.certainty === "uncertain") || excluded.some((e) => e.certainty === "uncertain");
+  // GitLab creates no pipeline without jobs (or with only .pre/.post jobs): uncertain when the
+  // jobs that would make it one may all be left out, or may be added.
+  const counts = (stage: string) => stage !== ".pre" && stage !== ".post";
+  const surelyRuns = finalJobs.some((j) => j.presence === "present" && counts(j.stage));
+  if (!surelyRuns) {
+    for (const j of finalJobs) if (counts(j.stage)) creationUnknowns.push(...(j.unknownInputs ?? []));
+    for (const e of excluded) if (e.presence === "uncertain" && counts(e.stage)) creationUnknowns.push(...(e.unknownInputs ?? []));
+  }
+  if (workflow.creationUncertain) creationUnknowns.push(...workflow.unknowns);
+  const creation = creationUnknowns.length > 0 || workflow.creationUncertain ? "uncertain" : "certain";
+  const anyUncertain = creation === "uncertain" || workflow.uncertain || finalJobs.some((j) => j.certainty === "uncertain") || excluded.some((e) => e.presence === "uncertain");
   const result: Pipeline = {
     ...common,
     created: true,
+    creation,
     certainty: anyUncertain ? "uncertain" : "certain",
+    unknownInputs: pipelineUnknowns(workflow.unknowns, creationUnknowns, finalJobs, excluded),
+    assumedUnset: assumedUnset(context, workflow.decision, finalJobs, excluded),
     stages,
     jobs: finalJobs,
     excluded,
@@ -536,6 +590,56 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
   const notCreated = whyNotCreated(finalJobs, errors);
   if (notCreated) return { ...result, created: false, notCreated, jobs: [], stages: [] };
   return result;
+}
+
+/** Every unknown input of the pipeline's uncertain answers, each once. */
+function pipelineUnknowns(...sources: Array<UnknownInput[] | Array<{ unknownInputs?: UnknownInput[] }>>): UnknownInput[] {
+  const seen = new Set<string>();
+  const out: UnknownInput[] = [];
+  const add = (u: UnknownInput) => {
+    const key = inputKey(u);
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(u);
+  };
+  // Jobs of one template share one list: each list is read once.
+  const lists = new Set<UnknownInput[]>();
+  for (const source of sources) {
+    for (const item of source) {
+      if ("kind" in item) add(item);
+      else if (item.unknownInputs && !lists.has(item.unknownInputs)) {
+        lists.add(item.unknownInputs);
+        item.unknownInputs.forEach(add);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * GitLab reserves these prefixes for its predefined variables: a name with one that a context
+ * does not set is known to be unset there (CI_COMMIT_BRANCH in an MR pipeline), not assumed.
+ */
+const PREDEFINED_NAME = /^(CI|GITLAB|CHAT|TRIGGER)_|^(CI|GITLAB_CI)$/;
+
+/**
+ * The variables defined nowhere that a rule on the way to a decision read (and so saw as unset):
+ * not predefined, and not set or unset by the context.
+ */
+function assumedUnset(context: PipelineContext, workflow: Decision | undefined, jobs: PipelineJob[], excluded: ExcludedJob[]): string[] {
+  const names = new Set<string>();
+  const seen = new Set<Decision["trace"]>();
+  const read = (trace: Decision["trace"] | undefined) => {
+    if (!trace || seen.has(trace)) return;
+    seen.add(trace);
+    for (const row of trace) {
+      for (const name in row.reads) if (row.reads[name] === null && !PREDEFINED_NAME.test(name) && !Object.hasOwn(context.variables, name)) names.add(name);
+    }
+  };
+  read(workflow?.trace);
+  for (const j of jobs) read(j.decidedBy.trace);
+  for (const e of excluded) read(e.decidedBy.trace);
+  return [...names].sort();
 }
 
 /**
@@ -618,6 +722,8 @@ function buildJob(job: PreparedJob, instance: JobInstance, selection: Selection,
     allowFailure: result.allowFailure,
     startIn: result.startIn || undefined,
     certainty,
+    presence: selection.presence === "uncertain" ? "uncertain" : "present",
+    unknownInputs: selection.unknowns.length ? selection.unknowns : undefined,
     image: job.image?.resolve(values),
     services: job.constantServices ?? job.services.map((s) => s.resolve(values)),
     variables: values.variables,

@@ -22,7 +22,7 @@ export class SimulationShare<T> {
    * `config` holds the job definitions, in the order the results are asked for.
    */
   pipeline(inputs: unknown, config: { readonly jobs: readonly object[] }): SharedJobs<T> {
-    const key = JSON.stringify(inputs);
+    const key = exactKey(inputs);
     let jobs = this.pipelines.get(key);
     if (jobs) this.pipelines.delete(key);
     else jobs = new SharedJobs((job) => this.jobKey(job));
@@ -110,3 +110,15 @@ export class SharedJobs<T> {
     if (this.byStructure && job) this.byStructure.set(this.structuralKey(job), result);
   }
 }
+
+/**
+ * `JSON.stringify` leaves out a property whose value is `undefined`, so `{ X: undefined }` (a
+ * variable the context unsets) and `{}` (a context that says nothing of it) would be one key, and
+ * two pipelines that differ by an unset variable would share their jobs' results. An `undefined`
+ * is written as an object with a key no input has (variable names are letters, digits and `_`).
+ */
+export function exactKey(inputs: unknown): string {
+  return JSON.stringify(inputs, (_key, value: unknown) => (value === undefined ? UNDEFINED : value));
+}
+
+const UNDEFINED = { "\u0000undefined": true };

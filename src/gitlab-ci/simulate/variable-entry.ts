@@ -56,17 +56,21 @@ export function entriesFromDefs(defs: VariableDef[], origin: VarOrigin): VarEntr
 const entriesOfDefs = new WeakMap<VariableDef[], Map<VarOrigin, VarEntry[]>>();
 
 /** Project, group, instance and pipeline variables from the context: the highest precedence. */
-export function entriesFromContext(variables: Record<string, string | undefined>): VarEntry[] {
+export function entriesFromContext(variables: Record<string, string | null | undefined>): VarEntry[] {
   const out: VarEntry[] = [];
   for (const [name, value] of Object.entries(variables)) {
     // A name present with value `undefined` is explicitly unset (PipelineContext docs).
     if (value === undefined) continue;
-    out.push({ name, raw: value, expand: true, origin: "context" });
+    if (value === null) out.push({ name, raw: "", expand: false, origin: "context", unknown: DECLARED_WITHOUT_VALUE, maybeAbsent: true });
+    else out.push({ name, raw: value, expand: true, origin: "context" });
   }
   return out;
 }
 
+/** Why a variable the settings declare without a value is unknown. */
+export const DECLARED_WITHOUT_VALUE = "declared in the settings without a value";
+
 /** Names the context explicitly unsets (present with value `undefined`). */
-export function unsetByContext(variables: Record<string, string | undefined>): Set<string> {
+export function unsetByContext(variables: Record<string, string | null | undefined>): Set<string> {
   return new Set(Object.entries(variables).filter(([, v]) => v === undefined).map(([k]) => k));
 }

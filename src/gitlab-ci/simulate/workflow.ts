@@ -1,8 +1,8 @@
 import type { Diagnostic } from "../../core/diagnostic.js";
 import type { WorkflowDef } from "../model.js";
-import type { Decision, Pipeline } from "../pipeline.js";
+import type { Decision, Pipeline, UnknownInput } from "../pipeline.js";
 import { clauseEvaluator, type ClauseScope } from "./clauses.js";
-import { evaluateRules, outcomeIsCertain } from "./evaluate-rules.js";
+import { evaluateRules, outcomeEffect } from "./evaluate-rules.js";
 import { workflowRuleEffect } from "./rule-effect.js";
 import { entriesFromDefs, type VarEntry } from "./variable-entry.js";
 
@@ -12,7 +12,12 @@ export interface WorkflowOutcome {
   decision?: Decision;
   /** The matched rule's `variables:`: they become pipeline-level defaults. */
   variables: VarEntry[];
+  /** Another rule, depending on unknown inputs, may decide (the pipeline, or its variables, may differ). */
   uncertain: boolean;
+  /** Whether the pipeline is created at all depends on unknown inputs. */
+  creationUncertain: boolean;
+  /** The unknown inputs that make it uncertain. */
+  unknowns: UnknownInput[];
   errors: Diagnostic[];
 }
 
@@ -23,9 +28,10 @@ export interface WorkflowOutcome {
  * see top-level YAML variables but no job variables (Build::Context::Global).
  */
 export function evaluateWorkflow(workflow: WorkflowDef | undefined, scope: ClauseScope): WorkflowOutcome {
-  if (!workflow?.rules) return { created: true, variables: [], uncertain: false, errors: [] };
+  if (!workflow?.rules) return { created: true, variables: [], uncertain: false, creationUncertain: false, unknowns: [], errors: [] };
   const outcome = evaluateRules(workflow.rules, clauseEvaluator(scope));
-  const uncertain = !outcomeIsCertain(outcome, workflowRuleEffect);
+  const { certain, presence } = outcomeEffect(outcome, workflowRuleEffect);
+  const certainty = { uncertain: !certain, creationUncertain: presence === "uncertain", unknowns: certain ? [] : outcome.unknowns };
   const rule = outcome.matched;
   if (!rule) {
     return {
@@ -33,7 +39,7 @@ export function evaluateWorkflow(workflow: WorkflowDef | undefined, scope: Claus
       notCreated: { reason: "workflow-no-match", message: "Pipeline filtered out by workflow rules: no rule matches.", pos: workflow.pos },
       decision: { kind: "workflow", trace: outcome.trace },
       variables: [],
-      uncertain,
+      ...certainty,
       errors: outcome.errors,
     };
   }
@@ -49,7 +55,7 @@ export function evaluateWorkflow(workflow: WorkflowDef | undefined, scope: Claus
       notCreated: { reason: "workflow-never", message: "Pipeline filtered out by workflow rules: the matching rule says `when: never`.", pos: rule.pos },
       decision,
       variables: [],
-      uncertain,
+      ...certainty,
       errors: outcome.errors,
     };
   }
@@ -57,7 +63,7 @@ export function evaluateWorkflow(workflow: WorkflowDef | undefined, scope: Claus
     created: true,
     decision,
     variables: entriesFromDefs(rule.variables, "workflow-rule"),
-    uncertain,
+    ...certainty,
     errors: outcome.errors,
   };
 }

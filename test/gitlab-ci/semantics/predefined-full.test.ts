@@ -45,10 +45,36 @@ describe("ci/variables/predefined_variables whose values are not known staticall
     ["CI_MERGE_REQUEST_TARGET_BRANCH_PROTECTED", '$CI_MERGE_REQUEST_TARGET_BRANCH_PROTECTED == "true"', { ref: mrOf("detached") }],
     ["CI_PROJECT_VISIBILITY", '$CI_PROJECT_VISIBILITY == "public"', {}],
     ["CI_SERVER_VERSION", '$CI_SERVER_VERSION =~ /^17\\./', {}],
-    ["CI_COMMIT_TIMESTAMP", "$CI_COMMIT_TIMESTAMP", {}],
+    ["CI_COMMIT_TIMESTAMP", "$CI_COMMIT_TIMESTAMP =~ /^2024-/", {}],
     ["CI_COMMIT_MESSAGE", '$CI_COMMIT_MESSAGE =~ /skip-tests/', {}],
     ["CI_MERGE_REQUEST_LABELS", '$CI_MERGE_REQUEST_LABELS =~ /docs/', { ref: mrOf("detached") }],
   ])("%s is unknown: the job is uncertain, never guessed", async (_name, cond, ctx) => {
+    const p = await simulateYaml(ruleOn(cond), context(ctx));
+    expect(p.certainty).toBe("uncertain");
+  });
+
+  // GitLab always sets these in the pipelines named, never empty (predefined_variables.md): a
+  // rule that tests only that they are set holds, whatever their value.
+  it.each<[string, string, Partial<PipelineContext>]>([
+    ["CI_COMMIT_TIMESTAMP", "$CI_COMMIT_TIMESTAMP", {}],
+    ["CI_PIPELINE_IID", "$CI_PIPELINE_IID", {}],
+    ["CI_COMMIT_SHA (no commit given)", "$CI_COMMIT_SHA", {}],
+    ["CI_MERGE_REQUEST_IID (no MR number given)", "$CI_MERGE_REQUEST_IID", { ref: { kind: "mr", source: "feature", target: "main" } }],
+    ["CI_MERGE_REQUEST_TITLE", "$CI_MERGE_REQUEST_TITLE && $CI_MERGE_REQUEST_DIFF_BASE_SHA", { ref: mrOf("detached") }],
+    ["CI_OPEN_MERGE_REQUESTS in an MR pipeline", "$CI_OPEN_MERGE_REQUESTS", { ref: { kind: "mr", source: "feature", target: "main" } }],
+    ["GITLAB_USER_LOGIN", '$GITLAB_USER_LOGIN != ""', {}],
+  ])("%s is always set and never empty: `if:` on it holds for sure", async (_name, cond, ctx) => {
+    const p = await simulateYaml(ruleOn(cond), context(ctx));
+    expect(p.jobs.map((j) => [j.name, j.certainty])).toEqual([["j", "certain"]]);
+    expect(p.certainty).toBe("certain");
+  });
+
+  it.each<[string, string, Partial<PipelineContext>]>([
+    ["CI_MERGE_REQUEST_LABELS (set only when the MR has labels)", "$CI_MERGE_REQUEST_LABELS", { ref: mrOf("detached") }],
+    ["CI_MERGE_REQUEST_ASSIGNEES", "$CI_MERGE_REQUEST_ASSIGNEES != null", { ref: mrOf("detached") }],
+    ["CI_COMMIT_TAG_MESSAGE (annotated tags only)", "$CI_COMMIT_TAG_MESSAGE", { ref: tag("v1") }],
+    ["CI_COMMIT_MESSAGE (possibly empty)", "$CI_COMMIT_MESSAGE", {}],
+  ])("%s may be unset or empty: `if:` on it is uncertain", async (_name, cond, ctx) => {
     const p = await simulateYaml(ruleOn(cond), context(ctx));
     expect(p.certainty).toBe("uncertain");
   });

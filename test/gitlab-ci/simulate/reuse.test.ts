@@ -146,6 +146,20 @@ describe("work reused between simulations gives the answers of a cold simulation
       if (named(after, "build-manual")) expect(named(after, "build-manual")).not.toBe(named(before, "build-manual"));
     }
   });
+
+  // Issue case 9: the share's key once left out a variable the context unsets (JSON drops an
+  // `undefined`), so a context that unsets a job's own variable got the other context's job.
+  it("two contexts that differ only by an unset variable do not share a job's result", async () => {
+    const yaml = "deploy:\n  script: make\n  image: registry.example/app:$TAG\n  variables:\n    TAG: stable\n";
+    const share = new SimulationShare<JobOutcome>();
+    const loaded = await load(yaml);
+    const given = await simulateConfig(loaded, context(), undefined, { share });
+    const unset = await simulateConfig(loaded, context({ variables: { TAG: undefined as unknown as string } }), undefined, { share });
+    expect(job(given, "deploy").image?.ref.text).toBe("registry.example/app:stable");
+    // Unset by the context (`--var TAG`), the job's TAG is gone too, as a cold simulation says.
+    expect(job(unset, "deploy").image?.ref.text).toBe("registry.example/app:«$TAG»");
+    expect(plain(unset)).toEqual(plain(await simulateConfig(await load(yaml), context({ variables: { TAG: undefined as unknown as string } }))));
+  });
 });
 
 describe("shared objects behave as their plain forms", () => {

@@ -3,6 +3,7 @@ import { formatDiagnostic } from "../../../core/diagnostic.js";
 import { formatPos } from "../../../core/pos.js";
 import { PIPELINE_SOURCES, type PipelineContext, type PipelineSource, type RefSpec } from "../../../gitlab-ci/context.js";
 import type { Decision, Pipeline } from "../../../gitlab-ci/pipeline.js";
+import { describeUnknownInput } from "../../../gitlab-ci/unknown-input.js";
 import { simulatePipeline } from "../../../gitlab-ci/simulate/index.js";
 import { loadSettings } from "../../../config/load-settings.js";
 import { plural } from "../../../core/plural.js";
@@ -192,24 +193,31 @@ function describeDecision(d: Decision): string {
   return d.explanation ?? d.kind;
 }
 
+/** The other rules that may decide, when the deciding one is not sure to. */
 function uncertainNote(d: Decision): string {
-  const unknown = d.trace.filter((t) => t.result === "unknown");
-  if (!unknown.length) return "";
-  return unknown
-    .map((t) => `      unless rule ${t.index + 1} at ${formatPos(t.pos)} matches${t.if ? ` (if: ${t.if})` : ""}${t.note ? ` — ${t.note}` : ""}\n`)
-    .join("");
+  const unknown = d.trace.filter((t) => t.result === "unknown" && t.index !== d.rule?.index);
+  const own = d.trace.find((t) => t.result === "unknown" && t.index === d.rule?.index);
+  const lines = own?.note ? [`      decides only if it matches — ${own.note}\n`] : [];
+  for (const t of unknown) {
+    const detail = `${t.if ? ` (if: ${t.if})` : ""}${t.note ? ` — ${t.note}` : ""}`;
+    lines.push(`      ${own ? "otherwise" : "unless"} rule ${t.index + 1} at ${formatPos(t.pos)} ${own ? "may decide" : "matches"}${detail}\n`);
+  }
+  return lines.join("");
 }
 
 export function renderText(p: Pipeline): string {
   const lines: string[] = [];
   lines.push(`Pipeline for ${describeRef(p)}`);
   if (p.workflow) lines.push(`  workflow: ${describeDecision(p.workflow)}`);
+  const maybe = p.creation === "uncertain" ? ` — uncertain: GitLab may ${p.created ? "not " : ""}create it` : "";
   if (!p.created) {
-    lines.push(`  NOT CREATED (${p.notCreated?.reason ?? "unknown"}): ${p.notCreated?.message ?? ""}${p.notCreated?.pos ? ` [${formatPos(p.notCreated.pos)}]` : ""}`);
+    lines.push(`  NOT CREATED (${p.notCreated?.reason ?? "unknown"}): ${p.notCreated?.message ?? ""}${p.notCreated?.pos ? ` [${formatPos(p.notCreated.pos)}]` : ""}${maybe}`);
   } else {
-    lines.push(`  created: ${plural(p.jobs.length, "job")} in ${plural(p.stages.length, "stage")}`);
+    lines.push(`  created: ${plural(p.jobs.length, "job")} in ${plural(p.stages.length, "stage")}${maybe}`);
   }
   if (p.certainty === "uncertain") lines.push("  some decisions depend on values not known statically (marked \"uncertain\")");
+  if (p.unknownInputs.length) lines.push(`  unknown: ${p.unknownInputs.map(describeUnknownInput).join(" · ")}`);
+  if (p.assumedUnset.length) lines.push(`  assumed unset: ${p.assumedUnset.join(", ")} (defined nowhere: GitLab treats them as unset)`);
   if (p.workflow) lines.push(...uncertainNote(p.workflow).split("\n").filter(Boolean));
   const pv = nonPredefinedTexts(p.variables);
   if (Object.keys(pv).length) lines.push(`  variables: ${Object.entries(pv).map(([k, v]) => `${k}=${v}`).join(" · ")}`);
@@ -217,7 +225,7 @@ export function renderText(p: Pipeline): string {
     const jobs = p.jobs.filter((j) => j.stage === stage);
     lines.push("", `== ${stage} (${jobs.length})`);
     for (const job of jobs) {
-      lines.push(`  ${job.name}${job.certainty === "uncertain" ? "  (uncertain)" : ""}`);
+      lines.push(`  ${job.name}${job.presence === "uncertain" ? "  (may not be in the pipeline)" : job.certainty === "uncertain" ? "  (uncertain)" : ""}`);
       const facts = [`when: ${job.when}${job.startIn ? ` (in ${job.startIn})` : ""}`, `allow_failure: ${job.allowFailure}`];
       if (job.trigger) facts.push(`triggers ${job.trigger.kind} pipeline ${job.trigger.target}`);
       else if (job.image) facts.push(`image: ${job.image.ref.text}`);
@@ -232,7 +240,7 @@ export function renderText(p: Pipeline): string {
   }
   if (p.excluded.length) {
     lines.push("", `Not added (${p.excluded.length}):`);
-    for (const e of p.excluded) lines.push(`  ${e.name}${e.certainty === "uncertain" ? " (uncertain)" : ""} — ${describeDecision(e.decidedBy)}`);
+    for (const e of p.excluded) lines.push(`  ${e.name}${e.presence === "uncertain" ? " (may be in the pipeline)" : e.certainty === "uncertain" ? " (uncertain)" : ""} — ${describeDecision(e.decidedBy)}`);
   }
   if (p.errors.length || p.warnings.length) {
     lines.push("");
