@@ -79,7 +79,7 @@ export function createGitHubApp(appDeps: GitHubAppDeps): ApplicationFunction {
     const { jobs } = deps;
     // Queued: the webhook is answered once the job is enqueued; a worker runs the handler.
     if (jobs) {
-      jobs.register("github", gitHubWorker(app, deps.metrics, (context) => finishDelivery(deps, eventLog(context), deliveryKey(context.id), () => handleGitHubEvent(deps, context))));
+      jobs.register("github", gitHubWorker(app, (context) => finishDelivery(deps, eventLog(context), deliveryKey(context.id), () => handleGitHubEvent(deps, context))));
     }
     const receive = async (context: Context): Promise<void> => {
       const log = eventLog(context);

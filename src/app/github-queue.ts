@@ -1,5 +1,5 @@
 import { Context, type Probot } from "probot";
-import { instrumentOctokit } from "./github-octokit.js";
+import { runWithWriteGuard } from "../platforms/write-guard.js";
 import type { Logger } from "./observability/job-logger.js";
 import type { BotMetrics } from "./observability/metrics.js";
 import type { JobRouter } from "./queue/job-router.js";
@@ -67,12 +67,12 @@ export async function enqueueGitHubEvent(jobs: JobRouter, metrics: BotMetrics | 
  * The worker side: an installation client for the job (counted, and guarded so a stale
  * job cannot write), the event rebuilt as a Probot Context, and the app's own handler.
  */
-export function gitHubWorker(app: Probot, metrics: BotMetrics | undefined, handle: (context: Context) => Promise<boolean>) {
+export function gitHubWorker(app: Probot, handle: (context: Context) => Promise<boolean>) {
   return async (job: WorkJob, control: Parameters<typeof writeGuard>[1], log: Logger): Promise<JobOutcome> => {
     const event = job.payload as GitHubEventJob;
     const octokit = await app.auth(event.installationId);
-    instrumentOctokit(octokit, metrics, writeGuard(job, control));
     const context = new Context({ id: event.id, name: event.name, payload: event.payload } as ConstructorParameters<typeof Context>[0], octokit, log as unknown as ConstructorParameters<typeof Context>[2]);
-    return jobOutcome(control, await handle(context));
+    // The client's `beforeWrite` (politeOctokit) asks this job's guard: a superseded job never writes.
+    return jobOutcome(control, await runWithWriteGuard(writeGuard(job, control), () => handle(context)));
   };
 }

@@ -203,7 +203,7 @@ async function githubRoute(options: ServerOptions, runtime: WorkRuntime): Promis
   let probot;
   try {
     // Retries and rate-limit waits as github-octokit.ts configures them; with REDIS_URL in env, Probot shares its throttle through Redis.
-    probot = createProbot({ env, overrides: { Octokit: politeOctokit(runtime.retryPolicy) } });
+    probot = createProbot({ env, overrides: { Octokit: politeOctokit(runtime.retryPolicy, { onResponse: runtime.countApiRequest("github"), beforeWrite: checkWrite }) } });
   } catch (err) {
     throw new ServerConfigError(`the GitHub App cannot start: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -41,7 +41,7 @@ export interface StatusRequest {
 
 const PAGE = 100;
 
-export interface GitLabApiOptions extends Pick<PoliteFetchOptions, "onResponse" | "beforeWrite"> {
+export interface GitLabApiOptions extends Pick<PoliteFetchOptions, "onResponse" | "beforeWrite" | "sleep"> {
   url: string;
   token: string;
   retry?: RetryPolicy;
@@ -56,7 +56,7 @@ export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
   const gitlab = new Gitlab({
     host: options.url.replace(/\/+$/, ""),
     token: options.token,
-    requesterFn: politeGitbeakerRequester({ policy: options.retry ?? DEFAULT_RETRY_POLICY, onResponse: options.onResponse, beforeWrite: options.beforeWrite }),
+    requesterFn: politeGitbeakerRequester({ policy: options.retry ?? DEFAULT_RETRY_POLICY, onResponse: options.onResponse, beforeWrite: options.beforeWrite, sleep: options.sleep }),
   });
   const pages = (max: number) => ({ perPage: PAGE, maxPages: Math.max(1, Math.ceil(max / PAGE)) });
   return {

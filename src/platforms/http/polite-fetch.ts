@@ -1,5 +1,5 @@
 import { fetchWithTimeout } from "./request-timeout.js";
-import { isRetryableStatus, retryDelayMs, serverRequestedWaitMs, type RetryPolicy } from "./retry-policy.js";
+import { isRetryable, retryDelayMs, serverRequestedWaitMs, type RetryPolicy } from "./retry-policy.js";
 
 /** What one API client needs to be polite: the retry policy, a meter, and a last word before writes. */
 export interface PoliteFetchOptions {
@@ -18,10 +18,12 @@ export interface PoliteFetchOptions {
 const READS = new Set(["GET", "HEAD"]);
 
 /**
- * `fetch` with retries: 5xx, 429, network errors and attempts past `policy.timeoutMs` are tried again after the wait the
- * server asked for (Retry-After, RateLimit-Reset) or after backoff with jitter. The request
- * is rebuilt from `makeRequest` each time, as a Request body can be read only once.
- * The last response (even a failed one) is returned for the caller to judge.
+ * `fetch` with retries: 5xx, 429, a rate-limited 403, network errors and attempts past
+ * `policy.timeoutMs` are tried again after the wait the server asked for (Retry-After,
+ * RateLimit-Reset, x-ratelimit-reset) or after backoff with jitter. A server that asks for a longer wait than `policy.maxWaitMs` is
+ * not asked again early: its answer is returned. The request is rebuilt from `makeRequest`
+ * each time, as a Request body can be read only once. The last response (even a failed
+ * one) is returned for the caller to judge.
  */
 export async function politeFetch(makeRequest: () => Request, options: PoliteFetchOptions): Promise<Response> {
   const doFetch = fetchWithTimeout(options.policy.timeoutMs, options.fetch ?? fetch);
@@ -40,10 +42,19 @@ export async function politeFetch(makeRequest: () => Request, options: PoliteFet
       continue;
     }
     options.onResponse?.(request.method, response.status);
-    const rateLimited = response.status === 403 && response.headers.get("x-ratelimit-remaining") === "0";
-    if ((!isRetryableStatus(response.status) && !rateLimited) || attempt >= options.policy.retries) return response;
-    const requested = serverRequestedWaitMs((name) => response.headers.get(name), Date.now());
+    const header = (name: string) => response.headers.get(name);
+    if (!isRetryable(response.status, header) || attempt >= options.policy.retries) return response;
+    const requested = serverRequestedWaitMs(header, Date.now());
+    if (requested !== undefined && requested > options.policy.maxWaitMs) return response;
     await response.body?.cancel().catch(() => undefined);
     await sleep(retryDelayMs(options.policy, attempt, requested));
   }
+}
+
+/**
+ * The same as a `fetch` function, for clients that take one (Octokit's `request.fetch`):
+ * every request they make goes through `politeFetch`.
+ */
+export function politeFetcher(options: PoliteFetchOptions): typeof fetch {
+  return (input, init) => politeFetch(() => new Request(input, init), options);
 }

@@ -36,9 +36,15 @@ export function retryPolicyFromEnv(env: Record<string, string | undefined>): Ret
 /** Header lookup that does not care about case (fetch Headers, Octokit's lower-cased records). */
 export type HeaderReader = (name: string) => string | null | undefined;
 
-/** 5xx and 429 are worth another try; other 4xx are the request's fault and would fail again. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status >= 500;
+/**
+ * 5xx and 429 are worth another try, and so is GitHub's rate-limited 403 (primary limit:
+ * `x-ratelimit-remaining: 0`; secondary limit: a `retry-after` header). Other 4xx are the
+ * request's fault and would fail again.
+ * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
+ */
+export function isRetryable(status: number, header: HeaderReader): boolean {
+  if (status === 429 || status >= 500) return true;
+  return status === 403 && (header("x-ratelimit-remaining") === "0" || !!header("retry-after"));
 }
 
 /**

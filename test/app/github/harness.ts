@@ -77,7 +77,7 @@ export interface Harness {
   receive(name: string, payload: unknown, id?: string): Promise<void>;
 }
 
-export async function startApp(deps: GitHubAppDeps): Promise<Harness> {
+export async function startApp(deps: GitHubAppDeps, Octokit: typeof TestOctokit = TestOctokit): Promise<Harness> {
   const logs: Harness["logs"] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -85,7 +85,7 @@ export async function startApp(deps: GitHubAppDeps): Promise<Harness> {
       done();
     },
   });
-  const probot = new Probot({ appId: 123, privateKey: PRIVATE_KEY, Octokit: TestOctokit, log: pino({ level: "debug" }, stream) });
+  const probot = new Probot({ appId: 123, privateKey: PRIVATE_KEY, Octokit, log: pino({ level: "debug" }, stream) });
   await probot.load(createGitHubApp(deps));
   return {
     probot,

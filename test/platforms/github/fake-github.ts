@@ -71,6 +71,8 @@ export class FakeGitHub {
   branches: string[] = ["master"];
   /** Requests answered with an error status: method + path prefix (without query). */
   readonly failures: Array<{ method: string; pathPrefix: string; status: number }> = [];
+  /** One-off replies, used up in order: the next matching request gets the first (rate limits, retries). */
+  readonly onceReplies: Array<{ method: string; pathPrefix: string; reply: FakeReply }> = [];
   /** Commits whose recursive tree GitHub reports as truncated (listing nothing), as for huge repositories. */
   readonly truncatedTrees = new Set<string>();
   /** `base...head` → merge base, for compare requests; by default the base itself. */
@@ -107,6 +109,12 @@ export class FakeGitHub {
     return this;
   }
 
+  /** Answer the next `method` request under `pathPrefix` with `reply`, once. */
+  replyOnce(method: string, pathPrefix: string, reply: FakeReply): this {
+    this.onceReplies.push({ method, pathPrefix, reply });
+    return this;
+  }
+
   /** Requests other than the App's own (token exchange, GET /app), as `METHOD path` lines. */
   calls(): string[] {
     return this.requests.filter((r) => !/^\/app(\/|$|\?)/.test(r.path)).map((r) => `${r.method} ${decodeURIComponent(r.path.split("?")[0])}`);
@@ -119,6 +127,8 @@ export class FakeGitHub {
     const params = new URLSearchParams(query);
     const failure = this.failures.find((f) => f.method === method && pathname.startsWith(f.pathPrefix));
     if (failure) return { status: failure.status, body: { message: "Server Error" } };
+    const once = this.onceReplies.findIndex((o) => o.method === method && pathname.startsWith(o.pathPrefix));
+    if (once >= 0) return this.onceReplies.splice(once, 1)[0].reply;
 
     // The App itself (GET /app, as the App): its slug names its bot user, `ci-explain[bot]`.
     if (method === "GET" && pathname === "/app") return ok({ id: 123, slug: BOT.login.replace(/\[bot\]$/, ""), name: "ci-explain" });

@@ -28,7 +28,7 @@ export interface FakeStatus {
   pipeline_id?: number;
 }
 
-interface Reply {
+export interface Reply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
@@ -48,6 +48,8 @@ export class FakeGitLab {
   /** Project members (direct or inherited): user id → access level (30 Developer, 40 Maintainer). */
   readonly members = new Map<number, number>();
   readonly failures: Array<{ method: string; pathPrefix: string; status: number }> = [];
+  /** One-off replies (full paths), used up in order: rate limits, retries. */
+  readonly onceReplies: Array<{ method: string; pathPrefix: string; reply: Reply }> = [];
   private nextId = 500;
 
   constructor(
@@ -57,6 +59,12 @@ export class FakeGitLab {
 
   addCommit(sha: string, files: Record<string, string>): this {
     this.commits.set(sha, files);
+    return this;
+  }
+
+  /** Answer the next `method` request under `pathPrefix` (a full path, /api/v4/…) with `reply`, once. */
+  replyOnce(method: string, pathPrefix: string, reply: Reply): this {
+    this.onceReplies.push({ method, pathPrefix, reply });
     return this;
   }
 
@@ -73,6 +81,8 @@ export class FakeGitLab {
     const q = url.searchParams;
     const failure = this.failures.find((f) => f.method === method && path.startsWith(f.pathPrefix));
     if (failure) return { status: failure.status, body: { message: "500 Internal Server Error" } };
+    const once = this.onceReplies.findIndex((o) => o.method === method && path.startsWith(o.pathPrefix));
+    if (once >= 0) return this.onceReplies.splice(once, 1)[0].reply;
     if (method === "GET" && path === "/api/v4/user") return ok(BOT_USER);
     const prefix = `/api/v4/projects/${this.projectId}`;
     if (!path.startsWith(prefix)) return notFound();
