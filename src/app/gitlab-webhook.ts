@@ -13,7 +13,7 @@ import type { GitLabApi } from "../platforms/gitlab/gitlab-api.js";
 import { createGitLabReport } from "../platforms/gitlab/gitlab-report.js";
 import { answerMergeRequest, mergeRequestReader, reviewMergeRequest, type GitLabReviewDeps, type MergeRequestRef } from "../platforms/gitlab/merge-request.js";
 import { GitLabPublisher } from "../platforms/gitlab/publisher.js";
-import { httpStatusOf } from "../platforms/gitlab/gitlab-source.js";
+import { httpStatusOf } from "../platforms/gitlab/gitlab-api.js";
 import { currentUserSchema, memberSchema, mergeRequestHookSchema, mergeRequestShaSchema, noteHookSchema, type MergeRequestHook, type NoteHook } from "../platforms/gitlab/schema.js";
 import { isValidGitLabToken } from "../platforms/gitlab/webhook-auth.js";
 import { runWithWriteGuard } from "../platforms/write-guard.js";

@@ -1,6 +1,6 @@
 import { normalizePath, type FileSource } from "../../core/file-source.js";
 import type { BlobCache } from "../blob-cache.js";
-import type { GitLabApi } from "./gitlab-api.js";
+import { httpStatusOf, type GitLabApi } from "./gitlab-api.js";
 import { treeEntrySchema } from "./schema.js";
 
 export interface GitLabSourceOptions {
@@ -116,14 +116,4 @@ export class GitLabSource implements FileSource {
       throw err;
     }
   }
-}
-
-/** The HTTP status of a failed gitbeaker request (`cause.response.status`), if any. */
-export function httpStatusOf(err: unknown): number | undefined {
-  if (!(err instanceof Error)) return undefined;
-  const cause: unknown = err.cause;
-  if (typeof cause !== "object" || cause === null || !("response" in cause)) return undefined;
-  const response: unknown = cause.response;
-  if (typeof response !== "object" || response === null || !("status" in response)) return undefined;
-  return typeof response.status === "number" ? response.status : undefined;
 }

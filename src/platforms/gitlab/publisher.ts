@@ -1,11 +1,25 @@
 import { CHECK_NAME } from "../../report/check.js";
+import { clipPhrases } from "../../report/markdown-escape.js";
 import { STATUS_DESCRIPTION_LIMIT } from "../../report/status.js";
 import type { CommentOutcome } from "../review-flow.js";
 import type { GitLabApi, StatusState } from "./gitlab-api.js";
-import { noteSchema, pipelineSchema, type Note } from "./schema.js";
+import { commitParentsSchema, mergeRequestHeadSchema, noteSchema, type Note } from "./schema.js";
 
 /** GitLab refuses notes over 1,000,000 characters; the report keeps far below. */
 export const NOTE_LIMIT = 1_000_000;
+
+/**
+ * GitLab refuses a commit status whose `target_url` is longer than 255 characters (400,
+ * gitlab-org/gitlab#321685); `name` and `description` are kept within 255 too. The name
+ * is CHECK_NAME, far below.
+ */
+export const STATUS_URL_LIMIT = 255;
+
+/** Where the status goes: a commit, and the pipeline it joins when there is one. */
+interface StatusTarget {
+  sha: string;
+  pipelineId?: number;
+}
 
 /** The verdict as a GitLab commit status. GitLab has no "neutral": it is a success. */
 export interface StatusVerdict {
@@ -28,7 +42,7 @@ export interface MergeRequestTarget {
  */
 export class GitLabPublisher {
   private noteUrl?: string;
-  private pipelineId?: number | null;
+  private target?: StatusTarget;
 
   constructor(
     private readonly api: GitLabApi,
@@ -71,26 +85,43 @@ export class GitLabPublisher {
   }
 
   /**
-   * Set the `ci-explain` status on the head SHA. It names the MR's latest pipeline for that
+   * Set the `ci-explain` status, in the MR's head pipeline when it has one for the head
    * SHA (`pipeline_id`): without one GitLab looks for the newest pipeline of SHA and ref,
    * and when it finds none it creates an "external" pipeline just for this status — a
    * stray pipeline in projects that run MR pipelines (Renovate #41241, Atlantis #2489).
+   * Every field is kept within GitLab's limits: a link too long is shortened to the MR's,
+   * or left out, never a rejected status.
    */
   async setStatus(state: StatusState, description: string): Promise<void> {
-    this.pipelineId ??= await this.latestPipelineId();
-    await this.api.setStatus(this.mr.project, this.mr.headSha, {
+    this.target ??= await this.statusTarget();
+    const targetUrl = [this.noteUrl, this.mr.webUrl].find((url) => url !== undefined && url.length <= STATUS_URL_LIMIT);
+    await this.api.setStatus(this.mr.project, this.target.sha, {
       state,
       name: CHECK_NAME,
-      description: description.length > STATUS_DESCRIPTION_LIMIT ? `${description.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…` : description,
-      ...(this.noteUrl ? { targetUrl: this.noteUrl } : this.mr.webUrl ? { targetUrl: this.mr.webUrl } : {}),
-      ...(this.pipelineId !== null ? { pipelineId: this.pipelineId } : {}),
+      description: clipPhrases(description, STATUS_DESCRIPTION_LIMIT),
+      ...(targetUrl ? { targetUrl } : {}),
+      ...(this.target.pipelineId !== undefined ? { pipelineId: this.target.pipelineId } : {}),
     });
   }
 
-  /** The newest MR pipeline of the head SHA, or null when there is none (yet). */
-  private async latestPipelineId(): Promise<number | null> {
-    const pipelines = (await this.api.mergeRequestPipelines(this.mr.project, this.mr.iid)).map((p) => pipelineSchema.parse(p));
-    return pipelines.find((p) => p.sha === this.mr.headSha)?.id ?? null;
+  /**
+   * The MR's head pipeline (`head_pipeline` of the MR API) when it is this head SHA's. A
+   * merged-results pipeline (or a merge train's) runs on a merge commit of the target
+   * branch and the head, so its SHA is not the head's: the status goes on that merge commit,
+   * in that pipeline, once the commit's parents show it merges this very head. Otherwise
+   * the status goes on the head SHA with no pipeline named.
+   * https://docs.gitlab.com/ci/pipelines/merged_results_pipelines/
+   */
+  private async statusTarget(): Promise<StatusTarget> {
+    const head: StatusTarget = { sha: this.mr.headSha };
+    const mr = mergeRequestHeadSchema.parse(await this.api.mergeRequest(this.mr.project, this.mr.iid));
+    const pipeline = mr.head_pipeline;
+    if (!pipeline || mr.sha !== this.mr.headSha) return head;
+    if (pipeline.sha === this.mr.headSha) return { ...head, pipelineId: pipeline.id };
+    // Any other ref (the branch, `refs/merge-requests/<iid>/head`) runs on the head itself: a different SHA is an older head's pipeline.
+    if (!/^refs\/merge-requests\/\d+\/(merge|train)$/.test(pipeline.ref ?? "")) return head;
+    const merge = commitParentsSchema.parse(await this.api.commit(this.mr.project, pipeline.sha));
+    return merge.parent_ids.includes(this.mr.headSha) ? { sha: pipeline.sha, pipelineId: pipeline.id } : head;
   }
 
   private rememberUrl(noteId: number): void {

@@ -89,8 +89,6 @@ export const treeEntrySchema = z.object({
 
 export const branchSchema = z.object({ name: z.string() });
 
-export const pipelineSchema = z.object({ id: z.number(), sha: z.string() });
-
 export const noteSchema = z.object({
   id: z.number(),
   body: z.string(),
@@ -101,3 +99,11 @@ export type Note = z.infer<typeof noteSchema>;
 
 /** GET /projects/:id/merge_requests/:iid, as far as the head SHA. */
 export const mergeRequestShaSchema = z.object({ sha: z.string() });
+
+/** GET /projects/:id/merge_requests/:iid: the head SHA and the MR's latest pipeline (null before the first). */
+export const mergeRequestHeadSchema = mergeRequestShaSchema.extend({
+  head_pipeline: z.object({ id: z.number(), sha: z.string(), ref: z.string().optional() }).nullish(),
+});
+
+/** GET /projects/:id/repository/commits/:sha, as far as its parents. */
+export const commitParentsSchema = z.object({ parent_ids: z.array(z.string()) });

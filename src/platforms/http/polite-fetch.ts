@@ -17,17 +17,22 @@ export interface PoliteFetchOptions {
 
 const READS = new Set(["GET", "HEAD"]);
 
+/** A real wait; tests pass their own `sleep` to record waits instead. */
+export function defaultSleep(ms: number): Promise<void> {
+  return new Promise<void>((resolve) => setTimeout(resolve, ms));
+}
+
 /**
  * `fetch` with retries: 5xx, 429, a rate-limited 403, network errors and attempts past
  * `policy.timeoutMs` are tried again after the wait the server asked for (Retry-After,
- * RateLimit-Reset, x-ratelimit-reset) or after backoff with jitter. A server that asks for a longer wait than `policy.maxWaitMs` is
- * not asked again early: its answer is returned. The request is rebuilt from `makeRequest`
- * each time, as a Request body can be read only once. The last response (even a failed
- * one) is returned for the caller to judge.
+ * RateLimit-Reset, x-ratelimit-reset) or after backoff with jitter. A server that asks for
+ * a longer wait than `policy.maxWaitMs` is not asked again early: its answer is returned.
+ * The request is rebuilt from `makeRequest` each time, as a Request body can be read only
+ * once. The last response (even a failed one) is returned for the caller to judge.
  */
 export async function politeFetch(makeRequest: () => Request, options: PoliteFetchOptions): Promise<Response> {
   const doFetch = fetchWithTimeout(options.policy.timeoutMs, options.fetch ?? fetch);
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? defaultSleep;
   for (let attempt = 0; ; attempt++) {
     const request = makeRequest();
     if (!READS.has(request.method)) await options.beforeWrite?.();

@@ -36,7 +36,7 @@ describe("GitLab webhook: merge request events", () => {
       "GET /repository/files/.github%2Fci-explain.yml/raw",
       "GET /repository/files/.gitlab%2Fci-explain.yml/raw",
       // Pending only once the changed files may touch CI (a change that cannot gets one final status).
-      "GET /merge_requests/7/pipelines",
+      "GET /merge_requests/7",
       "POST /statuses/head1",
       "GET /repository/branches",
       "GET /repository/files/.gitlab-ci.yml/raw",

@@ -42,7 +42,7 @@ describe("GitLab API requests for one MR on a QEMU-like config", () => {
     const raws = calls.filter((c) => c.includes("/raw"));
     expect({
       user: count(/\/user$/),
-      pipelines: count(/\/pipelines$/),
+      mergeRequest: count(/merge_requests\/7$/),
       statuses: count(/\/statuses\//),
       versions: count(/\/versions$/),
       diffs: count(/\/diffs$/),
@@ -51,7 +51,7 @@ describe("GitLab API requests for one MR on a QEMU-like config", () => {
       notes: count(/\/notes$/),
       raw: raws.length,
       total: calls.length,
-    }).toEqual({ user: 1, pipelines: 1, statuses: 2, versions: 1, diffs: 1, trees: 1, branches: 1, notes: 2, raw: 26, total: 36 });
+    }).toEqual({ user: 1, mergeRequest: 1, statuses: 2, versions: 1, diffs: 1, trees: 1, branches: 1, notes: 2, raw: 26, total: 36 });
     // A file the MR does not change is read once, whichever revision asks first.
     const unchanged = Object.keys(base).filter((p) => head[p] === base[p]).map((p) => `/repository/files/${encodeURIComponent(p)}/raw`);
     expect(raws.filter((c) => unchanged.some((u) => c.endsWith(u))).length).toBe(new Set(raws.filter((c) => unchanged.some((u) => c.endsWith(u)))).size);
@@ -75,7 +75,7 @@ describe("GitLab API requests for one MR on a QEMU-like config", () => {
       "GET /repository/files/.github%2Fci-explain.yml/raw",
       "GET /repository/files/.gitlab%2Fci-explain.yml/raw",
       "GET /merge_requests/7/notes",
-      "GET /merge_requests/7/pipelines",
+      "GET /merge_requests/7",
       "POST /statuses/head1",
     ]);
     expect(fake.statuses).toMatchObject([{ state: "success", description: "no CI change" }]);

@@ -44,7 +44,12 @@ export class FakeGitLab {
   /** The MR's diff versions, newest first. */
   versions: Array<{ base: string; head: string }> = [];
   diffPaths: string[] = [];
-  pipelines: Array<{ id: number; sha: string }> = [];
+  /**
+   * The MR's pipelines, newest first: the first is the MR API's `head_pipeline`. A
+   * merged-results pipeline has the ref `refs/merge-requests/<iid>/merge` and runs on a merge
+   * commit whose `parents` are the target tip and the MR's head.
+   */
+  pipelines: Array<{ id: number; sha: string; ref?: string; parents?: string[] }> = [];
   /** Project members (direct or inherited): user id → access level (30 Developer, 40 Maintainer). */
   readonly members = new Map<number, number>();
   readonly failures: Array<{ method: string; pathPrefix: string; status: number }> = [];
@@ -115,8 +120,12 @@ export class FakeGitLab {
     if (method === "GET" && route === `${mr}/diffs`) {
       return ok(this.diffPaths.map((p) => ({ old_path: p, new_path: p, diff: "", new_file: false, renamed_file: false, deleted_file: false })));
     }
-    if (method === "GET" && route === `${mr}/pipelines`) return ok(this.pipelines);
-    if (method === "GET" && route === mr) return ok({ iid: this.iid, sha: this.versions[0]?.head });
+    if (method === "GET" && route === mr) return ok(this.mergeRequestJson());
+    if (method === "GET" && (m = route.match(/^\/repository\/commits\/([0-9a-z]+)$/))) {
+      const merge = this.pipelines.find((p) => p.sha === m![1] && p.parents);
+      if (merge) return ok({ id: merge.sha, parent_ids: merge.parents });
+      return this.commits.has(m[1]) ? ok({ id: m[1], parent_ids: [] }) : notFound();
+    }
     if (method === "GET" && route === `${mr}/notes`) return ok(this.notes);
     if (method === "POST" && route === `${mr}/notes`) {
       const note: FakeNote = { id: this.nextId++, body: String(field(body, "body")), author: BOT_USER, system: false };
@@ -135,12 +144,30 @@ export class FakeGitLab {
     }
     if (method === "POST" && (m = route.match(/^\/statuses\/([0-9a-z]+)$/))) {
       const b = (body ?? {}) as Record<string, unknown>;
+      // GitLab refuses a target_url over 255 characters (gitlab-org/gitlab#321685); the fake holds name and description to the same bound.
+      const tooLong = (["target_url", "name", "description"] as const).filter((key) => String(b[key] ?? "").length > 255);
+      if (tooLong.length > 0) return { status: 400, body: { message: Object.fromEntries(tooLong.map((key) => [key, ["is too long (maximum is 255 characters)"]])) } };
       const status: FakeStatus = { sha: m[1], state: String(b.state) };
       for (const key of ["name", "description", "target_url", "pipeline_id"] as const) if (b[key] !== undefined) Object.assign(status, { [key]: b[key] });
       this.statuses.push(status);
       return { status: 201, body: { id: this.nextId++, ...status, status: status.state } };
     }
     return notFound();
+  }
+
+  /** The MR API's reply (a real GitLab 17 shape, trimmed to what matters here). */
+  private mergeRequestJson(): unknown {
+    const head = this.pipelines[0];
+    return {
+      id: 1000 + this.iid,
+      iid: this.iid,
+      project_id: this.projectId,
+      state: "opened",
+      sha: this.versions[0]?.head,
+      head_pipeline: head
+        ? { id: head.id, iid: head.id - 40, project_id: this.projectId, sha: head.sha, ref: head.ref ?? "feature", status: "running", source: head.ref?.startsWith("refs/merge-requests/") ? "merge_request_event" : "push" }
+        : null,
+    };
   }
 
   /** Serve through nock at `url` (e.g. https://gitlab.com). */
