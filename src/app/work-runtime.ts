@@ -90,7 +90,8 @@ export function createWorkRuntime(env: Env): WorkRuntime {
   if (redisUrl) {
     const redis = connectRedis(redisUrl);
     closeRedis = () => redis.disconnect();
-    queue = new RedisWorkQueue({ connection: () => connectRedis(redisUrl), concurrency, onDropped: dropped });
+    const handedBack = (job: WorkJob, reason: string) => log.child({ delivery: job.deliveryId, key: job.key, sha: job.sha }).warn({ reason }, "ci-explain handed unfinished work back to the queue");
+    queue = new RedisWorkQueue({ connection: () => connectRedis(redisUrl), concurrency, onDropped: dropped, onHandedBack: handedBack });
     deliveries = new RedisDeliveryDedupe(redis);
     blobCache = new RedisBlobCache(redis);
   } else {

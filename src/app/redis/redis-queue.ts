@@ -13,6 +13,8 @@ export interface RedisQueueOptions {
   /** How long a replica holds an MR's lock without renewing it (a crashed replica's lock expires). */
   lockMs?: number;
   onDropped?(job: WorkJob, reason: string): void;
+  /** A running job given back to the queue before it finished (its MR lock was lost). */
+  onHandedBack?(job: WorkJob, reason: string): void;
 }
 
 interface Active {
@@ -43,11 +45,13 @@ export class RedisWorkQueue implements WorkQueue {
   private worker: Worker | undefined;
   private readonly active = new Map<string, Active>();
   private readonly lockMs: number;
+  /** BullMQ leaves connections it was given open on close: stop() closes them. */
+  private readonly connections: Redis[] = [];
 
   constructor(private readonly options: RedisQueueOptions) {
     this.name = options.name ?? "reviews";
-    this.redis = options.connection();
-    this.queue = new Queue(this.name, { connection: options.connection(), prefix: KEY_PREFIX });
+    this.redis = this.connect();
+    this.queue = new Queue(this.name, { connection: this.connect(), prefix: KEY_PREFIX });
     this.lockMs = options.lockMs ?? 30_000;
   }
 
@@ -75,7 +79,7 @@ export class RedisWorkQueue implements WorkQueue {
 
   start(handler: JobHandler): void {
     this.worker = new Worker(this.name, (bullJob, token) => this.process(handler, bullJob, token), {
-      connection: this.options.connection(),
+      connection: this.connect(),
       prefix: KEY_PREFIX,
       concurrency: this.options.concurrency,
     });
@@ -103,7 +107,7 @@ export class RedisWorkQueue implements WorkQueue {
       }
     }
     await this.queue.close();
-    this.redis.disconnect();
+    for (const connection of this.connections) connection.disconnect();
     return { handedBack, dropped: [] };
   }
 
@@ -116,19 +120,36 @@ export class RedisWorkQueue implements WorkQueue {
       await bullJob.moveToDelayed(Date.now() + 200 + Math.floor(Math.random() * 200), token);
       throw new DelayedError();
     }
-    const renew = setInterval(() => void this.redis.eval(RENEW, 1, lockKey, lockToken, String(this.lockMs)).catch(() => undefined), this.lockMs / 3);
     const controller = new AbortController();
     let handBack: () => void = () => undefined;
     const handedBack = new Promise<"handed-back">((resolve) => (handBack = () => resolve("handed-back")));
+    const giveBack = (reason: string) => {
+      controller.abort(new Error(`${reason}: handed back to the queue`));
+      handBack();
+    };
     const id = String(bullJob.id);
-    this.active.set(id, {
-      job,
-      controller,
-      handBack: () => {
-        controller.abort(new Error("shutting down: handed back to the queue"));
-        handBack();
-      },
-    });
+    this.active.set(id, { job, controller, handBack: () => giveBack("shutting down") });
+    // Without the lock another replica may be working on this MR (it expired, or was taken while
+    // this process stalled): stop at once, so no write is made twice, and requeue the work. A
+    // renewal that cannot reach Redis counts as lost once the lock would have expired.
+    let renewedAt = Date.now();
+    const renew = setInterval(() => {
+      void this.redis.eval(RENEW, 1, lockKey, lockToken, String(this.lockMs)).then(
+        (held) => {
+          if (held === 1) renewedAt = Date.now();
+          else loseLock("the lock on this change was lost");
+        },
+        () => {
+          if (Date.now() - renewedAt >= this.lockMs) loseLock("the lock on this change could not be renewed");
+        },
+      );
+    }, this.lockMs / 3);
+    const loseLock = (reason: string) => {
+      if (controller.signal.aborted) return;
+      clearInterval(renew);
+      this.options.onHandedBack?.(job, reason);
+      giveBack(reason);
+    };
     const control: JobControl = {
       signal: controller.signal,
       isCurrent: async () => {
@@ -168,6 +189,12 @@ export class RedisWorkQueue implements WorkQueue {
       () => false,
     );
     if (removed) this.options.onDropped?.(older.data as WorkJob, `superseded by a newer push`);
+  }
+
+  private connect(): Redis {
+    const connection = this.options.connection();
+    this.connections.push(connection);
+    return connection;
   }
 
   private latestKey(key: string): string {

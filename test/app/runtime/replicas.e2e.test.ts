@@ -1,7 +1,7 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, expect, it } from "vitest";
 import { buildDist } from "../github/dist-build.js";
 import { FakeApiServer, FakeGitLabServer, seedMergeRequestPushes, seedPushes, ServeProcess, settle, until, type ServedApi } from "./processes.js";
-import { RedisServer } from "./redis-server.js";
+import { describeWithRedis, RedisServer } from "./redis-server.js";
 
 /**
  * Several replicas sharing one real redis-server: the queue, de-duplication, superseding
@@ -41,7 +41,7 @@ async function replica(served: ServedApi = api, env: Record<string, string> = {}
 const completed = () => api.fake.checkRuns.filter((r) => r.status === "completed");
 const logs = () => replicas.map((r) => r.stdout.slice(-1500) + r.stderr.slice(-1500)).join("\n---\n");
 
-describe("ci-explain serve with REDIS_URL (two replicas)", () => {
+describeWithRedis("ci-explain serve with REDIS_URL (two replicas)", () => {
   it("a burst of pushes spread over two replicas ends in one comment and one final check for the newest SHA", async () => {
     const shas = await setUp(20);
     const [a, b] = [await replica(), await replica()];
@@ -77,7 +77,7 @@ describe("ci-explain serve with REDIS_URL (two replicas)", () => {
   });
 });
 
-describe("ci-explain serve with REDIS_URL and GitLab (two replicas)", () => {
+describeWithRedis("ci-explain serve with REDIS_URL and GitLab (two replicas)", () => {
   it("a burst of merge request pushes, some redelivered, ends in one note and one final status for the newest SHA", async () => {
     redis = await new RedisServer().start();
     gitlab = await new FakeGitLabServer().start();
