@@ -1,3 +1,4 @@
+import { GitError } from "../../platforms/local/git-command.js";
 import { UsageError, type CliCommand, type CliIo } from "./command.js";
 import { commandLoaders, loadCommands } from "./commands/index.js";
 
@@ -39,6 +40,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   } catch (err) {
     if (err instanceof UsageError || (err instanceof TypeError && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS"))) {
       io.stderr(`ci-explain ${command.name}: ${err.message}\n\n${command.usage}\n`);
+      return 2;
+    }
+    // The repository could not be read: git says why (a corrupt object, an unsafe directory, …).
+    if (err instanceof GitError) {
+      io.stderr(`ci-explain ${command.name}: ${err.message}\n`);
       return 2;
     }
     throw err;

@@ -1,9 +1,7 @@
-import { execFile } from "node:child_process";
 import { realpath, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { promisify } from "node:util";
 import type { FileSource } from "../../core/file-source.js";
-import { DirSource, GitBlobReader, GitSource, resolveRevision } from "../../platforms/local/index.js";
+import { DirSource, findRevision, git, gitAnswer, GitBlobReader, GitError, GitSource, UnknownRevisionError } from "../../platforms/local/index.js";
 import { UsageError } from "./command.js";
 
 /**
@@ -38,7 +36,7 @@ export async function openRepository(cwd: string, repoArg: string | undefined): 
     isDir = false;
   }
   if (!isDir) throw new UsageError(`--repo ${dir}: no such directory`);
-  const top = await git(dir, ["rev-parse", "--show-toplevel"]);
+  const top = await topOfWorkTree(dir);
   const isGit = top !== undefined && (await realpath(top)) === (await realpath(dir));
   return { dir, isGit, reader: isGit ? new GitBlobReader(dir) : undefined };
 }
@@ -51,7 +49,18 @@ export async function openRevision(repo: Repository, rev: string | undefined): P
     const source = await GitSource.open(repo.dir, rev ?? "HEAD", repo.reader);
     return { source, sha: source.sha };
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    // A revision git does not know is wrong usage; git failing is reported as git's message.
+    throw err instanceof UnknownRevisionError ? new UsageError(err.message) : err;
+  }
+}
+
+/** The top of the git work tree `dir` is in; undefined outside any (a plain directory, read from disk). */
+async function topOfWorkTree(dir: string): Promise<string | undefined> {
+  try {
+    return (await git(dir, ["rev-parse", "--show-toplevel"])).trim();
+  } catch (err) {
+    if (err instanceof GitError && /not a git repository/i.test(err.stderr)) return undefined;
+    throw err;
   }
 }
 
@@ -77,7 +86,7 @@ export async function repositoryFacts(repo: Repository, wanted: { defaultBranch?
 export async function knownBranches(repo: Repository): Promise<string[]> {
   if (!repo.isGit) return [];
   const out = await git(repo.dir, ["for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes/origin"]);
-  const names = (out ?? "").split("\n").map((n) => n.replace(/^origin\//, "")).filter((n) => n && n !== "HEAD" && n !== "origin");
+  const names = out.split("\n").map((n) => n.replace(/^origin\//, "")).filter((n) => n && n !== "HEAD" && n !== "origin");
   return [...new Set(names)].sort();
 }
 
@@ -89,35 +98,28 @@ export async function resolvableRev(repo: Repository, rev: string): Promise<stri
 
 /** The commit `rev` names, asked of the repository's running reader when it has one (no new git process). */
 function commitOf(repo: Repository, rev: string): Promise<string | undefined> {
-  return resolveRevision(repo.dir, rev, repo.reader).catch(() => undefined);
+  return findRevision(repo.dir, rev, repo.reader);
 }
 
+/** Undefined when the two commits have no common ancestor. */
 export async function mergeBase(repo: Repository, a: string, b: string): Promise<string | undefined> {
-  return git(repo.dir, ["merge-base", a, b]);
+  return gitAnswer(repo.dir, ["merge-base", a, b]);
 }
 
 async function originProject(dir: string): Promise<string | undefined> {
-  const url = await git(dir, ["remote", "get-url", "origin"]);
-  const path = url?.match(/^(?:[a-z+]+:\/\/[^/]+\/|[^@/]+@[^:]+:)(.+?)(?:\.git)?\/?$/)?.[1];
+  // The remote's URL with `insteadOf` applied; just "origin" when there is no such remote.
+  const url = (await git(dir, ["ls-remote", "--get-url", "origin"])).trim();
+  const path = url.match(/^(?:[a-z+]+:\/\/[^/]+\/|[^@/]+@[^:]+:)(.+?)(?:\.git)?\/?$/)?.[1];
   return path && path.includes("/") ? path : undefined;
 }
 
 async function defaultBranchOf(repo: Repository): Promise<string | undefined> {
   // Asked at once (the answers are wanted in this order): `main` and `master` cost no process with a reader.
   const [head, main, master] = await Promise.all([
-    git(repo.dir, ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"]),
+    gitAnswer(repo.dir, ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"]),
     commitOf(repo, "main"),
     commitOf(repo, "master"),
   ]);
   if (head) return head.replace(/^origin\//, "");
   return main ? "main" : master ? "master" : undefined;
-}
-
-async function git(dir: string, args: string[]): Promise<string | undefined> {
-  try {
-    const { stdout } = await promisify(execFile)("git", ["-C", dir, ...args], { encoding: "utf8", timeout: 20_000, maxBuffer: 16 * 1024 * 1024 });
-    return stdout.trim();
-  } catch {
-    return undefined;
-  }
 }

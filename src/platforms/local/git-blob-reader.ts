@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { GitError } from "./git-command.js";
 
 /** What `git cat-file --batch` answers for a name it knows. */
 interface GitObject {
@@ -27,20 +28,24 @@ export class GitBlobReader {
    * Blobs already read, by id: a blob's content never changes, and the head of a change shares
    * most CI files with its base (each would otherwise be asked of git, and decoded, twice).
    */
-  private readonly texts = new Map<string, Promise<string | undefined>>();
+  private readonly texts = new Map<string, Promise<string>>();
   private remembered = 0;
 
   constructor(private readonly repo: string) {}
 
-  read(sha: string): Promise<string | undefined> {
+  /** The text of a blob the repository lists; a GitError when git cannot give it (a corrupt or incomplete repository). */
+  read(sha: string): Promise<string> {
     const known = this.texts.get(sha);
     if (known) return known;
-    const text = this.ask(sha).then((found) => found?.text);
+    const text = this.ask(sha).then((found) => {
+      if (!found) throw new GitError(BATCH, `${sha} missing`);
+      return found.text;
+    });
     if (this.remembered < MAX_REMEMBERED_CHARS) {
       this.texts.set(sha, text);
       // A failure is not remembered: the next read asks again (and reports the failure again).
       text.then(
-        (t) => (this.remembered += t?.length ?? 0),
+        (t) => (this.remembered += t.length),
         () => this.texts.delete(sha),
       );
     }
@@ -86,7 +91,9 @@ export class GitBlobReader {
 
   private process(): ChildProcessWithoutNullStreams {
     if (this.child) return this.child;
-    const child = spawn("git", ["-C", this.repo, "cat-file", "--batch"], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("git", ["-C", this.repo, ...BATCH], { stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
     child.stdout.on("data", (chunk: Buffer) => {
       this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
       this.drain();
@@ -98,7 +105,7 @@ export class GitBlobReader {
     };
     child.on("error", fail);
     child.on("exit", (code) => {
-      if (this.queue.length) fail(new Error(`git cat-file exited with code ${code ?? "?"}`));
+      if (this.queue.length) fail(new GitError(BATCH, stderr, code ?? undefined));
       this.child = undefined;
     });
     this.child = child;
@@ -143,6 +150,8 @@ export class GitBlobReader {
     }
   }
 }
+
+const BATCH = ["cat-file", "--batch"];
 
 /** CI files are small; a reader that has kept this many characters reads the rest afresh. */
 const MAX_REMEMBERED_CHARS = 32 * 1024 * 1024;

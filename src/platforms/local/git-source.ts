@@ -1,33 +1,27 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { normalizePath, type FileSource } from "../../core/file-source.js";
 import { GitBlobReader } from "./git-blob-reader.js";
-
-const run = promisify(execFile);
-const MAX_BUFFER = 64 * 1024 * 1024;
-
-async function git(repo: string, args: string[]): Promise<string> {
-  const { stdout } = await run("git", ["-C", repo, ...args], { maxBuffer: MAX_BUFFER, encoding: "utf8" });
-  return stdout;
-}
+import { git, gitAnswer, UnknownRevisionError } from "./git-command.js";
 
 /**
- * Resolve a revision name to a commit SHA; throws when it names no commit. With a reader, a
- * name its process can take is asked there (the same lookup as `rev-parse`, no new process).
+ * Resolve a revision name to a commit SHA; throws an UnknownRevisionError when it names no
+ * commit, a GitError when git fails. With a reader, a name its process can take is asked there
+ * (the same lookup as `rev-parse`, no new process).
  */
 export async function resolveRevision(repo: string, rev: string, reader?: GitBlobReader): Promise<string> {
-  // A reader whose process failed to start leaves the question to `rev-parse`, as before.
-  const sha = reader && GitBlobReader.canAsk(rev) ? await reader.commit(rev).catch(() => revParse(repo, rev)) : await revParse(repo, rev);
-  if (sha === undefined) throw new Error(`no such revision "${rev}" in ${repo}`);
+  const sha = await findRevision(repo, rev, reader);
+  if (sha === undefined) throw new UnknownRevisionError(`no such revision "${rev}" in ${repo}`);
   return sha;
 }
 
-async function revParse(repo: string, rev: string): Promise<string | undefined> {
-  try {
-    return (await git(repo, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])).trim();
-  } catch {
-    return undefined;
-  }
+/** The commit `rev` names, undefined when it names none; a GitError when git fails. */
+export async function findRevision(repo: string, rev: string, reader?: GitBlobReader): Promise<string | undefined> {
+  // A reader whose process failed to start leaves the question to `rev-parse`.
+  if (reader && GitBlobReader.canAsk(rev)) return reader.commit(rev).catch(() => revParse(repo, rev));
+  return revParse(repo, rev);
+}
+
+function revParse(repo: string, rev: string): Promise<string | undefined> {
+  return gitAnswer(repo, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`]);
 }
 
 /**

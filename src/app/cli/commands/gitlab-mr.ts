@@ -8,7 +8,7 @@ import { createGitLabReport } from "../../../platforms/gitlab/gitlab-report.js";
 import { NO_CI_CHANGE, type MergeRequestRef } from "../../../platforms/gitlab/merge-request.js";
 import { GitLabPublisher } from "../../../platforms/gitlab/publisher.js";
 import { currentUserSchema } from "../../../platforms/gitlab/schema.js";
-import { GitSource } from "../../../platforms/local/git-source.js";
+import { GitSource, UnknownRevisionError } from "../../../platforms/local/index.js";
 import { analyzeForReview } from "../../../platforms/review-flow.js";
 import type { CliCommand } from "../command.js";
 
@@ -68,13 +68,15 @@ export const gitlabMrCommand: CliCommand = {
     let head: GitSource;
     try {
       head = await GitSource.open(io.cwd, headSha);
-    } catch {
+    } catch (err) {
+      if (!(err instanceof UnknownRevisionError)) throw err;
       io.stderr(`ci-explain gitlab-mr: the commit ${headSha.slice(0, 8)} is not in the checkout at ${io.cwd}\n`);
       return 2;
     }
     try {
       base = await GitSource.open(io.cwd, baseSha);
-    } catch {
+    } catch (err) {
+      if (!(err instanceof UnknownRevisionError)) throw err;
       io.stderr(`ci-explain gitlab-mr: the merge base ${baseSha.slice(0, 8)} is not in this clone (a shallow clone?): set GIT_DEPTH: 0 in the job's variables, or fetch the base (git fetch origin ${baseSha})\n`);
       return 2;
     }
