@@ -1,7 +1,7 @@
 import { applyCommand } from "../commands/apply-command.js";
 import { COMMAND_USAGE, isExplainCommand, parseCommand, type ExplainCommand } from "../commands/parse-command.js";
 import type { CommandRateLimiter } from "../commands/rate-limit.js";
-import type { LoadedSettings } from "../config/load-settings.js";
+import type { LoadedSettings } from "../config/settings.js";
 import { describeFailure } from "../platforms/describe-failure.js";
 import type { CommentPolicy, ReviewOutcome } from "../platforms/review-flow.js";
 import { SupersededError } from "../platforms/write-guard.js";

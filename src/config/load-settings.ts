@@ -1,24 +1,10 @@
-import { error, warning, type Diagnostic } from "../core/diagnostic.js";
+import { error, warning } from "../core/diagnostic.js";
 import type { FileSource } from "../core/file-source.js";
 import { defaultSettings } from "./defaults.js";
-import type { Settings } from "./settings.js";
+import type { LoadedSettings } from "./settings.js";
 
 /** Where the settings file may live, in the order they are looked up. */
 export const SETTINGS_PATHS = [".ci-explain.yml", ".github/ci-explain.yml", ".gitlab/ci-explain.yml"];
-
-export interface LoadedSettings {
-  settings: Settings;
-  /** The file that was read, when there is one. */
-  path?: string;
-  /** Problems with the file, each naming the key and its line. An invalid file means defaults are used. */
-  diagnostics: Diagnostic[];
-  /**
-   * The top-level keys the file set, as spelled there (`server_url`, `registry`, …): a value
-   * equal to its default may still be the file's own choice. Absent or empty: no file, or an
-   * invalid one, so every value is a default.
-   */
-  explicit?: ReadonlySet<string>;
-}
 
 /**
  * Find, parse and validate the repository's settings file, filling defaults.

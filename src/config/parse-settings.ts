@@ -4,9 +4,8 @@ import type { Pos } from "../core/pos.js";
 import type { PipelineSource } from "../gitlab-ci/context.js";
 import { obviouslyTooDeep } from "../gitlab-ci/yaml/parse-yaml.js";
 import { defaultSettings } from "./defaults.js";
-import type { LoadedSettings } from "./load-settings.js";
 import { settingsFileSchema, type SettingsFile } from "./schema.js";
-import type { ContextSetting, Settings } from "./settings.js";
+import type { ContextSetting, LoadedSettings, Settings } from "./settings.js";
 
 /**
  * Parsing and validating a settings file's text. A module of its own because the validator's

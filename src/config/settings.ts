@@ -1,4 +1,5 @@
 import type { HazardKind, HazardSeverity } from "../analysis/model.js";
+import type { Diagnostic } from "../core/diagnostic.js";
 
 /**
  * The repository's `.ci-explain.yml` after validation, with defaults filled in.
@@ -45,4 +46,19 @@ export interface Settings {
     /** What the check concludes when a warning hazard is introduced. */
     warningConclusion: "success" | "neutral" | "failure";
   };
+}
+
+/** The settings a revision's file gives (or the defaults), with what was wrong in it. */
+export interface LoadedSettings {
+  settings: Settings;
+  /** The file that was read, when there is one. */
+  path?: string;
+  /** Problems with the file, each naming the key and its line. An invalid file means defaults are used. */
+  diagnostics: Diagnostic[];
+  /**
+   * The top-level keys the file set, as spelled there (`server_url`, `registry`, …): a value
+   * equal to its default may still be the file's own choice. Absent or empty: no file, or an
+   * invalid one, so every value is a default.
+   */
+  explicit?: ReadonlySet<string>;
 }

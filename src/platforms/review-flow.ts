@@ -1,7 +1,7 @@
 import type { AnalyzeInput } from "../analysis/analyze.js";
 import type { AnalyzeRepositoryInput } from "../analysis/analyze-repository.js";
 import type { Analysis } from "../analysis/model.js";
-import type { LoadedSettings } from "../config/load-settings.js";
+import type { LoadedSettings } from "../config/settings.js";
 import type { FileSource } from "../core/file-source.js";
 import { mayChangeCi } from "./ci-change-prefilter.js";
 import { describeFailure } from "./describe-failure.js";

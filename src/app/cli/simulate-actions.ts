@@ -4,8 +4,8 @@ import type { FileSource } from "../../core/file-source.js";
 import type { RefSpec } from "../../gitlab-ci/context.js";
 import { GITHUB_SERVER, loadWorkflows, simulateActions, sourceOf, type ActionsRun } from "../../github-actions/index.js";
 import { UsageError, type CliIo } from "./command.js";
-import { renderText } from "./commands/simulate.js";
 import { pipelineJson } from "./pipeline-json.js";
+import { renderPipelineText } from "./pipeline-text.js";
 
 /** Used when no --project is given: a placeholder, so `github.repository` is still defined. */
 const PLACEHOLDER_REPOSITORY = "owner/repo";
@@ -119,5 +119,5 @@ function renderActionsText(run: ActionsRun, pipeline: ActionsRun["pipeline"], ev
     const cancel = c.cancelInProgress === true ? ", cancels the run in progress" : c.cancelInProgress === "unknown" ? ", cancel-in-progress unknown" : "";
     lines.push(`  concurrency: ${c.job ?? c.workflow} enters group ${c.group.text}${c.group.known ? "" : " (partly unknown)"}${cancel}`);
   }
-  return `${lines.join("\n")}\n\n${renderText(pipeline)}`;
+  return `${lines.join("\n")}\n\n${renderPipelineText(pipeline)}`;
 }

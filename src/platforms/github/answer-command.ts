@@ -1,6 +1,6 @@
 import type { ExplainCommand } from "../../commands/parse-command.js";
 import type { Analysis } from "../../analysis/model.js";
-import type { LoadedSettings } from "../../config/load-settings.js";
+import type { LoadedSettings } from "../../config/settings.js";
 import { answerChange } from "../review-flow.js";
 import type { GitHubApi } from "./github-api.js";
 import { pullRequestReader, type PullRequestRef, type ReviewDeps } from "./review-pull-request.js";

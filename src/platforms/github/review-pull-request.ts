@@ -1,7 +1,7 @@
 import type { AnalyzeInput } from "../../analysis/analyze.js";
 import type { AnalyzeRepositoryInput } from "../../analysis/analyze-repository.js";
 import type { Analysis } from "../../analysis/model.js";
-import type { LoadedSettings } from "../../config/load-settings.js";
+import type { LoadedSettings } from "../../config/settings.js";
 import type { FileSource } from "../../core/file-source.js";
 import type { BlobCache } from "../blob-cache.js";
 import { analyzeForReview, reviewChange, type ChangeReader, type CommentPolicy, type RepositoryReview, type ReviewOutcome } from "../review-flow.js";

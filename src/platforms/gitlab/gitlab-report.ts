@@ -1,11 +1,11 @@
 import type { Analysis } from "../../analysis/model.js";
 import type { ExplainCommand } from "../../commands/parse-command.js";
-import type { LoadedSettings } from "../../config/load-settings.js";
+import type { LoadedSettings } from "../../config/settings.js";
 import { commentMarker, renderCombinedCheck, renderCombinedComment, renderStatus, type ReportOptions } from "../../report/index.js";
 import { renderExplainReply, renderNoCiChange } from "../change-report.js";
 import { blobLinks } from "../file-links.js";
 import type { StatusVerdict } from "./publisher.js";
-import type { MergeRequestRef } from "./merge-request.js";
+import type { MergeRequestRef } from "./merge-request-ref.js";
 
 /** The renderers as the GitLab side uses them; injected so tests can replace them. */
 export interface GitLabReport {

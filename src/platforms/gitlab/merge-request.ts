@@ -1,6 +1,6 @@
 import type { AnalyzeInput } from "../../analysis/analyze.js";
 import type { Analysis } from "../../analysis/model.js";
-import type { LoadedSettings } from "../../config/load-settings.js";
+import type { LoadedSettings } from "../../config/settings.js";
 import type { FileSource } from "../../core/file-source.js";
 import type { BlobCache } from "../blob-cache.js";
 import { shareUnchanged } from "../unchanged-overlay.js";
@@ -18,26 +18,10 @@ import {
 } from "../review-flow.js";
 import type { GitLabApi } from "./gitlab-api.js";
 import type { GitLabReport } from "./gitlab-report.js";
+import type { MergeRequestRef } from "./merge-request-ref.js";
 import { GitLabSource } from "./gitlab-source.js";
 import { GitLabPublisher, type StatusVerdict } from "./publisher.js";
 import { branchSchema, diffVersionSchema, mergeRequestDiffSchema } from "./schema.js";
-
-/** A merge request as the bot needs it, whichever hook named it. */
-export interface MergeRequestRef {
-  projectId: number;
-  /** `group/project` of the target project. */
-  projectPath: string;
-  projectWebUrl?: string;
-  defaultBranch?: string;
-  iid: number;
-  webUrl?: string;
-  draft: boolean;
-  /** Path of the source project when the MR comes from a fork. */
-  sourceProjectPath?: string;
-  head: { sha: string; ref: string };
-  /** `sha` is the merge base once `prepare` has read the MR's latest diff version. */
-  base: { sha?: string; ref: string };
-}
 
 export interface GitLabReviewDeps extends RepositoryAnalyzer {
   loadSettings(source: FileSource): Promise<LoadedSettings>;

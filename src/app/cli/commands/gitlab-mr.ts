@@ -1,11 +1,12 @@
 import { parseArgs } from "node:util";
 import { analyze } from "../../../analysis/analyze.js";
 import { analyzeRepository } from "../../../analysis/analyze-repository.js";
-import { loadSettings, type LoadedSettings } from "../../../config/load-settings.js";
-import type { Settings } from "../../../config/settings.js";
+import { loadSettings } from "../../../config/load-settings.js";
+import type { LoadedSettings, Settings } from "../../../config/settings.js";
 import { describeFailure } from "../../../platforms/describe-failure.js";
 import { createGitLabReport } from "../../../platforms/gitlab/gitlab-report.js";
-import { NO_CI_CHANGE, type MergeRequestRef } from "../../../platforms/gitlab/merge-request.js";
+import { NO_CI_CHANGE } from "../../../platforms/gitlab/merge-request.js";
+import type { MergeRequestRef } from "../../../platforms/gitlab/merge-request-ref.js";
 import { GitLabPublisher } from "../../../platforms/gitlab/publisher.js";
 import { currentUserSchema } from "../../../platforms/gitlab/schema.js";
 import { GitSource, UnknownRevisionError } from "../../../platforms/local/index.js";
