@@ -3,6 +3,7 @@ import type { Decision } from "../gitlab-ci/pipeline.js";
 import { namesThatMayDiffer, nonPredefinedNames } from "../gitlab-ci/simulate/job-variables.js";
 import { jobsOf } from "./images.js";
 import type { AnalysedJob, AnalysedPipeline, JobChange, JobField } from "./model.js";
+import { describeAllowFailure } from "../gitlab-ci/allow-failure.js";
 
 /**
  * Jobs added, removed and changed between two simulations of one context. A pipeline that
@@ -116,7 +117,11 @@ interface FieldRenderer {
 
 const RENDERERS: FieldRenderer[] = [
   { field: "when", render: (j) => (j.when === "delayed" && j.startIn ? `delayed (${j.startIn})` : j.when), same: (a, b) => a.when === b.when && a.startIn === b.startIn },
-  { field: "allowFailure", render: (j) => String(j.allowFailure), same: (a, b) => a.allowFailure === b.allowFailure },
+  {
+    field: "allowFailure",
+    render: describeAllowFailure,
+    same: (a, b) => a.allowFailure === b.allowFailure && String(a.allowFailureExitCodes) === String(b.allowFailureExitCodes),
+  },
   { field: "stage", render: (j) => j.stage, same: (a, b) => a.stage === b.stage },
   { field: "image", render: (j) => j.image?.ref.text ?? "(none)", same: (a, b) => a.image === b.image },
   {

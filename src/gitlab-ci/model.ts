@@ -123,7 +123,8 @@ export interface JobDef {
   variables: VariableDef[];
   inherit: InheritDef;
   needs?: NeedDef[];
-  dependencies?: string[];
+  /** `dependencies:` as written: the jobs whose artifacts are fetched. */
+  dependencies?: Located<string>[];
   parallel?: ParallelDef;
   trigger?: TriggerDef;
   beforeScript: ScriptLine[];

@@ -96,7 +96,10 @@ export interface PipelineJob {
   baseName: string;
   stage: string;
   when: When;
+  /** Whether any failure of the job leaves the pipeline passing (false with exit codes: only those do). */
   allowFailure: boolean;
+  /** `allow_failure: exit_codes`: the exit codes whose failure does not fail the pipeline. */
+  allowFailureExitCodes?: number[];
   startIn?: string;
   /**
    * "certain" when the job is in the pipeline, and runs as shown, whatever the unknown inputs

@@ -11,6 +11,7 @@ import { changedImages, isContextChanged, jobCounts } from "./facts.js";
 import { location } from "./location.js";
 import type { ReportOptions } from "./options.js";
 import { hasUnknownPart, nameList, plural } from "./wording.js";
+import { describeAllowFailure } from "../gitlab-ci/allow-failure.js";
 
 export interface ContextDetail {
   /** Changed jobs listed per context; the rest are counted. */
@@ -52,7 +53,7 @@ function fieldLines(change: JobChange, side: "before" | "after", byTag: boolean)
         ? [
             { field: "stage", value: job.stage },
             { field: "when", value: job.when },
-            ...(job.allowFailure ? [{ field: "allowFailure", value: "true" }] : []),
+            ...(job.allowFailure || job.allowFailureExitCodes ? [{ field: "allowFailure", value: describeAllowFailure(job) }] : []),
             ...(job.image ? [{ field: "image", value: job.image.ref.text }] : []),
           ]
         : [];

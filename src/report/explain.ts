@@ -11,6 +11,7 @@ import { COMMENT_BUDGET, type ReportOptions } from "./options.js";
 import { renderMarkdown } from "./render-markdown.js";
 import { renderTerminal } from "./terminal.js";
 import { describeResolved, nameList, plural } from "./wording.js";
+import { describeAllowFailure } from "../gitlab-ci/allow-failure.js";
 
 /**
  * Explain mode: one pipeline (one branch context, one side) in full — every job and the
@@ -119,7 +120,7 @@ function jobSection(job: Job, pipeline: ExplainablePipeline, options: ExplainOpt
   const facts: Inline[] = [
     [trusted("stage: "), code(job.stage)],
     [trusted("when: "), code(job.when), trusted(" — "), ...whenSource(job.decidedBy, options)],
-    [trusted("allow_failure: "), code(String(job.allowFailure))],
+    [trusted("allow_failure: "), code(describeAllowFailure(job))],
     [trusted("decided by: "), ...describeDecision(job.decidedBy, options)],
   ];
   if (job.certainty === "uncertain") facts.push([trusted("⚠️ uncertain: an earlier rule's result is unknown, so the job may behave differently")]);
@@ -268,7 +269,7 @@ function allJobsBlocks(request: ExplainRequest, options: ExplainOptions, detail:
           [code(j.name)],
           [code(j.stage)],
           [code(j.when), ...(j.certainty === "uncertain" ? [trusted(" ⚠️ uncertain")] : [])],
-          [trusted(String(j.allowFailure))],
+          [trusted(describeAllowFailure(j))],
           j.image ? describeResolved(j.image.ref) : [trusted("—")],
           j.decidedBy.rule ? [trusted(ruleLabel(j.decidedBy.rule.index) + " at "), location(j.decidedBy.rule.pos, options)] : describeDecision(j.decidedBy, options),
         ]),

@@ -1,5 +1,8 @@
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { analyze } from "../../src/analysis/analyze.js";
 import type { Analysis } from "../../src/analysis/model.js";
 import { defaultSettings } from "../../src/config/defaults.js";
@@ -8,6 +11,7 @@ import type { PipelineContext } from "../../src/gitlab-ci/context.js";
 import type { Pipeline } from "../../src/gitlab-ci/pipeline.js";
 import { simulatePipeline } from "../../src/gitlab-ci/simulate/index.js";
 import { readTree } from "../app/read-tree.js";
+import { gitIn, runCli } from "../app/cli/run-cli.js";
 import { branch, context } from "../gitlab-ci/simulate/build.js";
 
 /**
@@ -27,6 +31,25 @@ async function analyzeFixture(dir: string): Promise<Analysis> {
 }
 
 const named = (p: Pipeline, name: string) => p.jobs.find((j) => j.name === name);
+
+const repos: string[] = [];
+afterAll(() => repos.forEach((r) => rmSync(r, { recursive: true, force: true })));
+
+/** A git repository with the fixture's base committed on `main` and its head on a branch. */
+function gitRepo(dir: string): string {
+  const repo = mkdtempSync(join(tmpdir(), "ci-explain-certainty-"));
+  repos.push(repo);
+  gitIn(repo, "init", "-q", "-b", "main");
+  gitIn(repo, "remote", "add", "origin", "https://gitlab.example.com/group/project.git");
+  cpSync(`${FIXTURES}${dir}/base`, repo, { recursive: true });
+  gitIn(repo, "add", "-A");
+  gitIn(repo, "commit", "-qm", "base");
+  gitIn(repo, "checkout", "-q", "-b", "change");
+  cpSync(`${FIXTURES}${dir}/head`, repo, { recursive: true });
+  gitIn(repo, "add", "-A");
+  gitIn(repo, "commit", "-qm", "head");
+  return repo;
+}
 
 describe("1. a job whose rules cover every value of an unknown variable is in the pipeline", () => {
   // ci/yaml#rules: the first matching rule decides; `== "bot"` and `!= "bot"` together match
@@ -63,5 +86,48 @@ describe("5. variables GitLab always sets in an MR pipeline are known to be set"
     const mr = a.contexts.find((c) => c.context.ref.kind === "mr");
     expect(mr?.changes.map((c) => [c.job, c.kind, c.fields.find((f) => f.field === "when")])).toEqual([["review", "changed", { field: "when", before: "on_success", after: "manual" }]]);
     expect(a.verdict.title).not.toContain("no change to any pipeline");
+  });
+});
+
+describe("6. a configuration GitLab rejects is an error everywhere", () => {
+  // GitLab refuses the whole configuration: "jobs:build config contains unknown keys: rulse".
+  it("`analyze` fails the check, exits 1 and names the key's file and line", async () => {
+    const repo = gitRepo("rejected-key");
+    const { code, stdout } = await runCli(["analyze", "--repo", repo, "--format", "json"], repo);
+    expect(code).toBe(1);
+    const json = JSON.parse(stdout);
+    expect(json.verdict.conclusion).toBe("failure");
+    expect(json.hazards).toEqual([
+      expect.objectContaining({ kind: "config-error", severity: "error", status: "introduced", message: expect.stringContaining("unknown keys: rulse"), source: { file: ".gitlab-ci.yml", line: 4 } }),
+    ]);
+    const comment = await runCli(["analyze", "--repo", repo], repo);
+    expect(comment.code).toBe(1);
+    expect(comment.stdout).toContain(".gitlab-ci.yml:4");
+    expect(comment.stdout).toContain("rulse");
+  });
+
+  it.each([["jobs"], ["simulate"]])("`%s` exits 1 with the error at its line", async (command) => {
+    const repo = gitRepo("rejected-key");
+    const { code, stdout } = await runCli([command, "--repo", repo], repo);
+    expect(code).toBe(1);
+    expect(stdout).toContain(".gitlab-ci.yml:4:3: error: jobs:build config contains unknown keys: rulse [unknown-keyword]");
+  });
+});
+
+describe("7. allow_failure: exit_codes is kept and compared", () => {
+  // ci/yaml#allow_failureexit_codes: only a failure with one of these codes leaves the pipeline passing.
+  it("the job allows failure for exit code 1 only, and the change is a change", async () => {
+    const a = await analyzeFixture("exit-codes");
+    const main = a.contexts.find((c) => c.context.name === "main");
+    const lint = main?.after.jobs.find((j) => j.name === "lint");
+    expect(lint).toMatchObject({ allowFailure: false, allowFailureExitCodes: [1] });
+    expect(main?.changes.map((c) => c.fields.find((f) => f.field === "allowFailure"))).toEqual([{ field: "allowFailure", before: "false", after: "exit codes 1" }]);
+    expect(a.hazards).toEqual([expect.objectContaining({ kind: "allow-failure", status: "introduced", jobs: ["lint"] })]);
+  });
+
+  it("the JSON keeps the exit codes", async () => {
+    const repo = gitRepo("exit-codes");
+    const { stdout } = await runCli(["simulate", "--repo", repo, "--format", "json"], repo);
+    expect(JSON.parse(stdout).jobs).toEqual([expect.objectContaining({ name: "lint", allowFailure: false, allowFailureExitCodes: [1] })]);
   });
 });

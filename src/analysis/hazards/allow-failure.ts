@@ -1,5 +1,6 @@
 import type { HazardCheck } from "./check.js";
 import { jobsThatTurn } from "./job-turns.js";
+import { allowsMoreFailures } from "../../gitlab-ci/allow-failure.js";
 
 /** Jobs whose failure failed the pipeline on a watched branch and now no longer does. */
 export const allowFailure: HazardCheck = {
@@ -10,7 +11,7 @@ export const allowFailure: HazardCheck = {
     return jobsThatTurn(
       before,
       after,
-      (b, a) => !b.allowFailure && a.allowFailure,
+      allowsMoreFailures,
       (n, branch, names) =>
         `${n === 1 ? "1 job starts" : `${n} jobs start`} allowing failure on \`${branch}\` (a failure no longer fails the pipeline): ${names}.`,
     );

@@ -25,6 +25,7 @@ function jobJson(job: PipelineJob) {
     stage: job.stage,
     when: job.when,
     allowFailure: job.allowFailure,
+    ...(job.allowFailureExitCodes ? { allowFailureExitCodes: job.allowFailureExitCodes } : {}),
     ...(job.startIn ? { startIn: job.startIn } : {}),
     image: job.image ? job.image.ref.text : null,
     services: job.services.map((s) => s.ref.text),

@@ -4,6 +4,7 @@ import { formatPos } from "../../core/pos.js";
 import type { Decision, Pipeline } from "../../gitlab-ci/pipeline.js";
 import { nonPredefinedTexts } from "../../gitlab-ci/simulate/job-variables.js";
 import { describeUnknownInput } from "../../gitlab-ci/unknown-input.js";
+import { describeAllowFailure } from "../../gitlab-ci/allow-failure.js";
 
 /** The ref, its pipeline source and the project, e.g. `branch main (push) in acme/app`. */
 export function describeRef(p: Pipeline): string {
@@ -60,7 +61,7 @@ export function renderPipelineText(p: Pipeline): string {
     lines.push("", `== ${stage} (${jobs.length})`);
     for (const job of jobs) {
       lines.push(`  ${job.name}${job.presence === "uncertain" ? "  (may not be in the pipeline)" : job.certainty === "uncertain" ? "  (uncertain)" : ""}`);
-      const facts = [`when: ${job.when}${job.startIn ? ` (in ${job.startIn})` : ""}`, `allow_failure: ${job.allowFailure}`];
+      const facts = [`when: ${job.when}${job.startIn ? ` (in ${job.startIn})` : ""}`, `allow_failure: ${describeAllowFailure(job)}`];
       if (job.trigger) facts.push(`triggers ${job.trigger.kind} pipeline ${job.trigger.target}`);
       else if (job.image) facts.push(`image: ${job.image.ref.text}`);
       lines.push(`      ${facts.join(" · ")}`);

@@ -26,8 +26,9 @@ const SCRIPT_NESTING = 10;
 export function buildJob(name: string, pos: Pos, job: YMap, inherit: InheritDef, reader: NodeReader): JobDef {
   const get = (k: string) => job.entries.get(k)?.value;
   const at = (k: string) => `${name}:${k}`;
+  // GitLab refuses the whole configuration: "jobs:build config contains unknown keys: rulse".
   for (const e of job.entries.values()) {
-    if (!JOB_KEYWORDS.includes(e.key)) reader.warning("unknown-keyword", `${name}: unknown keyword \`${e.key}\` (GitLab rejects the configuration)`, e.keyPos);
+    if (!JOB_KEYWORDS.includes(e.key)) reader.error("unknown-keyword", `jobs:${name} config contains unknown keys: ${e.key}`, e.keyPos);
   }
   const stage = reader.string(get("stage"), at("stage")) ?? reader.string(get("type"), at("type"));
   const extendsList = reader.strings(get("extends"), at("extends"), true) ?? [];
@@ -68,7 +69,7 @@ export function buildJob(name: string, pos: Pos, job: YMap, inherit: InheritDef,
   const needs = buildNeeds(get("needs"), at("needs"), reader);
   if (needs) def.needs = needs;
   const dependencies = reader.strings(get("dependencies"), at("dependencies"));
-  if (dependencies) def.dependencies = dependencies.map((d) => d.value);
+  if (dependencies) def.dependencies = dependencies;
   const parallel = buildParallel(get("parallel"), at("parallel"), reader);
   if (parallel) def.parallel = parallel;
   const trigger = buildTrigger(get("trigger"), at("trigger"), reader);

@@ -1,4 +1,5 @@
 import { error, type Diagnostic } from "../../core/diagnostic.js";
+import type { Pos } from "../../core/pos.js";
 import type { CiConfig, JobDef, NeedDef } from "../model.js";
 import { matrixJobName, matrixPermutations, parallelNames } from "./parallel.js";
 
@@ -20,14 +21,15 @@ export function needNames(need: NeedDef, jobs: Map<string, JobDef>): string[] {
 }
 
 /**
- * The static checks GitLab makes on `needs:` before any rule runs (YamlProcessor
- * #validate_job_dependency!): the needed job must be defined (unless `optional: true`) and be in
- * the same or an earlier stage. Either failure rejects the whole configuration.
+ * The static checks GitLab makes on `needs:` and `dependencies:` before any rule runs
+ * (YamlProcessor#validate_job_needs!, #validate_job_dependencies!): the job named must be defined
+ * (a need may be `optional: true`) and be in the same or an earlier stage (for `dependencies:`,
+ * an earlier one). Either failure rejects the whole configuration.
  */
 export function validateNeeds(config: CiConfig): Diagnostic[] {
   const out: Diagnostic[] = [];
-  // Without any `needs:` there is nothing to check, and no reason to index every job.
-  if (!config.jobs.some((j) => j.needs)) return out;
+  // Without any `needs:` or `dependencies:` there is nothing to check, and no reason to index every job.
+  if (!config.jobs.some((j) => j.needs || j.dependencies)) return out;
   const jobs = new Map(config.jobs.map((j) => [j.name, j]));
   const stageIndex = new Map(config.stages.map((s, i) => [s.value, i]));
   // GitLab validates after parallel expansion: a need may name one instance directly
@@ -36,20 +38,22 @@ export function validateNeeds(config: CiConfig): Diagnostic[] {
   for (const job of config.jobs) {
     for (const name of job.parallel ? parallelNames(job.name, job.parallel) : [job.name]) stageOf.set(name, job.stage.value);
   }
+  const check = (job: JobDef, name: string, kind: "need" | "dependency", optional: boolean, pos: Pos) => {
+    const stage = stageOf.get(name);
+    if (stage === undefined) {
+      if (!optional) out.push(error("needs-missing", `${job.name} job: undefined ${kind}: ${name}`, pos));
+      return;
+    }
+    const mine = stageIndex.get(job.stage.value);
+    const theirs = stageIndex.get(stage);
+    const later = theirs === undefined || (mine !== undefined && (kind === "need" ? theirs > mine : theirs >= mine));
+    if (mine !== undefined && later) out.push(error("needs-invalid", `${job.name} job: ${kind} ${name} is not defined in current or prior stages`, pos));
+  };
   for (const job of config.jobs) {
-    for (const need of job.needs ?? []) {
-      for (const name of needNames(need, jobs)) {
-        const stage = stageOf.get(name);
-        if (stage === undefined) {
-          if (!need.optional) out.push(error("needs-missing", `${job.name} job: undefined need: ${name}`, need.pos));
-          continue;
-        }
-        const mine = stageIndex.get(job.stage.value);
-        const theirs = stageIndex.get(stage);
-        if (mine !== undefined && (theirs === undefined || theirs > mine)) {
-          out.push(error("needs-invalid", `${job.name} job: need ${name} is not defined in current or prior stages`, need.pos));
-        }
-      }
+    for (const need of job.needs ?? []) for (const name of needNames(need, jobs)) check(job, name, "need", need.optional, need.pos);
+    for (const dependency of job.dependencies ?? []) {
+      const target = jobs.get(dependency.value);
+      for (const name of target?.parallel ? parallelNames(target.name, target.parallel) : [dependency.value]) check(job, name, "dependency", false, dependency.pos);
     }
   }
   return out;

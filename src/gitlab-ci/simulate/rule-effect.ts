@@ -5,6 +5,8 @@ import { EXCLUDED } from "./evaluate-rules.js";
 export interface JobRuleResult {
   when: When;
   allowFailure: boolean;
+  /** `allow_failure: exit_codes`: a failure with one of these codes does not fail the pipeline. */
+  allowFailureExitCodes?: number[];
   startIn?: string;
   interruptible?: boolean;
 }
@@ -19,9 +21,16 @@ export function jobRuleResult(job: JobDef, rule: RuleDef | undefined): JobRuleRe
   const when: When = rule?.when?.value ?? job.when?.value ?? "on_success";
   const jobAllowFailure = job.allowFailure ? job.allowFailure.value.value : job.when?.value === "manual";
   const allowFailure = rule?.allowFailure ? rule.allowFailure.value.value : jobAllowFailure;
+  const exitCodes = (rule?.allowFailure ?? job.allowFailure)?.value.exitCodes;
   const startIn = when === "delayed" ? (rule?.startIn?.value ?? job.startIn?.value) : undefined;
   const interruptible = rule?.interruptible?.value ?? job.interruptible?.value;
-  return { when, allowFailure, ...(startIn ? { startIn } : {}), ...(interruptible !== undefined ? { interruptible } : {}) };
+  return {
+    when,
+    allowFailure,
+    ...(exitCodes?.length ? { allowFailureExitCodes: exitCodes } : {}),
+    ...(startIn ? { startIn } : {}),
+    ...(interruptible !== undefined ? { interruptible } : {}),
+  };
 }
 
 /**
@@ -33,9 +42,8 @@ export function jobRuleEffect(job: JobDef, rule: RuleDef | undefined): string {
   if (!rule) return EXCLUDED;
   const result = jobRuleResult(job, rule);
   if (result.when === "never") return EXCLUDED;
-  const exitCodes = (rule.allowFailure ?? job.allowFailure)?.value.exitCodes;
   const needs = (rule.needs ?? job.needs)?.map(({ pos: _pos, ...need }) => need);
-  return JSON.stringify({ ...result, exitCodes, variables: variablesKey(rule), needs });
+  return JSON.stringify({ ...result, variables: variablesKey(rule), needs });
 }
 
 /** `workflow:rules` and `include:rules`: whether the pipeline (or file) is in, and with which variables. */

@@ -8,7 +8,8 @@ import { validateNeeds } from "./needs.js";
  * context; any failure rejects the configuration (no pipeline at all):
  * - every `if:` (workflow, job rules, `only/except: variables`) must parse (Entry::Rules::Rule);
  * - `needs:` must name defined jobs in the same or earlier stages;
- * - `when: delayed` needs `start_in`.
+ * - `when: delayed` needs `start_in`;
+ * - there is at least one visible job.
  */
 export function validateConfig(config: CiConfig): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -38,5 +39,7 @@ export function validateConfig(config: CiConfig): Diagnostic[] {
     }
   }
   out.push(...validateNeeds(config));
+  // Config::Entry::Jobs: "jobs config should contain at least one visible job".
+  if (config.jobs.length === 0) out.push(error("config-invalid", "jobs config should contain at least one visible job", { file: config.root, line: 1 }));
   return out;
 }

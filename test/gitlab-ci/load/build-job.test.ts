@@ -65,7 +65,7 @@ describe("job keywords in every form", () => {
     ["trigger:include (child pipeline)", "  trigger:\n    include:\n      - local: child.yml\n      - artifact: gen.yml\n        job: g", (j: J) => j.trigger && [j.trigger.kind, j.trigger.include], ["child", ["child.yml", "gen.yml"]]],
     ["environment as a string", "  environment: production", (j: J) => j.environment?.value, "production"],
     ["environment as a hash", "  environment:\n    name: review/$CI_COMMIT_REF_SLUG\n    url: https://x", (j: J) => j.environment?.value, "review/$CI_COMMIT_REF_SLUG"],
-    ["resource_group, interruptible, dependencies", "  resource_group: prod\n  interruptible: false\n  dependencies: [a]", (j: J) => [j.resourceGroup?.value, j.interruptible?.value, j.dependencies], ["prod", false, ["a"]]],
+    ["resource_group, interruptible, dependencies", "  resource_group: prod\n  interruptible: false\n  dependencies: [a]", (j: J) => [j.resourceGroup?.value, j.interruptible?.value, j.dependencies?.map((d) => d.value)], ["prod", false, ["a"]]],
     ["only as a list (refs)", "  only: [main, /^release-/]", (j: J) => j.only?.refs?.map((r) => r.value), ["main", "/^release-/"]],
     ["except as a hash", "  except:\n    refs: [tags]\n    variables: [$SKIP]\n    changes: [docs/*]\n    kubernetes: active", (j: J) => j.except && [j.except.refs?.[0].value, j.except.variables?.[0].value, j.except.changes?.paths[0].value, j.except.kubernetes?.value], ["tags", "$SKIP", "docs/*", "active"]],
   ])("%s", async (_name, body, pick, expected) => {
@@ -136,7 +136,8 @@ describe("wrong types are errors at the key's line", () => {
     ["a job without script or trigger", "job:\n  stage: test\n", "error:script-missing@.gitlab-ci.yml:1"],
     ["rules with only", "job:\n  script: x\n  rules: [{when: always}]\n  only: [main]\n", "error:config-invalid@.gitlab-ci.yml:3"],
     ["only: a string", "job:\n  script: x\n  only: main\n", "error:invalid-type@.gitlab-ci.yml:3"],
-    ["an unknown job keyword (a warning)", "job:\n  script: x\n  scirpt: y\n", "warning:unknown-keyword@.gitlab-ci.yml:3"],
+    // GitLab: "jobs:job config contains unknown keys: scirpt" — the whole configuration is refused.
+    ["an unknown job keyword (an error, as GitLab refuses it)", "job:\n  script: x\n  scirpt: y\n", "error:unknown-keyword@.gitlab-ci.yml:3"],
     ["stages: a string", "stages: build\n", "error:invalid-type@.gitlab-ci.yml:1"],
   ])("%s", async (_name, text, expected) => {
     const result = await loadFiles({ ".gitlab-ci.yml": text });

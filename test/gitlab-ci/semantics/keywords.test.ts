@@ -46,3 +46,26 @@ describe("ci/yaml: job keywords that must load without false errors", () => {
     if (c.error === undefined) expect(p.warnings.filter((w) => w.code === "unknown-keyword").map((w) => w.message)).toEqual([]);
   });
 });
+
+// What GitLab refuses when it reads the configuration (YamlProcessor, Config::Entry::Jobs): the
+// whole configuration, in every pipeline.
+describe("configurations GitLab rejects", () => {
+  it.each<SemanticsCase>([
+    { name: "Y#job keywords: a misspelt keyword", files: "build:\n  script: make\n  rulse: [{when: always}]\n", error: "jobs:build config contains unknown keys: rulse" },
+    { name: "Y#dependencies: a job that does not exist", files: "test:\n  script: x\n  dependencies: [build]\n", error: "test job: undefined dependency: build" },
+    {
+      name: "Y#dependencies: a job of the same stage",
+      files: "build:\n  stage: test\n  script: x\ntest:\n  script: x\n  dependencies: [build]\n",
+      error: "test job: dependency build is not defined in current or prior stages",
+    },
+    { name: "Y#jobs: only hidden jobs", files: ".template:\n  script: x\n", error: "jobs config should contain at least one visible job" },
+  ])("$name", async (c) => {
+    await checkCase(c);
+  });
+
+  it.each<SemanticsCase>([
+    { name: "Y#dependencies: an earlier stage's parallel job (every instance)", files: "build:\n  stage: build\n  parallel: 2\n  script: x\ntest:\n  script: x\n  dependencies: [build]\n", jobs: ["build 1/2", "build 2/2", "test"] },
+  ])("$name loads", async (c) => {
+    await checkCase(c);
+  });
+});
