@@ -118,7 +118,7 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
   for (const context of choice.contexts) {
     const [before, after] = await Promise.all([simulateSide("base", context), simulateSide("head", context)]);
     const images = compareImages(before, after, { before: registryImageOf(before), after: registryImageOf(after) }, imageRefs);
-    contexts.push({ context, before, after, changes: compareJobs(before, after, jobNames), images });
+    contexts.push({ context, before, after, ...compareJobs(before, after, jobNames), images });
   }
 
   // duplicate-pipelines: the MR source branch pushed while its MR is open, next to the MR pipeline.

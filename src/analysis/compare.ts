@@ -5,12 +5,21 @@ import { jobsOf } from "./images.js";
 import type { AnalysedJob, AnalysedPipeline, JobChange, JobField } from "./model.js";
 import { describeAllowFailure } from "../gitlab-ci/allow-failure.js";
 
+/** What a comparison of one context finds: changes a user sees, and rule changes with the same outcome. */
+export interface JobComparison {
+  changes: JobChange[];
+  redecided: JobChange[];
+}
+
 /**
- * Jobs added, removed and changed between two simulations of one context. A pipeline that
- * is not created has no jobs, so losing the pipeline shows every job as removed. `names`: pass
- * one to every comparison of an analysis, so that its job names are ranked once, not per context.
+ * Jobs added, removed and changed between two simulations of one context. A job is changed only
+ * when something a user sees differs (`OUTCOME_FIELDS`); a job that runs exactly as before but is
+ * decided by another rule (QEMU's `"qemu-project"` that became `$QEMU_CI_UPSTREAM`) is listed in
+ * `redecided`, a detail that is not counted as a change. A pipeline that is not created has no
+ * jobs, so losing the pipeline shows every job as removed. `names`: pass one to every comparison
+ * of an analysis, so that its job names are ranked once, not per context.
  */
-export function compareJobs(before: AnalysedPipeline, after: AnalysedPipeline, names: JobNames = new JobNames()): JobChange[] {
+export function compareJobs(before: AnalysedPipeline, after: AnalysedPipeline, names: JobNames = new JobNames()): JobComparison {
   const bj = jobsOf(before);
   const aj = jobsOf(after);
   // Both revisions list most jobs in one order: pair the common head and tail by position, and
@@ -30,12 +39,15 @@ export function compareJobs(before: AnalysedPipeline, after: AnalysedPipeline, n
   for (let i = head; i < aj.length - tail; i++) a.set(aj[i].name, aj[i]);
 
   const changes: JobChange[] = [];
+  const redecided: JobChange[] = [];
   for (const [name, job] of b) if (!a.has(name)) changes.push({ job: name, kind: "removed", fields: [], before: job });
   const compare = (old: AnalysedJob, job: AnalysedJob) => {
     // One object on both sides (a shared job result with the same builds): nothing differs.
     if (old === job) return;
     const fields = differingFields(old, job);
-    if (fields.length > 0) changes.push({ job: job.name, kind: "changed", fields, before: old, after: job });
+    if (fields.length === 0) return;
+    const change: JobChange = { job: job.name, kind: "changed", fields, before: old, after: job };
+    (fields.some((f) => OUTCOME_FIELDS.has(f.field)) ? changes : redecided).push(change);
   };
   for (let i = 0; i < head; i++) compare(bj[i], aj[i]);
   for (const [name, job] of a) {
@@ -44,8 +56,16 @@ export function compareJobs(before: AnalysedPipeline, after: AnalysedPipeline, n
     else changes.push({ job: name, kind: "added", fields: [], after: job });
   }
   for (let k = tail; k > 0; k--) compare(bj[bj.length - k], aj[aj.length - k]);
-  return names.sort(changes);
+  return { changes: names.sort(changes), redecided: names.sort(redecided) };
 }
+
+/**
+ * What a user sees of a job: whether and when it runs, whether it may fail, its stage, image,
+ * what it pushes, what it waits for (`needs`, the pipeline graph) and the values of its
+ * variables. Which rule decided it is how, not what: with every one of these the same, another
+ * deciding rule is a detail.
+ */
+const OUTCOME_FIELDS: ReadonlySet<JobField> = new Set<JobField>(["when", "allowFailure", "stage", "image", "needs", "builds", "variables"]);
 
 /**
  * The job names of an analysis: their order, and which job lists are known to name each job once.

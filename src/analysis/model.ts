@@ -63,7 +63,13 @@ export interface ContextAnalysis {
   context: BranchContext;
   before: AnalysedPipeline;
   after: AnalysedPipeline;
+  /** Jobs added, removed, or changed in something a user sees (see `compareJobs`). */
   changes: JobChange[];
+  /**
+   * Jobs that run exactly as before but are decided by another rule: a detail, never counted as
+   * a change. Empty (or absent, in a hand-built value) when there are none.
+   */
+  redecided?: JobChange[];
   images: ImageChange[];
 }
 

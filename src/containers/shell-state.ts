@@ -1,5 +1,6 @@
 import type { ResolvedText } from "../gitlab-ci/pipeline.js";
 import { fromResolvedText, holeText, knownText, sameExpandedText, type ExpandedText } from "./expanded-text.js";
+import { hasShape } from "./hole-shapes.js";
 
 /**
  * The job's variables as the simulation resolved them (`undefined` = defined nowhere we
@@ -72,7 +73,7 @@ export class ShellState {
     if (own?.kind === "set") return { kind: "value", value: own.value };
     if (own?.kind === "unset") return { kind: "unset" };
     if (this.taint) {
-      return { kind: "unknown", value: holeText(`$${name}`, `taint:${this.taint}:${name}`, `$${name}: may be set by ${this.taint}`) };
+      return { kind: "unknown", value: holeText(reassignedLabel(name), `taint:${this.taint}:${name}`, `$${name}: may be set by ${this.taint}`) };
     }
     const resolved = this.resolve(name);
     if (resolved) return { kind: "value", value: fromResolvedText(resolved, `var:${name}:`) };
@@ -119,12 +120,21 @@ export class ShellState {
         const v = values[0] as VarValue | undefined;
         if (v) this.vars.set(name, v);
         else this.vars.delete(name);
-      } else this.vars.set(name, { kind: "set", value: this.freshHole(`$${name}`, `$${name}: ${why}`) });
+      } else this.vars.set(name, { kind: "set", value: this.freshHole(reassignedLabel(name), `$${name}: ${why}`) });
     }
     if (newTaint) this.taint = newTaint;
     const cwd = paths[0]?.cwd ?? this.cwd;
     this.cwd = paths.every((b) => sameExpandedText(b.cwd, cwd)) ? cwd : this.freshHole("cwd", `working directory: ${why}`);
   }
+}
+
+/**
+ * The label of a hole for a variable the script may have set itself. `$NAME` alone would read as
+ * GitLab's own value, whose shape may be known (`holeShape`: a commit SHA is hex), so such a
+ * name says that it may hold anything.
+ */
+function reassignedLabel(name: string): string {
+  return hasShape(name) ? `$${name}, maybe reassigned` : `$${name}`;
 }
 
 function sameVarValue(a: VarValue | undefined, b: VarValue | undefined): boolean {

@@ -1,4 +1,5 @@
 import type { ExpandedText, TextPiece } from "./expanded-text.js";
+import { holeShape } from "./hole-shapes.js";
 
 /**
  * Text with holes as a flat list: one string per known character, a hole object per
@@ -86,11 +87,13 @@ export function stripAtomPrefix(atoms: Atom[], prefix: Atom[]): Atom[] | undefin
 
 /**
  * Whether some string matches both patterns, a hole matching any string (including one
- * with `/` or `:`). A dynamic programme over both positions: O(|a|·|b|).
+ * with `/` or `:`) unless its label gives it a shape (`holeShape`: a commit SHA is hex digits),
+ * then only a string of that shape. A dynamic programme over both positions: O(|a|·|b|), a typed
+ * hole counted as its longest length.
  *
- * Why it is complete: in a common string, no character needs to come from a hole on both
- * sides at once (drop it and both still match), so every character pairs a literal with
- * an equal literal, or a literal with a hole on the other side.
+ * Why it is complete: in a common string, no character needs to come from an untyped hole on
+ * both sides at once (drop it and both still match), so every character pairs a literal or a
+ * typed character with its like on the other side, or with an untyped hole there.
  */
 export function atomPatternsOverlap(a: Atom[], b: Atom[]): boolean {
   // Literal ends must agree literally (a common string starts, and ends, with both): compare them
@@ -110,31 +113,72 @@ export function atomPatternsOverlap(a: Atom[], b: Atom[]): boolean {
     if (typeof x !== "string" || typeof y !== "string") break;
     if (x !== y) return false;
   }
-  return start === 0 && endA === a.length && endB === b.length ? overlapProgramme(a, b) : overlapProgramme(a.slice(start, endA), b.slice(start, endB));
+  return overlapProgramme(typedSteps(a, start, endA), typedSteps(b, start, endB));
 }
 
-function overlapProgramme(a: Atom[], b: Atom[]): boolean {
+/**
+ * One step of the programme: a literal character; an untyped hole (any string, also empty); or
+ * one character of a typed hole, from its `chars`, which may be left out when `optional`.
+ */
+type Step = string | { any: true } | { chars: string; optional: boolean };
+
+/** The atoms from..to as steps: a typed hole becomes `min` characters and `max - min` optional ones. */
+function typedSteps(atoms: Atom[], from: number, to: number): Step[] {
+  const steps: Step[] = [];
+  for (let i = from; i < to; i++) {
+    const a = atoms[i];
+    if (typeof a === "string") {
+      steps.push(a);
+      continue;
+    }
+    const shape = holeShape(a.hole);
+    if (!shape) {
+      steps.push(ANY);
+      continue;
+    }
+    for (let k = 0; k < shape.max; k++) steps.push({ chars: shape.chars, optional: k >= shape.min });
+  }
+  return steps;
+}
+
+const ANY: Step = { any: true };
+
+const isAny = (s: Step | undefined): boolean => typeof s === "object" && "any" in s;
+const isOptional = (s: Step | undefined): boolean => typeof s === "object" && "optional" in s && s.optional;
+
+/** Whether two single-character steps can be the same character. */
+function sameCharacter(x: Step, y: Step): boolean {
+  if (typeof x === "string") return typeof y === "string" ? x === y : "chars" in y && y.chars.includes(x);
+  if (typeof y === "string") return "chars" in x && x.chars.includes(y);
+  if (!("chars" in x) || !("chars" in y)) return false;
+  for (const c of x.chars) if (y.chars.includes(c)) return true;
+  return false;
+}
+
+function overlapProgramme(a: Step[], b: Step[]): boolean {
   const m = b.length;
   // reach[i][j]: a[0..i) and b[0..j) can produce the same string; one row of it at a time.
   let prev = new Uint8Array(m + 1);
   let row = new Uint8Array(m + 1);
   for (let i = 0; i <= a.length; i++) {
     const ai = i > 0 ? a[i - 1] : undefined;
-    const aHole = isHole(ai);
+    const aAny = isAny(ai);
+    const aSkips = aAny || isOptional(ai);
     let alive = false;
     for (let j = 0; j <= m; j++) {
       let ok = false;
       if (i === 0 && j === 0) ok = true;
       else {
         const bj = j > 0 ? b[j - 1] : undefined;
-        // A hole may end having produced nothing more: skip it.
-        if (aHole && prev[j] === 1) ok = true;
-        else if (isHole(bj) && row[j - 1] === 1) ok = true;
-        else if (i > 0 && j > 0) {
-          if (typeof ai === "string" && typeof bj === "string") ok = ai === bj && prev[j - 1] === 1;
-          // A hole in a absorbs the literal b[j-1] and stays open.
-          else if (aHole && typeof bj === "string") ok = row[j - 1] === 1;
-          else if (typeof ai === "string" && isHole(bj)) ok = prev[j] === 1;
+        const bAny = isAny(bj);
+        // An untyped hole may end having produced nothing more, and an optional character be left out.
+        if (aSkips && prev[j] === 1) ok = true;
+        else if ((bAny || isOptional(bj)) && j > 0 && row[j - 1] === 1) ok = true;
+        else if (i > 0 && j > 0 && ai !== undefined && bj !== undefined) {
+          // An untyped hole absorbs the other side's character and stays open.
+          if (aAny) ok = row[j - 1] === 1;
+          else if (bAny) ok = prev[j] === 1;
+          else ok = prev[j - 1] === 1 && sameCharacter(ai, bj);
         }
       }
       row[j] = ok ? 1 : 0;

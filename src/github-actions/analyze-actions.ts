@@ -71,7 +71,7 @@ export async function analyzeActions(input: AnalyzeActionsInput): Promise<Action
     const after = simulateActions(headSet, context);
     runs.push({ context, before, after });
     const images = compareImages(before.pipeline, after.pipeline, { before: registryImageOf(before.pipeline), after: registryImageOf(after.pipeline) });
-    contexts.push({ context, before: before.pipeline, after: after.pipeline, changes: compareJobs(before.pipeline, after.pipeline), images });
+    contexts.push({ context, before: before.pipeline, after: after.pipeline, ...compareJobs(before.pipeline, after.pipeline), images });
   }
 
   const recipes = await findRecipes([input.head, input.base], settings.containers.recipes, contexts, changedFiles);

@@ -18,7 +18,7 @@ describe("compareJobs", () => {
   it("lists added, removed and changed jobs with the fields that differ", () => {
     const before = pipeline(main, [job("a"), job("b", { when: "on_success" }), job("c")]);
     const after = pipeline(main, [job("b", { when: "manual", allowFailure: true }), job("c"), job("d")]);
-    expect(compareJobs(before, after).map((c) => [c.job, c.kind, c.fields])).toEqual([
+    expect(compareJobs(before, after).changes.map((c) => [c.job, c.kind, c.fields])).toEqual([
       ["a", "removed", []],
       [
         "b",
@@ -35,7 +35,25 @@ describe("compareJobs", () => {
   it("does not call a job changed when only the deciding rule's line moved", () => {
     const before = pipeline(main, [job("a", { rule: { if: "$X", when: "manual", line: 10 } })]);
     const after = pipeline(main, [job("a", { rule: { if: "$X", when: "manual", line: 30 } })]);
-    expect(compareJobs(before, after)).toEqual([]);
+    expect(compareJobs(before, after).changes).toEqual([]);
+  });
+
+  it("does not count a job decided by another rule with the same outcome, and keeps it as a detail", () => {
+    // QEMU's fork rule `$CI_PROJECT_NAMESPACE == "qemu-project"` became `== $QEMU_CI_UPSTREAM`:
+    // every job still runs on_success in the same image, so nothing a user sees changed.
+    const before = pipeline(main, [job("a", { rule: { if: '$CI_PROJECT_NAMESPACE == "qemu-project"', line: 10 } }), job("b")]);
+    const after = pipeline(main, [job("a", { rule: { if: "$CI_PROJECT_NAMESPACE == $QEMU_CI_UPSTREAM", line: 10 } }), job("b")]);
+    const { changes, redecided } = compareJobs(before, after);
+    expect(changes).toEqual([]);
+    expect(redecided.map((c) => [c.job, c.fields.map((f) => f.field)])).toEqual([["a", ["decidedBy"]]]);
+  });
+
+  it("counts a job whose outcome changes, keeping its new deciding rule as the reason", () => {
+    const before = pipeline(main, [job("a", { rule: { if: "$X", when: "on_success", line: 10 } })]);
+    const after = pipeline(main, [job("a", { when: "manual", rule: { if: "$Y", when: "manual", line: 10 } })]);
+    const { changes, redecided } = compareJobs(before, after);
+    expect(changes.map((c) => [c.job, c.fields.map((f) => f.field)])).toEqual([["a", ["when", "decidedBy"]]]);
+    expect(redecided).toEqual([]);
   });
 
   it.each([
@@ -50,7 +68,7 @@ describe("compareJobs", () => {
   ])("reports %s accordingly", (_what, before, after, fields) => {
     const b = pipeline(main, [withVars(job("a"), before)]);
     const a = pipeline(main, [withVars(job("a"), after)]);
-    expect(compareJobs(b, a).flatMap((c) => c.fields)).toEqual(fields);
+    expect(compareJobs(b, a).changes.flatMap((c) => c.fields)).toEqual(fields);
   });
 
   it("sorts with a name order shared by an analysis as with a fresh one", () => {
@@ -60,7 +78,7 @@ describe("compareJobs", () => {
     for (const [i, these] of names.entries()) {
       const before = pipeline(main, these.map((n) => job(n, { when: "manual" })));
       const after = pipeline(main, [...these.slice(1).map((n) => job(n)), job(`new-${i}`)]);
-      expect(compareJobs(before, after, order)).toEqual(compareJobs(before, after));
+      expect(compareJobs(before, after, order).changes).toEqual(compareJobs(before, after).changes);
     }
     // localeCompare's order (ICU collation), not code units: "b" before "B", "B" after "a-1".
     const first = names[0]!;
@@ -72,7 +90,7 @@ describe("compareJobs", () => {
     const names = ["a", "b", "c", "d", "e"];
     const before = pipeline(main, names.map((n) => job(n, { when: "manual" })));
     const after = pipeline(main, [job("a"), job("x"), job("d"), job("c"), job("e", { when: "manual" })]);
-    expect(compareJobs(before, after).map((c) => [c.job, c.kind])).toEqual([
+    expect(compareJobs(before, after).changes.map((c) => [c.job, c.kind])).toEqual([
       ["a", "changed"],
       ["b", "removed"],
       ["c", "changed"],
@@ -86,12 +104,12 @@ describe("compareJobs", () => {
     const after = pipeline(main, [job("a"), job("b"), job("a", { when: "manual" })]);
     const names = new JobNames();
     for (let i = 0; i < 2; i++) {
-      expect(compareJobs(before, after, names).map((c) => [c.job, c.kind, c.fields])).toEqual([["a", "changed", [{ field: "when", before: "on_success", after: "manual" }]]]);
+      expect(compareJobs(before, after, names).changes.map((c) => [c.job, c.kind, c.fields])).toEqual([["a", "changed", [{ field: "when", before: "on_success", after: "manual" }]]]);
     }
   });
 
   it("shows every job as removed when the pipeline is no longer created", () => {
-    const changes = compareJobs(pipeline(main, [job("a")]), pipeline(main, "not-created"));
+    const { changes } = compareJobs(pipeline(main, [job("a")]), pipeline(main, "not-created"));
     expect(changes.map((c) => [c.job, c.kind])).toEqual([["a", "removed"]]);
   });
 });

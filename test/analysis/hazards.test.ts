@@ -23,17 +23,29 @@ function hazards(base: RevisionView, head: RevisionView, changedRecipes: string[
 const brief = (h: Hazard) => ({ kind: h.kind, status: h.status, severity: h.severity, contexts: h.contexts });
 
 describe("image-tag-collision", () => {
+  it("does not report a possible collision that cannot happen: a commit SHA is hex digits (GitLab's predefined variables)", () => {
+    const sbi = (c: BranchContext) =>
+      pipeline(c, [job("docker-sbi", { builds: [`push:${REGISTRY}:sbi-cross@ci/sbi`, `push:${REGISTRY}:«$CI_COMMIT_SHORT_SHA»@ci/sbi`] })]);
+    const both = revision("head", [
+      [staging, sbi(staging)],
+      [main, sbi(main)],
+    ]);
+    const possible = hazards(both, both).filter((h) => h.kind === "image-tag-collision" && h.possible);
+    // `:«$CI_COMMIT_SHORT_SHA»` against itself is not listed: equal only for one commit, one content.
+    // `sbi-cross` has eight characters, but not hex digits: it cannot be a short SHA either.
+    expect(possible).toEqual([]);
+  });
+
   it("lists a pair of references that may be equal once, whichever side it was met from", () => {
     const sbi = (c: BranchContext) =>
-      pipeline(c, [job("docker-sbi", { builds: [`push:${REGISTRY}:sbi-cross@ci/sbi`, `push:${REGISTRY}:«$CI_COMMIT_SHA»@ci/sbi`] })]);
+      pipeline(c, [job("docker-sbi", { builds: [`push:${REGISTRY}:sbi-cross@ci/sbi`, `push:${REGISTRY}:«$VERSION»@ci/sbi`] })]);
     const both = revision("head", [
       [staging, sbi(staging)],
       [main, sbi(main)],
     ]);
     const possible = hazards(both, both).filter((h) => h.kind === "image-tag-collision" && h.possible);
     expect(possible).toHaveLength(1);
-    // `:«$CI_COMMIT_SHA»` against itself is not listed: equal only for one commit, one content.
-    expect(possible[0].images).toEqual([`${REGISTRY}:sbi-cross ≟ ${REGISTRY}:«$CI_COMMIT_SHA»`]);
+    expect(possible[0].images).toEqual([`${REGISTRY}:sbi-cross ≟ ${REGISTRY}:«$VERSION»`, `${REGISTRY}:«$VERSION»`]);
   });
 
   it("finds staging and staging-8.0 pushing :latest in base, and calls it fixed when staging-8.0 pushes its own tag", () => {
@@ -110,6 +122,12 @@ describe("image-tag-collision", () => {
     [
       "both tag with their own commit ($CI_COMMIT_SHA): equal only when they build the same commit, so nothing",
       job("debian-container", { builds: [`push:${REGISTRY}/ci/debian:«$CI_COMMIT_SHA»`] }),
+      job("debian-container", { builds: [`push:${REGISTRY}/ci/debian:«$CI_COMMIT_SHA»`] }),
+      [],
+    ],
+    [
+      "a known tag against the other's commit SHA: nothing, a SHA is 40 hex digits",
+      container("opensbi-cross-build"),
       job("debian-container", { builds: [`push:${REGISTRY}/ci/debian:«$CI_COMMIT_SHA»`] }),
       [],
     ],

@@ -119,7 +119,7 @@ describe("caches give the answers of a cold run", () => {
       const [before, after] = [await simulateConfig(sides[from]!, context), await simulateConfig(sides[to]!, context)];
       const analysed = (p: typeof before): AnalysedPipeline => ({ ...p, jobs: p.jobs.map((j) => ({ ...j, builds: [] })) });
       return Object.fromEntries(
-        compareJobs(analysed(before), analysed(after)).flatMap((c) => c.fields.filter((f) => f.field === "variables").map((f) => [c.job, [f.before, f.after]])),
+        compareJobs(analysed(before), analysed(after)).changes.flatMap((c) => c.fields.filter((f) => f.field === "variables").map((f) => [c.job, [f.before, f.after]])),
       );
     };
     const swapped = (changes: Record<string, readonly [string, string]>) => Object.fromEntries(Object.entries(changes).map(([job, [b, a]]) => [job, [a, b]]));

@@ -315,6 +315,13 @@ const cases: Case[] = [
     builds: ["docker reg.example.com/a:«$T» local file=Dockerfile ctx=."],
   },
   {
+    // A hole named `$CI_COMMIT_SHA` reads as GitLab's commit (hex digits); this one may be "dev".
+    name: "a predefined variable the script may reassign is a hole of another name",
+    lines: ['if [ -f VERSION ]; then CI_COMMIT_SHA=dev; fi', "docker build -t reg.example.com/a:$CI_COMMIT_SHA ."],
+    vars: { CI_COMMIT_SHA: null },
+    builds: ["docker reg.example.com/a:«$CI_COMMIT_SHA, maybe reassigned» local file=Dockerfile ctx=."],
+  },
+  {
     name: "the left side of || runs; the right side may not",
     lines: ["docker build -t reg.example.com/a:1 . || docker build -t reg.example.com/a:fallback ."],
     builds: ["docker reg.example.com/a:1 local file=Dockerfile ctx=.", "docker reg.example.com/a:fallback local file=Dockerfile ctx=. uncertain"],

@@ -76,6 +76,32 @@ describe("sameImage", () => {
   });
 });
 
+describe("sameImage with holes of a known shape (GitLab's predefined variables reference)", () => {
+  const SHA = "0123456789abcdef0123456789abcdef01234567";
+  it.each<[string, string, string, boolean | "unknown"]>([
+    // A commit SHA is 40 hex digits: never a word, always possibly another SHA.
+    ["a commit SHA is not a word", "reg.example.com/q:«$CI_COMMIT_SHA»", "reg.example.com/q:opensbi-cross-build", false],
+    ["a commit SHA may be a given SHA", "reg.example.com/q:«$CI_COMMIT_SHA»", `reg.example.com/q:${SHA}`, "unknown"],
+    ["a commit SHA is not 8 digits", "reg.example.com/q:«$CI_COMMIT_SHA»", "reg.example.com/q:01234567", false],
+    ["the short SHA is eight hex digits", "reg.example.com/q:«$CI_COMMIT_SHORT_SHA»", "reg.example.com/q:0123abcd", "unknown"],
+    ["the short SHA is not upper case", "reg.example.com/q:«$CI_COMMIT_SHORT_SHA»", "reg.example.com/q:0123ABCD", false],
+    ["a pipeline id is digits", "reg.example.com/q:«$CI_PIPELINE_ID»", "reg.example.com/q:v1", false],
+    ["a job id may be a number", "reg.example.com/q:build-«$CI_JOB_ID»", "reg.example.com/q:build-4711", "unknown"],
+    ["a slug has no dot", "reg.example.com/q:«$CI_COMMIT_REF_SLUG»", "reg.example.com/q:staging-8.0", false],
+    ["a slug may be staging-8-0", "reg.example.com/q:«$CI_COMMIT_REF_SLUG»", "reg.example.com/q:staging-8-0", "unknown"],
+    ["a SHA is longer than a pipeline id", "reg.example.com/q:«$CI_COMMIT_SHA»", "reg.example.com/q:«$CI_PIPELINE_ID»", false],
+    ["the short SHA and a job id may both be eight digits", "reg.example.com/q:«$CI_COMMIT_SHORT_SHA»", "reg.example.com/q:«$CI_JOB_ID»", "unknown"],
+    ["a SHA and a slug with a dash cannot meet", "reg.example.com/q:«$CI_COMMIT_SHA»", "reg.example.com/q:x-«$CI_COMMIT_REF_SLUG»", false],
+    ["an untyped hole may be anything", "reg.example.com/q:«$CI_COMMIT_SHA»", "reg.example.com/q:«$TAG»", "unknown"],
+    // A value the script may have reassigned is not GitLab's, whatever its name.
+    ["a reassigned variable may be anything", "reg.example.com/q:«$CI_COMMIT_SHA, maybe reassigned»", "reg.example.com/q:opensbi-cross-build", "unknown"],
+    ["GitHub's commit is hex too", "ghcr.io/a/b:«github.sha»", "ghcr.io/a/b:latest", false],
+  ])("%s", (_what, a, b, expected) => {
+    expect(sameImage(r(a), b.includes("«") ? r(b) : b)).toBe(expected);
+    expect(sameImage(b.includes("«") ? r(b) : b, r(a))).toBe(expected);
+  });
+});
+
 describe("remembered parses", () => {
   it("a known resolved text parses as its string, a text with holes by itself", () => {
     const text = "registry.example.com/app«$S»:1";

@@ -177,7 +177,7 @@ describe("changed variables read one per line", () => {
     const withVars = (vars: Record<string, string>) =>
       job("build-without-defaults", { variables: Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, { value: { text: v, known: true, unknowns: [] }, raw: v, origin: "job" as const }])) });
     const c = contextAnalysis(ctx, [withVars({ CONFIGURE_ARGS: "--disable-fdt", QEMU_CI_CONTAINER_TAG: "latest" })], [withVars({ CONFIGURE_ARGS: "--disable-fdt --disable-pie", QEMU_CI_CONTAINER_TAG: "staging-8-0" })]);
-    const md = renderComment(analysis({ contexts: [{ ...c, changes: compareJobs(c.before, c.after) }] }), gitlab);
+    const md = renderComment(analysis({ contexts: [{ ...c, ...compareJobs(c.before, c.after) }] }), gitlab);
     expect(md).toContain("variables: `CONFIGURE_ARGS=--disable-fdt`<br>`QEMU_CI_CONTAINER_TAG=latest` | variables: `CONFIGURE_ARGS=--disable-fdt --disable-pie`<br>`QEMU_CI_CONTAINER_TAG=staging-8-0`");
     expect(tablesIntact(md)).toBe(true);
   });
@@ -209,7 +209,7 @@ describe("a container job's row says which tag it pushes before and after (from 
     job(`${name}-container`, { builds: [build(`${name}-container`, `${REG}/${name}:${tag}`, recipe, pos("ci/containers.yml", 11))] });
   const rendered = (before: AnalysedJob[], after: AnalysedJob[]) => {
     const c = contextAnalysis(ctx, before, after);
-    const real = { ...c, changes: compareJobs(c.before, c.after) };
+    const real = { ...c, ...compareJobs(c.before, c.after) };
     return renderComment(analysis({ contexts: [real] }), gitlab);
   };
 

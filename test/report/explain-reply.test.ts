@@ -32,7 +32,7 @@ function staging80(): ContextAnalysis {
   const ctx = context("staging-8.0");
   const before = pipeline(ctx, [containerJob("latest", { index: 14, line: 120, if: "$CI_COMMIT_BRANCH =~ /^staging/" }), lint, testJob("latest")]);
   const after = pipeline(ctx, [containerJob("staging-8-0", { index: 15, line: 123, if: "$CI_COMMIT_BRANCH =~ /^staging-/" }), lint, testJob("staging-8-0"), docs]);
-  return { context: ctx, before, after, changes: compareJobs(before, after), images: [] };
+  return { context: ctx, before, after, ...compareJobs(before, after), images: [] };
 }
 
 const changeAnalysis = (contexts: ContextAnalysis[] = [staging80()]): Analysis => analysis({ contexts });
@@ -70,7 +70,7 @@ describe("/ci-explain <branch> job NAME says what the change does to the job", (
     const ctx = context("staging-8.0");
     const before = pipeline(ctx, [lint, docs]);
     const after = pipeline(ctx, [lint]);
-    const ca: ContextAnalysis = { context: ctx, before, after, changes: compareJobs(before, after), images: [] };
+    const ca: ContextAnalysis = { context: ctx, before, after, ...compareJobs(before, after), images: [] };
     const md = renderExplainReply([changeAnalysis([ca])], { targets: [], job: "docs", variables: {} }, "2222222222", gitlab);
     expect(md).toContain("removed by this change — the job is not in the head pipeline. In the base it ran, decided by rule 1 at `.gitlab-ci.yml:22`");
   });

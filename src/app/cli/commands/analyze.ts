@@ -232,6 +232,7 @@ function contextJson(c: ContextAnalysis) {
     before: pipelineWithBuilds(c.before),
     after: pipelineWithBuilds(c.after),
     changes: c.changes.map((ch) => ({ job: ch.job, kind: ch.kind, fields: ch.fields })),
+    redecided: (c.redecided ?? []).map((ch) => ({ job: ch.job, fields: ch.fields })),
     images: c.images,
   };
 }
