@@ -82,7 +82,7 @@ describe("compareJobs", () => {
     }
     // localeCompare's order (ICU collation), not code units: "b" before "B", "B" after "a-1".
     const first = names[0]!;
-    const changes = compareJobs(pipeline(main, first.map((n) => job(n, { when: "manual" }))), pipeline(main, [...first.slice(1).map((n) => job(n)), job("new-0")]), order);
+    const { changes } = compareJobs(pipeline(main, first.map((n) => job(n, { when: "manual" }))), pipeline(main, [...first.slice(1).map((n) => job(n)), job("new-0")]), order);
     expect(changes.map((c) => [c.job, c.kind])).toEqual([["a-1", "changed"], ["b", "removed"], ["B", "changed"], ["new-0", "added"]]);
   });
 
