@@ -72,6 +72,21 @@ describe("1. a job whose rules cover every value of an unknown variable is in th
   });
 });
 
+describe("4. matrix expressions in needs:parallel:matrix", () => {
+  // ci/yaml/matrix_expressions.md (GitLab 18.6+): `$[[ matrix.ARCH ]]` is the needing job's own
+  // value, a one-to-one need between two matrix jobs.
+  it("each instance needs its own counterpart", async () => {
+    const p = await simulateFixture("matrix-needs", context());
+    expect(p.errors).toEqual([]);
+    expect(p.jobs.map((j) => [j.name, j.needs ?? null])).toEqual([
+      ["build: [amd64]", null],
+      ["build: [arm64]", null],
+      ["test: [amd64]", ["build: [amd64]"]],
+      ["test: [arm64]", ["build: [arm64]"]],
+    ]);
+  });
+});
+
 describe("5. variables GitLab always sets in an MR pipeline are known to be set", () => {
   // ci/variables/predefined_variables.md, "Predefined variables for merge request pipelines":
   // CI_MERGE_REQUEST_IID is the MR's number, set in every MR pipeline.

@@ -3,18 +3,43 @@ import type { Pos } from "../../core/pos.js";
 import type { CiConfig, JobDef, NeedDef } from "../model.js";
 import { matrixJobName, matrixPermutations, parallelNames } from "./parallel.js";
 
+/** A job instance's `parallel:matrix` values, as name → value pairs. */
+export type MatrixValues = ReadonlyArray<{ readonly name: string; readonly raw: string }>;
+
+/**
+ * `$[[ matrix.IDENTIFIER ]]` (GitLab 18.6+, ci/yaml/matrix_expressions.md): in
+ * `needs:parallel:matrix`, replaced by the needing job's own value of that identifier when the
+ * pipeline is created, so each instance of a matrix job needs its own counterpart.
+ */
+const MATRIX_EXPRESSION = /\$\[\[\s*matrix\.([A-Za-z_][A-Za-z0-9_]*)\s*\]\]/g;
+
+/** The matrix identifiers a need's matrix expressions name that `matrix` does not have. */
+export function unknownMatrixIdentifiers(need: NeedDef, matrix: MatrixValues): string[] {
+  const missing: string[] = [];
+  for (const selection of need.matrix ?? []) {
+    for (const values of Object.values(selection)) {
+      for (const value of values) {
+        for (const m of value.matchAll(MATRIX_EXPRESSION)) if (!matrix.some((v) => v.name === m[1]) && !missing.includes(m[1] as string)) missing.push(m[1] as string);
+      }
+    }
+  }
+  return missing;
+}
+
 /**
  * The job names a `needs:` entry stands for (Config::Normalizer#expand_parallelized_needs):
  * a need on a parallel job means every instance; `needs:parallel:matrix` names only the given
- * permutations, built with the same naming as the matrix job. Cross-project and parent-pipeline
- * needs are not checked (returns []).
+ * permutations, built with the same naming as the matrix job, its matrix expressions replaced by
+ * the values of `matrix` (the needing instance's). Cross-project and parent-pipeline needs are
+ * not checked (returns []).
  */
-export function needNames(need: NeedDef, jobs: Map<string, JobDef>): string[] {
+export function needNames(need: NeedDef, jobs: Map<string, JobDef>, matrix: MatrixValues = []): string[] {
   if (need.project !== undefined || need.pipeline !== undefined) return [];
   const target = jobs.get(need.job);
   if (need.matrix) {
-    const matrix = need.matrix.map((selection) => Object.entries(selection).map(([name, values]) => ({ name, values })));
-    return matrixPermutations(matrix).map((p) => matrixJobName(need.job, p));
+    const own = (text: string) => text.replace(MATRIX_EXPRESSION, (expression, name: string) => matrix.find((v) => v.name === name)?.raw ?? expression);
+    const selections = need.matrix.map((selection) => Object.entries(selection).map(([name, values]) => ({ name, values: values.map(own) })));
+    return matrixPermutations(selections).map((p) => matrixJobName(need.job, p));
   }
   if (target?.parallel) return parallelNames(target.name, target.parallel);
   return [need.job];
@@ -50,7 +75,24 @@ export function validateNeeds(config: CiConfig): Diagnostic[] {
     if (mine !== undefined && later) out.push(error("needs-invalid", `${job.name} job: ${kind} ${name} is not defined in current or prior stages`, pos));
   };
   for (const job of config.jobs) {
-    for (const need of job.needs ?? []) for (const name of needNames(need, jobs)) check(job, name, "need", need.optional, need.pos);
+    // A matrix expression takes each instance's own values: each instance needs its own jobs.
+    const instances: MatrixValues[] = job.parallel?.matrix ? matrixPermutations(job.parallel.matrix).map((p) => p.map(([name, raw]) => ({ name, raw }))) : [[]];
+    for (const need of job.needs ?? []) {
+      const unknown = [...new Set(instances.flatMap((matrix) => unknownMatrixIdentifiers(need, matrix)))];
+      if (unknown.length > 0) {
+        const expressions = unknown.map((n) => `$[[ matrix.${n} ]]`).join(", ");
+        out.push(error("needs-invalid", `${job.name} job: ${expressions} in needs:parallel:matrix: the job's parallel:matrix has no such identifier`, need.pos));
+        continue;
+      }
+      const checked = new Set<string>();
+      for (const matrix of instances) {
+        for (const name of needNames(need, jobs, matrix)) {
+          if (checked.has(name)) continue;
+          checked.add(name);
+          check(job, name, "need", need.optional, need.pos);
+        }
+      }
+    }
     for (const dependency of job.dependencies ?? []) {
       const target = jobs.get(dependency.value);
       for (const name of target?.parallel ? parallelNames(target.name, target.parallel) : [dependency.value]) check(job, name, "dependency", false, dependency.pos);

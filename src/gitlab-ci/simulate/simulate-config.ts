@@ -9,7 +9,7 @@ import { inputKey, outcomeEffect, type RulesOutcome } from "./evaluate-rules.js"
 import { jobRuleEffect, jobRuleResult, type JobRuleResult } from "./rule-effect.js";
 import { RulesMemo, RuleShapes, type Shape } from "./rules-memo.js";
 import { expandText } from "./expand-variables.js";
-import { mayBeMissingNeedMessage, missingNeedMessage, needNames } from "./needs.js";
+import { mayBeMissingNeedMessage, missingNeedMessage, needNames, type MatrixValues } from "./needs.js";
 import { evaluateOnlyExcept, type PolicyOutcome } from "./only-except.js";
 import { expandParallel, type JobInstance } from "./parallel.js";
 import { jobPhaseVariables, pipelinePhaseVariables, prePipelineVariables } from "./predefined-variables.js";
@@ -413,8 +413,9 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
   let predefinedIndex: VarScope | undefined;
   const jobs: PipelineJob[] = [];
   const excluded: ExcludedJob[] = [];
-  // The needs of each job in the pipeline, by name (the matched rule's, else the job's).
-  const needsOf = new Map<string, NeedDef[] | undefined>();
+  // The needs of each job in the pipeline, by name (the matched rule's, else the job's), with the
+  // instance's matrix values for matrix expressions.
+  const needsOf = new Map<string, { defs: NeedDef[]; matrix: MatrixValues } | undefined>();
   let anyNeeds = false;
   const duplicateWarnings = new Map<DuplicateRisk, DuplicateJobs>();
 
@@ -461,10 +462,10 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
     config,
   );
 
-  const addJob = (built: PipelineJob, needs: NeedDef[] | undefined): void => {
+  const addJob = (built: PipelineJob, needs: NeedDef[] | undefined, matrix: MatrixValues): void => {
     if (needs) anyNeeds = true;
     // By name: a later job of the same name replaces an earlier one (kept only for jobs with needs).
-    if (needs || needsOf.has(built.name)) needsOf.set(built.name, needs);
+    if (needs || needsOf.has(built.name)) needsOf.set(built.name, needs ? { defs: needs, matrix } : undefined);
     // The result itself, possibly shared with other pipelines: a job with `needs` gets its own copy below.
     jobs.push(built);
   };
@@ -481,12 +482,14 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
       outcome = simulateJob(prepJob);
     }
     if (prepJob.expansionErrors.length > 0) errors.push(...prepJob.expansionErrors);
-    for (const item of outcome) {
+    for (let k = 0; k < outcome.length; k++) {
+      const item = outcome[k] as InstanceOutcome;
+      const matrix = (prepJob.instances[k] as PreparedInstance).matrix;
       if (!(item instanceof InstanceDetails)) {
         // Included, nothing to report; `needs` are the job's.
         if (stats && job.rules) stats.ruleEvaluations += item.decidedBy.trace.length;
         if (prepJob.duplicateRisk && !hasWorkflowRules) noteDuplicatePipelineRisk(job.name, prepJob.duplicateRisk, duplicateWarnings);
-        addJob(item, job.needs);
+        addJob(item, job.needs, matrix);
         continue;
       }
       const { name, selection, certainty, built, buildErrors } = item;
@@ -507,7 +510,7 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
         continue;
       }
       if (buildErrors.length > 0) errors.push(...buildErrors);
-      addJob(built, selection.rule?.needs ?? job.needs);
+      addJob(built, selection.rule?.needs ?? job.needs, matrix);
     }
   }
 
@@ -529,12 +532,12 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
     const listed = new Map(jobs.map((j) => [j.name, j]));
     const left = new Map(excluded.map((e) => [e.name, e]));
     for (let i = 0; i < jobs.length; i++) {
-      const defs = needsOf.get((jobs[i] as PipelineJob).name);
-      if (!defs) continue;
+      const own = needsOf.get((jobs[i] as PipelineJob).name);
+      if (!own) continue;
       const pj = jobs[i] as PipelineJob;
       const names: string[] = [];
-      for (const need of defs) {
-        for (const name of needNames(need, prep.jobDefs)) {
+      for (const need of own.defs) {
+        for (const name of needNames(need, prep.jobDefs, own.matrix)) {
           const there = listed.get(name);
           if (there) {
             names.push(name);

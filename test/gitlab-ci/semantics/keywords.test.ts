@@ -69,3 +69,23 @@ describe("configurations GitLab rejects", () => {
     await checkCase(c);
   });
 });
+
+// ci/yaml/matrix_expressions.md: expressions take the needing job's own matrix values, and may
+// be mixed with fixed values (a subset of the upstream jobs).
+describe("ci/yaml#needsparallelmatrix with matrix expressions", () => {
+  const build = "build:\n  stage: build\n  script: x\n  parallel:\n    matrix:\n      - OS: [linux, mac]\n        ENV: [dev, prod]\n";
+  it.each<SemanticsCase>([
+    {
+      name: "an expression and a fixed value: each instance needs the prod build of its own OS",
+      files: `${build}release:\n  script: x\n  parallel:\n    matrix:\n      - OS: [linux, mac]\n  needs:\n    - job: build\n      parallel:\n        matrix:\n          - OS: $[[ matrix.OS ]]\n            ENV: prod\n`,
+      job: { "release: [linux]": { needs: ["build: [linux, prod]"] }, "release: [mac]": { needs: ["build: [mac, prod]"] } },
+    },
+    {
+      name: "an identifier the needing job's matrix does not have is an error",
+      files: `${build}release:\n  script: x\n  parallel:\n    matrix:\n      - OS: [linux, mac]\n  needs:\n    - job: build\n      parallel:\n        matrix:\n          - OS: $[[ matrix.PLATFORM ]]\n            ENV: prod\n`,
+      error: "$[[ matrix.PLATFORM ]] in needs:parallel:matrix: the job's parallel:matrix has no such identifier",
+    },
+  ])("$name", async (c) => {
+    await checkCase(c);
+  });
+});
