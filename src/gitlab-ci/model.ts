@@ -134,6 +134,11 @@ export interface JobDef {
   environment?: Located<string>;
   resourceGroup?: Located<string>;
   tags: Located<string>[];
+  /**
+   * What the job lacks in the files read that an include not read may supply (its `script`, its
+   * `stage`, an `extends` parent or `!reference` target): how it runs is then not known.
+   */
+  unreadParts?: string[];
 }
 
 export type IncludeKind = "local" | "project" | "remote" | "template" | "component" | "artifact";

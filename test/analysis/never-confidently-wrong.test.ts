@@ -72,6 +72,54 @@ describe("1. a job whose rules cover every value of an unknown variable is in th
   });
 });
 
+describe("2. what an unread include may define is unknown, not missing", () => {
+  // A component (here danger-review, with `job_stage: check`) defines the job; the file read only
+  // adds `rules:`. ci/yaml/includes.md: included files are merged first, the including file's keys
+  // win, so the job's script and stage come from the component.
+  it("a job that only adds rules is no configuration error: its details are uncertain, naming the include", async () => {
+    const p = await simulateFixture("danger-review-override", MR);
+    expect(p.errors).toEqual([]);
+    expect(p.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(["script-missing", "stage-unknown"]));
+    const job = named(p, "danger-review");
+    expect(job).toMatchObject({ presence: "present", certainty: "uncertain" });
+    expect(job?.unknownInputs).toEqual([expect.objectContaining({ kind: "include", include: expect.stringContaining("danger-review@2.1.0") })]);
+  });
+
+  it("`jobs` and `analyze` do not fail on it", async () => {
+    const repo = mkdtempSync(join(tmpdir(), "ci-explain-certainty-"));
+    repos.push(repo);
+    cpSync(`${FIXTURES}danger-review-override`, repo, { recursive: true });
+    const { code, stdout } = await runCli(["jobs", "--repo", repo, "--rev", "WORKTREE"], repo);
+    expect(code).toBe(0);
+    expect(stdout).not.toContain(": error:");
+  });
+
+  it("a need on a job defined only in an unread include is uncertain, not a missing need", async () => {
+    const files = { ".gitlab-ci.yml": "include:\n  - component: gitlab.com/acme/build/build@1.0\ntest:\n  script: make check\n  needs: [compile]\n" };
+    const p = await simulatePipeline(new MemorySource(files), context());
+    expect(p.errors).toEqual([]);
+    expect(p.creation).toBe("uncertain");
+    expect(p.warnings.map((w) => w.message)).toContain("test job: undefined need: compile (it may come from an include that was not analysed)");
+  });
+});
+
+describe("3. workflow:rules an unread include may define", () => {
+  // ci/yaml/workflow.md: without workflow:rules, jobs without rules run only in branch and tag
+  // pipelines; with them, in every pipeline the workflow allows. The other project's file may have some.
+  it("the MR pipeline is uncertain, not surely \"not created\"", async () => {
+    const p = await simulateFixture("workflow-from-project", MR);
+    expect(p.errors).toEqual([]);
+    expect(p.creation).toBe("uncertain");
+    expect(p.excluded).toEqual([expect.objectContaining({ name: "build", presence: "uncertain" })]);
+    expect(p.unknownInputs).toEqual([expect.objectContaining({ kind: "include", include: "project acme/ci-templates: /workflows/merge-request-pipelines.yml" })]);
+  });
+
+  it("the branch pipeline's creation is uncertain too", async () => {
+    const p = await simulateFixture("workflow-from-project", context());
+    expect({ created: p.created, creation: p.creation }).toEqual({ created: true, creation: "uncertain" });
+  });
+});
+
 describe("4. matrix expressions in needs:parallel:matrix", () => {
   // ci/yaml/matrix_expressions.md (GitLab 18.6+): `$[[ matrix.ARCH ]]` is the needing job's own
   // value, a one-to-one need between two matrix jobs.

@@ -68,6 +68,7 @@ export function renderPipelineText(p: Pipeline): string {
       lines.push(`      why: ${describeDecision(job.decidedBy)}`);
       const note = uncertainNote(job.decidedBy);
       if (note) lines.push(note.replace(/\n$/, ""));
+      if (job.unknownInputs?.length) lines.push(`      depends on: ${job.unknownInputs.map(describeUnknownInput).join(" · ")}`);
       const own = Object.entries(job.variables).filter(([, v]) => v.origin === "job" || v.origin === "rule" || v.origin === "matrix");
       if (own.length) lines.push(`      variables: ${own.map(([k, v]) => `${k}=${v.value.text}${v.origin === "job" ? "" : ` (${v.origin})`}`).join(" · ")}`);
       if (job.needs) lines.push(`      needs: ${job.needs.length ? job.needs.join(", ") : "[] (starts at once)"}`);

@@ -81,9 +81,14 @@ export function buildJob(name: string, pos: Pos, job: YMap, inherit: InheritDef,
   const resourceGroup = reader.string(get("resource_group"), at("resource_group"));
   if (resourceGroup) def.resourceGroup = resourceGroup;
 
+  const unread: string[] = [];
   if (!trigger && def.script.length === 0 && isNull(get("run"))) {
     reader.errorUnlessIncomplete("script-missing", `${name}: a job needs \`script\` or \`trigger\``, pos);
+    // A job that only adds to one an unread include defines (e.g. its `rules:`): the rest is there.
+    if (reader.incomplete) unread.push("script");
   }
+  if (reader.incompleteKeys.has(name)) unread.push("an `extends` parent or `!reference`");
+  if (unread.length > 0) def.unreadParts = unread;
   return def;
 }
 

@@ -60,14 +60,17 @@ export async function loadConfig(source: FileSource, options: LoadOptions = {}):
   config.jobs = buildJobs(top, reader);
 
   const stageNames = new Set(config.stages.map((s) => s.value));
+  const stagesWritten = top.entries.has("stages") || top.entries.has("types");
   for (const job of config.jobs) {
-    if (!stageNames.has(job.stage.value)) {
-      reader.error(
-        "stage-unknown",
-        // GitLab's own wording (YamlProcessor#validate_job_stage!), so it reads like CI Lint.
-        `${job.name} job: chosen stage ${job.stage.value} does not exist; available stages are ${config.stages.map((s) => s.value).join(", ")}`,
-        job.stage.pos,
-      );
+    if (stageNames.has(job.stage.value)) continue;
+    // GitLab's own wording (YamlProcessor#validate_job_stage!), so it reads like CI Lint.
+    const message = `${job.name} job: chosen stage ${job.stage.value} does not exist; available stages are ${config.stages.map((s) => s.value).join(", ")}`;
+    // An unread include may give a job that lacks parts its stage, or define `stages:` itself.
+    if (reader.incomplete && (job.unreadParts || !stagesWritten)) {
+      reader.warning("stage-unknown", `${message} (it may come from an include that was not analysed)`, job.stage.pos);
+      (job.unreadParts ??= []).push("stage");
+    } else {
+      reader.error("stage-unknown", message, job.stage.pos);
     }
   }
   return { config, diagnostics: dedupe(diagnostics) };

@@ -16,6 +16,12 @@ export class NodeReader {
     readonly incomplete = false,
   ) {}
 
+  /**
+   * Top-level keys (jobs and templates) whose content lacks something an unread include may
+   * supply: an `extends` parent or a `!reference` target that is not in the files read.
+   */
+  readonly incompleteKeys = new Set<string>();
+
   error(code: DiagnosticCode, message: string, pos: Pos | undefined): void {
     this.diagnostics.push(error(code, message, pos));
   }

@@ -47,9 +47,11 @@ export function resolveExtends(top: YMap, maxDepth: number, reader: NodeReader):
       const parent = top.entries.has(name) ? extend(name, here) : undefined;
       if (!top.entries.has(name)) {
         reader.errorUnlessIncomplete("extends-unknown", `${key}: unknown job \`${name}\` in \`extends\``, parents.pos);
+        if (reader.incomplete) reader.incompleteKeys.add(key);
         ok = false;
         continue;
       }
+      if (reader.incompleteKeys.has(name)) reader.incompleteKeys.add(key);
       if (parent === undefined) {
         ok = false;
         continue;

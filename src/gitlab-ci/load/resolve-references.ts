@@ -9,6 +9,8 @@ import type { NodeReader } from "./node-reader.js";
  */
 export function resolveReferences(top: YMap, maxDepth: number, reader: NodeReader): YMap {
   const cache = new Map<string, YNode | undefined>();
+  /** The top-level entry being resolved, to note when its content lacks a reference target. */
+  let current: string | undefined;
 
   const lookup = (path: string[]): YNode | undefined => {
     let node: YNode | undefined = top;
@@ -51,6 +53,7 @@ export function resolveReferences(top: YMap, maxDepth: number, reader: NodeReade
         }
         if (target === undefined) {
           reader.errorUnlessIncomplete("reference-unknown", `${shown} could not be found`, node.pos);
+          if (reader.incomplete && current !== undefined) reader.incompleteKeys.add(current);
           return undefined;
         }
         return target;
@@ -58,7 +61,16 @@ export function resolveReferences(top: YMap, maxDepth: number, reader: NodeReade
     }
   };
 
-  return resolve(top, 0) as YMap;
+  let changed = false;
+  const entries = [...top.entries.values()].map((e) => {
+    current = e.key;
+    const value = resolve(e.value, 0) ?? nullAt(e.value);
+    if (value === e.value) return e;
+    changed = true;
+    return { ...e, value };
+  });
+  current = undefined;
+  return changed ? makeMap(entries, top.pos) : top;
 }
 
 function nullAt(node: YNode): YNode {

@@ -15,6 +15,7 @@ import { expandParallel, type JobInstance } from "./parallel.js";
 import { jobPhaseVariables, pipelinePhaseVariables, prePipelineVariables } from "./predefined-variables.js";
 import { ImageResolver, resolveImage } from "./resolve-image.js";
 import { resolveScope } from "./resolve-variables.js";
+import { unreadIncludes } from "./unread-includes.js";
 import { validateConfig } from "./validate-config.js";
 import { buildScope, entriesFromDefs, scopeOf, type VarEntry, type VarScope } from "./variable-entry.js";
 import { JobScope, layerEntries, ownEntries, PipelineTable, plainValues, type InstanceLayers, type OwnEntries, type VariableValues } from "./job-variables.js";
@@ -75,6 +76,8 @@ function usesExists(config: CiConfig): boolean {
  */
 interface PreparedConfig {
   validation: Diagnostic[];
+  /** The includes that were not read, as unknown inputs (unread-includes.ts). */
+  unread: UnknownInput[];
   usesExists: boolean;
   stageIndex: Map<string, number>;
   jobDefs: Map<string, JobDef>;
@@ -122,6 +125,7 @@ function prepared(config: CiConfig): PreparedConfig {
     const risks = new Map<string, DuplicateRisk>();
     known = {
       validation: validateConfig(config),
+      unread: unreadIncludes(config),
       usesExists: usesExists(config),
       stageIndex: new Map(config.stages.map((s, i) => [s.value, i])),
       jobDefs: new Map(config.jobs.map((j) => [j.name, j])),
@@ -278,6 +282,18 @@ function selectByRules(job: JobDef, outcome: RulesOutcome): Selection {
   };
 }
 
+/**
+ * A selection where an unread include may supply part of the job (its `script`, `stage`, an
+ * `extends` parent: how it runs is not known; without rules of its own, whether it runs is not
+ * either), or `workflow:rules` that would decide a job without rules differently (`withWorkflow`).
+ */
+function withUnreadIncludes(job: JobDef, selection: Selection, unread: UnknownInput[], withWorkflow: (() => Selection) | undefined): Selection {
+  const ownRules = !!(job.rules || job.only || job.except);
+  const presenceUnknown = job.unreadParts ? !ownRules : withWorkflow !== undefined && withWorkflow().included !== selection.included;
+  if (!job.unreadParts && !presenceUnknown) return selection;
+  return { ...selection, uncertain: true, presence: presenceUnknown ? "uncertain" : selection.presence, unknowns: [...selection.unknowns, ...unread] };
+}
+
 function selectByPolicy(job: JobDef, hasWorkflowRules: boolean, clauses: ClauseScope): Selection {
   const expanded = expandedVariables(clauses);
   const policy: PolicyOutcome = evaluateOnlyExcept(job, hasWorkflowRules, {
@@ -343,7 +359,7 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
     const key = `${d.pos?.file}:${d.pos?.line}:${d.message}`;
     // The loader may already report some of these (e.g. needs); do not say it twice.
     if (!seen.has(key) && !errors.some((e) => e.code === d.code && e.pos?.file === d.pos?.file && e.pos?.line === d.pos?.line)) {
-      errors.push(d);
+      (d.severity === "error" ? errors : warnings).push(d);
       seen.add(key);
     }
   }
@@ -409,6 +425,9 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
   }
 
   const hasWorkflowRules = !!config.workflow?.rules;
+  // Without workflow:rules in the files read, an unread include may have some: whether the
+  // pipeline is created, and the jobs without rules that are in it, are then not known.
+  const workflowUnread = !hasWorkflowRules && prep.unread.length > 0;
   const root = rootVariables;
   let predefinedIndex: VarScope | undefined;
   const jobs: PipelineJob[] = [];
@@ -427,7 +446,10 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
     const layered =
       inherited === root ? layeredOver(instance, root) : layerEntries((predefinedIndex ??= scopeOf(pipelinePredefined)), instance, inherited, root);
     const scope = new JobScope(table, ownEntries(table, layered), instance, inherited);
-    const selection = def.rules ? rules.select(job, def.rules, scope) : selectByPolicy(def, hasWorkflowRules, clauseScope(scope));
+    let selection = def.rules ? rules.select(job, def.rules, scope) : selectByPolicy(def, hasWorkflowRules, clauseScope(scope));
+    if (def.unreadParts || (workflowUnread && !def.only && !def.except && !def.rules)) {
+      selection = withUnreadIncludes(def, selection, prep.unread, workflowUnread ? () => selectByPolicy(def, true, clauseScope(scope)) : undefined);
+    }
     const certainty = selection.uncertain ? "uncertain" : "certain";
     if (!selection.included) return new InstanceDetails(instance.name, selection, certainty, undefined, NO_ERRORS);
     const rule = selection.rule;
@@ -549,6 +571,12 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
           }
           if (need.optional) continue;
           const missing = left.get(name);
+          if (!missing && prep.unread.length > 0 && !prep.jobDefs.has(need.job)) {
+            // Defined in no file read: an unread include may define it, with rules of its own.
+            creationUnknowns.push(...prep.unread);
+            names.push(name);
+            continue;
+          }
           if (missing?.presence === "uncertain" || pj.presence === "uncertain") {
             creationUnknowns.push(...(missing?.unknownInputs ?? []), ...(pj.unknownInputs ?? []));
             warnings.push(warning("needs-missing", mayBeMissingNeedMessage(pj.name, name), need.pos));
@@ -565,6 +593,8 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
 
   const { jobs: finalJobs, present } = byStage(jobs, prep.stageIndex);
   const stages = config.stages.map((s) => s.value).filter((s) => present.has(s));
+  // A stage no file read declares (an unread include may): listed first, as its jobs are.
+  if (stages.length < present.size) stages.unshift(...[...present].filter((s) => !prep.stageIndex.has(s)));
   // GitLab creates no pipeline without jobs (or with only .pre/.post jobs): uncertain when the
   // jobs that would make it one may all be left out, or may be added.
   const counts = (stage: string) => stage !== ".pre" && stage !== ".post";
@@ -574,6 +604,7 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
     for (const e of excluded) if (e.presence === "uncertain" && counts(e.stage)) creationUnknowns.push(...(e.unknownInputs ?? []));
   }
   if (workflow.creationUncertain) creationUnknowns.push(...workflow.unknowns);
+  if (workflowUnread) creationUnknowns.push(...prep.unread);
   const creation = creationUnknowns.length > 0 || workflow.creationUncertain ? "uncertain" : "certain";
   const anyUncertain = creation === "uncertain" || workflow.uncertain || finalJobs.some((j) => j.certainty === "uncertain") || excluded.some((e) => e.presence === "uncertain");
   const result: Pipeline = {

@@ -1,4 +1,4 @@
-import { error, type Diagnostic } from "../../core/diagnostic.js";
+import { error, warning, type Diagnostic } from "../../core/diagnostic.js";
 import type { CiConfig, RuleDef } from "../model.js";
 import { parseConditionCached } from "./condition.js";
 import { validateNeeds } from "./needs.js";
@@ -39,7 +39,12 @@ export function validateConfig(config: CiConfig): Diagnostic[] {
     }
   }
   out.push(...validateNeeds(config));
-  // Config::Entry::Jobs: "jobs config should contain at least one visible job".
-  if (config.jobs.length === 0) out.push(error("config-invalid", "jobs config should contain at least one visible job", { file: config.root, line: 1 }));
+  // Config::Entry::Jobs: "jobs config should contain at least one visible job" (which an include
+  // that was not read may have).
+  if (config.jobs.length === 0) {
+    const message = "jobs config should contain at least one visible job";
+    const at = { file: config.root, line: 1 };
+    out.push(config.includes.some((i) => i.status === "not-analysed") ? warning("config-invalid", `${message} (it may come from an include that was not analysed)`, at) : error("config-invalid", message, at));
+  }
   return out;
 }

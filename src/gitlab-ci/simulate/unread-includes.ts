@@ -1,0 +1,27 @@
+import type { CiConfig, IncludeRecord } from "../model.js";
+import type { UnknownInput } from "../pipeline.js";
+
+/**
+ * The includes that were not read (remote, template, component, another project's file, a path
+ * with an unknown variable), as unknown inputs. An unread include is taken to complete what the
+ * files read leave undefined — a job's missing `script` or `stage`, a job or template defined
+ * nowhere else, `workflow:rules` — never to replace what they define; so what it could supply is
+ * unknown, and the answers that depend on it are uncertain and name it.
+ */
+export function unreadIncludes(config: CiConfig): UnknownInput[] {
+  const out: UnknownInput[] = [];
+  const seen = new Set<string>();
+  for (const include of config.includes) {
+    if (include.status !== "not-analysed") continue;
+    const name = describeInclude(include);
+    if (seen.has(name)) continue;
+    seen.add(name);
+    out.push({ kind: "include", include: name, why: "not read: what it defines is not known", pos: include.pos });
+  }
+  return out;
+}
+
+/** `component gitlab.com/org/c@1.0`, `project group/templates: ci/a.yml`. */
+export function describeInclude(include: IncludeRecord): string {
+  return `${include.kind} ${include.project ? `${include.project}: ` : ""}${include.location}`;
+}
