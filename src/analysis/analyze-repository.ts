@@ -57,7 +57,7 @@ async function analyzeDialect(dialect: Dialect, input: AnalyzeRepositoryInput): 
   // A merge request is GitHub's pull request: the same source, target and number.
   const settingsDiagnostics = input.settingsDiagnostics ?? [];
   // The settings file is the bot's, not a dialect's: its problems ride along on every analysis.
-  return analyzeActions({ ...rest, ...(mr ? { pr: { source: mr.source, target: mr.target, number: mr.iid } } : {}) }).then((a) =>
+  return analyzeActions({ ...rest, ...(mr ? { pr: { source: mr.source, target: mr.target, number: mr.iid, sourceProject: mr.sourceProject } } : {}) }).then((a) =>
     settingsDiagnostics.length > 0 ? { ...a, settingsDiagnostics } : a,
   );
 }

@@ -20,6 +20,7 @@ import { changedRecipesIn, findRecipes } from "./recipes.js";
 import { refMentions, type RefMention } from "./ref-mentions.js";
 import { revisionInfo, touchesCi } from "./revision-facts.js";
 import { decideVerdict } from "./verdict.js";
+import { predictedRun, type PredictedRun } from "../verify/predicted-run.js";
 
 /** Everything `analyze` needs: two revisions behind file sources, and the settings. */
 export interface AnalyzeInput {
@@ -156,6 +157,13 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
   const [baseView, headView] = await Promise.all([view("base"), view("head")]);
   const hazards = findHazards(baseView, headView, { changedRecipes }, settings.hazards);
 
+  const predictions =
+    input.mr && input.headSha
+      ? await headPredictions({ mr: input.mr, headSha: input.headSha, project, defaultBranch, settings, changedFiles, mrRun }, (context) =>
+          engine.simulate(headLoad, context, input.head, loadOptions, input.stats, share),
+        )
+      : undefined;
+
   const ciFiles = new Set([...baseLoad.config.files, ...headLoad.config.files, settings.ciConfigPath]);
   const ciRelevant = touchesCi(changedFiles, ciFiles, recipes);
   const verdict = decideVerdict({ contexts, hazards, headLoads: headView.loads, ciRelevant, settings });
@@ -172,9 +180,49 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
     verdict,
     notes,
     ...(input.settingsDiagnostics?.length ? { settingsDiagnostics: input.settingsDiagnostics } : {}),
+    ...(predictions ? { predictions } : {}),
   };
 }
 
+/**
+ * What the head commit itself gets, as GitLab would run it: the MR pipeline (the analysis's own
+ * MR context when it has one), and the push of the source branch with its MR open. That push
+ * compares `changes:` with the branch's previous push, which is not known here, so it stays unknown.
+ */
+async function headPredictions(
+  change: {
+    mr: NonNullable<AnalyzeInput["mr"]>;
+    headSha: string;
+    project: string;
+    defaultBranch: string;
+    settings: Settings;
+    changedFiles: string[];
+    mrRun: ContextAnalysis | undefined;
+  },
+  simulate: (context: BranchContext) => Promise<Pipeline>,
+): Promise<PredictedRun[]> {
+  const { mr, settings } = change;
+  const base = {
+    project: { path: change.project, defaultBranch: change.defaultBranch },
+    server: { url: settings.serverUrl, registry: settings.registry },
+    variables: { ...settings.variables },
+    commitSha: change.headSha,
+    origin: { kind: "mr-pipeline" as const },
+  };
+  const mrPipeline =
+    change.mrRun?.after ??
+    (await simulate({
+      ...base,
+      name: mr.source,
+      ref: { kind: "mr", source: mr.source, target: mr.target, sourceProject: mr.sourceProject, iid: mr.iid },
+      source: "merge_request_event",
+      changedFiles: [...change.changedFiles],
+    }));
+  // A fork's branch pushes run in the fork, with the fork's variables: not this project's pipeline.
+  if (mr.sourceProject !== undefined && mr.sourceProject !== change.project) return [predictedRun(mrPipeline)];
+  const push = await simulate({ ...base, name: mr.source, ref: { kind: "branch", name: mr.source }, source: "push", hasOpenMergeRequest: true });
+  return [predictedRun(mrPipeline), predictedRun(push)];
+}
 
 /** Scans after which a recipe path still unchecked counts as absent: a tool tries at most two places. */
 const MAX_BUILD_SCANS = 4;

@@ -3,6 +3,7 @@ import type { Pos } from "../core/pos.js";
 import type { ImageBuild } from "../containers/model.js";
 import type { PipelineContext } from "../gitlab-ci/context.js";
 import type { Pipeline, PipelineJob } from "../gitlab-ci/pipeline.js";
+import type { PredictedRun } from "../verify/predicted-run.js";
 
 /** How a branch context was chosen, said to the user next to it. */
 export type ContextOrigin =
@@ -155,4 +156,11 @@ export interface Analysis {
    * what could not be read; they do not change the verdict. Absent when there are none.
    */
   settingsDiagnostics?: Diagnostic[];
+  /**
+   * The pipelines the change's head commit itself gets, as predicted: the merge/pull request's
+   * pipeline and the push of its source branch while it is open. Only for a real change (its
+   * head SHA and merge request known): the bot keeps them to compare with what the platform
+   * runs (docs/verify.md). Plain data, small.
+   */
+  predictions?: PredictedRun[];
 }

@@ -10,7 +10,8 @@ import { revisionInfo, touchesCi } from "../analysis/revision-facts.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import { findConcurrencyClashes, type ConcurrencyClash } from "./concurrency.js";
 import { concurrencyCancelCheck } from "./concurrency-hazard.js";
-import { chooseActionsContexts } from "./contexts.js";
+import { predictedRun, type PredictedRun } from "../verify/predicted-run.js";
+import { chooseActionsContexts, GITHUB_SERVER } from "./contexts.js";
 import { loadWorkflows } from "./load-workflows.js";
 import type { WorkflowSet } from "./model.js";
 import { simulateActions, type ActionsRun } from "./simulate.js";
@@ -21,7 +22,7 @@ import { simulateActions, type ActionsRun } from "./simulate.js";
  */
 export interface AnalyzeActionsInput extends Pick<AnalyzeInput, "base" | "head" | "baseSha" | "headSha" | "changedFiles" | "settings" | "branches"> {
   /** The pull request, when there is one: adds its target and PR contexts. */
-  pr?: { source: string; target: string; number?: number };
+  pr?: { source: string; target: string; number?: number; sourceProject?: string };
 }
 
 /** The Analysis plus GitHub-only data the shared model has no place for yet. */
@@ -96,6 +97,8 @@ export async function analyzeActions(input: AnalyzeActionsInput): Promise<Action
   const checks = [...HAZARD_CHECKS, concurrencyCancelCheck({ base: clashes.before, head: clashes.after })];
   const hazards = findHazards(baseView, headView, { changedRecipes }, settings.hazards, checks);
 
+  const predictions = input.pr && input.headSha ? headPredictions(headSet, { ...input.pr, headSha: input.headSha, repository, defaultBranch, settings, changedFiles }) : undefined;
+
   const workflowFiles = new Set([...baseSet.files, ...headSet.files]);
   const ciRelevant = touchesCi(changedFiles, workflowFiles, recipes);
   const verdict = decideVerdict({ contexts, hazards, headLoads: headView.loads, ciRelevant, settings });
@@ -112,7 +115,33 @@ export async function analyzeActions(input: AnalyzeActionsInput): Promise<Action
     verdict,
     notes,
     concurrency: { clashes },
+    ...(predictions ? { predictions } : {}),
   };
+}
+
+/**
+ * The runs the pull request's head commit itself gets: its `pull_request` runs, and the push of
+ * its branch (in this repository; a fork's pushes run in the fork). A push's `paths:` filters
+ * compare with the push's `before`, which is not known here, so they stay unknown.
+ */
+function headPredictions(
+  set: WorkflowSet,
+  change: { source: string; target: string; number?: number; sourceProject?: string; headSha: string; repository: string; defaultBranch: string; settings: AnalyzeInput["settings"]; changedFiles: string[] },
+): PredictedRun[] {
+  const base = {
+    origin: { kind: "mr-pipeline" as const },
+    project: { path: change.repository, defaultBranch: change.defaultBranch },
+    server: { ...GITHUB_SERVER },
+    variables: { ...change.settings.variables },
+    commitSha: change.headSha,
+  };
+  const ref = { kind: "mr" as const, source: change.source, target: change.target, iid: change.number };
+  const pull: BranchContext = { ...base, name: change.source, ref, source: "merge_request_event", event: "pull_request", changedFiles: [...change.changedFiles] };
+  const runs = [predictedRun(simulateActions(set, pull).pipeline)];
+  if (change.sourceProject === undefined || change.sourceProject === change.repository) {
+    runs.push(predictedRun(simulateActions(set, { ...base, name: change.source, ref: { kind: "branch", name: change.source }, source: "push", event: "push" }).pipeline));
+  }
+  return runs;
 }
 
 /** Load errors, plus the errors simulation found (invalid filters, bad expressions), each once. */
