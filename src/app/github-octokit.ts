@@ -1,6 +1,6 @@
 import { ProbotOctokit } from "probot";
 import { politeFetcher, type PoliteFetchOptions } from "../platforms/http/polite-fetch.js";
-import type { RetryPolicy } from "../platforms/http/retry-policy.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../platforms/http/retry-policy.js";
 
 type OctokitOptions = Record<string, unknown> & { throttle?: Record<string, unknown>; request?: Record<string, unknown> };
 
@@ -22,4 +22,13 @@ export function politeOctokit(policy: RetryPolicy, options: Omit<PoliteFetchOpti
     retry: { enabled: false },
     throttle: { ...defaults.throttle, onRateLimit: () => false, onSecondaryRateLimit: () => false },
   }));
+}
+
+/**
+ * A client with a token (a personal access token, a GitHub Actions GITHUB_TOKEN), for the CLI:
+ * the same polite requests as the App's. `baseUrl` is GitHub Enterprise Server's API.
+ */
+export function gitHubClient(options: { token: string; baseUrl?: string; policy?: RetryPolicy }): ProbotOctokit {
+  const Octokit = politeOctokit(options.policy ?? DEFAULT_RETRY_POLICY);
+  return new Octokit({ auth: { token: options.token }, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
 }

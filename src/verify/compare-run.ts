@@ -76,10 +76,12 @@ export function compareRun(predicted: PredictedRun, observed: ObservedRun): RunC
     if (list && list.length === 0) byName.delete(name);
     return job;
   };
-  const checks: JobCheck[] = [];
-  for (const job of predicted.jobs) checks.push(checkJob(predicted, observed, { job, inPipeline: true }, take(job.name)));
-  for (const job of predicted.excluded) checks.push(checkJob(predicted, observed, { job, inPipeline: false }, take(job.name)));
-  for (const list of byName.values()) for (const job of list) checks.push(checkJob(predicted, observed, undefined, job));
+  const pairs: Array<{ prediction?: Prediction; real?: ObservedJob }> = [];
+  for (const job of predicted.jobs) pairs.push({ prediction: { job, inPipeline: true }, real: take(job.name) });
+  for (const job of predicted.excluded) pairs.push({ prediction: { job, inPipeline: false }, real: take(job.name) });
+  for (const list of byName.values()) for (const real of list) pairs.push({ real });
+  const outcomes = neededOutcomes(pairs);
+  const checks = pairs.map((p) => checkJob(predicted, observed, p.prediction, p.real, outcomes));
 
   const counts = { agreed: 0, differed: 0, "could-not-tell": 0, explained: 0 } satisfies Record<CheckOutcome, number>;
   for (const c of checks) counts[c.outcome]++;
@@ -111,7 +113,38 @@ interface Prediction {
   inPipeline: boolean;
 }
 
-function checkJob(run: PredictedRun, observed: ObservedRun, prediction: Prediction | undefined, real: ObservedJob | undefined): JobCheck {
+/** GitHub skips a job when a job it `needs` did not succeed ("Using jobs in a workflow", needs). */
+const NOT_SUCCEEDED = new Set(["failure", "cancelled", "skipped", "timed_out", "action_required"]);
+
+/**
+ * What each predicted job's real counterpart ended as, by the name its `needs` use: the job id
+ * within its workflow (the jobs of one workflow share the name's prefix).
+ */
+function neededOutcomes(pairs: ReadonlyArray<{ prediction?: Prediction; real?: ObservedJob }>): Map<string, string[]> {
+  const outcomes = new Map<string, string[]>();
+  for (const { prediction, real } of pairs) {
+    if (!prediction || !real) continue;
+    const key = needKey(prediction.job, prediction.job.baseName);
+    outcomes.set(key, [...(outcomes.get(key) ?? []), real.status]);
+  }
+  return outcomes;
+}
+
+function needKey(job: PredictedJob, need: string): string {
+  const prefix = job.name.slice(0, Math.max(0, job.name.lastIndexOf(" / ")));
+  return `${job.stage}\0${prefix}\0${need}`;
+}
+
+/** Why GitHub skipped a job the prediction runs: a job it needs that did not succeed. */
+function skippedForNeeds(job: PredictedJob, outcomes: Map<string, string[]>): string | undefined {
+  for (const need of job.needs ?? []) {
+    const failed = (outcomes.get(needKey(job, need)) ?? []).find((status) => NOT_SUCCEEDED.has(status));
+    if (failed) return `skipped because a job it needs, ${need}, ended ${failed}`;
+  }
+  return undefined;
+}
+
+function checkJob(run: PredictedRun, observed: ObservedRun, prediction: Prediction | undefined, real: ObservedJob | undefined, outcomes: Map<string, string[]>): JobCheck {
   const name = prediction?.job.name ?? real?.name ?? "";
   const ran = real !== undefined && real.ran;
   const base = { name, ...(prediction ? { predicted: prediction.job } : {}), ...(real ? { observed: real } : {}) };
@@ -130,16 +163,9 @@ function checkJob(run: PredictedRun, observed: ObservedRun, prediction: Predicti
   const differences: FieldDifference[] = [];
   let certainDifference = false;
   // GitHub lists a job it skipped because a job it needs did not succeed: in the pipeline, not run.
-  if (real?.notRunBecause !== undefined && inPipeline) {
-    return {
-      ...base,
-      outcome: "explained",
-      matched: false,
-      certainty,
-      differences: [{ field: "presence", predicted: "runs", observed: real.status }],
-      explanation: real.notRunBecause,
-      unknowns: [],
-    };
+  const skipped = real && !real.ran && inPipeline ? skippedForNeeds(job, outcomes) : undefined;
+  if (skipped) {
+    return { ...base, outcome: "explained", matched: false, certainty, differences: [{ field: "presence", predicted: "runs", observed: real?.status ?? "" }], explanation: skipped, unknowns: [] };
   }
   if (inPipeline !== ran) {
     differences.push({ field: "presence", predicted: inPipeline ? "in the pipeline" : "not in the pipeline", observed: real ? real.status : "not in the pipeline" });

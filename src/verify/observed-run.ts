@@ -49,11 +49,9 @@ export interface ObservedJob {
   /** GitLab's bridge (trigger) job. */
   trigger?: boolean;
   /**
-   * The job did not run: GitHub lists a job whose `if:` is false as `skipped`. `ran` is false
-   * for those, true for a job that was created to run (GitLab creates only jobs in the pipeline).
+   * False for a job GitHub lists as `skipped`: its `if:` was false, or a job it needs did not
+   * succeed. True for a job created to run (GitLab creates only the jobs in the pipeline).
    */
   ran: boolean;
-  /** Why it did not run, when the platform says: a job it needs did not succeed. */
-  notRunBecause?: string;
   url?: string;
 }

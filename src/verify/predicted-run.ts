@@ -35,6 +35,8 @@ export interface PredictedRun {
 
 export interface PredictedJob {
   name: string;
+  /** The job's key before `parallel`/`matrix` expansion (GitHub: the job id). */
+  baseName: string;
   stage: string;
   /** Absent for a job left out: it has no `when` in the pipeline. */
   when?: When;
@@ -48,6 +50,8 @@ export interface PredictedJob {
   source: Pos;
   /** A trigger job (GitLab's bridge): it starts a downstream pipeline instead of running a script. */
   trigger?: boolean;
+  /** The jobs it needs, as written (GitHub: job ids of its workflow). */
+  needs?: string[];
 }
 
 /** The rule that decided a job (or the pipeline), as a person reads it: where, which one and its `if:`. */
@@ -85,6 +89,7 @@ export function predictedRun(pipeline: Pipeline): PredictedRun {
 function predictedJob(job: PipelineJob): PredictedJob {
   return {
     name: job.name,
+    baseName: job.baseName,
     stage: job.stage,
     when: job.when,
     allowFailure: job.allowFailure,
@@ -94,12 +99,14 @@ function predictedJob(job: PipelineJob): PredictedJob {
     rule: decidingRule(job.decidedBy),
     source: job.source,
     ...(job.trigger ? { trigger: true } : {}),
+    ...(job.needs && job.needs.length > 0 ? { needs: [...job.needs] } : {}),
   };
 }
 
 function excludedJob(job: ExcludedJob): PredictedJob {
   return {
     name: job.name,
+    baseName: job.name,
     stage: job.stage,
     presence: job.presence,
     certainty: job.certainty,

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { compareRun } from "../../src/verify/compare-run.js";
 import type { ObservedJob, ObservedRun } from "../../src/verify/observed-run.js";
+import { defaultSettings } from "../../src/config/defaults.js";
+import { MemorySource } from "../../src/core/memory-source.js";
+import { contextForRun, predictActionsRun } from "../../src/verify/predict.js";
 import { predictedRun } from "../../src/verify/predicted-run.js";
 import { context, simulateYaml } from "../gitlab-ci/simulate/build.js";
 
@@ -151,14 +154,36 @@ describe("compareRun", () => {
 });
 
 describe("compareRun on GitHub Actions runs", () => {
-  it("explains a job GitHub skipped because a job it needs failed, and agrees on one skipped by its `if:`", async () => {
-    const yaml = `build:\n  stage: build\n  script: x\ntest:\n  script: x\n`;
-    const predicted = predictedRun(await simulateYaml(yaml, context()));
-    const check = compareRun(predicted, {
-      ...observedRun([real("build", "build", { status: "failure" }), real("test", "test", { status: "skipped", ran: false, notRunBecause: "a job it needs did not succeed: build (failure)" })]),
-      platform: "github",
-      oracle: "runs",
-    });
-    expect(check.jobs.find((j) => j.name === "test")).toMatchObject({ outcome: "explained", explanation: "a job it needs did not succeed: build (failure)" });
+  const WORKFLOW = `name: CI
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps: [{ run: make }]
+  test:
+    needs: build
+    runs-on: ubuntu-latest
+    steps: [{ run: make check }]
+  lint:
+    runs-on: ubuntu-latest
+    steps: [{ run: make lint }]
+`;
+  const runs = (jobs: ObservedJob[]): ObservedRun => observedRun(jobs, { platform: "github", oracle: "runs", event: "push" });
+  const actionsJob = (name: string, status: string, ran = true): ObservedJob => ({ name: `CI / ${name}`, stage: "CI", status, ran });
+
+  async function predictPush() {
+    const source = new MemorySource({ ".github/workflows/ci.yml": WORKFLOW });
+    return predictActionsRun(source, contextForRun({ ref: { kind: "branch", name: "main" }, source: "push", event: "push", sha: "abc" }, { settings: defaultSettings(), path: "acme/demo", defaultBranch: "main" }, "github"));
+  }
+
+  it("explains a job GitHub skipped because a job it needs failed", async () => {
+    const check = compareRun(await predictPush(), runs([actionsJob("build", "failure"), actionsJob("test", "skipped", false), actionsJob("lint", "success")]));
+    expect(check.jobs.find((j) => j.name === "CI / test")).toMatchObject({ outcome: "explained", explanation: "skipped because a job it needs, build, ended failure" });
+    expect(check.counts).toEqual({ agreed: 2, differed: 0, "could-not-tell": 0, explained: 1 });
+  });
+
+  it("counts a skip that no failed need explains as differed (GitHub evaluated an `if:` otherwise)", async () => {
+    const check = compareRun(await predictPush(), runs([actionsJob("build", "success"), actionsJob("test", "success"), actionsJob("lint", "skipped", false)]));
+    expect(check.jobs.find((j) => j.name === "CI / lint")).toMatchObject({ outcome: "differed", differences: [{ field: "presence", predicted: "in the pipeline", observed: "skipped" }] });
   });
 });

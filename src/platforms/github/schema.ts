@@ -158,3 +158,50 @@ export function isBotAccount(user: { login: string; type: string } | null | unde
 export const compareSchema = z.object({
   merge_base_commit: z.object({ sha: z.string() }),
 });
+
+/** A workflow run (`GET /repos/{owner}/{repo}/actions/runs`, the `workflow_run` webhook). */
+export const workflowRunSchema = z.object({
+  id: z.number().int(),
+  /** The workflow's name (its file path when it has no `name:`); `display_title` is the run's. */
+  name: z.string().nullish(),
+  path: z.string().optional(),
+  head_branch: z.string().nullish(),
+  head_sha: z.string(),
+  event: z.string(),
+  status: z.string().nullish(),
+  conclusion: z.string().nullish(),
+  run_attempt: z.number().int().optional(),
+  html_url: z.string().optional(),
+  check_suite_id: z.number().int().optional(),
+  /** Empty for a pull request from a fork. */
+  pull_requests: z.array(attachedPullRequest).default([]),
+});
+export type WorkflowRun = z.infer<typeof workflowRunSchema>;
+
+/** A job of a workflow run (`GET .../actions/runs/{run_id}/jobs`). */
+export const workflowJobSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  status: z.string(),
+  conclusion: z.string().nullish(),
+  html_url: z.string().nullish(),
+});
+
+/** `workflow_run` webhook, `completed`. */
+export const workflowRunEventSchema = z.object({
+  action: z.string(),
+  workflow_run: workflowRunSchema,
+  repository,
+  installation: installation.optional(),
+});
+
+/** `check_suite` webhook, `completed`: which app's suite (GitHub Actions' is `github-actions`). */
+export const checkSuiteCompletedSchema = z.object({
+  action: z.string(),
+  check_suite: z.object({ id: z.number().int(), head_sha: z.string(), app: z.object({ slug: z.string().optional() }).nullish() }),
+  repository,
+  installation: installation.optional(),
+});
+
+/** A branch or tag with its commit (`repos.listBranches`, `repos.listTags`). */
+export const namedCommitSchema = z.object({ name: z.string(), commit: z.object({ sha: z.string() }) });

@@ -27,7 +27,48 @@ export interface GitLabApi {
   setStatus(project: number | string, sha: string, status: StatusRequest): Promise<unknown>;
   /** A user's membership of the project, inherited from groups too (`GET /projects/:id/members/all/:user_id`). */
   projectMember(project: number | string, userId: number): Promise<unknown>;
+  /** The instance's version (`GET /metadata`, GitLab 15.2+): which parameters its CI Lint API reads. */
+  version(): Promise<unknown>;
+  /** A project's facts (`GET /projects/:id`): its id, path, default branch and CI configuration path. */
+  project(project: number | string): Promise<unknown>;
+  /** The CI Lint API's pipeline creation simulation (see lint-request.ts for which form a version takes). */
+  lint(project: number | string, request: LintRequest): Promise<unknown>;
+  /** The newest tags, most recently updated first, at most `maxEntries`. */
+  tags(project: number | string, maxEntries: number): Promise<unknown[]>;
+  /** The newest pipelines of a ref (`GET /projects/:id/pipelines?ref=`), newest first, at most `maxEntries`. */
+  pipelines(project: number | string, options: { ref: string; maxEntries: number }): Promise<unknown[]>;
+  /** One pipeline (`GET /projects/:id/pipelines/:pipeline_id`): `before_sha` and the rest. */
+  pipeline(project: number | string, pipelineId: number): Promise<unknown>;
+  /** Every job of a pipeline, retried ones too (`include_retried`), every page. */
+  pipelineJobs(project: number | string, pipelineId: number): Promise<unknown[]>;
+  /** The trigger jobs of a pipeline with their downstream pipelines, every page. */
+  pipelineBridges(project: number | string, pipelineId: number): Promise<unknown[]>;
+  /** The variables a pipeline was created with (`GET /projects/:id/pipelines/:pipeline_id/variables`). */
+  pipelineVariables(project: number | string, pipelineId: number): Promise<unknown[]>;
+  /** The project's pipeline schedules, and one with its variables and last pipeline. */
+  pipelineSchedules(project: number | string): Promise<unknown[]>;
+  pipelineSchedule(project: number | string, scheduleId: number): Promise<unknown>;
+  /** Merge requests into `targetBranch` (or from `sourceBranch`), most recently updated first. */
+  mergeRequests(project: number | string, options: { targetBranch?: string; sourceBranch?: string; state: "opened" | "all"; maxEntries: number }): Promise<unknown[]>;
+  /** A merge request's pipelines, newest first. */
+  mergeRequestPipelines(project: number | string, iid: number): Promise<unknown[]>;
+  /** The files between two commits (`GET /projects/:id/repository/compare`). */
+  compare(project: number | string, from: string, to: string): Promise<unknown>;
 }
+
+/**
+ * A CI Lint dry run of the configuration at commit `sha` for the branch or tag `ref`. GitLab
+ * reads the GET endpoint's parameters under three spellings across versions, and an older
+ * one ignores the newer names (it would lint the default branch's configuration instead), so
+ * the caller chooses the form its instance reads (lint-request.ts).
+ */
+export type LintRequest =
+  /** GitLab 16.10+: `content_ref` (what is linted) and `dry_run_ref` (for which ref). */
+  | { method: "GET"; names: "content_ref"; sha: string; ref: string }
+  /** GitLab 16.5–16.9: `sha` and `ref`, deprecated since. */
+  | { method: "GET"; names: "sha"; sha: string; ref: string }
+  /** Any version with the project endpoint's `ref` (14.9+): the configuration's text is sent. */
+  | { method: "POST"; content: string; ref: string };
 
 /** GitLab's commit status states (POST /projects/:id/statuses/:sha). */
 export type StatusState = "pending" | "running" | "success" | "failed" | "canceled";
@@ -93,6 +134,36 @@ export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
         }),
       ),
     projectMember: (project, userId) => gitlab.ProjectMembers.show(project, userId, { includeInherited: true }),
+    version: () => gitlab.Metadata.show(),
+    project: (project) => gitlab.Projects.show(project),
+    lint: (project, request) => {
+      const simulate = { dryRun: true, includeJobs: true } as const;
+      if (request.method === "POST") return gitlab.Lint.lint(project, request.content, { ...simulate, ref: request.ref });
+      // gitbeaker's types name only `ref`; the other names are sent as they are (snake_case).
+      const names: Record<string, string> = request.names === "content_ref" ? { contentRef: request.sha, dryRunRef: request.ref } : { sha: request.sha, ref: request.ref };
+      return gitlab.Lint.check(project, { ...simulate, ...names });
+    },
+    tags: (project, max) => gitlab.Tags.all(project, { orderBy: "updated", sort: "desc", ...pages(max) }),
+    pipelines: (project, { ref, maxEntries }) => gitlab.Pipelines.all(project, { ref, perPage: Math.min(PAGE, maxEntries), maxPages: 1 }),
+    pipeline: (project, pipelineId) => gitlab.Pipelines.show(project, pipelineId),
+    pipelineJobs: (project, pipelineId) => gitlab.Jobs.all(project, { pipelineId, includeRetried: true, perPage: PAGE }),
+    pipelineBridges: (project, pipelineId) => gitlab.Jobs.allPipelineBridges(project, pipelineId),
+    pipelineVariables: (project, pipelineId) => gitlab.Pipelines.allVariables(project, pipelineId),
+    pipelineSchedules: (project) => gitlab.PipelineSchedules.all(project, { perPage: PAGE }),
+    pipelineSchedule: (project, scheduleId) => gitlab.PipelineSchedules.show(project, scheduleId),
+    mergeRequests: (project, { targetBranch, sourceBranch, state, maxEntries }) =>
+      gitlab.MergeRequests.all({
+        projectId: project,
+        ...(targetBranch ? { targetBranch } : {}),
+        ...(sourceBranch ? { sourceBranch } : {}),
+        ...(state === "opened" ? { state } : {}),
+        orderBy: "updated_at",
+        sort: "desc",
+        perPage: Math.min(PAGE, maxEntries),
+        maxPages: 1,
+      }),
+    mergeRequestPipelines: (project, iid) => gitlab.MergeRequests.allPipelines(project, iid, { perPage: PAGE, maxPages: 1 }),
+    compare: (project, from, to) => gitlab.Repositories.compare(project, from, to),
   };
 }
 

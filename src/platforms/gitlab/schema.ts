@@ -107,3 +107,129 @@ export const mergeRequestHeadSchema = mergeRequestShaSchema.extend({
 
 /** GET /projects/:id/repository/commits/:sha, as far as its parents. */
 export const commitParentsSchema = z.object({ parent_ids: z.array(z.string()) });
+
+/** GET /version. */
+export const versionSchema = z.object({ version: z.string() });
+
+/** GET /projects/:id, as far as verify reads it. */
+export const projectSchema = z.object({
+  id: z.number(),
+  path_with_namespace: z.string(),
+  web_url: z.string().optional(),
+  default_branch: z.string().nullish(),
+  /** Empty or absent: `.gitlab-ci.yml`. `file@group/project` names a file in another project. */
+  ci_config_path: z.string().nullish(),
+});
+
+/** One job of a CI Lint dry run (`Gitlab::Ci::Lint#dry_run_convert_to_jobs`): builds and bridges, stage by stage. */
+export const lintJobSchema = z.object({
+  name: z.string(),
+  stage: z.string(),
+  when: z.string().optional(),
+  allow_failure: z.boolean().optional(),
+});
+
+/** The CI Lint API's answer (`API::Entities::Ci::Lint::Result`; `jobs` with `include_jobs`). */
+export const lintResultSchema = z.object({
+  valid: z.boolean(),
+  errors: z.array(z.string()).default([]),
+  warnings: z.array(z.string()).default([]),
+  jobs: z.array(lintJobSchema).optional(),
+});
+
+/** GET /projects/:id/repository/tags and /branches: a name and its commit. */
+export const refWithCommitSchema = z.object({ name: z.string(), commit: z.object({ id: z.string() }) });
+
+/** `API::Entities::Ci::PipelineBasic`. */
+export const pipelineSchema = z.object({
+  id: z.number(),
+  project_id: z.number().optional(),
+  sha: z.string(),
+  ref: z.string(),
+  status: z.string(),
+  source: z.string().optional(),
+  web_url: z.string().optional(),
+});
+export type PipelineSummary = z.infer<typeof pipelineSchema>;
+
+/** GET /projects/:id/pipelines/:pipeline_id adds the commit before the push. */
+export const pipelineDetailSchema = pipelineSchema.extend({ before_sha: z.string().nullish(), tag: z.boolean().optional() });
+
+/** `API::Entities::Ci::JobBasic` (and `Bridge`, which adds the downstream pipeline). */
+export const jobSchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  stage: z.string(),
+  status: z.string(),
+  allow_failure: z.boolean().optional(),
+  web_url: z.string().optional(),
+  downstream_pipeline: pipelineSchema.nullish(),
+});
+export type JobRecord = z.infer<typeof jobSchema>;
+
+/** A pipeline variable (`API::Entities::Ci::Variable`). */
+export const pipelineVariableSchema = z.object({ key: z.string(), value: z.string().nullish() });
+
+/** A pipeline schedule; with its id asked for, its variables and last pipeline. */
+export const pipelineScheduleSchema = z.object({
+  id: z.number(),
+  ref: z.string().nullish(),
+  last_pipeline: z.object({ id: z.number() }).nullish(),
+  variables: z.array(pipelineVariableSchema).optional(),
+});
+
+/** A merge request in a list, as far as its pipelines' contexts need it. */
+export const mergeRequestSummarySchema = z.object({
+  iid: z.number(),
+  source_branch: z.string(),
+  target_branch: z.string(),
+  source_project_id: z.number().optional(),
+  target_project_id: z.number().optional(),
+  web_url: z.string().optional(),
+});
+
+/** GET /projects/:id/repository/compare: the paths; a timed-out comparison lists none it can vouch for. */
+export const compareSchema = z.object({
+  diffs: z.array(mergeRequestDiffSchema).default([]),
+  compare_timeout: z.boolean().optional(),
+});
+
+/** "Pipeline Hook": the pipeline, its merge request (MR pipelines) and its jobs (builds only, not bridges). */
+export const pipelineHookSchema = z.object({
+  object_kind: z.literal("pipeline"),
+  project,
+  object_attributes: z.object({
+    id: z.number(),
+    /** The branch or tag; for a merge request pipeline, the MR's source branch. */
+    ref: z.string(),
+    tag: z.boolean().optional(),
+    sha: z.string(),
+    source: z.string(),
+    status: z.string(),
+    url: z.string().optional(),
+    variables: z.array(pipelineVariableSchema).optional(),
+  }),
+  merge_request: z
+    .object({
+      iid: z.number(),
+      source_branch: z.string(),
+      target_branch: z.string(),
+      source_project_id: z.number().optional(),
+      target_project_id: z.number().optional(),
+      url: z.string().optional(),
+    })
+    .nullish(),
+  builds: z
+    .array(
+      z.object({
+        id: z.number(),
+        name: z.string(),
+        stage: z.string(),
+        status: z.string(),
+        when: z.string().optional(),
+        allow_failure: z.boolean().optional(),
+      }),
+    )
+    .default([]),
+});
+export type PipelineHook = z.infer<typeof pipelineHookSchema>;

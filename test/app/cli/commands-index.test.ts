@@ -9,7 +9,7 @@ describe("the command list", () => {
 
   it("lists every command once, in the order --help shows them", async () => {
     const names = (await loadCommands()).map((c) => c.name);
-    expect(names).toEqual(["analyze", "simulate", "jobs", "eval", "demo", "gitlab-mr", "serve"]);
+    expect(names).toEqual(["analyze", "simulate", "jobs", "eval", "demo", "verify", "gitlab-mr", "serve"]);
     expect(new Set(names).size).toBe(names.length);
   });
 });

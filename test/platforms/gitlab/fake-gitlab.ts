@@ -34,6 +34,18 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
+export interface FakePipeline {
+  id: number;
+  sha: string;
+  ref: string;
+  source: string;
+  status?: string;
+  before_sha?: string;
+  jobs: Array<{ id: number; name: string; stage: string; status: string; allow_failure?: boolean }>;
+  bridges?: Array<{ id: number; name: string; stage: string; status: string; allow_failure?: boolean; downstream_pipeline?: { id: number; sha: string; ref: string; status: string } | null }>;
+  variables?: Array<{ key: string; value: string }>;
+}
+
 export class FakeGitLab {
   readonly requests: Array<{ method: string; path: string; body: unknown }> = [];
   readonly commits = new Map<string, Record<string, string>>();
@@ -50,6 +62,20 @@ export class FakeGitLab {
    * commit whose `parents` are the target tip and the MR's head.
    */
   pipelines: Array<{ id: number; sha: string; ref?: string; parents?: string[] }> = [];
+  /** The project's path (`GET /projects/:id` answers it for the id and for the URL-encoded path). */
+  projectPath = "acme/demo";
+  /** What `GET /metadata` says (the CI Lint API's parameters depend on it). */
+  version = "17.5.0";
+  /** Each branch's head commit (`GET /repository/branches` names it). */
+  readonly branchHeads: Record<string, string> = {};
+  /** Tags, newest first. */
+  tags: Array<{ name: string; sha: string }> = [];
+  /** The CI Lint dry run's answer per `dry_run_ref` (or `ref`): valid, errors, jobs. */
+  readonly lintAnswers = new Map<string, unknown>();
+  /** The project's pipelines, newest first, with their jobs (JobBasic shape), bridges and variables. */
+  projectPipelines: FakePipeline[] = [];
+  /** Merge requests `GET /merge_requests` lists (filtered by source_branch / target_branch). */
+  mergeRequestList: Array<{ iid: number; source_branch: string; target_branch: string; state: string }> = [];
   /** Project members (direct or inherited): user id → access level (30 Developer, 40 Maintainer). */
   readonly members = new Map<number, number>();
   readonly failures: Array<{ method: string; pathPrefix: string; status: number }> = [];
@@ -89,9 +115,13 @@ export class FakeGitLab {
     const once = this.onceReplies.findIndex((o) => o.method === method && path.startsWith(o.pathPrefix));
     if (once >= 0) return this.onceReplies.splice(once, 1)[0].reply;
     if (method === "GET" && path === "/api/v4/user") return ok(BOT_USER);
-    const prefix = `/api/v4/projects/${this.projectId}`;
+    if (method === "GET" && path === "/api/v4/metadata") return ok({ version: this.version, revision: "fake", kas: { enabled: false }, enterprise: false });
+    const byPath = `/api/v4/projects/${encodeURIComponent(this.projectPath)}`;
+    const prefix = path.startsWith(byPath) ? byPath : `/api/v4/projects/${this.projectId}`;
     if (!path.startsWith(prefix)) return notFound();
     const route = path.slice(prefix.length);
+    const verified = this.verifyRoutes(method, route, q, body);
+    if (verified) return verified;
     const mr = `/merge_requests/${this.iid}`;
     let m: RegExpMatchArray | null;
 
@@ -113,7 +143,7 @@ export class FakeGitLab {
       const level = this.members.get(Number(m[1]));
       return level === undefined ? notFound() : ok({ id: Number(m[1]), username: `user${m[1]}`, access_level: level });
     }
-    if (method === "GET" && route === "/repository/branches") return ok(this.branches.map((name) => ({ name })));
+    if (method === "GET" && route === "/repository/branches") return ok(this.branches.map((name) => ({ name, commit: { id: this.branchHeads[name] ?? "0".repeat(40) } })));
     if (method === "GET" && route === `${mr}/versions`) {
       return ok(this.versions.map((v, i) => ({ id: 100 - i, base_commit_sha: v.base, head_commit_sha: v.head, start_commit_sha: v.base })));
     }
@@ -153,6 +183,38 @@ export class FakeGitLab {
       return { status: 201, body: { id: this.nextId++, ...status, status: status.state } };
     }
     return notFound();
+  }
+
+  /** What `ci-explain verify` reads: the project, tags, the CI Lint API, pipelines and their jobs. */
+  private verifyRoutes(method: string, route: string, q: URLSearchParams, body: unknown): Reply | undefined {
+    let m: RegExpMatchArray | null;
+    if (method === "GET" && route === "") {
+      return ok({ id: this.projectId, path_with_namespace: this.projectPath, web_url: `https://gitlab.example.com/${this.projectPath}`, default_branch: "main", ci_config_path: null });
+    }
+    if (method === "GET" && route === "/repository/tags") return ok(this.tags.map((t) => ({ name: t.name, commit: { id: t.sha } })));
+    if (route === "/ci/lint") {
+      const ref = method === "POST" ? String(field(body, "ref")) : (q.get("dry_run_ref") ?? q.get("ref") ?? "main");
+      return ok(this.lintAnswers.get(ref) ?? { valid: true, errors: [], warnings: [], jobs: [] });
+    }
+    if (method === "GET" && route === "/pipelines") return ok(this.projectPipelines.filter((p) => !q.has("ref") || p.ref === q.get("ref")).map((p) => this.pipelineJson(p)));
+    if (method === "GET" && (m = route.match(/^\/pipelines\/(\d+)(\/jobs|\/bridges|\/variables)?$/))) {
+      const pipeline = this.projectPipelines.find((p) => p.id === Number(m![1]));
+      if (!pipeline) return notFound();
+      const basic = this.pipelineJson(pipeline);
+      if (m[2] === "/jobs") return ok(pipeline.jobs.map((j) => ({ ...j, ref: pipeline.ref, tag: false, pipeline: basic })));
+      if (m[2] === "/bridges") return ok((pipeline.bridges ?? []).map((b) => ({ ...b, ref: pipeline.ref, tag: false, pipeline: basic })));
+      if (m[2] === "/variables") return ok((pipeline.variables ?? []).map((v) => ({ ...v, variable_type: "env_var" })));
+      return ok({ ...basic, before_sha: pipeline.before_sha ?? "0".repeat(40), tag: this.tags.some((t) => t.name === pipeline.ref) });
+    }
+    if (method === "GET" && route === "/merge_requests") {
+      return ok(this.mergeRequestList.filter((r) => (!q.has("source_branch") || r.source_branch === q.get("source_branch")) && (!q.has("target_branch") || r.target_branch === q.get("target_branch")) && (!q.has("state") || r.state === q.get("state"))));
+    }
+    if (method === "GET" && route === "/repository/compare") return ok({ commits: [], diffs: [], compare_timeout: false });
+    return undefined;
+  }
+
+  private pipelineJson(p: FakePipeline) {
+    return { id: p.id, iid: p.id, project_id: this.projectId, sha: p.sha, ref: p.ref, status: p.status ?? "success", source: p.source, web_url: `https://gitlab.example.com/${this.projectPath}/-/pipelines/${p.id}` };
   }
 
   /** The MR API's reply (a real GitLab 17 shape, trimmed to what matters here). */

@@ -11,6 +11,7 @@ export const commandLoaders: ReadonlyArray<{ name: string; load: () => Promise<C
   { name: "jobs", load: async () => (await import("./jobs.js")).jobsCommand },
   { name: "eval", load: async () => (await import("./eval.js")).evalCommand },
   { name: "demo", load: async () => (await import("./demo.js")).demoCommand },
+  { name: "verify", load: async () => (await import("./verify.js")).verifyCommand },
   { name: "gitlab-mr", load: async () => (await import("./gitlab-mr.js")).gitlabMrCommand },
   { name: "serve", load: async () => (await import("./serve.js")).serveCommand },
 ];
