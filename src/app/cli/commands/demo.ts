@@ -3,13 +3,15 @@ import { tmpdir } from "node:os";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { analyze } from "../../../analysis/analyze.js";
 import { loadSettings } from "../../../config/load-settings.js";
 import { DirSource } from "../../../platforms/local/index.js";
 import { renderComment, renderCommentText } from "../../../report/index.js";
 import type { CliCommand } from "../command.js";
+import { optionsHelp, parseCommandLine } from "../options.js";
 import { analysisJson } from "./analyze.js";
+
+const OPTION_NAMES = ["markdown", "out"] as const;
 
 const usage = `Usage: ci-explain demo [--markdown] [--out DIR]
 
@@ -18,8 +20,7 @@ branch, before and after the fix from QEMU's stable-staging story), offline, and
 the report the bot would post on the merge request.
 
 Options:
-  --markdown   print the comment's markdown instead of the terminal rendering
-  --out DIR    where to write comment.md and analysis.json (default: a temporary folder)`;
+${optionsHelp(OPTION_NAMES)}`;
 
 /**
  * The example ships in the package: examples/ next to dist/. Found by walking up from this
@@ -39,12 +40,9 @@ export const demoCommand: CliCommand = {
   name: "demo",
   summary: "analyse the bundled example offline and print the report",
   usage,
+  options: OPTION_NAMES,
   async run(args, io) {
-    const { values } = parseArgs({
-      args,
-      strict: true,
-      options: { markdown: { type: "boolean", default: false }, out: { type: "string" } },
-    });
+    const { values } = parseCommandLine(args, OPTION_NAMES);
     const example = exampleDir();
     const base = new DirSource(join(example, "base"), "example base");
     const head = new DirSource(join(example, "head"), "example head");

@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { analyze } from "../../../analysis/analyze.js";
 import { analyzeRepository } from "../../../analysis/analyze-repository.js";
 import { loadSettings } from "../../../config/load-settings.js";
@@ -12,6 +11,9 @@ import { currentUserSchema } from "../../../platforms/gitlab/schema.js";
 import { GitSource, UnknownRevisionError } from "../../../platforms/local/index.js";
 import { analyzeForReview } from "../../../platforms/review-flow.js";
 import type { CliCommand } from "../command.js";
+import { optionsHelp, parseCommandLine } from "../options.js";
+
+const OPTION_NAMES = ["dry-run"] as const;
 
 const USAGE = `Usage: ci-explain gitlab-mr [--dry-run]
 
@@ -21,7 +23,7 @@ writes the one ci-explain note on the MR, and exits 1 when the verdict is a fail
 job is the gate; no commit status is set).
 
 Options:
-  --dry-run   print the note instead of posting it (no token needed)
+${optionsHelp(OPTION_NAMES)}
 
 Environment (set by GitLab in merge request pipelines):
   CI_SERVER_URL, CI_DEFAULT_BRANCH, CI_MERGE_REQUEST_PROJECT_ID,
@@ -49,8 +51,9 @@ export const gitlabMrCommand: CliCommand = {
   name: "gitlab-mr",
   summary: "in a GitLab MR pipeline job: analyse the checkout and write the MR note",
   usage: USAGE,
+  options: OPTION_NAMES,
   async run(args, io) {
-    const { values } = parseArgs({ args, options: { "dry-run": { type: "boolean" } }, strict: true, allowPositionals: false });
+    const { values } = parseCommandLine(args, OPTION_NAMES);
     const env = io.env;
     const missing = REQUIRED.filter((name) => !env[name]);
     if (missing.length > 0) {

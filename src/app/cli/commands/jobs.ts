@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { diagnosticJson, formatDiagnostic } from "../../../core/diagnostic.js";
 import { plural } from "../../../core/plural.js";
 import { loadConfig } from "../../../gitlab-ci/index.js";
@@ -6,7 +5,10 @@ import { validateConfig } from "../../../gitlab-ci/simulate/validate-config.js";
 import type { LoadResult } from "../../../gitlab-ci/model.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { openRepository, openRevision, WORKTREE } from "../open-source.js";
+import { optionsHelp, parseCommandLine } from "../options.js";
 import { checkProjectPath, parseFormat } from "../parse-options.js";
+
+const OPTION_NAMES = ["repo", "rev", "ci-path", "project", "format"] as const;
 
 const usage = `Usage: ci-explain jobs [--repo DIR] [--rev REV] [--ci-path PATH] [--project NAMESPACE/NAME] [--format text|json]
 
@@ -16,35 +18,21 @@ jobs are templates and are not listed. Exit code 0 when the configuration loads,
 it has errors (the list is still printed), 2 for wrong usage or an unknown revision.
 
 Options:
-  --repo DIR        a git repository (default: the current directory). When DIR is not
-                    the top of a git repository, its files are read as they are on disk.
-  --rev REV         the revision to read (default HEAD); WORKTREE reads the files on disk,
-                    committed or not.
-  --ci-path PATH    the root CI file (default .gitlab-ci.yml).
-  --project NS/NAME the project's path: include:project of this project is read from the
-                    same repository; other projects' includes are reported as not analysed.
-  --format FORMAT   text (default) or json:
-                    {"jobs":[{"name","stage","source":{"file","line"},"extends"}],"errors":[…],"warnings":[…]}`;
+${optionsHelp(OPTION_NAMES, {
+  repo: "a git repository (default: the current directory). When DIR is\nnot the top of a git repository, its files are read as they are\non disk.",
+  project: "the project's path: include:project of this project is read\nfrom the same repository; other projects' includes are reported\nas not analysed.",
+  format: 'text (default) or json: {"jobs":[{"name","stage","source":\n{"file","line"},"extends"}],"errors":[…],"warnings":[…]}',
+})}`;
 
 export const jobsCommand: CliCommand = {
   name: "jobs",
   summary: "list the jobs of the assembled GitLab CI configuration at one revision",
   usage,
+  options: OPTION_NAMES,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        repo: { type: "string" },
-        rev: { type: "string" },
-        "ci-path": { type: "string" },
-        project: { type: "string" },
-        format: { type: "string", default: "text" },
-      },
-    });
+    const { values, positionals } = parseCommandLine(args, OPTION_NAMES, { positionals: true });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    const format = parseFormat(values.format, ["text", "json"]);
+    const format = parseFormat(values.format ?? "text", ["text", "json"]);
     checkProjectPath(values.project);
     const repo = await openRepository(io.cwd, values.repo);
     if (!repo.isGit && values.rev === undefined) io.stderr(`ci-explain jobs: ${repo.dir} is not a git repository; reading its files as they are on disk\n`);

@@ -1,7 +1,9 @@
-import { parseArgs } from "node:util";
 // The server, probot and the GitHub App load only when `serve` runs: every other command starts without them.
 import { GITHUB_WEBHOOK_PATH, GITLAB_WEBHOOK_PATH } from "../../webhook-path.js";
 import { UsageError, type CliCommand } from "../command.js";
+import { optionsHelp, parseCommandLine } from "../options.js";
+
+const OPTION_NAMES = ["port", "host"] as const;
 
 const USAGE = `Usage: ci-explain serve [--port N] [--host ADDRESS]
 
@@ -10,8 +12,7 @@ webhook at ${GITLAB_WEBHOOK_PATH}, GET /healthz and GET /metrics (Prometheus). E
 starts when its variables are set; at least one must be.
 
 Options:
-  --port N         port to listen on (default: $PORT, else 3000; 0 picks a free port)
-  --host ADDRESS   address to bind (default: $HOST, else 0.0.0.0, every interface)
+${optionsHelp(OPTION_NAMES)}
 
 Environment (GitHub App):
   APP_ID                          the App's id
@@ -38,13 +39,9 @@ export const serveCommand: CliCommand = {
   name: "serve",
   summary: "run the bot (GitHub App and GitLab webhook receiver) over HTTP",
   usage: USAGE,
+  options: OPTION_NAMES,
   async run(args, io) {
-    const { values } = parseArgs({
-      args,
-      options: { port: { type: "string" }, host: { type: "string" } },
-      strict: true,
-      allowPositionals: false,
-    });
+    const { values } = parseCommandLine(args, OPTION_NAMES);
     const port = parsePort(values.port ?? io.env.PORT ?? "3000");
     // In a container the server must be reachable from outside: every interface by default.
     const host = values.host ?? io.env.HOST ?? "0.0.0.0";
