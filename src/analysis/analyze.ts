@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { FileSource } from "../core/file-source.js";
 import type { Settings } from "../config/settings.js";
+import type { RunInputs } from "../gitlab-ci/context.js";
 import type { LoadOptions, LoadResult } from "../gitlab-ci/model.js";
 import type { Pipeline, PipelineJob } from "../gitlab-ci/pipeline.js";
 import type { ImageBuild } from "../containers/model.js";
@@ -19,6 +20,7 @@ import { FilePresence } from "./file-presence.js";
 import { changedRecipesIn, findRecipes } from "./recipes.js";
 import { refMentions, type RefMention } from "./ref-mentions.js";
 import { revisionInfo, touchesCi } from "./revision-facts.js";
+import { withRunInputs } from "./run-inputs.js";
 import { decideVerdict } from "./verdict.js";
 import { predictedRun, type PredictedRun } from "../verify/predicted-run.js";
 
@@ -33,6 +35,10 @@ export interface AnalyzeInput {
   settings: Settings;
   /** The merge request being analysed, when there is one (adds the MR contexts). */
   mr?: { source: string; target: string; sourceProject?: string; iid?: number };
+  /** What the runs have that the files do not show, when given (the CLI's `--sha`, `--pr-number`, ...). */
+  run?: RunInputs;
+  /** A tag name for the tag contexts (`--tag`), instead of a made-up one. */
+  tag?: string;
   /**
    * Real branch names of the repository, when the platform lists them: a regex in the CI rules
    * then gives contexts for real branches (`staging-8.0`) instead of synthesised names.
@@ -89,6 +95,7 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
     project,
     defaultBranch,
     mr: input.mr,
+    tag: input.tag,
     branches: input.branches,
     // Head first: a branch the change starts to test is as much a context as one it stops testing.
     mentions: uniqueMentions([...refMentions(headLoad.config), ...refMentions(baseLoad.config)]),
@@ -116,7 +123,8 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
   const contexts: ContextAnalysis[] = [];
   const imageRefs = new ImageRefs();
   const jobNames = new JobNames();
-  for (const context of choice.contexts) {
+  for (const chosen of choice.contexts) {
+    const context = withRunInputs(chosen, input.run, "gitlab-ci");
     const [before, after] = await Promise.all([simulateSide("base", context), simulateSide("head", context)]);
     const images = compareImages(before, after, { before: registryImageOf(before), after: registryImageOf(after) }, imageRefs);
     contexts.push({ context, before, after, ...compareJobs(before, after, jobNames), images });
@@ -222,6 +230,14 @@ async function headPredictions(
   if (mr.sourceProject !== undefined && mr.sourceProject !== change.project) return [predictedRun(mrPipeline)];
   const push = await simulate({ ...base, name: mr.source, ref: { kind: "branch", name: mr.source }, source: "push", hasOpenMergeRequest: true });
   return [predictedRun(mrPipeline), predictedRun(push)];
+}
+
+/**
+ * One simulated pipeline with the images each job builds and pushes, found as `analyze` finds
+ * them (what `simulate` shows).
+ */
+export function findPipelineBuilds(pipeline: Pipeline, source: FileSource): Promise<AnalysedPipeline> {
+  return withBuilds(pipeline, gitlabEngine, new FilePresence(source), new WeakMap());
 }
 
 /** Scans after which a recipe path still unchecked counts as absent: a tool tries at most two places. */

@@ -3,6 +3,7 @@ import type { PipelineContext, PipelineSource, RefSpec } from "../gitlab-ci/cont
 import { changePipelineName } from "./context-name.js";
 import type { BranchContext, ContextOrigin } from "./model.js";
 import type { RefMention } from "./ref-mentions.js";
+import { withRunInputs } from "./run-inputs.js";
 import { isValidRefName, synthesiseName } from "./synthesise-name.js";
 import { compilePattern } from "../gitlab-ci/expr/index.js";
 
@@ -21,6 +22,8 @@ export interface ContextChoiceInput {
   project: string;
   defaultBranch: string;
   mr?: { source: string; target: string; sourceProject?: string; iid?: number };
+  /** The tag to use for a tag context when the rules do not name one (`--tag`). */
+  tag?: string;
   /** Real branch names of the repository, when the platform lists them. */
   branches?: string[];
   /** Branch and tag names the CI rules of either revision test. */
@@ -63,11 +66,13 @@ export function chooseContexts(input: ContextChoiceInput): ContextChoice {
     }
     if (m.target === "tag") {
       if (tagName !== undefined) continue;
-      const name = m.pattern ? synthesiseName(m.value) : m.value;
+      // A tag given on the command line that the rule's regex matches is a real name.
+      const given = m.pattern && input.tag !== undefined && realBranchesMatching(m.value, [input.tag]).length > 0;
+      const name = given ? input.tag : m.pattern ? synthesiseName(m.value) : m.value;
       if (name !== undefined) {
         tagName = name;
         tagOrigin = m.pattern
-          ? { kind: "rule-regex", pos: m.pos, pattern: m.value, synthesised: true }
+          ? { kind: "rule-regex", pos: m.pos, pattern: m.value, synthesised: !given }
           : { kind: "rule-literal", pos: m.pos, text: m.text };
       } else notes.push(`no tag name could be made to match ${m.value} (${m.pos.file}:${m.pos.line})`);
       continue;
@@ -95,7 +100,7 @@ export function chooseContexts(input: ContextChoiceInput): ContextChoice {
   const mrTarget = mr?.target ?? defaultBranch;
   const tail: BranchContext[] = [
     make.mr(mrSource, mrTarget, mr),
-    make.tag(tagName ?? FALLBACK_TAG, tagName === undefined ? { kind: "tag" } : tagOrigin),
+    make.tag(tagName ?? input.tag ?? FALLBACK_TAG, tagName === undefined ? { kind: "tag" } : tagOrigin),
     make.fork(mr?.source ?? defaultBranch),
   ];
   return finish([...head, ...tail], ruleContexts, notes);
@@ -228,5 +233,5 @@ function fromSetting(c: ContextSetting, make: ContextMaker): BranchContext {
       : { kind: "branch", name: c.branch ?? "" };
   // The schema only lets GitLab's pipeline sources through.
   const source = (c.source ?? (c.mr ? "merge_request_event" : "push")) as PipelineSource;
-  return make.custom({ name: c.name, ref, source, project: c.project, variables: c.variables, origin: { kind: "configured" } });
+  return withRunInputs(make.custom({ name: c.name, ref, source, project: c.project, variables: c.variables, origin: { kind: "configured" } }), c.run, "gitlab-ci");
 }

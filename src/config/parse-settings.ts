@@ -1,7 +1,7 @@
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import { error } from "../core/diagnostic.js";
 import type { Pos } from "../core/pos.js";
-import type { PipelineSource } from "../gitlab-ci/context.js";
+import type { PipelineSource, RunInputs } from "../gitlab-ci/context.js";
 import { obviouslyTooDeep } from "../gitlab-ci/yaml/parse-yaml.js";
 import { defaultSettings } from "./defaults.js";
 import { settingsFileSchema, type SettingsFile } from "./schema.js";
@@ -115,5 +115,13 @@ function toContextSetting(c: ContextFile): ContextSetting {
   const source: PipelineSource = c.source ?? (c.mr ? "merge_request_event" : "push");
   const refName = c.branch ?? (c.tag ? `tag ${c.tag}` : c.mr ? `MR ${c.mr.source} → ${c.mr.target}` : "");
   const name = c.name ?? (c.project ? `${refName} (${c.project})` : refName);
-  return { name, branch: c.branch, tag: c.tag, mr: c.mr, source, project: c.project, variables: c.variables ?? {} };
+  const run: RunInputs = {
+    ...(c.sha !== undefined ? { sha: c.sha } : {}),
+    ...(c.pr_number !== undefined ? { prNumber: c.pr_number } : {}),
+    ...(c.pr_head_sha !== undefined ? { prHeadSha: c.pr_head_sha } : {}),
+    ...(c.now !== undefined ? { now: c.now } : {}),
+    ...(c.event !== undefined ? { event: c.event } : {}),
+    ...(c.event_payload !== undefined ? { eventPayload: c.event_payload } : {}),
+  };
+  return { name, branch: c.branch, tag: c.tag, mr: c.mr, source, project: c.project, variables: c.variables ?? {}, event: c.event, ...(Object.keys(run).length > 0 ? { run } : {}) };
 }

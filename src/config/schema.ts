@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PIPELINE_SOURCES } from "../gitlab-ci/context.js";
+import { ACTIONS_EVENTS } from "../github-actions/events.js";
 
 /**
  * The zod schema of `.ci-explain.yml`, written in the file's own spelling (snake_case keys,
@@ -20,6 +21,7 @@ const HAZARD_KINDS = [
   "needs-missing",
   "not-analysed",
   "concurrency-cancel",
+  "invalid-image-reference",
 ] as const;
 
 /** `namespace/name`, subgroups allowed, as GitLab spells a project path. */
@@ -44,10 +46,28 @@ const contextSchema = z
     source: z.enum(PIPELINE_SOURCES).optional(),
     project: projectPath.optional(),
     variables: variables.optional(),
+    // What the run has that the files do not show: the CLI's --sha, --pr-number, ... spelt the file's way.
+    event: z.enum(ACTIONS_EVENTS).optional(),
+    sha: z.string().regex(/^[0-9a-fA-F]{4,64}$/, "expected a commit SHA (hex digits)").optional(),
+    pr_number: z.number().int().positive().optional(),
+    pr_head_sha: z.string().regex(/^[0-9a-fA-F]{4,64}$/, "expected a commit SHA (hex digits)").optional(),
+    now: z.union([z.string(), z.date()]).transform((t, ctx) => {
+      const at = t instanceof Date ? t.getTime() : Date.parse(t);
+      if (Number.isNaN(at)) {
+        ctx.addIssue({ code: "custom", message: "expected a time such as 2024-05-01T12:00:00Z" });
+        return z.NEVER;
+      }
+      return new Date(at).toISOString();
+    }).optional(),
+    event_payload: z.record(z.string(), z.unknown()).optional(),
   })
   .refine((c) => [c.branch, c.tag, c.mr].filter((x) => x !== undefined).length === 1, {
     message: "a context names exactly one of `branch`, `tag` or `mr`",
-  });
+  })
+  .refine((c) => (c.event === "pull_request" || c.event === "pull_request_target") === (c.mr !== undefined) || c.event === undefined, {
+    message: "`event: pull_request` (or `pull_request_target`) goes with `mr`, and `mr` with no other event",
+  })
+  .refine((c) => c.event !== "release" || c.tag !== undefined, { message: "`event: release` needs `tag`" });
 
 export const settingsFileSchema = z.strictObject({
   project: projectPath.optional(),

@@ -1,5 +1,6 @@
 import type { HazardKind, HazardSeverity } from "../analysis/model.js";
 import type { Diagnostic } from "../core/diagnostic.js";
+import type { RunInputs } from "../gitlab-ci/context.js";
 
 /**
  * The repository's `.ci-explain.yml` after validation, with defaults filled in.
@@ -14,6 +15,10 @@ export interface ContextSetting {
   /** `namespace/name`: run the context as if in this project (a fork). */
   project?: string;
   variables: Record<string, string | null>;
+  /** GitHub Actions: the event the context is a run of (`event:`); else the one `mr`/`source` stand for. */
+  event?: string;
+  /** What the run has that the files do not show (`sha`, `pr_number`, `pr_head_sha`, `now`, `event_payload`). */
+  run?: RunInputs;
 }
 
 export interface Settings {

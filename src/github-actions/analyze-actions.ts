@@ -20,7 +20,7 @@ import { simulateActions, type ActionsRun } from "./simulate.js";
  * Everything the GitHub Actions analysis needs: the inputs of `analyze` it reads (revisions,
  * changed files, settings, real branch names, which branch globs then use), and the pull request.
  */
-export interface AnalyzeActionsInput extends Pick<AnalyzeInput, "base" | "head" | "baseSha" | "headSha" | "changedFiles" | "settings" | "branches"> {
+export interface AnalyzeActionsInput extends Pick<AnalyzeInput, "base" | "head" | "baseSha" | "headSha" | "changedFiles" | "settings" | "branches" | "run" | "tag"> {
   /** The pull request, when there is one: adds its target and PR contexts. */
   pr?: { source: string; target: string; number?: number; sourceProject?: string };
 }
@@ -60,6 +60,8 @@ export async function analyzeActions(input: AnalyzeActionsInput): Promise<Action
     workflows: [...headSet.workflows, ...baseSet.workflows],
     settings,
     pr: input.pr,
+    tag: input.tag,
+    run: input.run,
     branches: input.branches,
     changedFiles,
   });

@@ -1,7 +1,9 @@
 import { changePipelineName } from "../analysis/context-name.js";
 import type { BranchContext, ContextOrigin } from "../analysis/model.js";
 import type { Settings } from "../config/settings.js";
-import type { PipelineSource, RefSpec } from "../gitlab-ci/context.js";
+import type { PipelineSource, RefSpec, RunInputs } from "../gitlab-ci/context.js";
+import { withRunInputs } from "../analysis/run-inputs.js";
+import { eventForSource, PR_EVENTS, sourceOf } from "./events.js";
 import { compilePattern, literalOf, synthesiseName } from "./filter-pattern.js";
 import type { FilterKey, Workflow } from "./model.js";
 
@@ -20,6 +22,10 @@ export interface ActionsContextInput {
   workflows: Workflow[];
   settings?: Pick<Settings, "contexts" | "variables">;
   pr?: { source: string; target: string; number?: number };
+  /** A tag to use for tag pushes and releases (`--tag`), instead of a made-up one. */
+  tag?: string;
+  /** What the runs have that the files do not show; a run of `run.event` is added when none is chosen. */
+  run?: RunInputs;
   /** Real branch names, when the platform lists them. */
   branches?: string[];
   /** Files the change touches: what path filters see in the runs the change itself causes. */
@@ -49,13 +55,22 @@ export function chooseActionsContexts(input: ActionsContextInput): { contexts: B
   });
 
   if (input.settings?.contexts && input.settings.contexts.length > 0) {
-    const contexts = input.settings.contexts.map((c) => {
-      const variables = { ...vars, ...c.variables };
-      if (c.mr) return { ...make(c.name, { kind: "configured" }, { kind: "mr", source: c.mr.source, target: c.mr.target }, c.source ?? "pull_request", "merge_request_event"), variables };
-      if (c.tag) return { ...make(c.name, { kind: "configured" }, { kind: "tag", name: c.tag }, c.source ?? "push", "push"), variables };
-      const event = c.source ?? "push";
-      return { ...make(c.name, { kind: "configured" }, { kind: "branch", name: c.branch ?? input.defaultBranch }, event, sourceOf(event)), variables };
-    });
+    const contexts: BranchContext[] = [];
+    for (const c of input.settings.contexts) {
+      // `event:` names the run; otherwise an MR is a pull_request run and a GitLab source the event it stands for.
+      const event = c.event ?? (c.mr ? "pull_request" : eventForSource((c.source ?? "push") as PipelineSource));
+      if (event === undefined) {
+        notes.push(`context \`${c.name}\` (source ${c.source}) has no GitHub Actions event; give it \`event:\``);
+        continue;
+      }
+      const ref: RefSpec = c.mr
+        ? { kind: "mr", source: c.mr.source, target: c.mr.target }
+        : c.tag !== undefined
+          ? { kind: "tag", name: c.tag }
+          : { kind: "branch", name: c.branch ?? input.defaultBranch };
+      const made = { ...make(c.name, { kind: "configured" }, ref, event, sourceOf(event)), variables: { ...vars, ...c.variables }, ...(c.project ? { project: { path: c.project, defaultBranch: input.defaultBranch } } : {}) };
+      contexts.push(withRunInputs(made, { ...c.run, event }, "github-actions"));
+    }
     return { contexts, notes };
   }
 
@@ -75,6 +90,7 @@ export function chooseActionsContexts(input: ActionsContextInput): { contexts: B
     add(make(input.pr.target, { kind: "mr-target" }, { kind: "branch", name: input.pr.target }, "push", "push", input.changedFiles));
   }
   const events = new Set(input.workflows.flatMap((w) => w.triggers.map((t) => t.event)));
+  const tagNames = input.tag !== undefined ? [input.tag, ...TAG_CANDIDATES] : TAG_CANDIDATES;
   const pr = input.pr ?? { source: FALLBACK_PR_SOURCE, target: def };
   for (const event of ["pull_request", "pull_request_target"]) {
     if (!events.has(event)) continue;
@@ -90,7 +106,7 @@ export function chooseActionsContexts(input: ActionsContextInput): { contexts: B
       for (const key of ["branches", "tags"] as const satisfies readonly FilterKey[]) {
         if (key === "tags" && t.event !== "push") continue;
         for (const p of t.filters[key]?.patterns ?? []) {
-          const names = key === "tags" ? namesFor(p.value, TAG_CANDIDATES, false) : namesFor(p.value, input.branches ?? [], true);
+          const names = key === "tags" ? namesFor(p.value, tagNames, false, input.tag) : namesFor(p.value, input.branches ?? [], true);
           if (names.length === 0 && !p.value.startsWith("!")) notes.push(`no ${key === "tags" ? "tag" : "branch"} name could be made for \`${p.value}\` (${wf.file}:${p.pos.line})`);
           for (const { name, synthesised, literal } of names) {
             const origin: ContextOrigin = literal ? { kind: "rule-literal", pos: p.pos, text: p.value } : { kind: "rule-regex", pos: p.pos, pattern: p.value, synthesised };
@@ -103,7 +119,7 @@ export function chooseActionsContexts(input: ActionsContextInput): { contexts: B
       }
       if (t.event === "push" && !tagAdded && !t.filters.branches && !t.filters["branches-ignore"] && !t.filters.tags && !t.filters["tags-ignore"]) {
         // `on: push` without ref filters runs for tag pushes too.
-        add(make(`tag ${TAG_CANDIDATES[0]}`, { kind: "tag" }, { kind: "tag", name: TAG_CANDIDATES[0] }, "push", "push"));
+        add(make(`tag ${tagNames[0]}`, { kind: "tag" }, { kind: "tag", name: tagNames[0] }, "push", "push"));
         tagAdded = true;
       }
     }
@@ -114,26 +130,33 @@ export function chooseActionsContexts(input: ActionsContextInput): { contexts: B
       const origin: ContextOrigin = { kind: "event", pos: t.pos, event: t.event };
       if (t.event === "schedule") add(make(`schedule on ${def}`, origin, { kind: "branch", name: def }, "schedule", "schedule"));
       if (t.event === "workflow_dispatch") add(make(`manual run on ${def}`, origin, { kind: "branch", name: def }, "workflow_dispatch", "web"));
-      if (t.event === "release") add(make(`release ${TAG_CANDIDATES[0]}`, origin, { kind: "tag", name: TAG_CANDIDATES[0] }, "release", "push"));
+      if (t.event === "release") add(make(`release ${tagNames[0]}`, origin, { kind: "tag", name: tagNames[0] }, "release", "push"));
     }
+  }
+
+  // A run of the event asked for (`--event`) is analysed even when the workflows' own triggers
+  // did not make one: on the default branch, the PR, or the given tag.
+  const asked = input.run?.event;
+  if (asked !== undefined && !out.some((c) => c.event === asked)) {
+    const ref: RefSpec = PR_EVENTS.includes(asked)
+      ? { kind: "mr", source: pr.source, target: pr.target, iid: input.pr?.number }
+      : asked === "release" || (asked === "push" && input.tag !== undefined)
+        ? { kind: "tag", name: tagNames[0] }
+        : { kind: "branch", name: def };
+    const name = ref.kind === "mr" ? changePipelineName("PR", ref, asked) : `${asked} ${ref.kind === "tag" ? ref.name : def}`;
+    out.unshift(make(name, { kind: "command" }, ref, asked, sourceOf(asked), ref.kind === "mr" ? input.changedFiles : undefined));
   }
 
   if (out.length > MAX_ACTIONS_CONTEXTS) {
     notes.push(`${out.length - MAX_ACTIONS_CONTEXTS} more contexts not analysed: ${out.slice(MAX_ACTIONS_CONTEXTS).map((c) => c.name).join(", ")}`);
   }
-  return { contexts: out.slice(0, MAX_ACTIONS_CONTEXTS), notes };
+  return { contexts: out.slice(0, MAX_ACTIONS_CONTEXTS).map((c) => withRunInputs(c, input.run, "github-actions")), notes };
 }
 
-/** The GitLab-shaped `source` a run of this event is given (the shared Pipeline model keys on it). */
-export function sourceOf(event: string): PipelineSource {
-  if (event === "schedule") return "schedule";
-  if (event === "workflow_dispatch") return "web";
-  if (event === "pull_request" || event === "pull_request_target") return "merge_request_event";
-  return "push";
-}
+export { sourceOf };
 
 /** Names for one filter pattern: the literal, real names that match, or a made-up one. */
-function namesFor(pattern: string, candidates: readonly string[], candidatesAreReal: boolean): Array<{ name: string; synthesised: boolean; literal: boolean }> {
+function namesFor(pattern: string, candidates: readonly string[], candidatesAreReal: boolean, given?: string): Array<{ name: string; synthesised: boolean; literal: boolean }> {
   if (pattern.startsWith("!")) return [];
   const literal = literalOf(pattern);
   if (literal !== undefined) return [{ name: literal, synthesised: false, literal: true }];
@@ -141,7 +164,7 @@ function namesFor(pattern: string, candidates: readonly string[], candidatesAreR
   if (!compiled.ok) return [];
   // Several real branches are worth a look; of the made-up candidates one is enough.
   const real = candidates.filter((c) => compiled.pattern.regex.testExact(c)).slice(0, candidatesAreReal ? MAX_BRANCHES_PER_PATTERN : 1);
-  if (real.length > 0) return real.map((name) => ({ name, synthesised: !candidatesAreReal, literal: false }));
+  if (real.length > 0) return real.map((name) => ({ name, synthesised: !candidatesAreReal && name !== given, literal: false }));
   const made = synthesiseName(pattern);
   return made ? [{ name: made, synthesised: true, literal: false }] : [];
 }

@@ -56,8 +56,22 @@ export interface PipelineContext {
    * here, possibly nothing.
    */
   variables: Record<string, string | null>;
-  /** The analysed revision. */
+  /** The analysed revision, or the run's commit when given (`--sha`). */
   commitSha?: string;
+  /**
+   * GitHub Actions: the run's commit when given as such (`--sha`): `github.sha` on every event,
+   * also where that is not the analysed revision (a pull_request run's test merge commit).
+   */
+  runSha?: string;
+  /** The pull/merge request's head commit, when given (`--pr-head-sha`, `pull_request.head.sha`). */
+  prHeadSha?: string;
+  /** When the run starts (ISO 8601), when given (`--now`): what clock-dependent values read. */
+  now?: string;
+  /**
+   * GitHub Actions only: the event's webhook payload (`github.event`) as given. What it holds
+   * wins over what the tool would otherwise assume; what it lacks is null, as in a real run.
+   */
+  eventPayload?: Readonly<Record<string, unknown>>;
   /**
    * Files changed for `rules:changes`, as GitLab would compute them for this source;
    * `undefined` when unknown (then `changes:` is reported as unknown, not guessed).
@@ -70,6 +84,25 @@ export interface PipelineContext {
    * `release`, ...). `source` then holds the nearest GitLab pipeline source.
    */
   event?: string;
+}
+
+/**
+ * What a real run has that the files do not show, when it is given (the CLI's `--sha`,
+ * `--pr-number`, ..., a context of `.ci-explain.yml`): the same names for both dialects.
+ */
+export interface RunInputs {
+  /** The run's commit (`CI_COMMIT_SHA`, `github.sha`). */
+  sha?: string;
+  /** The merge/pull request's number (`CI_MERGE_REQUEST_IID`, `github.event.number`). */
+  prNumber?: number;
+  /** The pull/merge request's head commit. */
+  prHeadSha?: string;
+  /** When the run starts (ISO 8601). */
+  now?: string;
+  /** GitHub Actions: the event (`github.event_name`). */
+  event?: string;
+  /** GitHub Actions: the event's webhook payload (`github.event`). */
+  eventPayload?: Readonly<Record<string, unknown>>;
 }
 
 export const GITLAB_COM = { url: "https://gitlab.com", registry: "registry.gitlab.com" } as const;

@@ -37,3 +37,10 @@ export function parseVarFlags(assignments: readonly string[], allowUnset: boolea
   }
   return variables;
 }
+
+/** `SOURCE:TARGET` of `--mr`/`--pr`. */
+export function splitRefPair(flag: string, text: string): { source: string; target: string } {
+  const colon = text.indexOf(":");
+  if (colon <= 0 || colon === text.length - 1) throw new UsageError(`${flag} must be SOURCE:TARGET, not "${text}"`);
+  return { source: text.slice(0, colon), target: text.slice(colon + 1) };
+}

@@ -1,11 +1,29 @@
+import type { ImageBuild } from "../../containers/model.js";
 import { diagnosticJson, type Diagnostic } from "../../core/diagnostic.js";
+import { formatPos } from "../../core/pos.js";
 import type { Decision, Pipeline, PipelineJob, UnknownInput } from "../../gitlab-ci/pipeline.js";
 import { nonPredefinedTexts } from "../../gitlab-ci/simulate/job-variables.js";
 
 /*
  * A simulated pipeline as JSON (`simulate --format json`, and each side of `analyze --format
- * json`). A module of its own: `analyze` loads it while git starts.
+ * json`), each job with the images it builds and pushes when they were looked for. A module of
+ * its own: `analyze` loads it while git starts.
  */
+
+/** A job of a pipeline whose builds were looked for (`analyze`, `simulate`). */
+type JobWithBuilds = PipelineJob & { builds?: ImageBuild[] };
+
+function buildJson(b: ImageBuild) {
+  return {
+    image: b.image.text,
+    dockerfile: b.dockerfile?.text ?? null,
+    push: b.push,
+    tool: b.tool,
+    known: b.image.known,
+    certainty: b.certainty ?? "certain",
+    line: formatPos(b.pos),
+  };
+}
 
 function decidedByJson(d: Decision, fallback: { file: string; line: number }) {
   if (d.rule) return { kind: d.kind, file: d.rule.pos.file, line: d.rule.pos.line, index: d.rule.index, if: d.rule.if ?? null, when: d.rule.when ?? null };
@@ -19,7 +37,7 @@ function unknownJson(u: UnknownInput) {
   return u;
 }
 
-function jobJson(job: PipelineJob) {
+function jobJson(job: JobWithBuilds) {
   return {
     name: job.name,
     stage: job.stage,
@@ -37,10 +55,11 @@ function jobJson(job: PipelineJob) {
     presence: job.presence,
     ...(job.unknownInputs ? { unknownInputs: job.unknownInputs.map(unknownJson) } : {}),
     ...(job.trigger ? { trigger: job.trigger } : {}),
+    ...(job.builds ? { builds: job.builds.map(buildJson) } : {}),
   };
 }
 
-export function pipelineJson(p: Pipeline) {
+export function pipelineJson(p: Omit<Pipeline, "jobs"> & { jobs: JobWithBuilds[] }) {
   const diag = (d: Diagnostic) => diagnosticJson(d);
   return {
     pipeline: {

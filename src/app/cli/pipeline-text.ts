@@ -5,6 +5,7 @@ import type { Decision, Pipeline } from "../../gitlab-ci/pipeline.js";
 import { nonPredefinedTexts } from "../../gitlab-ci/simulate/job-variables.js";
 import { describeUnknownInput } from "../../gitlab-ci/unknown-input.js";
 import { describeAllowFailure } from "../../gitlab-ci/allow-failure.js";
+import type { ExplainablePipeline } from "../../report/explain.js";
 
 /** The ref, its pipeline source and the project, e.g. `branch main (push) in acme/app`. */
 export function describeRef(p: Pipeline): string {
@@ -40,7 +41,7 @@ function uncertainNote(d: Decision): string {
 }
 
 /** `simulate`'s text output: the pipeline, stage by stage, each job with why it is there. */
-export function renderPipelineText(p: Pipeline): string {
+export function renderPipelineText(p: ExplainablePipeline): string {
   const lines: string[] = [];
   lines.push(`Pipeline for ${describeRef(p)}`);
   if (p.workflow) lines.push(`  workflow: ${describeDecision(p.workflow)}`);
@@ -72,6 +73,7 @@ export function renderPipelineText(p: Pipeline): string {
       const own = Object.entries(job.variables).filter(([, v]) => v.origin === "job" || v.origin === "rule" || v.origin === "matrix");
       if (own.length) lines.push(`      variables: ${own.map(([k, v]) => `${k}=${v.value.text}${v.origin === "job" ? "" : ` (${v.origin})`}`).join(" · ")}`);
       if (job.needs) lines.push(`      needs: ${job.needs.length ? job.needs.join(", ") : "[] (starts at once)"}`);
+      for (const b of job.builds ?? []) lines.push(`      ${b.push ? "pushes" : "builds"}: ${b.image.text}${b.certainty === "uncertain" ? " (uncertain)" : ""}${b.dockerfile ? ` from ${b.dockerfile.text}` : ""}`);
     }
   }
   if (p.excluded.length) {

@@ -3,16 +3,17 @@ import type { BranchContext } from "../../analysis/model.js";
 import type { FileSource } from "../../core/file-source.js";
 import type { RefSpec } from "../../gitlab-ci/context.js";
 import { GITHUB_SERVER, loadWorkflows, simulateActions, sourceOf, type ActionsRun } from "../../github-actions/index.js";
+import { PR_EVENTS } from "../../github-actions/events.js";
 import { UsageError, type CliIo } from "./command.js";
+import { splitRefPair } from "./parse-options.js";
 import { pipelineJson } from "./pipeline-json.js";
 import { renderPipelineText } from "./pipeline-text.js";
+import { checkEvent, payloadRef, type RunInputs } from "./run-inputs.js";
+import { renderSimulation } from "./simulation-output.js";
 
 /** Used when no --project is given: a placeholder, so `github.repository` is still defined. */
 const PLACEHOLDER_REPOSITORY = "owner/repo";
 
-/** Events a GitHub Actions simulation can stand for (the ones the context chooser models). */
-const EVENTS = ["push", "pull_request", "pull_request_target", "schedule", "workflow_dispatch", "release"] as const;
-const PR_EVENTS: readonly string[] = ["pull_request", "pull_request_target"];
 
 /**
  * The dialect `simulate` reads. `auto` takes the one the revision has; with both a
@@ -29,35 +30,44 @@ export async function chooseSimulateDialect(choice: string, source: FileSource, 
 
 export interface ActionsSimulation {
   source: FileSource;
-  commitSha?: string;
+  /** The commit `--rev` read. */
+  revSha?: string;
   branch?: string;
   tag?: string;
   /** `SOURCE:TARGET` from --pr (or --mr). */
   pr?: string;
-  prNumber?: number;
-  event?: string;
+  run: RunInputs;
   project?: string;
   defaultBranch: string;
   variables: Record<string, string | undefined>;
   changed: string[];
   format: "text" | "json";
+  job?: string;
 }
 
 /** One ref's run of every workflow: which start and why, their jobs, and concurrency groups. */
 export async function runActionsSimulation(o: ActionsSimulation, io: CliIo): Promise<number> {
-  const event = o.event ?? (o.pr !== undefined ? "pull_request" : "push");
-  if (!(EVENTS as readonly string[]).includes(event)) throw new UsageError(`--event must be one of ${EVENTS.join(", ")}`);
-  if (PR_EVENTS.includes(event) !== (o.pr !== undefined)) throw new UsageError(`--event ${event} ${o.pr === undefined ? "needs --pr SOURCE:TARGET" : "cannot be used with --pr"}`);
+  const { run } = o;
+  const event = run.event ?? (o.pr !== undefined ? "pull_request" : "push");
+  checkEvent(event);
   if (o.pr !== undefined && (o.branch !== undefined || o.tag !== undefined)) throw new UsageError("give only one of --branch, --tag and --pr");
-  if (event === "release" && o.tag === undefined) throw new UsageError("--event release needs --tag NAME");
-
-  let ref: RefSpec;
-  if (o.pr !== undefined) {
-    const colon = o.pr.indexOf(":");
-    if (colon <= 0 || colon === o.pr.length - 1) throw new UsageError(`--pr must be SOURCE:TARGET, not "${o.pr}"`);
-    ref = { kind: "mr", source: o.pr.slice(0, colon), target: o.pr.slice(colon + 1), ...(o.prNumber ? { iid: o.prNumber } : {}) };
-  } else if (o.tag !== undefined) ref = { kind: "tag", name: o.tag };
-  else ref = { kind: "branch", name: o.branch ?? o.defaultBranch };
+  // With no ref given, the payload's own (a PR's head and base, a release's tag, a push's ref)
+  // wins over the default branch.
+  const given: RefSpec | undefined =
+    o.pr !== undefined
+      ? { kind: "mr", ...splitRefPair("--pr", o.pr) }
+      : o.tag !== undefined
+        ? { kind: "tag", name: o.tag }
+        : o.branch !== undefined
+          ? { kind: "branch", name: o.branch }
+          : payloadRef(run.eventPayload, event);
+  const isPr = PR_EVENTS.includes(event);
+  if (isPr !== (given?.kind === "mr")) {
+    throw new UsageError(`--event ${event} ${isPr ? "needs --pr SOURCE:TARGET (or a payload with pull_request.head.ref and base.ref)" : "cannot be used with --pr"}`);
+  }
+  if (event === "release" && given?.kind !== "tag") throw new UsageError("--event release needs --tag NAME (or a payload with release.tag_name)");
+  const base = given ?? { kind: "branch", name: o.defaultBranch };
+  const ref: RefSpec = base.kind === "mr" && run.prNumber !== undefined ? { ...base, iid: run.prNumber } : base;
 
   const variables: Record<string, string> = {};
   for (const [k, v] of Object.entries(o.variables)) if (v !== undefined) variables[k] = v;
@@ -70,19 +80,38 @@ export async function runActionsSimulation(o: ActionsSimulation, io: CliIo): Pro
     project: { path: o.project ?? PLACEHOLDER_REPOSITORY, defaultBranch: o.defaultBranch },
     server: { ...GITHUB_SERVER },
     variables,
-    ...(o.commitSha ? { commitSha: o.commitSha } : {}),
+    ...(o.revSha ? { commitSha: o.revSha } : {}),
+    ...runInputsOf(run),
     ...(o.changed.length ? { changedFiles: o.changed } : {}),
   };
   const set = await loadWorkflows(o.source);
-  const run = simulateActions(set, context);
+  const simulated = simulateActions(set, context);
   // Load errors and warnings belong to this output as much as the simulation's own.
   const pipeline = {
-    ...run.pipeline,
-    errors: [...set.diagnostics.filter((d) => d.severity === "error"), ...run.pipeline.errors],
-    warnings: [...set.diagnostics.filter((d) => d.severity !== "error"), ...run.pipeline.warnings],
+    ...simulated.pipeline,
+    errors: [...set.diagnostics.filter((d) => d.severity === "error"), ...simulated.pipeline.errors],
+    warnings: [...set.diagnostics.filter((d) => d.severity !== "error"), ...simulated.pipeline.warnings],
   };
-  io.stdout(o.format === "json" ? `${JSON.stringify(actionsJson(run, pipeline, event), null, 2)}\n` : renderActionsText(run, pipeline, event));
+  io.stdout(
+    await renderSimulation(pipeline, {
+      format: o.format,
+      job: o.job,
+      contextName: context.name,
+      json: (p) => actionsJson(simulated, p, event),
+      text: (p) => renderActionsText(simulated, p, event),
+    }),
+  );
   return pipeline.errors.length > 0 ? 1 : 0;
+}
+
+/** The run inputs a GitHub Actions context carries (`--sha` is `github.sha` on every event). */
+function runInputsOf(run: RunInputs): Partial<BranchContext> {
+  return {
+    ...(run.sha ? { runSha: run.sha } : {}),
+    ...(run.prHeadSha ? { prHeadSha: run.prHeadSha } : {}),
+    ...(run.now ? { now: run.now } : {}),
+    ...(run.eventPayload ? { eventPayload: run.eventPayload } : {}),
+  };
 }
 
 function actionsJson(run: ActionsRun, pipeline: ActionsRun["pipeline"], event: string) {

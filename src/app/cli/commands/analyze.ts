@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import type { Analysis, AnalysedPipeline, ContextAnalysis } from "../../../analysis/model.js";
 import { loadSettings } from "../../../config/load-settings.js";
 import type { Settings } from "../../../config/settings.js";
@@ -9,14 +8,22 @@ import { formatPos } from "../../../core/pos.js";
 import type { FileSource } from "../../../core/file-source.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { knownBranches, mergeBase, openRepository, openRevision, repositoryFacts, resolvableRev, type Repository } from "../open-source.js";
-import { checkProjectPath, parseFormat, parseVarFlags } from "../parse-options.js";
+import { optionsHelp, parseCommandLine } from "../options.js";
+import { checkProjectPath, parseFormat, parseVarFlags, splitRefPair } from "../parse-options.js";
+import { readRunInputs } from "../run-inputs.js";
 import { pipelineJson } from "../pipeline-json.js";
+
+const REPORT_OPTIONS = ["repo", "base", "head", "config", "branch", "project", "default-branch", "var", "format", "dialect", "explain", "job"] as const;
+const RUN_OPTIONS = ["mr", "pr", "tag", "sha", "pr-number", "mr-iid", "pr-head-sha", "now", "event", "event-payload"] as const;
+const OPTION_NAMES = [...REPORT_OPTIONS, ...RUN_OPTIONS] as const;
 
 const usage = `Usage: ci-explain analyze [--repo DIR] [--base REV] [--head REV] [--config FILE]
                           [--branch NAME]... [--project NAMESPACE/NAME] [--default-branch NAME]
                           [--var NAME=VALUE]... [--format markdown|text|json]
                           [--dialect gitlab-ci|github-actions|auto]
                           [--explain BRANCH|CONTEXT [--job NAME]]
+                          [--mr SOURCE:TARGET] [--tag NAME] [--sha SHA] [--pr-number N]
+                          [--pr-head-sha SHA] [--now TIME] [--event NAME [--event-payload FILE]]
 
 Compares the GitLab CI of two revisions, per branch context (the default branch, the
 branches the CI's own rules test, an MR pipeline, a tag, a fork push): whether a pipeline
@@ -24,32 +31,22 @@ is created, which jobs run and how, which container images are built and pushed 
 which tags, which jobs run in them, and the hazards a CI maintainer must not miss.
 
 Options:
-  --repo DIR             the git repository (default: the current directory)
-  --base REV             the revision before the change (default: the merge-base of
-                         --head with the default branch)
-  --head REV             the revision after the change (default: HEAD; WORKTREE: the
-                         files on disk, committed or not)
-  --config FILE          a .ci-explain.yml to use instead of the one in the head revision
-  --branch NAME          a real branch name of the project (repeat); CI rules that test a
-                         regex then use matching real names (default: the branches git
-                         knows locally and on origin)
-  --project PATH         the project's namespace/name (default: .ci-explain.yml's
-                         \`project\`, else the origin remote's path)
-  --default-branch NAME  the default branch (default: .ci-explain.yml's
-                         \`default_branch\`, else origin/HEAD, else main or master)
-  --var NAME=VALUE       a project variable GitLab would inject (repeat); wins over
-                         .ci-explain.yml's \`variables\`
-  --format F             markdown (default; the comment the bot posts), text (the same
-                         report for a terminal) or json
-  --explain NAME         instead of the report, explain one branch (or a context named
-                         in .ci-explain.yml) after the change: every job, the rules in
-                         order with the values they saw, when, image, pushes, variables
-                         and where each came from (as the /ci-explain command does)
-  --job NAME             with --explain: only this job
-  --dialect D            gitlab-ci (.gitlab-ci.yml), github-actions (.github/workflows)
-                         or auto (default): every dialect either revision has, each
-                         under its own heading (JSON: one object, or {"analyses": [...]}
-                         when there are several)
+${optionsHelp(REPORT_OPTIONS, {
+  repo: "the git repository (default: the current directory)",
+  branch: "a real branch name of the project (repeat); CI rules that test a\nregex then use matching real names (default: the branches git\nknows locally and on origin)",
+  var: "a project variable GitLab would inject (repeat); wins over\n.ci-explain.yml's `variables`",
+  format: "markdown (default; the comment the bot posts), text (the same\nreport for a terminal) or json",
+  job: "with --explain: only this job",
+  dialect: 'gitlab-ci (.gitlab-ci.yml), github-actions (.github/workflows)\nor auto (default): every dialect either revision has, each\nunder its own heading (JSON: one object, or {"analyses": [...]}\nwhen there are several)',
+})}
+What the runs have that the files do not show (the same names as for simulate):
+${optionsHelp(RUN_OPTIONS, {
+  mr: "the merge/pull request being reviewed: adds its target branch and\nan MR (PR) pipeline from SOURCE",
+  pr: "the same as --mr",
+  tag: "the tag of tag pushes and releases (default: one the rules name,\nelse a made-up v1.0.0)",
+  sha: "every run's commit (CI_COMMIT_SHA, github.sha)",
+  event: "GitHub Actions: the event --event-payload is the payload of; a run\nof it is analysed even when no workflow's trigger makes one",
+})}
 
 Exit codes: 0 the head configuration loads, 1 it has errors (the report is still
 printed), 2 wrong usage.`;
@@ -58,26 +55,9 @@ export const analyzeCommand: CliCommand = {
   name: "analyze",
   summary: "compare the CI of two revisions per branch: jobs, images, tags and hazards",
   usage,
+  options: OPTION_NAMES,
   async run(args, io) {
-    const { values } = parseArgs({
-      args,
-      allowPositionals: false,
-      strict: true,
-      options: {
-        repo: { type: "string" },
-        base: { type: "string" },
-        head: { type: "string" },
-        config: { type: "string" },
-        branch: { type: "string", multiple: true, default: [] },
-        project: { type: "string" },
-        "default-branch": { type: "string" },
-        var: { type: "string", multiple: true, default: [] },
-        format: { type: "string", default: "markdown" },
-        dialect: { type: "string", default: "auto" },
-        explain: { type: "string" },
-        job: { type: "string" },
-      },
-    });
+    const { values } = parseCommandLine(args, OPTION_NAMES);
     if (values.job !== undefined && values.explain === undefined) throw new UsageError("--job goes with --explain");
     // Most of the start-up is loading the analysis (the YAML parser, the simulation, the regex
     // engine): it loads while git answers the first questions, which need none of it. The
@@ -92,10 +72,15 @@ export const analyzeCommand: CliCommand = {
     );
     gitAsked.catch(() => undefined); // reported when awaited below
     const { analyzeRepository, parseDialectChoice, applyCommand, isAskedContext } = await analysis;
-    const dialect = parseDialectChoice(values.dialect);
+    const dialect = parseDialectChoice(values.dialect ?? "auto");
     if (!dialect) throw new UsageError(`--dialect must be gitlab-ci, github-actions or auto, not "${values.dialect}"`);
-    const format = parseFormat(values.format, ["markdown", "text", "json"]);
+    const format = parseFormat(values.format ?? "markdown", ["markdown", "text", "json"]);
     checkProjectPath(values.project);
+    if (values.mr !== undefined && values.pr !== undefined) throw new UsageError("give only one of --pr and --mr");
+    const change = values.mr ?? values.pr;
+    const mr = change !== undefined ? splitRefPair(values.mr !== undefined ? "--mr" : "--pr", change) : undefined;
+    if (values["event-payload"] !== undefined && values.event === undefined) throw new UsageError("--event-payload needs --event NAME: the event it is the payload of");
+    const run = await readRunInputs(values, io.cwd);
     const variables = Object.fromEntries(parseVarFlags(values.var, false));
     const repo = await repoAsked;
     const git = await gitAsked;
@@ -128,6 +113,9 @@ export const analyzeCommand: CliCommand = {
       branches,
       dialect,
       settingsDiagnostics: loaded.diagnostics,
+      ...(mr ? { mr: { ...mr, ...(run.prNumber !== undefined ? { iid: run.prNumber } : {}) } } : {}),
+      run,
+      ...(values.tag !== undefined ? { tag: values.tag } : {}),
     };
     let analyses = await analyzeRepository({ ...input, settings });
     let failed = analyses.some((a) => a.head.diagnostics.some((d) => d.severity === "error"));
@@ -201,26 +189,6 @@ function askGit(
 
 // ---- JSON ----------------------------------------------------------------------------------
 
-/** The simulate command's pipeline JSON, each job with the images its script builds. */
-function pipelineWithBuilds(p: AnalysedPipeline) {
-  const json = pipelineJson(p);
-  const builds = new Map(p.jobs.map((j) => [j.name, j.builds]));
-  return {
-    ...json,
-    jobs: json.jobs.map((job) => ({
-      ...job,
-      builds: (builds.get(job.name) ?? []).map((b) => ({
-        image: b.image.text,
-        dockerfile: b.dockerfile?.text ?? null,
-        push: b.push,
-        tool: b.tool,
-        known: b.image.known,
-        line: formatPos(b.pos),
-      })),
-    })),
-  };
-}
-
 function contextJson(c: ContextAnalysis) {
   const ref = c.context.ref;
   return {
@@ -229,8 +197,8 @@ function contextJson(c: ContextAnalysis) {
     source: c.context.source,
     project: c.context.project.path,
     origin: c.context.origin,
-    before: pipelineWithBuilds(c.before),
-    after: pipelineWithBuilds(c.after),
+    before: pipelineJson(c.before),
+    after: pipelineJson(c.after),
     changes: c.changes.map((ch) => ({ job: ch.job, kind: ch.kind, fields: ch.fields })),
     redecided: (c.redecided ?? []).map((ch) => ({ job: ch.job, fields: ch.fields })),
     images: c.images,
