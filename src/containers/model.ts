@@ -25,6 +25,11 @@ export interface ImageBuild {
   pushedAt?: Pos;
   /** When the reference is a copy of another (`docker tag SRC DST`, `podman push SRC DST`): SRC. */
   taggedFrom?: ResolvedText;
+  /**
+   * The reference as the CI file writes it, when that is not the script line at `pos` (a step's
+   * `tags:` input): what the report quotes as where a reference came from.
+   */
+  written?: string;
   /** Why parts of this build are uncertain or left out, in words (shown next to it). */
   notes?: string[];
 }

@@ -7,14 +7,15 @@ import type { Decision, ExcludedJob, ResolvedImage, ResolvedText, ResolvedVar, R
 import { nodeToPlain, type YNode } from "../gitlab-ci/yaml/node.js";
 import { evaluateExpressionText, type ExprScope } from "./expr/evaluate.js";
 import { parseExpression, usesStatusFunction } from "./expr/parser.js";
-import { conditionText, findPlaceholders, interpolate } from "./expr/template.js";
+import { scopeAt, type WorkflowKey } from "./expr/context-availability.js";
+import { conditionText, findPlaceholders, interpolate, type InterpolateResult } from "./expr/template.js";
 import { ObjectValue, Unknown, fromPlain, truthiness, type Value } from "./expr/value.js";
-import { githubContextValue, runFacts, type RunFacts } from "./github-context.js";
+import { githubContextValue, payloadAt, runFacts, type RunFacts } from "./github-context.js";
 import type { MetadataEvent } from "./images/metadata-action.js";
 import { runStepBuilds } from "./images/run-builds.js";
-import { UNKNOWN_PR_NUMBER, buildsOfStep, type StepOutputs } from "./images/step-builds.js";
+import { UNKNOWN_PR_NUMBER, buildsOfStep, metadataStepValue, type StepOutputs } from "./images/step-builds.js";
 import { expandMatrix, matrixJobName, type Combination } from "./matrix.js";
-import type { Concurrency, EnvEntry, Workflow, WorkflowJob, WorkflowSet } from "./model.js";
+import type { Concurrency, EnvEntry, InputDef, Workflow, WorkflowJob, WorkflowSet } from "./model.js";
 import { decideTrigger, type TriggerDecision } from "./triggers.js";
 
 /**
@@ -62,9 +63,7 @@ export function simulateActions(set: WorkflowSet, context: BranchContext): Actio
     workflows.push({ file: wf.file, name: wf.name, decision });
     for (const e of decision.errors) errors.push(error("invalid-value", e.message, e.pos));
     if (decision.triggered === false) continue;
-    const inputs = new ObjectValue(
-      (wf.triggers.find((t) => t.event === facts.event)?.inputs ?? []).map((i) => [i.name, i.default === undefined ? null : fromPlain(i.default)]),
-    );
+    const inputs = new ObjectValue((wf.triggers.find((t) => t.event === facts.event)?.inputs ?? []).map((i) => [i.name, dispatchInput(i, facts)]));
     runWorkflow(sim, wf, decision, { inputs, prefix: wf.name, stage: wf.name, gate: decision.triggered === "unknown" ? "unknown" : true, depth: 0 });
   }
 
@@ -88,6 +87,18 @@ export function simulateActions(set: WorkflowSet, context: BranchContext): Actio
     warnings,
   };
   return { pipeline, concurrency, workflows };
+}
+
+/**
+ * A `workflow_dispatch` input: the payload's value when one is given (the payload carries text;
+ * the `inputs` context keeps a boolean or number input's type), else the input's default.
+ */
+function dispatchInput(def: InputDef, facts: RunFacts): Value {
+  const given = payloadAt(facts.payload, "inputs", def.name);
+  if (given === undefined) return def.default === undefined ? null : fromPlain(def.default);
+  if (def.type === "boolean" && (given === "true" || given === "false")) return given === "true";
+  if (def.type === "number" && typeof given === "string" && given.trim() !== "" && !Number.isNaN(Number(given))) return Number(given);
+  return fromPlain(given);
 }
 
 function noRunMessage(workflows: ActionsRun["workflows"], facts: RunFacts): string {
@@ -134,13 +145,13 @@ function runWorkflow(sim: Sim, wf: Workflow, decision: TriggerDecision, frame: R
     ),
   );
   const baseScope = (extra: Partial<ExprScope["contexts"]>): ExprScope => ({
-    contexts: { github: githubContextValue(sim.context, sim.facts, frame.inputs), vars, inputs: frame.inputs, ...extra },
+    contexts: { github: githubContextValue(sim.context, sim.facts, frame.inputs, frame.stage), vars, inputs: frame.inputs, ...extra },
     status: SUCCESS_PATH,
   });
   if (wf.concurrency && frame.depth === 0) {
-    sim.concurrency.push(concurrencyUse(wf.name, undefined, wf.concurrency, baseScope({})));
+    sim.concurrency.push(concurrencyUse(sim, wf.name, undefined, wf.concurrency, scopeAt(baseScope({}), "concurrency")));
   }
-  const workflowEnv = resolveEnv(wf.env, "top-level", baseScope({}), {});
+  const workflowEnv = resolveEnv(sim, wf.env, "top-level", scopeAt(baseScope({}), "env"), {});
 
   const ids = new Set(wf.jobs.map((j) => j.id));
   const outcomes = new Map<string, JobOutcome>();
@@ -185,7 +196,7 @@ function runJob(
   const success: boolean | "unknown" = needOutcomes.includes("skipped") ? false : needOutcomes.includes("maybe") ? "unknown" : true;
   const scope: ExprScope = { ...baseScope({ needs: needsValue(job, outcomes) }), status: { success, failure: false, cancelled: false } };
 
-  const cond = evaluateCondition(sim, job.if?.value, job.if?.pos ?? job.pos, scope);
+  const cond = evaluateCondition(sim, job.if?.value, job.if?.pos ?? job.pos, scopeAt(scope, "jobs.<job_id>.if"));
   const displayBase = `${frame.prefix} / ${job.name && !job.name.value.includes("${{") ? job.name.value : job.id}`;
   const explanation = `workflow ${wf.name} (${wf.file}): ${decision.explanation}`;
   const decidedBy: Decision = job.if
@@ -220,7 +231,7 @@ function runJob(
         const given = job.with[def.name];
         let v: Value = def.default === undefined ? null : fromPlain(def.default);
         if (given !== undefined) {
-          v = typeof given.value === "string" ? interpolateValue(given.value, scope) : fromPlain(given.value);
+          v = typeof given.value === "string" ? interpolateValue(sim, given.value, given.pos, scopeAt(scope, "jobs.<job_id>.with.<with_id>")) : fromPlain(given.value);
         }
         return [def.name, v];
       }),
@@ -233,7 +244,7 @@ function runJob(
   const combos: Array<Combination | undefined> = [];
   let matrixUnknown: string[] | undefined;
   if (job.matrix) {
-    const expansion = expandMatrix(resolveMatrixNode(job.matrix, scope));
+    const expansion = expandMatrix(resolveMatrixNode(sim, job.matrix, scopeAt(scope, "jobs.<job_id>.strategy")));
     for (const e of expansion.errors) sim.errors.push(error(e.includes("at most") ? "matrix-limit" : "invalid-value", `${wf.file}: job '${job.id}': ${e}`, job.matrix.pos));
     if (expansion.unknown) {
       matrixUnknown = expansion.unknown;
@@ -243,16 +254,16 @@ function runJob(
 
   for (const combo of combos) {
     const matrix: Value = combo ? fromPlain(combo) : matrixUnknown ? new Unknown(matrixUnknown.map((r) => `matrix (${r})`)) : new ObjectValue();
-    const jobScope: ExprScope = { ...scope, contexts: { ...scope.contexts, matrix, env: envObject(workflowEnv) } };
-    const name = jobName(job, combo, jobScope, matrixUnknown !== undefined);
+    const jobScope: ExprScope = { ...scope, contexts: { ...scope.contexts, matrix } };
+    const name = jobName(sim, job, combo, scopeAt(jobScope, "jobs.<job_id>.name"), matrixUnknown !== undefined);
     const fullName = `${frame.prefix} / ${name}`;
-    const env = resolveEnv(job.env, "job", jobScope, workflowEnv);
+    const env = resolveEnv(sim, job.env, "job", scopeAt(jobScope, "jobs.<job_id>.env"), workflowEnv);
     const stepScope: ExprScope = { ...jobScope, contexts: { ...jobScope.contexts, env: envObject(env) } };
-    const image = job.container ? resolveImage(job.container.image.value, job.container.image.pos, jobScope) : undefined;
-    const services = job.services.map((s) => resolveImage(s.image.value, s.image.pos, jobScope));
-    if (job.concurrency) sim.concurrency.push(concurrencyUse(wf.name, fullName, job.concurrency, jobScope));
+    const image = job.container ? resolveImage(sim, job.container.image.value, job.container.image.pos, scopeAt(jobScope, "jobs.<job_id>.container")) : undefined;
+    const services = job.services.map((s) => resolveImage(sim, s.image.value, s.image.pos, scopeAt(jobScope, "jobs.<job_id>.services")));
+    if (job.concurrency) sim.concurrency.push(concurrencyUse(sim, wf.name, fullName, job.concurrency, scopeAt(jobScope, "jobs.<job_id>.concurrency")));
     const { builds, script } = stepsOf(sim, job, fullName, stepScope, env);
-    const allowFailure = job.continueOnError ? booleanSetting(job.continueOnError, jobScope) === true : false;
+    const allowFailure = job.continueOnError ? booleanSetting(sim, job.continueOnError, scopeAt(jobScope, "jobs.<job_id>.continue-on-error")) === true : false;
     sim.jobs.push(
       makeJob(fullName, job.id, frame.stage, job, { certainty: matrixUnknown ? "uncertain" : jobCertainty, presence: jobCertainty === "certain" ? "present" : "uncertain", allowFailure }, decidedBy, env, image, services, builds, script),
     );
@@ -325,18 +336,28 @@ function evaluateCondition(sim: Sim, raw: string | undefined, pos: Pos, scope: E
   return { truth: t, trace: { index: 0, pos, if: raw, result: t, reads: r.reads, note } };
 }
 
-function interpolateValue(text: string, scope: ExprScope): Value {
+/**
+ * `${{ }}` substituted into a workflow value; an expression GitHub would refuse (a syntax error,
+ * a context not available at that key) is an error at the value's line.
+ */
+function interpolateAt(sim: Sim, text: string, pos: Pos, scope: ExprScope): InterpolateResult {
   const r = interpolate(text, scope);
+  for (const e of r.errors) sim.errors.push(error("expression-syntax", `${text.trim()}: ${e.message}`, pos));
+  return r;
+}
+
+function interpolateValue(sim: Sim, text: string, pos: Pos, scope: ExprScope): Value {
+  const r = interpolateAt(sim, text, pos, scope);
   if (r.value !== undefined) return r.value;
   return r.text.known ? r.text.text : new Unknown(r.text.unknowns);
 }
 
 /** The matrix node with its `${{ }}` values evaluated (a whole-matrix expression keeps its type). */
-function resolveMatrixNode(node: YNode, scope: ExprScope): unknown {
+function resolveMatrixNode(sim: Sim, node: YNode, scope: ExprScope): unknown {
   const plain = nodeToPlain(node);
   const walk = (v: unknown): unknown => {
     if (typeof v === "string" && Array.isArray(findPlaceholders(v)) && (findPlaceholders(v) as unknown[]).length > 0) {
-      const value = interpolateValue(v, scope);
+      const value = interpolateValue(sim, v, node.pos, scope);
       return value instanceof Unknown ? value : toPlainLoose(value);
     }
     if (Array.isArray(v)) return v.map(walk);
@@ -352,9 +373,9 @@ function toPlainLoose(v: Value): unknown {
   return v;
 }
 
-function jobName(job: WorkflowJob, combo: Combination | undefined, scope: ExprScope, matrixUnknown: boolean): string {
+function jobName(sim: Sim, job: WorkflowJob, combo: Combination | undefined, scope: ExprScope, matrixUnknown: boolean): string {
   if (job.name) {
-    const r = interpolate(job.name.value, scope);
+    const r = interpolateAt(sim, job.name.value, job.name.pos, scope);
     // A name that does not use the matrix still gets the combination appended, as GitHub shows it.
     if (combo && !job.name.value.includes("matrix.")) return matrixJobName(r.text.text, combo);
     return r.text.text;
@@ -363,10 +384,10 @@ function jobName(job: WorkflowJob, combo: Combination | undefined, scope: ExprSc
   return combo ? matrixJobName(job.id, combo) : job.id;
 }
 
-function resolveEnv(entries: EnvEntry[], origin: "top-level" | "job", scope: ExprScope, inherited: Record<string, ResolvedVar>): Record<string, ResolvedVar> {
+function resolveEnv(sim: Sim, entries: EnvEntry[], origin: "top-level" | "job", scope: ExprScope, inherited: Record<string, ResolvedVar>): Record<string, ResolvedVar> {
   const out: Record<string, ResolvedVar> = { ...inherited };
   for (const e of entries) {
-    const r = interpolate(e.value, scope);
+    const r = interpolateAt(sim, e.value, e.pos, scope);
     out[e.name] = { value: r.text, raw: e.value, origin, pos: e.pos };
   }
   return out;
@@ -376,55 +397,90 @@ function envObject(env: Record<string, ResolvedVar>): ObjectValue {
   return new ObjectValue(Object.entries(env).map(([k, v]) => [k, v.value.known ? v.value.text : new Unknown([`env.${k}`])]));
 }
 
-function resolveImage(raw: string, pos: Pos, scope: ExprScope): ResolvedImage {
-  return { ref: interpolate(raw, scope).text, raw, pos };
+function resolveImage(sim: Sim, raw: string, pos: Pos, scope: ExprScope): ResolvedImage {
+  return { ref: interpolateAt(sim, raw, pos, scope).text, raw, pos };
 }
 
-function concurrencyUse(workflow: string, job: string | undefined, c: Concurrency, scope: ExprScope): ConcurrencyUse {
-  const group = interpolate(c.group.value, scope).text;
-  const cancel: Truth = c.cancelInProgress ? booleanSetting(c.cancelInProgress, scope) : false;
+function concurrencyUse(sim: Sim, workflow: string, job: string | undefined, c: Concurrency, scope: ExprScope): ConcurrencyUse {
+  const group = interpolateAt(sim, c.group.value, c.group.pos, scope).text;
+  const cancel: Truth = c.cancelInProgress ? booleanSetting(sim, c.cancelInProgress, scope) : false;
   return { workflow, job, group, cancelInProgress: cancel, pos: c.group.pos };
 }
 
 /**
  * A boolean key written as `true`/`false` or as an expression (`cancel-in-progress`,
- * `continue-on-error`): the literal text "true" is true, an expression's value by truthiness.
+ * `continue-on-error`): the literal text "true" is true; a value that is one `${{ }}` counts by
+ * the expression's truthiness, as an `if:` does (`${{ 'yes' }}` is a non-empty string: true).
  */
-function booleanSetting(setting: Located<string>, scope: ExprScope): Truth {
-  const v = interpolateValue(setting.value, scope);
-  return truthiness(typeof v === "string" ? v === "true" : v);
+function booleanSetting(sim: Sim, setting: Located<string>, scope: ExprScope): Truth {
+  const r = interpolateAt(sim, setting.value, setting.pos, scope);
+  if (r.value !== undefined) return truthiness(r.value);
+  return r.text.known ? r.text.text.trim() === "true" : "unknown";
 }
 
 function metadataEvent(sim: Sim): MetadataEvent {
   const f = sim.facts;
   const prRef = `refs/pull/${f.prNumber ?? UNKNOWN_PR_NUMBER}/merge`;
-  // docker/metadata-action uses refs/pull/<n>/merge for pull_request_target too.
+  // docker/metadata-action uses refs/pull/<n>/merge for pull_request_target too (src/context.ts).
   const ref = f.event === "pull_request_target" || typeof f.ref !== "string" ? prRef : f.ref;
-  return { eventName: f.event, ref, sha: f.sha, defaultBranch: sim.context.project.defaultBranch, prBaseRef: f.prBase };
+  return {
+    eventName: f.event,
+    ref,
+    sha: f.sha,
+    defaultBranch: sim.context.project.defaultBranch,
+    prBaseRef: f.prBase,
+    // A payload given without `base_ref` has none; without a payload it is not known.
+    pushBaseRef: f.payload ? (f.pushBaseRef ?? null) : undefined,
+    now: f.now,
+    commitDate: f.commitDate,
+  };
 }
 
-function stepsOf(sim: Sim, job: WorkflowJob, name: string, scope: ExprScope, env: Record<string, ResolvedVar>): { builds: ImageBuild[]; script: ScriptLine[] } {
+/** `steps.<id>` for the steps run so far: a metadata step's outputs are known, others' are not. */
+function stepsValue(outputs: Map<string, StepOutputs>, ids: string[]): ObjectValue {
+  return new ObjectValue(
+    ids.map((id): [string, Value] => {
+      const m = outputs.get(id)?.metadata;
+      return [id, m ? metadataStepValue(id, m) : new ObjectValue([], `steps.${id}`)];
+    }),
+  );
+}
+
+function stepsOf(sim: Sim, job: WorkflowJob, name: string, scope: ExprScope, jobEnv: Record<string, ResolvedVar>): { builds: ImageBuild[]; script: ScriptLine[] } {
   const builds: ImageBuild[] = [];
   const script: ScriptLine[] = [];
   const outputs = new Map<string, StepOutputs>();
+  const ids: string[] = [];
   const event = metadataEvent(sim);
+  let env = jobEnv;
   for (const step of job.steps) {
-    const stepEnv = resolveEnv(step.env, "job", scope, env);
-    const stepScope: ExprScope = { ...scope, contexts: { ...scope.contexts, env: envObject(stepEnv) } };
-    const cond = evaluateCondition(sim, step.if?.value, step.if?.pos ?? step.pos, { ...stepScope, status: SUCCESS_PATH });
+    const before: ExprScope = { ...scope, contexts: { ...scope.contexts, env: envObject(env), steps: stepsValue(outputs, ids) } };
+    const stepEnv = resolveEnv(sim, step.env, "job", scopeAt(before, "jobs.<job_id>.steps.env"), env);
+    const stepScope: ExprScope = { ...before, contexts: { ...before.contexts, env: envObject(stepEnv) } };
+    const cond = evaluateCondition(sim, step.if?.value, step.if?.pos ?? step.pos, { ...scopeAt(stepScope, "jobs.<job_id>.steps.if"), status: SUCCESS_PATH });
+    if (step.id) ids.push(step.id);
     if (cond.truth === false) continue;
     const certainty = cond.truth === "unknown" ? "uncertain" : "certain";
     if (step.run) {
       script.push(...step.run);
-      const r = runStepBuilds({ job: name, lines: step.run, scope: stepScope, env: stepEnv, defaults: defaultEnv(sim) });
+      const r = runStepBuilds({ job: name, lines: step.run, scope: scopeAt(stepScope, "jobs.<job_id>.steps.run"), env: stepEnv, defaults: defaultEnv(sim) });
       for (const b of r.builds) builds.push(certainty === "uncertain" ? { ...b, certainty } : b);
-      sim.warnings.push(...r.diagnostics);
+      for (const d of r.diagnostics) (d.severity === "error" ? sim.errors : sim.warnings).push(d);
       continue;
     }
-    const r = buildsOfStep({ step, job: name, scope: stepScope, event, outputs, certainty });
+    const r = buildsOfStep({ step, job: name, scope: scopeAt(stepScope, "jobs.<job_id>.steps.with"), event, prHeadSha: sim.facts.prHeadSha, env: stepEnv, outputs, certainty });
     builds.push(...r.builds);
     for (const w of r.warnings) sim.warnings.push(warning("invalid-value", w.message, w.pos));
+    for (const e of r.errors) sim.errors.push(error("invalid-value", e.message, e.pos));
     if (step.id && r.outputs) outputs.set(step.id, r.outputs);
+    if (r.exportedEnv) {
+      // Set through GITHUB_ENV: the steps after this one see them (a step that only may run: not known).
+      env = { ...env };
+      for (const [k, v] of Object.entries(r.exportedEnv)) {
+        const value = certainty === "certain" ? v : { text: `«${k}»`, known: false, unknowns: [`${k} (set by a step that may not run)`] };
+        env[k] = { value, raw: value.text, origin: "job", pos: step.pos };
+      }
+    }
   }
   return { builds, script };
 }
@@ -445,6 +501,7 @@ function defaultEnv(sim: Sim): Record<string, string | undefined> {
     GITHUB_REPOSITORY: sim.context.project.path,
     GITHUB_REPOSITORY_OWNER: sim.context.project.path.split("/")[0],
     GITHUB_SHA: f.sha,
+    GITHUB_WORKFLOW: undefined,
     GITHUB_WORKSPACE: undefined,
     GITHUB_RUN_ID: undefined,
     GITHUB_RUN_NUMBER: undefined,

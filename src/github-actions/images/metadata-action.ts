@@ -1,23 +1,41 @@
+import { RE2JS } from "re2js";
 import type { ResolvedText } from "../../gitlab-ci/pipeline.js";
+import { formatDate } from "./format-date.js";
+import { metadataInputList, parseFlavor, parseImages, parseTags, type Flavor, type ImageSpec, type TagSpec } from "./metadata-inputs.js";
+import { OpaqueTable, hasOpaque, mapKnown } from "./opaque-text.js";
 import { parsePep440 } from "./pep440.js";
 import { parseSemver, type SemVer } from "./semver.js";
-import { OpaqueTable, hasOpaque, mapKnown } from "./opaque-text.js";
 
 /**
- * docker/metadata-action's tag computation (src/meta.ts, src/tag.ts, src/flavor.ts,
- * src/image.ts of the action), re-done without I/O. Inputs arrive after GitHub has
- * substituted `${{ }}`; parts it could not know are opaque markers of `table`.
+ * docker/metadata-action's tag computation (src/meta.ts of the action, with src/tag.ts,
+ * src/flavor.ts and src/image.ts for its inputs), re-done without I/O. Inputs arrive after
+ * GitHub has substituted `${{ }}`; parts it could not know are opaque markers of `table`.
  */
 export interface MetadataEvent {
   /** `github.event_name` */
   eventName: string;
   /** `github.ref`; for pull_request_target the action itself uses `refs/pull/<n>/merge`. */
   ref: string;
-  /** The commit; undefined when not known statically (then `{{sha}}`/`type=sha` are unknown). */
+  /**
+   * The commit the action tags (`github.sha`, or the PR's head with DOCKER_METADATA_PR_HEAD_SHA);
+   * undefined when not known statically (then `{{sha}}` and `type=sha` are unknown).
+   */
   sha?: string;
+  /** The repository's default branch (the payload's `repository.default_branch`). */
   defaultBranch: string;
   /** `pull_request.base.ref` on PR events (for `{{base_ref}}`). */
   prBaseRef?: string;
+  /**
+   * A push payload's `base_ref` (for `{{base_ref}}` on a tag push): null when the payload given
+   * has none, undefined when no payload was given (then it is unknown).
+   */
+  pushBaseRef?: string | null;
+  /** When the run starts (ISO 8601): `{{date}}`; unknown when undefined. */
+  now?: string;
+  /** When the commit was made (ISO 8601): `{{commit_date}}`; unknown when undefined. */
+  commitDate?: string;
+  /** DOCKER_METADATA_SHORT_SHA_LENGTH as the step's environment has it (may hold markers). */
+  shortShaLength?: string;
 }
 
 export interface MetadataInputs {
@@ -37,183 +55,20 @@ export interface MetadataResult {
   tags: MetadataTag[];
   /** The version (`steps.meta.outputs.version`): the main tag without image. */
   version?: ResolvedText;
+  /**
+   * The tags of every way the undecidable `enable=` values can go (one list when all are known),
+   * with opaque markers: what a consumer that reads the `tags` output as text (joined by
+   * `sep-tags`) splits again.
+   */
+  runs: string[][];
+  /** The tags without image names (`tag-names`), when every run agrees on them. */
+  tagNames?: string[];
+  /** Problems the action throws on: the step fails and there are no tags. */
   errors: string[];
   warnings: string[];
 }
 
-type TagType = "schedule" | "semver" | "pep440" | "match" | "edge" | "ref" | "raw" | "sha";
-const TYPES: readonly TagType[] = ["schedule", "semver", "pep440", "match", "edge", "ref", "raw", "sha"];
-const DEFAULT_PRIORITY: Record<TagType, number> = { schedule: 1000, semver: 900, pep440: 900, match: 800, edge: 700, ref: 600, raw: 200, sha: 100 };
-
-interface TagSpec {
-  type: TagType;
-  attrs: Record<string, string>;
-  line: string;
-}
-
-interface Flavor {
-  latest: "auto" | "true" | "false";
-  prefix: string;
-  prefixLatest: boolean;
-  suffix: string;
-  suffixLatest: boolean;
-}
-
-/**
- * The action reads list inputs one line at a time (`getInputList` with `ignoreComma`):
- * blank lines and `#` comments are dropped — csv-parse's `comment` also cuts a `#` in the
- * middle of a line.
- */
-export function inputLines(input: string): string[] {
-  return input
-    .split(/\r?\n/)
-    .map((l) => {
-      const hash = l.indexOf("#");
-      return (hash >= 0 ? l.slice(0, hash) : l).trim();
-    })
-    .filter((l) => l.length > 0);
-}
-
-/** One CSV record: fields split at commas outside double quotes. */
-function csvFields(line: string): string[] {
-  const out: string[] = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (ch === '"') {
-      if (quoted && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else quoted = !quoted;
-    } else if (ch === "," && !quoted) {
-      out.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
-
-function parseTag(line: string): TagSpec | string {
-  const attrs: Record<string, string> = {};
-  let type: TagType | undefined;
-  for (const field of csvFields(line)) {
-    // Split at the first `=` only (the action's `/(?<=^[^=]+?)=/`).
-    const eq = field.indexOf("=");
-    if (eq <= 0) {
-      attrs.value = field.trim();
-      continue;
-    }
-    const key = field.slice(0, eq).trim().toLowerCase();
-    const value = field.slice(eq + 1).trim();
-    if (key === "type") {
-      if (!TYPES.includes(value as TagType)) return `unknown tag type attribute: ${value}`;
-      type = value as TagType;
-    } else attrs[key] = value;
-  }
-  type ??= "raw";
-  const has = (k: string) => Object.prototype.hasOwnProperty.call(attrs, k);
-  switch (type) {
-    case "schedule":
-      if (!has("pattern")) attrs.pattern = "nightly";
-      break;
-    case "semver":
-    case "pep440":
-      if (!has("pattern")) return `missing pattern attribute for ${line}`;
-      if (!has("value")) attrs.value = "";
-      break;
-    case "match":
-      if (!has("pattern")) return `missing pattern attribute for ${line}`;
-      if (!has("group")) attrs.group = "0";
-      if (Number.isNaN(Number(attrs.group))) return `invalid match group for ${line}`;
-      if (!has("value")) attrs.value = "";
-      break;
-    case "edge":
-      if (!has("branch")) attrs.branch = "";
-      break;
-    case "ref":
-      if (!has("event")) return `missing event attribute for ${line}`;
-      if (!["branch", "tag", "pr"].includes(attrs.event)) return `invalid event for ${line}`;
-      if (attrs.event === "pr" && !has("prefix")) attrs.prefix = "pr-";
-      break;
-    case "raw":
-      if (!has("value")) return `missing value attribute for ${line}`;
-      break;
-    case "sha":
-      if (!has("prefix")) attrs.prefix = "sha-";
-      if (!has("format")) attrs.format = "short";
-      if (!["short", "long"].includes(attrs.format)) return `invalid format for ${line}`;
-      break;
-  }
-  if (!has("enable")) attrs.enable = "true";
-  if (!has("priority")) attrs.priority = String(DEFAULT_PRIORITY[type]);
-  return { type, attrs, line };
-}
-
-/** With an empty `tags` input the action uses these four. */
-const DEFAULT_TAGS = ["type=schedule", "type=ref,event=branch", "type=ref,event=tag", "type=ref,event=pr"];
-
-function parseFlavor(lines: string[], errors: string[]): Flavor {
-  const flavor: Flavor = { latest: "auto", prefix: "", prefixLatest: false, suffix: "", suffixLatest: false };
-  for (const line of lines) {
-    let onlatestFor = "";
-    for (const field of csvFields(line)) {
-      const parts = field.split("=").map((p) => p.trim());
-      if (parts.length === 1) {
-        errors.push(`invalid flavor entry: ${line}`);
-        continue;
-      }
-      const [key, value] = [parts[0].toLowerCase(), parts[1]];
-      if (key === "latest") {
-        if (value !== "auto" && value !== "true" && value !== "false") errors.push(`invalid latest flavor entry: ${line}`);
-        else flavor.latest = value;
-      } else if (key === "prefix") {
-        flavor.prefix = value;
-        onlatestFor = "prefix";
-      } else if (key === "suffix") {
-        flavor.suffix = value;
-        onlatestFor = "suffix";
-      } else if (key === "onlatest") {
-        if (value !== "true" && value !== "false") errors.push(`invalid value for onlatest attribute: ${value}`);
-        else if (onlatestFor === "prefix") flavor.prefixLatest = value === "true";
-        else if (onlatestFor === "suffix") flavor.suffixLatest = value === "true";
-      } else errors.push(`unknown flavor entry: ${line}`);
-    }
-  }
-  return flavor;
-}
-
-interface ImageSpec {
-  name: string;
-  enable: boolean;
-}
-
-function parseImages(lines: string[], errors: string[]): ImageSpec[] {
-  // The old format: one line of comma-separated names.
-  if (lines.length === 1 && csvFields(lines[0]).every((f) => !f.includes("="))) {
-    return csvFields(lines[0])
-      .map((f) => f.trim())
-      .filter((f) => f.length > 0)
-      .map((f) => ({ name: f.toLowerCase(), enable: true }));
-  }
-  const images: ImageSpec[] = [];
-  for (const line of lines) {
-    const image: ImageSpec = { name: "", enable: true };
-    for (const field of csvFields(line)) {
-      const parts = field.split("=").map((p) => p.trim());
-      if (parts.length === 1) image.name = parts[0].toLowerCase();
-      else if (parts[0].toLowerCase() === "name") image.name = parts[1].toLowerCase();
-      else if (parts[0].toLowerCase() === "enable") {
-        if (parts[1] !== "true" && parts[1] !== "false") errors.push(`invalid enable attribute value: ${line}`);
-        image.enable = parts[1] === "true";
-      } else errors.push(`unknown image attribute: ${line}`);
-    }
-    if (image.name.length === 0) errors.push(`image name attribute empty: ${line}`);
-    else images.push(image);
-  }
-  return images;
-}
+const SHORT_SHA_LENGTH = 7;
 
 /** Handlebars' HTML escaping of `{{x}}` output (the action renders with handlebars). */
 function escapeHtml(s: string): string {
@@ -222,8 +77,69 @@ function escapeHtml(s: string): string {
   );
 }
 
+/** src/meta.ts `sanitizeTag`: what Docker does not allow in a tag becomes `-`. */
 function sanitizeTag(tag: string): string {
   return mapKnown(tag, (t) => t.replace(/[^a-zA-Z0-9._-]+/g, "-"));
+}
+
+/** One `{{name params hash=...}}` of a template. */
+interface Mustache {
+  name: string;
+  params: string[];
+  hash: Record<string, string>;
+}
+
+const MUSTACHE = /\{\{(\{?)\s*([A-Za-z_][\w.-]*)((?:\s+(?:[\w-]+=(?:'[^']*'|"[^"]*"|[^\s}]+)|'[^']*'|"[^"]*"|[^\s}]+))*)\s*\}?\}\}/g;
+const ARG = /([\w-]+)=(?:'([^']*)'|"([^"]*)"|([^\s}]+))|'([^']*)'|"([^"]*)"|([^\s}]+)/g;
+
+/**
+ * The part of Handlebars the action's templates use: `{{name}}` and helpers with string
+ * parameters and `key='value'` pairs; a name nothing answers renders as empty, as Handlebars
+ * does. `{{x}}` output is HTML-escaped, `{{{x}}}` is not.
+ */
+function renderTemplate(text: string, answer: (m: Mustache) => string | undefined): string {
+  return text.replace(MUSTACHE, (_whole, triple: string, name: string, args: string) => {
+    const params: string[] = [];
+    const hash: Record<string, string> = {};
+    for (const a of args.matchAll(ARG)) {
+      if (a[1] !== undefined) hash[a[1]] = a[2] ?? a[3] ?? a[4] ?? "";
+      else params.push(a[5] ?? a[6] ?? a[7] ?? "");
+    }
+    const v = answer({ name, params, hash });
+    if (v === undefined) return "";
+    return triple ? v : escapeHtml(v);
+  });
+}
+
+/** src/meta.ts `isRawStatement`: the pattern is exactly one `{{raw}}`. */
+function isRawStatement(pattern: string): boolean {
+  return /^\{\{\{?\s*raw\s*\}?\}\}$/.test(pattern);
+}
+
+/**
+ * `subject.match(pattern)` as JavaScript answers it (the action's `type=match` and `match=`),
+ * run on RE2 so that a hostile pattern cannot hang the analysis. `unsupported` when RE2 cannot
+ * run the pattern (lookaround, back-references): the result is then not known.
+ */
+function jsMatch(pattern: string, flags: string, subject: string): Array<string | undefined> | null | "unsupported" {
+  let re: RE2JS;
+  try {
+    const f = (flags.includes("i") ? RE2JS.CASE_INSENSITIVE : 0) | (flags.includes("m") ? RE2JS.MULTILINE : 0) | (flags.includes("s") ? RE2JS.DOTALL : 0);
+    re = RE2JS.compile(pattern, f);
+  } catch {
+    return "unsupported";
+  }
+  const m = re.matcher(subject);
+  if (flags.includes("g")) {
+    // With `g`, String#match lists every whole match and no groups.
+    const all: string[] = [];
+    while (m.find()) all.push(m.group(0) ?? "");
+    return all.length > 0 ? all : null;
+  }
+  if (!m.find()) return null;
+  const out: Array<string | undefined> = [];
+  for (let i = 0; i <= re.groupCount(); i++) out.push(m.group(i) ?? undefined);
+  return out;
 }
 
 interface Version {
@@ -232,9 +148,11 @@ interface Version {
   latest?: boolean;
 }
 
+/** A problem the action throws on: the step fails. */
+class ActionFailure extends Error {}
+
 class Computation {
   readonly warnings: string[] = [];
-  readonly errors: string[] = [];
 
   constructor(
     private readonly ev: MetadataEvent,
@@ -251,55 +169,76 @@ class Computation {
   private isPr(): boolean {
     return this.ev.ref.startsWith("refs/pull/");
   }
-  private isSchedule(): boolean {
-    return /schedule/.test(this.ev.eventName);
+
+  /** src/meta.ts `shortSha`: the first DOCKER_METADATA_SHORT_SHA_LENGTH (default 7) characters. */
+  private shortSha(sha: string): string {
+    let length = SHORT_SHA_LENGTH;
+    const env = this.ev.shortShaLength;
+    if (env) {
+      if (hasOpaque(env)) return this.table.marker(`the commit SHA cut to DOCKER_METADATA_SHORT_SHA_LENGTH (${this.table.render(env).text})`);
+      if (Number.isNaN(Number(env))) throw new ActionFailure(`DOCKER_METADATA_SHORT_SHA_LENGTH is not a valid number: ${env}`);
+      length = Number(env);
+    }
+    if (hasOpaque(sha)) return this.table.marker("short commit SHA");
+    return length >= sha.length ? sha : sha.substring(0, length);
   }
 
-  private shortSha(): string {
-    return this.ev.sha ? this.ev.sha.slice(0, 7) : this.table.marker("github.sha");
+  private sha(): string {
+    return this.ev.sha ?? this.table.marker("commit SHA");
   }
 
-  /** The action's "global expressions" in prefix, suffix, value and enable. */
+  /** `{{date}}` and `{{commit_date}}`: moment's format in UTC unless `tz=` names a zone. */
+  private date(m: Mustache, iso: string | undefined): string {
+    for (const key of Object.keys(m.hash)) if (key !== "tz") throw new ActionFailure(`Unknown ${key} attribute`);
+    const format = m.params[0] ?? "";
+    if (iso === undefined) return this.table.marker(`{{${m.name} '${format}'${m.hash.tz ? ` tz='${m.hash.tz}'` : ""}}} (${m.name === "date" ? "the run's time" : "the commit's date"})`);
+    const text = formatDate(iso, format, m.hash.tz ?? "UTC");
+    if (text === undefined) throw new ActionFailure(`invalid time zone: ${m.hash.tz}`);
+    return text;
+  }
+
+  private isDefaultBranch(): string {
+    const branch = this.ev.ref.replace(/^refs\/heads\//, "");
+    if (branch.length === 0) return "false";
+    // A tag or PR ref keeps its `refs/` prefix here, so it is never the default branch.
+    if (hasOpaque(branch) && !branch.startsWith("refs/")) return this.table.marker("whether the ref is the default branch");
+    if (branch === this.ev.defaultBranch) return "true";
+    // These events always run for the last commit of the default branch.
+    return /create|discussion|issues|schedule/.test(this.ev.eventName) ? "true" : "false";
+  }
+
+  /** The action's "global expressions" in prefix, suffix, value and enable (src/meta.ts `setGlobalExp`). */
   globalExp(text: string): string {
-    return this.render(text, (name, args) => {
+    return renderTemplate(text, (m) => {
       const ref = this.ev.ref;
-      switch (name) {
+      switch (m.name) {
         // {{branch}} is empty unless the ref is a branch: empty on PR and tag events.
         case "branch":
           return this.isBranch() ? ref.slice("refs/heads/".length) : "";
         case "tag":
           return this.isTag() ? ref.slice("refs/tags/".length) : "";
         case "sha":
-          return this.shortSha();
+          return this.shortSha(this.sha());
         case "base_ref":
-          if (this.isTag()) return this.table.marker("github.event.base_ref");
+          if (this.isTag()) {
+            if (this.ev.pushBaseRef === undefined) return this.table.marker("github.event.base_ref");
+            if (this.ev.pushBaseRef !== null) return this.ev.pushBaseRef.replace(/^refs\/heads\//, "");
+          }
           if (this.isPr()) return this.ev.prBaseRef ?? this.table.marker("github.event.pull_request.base.ref");
           return "";
-        case "is_default_branch": {
-          const branch = ref.replace(/^refs\/heads\//, "");
-          if (branch.length === 0) return "false";
-          if (branch === this.ev.defaultBranch) return "true";
-          // These events always run for the last commit of the default branch.
-          return /create|discussion|issues|schedule/.test(this.ev.eventName) ? "true" : "false";
+        case "is_default_branch":
+          return this.isDefaultBranch();
+        case "is_not_default_branch": {
+          const is = this.isDefaultBranch();
+          return hasOpaque(is) ? this.table.marker("whether the ref is not the default branch") : is === "false" ? "true" : "false";
         }
         case "date":
+          return this.date(m, this.ev.now);
         case "commit_date":
-          return this.table.marker(`{{${name}${args ? ` ${args}` : ""}}} at run time`);
+          return this.date(m, this.ev.commitDate);
         default:
           return undefined;
       }
-    });
-  }
-
-  /**
-   * A tiny Handlebars: `{{name}}` and `{{name args}}` with the given helpers; a missing
-   * name renders as empty, as Handlebars does. Output is HTML-escaped like `{{ }}`.
-   */
-  render(text: string, helper: (name: string, args: string) => string | undefined): string {
-    return text.replace(/\{\{\{?\s*([A-Za-z_][\w.]*)\s*([^}]*?)\s*\}?\}\}/g, (whole, name: string, args: string) => {
-      const v = helper(name, args);
-      if (v === undefined) return "";
-      return whole.startsWith("{{{") ? v : escapeHtml(v);
     });
   }
 
@@ -312,6 +251,7 @@ class Computation {
     return val;
   }
 
+  /** `flavor: latest=auto` takes the tag type's own answer; `true`/`false` decide for every tag. */
   private latestFor(auto: boolean): boolean {
     return this.flavor.latest === "auto" ? auto : this.flavor.latest === "true";
   }
@@ -325,88 +265,56 @@ class Computation {
     return version;
   }
 
-  private tagRefText(stripSlashes: boolean): string {
-    const t = this.ev.ref.replace(/^refs\/tags\//, "");
-    return stripSlashes ? t.replace(/\//g, "-") : t;
+  /** The value semver/pep440/match read: `value=` rendered, else the tag of a tag push. */
+  private rawValue(tag: TagSpec): string {
+    return tag.attrs.value.length > 0 ? this.globalExp(tag.attrs.value) : this.ev.ref.replace(/^refs\/tags\//, "");
+  }
+
+  /** semver/pep440 `match=`: group 1 of the first match replaces the value; no match keeps it. */
+  private applyMatch(vraw: string, tag: TagSpec): string | undefined {
+    const pattern = tag.attrs.match;
+    if (pattern.length === 0) return vraw;
+    const m = jsMatch(pattern, "", vraw);
+    if (m === "unsupported") {
+      this.warnings.push(`match=${pattern} is not analysed (RE2 cannot run it)`);
+      return undefined;
+    }
+    if (m === null) {
+      this.warnings.push(`${pattern} does not match ${vraw}.`);
+      return vraw;
+    }
+    if (m[1] === undefined) throw new ActionFailure(`match=${pattern} has no group 1 for ${vraw}`);
+    return m[1];
   }
 
   process(version: Version, tag: TagSpec): Version {
     const a = tag.attrs;
     switch (tag.type) {
       case "schedule": {
-        if (!this.isSchedule()) return version;
-        const v = this.setValue(this.render(a.pattern, (n, args) => (n === "date" || n === "commit_date" ? this.table.marker(`{{${n}${args ? ` ${args}` : ""}}} at run time`) : undefined)), tag);
-        return Computation.setVersion(version, v, this.latestFor(false));
+        if (!/schedule/.test(this.ev.eventName)) return version;
+        const v = renderTemplate(a.pattern, (m) => (m.name === "date" ? this.date(m, this.ev.now) : m.name === "commit_date" ? this.date(m, this.ev.commitDate) : undefined));
+        return Computation.setVersion(version, this.setValue(v, tag), this.latestFor(false));
       }
-      case "semver": {
-        if (!this.isTag() && a.value.length === 0) return version;
-        const raw = a.value.length > 0 ? this.globalExp(a.value) : this.tagRefText(true);
-        if (hasOpaque(raw)) {
-          return Computation.setVersion(version, this.setValue(this.table.marker(`semver ${a.pattern} of ${this.table.render(raw).text}`), tag), this.latestFor(true));
-        }
-        const sv = parseSemver(raw);
-        if (!sv) {
-          this.warnings.push(`${raw} is not a valid semver (type=semver skipped)`);
-          return version;
-        }
-        const semverFields = (s: SemVer) => (n: string) => {
-          const fields: Record<string, string> = {
-            raw: s.raw,
-            version: s.version,
-            major: String(s.major),
-            minor: String(s.minor),
-            patch: String(s.patch),
-            prerelease: s.prerelease.join(","),
-            build: s.build.join(","),
-          };
-          return fields[n];
-        };
-        if (sv.prerelease.length > 0) {
-          // A prerelease only ever gets `{{version}}` (or `{{raw}}` when that is the whole pattern), and no latest.
-          const pattern = /^\{\{\s*raw\s*\}\}$/.test(a.pattern) ? a.pattern : "{{version}}";
-          return Computation.setVersion(version, this.setValue(this.render(pattern, semverFields(sv)), tag), this.latestFor(false));
-        }
-        return Computation.setVersion(version, this.setValue(this.render(a.pattern, semverFields(sv)), tag), this.latestFor(true));
-      }
-      case "pep440": {
-        if (!this.isTag() && a.value.length === 0) return version;
-        const raw = a.value.length > 0 ? this.globalExp(a.value) : this.tagRefText(true);
-        if (hasOpaque(raw)) {
-          return Computation.setVersion(version, this.setValue(this.table.marker(`pep440 ${a.pattern} of ${this.table.render(raw).text}`), tag), this.latestFor(true));
-        }
-        const pv = parsePep440(raw);
-        if (!pv) {
-          this.warnings.push(`${raw} does not conform to PEP 440 (type=pep440 skipped)`);
-          return version;
-        }
-        if (pv.isPrerelease || pv.isPostrelease || pv.isDevrelease) {
-          const v = /^\{\{\s*raw\s*\}\}$/.test(a.pattern) ? raw : pv.version;
-          return Computation.setVersion(version, this.setValue(v, tag), this.latestFor(false));
-        }
-        const fields: Record<string, string> = { raw, version: pv.version, major: String(pv.major), minor: String(pv.minor), patch: String(pv.patch) };
-        return Computation.setVersion(version, this.setValue(this.render(a.pattern, (n) => fields[n]), tag), this.latestFor(true));
-      }
+      case "semver":
+      case "pep440":
+        return this.procVersion(version, tag);
       case "match": {
         if (!this.isTag() && a.value.length === 0) return version;
-        const raw = a.value.length > 0 ? this.globalExp(a.value) : this.tagRefText(false);
-        if (hasOpaque(raw)) {
-          return Computation.setVersion(version, this.setValue(this.table.marker(`match ${a.pattern} of ${this.table.render(raw).text}`), tag), this.latestFor(true));
-        }
+        const raw = this.rawValue(tag);
+        if (hasOpaque(raw)) return Computation.setVersion(version, this.setValue(this.table.marker(`match ${a.pattern} of ${this.table.render(raw).text}`), tag), this.latestFor(true));
         const re = /^\/(.+)\/(.*)$/.exec(a.pattern);
-        let m: RegExpMatchArray | null;
-        try {
-          m = re ? raw.match(new RegExp(re[1], re[2])) : raw.match(new RegExp(a.pattern));
-        } catch {
-          this.errors.push(`type=match: invalid pattern ${a.pattern}`);
-          return version;
+        const m = re ? jsMatch(re[1], re[2], raw) : jsMatch(a.pattern, "", raw);
+        if (m === "unsupported") {
+          this.warnings.push(`type=match pattern ${a.pattern} is not analysed (RE2 cannot run it)`);
+          return Computation.setVersion(version, this.setValue(this.table.marker(`match ${a.pattern} of ${raw}`), tag), this.latestFor(true));
         }
         if (!m) {
-          this.warnings.push(`${a.pattern} does not match ${raw} (type=match skipped)`);
+          this.warnings.push(`${a.pattern} does not match ${raw}.`);
           return version;
         }
         const group = m[Number(a.group)];
         if (group === undefined) {
-          this.warnings.push(`group ${a.group} does not exist for ${a.pattern}`);
+          this.warnings.push(`Group ${a.group} does not exist for ${a.pattern} pattern.`);
           return version;
         }
         return Computation.setVersion(version, this.setValue(group, tag), this.latestFor(true));
@@ -432,78 +340,152 @@ class Computation {
       case "raw":
         return Computation.setVersion(version, this.setValue(this.globalExp(a.value), tag), this.latestFor(false));
       case "sha": {
-        const sha = this.ev.sha ? (a.format === "short" ? this.ev.sha.slice(0, 7) : this.ev.sha) : this.table.marker(a.format === "short" ? "short commit SHA" : "commit SHA");
-        return Computation.setVersion(version, this.setValue(sha, tag), this.latestFor(false));
+        if (this.ev.sha === "") return version;
+        const sha = this.sha();
+        return Computation.setVersion(version, this.setValue(a.format === "short" ? this.shortSha(sha) : sha, tag), this.latestFor(false));
       }
     }
   }
+
+  /**
+   * `type=semver` / `type=pep440` (src/meta.ts `procSemver`, `procPep440`): the value (after
+   * `match=`, with `/` made `-`) must be a valid version; a pre-release (and, for PEP 440, a post-
+   * or dev-release) gets only `{{version}}` (or `{{raw}}` when that is the whole pattern) and no
+   * automatic latest.
+   */
+  private procVersion(version: Version, tag: TagSpec): Version {
+    const a = tag.attrs;
+    if (!this.isTag() && a.value.length === 0) return version;
+    const kind = tag.type;
+    let raw = this.rawValue(tag);
+    if (!hasOpaque(raw)) {
+      const matched = this.applyMatch(raw, tag);
+      if (matched === undefined) raw = this.table.marker(`${a.match} of ${raw}`);
+      else raw = matched;
+    }
+    raw = mapKnown(raw, (t) => t.replace(/\//g, "-"));
+    if (hasOpaque(raw)) {
+      return Computation.setVersion(version, this.setValue(this.table.marker(`${kind} ${a.pattern} of ${this.table.render(raw).text}`), tag), this.latestFor(true));
+    }
+    if (kind === "semver") {
+      const sv = parseSemver(raw);
+      if (!sv) {
+        this.warnings.push(`${raw} is not a valid semver. More info: https://semver.org/`);
+        return version;
+      }
+      const fields = semverFields(sv);
+      if (sv.prerelease.length > 0) {
+        const pattern = isRawStatement(a.pattern) ? a.pattern : "{{version}}";
+        return Computation.setVersion(version, this.setValue(renderTemplate(pattern, (m) => fields[m.name]), tag), this.latestFor(false));
+      }
+      return Computation.setVersion(version, this.setValue(renderTemplate(a.pattern, (m) => fields[m.name]), tag), this.latestFor(true));
+    }
+    const pv = parsePep440(raw);
+    if (!pv) {
+      this.warnings.push(`${raw} does not conform to PEP 440. More info: https://www.python.org/dev/peps/pep-0440`);
+      return version;
+    }
+    if (pv.isPrerelease || pv.isPostrelease || pv.isDevrelease) {
+      return Computation.setVersion(version, this.setValue(isRawStatement(a.pattern) ? raw : pv.version, tag), this.latestFor(false));
+    }
+    const fields: Record<string, string> = { raw, version: pv.version, major: String(pv.major), minor: String(pv.minor), patch: String(pv.patch) };
+    return Computation.setVersion(version, this.setValue(renderTemplate(a.pattern, (m) => fields[m.name]), tag), this.latestFor(true));
+  }
 }
 
+/** What a semver `pattern` can print (node-semver's SemVer fields; arrays print comma-joined, as Handlebars does). */
+function semverFields(s: SemVer): Record<string, string> {
+  return {
+    raw: s.raw,
+    version: s.version,
+    major: String(s.major),
+    minor: String(s.minor),
+    patch: String(s.patch),
+    prerelease: s.prerelease.join(","),
+    build: s.build.join(","),
+  };
+}
+
+/** At most this many undecidable `enable=` values are tried both ways (2^4 runs). */
+const MAX_UNDECIDED = 4;
+
 /**
- * The tags the action outputs for one event. `enable=` values that cannot be decided are
- * tried both ways (every combination for up to four of them); a tag made only in some of
- * those runs is "uncertain".
+ * The tags the action outputs for one event, in its order (src/meta.ts `getTags`: per enabled
+ * image, the main version, the other versions, then `latest`). `enable=` values that cannot be
+ * decided are tried both ways (every combination for up to four of them); a tag made only in
+ * some of those runs is "uncertain".
  */
 export function computeMetadataTags(inputs: MetadataInputs, ev: MetadataEvent, table: OpaqueTable): MetadataResult {
   const errors: string[] = [];
-  const tagLines = inputLines(inputs.tags);
-  const specs: TagSpec[] = [];
-  for (const line of tagLines.length ? tagLines : DEFAULT_TAGS) {
-    const parsed = parseTag(line);
-    if (typeof parsed === "string") errors.push(parsed);
-    else specs.push(parsed);
-  }
-  // Higher priority first; a stable sort keeps the written order among equals.
-  specs.sort((x, y) => Number(y.attrs.priority) - Number(x.attrs.priority));
-  const flavor = parseFlavor(inputLines(inputs.flavor), errors);
-  const images = parseImages(inputLines(inputs.images), errors);
+  const specs = parseTags(metadataInputList(inputs.tags), errors);
+  const flavor = parseFlavor(metadataInputList(inputs.flavor), errors);
+  const images = parseImages(metadataInputList(inputs.images), errors);
   const comp = new Computation(ev, flavor, table);
+  const none = (problems: string[]): MetadataResult => ({ tags: [], runs: [], errors: problems, warnings: [...new Set(comp.warnings)] });
+  if (errors.length) return none(errors);
 
-  const enables = specs.map((s) => comp.globalExp(s.attrs.enable));
-  const undecided: number[] = [];
-  enables.forEach((e, i) => {
-    if (hasOpaque(e)) undecided.push(i);
-    else if (e !== "true" && e !== "false") errors.push(`invalid value for enable attribute: ${e}`);
-  });
-  if (errors.length) return { tags: [], errors, warnings: [] };
+  try {
+    const enables = specs.map((s) => comp.globalExp(s.attrs.enable));
+    const undecided: number[] = [];
+    for (const [i, e] of enables.entries()) {
+      if (hasOpaque(e)) undecided.push(i);
+      else if (e !== "true" && e !== "false") return none([`Invalid value for enable attribute: ${e}`]);
+    }
+    const assignments: boolean[][] = [];
+    if (undecided.length <= MAX_UNDECIDED) {
+      for (let mask = 0; mask < 1 << undecided.length; mask++) assignments.push(undecided.map((_, b) => (mask & (1 << b)) !== 0));
+    } else {
+      assignments.push(undecided.map(() => true), undecided.map(() => false));
+    }
 
-  const assignments: boolean[][] = [];
-  if (undecided.length <= 4) {
-    for (let mask = 0; mask < 1 << undecided.length; mask++) assignments.push(undecided.map((_, b) => (mask & (1 << b)) !== 0));
-  } else {
-    assignments.push(undecided.map(() => true), undecided.map(() => false));
+    const versions: Version[] = [];
+    for (const choice of assignments) {
+      let version: Version = { partial: [] };
+      for (const [i, spec] of specs.entries()) {
+        const u = undecided.indexOf(i);
+        const on = u >= 0 ? choice[u] : enables[i] === "true";
+        if (on) version = comp.process(version, { ...spec, attrs: { ...spec.attrs } });
+      }
+      version.partial = [...new Set(version.partial)];
+      versions.push(version);
+    }
+    const runs = versions.map((v) => tagsOf(v, images, flavor));
+    const names = versions.map((v) => tagsOf(v, [], flavor).join("\n"));
+    const mains = new Set(versions.map((v) => v.main));
+    return {
+      tags: mergeRuns(runs, table),
+      runs,
+      version: mains.size === 1 && versions[0].main !== undefined ? table.render(versions[0].main) : undefined,
+      tagNames: new Set(names).size === 1 ? tagsOf(versions[0], [], flavor) : undefined,
+      errors: [],
+      warnings: [...new Set(comp.warnings)],
+    };
+  } catch (e) {
+    if (e instanceof ActionFailure) return none([e.message]);
+    throw e;
   }
-
-  const runs: Array<{ tags: string[]; version?: string }> = [];
-  for (const choice of assignments) {
-    let version: Version = { partial: [] };
-    specs.forEach((spec, i) => {
-      const u = undecided.indexOf(i);
-      const on = u >= 0 ? choice[u] : enables[i] === "true";
-      if (on) version = comp.process(version, { ...spec, attrs: { ...spec.attrs } });
-    });
-    runs.push({ tags: tagsOf(version, images, flavor), version: version.main });
-  }
-  const all = new Map<string, number>();
-  for (const r of runs) for (const t of new Set(r.tags)) all.set(t, (all.get(t) ?? 0) + 1);
-  const tags: MetadataTag[] = [...all].map(([t, n]) => ({ ref: table.render(t), certainty: n === runs.length ? "certain" : "uncertain" }));
-  const versions = new Set(runs.map((r) => r.version));
-  const version = versions.size === 1 && runs[0].version !== undefined ? table.render(runs[0].version) : undefined;
-  return { tags, version, errors: comp.errors, warnings: [...new Set(comp.warnings)] };
 }
 
+/** Tags of several runs as one list: each in first-seen order, "uncertain" unless every run makes it. */
+export function mergeRuns(runs: string[][], table: OpaqueTable): MetadataTag[] {
+  const count = new Map<string, number>();
+  for (const r of runs) for (const t of new Set(r)) count.set(t, (count.get(t) ?? 0) + 1);
+  return [...count].map(([t, n]) => ({ ref: table.render(t), certainty: n === runs.length ? "certain" : "uncertain" }));
+}
+
+/** src/meta.ts `getTags`/`generateTags`: images lower-cased; none gives bare tags. */
 function tagsOf(version: Version, images: ImageSpec[], flavor: Flavor): string[] {
   if (version.main === undefined) return [];
   const main = version.main;
   const gen = (imageName: string): string[] => {
     const prefix = imageName !== "" ? `${imageName}:` : "";
-    const out = [`${prefix}${main}`, ...[...new Set(version.partial)].map((p) => `${prefix}${p}`)];
+    const out = [`${prefix}${main}`, ...version.partial.map((p) => `${prefix}${p}`)];
     if (version.latest) {
       const latest = `${flavor.prefixLatest ? flavor.prefix : ""}latest${flavor.suffixLatest ? flavor.suffix : ""}`;
       out.push(`${prefix}${sanitizeTag(latest)}`);
     }
     return out;
   };
-  const enabled = images.filter((i) => i.enable);
-  return enabled.length ? enabled.flatMap((i) => gen(i.name)) : gen("");
+  const enabled = images.filter((i) => i.enable).map((i) => i.name.toLowerCase());
+  return enabled.length ? enabled.flatMap((name) => gen(name)) : gen("");
 }

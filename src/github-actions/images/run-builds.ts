@@ -1,6 +1,6 @@
 import { scanJobScript } from "../../containers/index.js";
 import type { ImageBuild } from "../../containers/model.js";
-import type { Diagnostic } from "../../core/diagnostic.js";
+import { error, type Diagnostic } from "../../core/diagnostic.js";
 import type { ScriptLine } from "../../gitlab-ci/model.js";
 import type { ResolvedText, ResolvedVar } from "../../gitlab-ci/pipeline.js";
 import { evaluateExpressionText, type ExprScope } from "../expr/evaluate.js";
@@ -23,6 +23,7 @@ export function runStepBuilds(args: {
   defaults: Record<string, string | undefined>;
 }): { builds: ImageBuild[]; diagnostics: Diagnostic[] } {
   const holes = new Map<string, ResolvedText>();
+  const refused: Diagnostic[] = [];
   const lines = args.lines.map((line): ScriptLine => {
     const found = findPlaceholders(line.text);
     if (!Array.isArray(found) || found.length === 0) return line;
@@ -32,6 +33,7 @@ export function runStepBuilds(args: {
       out += line.text.slice(last, p.start);
       last = p.end;
       const r = evaluateExpressionText(p.expr, args.scope);
+      if (!r.ok) refused.push(error("expression-syntax", `${p.expr.trim()}: ${r.message}`, line.pos));
       if (r.ok && !isUnknown(r.value)) {
         out += toText(r.value);
         continue;
@@ -58,5 +60,5 @@ export function runStepBuilds(args: {
       return undefined;
     },
   });
-  return { builds: scan.builds, diagnostics: scan.diagnostics };
+  return { builds: scan.builds, diagnostics: [...refused, ...scan.diagnostics] };
 }

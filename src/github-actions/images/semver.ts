@@ -1,7 +1,7 @@
 /**
  * The part of node-semver that docker/metadata-action relies on for `type=semver`:
- * `semver.valid` (strict SemVer 2.0.0, an optional leading `v` or `=`, surrounding blanks
- * ignored) and the fields its `pattern` can print.
+ * `semver.valid` (strict SemVer 2.0.0: node-semver's FULL pattern, an optional leading `v`,
+ * surrounding blanks ignored) and the fields its `pattern` can print.
  */
 export interface SemVer {
   raw: string;
@@ -17,7 +17,7 @@ const NUM = "0|[1-9]\\d*";
 const PRE_ID = `(?:${NUM}|\\d*[a-zA-Z-][a-zA-Z0-9-]*)`;
 const BUILD_ID = "[0-9A-Za-z-]+";
 const FULL = new RegExp(
-  `^[v=]?(${NUM})\\.(${NUM})\\.(${NUM})(?:-(${PRE_ID}(?:\\.${PRE_ID})*))?(?:\\+(${BUILD_ID}(?:\\.${BUILD_ID})*))?$`,
+  `^v?(${NUM})\\.(${NUM})\\.(${NUM})(?:-(${PRE_ID}(?:\\.${PRE_ID})*))?(?:\\+(${BUILD_ID}(?:\\.${BUILD_ID})*))?$`,
 );
 
 export function parseSemver(input: string): SemVer | undefined {
