@@ -22,6 +22,12 @@ export interface ExprScope {
   /** A context left out is Unknown as a whole (e.g. `secrets`, `steps`, `runner`). */
   contexts: Partial<Record<ContextName, Value>>;
   status: JobStatus;
+  /**
+   * The contexts the workflow key being evaluated may read, and that key ("Contexts
+   * reference", context availability): reading another is an error there, as GitHub reports it
+   * when it reads the workflow. Absent: every context may be read.
+   */
+  available?: { key: string; names: readonly ContextName[] };
 }
 
 export type EvalOutcome =
@@ -81,6 +87,9 @@ class Evaluator {
         const name = expr.name.toLowerCase() as ContextName;
         if (!(CONTEXT_NAMES as readonly string[]).includes(name)) {
           throw new ExprEvalError(`unrecognized named-value '${expr.name}'`, expr.offset);
+        }
+        if (this.scope.available && !this.scope.available.names.includes(name)) {
+          throw new ExprEvalError(`unrecognized named-value '${expr.name}': ${this.scope.available.key} may read only ${this.scope.available.names.join(", ")}`, expr.offset);
         }
         const v = this.scope.contexts[name];
         return v === undefined ? new Unknown([name]) : v;
