@@ -87,7 +87,9 @@ export type HazardKind =
   | "needs-missing"
   | "not-analysed"
   /** GitHub Actions: runs of different branches enter one `concurrency:` group and cancel each other. */
-  | "concurrency-cancel";
+  | "concurrency-cancel"
+  /** A reference Docker refuses (a `/` or an upper-case letter where it may not be): the build or pull fails. */
+  | "invalid-image-reference";
 
 export type HazardSeverity = "error" | "warning" | "notice";
 

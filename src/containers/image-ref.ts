@@ -104,7 +104,11 @@ function parseImageRefUncached(pattern: string | Atom[]): ImageRefParts {
   const registryNorm = known ? registry.toLowerCase() : registry;
   const problems: string[] = [];
   if (known) {
-    if (!PATH_RE.test(path)) {
+    const colon = path.indexOf(":");
+    if (colon >= 0) {
+      // `name:release/1.x`: the last `/` comes after the `:`, so Docker reads no tag at all.
+      problems.push(`a tag cannot contain '/' ('${path.slice(colon + 1)}${tag !== undefined && shape.tag ? `:${tag}` : ""}')`);
+    } else if (!PATH_RE.test(path)) {
       problems.push(
         path.toLowerCase() === path ? `invalid repository name '${path}'` : `repository name '${path}' must be lower case`,
       );
@@ -291,5 +295,7 @@ export function withImplicitLatest(ref: ExpandedText): ExpandedText {
   const components = splitAtoms(atoms, "/");
   const last = components[components.length - 1];
   if (last.includes(":") || last.some(isHole) || atoms.length === 0) return ref;
+  // `name:release/1.x` already tries a tag (one Docker refuses): adding `:latest` would hide it.
+  if (components.slice(1).some((c) => c.includes(":"))) return ref;
   return atomsToText([...atoms, ...":latest"], ref);
 }

@@ -27,6 +27,7 @@ export const HAZARD_TITLE: Record<HazardKind, string> = {
   "needs-missing": "job needs a job that is not in the pipeline",
   "not-analysed": "part of the configuration not analysed",
   "concurrency-cancel": "runs of different branches cancel each other (concurrency group)",
+  "invalid-image-reference": "image reference Docker refuses",
 };
 
 /** How a branch context was chosen, in a few words (with the rule it came from). */

@@ -7,6 +7,7 @@ import { dockerfileNotRebuilt } from "./dockerfile-not-rebuilt.js";
 import { duplicatePipelines } from "./duplicate-pipelines.js";
 import { imageNotBuilt } from "./image-not-built.js";
 import { imageTagCollision } from "./image-tag-collision.js";
+import { invalidImageReference } from "./invalid-image-reference.js";
 import { jobsLost } from "./jobs-lost.js";
 import { jobsManual } from "./jobs-manual.js";
 import { needsMissing } from "./needs-missing.js";
@@ -19,6 +20,7 @@ export type { ChangeFacts, Finding, HazardCheck, RevisionView, StatedFinding } f
 export const HAZARD_CHECKS: HazardCheck[] = [
   configError,
   imageTagCollision,
+  invalidImageReference,
   needsMissing,
   pipelineLost,
   imageNotBuilt,
