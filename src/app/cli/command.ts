@@ -18,5 +18,4 @@ export interface CliCommand {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-/** Thrown by argument parsing; printed as a usage error (exit 2). */
-export class UsageError extends Error {}
+export { UsageError } from "./usage-error.js";

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { UsageError } from "./command.js";
+import { UsageError } from "./usage-error.js";
 
 /**
  * Every option of every `ci-explain` command, in one table: its name, whether it takes a value
