@@ -103,6 +103,13 @@ export const OPTIONS = {
     value: "FILE",
     help: "contexts as JSON, e.g. {\"github\": {\"event\": {...}}, \"matrix\": {...}};\nwhat it holds is complete (a property it lacks is null)",
   },
+  // verify
+  "gitlab-url": { kind: "string", value: "URL", help: "the GitLab instance (default: https://gitlab.com)" },
+  "github-url": {
+    kind: "string",
+    value: "URL",
+    help: "the GitHub API (default: https://api.github.com; GitHub Enterprise\nServer: https://HOST/api/v3)",
+  },
   // demo, gitlab-mr, serve
   markdown: { kind: "boolean", help: "print the comment's markdown instead of the terminal rendering" },
   out: { kind: "string", value: "DIR", help: "where to write comment.md and analysis.json (default: a temporary folder)" },
@@ -157,14 +164,17 @@ const HELP_COLUMN = 25;
 
 /**
  * The options part of a command's `--help`: each option with its value placeholder, then what
- * it does; `help` says it the command's own way where the table's words are too general.
+ * it does; `help` says it the command's own way where the table's words are too general (and,
+ * where its value is another thing, names the value too).
  */
-export function optionsHelp(names: readonly OptionName[], help: Partial<Record<OptionName, string>> = {}): string {
+export function optionsHelp(names: readonly OptionName[], help: Partial<Record<OptionName, string | { value: string; help: string }>> = {}): string {
   return names
     .map((name) => {
       const spec: OptionSpec = OPTIONS[name];
-      const head = `  --${name}${spec.value ? ` ${spec.value}` : ""}`;
-      const [first, ...rest] = (help[name] ?? spec.help).split("\n");
+      const own = help[name];
+      const value = typeof own === "object" ? own.value : spec.value;
+      const head = `  --${name}${value ? ` ${value}` : ""}`;
+      const [first, ...rest] = (typeof own === "object" ? own.help : (own ?? spec.help)).split("\n");
       const pad = head.length + 2 > HELP_COLUMN ? `\n${" ".repeat(HELP_COLUMN)}` : " ".repeat(HELP_COLUMN - head.length);
       return [`${head}${pad}${first}`, ...rest.map((l) => `${" ".repeat(HELP_COLUMN)}${l}`)].join("\n");
     })

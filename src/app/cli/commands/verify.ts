@@ -1,7 +1,9 @@
-import { parseArgs } from "node:util";
 import type { VerifyReport } from "../../../verify/verify-report.js";
 import { UsageError, type CliCommand } from "../command.js";
+import { optionsHelp, parseCommandLine } from "../options.js";
 import { checkProjectPath, parseFormat } from "../parse-options.js";
+
+const OPTION_NAMES = ["project", "gitlab-url", "repo", "github-url", "branch", "format"] as const;
 
 const usage = `Usage: ci-explain verify (--project NAMESPACE/NAME [--gitlab-url URL] | --repo OWNER/NAME [--github-url URL])
                          [--branch NAME]... [--format text|json]
@@ -19,14 +21,12 @@ include it could not read, a job a policy added), and every job that differed wi
 rule that decided it. See docs/verify.md.
 
 Options:
-  --project PATH         the GitLab project (namespace/name); needs GITLAB_TOKEN (read_api)
-  --gitlab-url URL       the GitLab instance (default: https://gitlab.com)
-  --repo OWNER/NAME      the GitHub repository; needs GITHUB_TOKEN (actions and contents: read)
-  --github-url URL       the GitHub API (default: https://api.github.com; GitHub Enterprise
-                         Server: https://HOST/api/v3)
-  --branch NAME          verify this branch instead of those the analysis would choose
-                         (repeat; the default branch and the latest tag are always verified)
-  --format text|json     output format (default: text)
+${optionsHelp(OPTION_NAMES, {
+  project: "the GitLab project (namespace/name); needs GITLAB_TOKEN (read_api)",
+  repo: { value: "OWNER/NAME", help: "the GitHub repository; needs GITHUB_TOKEN (actions and contents: read)" },
+  branch: "verify this branch instead of those the analysis would choose\n(repeat; the default branch and the latest tag are always verified)",
+  format: "text (default) or json",
+})}
 
 Exit codes: 0 no certain prediction was wrong, 1 a certain prediction was wrong,
 2 wrong usage, 3 the platform could not be read (the project, its branches).`;
@@ -35,21 +35,10 @@ export const verifyCommand: CliCommand = {
   name: "verify",
   summary: "compare ci-explain's predictions with the pipelines your project really ran",
   usage,
+  options: OPTION_NAMES,
   async run(args, io) {
-    const { values } = parseArgs({
-      args,
-      allowPositionals: false,
-      strict: true,
-      options: {
-        project: { type: "string" },
-        "gitlab-url": { type: "string" },
-        repo: { type: "string" },
-        "github-url": { type: "string" },
-        branch: { type: "string", multiple: true, default: [] },
-        format: { type: "string", default: "text" },
-      },
-    });
-    const format = parseFormat(values.format, ["text", "json"]);
+    const { values } = parseCommandLine(args, OPTION_NAMES);
+    const format = parseFormat(values.format ?? "text", ["text", "json"]);
     if ((values.project === undefined) === (values.repo === undefined)) throw new UsageError("give one of --project (GitLab) and --repo (GitHub)");
     checkProjectPath(values.project);
     if (values.repo !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(values.repo)) throw new UsageError(`--repo must look like owner/name, not "${values.repo}"`);
