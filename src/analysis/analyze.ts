@@ -129,6 +129,7 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
     const images = compareImages(before, after, { before: registryImageOf(before), after: registryImageOf(after) }, imageRefs);
     contexts.push({ context, before, after, ...compareJobs(before, after, jobNames), images });
   }
+  notes.push(...assumedUnsetNotes(contexts));
 
   // duplicate-pipelines: the MR source branch pushed while its MR is open, next to the MR pipeline.
   const mrRun = contexts.find((c) => c.context.origin.kind === "mr-pipeline" && c.context.ref.kind === "mr");
@@ -331,6 +332,32 @@ function revisionDiagnostics(load: LoadResult, pipelines: AnalysedPipeline[], ro
   load.diagnostics.forEach(add);
   for (const p of pipelines) if (p.notCreated?.reason === "config-error") p.errors.forEach(add);
   return out;
+}
+
+/**
+ * The variables defined nowhere that decided something (`Pipeline.assumedUnset`), in one note:
+ * they are taken as unset, as GitLab treats them, and a reader sees what to declare. Variables
+ * assumed in the same contexts are named together.
+ */
+function assumedUnsetNotes(contexts: ContextAnalysis[]): string[] {
+  const where = new Map<string, string[]>();
+  for (const { context, before, after } of contexts) {
+    for (const name of new Set([...before.assumedUnset, ...after.assumedUnset])) {
+      let list = where.get(name);
+      if (!list) where.set(name, (list = []));
+      list.push(context.name);
+    }
+  }
+  if (where.size === 0) return [];
+  const byContexts = new Map<string, string[]>();
+  for (const [name, names] of where) {
+    const key = names.length === contexts.length ? "every branch context" : names.map((n) => `\`${n}\``).join(", ");
+    let vars = byContexts.get(key);
+    if (!vars) byContexts.set(key, (vars = []));
+    vars.push(`\`${name}\``);
+  }
+  const groups = [...byContexts].map(([on, vars]) => `${vars.join(", ")} (${on})`);
+  return [`variables defined nowhere (YAML, .ci-explain.yml, command line) are taken as unset, as GitLab does: ${groups.join("; ")}; declare in .ci-explain.yml \`variables\` those the project sets`];
 }
 
 function uniqueMentions(mentions: RefMention[]): RefMention[] {

@@ -40,7 +40,14 @@ export function compareJobs(before: AnalysedPipeline, after: AnalysedPipeline, n
 
   const changes: JobChange[] = [];
   const redecided: JobChange[] = [];
-  for (const [name, job] of b) if (!a.has(name)) changes.push({ job: name, kind: "removed", fields: [], before: job });
+  // A job that only may be there, on either side, is only possibly added or removed.
+  const creationUncertain = before.creation === "uncertain" || after.creation === "uncertain";
+  let mayStay: Set<string> | undefined;
+  const removedMaybe = (job: AnalysedJob) =>
+    creationUncertain || job.presence === "uncertain" || (mayStay ??= new Set(after.excluded.filter((e) => e.presence === "uncertain").map((e) => e.name))).has(job.name);
+  for (const [name, job] of b) {
+    if (!a.has(name)) changes.push({ job: name, kind: "removed", fields: [], before: job, ...(removedMaybe(job) ? { uncertain: true as const } : {}) });
+  }
   const compare = (old: AnalysedJob, job: AnalysedJob) => {
     // One object on both sides (a shared job result with the same builds): nothing differs.
     if (old === job) return;
@@ -53,7 +60,7 @@ export function compareJobs(before: AnalysedPipeline, after: AnalysedPipeline, n
   for (const [name, job] of a) {
     const old = b.get(name);
     if (old) compare(old, job);
-    else changes.push({ job: name, kind: "added", fields: [], after: job });
+    else changes.push({ job: name, kind: "added", fields: [], after: job, ...(creationUncertain || job.presence === "uncertain" ? { uncertain: true as const } : {}) });
   }
   for (let k = tail; k > 0; k--) compare(bj[bj.length - k], aj[aj.length - k]);
   return { changes: names.sort(changes), redecided: names.sort(redecided) };
@@ -65,7 +72,7 @@ export function compareJobs(before: AnalysedPipeline, after: AnalysedPipeline, n
  * variables. Which rule decided it is how, not what: with every one of these the same, another
  * deciding rule is a detail.
  */
-const OUTCOME_FIELDS: ReadonlySet<JobField> = new Set<JobField>(["when", "allowFailure", "stage", "image", "needs", "builds", "variables"]);
+const OUTCOME_FIELDS: ReadonlySet<JobField> = new Set<JobField>(["when", "allowFailure", "stage", "image", "needs", "builds", "variables", "presence"]);
 
 /**
  * The job names of an analysis: their order, and which job lists are known to name each job once.
@@ -150,6 +157,8 @@ const RENDERERS: FieldRenderer[] = [
     same: (a, b) => a.needs === b.needs || (a.needs !== undefined && b.needs !== undefined && a.needs.length === b.needs.length && a.needs.every((n, i) => n === b.needs?.[i])),
   },
   { field: "decidedBy", render: (j) => describeDecision(j.decidedBy), same: (a, b) => a.decidedBy === b.decidedBy },
+  // A job that surely ran and now only may (or the other way round) has changed, even when it runs alike.
+  { field: "presence", render: (j) => (j.presence === "uncertain" ? "may not run" : "runs"), same: (a, b) => a.presence === b.presence },
   { field: "builds", render: (j) => describeBuilds(j.builds), same: (a, b) => a.builds === b.builds || (a.builds.length === 0 && b.builds.length === 0) },
 ];
 

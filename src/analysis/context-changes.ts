@@ -17,6 +17,7 @@ export function isContextChanged(ctx: ContextAnalysis): boolean {
   return (
     ctx.changes.length > 0 ||
     ctx.before.created !== ctx.after.created ||
+    ctx.before.creation !== ctx.after.creation ||
     changedImages(ctx).length > 0
   );
 }

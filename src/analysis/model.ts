@@ -35,7 +35,7 @@ export interface AnalysedPipeline extends Omit<Pipeline, "jobs"> {
   jobs: AnalysedJob[];
 }
 
-export type JobField = "when" | "allowFailure" | "stage" | "image" | "needs" | "decidedBy" | "builds" | "variables";
+export type JobField = "when" | "allowFailure" | "stage" | "image" | "needs" | "decidedBy" | "builds" | "variables" | "presence";
 
 export interface JobChange {
   job: string;
@@ -44,6 +44,8 @@ export interface JobChange {
   fields: Array<{ field: JobField; before: string; after: string }>;
   before?: AnalysedJob;
   after?: AnalysedJob;
+  /** The job only may be added or removed: its presence (or the pipeline's creation) depends on unknown inputs. */
+  uncertain?: true;
 }
 
 /** An image repository (reference without tag) and what happens to it in one context. */

@@ -1,7 +1,7 @@
 import type { Analysis, ContextAnalysis, JobChange } from "../analysis/model.js";
 import type { ImageBuild } from "../containers/model.js";
 import { splitImageRef } from "../analysis/image-ref.js";
-import type { Decision } from "../gitlab-ci/pipeline.js";
+import type { Decision, UnknownInput } from "../gitlab-ci/pipeline.js";
 import { code, details, lineBreak, paragraph, strong, table, trusted, type Block, type Inline } from "./document.js";
 import { containerDiagram, containerGraph, containerTable } from "./container-graph.js";
 import { contextDisplayName } from "./context-name.js";
@@ -33,6 +33,7 @@ const FIELD_WORDS: Record<JobChange["fields"][number]["field"], string> = {
   decidedBy: "decided by",
   builds: "pushes",
   variables: "variables",
+  presence: "in the pipeline",
 };
 
 /** What a job change shows in the before/after columns, one line per field. */
@@ -134,7 +135,7 @@ function groupChanges(ctx: ContextAnalysis): ChangeGroup[] {
   for (const change of sorted) {
     const before = change.before?.decidedBy;
     const after = change.kind === "removed" ? excluded.get(change.job) : change.after?.decidedBy;
-    const uncertain = change.after?.certainty === "uncertain";
+    const uncertain = !!change.uncertain || change.after?.certainty === "uncertain";
     const key = [change.kind, fieldKey(fieldLines(change, "before", true)), fieldKey(fieldLines(change, "after", true)), decisionKey(before), decisionKey(after), uncertain].join("\u0000");
     const group = groups.get(key);
     if (group) {
@@ -154,8 +155,17 @@ function groupDecision(d: Decision, places: Set<string>, options: ReportOptions,
   return [...describeDecision(d, options, side), ...(others > 0 ? [trusted(` (likewise at ${plural(others, "other line")})`)] : [])];
 }
 
+/** Why a change is uncertain: the job may not be there, or may run differently, and on what. */
+function uncertainNote(change: JobChange): Inline {
+  const job = change.after ?? change.before;
+  const what = change.uncertain || job?.presence === "uncertain" ? (change.kind === "removed" ? "may still be in the pipeline" : "may not be in the pipeline") : "may run differently";
+  const inputs = job?.unknownInputs ?? [];
+  const on: Inline = inputs.length ? [trusted(" — depends on "), ...inputs.slice(0, 3).flatMap((u, i) => [...(i ? [trusted(", ")] : []), code(u.kind === "variable" ? `$${u.name}` : u.kind === "include" ? u.include : u.why)])] : [];
+  return [lineBreak, trusted(`⚠️ uncertain: ${what}`), ...on];
+}
+
 function whyCell(group: ChangeGroup, options: ReportOptions): Inline {
-  const uncertain = group.uncertain ? [lineBreak, trusted("⚠️ uncertain: an earlier rule's result is unknown")] : [];
+  const uncertain = group.uncertain ? uncertainNote(group.changes[0] as JobChange) : [];
   const after = group.after ? groupDecision(group.after, group.afterPlaces, options, "head") : [trusted("no longer defined")];
   if (group.kind === "added" || !group.before) return [...after, ...uncertain];
   const before = groupDecision(group.before, group.beforePlaces, options, "base");
@@ -178,16 +188,54 @@ function groupRow(group: ChangeGroup, options: ReportOptions, names: number): In
 
 function pipelineBlocks(ctx: ContextAnalysis, options: ReportOptions): Block[] {
   const { before, after } = ctx;
-  if (before.created === after.created) return [];
+  const blocks = uncertainBlocks(after, options);
+  if (before.created === after.created && before.creation === after.creation) return blocks;
   const reason = (after.created ? before : after).notCreated;
-  const text: Inline = [strong(trusted(after.created ? "Pipeline now created." : "Pipeline no longer created."))];
+  const text: Inline = [strong(trusted(creationChange(ctx)))];
   if (reason) {
     text.push(trusted(` ${after.created ? "Before" : "Now"}: `), reason.message);
     if (reason.pos) text.push(trusted(" at "), location(reason.pos, options, after.created ? "base" : "head"));
   }
   const workflow = after.workflow ?? before.workflow;
   if (workflow) text.push(lineBreak, trusted("Workflow: "), ...describeDecision(workflow, options, after.workflow ? "head" : "base"));
-  return [paragraph(...text)];
+  return [paragraph(...text), ...blocks];
+}
+
+/** "Pipeline no longer created.", or "… may …" when unknown inputs decide either side. */
+function creationChange(ctx: ContextAnalysis): string {
+  const { before, after } = ctx;
+  const maybe = before.creation === "uncertain" || after.creation === "uncertain";
+  if (before.created === after.created) return after.creation === "uncertain" ? "Whether the pipeline is created now depends on values not known statically." : "The pipeline is now created for sure.";
+  if (after.created) return maybe ? "Pipeline may now be created." : "Pipeline now created.";
+  return maybe ? "Pipeline may no longer be created." : "Pipeline no longer created.";
+}
+
+/** Most unknown inputs named in one context's section. */
+const MAX_UNKNOWNS = 5;
+
+/** What the context's answers after the change depend on but cannot be known, named once. */
+function uncertainBlocks(p: ContextAnalysis["after"], options: ReportOptions): Block[] {
+  if (p.unknownInputs.length === 0) return [];
+  const shown = p.unknownInputs.slice(0, MAX_UNKNOWNS);
+  const spans: Inline = [trusted("⚠️ Some answers here are uncertain; they depend on ")];
+  shown.forEach((u, i) => {
+    if (i) spans.push(trusted(i === shown.length - 1 && p.unknownInputs.length <= MAX_UNKNOWNS ? " and " : ", "));
+    spans.push(...unknownInputSpans(u, options));
+  });
+  if (p.unknownInputs.length > shown.length) spans.push(trusted(` and ${p.unknownInputs.length - shown.length} more`));
+  spans.push(trusted("."));
+  return [paragraph(...spans)];
+}
+
+function unknownInputSpans(u: UnknownInput, options: ReportOptions): Inline {
+  switch (u.kind) {
+    case "variable":
+      return [code(`$${u.name}`), trusted(` (${u.why})`)];
+    case "include":
+      return [code(u.include), trusted(" (not read, at "), location(u.pos, options), trusted(")")];
+    case "fact":
+      return [u.why];
+  }
 }
 
 function summaryLine(ctx: ContextAnalysis, options: ReportOptions): Inline {
@@ -199,7 +247,7 @@ function summaryLine(ctx: ContextAnalysis, options: ReportOptions): Inline {
   ].filter(Boolean);
   const images = changedImages(ctx).length;
   const facts = [parts.length ? `jobs: ${parts.join(", ")}` : "", images ? plural(images, "image push", "image pushes") + " change" : ""].filter(Boolean);
-  if (ctx.before.created !== ctx.after.created) facts.unshift(ctx.after.created ? "pipeline now created" : "pipeline no longer created");
+  if (ctx.before.created !== ctx.after.created || ctx.before.creation !== ctx.after.creation) facts.unshift(creationChange(ctx).replace(/\.$/, "").toLowerCase());
   return [strong(contextDisplayName(ctx.context, options.platform)), trusted(` — ${facts.join(" · ")}`)];
 }
 

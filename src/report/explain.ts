@@ -12,6 +12,7 @@ import { renderMarkdown } from "./render-markdown.js";
 import { renderTerminal } from "./terminal.js";
 import { describeResolved, nameList, plural } from "./wording.js";
 import { describeAllowFailure } from "../gitlab-ci/allow-failure.js";
+import { describeUnknownInput } from "../gitlab-ci/unknown-input.js";
 
 /**
  * Explain mode: one pipeline (one branch context, one side) in full — every job and the
@@ -123,7 +124,10 @@ function jobSection(job: Job, pipeline: ExplainablePipeline, options: ExplainOpt
     [trusted("allow_failure: "), code(describeAllowFailure(job))],
     [trusted("decided by: "), ...describeDecision(job.decidedBy, options)],
   ];
-  if (job.certainty === "uncertain") facts.push([trusted("⚠️ uncertain: an earlier rule's result is unknown, so the job may behave differently")]);
+  if (job.certainty === "uncertain") {
+    const inputs = job.unknownInputs?.length ? ` — depends on ${job.unknownInputs.map(describeUnknownInput).join(", ")}` : "";
+    facts.push([trusted(`⚠️ uncertain: ${job.presence === "uncertain" ? "the job may not be in the pipeline" : "the job may run differently"}${inputs}`)]);
+  }
   if (job.image) facts.push([trusted("image: "), ...describeResolved(job.image.ref), trusted(" — written "), code(job.image.raw), trusted(" at "), location(job.image.pos, options)]);
   for (const b of job.builds ?? []) {
     facts.push([
@@ -147,7 +151,7 @@ function jobSection(job: Job, pipeline: ExplainablePipeline, options: ExplainOpt
 }
 
 function excludedRows(excluded: ExcludedJob[], options: ExplainOptions, rows: number): Inline[][] {
-  return excluded.slice(0, rows).map((e) => [[code(e.name)], [location(e.source, options)], [...describeDecision(e.decidedBy, options), ...(e.certainty === "uncertain" ? [trusted(" (uncertain)")] : [])]]);
+  return excluded.slice(0, rows).map((e) => [[code(e.name)], [location(e.source, options)], [...describeDecision(e.decidedBy, options), ...(e.presence === "uncertain" ? [trusted(" (may be in the pipeline)")] : [])]]);
 }
 
 /** Jobs with the same rule trace were decided the same way; show each trace once. */
@@ -171,12 +175,15 @@ function pipelineBlocks(request: ExplainRequest, options: ExplainOptions): Block
     ...title,
     paragraph(trusted(`${refText} · source `), code(pipeline.context.source), trusted(" · project "), code(pipeline.context.project.path)),
   ];
+  const maybe: Inline = pipeline.creation === "uncertain" ? [trusted(` ⚠️ Uncertain: GitLab may ${pipeline.created ? "not create it" : "create one"}.`)] : [];
   if (!pipeline.created) {
     const why = pipeline.notCreated;
-    blocks.push(paragraph(strong(trusted("No pipeline is created.")), ...(why ? [trusted(" "), why.message, ...(why.pos ? [trusted(" at "), location(why.pos, options)] : [])] : [])));
+    blocks.push(paragraph(strong(trusted("No pipeline is created.")), ...(why ? [trusted(" "), why.message, ...(why.pos ? [trusted(" at "), location(why.pos, options)] : [])] : []), ...maybe));
   } else {
-    blocks.push(paragraph(trusted(`A pipeline is created with ${plural(pipeline.jobs.length, "job")} in stages `), ...nameList(pipeline.stages, 50, "stage"), trusted(".")));
+    blocks.push(paragraph(trusted(`A pipeline is created with ${plural(pipeline.jobs.length, "job")} in stages `), ...nameList(pipeline.stages, 50, "stage"), trusted("."), ...maybe));
   }
+  if (pipeline.unknownInputs.length) blocks.push(paragraph(trusted("Unknown inputs: "), ...pipeline.unknownInputs.flatMap((u, i) => [...(i ? [trusted(" · ")] : []), describeUnknownInput(u)])));
+  if (pipeline.assumedUnset.length) blocks.push(paragraph(trusted("Assumed unset (defined nowhere, as GitLab treats them): "), ...nameList(pipeline.assumedUnset, 20, "variable")));
   if (pipeline.workflow) {
     blocks.push(paragraph(trusted("workflow: "), ...describeDecision(pipeline.workflow, options)));
     if (pipeline.workflow.trace.length) blocks.push(traceTable(pipeline.workflow.trace, options));
@@ -196,6 +203,7 @@ const FIELD_WORDS: Record<JobField, string> = {
   decidedBy: "decided by",
   builds: "builds and pushes",
   variables: "variables",
+  presence: "in the pipeline",
 };
 
 /** A compared value as code; a multi-line value (one `NAME=value` a line) as one code span a line. */
@@ -249,7 +257,7 @@ function oneJobBlocks(request: ExplainRequest, options: ExplainOptions): Block[]
   if (excluded) {
     const blocks: Block[] = [
       heading(4, code(excluded.name), trusted(" — not in this pipeline")),
-      paragraph(trusted("Defined at "), location(excluded.source, options), trusted("; "), ...describeDecision(excluded.decidedBy, options), ...(excluded.certainty === "uncertain" ? [trusted(" (uncertain)")] : [])),
+      paragraph(trusted("Defined at "), location(excluded.source, options), trusted("; "), ...describeDecision(excluded.decidedBy, options), ...(excluded.presence === "uncertain" ? [trusted(" (may be in the pipeline)")] : [])),
     ];
     if (excluded.decidedBy.trace.length) blocks.push(traceTable(excluded.decidedBy.trace, options));
     return withDelta(blocks);

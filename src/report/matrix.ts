@@ -20,8 +20,10 @@ const NOT_CREATED_WORDS: Record<NonNullable<AnalysedPipeline["notCreated"]>["rea
   "needs-error": "needs error",
 };
 
+/** `created`, `none (no jobs)`, or with `uncertain: ` in front when unknown inputs may decide otherwise. */
 function pipelineState(p: AnalysedPipeline): string {
-  return p.created ? "created" : `none (${p.notCreated ? NOT_CREATED_WORDS[p.notCreated.reason] : "not created"})`;
+  const state = p.created ? "created" : `none (${p.notCreated ? NOT_CREATED_WORDS[p.notCreated.reason] : "not created"})`;
+  return p.creation === "uncertain" ? `uncertain: ${state}` : state;
 }
 
 function pipelineCell(ctx: ContextAnalysis): Inline {

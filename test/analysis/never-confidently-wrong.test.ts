@@ -10,6 +10,7 @@ import { MemorySource } from "../../src/core/memory-source.js";
 import type { PipelineContext } from "../../src/gitlab-ci/context.js";
 import type { Pipeline } from "../../src/gitlab-ci/pipeline.js";
 import { simulatePipeline } from "../../src/gitlab-ci/simulate/index.js";
+import { renderComment } from "../../src/report/comment.js";
 import { readTree } from "../app/read-tree.js";
 import { gitIn, runCli } from "../app/cli/run-cli.js";
 import { branch, context } from "../gitlab-ci/simulate/build.js";
@@ -110,7 +111,8 @@ describe("3. workflow:rules an unread include may define", () => {
     const p = await simulateFixture("workflow-from-project", MR);
     expect(p.errors).toEqual([]);
     expect(p.creation).toBe("uncertain");
-    expect(p.excluded).toEqual([expect.objectContaining({ name: "build", presence: "uncertain" })]);
+    // Listed as it would run if the include's workflow:rules let it into MR pipelines.
+    expect(p.jobs).toEqual([expect.objectContaining({ name: "build", presence: "uncertain" })]);
     expect(p.unknownInputs).toEqual([expect.objectContaining({ kind: "include", include: "project acme/ci-templates: /workflows/merge-request-pipelines.yml" })]);
   });
 
@@ -192,5 +194,61 @@ describe("7. allow_failure: exit_codes is kept and compared", () => {
     const repo = gitRepo("exit-codes");
     const { stdout } = await runCli(["simulate", "--repo", repo, "--format", "json"], repo);
     expect(JSON.parse(stdout).jobs).toEqual([expect.objectContaining({ name: "lint", allowFailure: false, allowFailureExitCodes: [1] })]);
+  });
+});
+
+describe("8. an uncertain pipeline creation is uncertain on every surface", () => {
+  // The only job runs when the commit message says `[ci full]`: whether GitLab creates a pipeline
+  // at all depends on a message no one knows before the push.
+  it("the summary table, the JSON and the CLI say uncertain, not \"none (no jobs)\"", async () => {
+    const a = await analyzeFixture("commit-message");
+    const main = a.contexts.find((c) => c.context.name === "main");
+    expect({ created: main?.after.created, creation: main?.after.creation }).toEqual({ created: true, creation: "uncertain" });
+    const row = renderComment(a, { platform: "gitlab" })
+      .split("\n")
+      .find((l) => l.startsWith("| **main**") || l.startsWith("| main"));
+    expect(row).toContain("uncertain: created");
+    const repo = gitRepo("commit-message");
+    const json = JSON.parse((await runCli(["simulate", "--repo", repo, "--format", "json"], repo)).stdout);
+    expect(json.pipeline).toMatchObject({ created: true, creation: "uncertain", unknownInputs: [expect.objectContaining({ kind: "variable", name: "CI_COMMIT_MESSAGE" })] });
+    expect(json.jobs).toEqual([expect.objectContaining({ name: "full-tests", presence: "uncertain" })]);
+    expect((await runCli(["simulate", "--repo", repo], repo)).stdout).toContain("created: 1 job in 1 stage — uncertain: GitLab may not create it");
+  });
+
+  it("a job that now only may run is a possible loss (a notice), never a certain one", async () => {
+    const base = new MemorySource({ ".gitlab-ci.yml": "lint:\n  script: make lint\n" });
+    const head = new MemorySource({ ".gitlab-ci.yml": "lint:\n  script: make lint\n  rules:\n    - if: $CI_COMMIT_MESSAGE =~ /lint/\n" });
+    const a = await analyze({ base, head, settings: { ...defaultSettings(), project: "group/project", defaultBranch: "main" } });
+    const lost = a.hazards.filter((h) => h.kind === "jobs-lost" || h.kind === "pipeline-lost");
+    expect(lost.length).toBeGreaterThan(0);
+    for (const h of lost) expect(h).toMatchObject({ severity: "notice", possible: true });
+    expect(a.verdict.conclusion).toBe("success");
+  });
+});
+
+describe("variables nobody gave", () => {
+  const rule = "deploy:\n  script: ./deploy\n  rules:\n    - if: $QEMU_CI == \"1\"\n      when: manual\n    - if: $CI_COMMIT_BRANCH\n";
+  it("a variable defined nowhere is unset, as in GitLab, and listed once as assumed", async () => {
+    const p = await simulatePipeline(new MemorySource({ ".gitlab-ci.yml": rule }), context());
+    expect(named(p, "deploy")).toMatchObject({ when: "on_success", certainty: "certain" });
+    // CI_COMMIT_BRANCH is GitLab's: known, never "assumed".
+    expect(p.assumedUnset).toEqual(["QEMU_CI"]);
+  });
+
+  it("a variable given on the command line or in the settings is not assumed", async () => {
+    const p = await simulatePipeline(new MemorySource({ ".gitlab-ci.yml": rule }), context({ variables: { QEMU_CI: "1" } }));
+    expect(named(p, "deploy")).toMatchObject({ when: "manual", certainty: "certain" });
+    expect(p.assumedUnset).toEqual([]);
+  });
+
+  it("a variable the settings declare without a value is unknown", async () => {
+    const { parseSettingsText } = await import("../../src/config/parse-settings.js");
+    const { settings, diagnostics } = parseSettingsText("variables:\n  QEMU_CI:\n", ".ci-explain.yml");
+    expect(diagnostics).toEqual([]);
+    expect(settings.variables).toEqual({ QEMU_CI: null });
+    const p = await simulatePipeline(new MemorySource({ ".gitlab-ci.yml": rule }), context({ variables: settings.variables }));
+    expect(named(p, "deploy")).toMatchObject({ certainty: "uncertain", presence: "present" });
+    expect(p.unknownInputs).toEqual([expect.objectContaining({ kind: "variable", name: "QEMU_CI", maybeAbsent: true })]);
+    expect(p.assumedUnset).toEqual([]);
   });
 });

@@ -12,8 +12,8 @@ export const allowFailure: HazardCheck = {
       before,
       after,
       allowsMoreFailures,
-      (n, branch, names) =>
-        `${n === 1 ? "1 job starts" : `${n} jobs start`} allowing failure on \`${branch}\` (a failure no longer fails the pipeline): ${names}.`,
+      (n, branch, names, possible) =>
+        `${n === 1 ? "1 job" : `${n} jobs`} ${possible ? "may start" : n === 1 ? "starts" : "start"} allowing failure on \`${branch}\` (a failure no longer fails the pipeline): ${names}.`,
     );
   },
 };

@@ -13,6 +13,7 @@ export const duplicatePipelines: HazardCheck = {
   check(revision) {
     const probe = revision.openMrProbe;
     if (!probe || !probe.branchPush.created || !probe.mrPipeline.created) return [];
+    const possible = probe.branchPush.creation === "uncertain" || probe.mrPipeline.creation === "uncertain";
     return [
       {
         key: "branch-and-mr",
@@ -24,6 +25,7 @@ export const duplicatePipelines: HazardCheck = {
         images: [],
         jobs: [],
         source: probe.branchPush.workflow?.rule?.pos ?? probe.mrPipeline.workflow?.rule?.pos,
+        ...(possible ? { possible: true as const } : {}),
       },
     ];
   },

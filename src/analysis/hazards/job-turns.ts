@@ -11,26 +11,34 @@ export function jobsThatTurn(
   before: RevisionView,
   after: RevisionView,
   turned: (before: AnalysedJob, after: AnalysedJob) => boolean,
-  describe: (count: number, branch: string, names: string) => string,
+  /** `possible`: the jobs only may have turned (an unknown input decides). */
+  describe: (count: number, branch: string, names: string, possible: boolean) => string,
 ): Finding[] {
   const findings: Finding[] = [];
   for (const pair of watchedPairs(before, after)) {
     if (!pair.before.created || !pair.after.created) continue;
     const old = matchedJobs(pair.before, pair.after).before;
-    const jobs = pair.after.jobs.filter((j, i) => {
+    const turns: Array<{ job: AnalysedJob; sure: boolean }> = [];
+    pair.after.jobs.forEach((j, i) => {
       const b = old[i];
       // The same job result on both sides (shared by the simulation) has not turned.
-      return b !== undefined && b !== j && turned(b, j);
+      if (b !== undefined && b !== j && turned(b, j)) turns.push({ job: j, sure: b.certainty === "certain" && j.certainty === "certain" });
     });
-    if (jobs.length === 0) continue;
+    if (turns.length === 0) continue;
+    // Surely turned: both sides certain, in pipelines surely created; otherwise only possibly.
+    const creationUncertain = pair.before.creation === "uncertain" || pair.after.creation === "uncertain";
+    const sure = creationUncertain ? [] : turns.filter((t) => t.sure);
+    const possible = sure.length === 0;
+    const jobs = (possible ? turns : sure).map((t) => t.job);
     const names = jobs.map((j) => j.name).sort();
     findings.push({
       key: pair.context.name,
-      message: describe(names.length, pair.context.name, listNames(names)),
+      message: describe(names.length, pair.context.name, listNames(names), possible),
       contexts: [pair.context.name],
       images: [],
       jobs: names,
-      source: jobs[0].decidedBy.rule?.pos ?? jobs[0].source,
+      source: jobs[0]?.decidedBy.rule?.pos ?? jobs[0]?.source,
+      ...(possible ? { possible: true as const } : {}),
     });
   }
   return findings;

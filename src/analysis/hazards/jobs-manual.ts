@@ -11,8 +11,8 @@ export const jobsManual: HazardCheck = {
       before,
       after,
       (b, a) => b.when !== "manual" && a.when === "manual",
-      (n, branch, names) =>
-        `${n === 1 ? "1 job turns" : `${n} jobs turn`} manual on \`${branch}\` (they no longer start by themselves): ${names}.`,
+      (n, branch, names, possible) =>
+        `${n === 1 ? "1 job" : `${n} jobs`} ${possible ? "may turn" : n === 1 ? "turns" : "turn"} manual on \`${branch}\` (they no longer start by themselves): ${names}.`,
     );
   },
 };

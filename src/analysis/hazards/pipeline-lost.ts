@@ -16,13 +16,16 @@ export const pipelineLost: HazardCheck = {
       const reason = pair.after.notCreated?.reason;
       if (reason === "config-error" || reason === "needs-error") continue;
       const why = pair.after.notCreated?.message;
+      // Whether it was, or is, created may depend on inputs not known statically.
+      const possible = pair.before.creation === "uncertain" || pair.after.creation === "uncertain";
       findings.push({
         key: pair.context.name,
-        message: `\`${pair.context.name}\` no longer gets a pipeline${why ? `: ${why}` : ""} (it ran ${pair.before.jobs.length} jobs before).`,
+        message: `\`${pair.context.name}\` ${possible ? "may no longer get" : "no longer gets"} a pipeline${why ? `: ${why}` : ""} (it ran ${pair.before.jobs.length} jobs before).`,
         contexts: [pair.context.name],
         images: [],
         jobs: pair.before.jobs.map((j) => j.name),
         source: pair.after.notCreated?.pos ?? pair.after.workflow?.rule?.pos,
+        ...(possible ? { possible: true as const } : {}),
       });
     }
     return findings;

@@ -29,9 +29,10 @@ export interface ClauseEvaluator {
 
 export interface RulesOutcome {
   /**
-   * The rule shown as deciding: the first whose clauses all hold when every unknown test fails,
-   * if GitLab can reach that outcome; otherwise the first rule that can decide. Undefined: no
-   * rule matches (the job is not added).
+   * The rule shown as deciding: the first that matches when every question about an unknown
+   * value is answered "no" (not set to that text, not matched by that pattern; worlds.ts).
+   * Undefined: no rule matches (the job is not added). A caller whose subject may or may not be
+   * there shows, from `possible`, an outcome that keeps it (selectByRules).
    */
   matched?: RuleDef;
   /** Every rule evaluated, in order, up to and including the first that surely matches. */
@@ -94,9 +95,11 @@ export function evaluateRules(rules: RuleDef[], clauses: ClauseEvaluator): Rules
     }
   }
   if (unknownRules.length === 0) return { ...(matched ? { matched } : {}), trace, possible: [matched], unknowns: [], errors };
-  const possible = possibleOutcomes(rules.slice(0, trace.length), trace, unknownParts, clauses) ?? [...unknownRules, matched];
-  // What GitLab does when every unknown test fails, if that can happen; else the first outcome it can reach.
-  const shown = possible.includes(matched) ? matched : possible.find((r) => r !== undefined);
+  const reached = possibleOutcomes(rules.slice(0, trace.length), trace, unknownParts, clauses);
+  // Shown: what GitLab does when every question about an unknown value is answered "no" (the
+  // first world), or, with too many worlds, when every unknown rule fails.
+  const possible = reached?.possible ?? [...unknownRules, matched];
+  const shown = reached ? reached.first : matched;
   return { ...(shown ? { matched: shown } : {}), trace, possible, unknowns: uniqueInputs(unknowns), errors };
 }
 
@@ -108,16 +111,16 @@ interface UnknownClauses {
 }
 
 /**
- * The rules that can match first, in list order (`undefined` last: none matches), or undefined
- * when there are too many worlds. `evaluated`: the rules up to the first that surely matches, with
- * their `trace` rows.
+ * The rules that can match first, in list order (`undefined` last: none matches), and the one of
+ * the first world; undefined when there are too many worlds. `evaluated`: the rules up to the
+ * first that surely matches, with their `trace` rows.
  */
 function possibleOutcomes(
   evaluated: RuleDef[],
   trace: RuleTrace[],
   unknown: Map<RuleDef, UnknownClauses>,
   clauses: ClauseEvaluator,
-): Array<RuleDef | undefined> | undefined {
+): { possible: Array<RuleDef | undefined>; first: RuleDef | undefined } | undefined {
   const reached = everyWorld((world) => {
     for (let i = 0; i < evaluated.length; i++) {
       const rule = evaluated[i] as RuleDef;
@@ -128,7 +131,7 @@ function possibleOutcomes(
   }, MAX_WORLDS);
   if (!reached) return undefined;
   const set = new Set(reached);
-  return [...evaluated.filter((r) => set.has(r)), ...(set.has(undefined) ? [undefined] : [])];
+  return { possible: [...evaluated.filter((r) => set.has(r)), ...(set.has(undefined) ? [undefined] : [])], first: reached[0] };
 }
 
 /**

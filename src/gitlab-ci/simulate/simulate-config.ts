@@ -5,7 +5,7 @@ import type { PipelineContext } from "../context.js";
 import type { CiConfig, JobDef, LoadResult, NeedDef, RuleDef, When } from "../model.js";
 import type { Decision, ExcludedJob, Pipeline, PipelineJob, Presence, ResolvedImage, ResolvedVar, UnknownInput } from "../pipeline.js";
 import { clauseEvaluator, expandedVariables, ifOutcome, type ClauseScope } from "./clauses.js";
-import { inputKey, outcomeEffect, type RulesOutcome } from "./evaluate-rules.js";
+import { EXCLUDED, inputKey, outcomeEffect, type RulesOutcome } from "./evaluate-rules.js";
 import { jobRuleEffect, jobRuleResult, type JobRuleResult } from "./rule-effect.js";
 import { RulesMemo, RuleShapes, type Shape } from "./rules-memo.js";
 import { expandText } from "./expand-variables.js";
@@ -258,11 +258,14 @@ class RuleSelections {
 }
 
 function selectByRules(job: JobDef, outcome: RulesOutcome): Selection {
-  const rule = outcome.matched;
+  // An unknown rule only matters when it would give the job differently than the deciding rule.
+  const effect = (r: RuleDef | undefined) => jobRuleEffect(job, r);
+  const { certain, presence } = outcomeEffect(outcome, effect);
+  // A job that may or may not be there is listed as it would run: so what it would be is shown,
+  // and compared between revisions, not hidden among the jobs left out.
+  const rule = presence === "uncertain" ? outcome.possible.find((r) => effect(r) !== EXCLUDED) : outcome.matched;
   const result = jobRuleResult(job, rule);
   const when: When = rule ? result.when : "never";
-  // An unknown rule only matters when it would give the job differently than the deciding rule.
-  const { certain, presence } = outcomeEffect(outcome, (r) => jobRuleEffect(job, r));
   return {
     // A rule error makes GitLab evaluate the job as `when: never` and fail the pipeline.
     included: !!rule && when !== "never" && outcome.errors.length === 0,
@@ -289,9 +292,12 @@ function selectByRules(job: JobDef, outcome: RulesOutcome): Selection {
  */
 function withUnreadIncludes(job: JobDef, selection: Selection, unread: UnknownInput[], withWorkflow: (() => Selection) | undefined): Selection {
   const ownRules = !!(job.rules || job.only || job.except);
-  const presenceUnknown = job.unreadParts ? !ownRules : withWorkflow !== undefined && withWorkflow().included !== selection.included;
+  const alternative = withWorkflow?.();
+  const presenceUnknown = job.unreadParts ? !ownRules : alternative !== undefined && alternative.included !== selection.included;
   if (!job.unreadParts && !presenceUnknown) return selection;
-  return { ...selection, uncertain: true, presence: presenceUnknown ? "uncertain" : selection.presence, unknowns: [...selection.unknowns, ...unread] };
+  // Listed as it would run when it does (see selectByRules).
+  const shown = presenceUnknown && !selection.included && alternative?.included ? alternative : selection;
+  return { ...shown, uncertain: true, presence: presenceUnknown ? "uncertain" : shown.presence, unknowns: [...selection.unknowns, ...unread] };
 }
 
 function selectByPolicy(job: JobDef, hasWorkflowRules: boolean, clauses: ClauseScope): Selection {
@@ -305,8 +311,8 @@ function selectByPolicy(job: JobDef, hasWorkflowRules: boolean, clauses: ClauseS
   });
   const written = !!(job.only || job.except);
   return {
-    // Unknown clauses count as not holding: an unknown `only` excludes, an unknown `except` does not.
-    included: policy.included === true || (policy.included === "unknown" && onlyHoldsExceptUnknown(policy)),
+    // A job that may or may not be there is listed, as one whose presence is uncertain.
+    included: policy.included !== false,
     uncertain: policy.included === "unknown",
     presence: policy.included === "unknown" ? "uncertain" : policy.included ? "present" : "absent",
     unknowns: policy.unknowns,
@@ -323,13 +329,6 @@ function selectByPolicy(job: JobDef, hasWorkflowRules: boolean, clauses: ClauseS
     errors: [],
     warnings: policy.warnings,
   };
-}
-
-/** With unknowns treated as "does not hold": included when `only` holds for sure and `except` is not sure. */
-function onlyHoldsExceptUnknown(policy: PolicyOutcome): boolean {
-  const only = policy.trace.find((t) => t.note?.startsWith("only"));
-  const except = policy.trace.find((t) => t.note?.startsWith("except"));
-  return (only ? only.result === true : true) && (except ? except.result !== true : true);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Diagnostic } from "../../core/diagnostic.js";
 import type { WorkflowDef } from "../model.js";
 import type { Decision, Pipeline, UnknownInput } from "../pipeline.js";
 import { clauseEvaluator, type ClauseScope } from "./clauses.js";
-import { evaluateRules, outcomeEffect } from "./evaluate-rules.js";
+import { EXCLUDED, evaluateRules, outcomeEffect } from "./evaluate-rules.js";
 import { workflowRuleEffect } from "./rule-effect.js";
 import { entriesFromDefs, type VarEntry } from "./variable-entry.js";
 
@@ -32,7 +32,8 @@ export function evaluateWorkflow(workflow: WorkflowDef | undefined, scope: Claus
   const outcome = evaluateRules(workflow.rules, clauseEvaluator(scope));
   const { certain, presence } = outcomeEffect(outcome, workflowRuleEffect);
   const certainty = { uncertain: !certain, creationUncertain: presence === "uncertain", unknowns: certain ? [] : outcome.unknowns };
-  const rule = outcome.matched;
+  // A pipeline GitLab may or may not create is simulated as created, so its jobs are shown.
+  const rule = presence === "uncertain" ? outcome.possible.find((r) => workflowRuleEffect(r) !== EXCLUDED) : outcome.matched;
   if (!rule) {
     return {
       created: false,

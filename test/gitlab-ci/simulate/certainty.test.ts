@@ -48,13 +48,19 @@ describe("a job after an unknown rule", () => {
     expect(p.certainty).toBe(certainty);
   });
 
-  it.each([
-    ["an unknown rule would add it: uncertain", [unknownChanges], "uncertain"],
-    ["the only unknown rule would exclude it too: certain", [`${unknownChanges}\nwhen: never`], "certain"],
-  ])("no rule matches and %s", async (_what, rules, certainty) => {
-    const p = await simulateYaml(jobYaml(rules), onOpensbiBranch);
+  it("no rule matches unless the unknown rule does: the job may be there, and is listed as it would run", async () => {
+    const p = await simulateYaml(jobYaml([`${unknownChanges}\nwhen: manual`]), onOpensbiBranch);
+    expect(p.jobs.map((j) => [j.name, j.presence, j.when])).toEqual([
+      ["docker-opensbi", "uncertain", "manual"],
+      ["other", "present", "on_success"],
+    ]);
+    expect(p.excluded).toEqual([]);
+  });
+
+  it("no rule matches and the only unknown rule would exclude it too: surely absent", async () => {
+    const p = await simulateYaml(jobYaml([`${unknownChanges}\nwhen: never`]), onOpensbiBranch);
     expect(p.jobs.map((j) => j.name)).toEqual(["other"]);
-    expect(p.excluded).toMatchObject([{ name: "docker-opensbi", certainty }]);
+    expect(p.excluded).toMatchObject([{ name: "docker-opensbi", certainty: "certain", presence: "absent" }]);
   });
 });
 
@@ -66,7 +72,8 @@ describe("workflow rules after an unknown rule", () => {
     ["the unknown rule would set other variables", [`${unknownChanges}\nvariables: {MODE: quick}`, `${decides}\nvariables: {MODE: full}`], true, "uncertain"],
     ["the unknown rule would stop the pipeline", [`${unknownChanges}\nwhen: never`, decides], true, "uncertain"],
     ["no rule matches and the unknown rule would stop it too", [`${unknownChanges}\nwhen: never`], false, "certain"],
-    ["no rule matches but the unknown rule would create it", [unknownChanges], false, "uncertain"],
+    // Simulated as created, so its jobs are shown; whether it is created is uncertain.
+    ["no rule matches but the unknown rule would create it", [unknownChanges], true, "uncertain"],
   ] as Array<[string, string[], boolean, string]>)("%s", async (_what, rules, created, certainty) => {
     const p = await simulateYaml(workflow(rules), onOpensbiBranch);
     expect(p.created).toBe(created);

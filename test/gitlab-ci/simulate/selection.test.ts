@@ -112,8 +112,8 @@ except-changes:
 
   it("an unknown diff leaves only:changes uncertain", async () => {
     const p = await simulateYaml(yaml, context({ ref: branch("master") }));
-    const e = p.excluded.find((x) => x.name === "only-changes");
-    expect(e?.certainty).toBe("uncertain");
+    const j = p.jobs.find((x) => x.name === "only-changes");
+    expect(j).toMatchObject({ certainty: "uncertain", presence: "uncertain" });
   });
 });
 
