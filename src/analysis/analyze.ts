@@ -1,5 +1,8 @@
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { FileSource } from "../core/file-source.js";
+import type { IncludeSource } from "../core/include-source.js";
+import { IncludeResolver } from "../gitlab-ci/load/include-resolver.js";
+import { instanceIncludeVariables } from "../gitlab-ci/simulate/predefined-variables.js";
 import type { Settings } from "../config/settings.js";
 import type { RunInputs } from "../gitlab-ci/context.js";
 import type { LoadOptions, LoadResult } from "../gitlab-ci/model.js";
@@ -52,6 +55,12 @@ export interface AnalyzeInput {
    */
   parseCache?: ParseCache;
   /**
+   * Reads project, component, template and remote includes (the GitLab API with the token of
+   * whoever runs ci-explain, or a folder of pinned copies). Absent: they stay unread, and the
+   * report says so.
+   */
+  includeSource?: IncludeSource;
+  /**
    * Problems found reading the bot's own settings (`.ci-explain.yml`, with file:line). They are
    * carried into `Analysis.settingsDiagnostics` unchanged, so every surface reports them alike.
    */
@@ -82,7 +91,14 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
   const defaultBranch = settings.defaultBranch ?? ASSUMED_DEFAULT_BRANCH;
   if (!settings.defaultBranch) notes.push(`the default branch is not known; it is assumed to be \`${ASSUMED_DEFAULT_BRANCH}\``);
   const share = input.shareResults === false ? undefined : new SimulationShare<JobOutcome>();
-  const loadOptions: LoadOptions = { ciPath: settings.ciConfigPath, project, parseCache: input.parseCache ?? new ParseCache() };
+  const loadOptions: LoadOptions = {
+    ciPath: settings.ciConfigPath,
+    project,
+    parseCache: input.parseCache ?? new ParseCache(),
+    includeVariables: instanceIncludeVariables(settings.serverUrl),
+    // One resolver for the whole analysis: base, head and every context see the same refs.
+    ...(input.includeSource ? { includes: new IncludeResolver(input.includeSource) } : {}),
+  };
 
   const [baseLoad, headLoad, changedFiles] = await Promise.all([
     engine.load(input.base, loadOptions),

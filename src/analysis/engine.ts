@@ -33,7 +33,7 @@ export interface Engine {
  * with variables (GitLab expands `$CI_COMMIT_REF_NAME` and the like in include paths).
  */
 function dependsOnContext(config: CiConfig): boolean {
-  return hasIncludeRules(config) || config.includes.some((i) => i.location.includes("$"));
+  return hasIncludeRules(config) || config.includes.some((i) => i.location.includes("$") || i.project?.includes("$") || i.ref?.includes("$"));
 }
 
 export const gitlabEngine: Engine = {
@@ -45,6 +45,7 @@ export const gitlabEngine: Engine = {
           project: options.project,
           ...(stats ? { stats } : {}),
           ...(options.parseCache ? { parseCache: options.parseCache } : {}),
+          ...(options.includes ? { includes: options.includes } : {}),
           ...(share ? { share } : {}),
         })
       : simulateConfig(load, context, source, { ciPath: options.ciPath, ...(stats ? { stats } : {}), ...(share ? { share } : {}) }),

@@ -17,6 +17,8 @@ export function defaultSettings(): Settings {
     variables: {},
     forkVariables: {},
     containers: { recipes: [...DEFAULT_RECIPES] },
+    // No remote include is fetched unless the project names its host.
+    includes: { remoteHosts: [] },
     hazards: {},
     comment: {
       // Product decision: a draft is analysed (the status check is set) but not commented on,

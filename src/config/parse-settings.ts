@@ -100,6 +100,7 @@ function toSettings(file: SettingsFile): Settings {
     forkVariables: file.fork_variables ?? {},
     contexts: file.contexts?.map(toContextSetting),
     containers: { recipes: file.containers?.recipes ?? defaults.containers.recipes },
+    includes: { remoteHosts: file.includes?.remote_hosts ?? defaults.includes.remoteHosts },
     hazards: { ...file.hazards },
     comment: {
       onDrafts: file.comment?.on_drafts ?? defaults.comment.onDrafts,

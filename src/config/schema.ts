@@ -82,6 +82,11 @@ export const settingsFileSchema = z.strictObject({
   fork_variables: variables.optional(),
   contexts: z.array(contextSchema).min(1).optional(),
   containers: z.strictObject({ recipes: z.array(z.string().min(1)).optional() }).optional(),
+  includes: z
+    .strictObject({
+      remote_hosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+$/, "expected a host name such as `gitlab.example.com` (no scheme, port or path)")).optional(),
+    })
+    .optional(),
   hazards: z.partialRecord(z.enum(HAZARD_KINDS), z.enum(["error", "warning", "notice", "off"])).optional(),
   comment: z
     .strictObject({

@@ -42,6 +42,8 @@ export interface Settings {
   /** When given, these contexts replace the default choice. */
   contexts?: ContextSetting[];
   containers: { recipes: string[] };
+  /** `includes: remote_hosts`: the only hosts whose `include: remote:` files are fetched (https only). */
+  includes: { remoteHosts: string[] };
   hazards: Partial<Record<HazardKind, HazardSeverity | "off">>;
   comment: {
     /** Comment on draft PRs/MRs (the check is always set). */

@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { Located, Pos } from "../core/pos.js";
+import type { IncludeResolver } from "./load/include-resolver.js";
 import type { ParseCache } from "./load/parse-cache.js";
 
 /**
@@ -156,8 +157,24 @@ export interface IncludeRecord {
   rules?: RuleDef[];
   /** `include:inputs` as written. */
   inputs?: Record<string, unknown>;
-  /** The repository files this include resolved to (wildcards may give many). */
+  /** The repository files this include resolved to (wildcards may give many); external files by their display name. */
   files: string[];
+  /** For an include read from outside the repository: what was read, at which commit. */
+  external?: ExternalRead;
+  /** Why an include outside the repository was not read (it stays unknown). */
+  unread?: string;
+}
+
+/** Which version of an external include was read: `freedesktop/ci-templates@593a0a5f…`. */
+export interface ExternalRead {
+  /** The project path, the template name or the URL. */
+  target: string;
+  /** As written: the `ref:` of a project include, the `@version` of a component. */
+  ref?: string;
+  /** The commit read (a folder of pinned copies: the ref itself). */
+  commit?: string;
+  /** The release a component's `~latest` or partial version (`1.2`) resolved to. */
+  version?: string;
 }
 
 export interface WorkflowDef {
@@ -229,4 +246,9 @@ export interface LoadOptions {
   limits?: Partial<LoadLimits>;
   /** Parsed files to reuse across loads (base and head, re-loads for `include:rules`). */
   parseCache?: ParseCache;
+  /**
+   * Reads project, component, template and remote includes. Absent: they are not read, and the
+   * report says so (never a network call nobody asked for).
+   */
+  includes?: IncludeResolver;
 }

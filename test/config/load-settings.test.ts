@@ -25,6 +25,8 @@ contexts:
   - tag: v8.0.1
 containers:
   recipes: ["tests/docker/dockerfiles/*.docker"]
+includes:
+  remote_hosts: [gitlab.freedesktop.org]
 hazards:
   jobs-manual: off
   image-not-built: error
@@ -53,6 +55,7 @@ describe("parseSettingsText", () => {
         { name: "tag v8.0.1", tag: "v8.0.1", source: "push", variables: {}, branch: undefined, mr: undefined, project: undefined },
       ],
       containers: { recipes: ["tests/docker/dockerfiles/*.docker"] },
+      includes: { remoteHosts: ["gitlab.freedesktop.org"] },
       hazards: { "jobs-manual": "off", "image-not-built": "error" },
       comment: { onDrafts: false, commandsFrom: "collaborators", warningConclusion: "failure" },
     });
@@ -69,6 +72,7 @@ describe("parseSettingsText", () => {
     ["a nested unknown key", "comment:\n  on_draft: true\n", "unknown key `comment.on_draft`", 2],
     ["a wrong type", "contexts:\n  - branch: main\n    variables: [A]\n", "`contexts[0].variables`", 3],
     ["a context naming two refs", "contexts:\n  - branch: main\n    tag: v1\n", "exactly one of `branch`, `tag` or `mr`", 2],
+    ["a remote host with a scheme", "includes:\n  remote_hosts: [https://gitlab.example.com]\n", "`includes.remote_hosts", 2],
     ["an unknown hazard kind", "hazards:\n  tag-clash: error\n", "hazards", 2],
     ["an unknown severity", "hazards:\n  jobs-lost: fatal\n", "`hazards.jobs-lost`", 2],
     ["a project that is not a path", "project: widget\n", "`project`", 1],

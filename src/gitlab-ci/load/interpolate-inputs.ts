@@ -35,7 +35,7 @@ export function applyInputs(
   const specInputs = mapGet(mapGet(header, "spec"), "inputs");
   if (!header || specInputs === undefined) {
     if (givenNames.length > 0) {
-      diagnostics.push(error("inputs-invalid", `${file}: inputs (${givenNames.join(", ")}) are given but the file declares no \`spec:inputs\``, at));
+      diagnostics.push(error("inputs-invalid", `${file}: Given inputs not defined in the \`spec\` section of the included configuration file`, at));
     }
     return body;
   }
@@ -46,23 +46,22 @@ export function applyInputs(
   const specs = readSpecs(file, specInputs, diagnostics);
   const values = new Map<string, unknown>();
   let ok = true;
-  for (const name of givenNames) {
-    if (!specs.has(name)) {
-      diagnostics.push(error("inputs-invalid", `${file}: unknown input \`${name}\` (declared: ${[...specs.keys()].join(", ") || "none"})`, at));
-      ok = false;
-    }
+  const unknown = givenNames.filter((name) => !specs.has(name));
+  if (unknown.length > 0) {
+    diagnostics.push(error("inputs-invalid", `${file}: unknown input arguments: ${unknown.join(", ")}`, at));
+    ok = false;
   }
   for (const spec of specs.values()) {
     const has = given !== undefined && Object.hasOwn(given, spec.name);
     const value = has ? given[spec.name] : spec.default;
     if (value === undefined) {
-      diagnostics.push(error("inputs-invalid", `${file}: input \`${spec.name}\` is required and has no value`, at));
+      diagnostics.push(error("inputs-invalid", `${file}: \`${spec.name}\` input: required value has not been provided`, at));
       ok = false;
       continue;
     }
-    const problem = checkInput(spec, value);
+    const problem = checkInput(spec, value, has ? "provided value" : "default value");
     if (problem) {
-      diagnostics.push(error("inputs-invalid", `${file}: input \`${spec.name}\` ${problem}`, has ? at : spec.pos));
+      diagnostics.push(error("inputs-invalid", `${file}: \`${spec.name}\` input: ${problem}`, has ? at : spec.pos));
       ok = false;
       continue;
     }
@@ -83,7 +82,7 @@ function readSpecs(file: string, inputs: YMap, diagnostics: Diagnostic[]): Map<s
     }
     const type = plain.type ?? "string";
     if (type !== "string" && type !== "number" && type !== "boolean" && type !== "array") {
-      diagnostics.push(error("inputs-invalid", `${file}: input \`${entry.key}\` has unknown type ${String(type)}`, entry.keyPos));
+      diagnostics.push(error("inputs-invalid", `${file}: header:spec:inputs:${entry.key} input type unknown value: ${String(type)}`, entry.keyPos));
       continue;
     }
     specs.set(entry.key, {
@@ -98,18 +97,23 @@ function readSpecs(file: string, inputs: YMap, diagnostics: Diagnostic[]): Map<s
   return specs;
 }
 
-function checkInput(spec: InputSpec, value: unknown): string | undefined {
+/**
+ * GitLab's checks and words (Ci::Config::Interpolation::Inputs::BaseInput and its types):
+ * "provided value is not a string", "`x` cannot be used because it is not in the list of allowed
+ * options", "provided value does not match required RegEx pattern"; a default is checked alike.
+ */
+function checkInput(spec: InputSpec, value: unknown, what: "provided value" | "default value"): string | undefined {
   const actual = Array.isArray(value) ? "array" : typeof value;
-  if (actual !== spec.type) return `must be a ${spec.type}, got ${JSON.stringify(value)}`;
+  if (actual !== spec.type) return `${what} is not ${spec.type === "array" ? "an" : "a"} ${spec.type}`;
   if (spec.options && !spec.options.some((o) => o === value)) {
-    return `must be one of ${spec.options.map((o) => JSON.stringify(o)).join(", ")}, got ${JSON.stringify(value)}`;
+    return `\`${typeof value === "string" ? value : JSON.stringify(value)}\` cannot be used because it is not in the list of allowed options`;
   }
   // GitLab (Interpolation::Inputs::BaseInput#validate_regex): RE2 (UntrustedRegexp), a search,
   // applied to string values only; a default that does not match is an error too.
   if (spec.regex !== undefined && typeof value === "string") {
     const compiled = compilePattern(`/${spec.regex}/`);
     if (!compiled.ok) return `has an invalid regex: ${compiled.message}`;
-    if (!compiled.pattern.test(value)) return `value ${JSON.stringify(value)} does not match required RegEx pattern ${spec.regex}`;
+    if (!compiled.pattern.test(value)) return `${what} does not match required RegEx pattern`;
   }
   return undefined;
 }

@@ -10,7 +10,7 @@ import { buildVariables } from "./build-variables.js";
 import { checkOnStopJobs } from "./check-on-stop.js";
 import { checkTriggerJob } from "./check-trigger-job.js";
 import { resolveLimits } from "./limits.js";
-import { loadFileWithIncludes, newIncludeWalk } from "./load-includes.js";
+import { loadFileWithIncludes, newIncludeWalk, repositoryFile } from "./load-includes.js";
 import { NodeReader } from "./node-reader.js";
 import { resolveExtends } from "./resolve-extends.js";
 import { resolveReferences } from "./resolve-references.js";
@@ -37,7 +37,7 @@ export async function loadConfig(source: FileSource, options: LoadOptions = {}):
   const root = normalizePath(options.ciPath ?? DEFAULT_CI_PATH);
   const diagnostics: Diagnostic[] = [];
   const walk = newIncludeWalk(source, options, limits, diagnostics);
-  const merged = await loadFileWithIncludes(walk, root, options.inputs, undefined, []);
+  const merged = await loadFileWithIncludes(walk, repositoryFile(walk, root), options.inputs, undefined, []);
   const rootPos: Pos = { file: root, line: 1 };
   const config: CiConfig = {
     root,

@@ -74,11 +74,22 @@ export function refName(context: PipelineContext): string {
   return ref.kind === "mr" ? ref.source : ref.name;
 }
 
-function serverVariables(context: PipelineContext): VarEntry[] {
+/**
+ * The instance's own variables (`CI_SERVER_FQDN`, `CI_API_V4_URL`, ...): the same in every
+ * context, so include paths that use them (`$CI_SERVER_FQDN/group/components/x@1.0`) can be
+ * read before any context is chosen.
+ */
+export function instanceIncludeVariables(serverUrl: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of serverVariables(serverUrl, "")) if (e.unknown === undefined && /^CI_(SERVER|API)_/.test(e.name)) out[e.name] = e.raw;
+  return out;
+}
+
+function serverVariables(serverUrl: string, projectPath: string): VarEntry[] {
   const out: VarEntry[] = [];
   let url: URL | undefined;
   try {
-    url = new URL(context.server.url);
+    url = new URL(serverUrl);
   } catch {
     url = undefined;
   }
@@ -108,10 +119,10 @@ function serverVariables(context: PipelineContext): VarEntry[] {
     nonEmpty("CI_SERVER_SHELL_SSH_PORT", "an instance setting"),
     known("CI_API_V4_URL", `${base}/api/v4`),
     known("CI_API_GRAPHQL_URL", `${base}/api/graphql`),
-    known("CI_PROJECT_URL", `${base}/${context.project.path}`),
+    known("CI_PROJECT_URL", `${base}/${projectPath}`),
     known("CI_DEPENDENCY_PROXY_SERVER", `${url.hostname}:${port}`),
   );
-  const path = context.project.path;
+  const path = projectPath;
   const segments = path.split("/");
   const namespace = segments.slice(0, -1).join("/");
   out.push(
@@ -267,7 +278,7 @@ export function prePipelineVariables(context: PipelineContext, options: Predefin
     known("GITLAB_CI", "true"),
     known("CI_PIPELINE_SOURCE", context.source),
     nonEmpty("CI_PIPELINE_CREATED_AT", "the pipeline's creation time"),
-    ...serverVariables(context),
+    ...serverVariables(context.server.url, context.project.path),
     ...projectVariables(context, options),
     ...commitVariables(context),
     ...mergeRequestVariables(context),

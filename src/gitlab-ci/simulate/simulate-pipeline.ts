@@ -8,6 +8,7 @@ import { refName } from "./predefined-variables.js";
 import { simulateConfig, type SimulateConfigOptions } from "./simulate-config.js";
 import type { SimulateStats } from "./stats.js";
 import type { ParseCache } from "../load/parse-cache.js";
+import type { IncludeResolver } from "../load/include-resolver.js";
 
 export interface SimulateOptions {
   /** The root CI file; `.gitlab-ci.yml` by default. */
@@ -18,6 +19,8 @@ export interface SimulateOptions {
   stats?: SimulateStats;
   /** Parsed files to reuse: each context with `include:rules` re-loads the same files. */
   parseCache?: ParseCache;
+  /** Reads includes from outside the repository (see LoadOptions.includes). */
+  includes?: IncludeResolver;
   /** Job results shared with other simulations of the same analysis (see SimulationShare). */
   share?: SimulateConfigOptions["share"];
 }
@@ -47,6 +50,7 @@ export async function simulatePipeline(source: FileSource, context: PipelineCont
       includeVariables: includeVariables(context, { ciPath }),
       includeRuleMatches: decide,
       ...(options.parseCache ? { parseCache: options.parseCache } : {}),
+      ...(options.includes ? { includes: options.includes } : {}),
     });
   let loaded = await load();
   // `include: rules: exists:` needs the file list; fetch it only when a rule asks, then reload.

@@ -14,6 +14,14 @@ export interface GitLabApi {
   rawFile(project: number | string, path: string, ref: string): Promise<string | Blob>;
   /** Tree entries below `path` at `ref`, recursive, at most `maxEntries` (pages of 100). */
   tree(project: number | string, options: { ref: string; path: string; maxEntries: number }): Promise<unknown[]>;
+  /** The commit a ref (SHA, tag or branch) names (`GET /projects/:id/repository/commits/:sha`). */
+  commit(project: number | string, ref: string): Promise<unknown>;
+  /** A project's facts (`default_branch`), by id or full path. */
+  project(project: number | string): Promise<unknown>;
+  /** The newest releases of a project, at most `maxEntries` (pages of 100). */
+  releases(project: number | string, maxEntries: number): Promise<unknown[]>;
+  /** An instance CI template as the project sees it (`GET /projects/:id/templates/gitlab_ci_ymls/:name`). */
+  ciTemplate(project: number | string, name: string): Promise<unknown>;
   diffVersions(project: number | string, iid: number): Promise<unknown[]>;
   diffs(project: number | string, iid: number): Promise<unknown[]>;
   mergeRequest(project: number | string, iid: number): Promise<unknown>;
@@ -115,6 +123,10 @@ export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
       });
       return entries;
     },
+    commit: (project, ref) => gitlab.Commits.show(project, ref),
+    project: (project) => gitlab.Projects.show(project),
+    releases: (project, max) => gitlab.ProjectReleases.all(project, pages(max)),
+    ciTemplate: (project, name) => gitlab.ProjectTemplates.show(project, "gitlab_ci_ymls", name),
     diffVersions: (project, iid) => gitlab.MergeRequests.allDiffVersions(project, iid),
     diffs: (project, iid) => gitlab.MergeRequests.allDiffs(project, iid, { perPage: PAGE }),
     mergeRequest: (project, iid) => gitlab.MergeRequests.show(project, iid),

@@ -199,11 +199,11 @@ describe("include:inputs and spec:inputs", () => {
   });
 
   it.each([
-    ["a required input is missing", "include:\n  - local: tpl.yml\n", "input `name` is required"],
-    ["an unknown input is given", "include:\n  - local: tpl.yml\n    inputs: {name: a, colour: red}\n", "unknown input `colour`"],
-    ["a value is not among the options", "include:\n  - local: tpl.yml\n    inputs: {name: a, mode: medium}\n", "must be one of"],
-    ["a value has the wrong type", "include:\n  - local: tpl.yml\n    inputs: {name: a, targets: arm}\n", "must be a array"],
-    ["inputs for a file without spec", "include:\n  - local: plain.yml\n    inputs: {name: a}\n", "declares no `spec:inputs`"],
+    ["a required input is missing", "include:\n  - local: tpl.yml\n", "`name` input: required value has not been provided"],
+    ["an unknown input is given", "include:\n  - local: tpl.yml\n    inputs: {name: a, colour: red}\n", "unknown input arguments: colour"],
+    ["a value is not among the options", "include:\n  - local: tpl.yml\n    inputs: {name: a, mode: medium}\n", "`mode` input: `medium` cannot be used because it is not in the list of allowed options"],
+    ["a value has the wrong type", "include:\n  - local: tpl.yml\n    inputs: {name: a, targets: arm}\n", "`targets` input: provided value is not an array"],
+    ["inputs for a file without spec", "include:\n  - local: plain.yml\n    inputs: {name: a}\n", "Given inputs not defined in the `spec` section of the included configuration file"],
   ])("reports an error at the include line when %s", async (_name, root, message) => {
     const result = await loadFiles({ ".gitlab-ci.yml": root, "tpl.yml": tpl, "plain.yml": JOB("plain") });
     const errors = result.diagnostics.filter((d) => d.code === "inputs-invalid");

@@ -1,0 +1,40 @@
+/**
+ * How the core reads files that live outside the analysed repository: "file F of project P at
+ * commit C", "the commit ref R names in P", an instance template, a remote URL. Like FileSource,
+ * the core only asks; the edges answer (the GitLab API, a folder of pinned copies, an HTTPS fetch
+ * behind an allowlist), and an edge that cannot answer says why instead of guessing.
+ */
+export type Lookup<T> =
+  /** The answer. */
+  | { found: T }
+  /** The thing surely does not exist (the project is readable, the ref or file is not there). */
+  | { missing: string }
+  /** It could not be read here (no token, no access, not allowed, the network): unknown, not absent. */
+  | { unread: string };
+
+/** A release of a project: its tag and, when the platform says so in the same answer, its commit. */
+export interface ReleaseTag {
+  tag: string;
+  commit?: string;
+}
+
+export interface IncludeSource {
+  /** Where the files come from, for messages: "gitlab.example.com", "pinned copies in ci-pins". */
+  readonly label: string;
+  /** The instance's host name (`CI_SERVER_FQDN`): a component on another host cannot be read from here. */
+  readonly host?: string;
+  /**
+   * The commit a ref (tag, branch or commit SHA, as GitLab resolves it) names in `project`;
+   * without a ref, the project's default branch. Pinned copies answer with the ref itself.
+   */
+  commit(project: string, ref: string | undefined): Promise<Lookup<string>>;
+  /** The project's releases (for component versions `~latest` and `1.2`), in any order. */
+  releases(project: string): Promise<Lookup<ReleaseTag[]>>;
+  /** The text of `path` in `project` at `commit` (a value `commit` answered, or a full SHA). */
+  file(project: string, commit: string, path: string): Promise<Lookup<string>>;
+  /** An instance CI template (`include: template: Auto-DevOps.gitlab-ci.yml`). */
+  template(name: string): Promise<Lookup<string>>;
+  /** A remote include's text; the edge applies the host allowlist and address checks. */
+  remote(url: string): Promise<Lookup<string>>;
+}
+

@@ -1,0 +1,133 @@
+import type { IncludeSource, Lookup, ReleaseTag } from "../../core/include-source.js";
+import type { BlobCache } from "../blob-cache.js";
+import type { GitLabApi } from "./gitlab-api.js";
+import { httpStatusOf } from "./gitlab-source.js";
+
+export interface GitLabIncludeSourceOptions {
+  api: GitLabApi;
+  /** The instance's URL; its host is the one components may name (`CI_SERVER_FQDN`). */
+  serverUrl: string;
+  /** The analysed project (id or path): instance templates are read as it sees them. */
+  project?: number | string;
+  /**
+   * Texts of other projects' files by (project, commit, path), across analyses (the bot's blob
+   * cache; Redis when replicas share one). Absent: each analysis asks again.
+   */
+  cache?: BlobCache;
+  /** Reads `include: remote:` (the host allowlist and address checks are its own); absent: unread. */
+  remote?: (url: string) => Promise<Lookup<string>>;
+}
+
+/** Releases read for a component's `~latest` or `1.2`: GitLab lists the newest first. */
+const MAX_RELEASES = 100;
+
+/**
+ * Project, component and template includes through the GitLab REST API, with the token of
+ * whoever runs ci-explain (the bot's, the CI job's, the CLI user's). A project the token cannot
+ * see is unread (GitLab answers 404 for "no access" too); a ref or file missing from a project it
+ * can see is missing, as GitLab would report it.
+ *
+ * Requests per include: a project include at a commit SHA reads each file once (then from the
+ * cache); at a tag or branch one more to resolve the ref; without a ref two more (the project's
+ * default branch, then its commit). A component adds a releases listing for `~latest` or `1.2`.
+ */
+export class GitLabIncludeSource implements IncludeSource {
+  readonly label: string;
+  readonly host: string;
+
+  constructor(private readonly options: GitLabIncludeSourceOptions) {
+    const url = new URL(options.serverUrl);
+    this.host = url.host;
+    this.label = url.host;
+  }
+
+  async commit(project: string, ref: string | undefined): Promise<Lookup<string>> {
+    const { api } = this.options;
+    try {
+      let named = ref;
+      if (named === undefined) {
+        const facts = await api.project(project);
+        named = stringField(facts, "default_branch");
+        if (!named) return { unread: `${project} has no default branch` };
+      }
+      const sha = stringField(await api.commit(project, named), "id");
+      return sha ? { found: sha } : { unread: `GitLab gave no commit for ${project}@${named}` };
+    } catch (err) {
+      if (httpStatusOf(err) !== 404) return this.unread(project, err);
+      // 404 is a missing ref, or a project this token cannot see: ask which.
+      return (await this.projectVisible(project)) ? { missing: `${project} has no ref ${ref}` } : this.noProject(project);
+    }
+  }
+
+  async releases(project: string): Promise<Lookup<ReleaseTag[]>> {
+    try {
+      const raw = await this.options.api.releases(project, MAX_RELEASES);
+      const releases: ReleaseTag[] = [];
+      for (const r of raw) {
+        const tag = stringField(r, "tag_name");
+        const commit = stringField(objectField(r, "commit"), "id");
+        if (tag) releases.push(commit ? { tag, commit } : { tag });
+      }
+      return { found: releases };
+    } catch (err) {
+      return httpStatusOf(err) === 404 ? this.noProject(project) : this.unread(project, err);
+    }
+  }
+
+  async file(project: string, commit: string, path: string): Promise<Lookup<string>> {
+    const fetch = async () => {
+      const body = await this.options.api.rawFile(project, path, commit);
+      return typeof body === "string" ? body : await body.text();
+    };
+    const { cache } = this.options;
+    try {
+      return { found: await (cache ? cache.getOrFetch(`include\0${project}\0${commit}\0${path}`, fetch) : fetch()) };
+    } catch (err) {
+      if (httpStatusOf(err) !== 404) return this.unread(project, err);
+      return (await this.projectVisible(project)) ? { missing: `${project} has no file ${path} at ${commit.slice(0, 12)}` } : this.noProject(project);
+    }
+  }
+
+  async template(name: string): Promise<Lookup<string>> {
+    const { api, project } = this.options;
+    if (project === undefined) return { unread: "the project is not known, and templates are read as a project sees them" };
+    try {
+      const content = stringField(await api.ciTemplate(project, name.replace(/\.gitlab-ci\.yml$/, "")), "content");
+      return content === undefined ? { unread: `GitLab gave no content for the template ${name}` } : { found: content };
+    } catch (err) {
+      return httpStatusOf(err) === 404 ? { missing: `${this.host} has no template ${name}` } : this.unread(name, err);
+    }
+  }
+
+  remote(url: string): Promise<Lookup<string>> {
+    return this.options.remote ? this.options.remote(url) : Promise.resolve({ unread: "remote includes are read only from hosts listed in `includes: remote_hosts` of .ci-explain.yml" });
+  }
+
+  private async projectVisible(project: string): Promise<boolean> {
+    try {
+      await this.options.api.project(project);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private noProject(project: string): Lookup<never> {
+    return { unread: `project ${project} was not found on ${this.host}, or the token cannot read it` };
+  }
+
+  private unread(what: string, err: unknown): Lookup<never> {
+    const status = httpStatusOf(err);
+    if (status === 401 || status === 403) return { unread: `the token may not read ${what} on ${this.host} (HTTP ${status})` };
+    return { unread: `reading ${what} from ${this.host} failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+function objectField(value: unknown, name: string): unknown {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+function stringField(value: unknown, name: string): string | undefined {
+  const field = objectField(value, name);
+  return typeof field === "string" && field !== "" ? field : undefined;
+}
