@@ -9,6 +9,7 @@ import { makeMap, mapGet, nodeFromPlain, nodeToPlain, type YMap, type YNode } fr
  * the header declares inputs with `default`, `type` (string, number, boolean, array), `options`
  * and `regex`; `$[[ inputs.name ]]` in keys and values of the config document is replaced.
  * A value that is exactly one `$[[ … ]]` keeps the input's type (a list stays a list).
+ * Undefined when an input is wrong: the diagnostics say why.
  */
 const BLOCK = /\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*((?:\|[^\]]*?)?)\s*\]\]/g;
 
@@ -30,7 +31,7 @@ export function applyInputs(
   diagnostics: Diagnostic[],
   /** Known pre-pipeline variables, for `expand_vars`. */
   variables: Record<string, string> = {},
-): YNode {
+): YNode | undefined {
   const givenNames = Object.keys(given ?? {});
   const specInputs = mapGet(mapGet(header, "spec"), "inputs");
   if (!header || specInputs === undefined) {
@@ -67,7 +68,8 @@ export function applyInputs(
     }
     values.set(spec.name, value);
   }
-  if (!ok) return body;
+  // GitLab rejects the file: nothing of it is merged (no job with `$[[ inputs.x ]]` left in it).
+  if (!ok) return undefined;
   return interpolate(body, { values, variables }, file, diagnostics);
 }
 

@@ -120,6 +120,7 @@ export async function loadFileWithIncludes(
     return undefined;
   }
   const body = applyInputs(path, parsed.header, parsed.body, inputs, at, walk.diagnostics, walk.options.includeVariables);
+  if (!body) return undefined;
   if (body.kind !== "map") {
     walk.diagnostics.push(error("config-invalid", `${path} should be a hash of jobs and keywords, not a ${body.kind === "seq" ? "list" : "single value"}`, body.pos));
     return undefined;

@@ -46,7 +46,24 @@ export interface FakePipeline {
   variables?: Array<{ key: string; value: string }>;
 }
 
+/** Another project of the instance, read by `include: project:` and `include: component:`. */
+export interface FakeProject {
+  defaultBranch: string;
+  /** Branch name → commit. */
+  branches: Record<string, string>;
+  /** Tag name → commit. */
+  tags: Record<string, string>;
+  /** Commit → files. */
+  commits: Record<string, Record<string, string>>;
+  /** Tags that have a release, in any order. */
+  releases: string[];
+}
+
 export class FakeGitLab {
+  /** Other projects by full path. */
+  readonly projects = new Map<string, FakeProject>();
+  /** Instance CI templates by name without `.gitlab-ci.yml`. */
+  readonly templates = new Map<string, string>();
   readonly requests: Array<{ method: string; path: string; body: unknown }> = [];
   readonly commits = new Map<string, Record<string, string>>();
   readonly notes: FakeNote[] = [];
@@ -108,6 +125,7 @@ export class FakeGitLab {
   handle(method: string, rawPath: string, body: unknown): Reply {
     this.requests.push({ method, path: rawPath, body });
     const url = new URL(rawPath, "http://fake");
+    let m: RegExpMatchArray | null;
     const path = url.pathname;
     const q = url.searchParams;
     const failure = this.failures.find((f) => f.method === method && path.startsWith(f.pathPrefix));
@@ -116,14 +134,21 @@ export class FakeGitLab {
     if (once >= 0) return this.onceReplies.splice(once, 1)[0].reply;
     if (method === "GET" && path === "/api/v4/user") return ok(BOT_USER);
     if (method === "GET" && path === "/api/v4/metadata") return ok({ version: this.version, revision: "fake", kas: { enabled: false }, enterprise: false });
+    const other = /^\/api\/v4\/projects\/([^/]+)(\/.*)?$/.exec(path);
+    const project = other ? this.projects.get(decodeURIComponent(other[1])) : undefined;
+    if (other && project) return this.otherProject(project, method, other[2] ?? "", q);
     const byPath = `/api/v4/projects/${encodeURIComponent(this.projectPath)}`;
     const prefix = path.startsWith(byPath) ? byPath : `/api/v4/projects/${this.projectId}`;
     if (!path.startsWith(prefix)) return notFound();
     const route = path.slice(prefix.length);
     const verified = this.verifyRoutes(method, route, q, body);
     if (verified) return verified;
+    if (method === "GET" && (m = route.match(/^\/templates\/gitlab_ci_ymls\/(.+)$/))) {
+      const name = decodeURIComponent(m[1]);
+      const content = this.templates.get(name);
+      return content === undefined ? notFound() : ok({ name, content });
+    }
     const mr = `/merge_requests/${this.iid}`;
-    let m: RegExpMatchArray | null;
 
     if (method === "GET" && (m = route.match(/^\/repository\/files\/(.+)\/raw$/))) {
       const text = this.commits.get(q.get("ref") ?? "")?.[decodeURIComponent(m[1])];
@@ -230,6 +255,24 @@ export class FakeGitLab {
         ? { id: head.id, iid: head.id - 40, project_id: this.projectId, sha: head.sha, ref: head.ref ?? "feature", status: "running", source: head.ref?.startsWith("refs/merge-requests/") ? "merge_request_event" : "push" }
         : null,
     };
+  }
+
+  /** The project facts, commits (a SHA, then a tag, then a branch, as git resolves a name), raw files and releases of another project. */
+  private otherProject(project: FakeProject, method: string, route: string, q: URLSearchParams): Reply {
+    if (method !== "GET") return notFound();
+    if (route === "") return ok({ id: 1000, default_branch: project.defaultBranch });
+    let m: RegExpMatchArray | null;
+    if ((m = route.match(/^\/repository\/commits\/(.+)$/))) {
+      const ref = decodeURIComponent(m[1]);
+      const sha = project.commits[ref] ? ref : (project.tags[ref] ?? project.branches[ref]);
+      return sha ? ok({ id: sha, short_id: sha.slice(0, 8) }) : notFound();
+    }
+    if ((m = route.match(/^\/repository\/files\/(.+)\/raw$/))) {
+      const text = project.commits[q.get("ref") ?? ""]?.[decodeURIComponent(m[1])];
+      return text === undefined ? notFound() : { status: 200, body: text, headers: { "content-type": "text/plain" } };
+    }
+    if (route === "/releases") return ok(project.releases.map((tag) => ({ tag_name: tag, commit: { id: project.tags[tag] } })));
+    return notFound();
   }
 
   /** Serve through nock at `url` (e.g. https://gitlab.com). */
