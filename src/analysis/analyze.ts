@@ -21,6 +21,7 @@ import { compareImages, ImageRefs, registryImageOf } from "./images.js";
 import type { AnalysedJob, AnalysedPipeline, Analysis, BranchContext, ContextAnalysis } from "./model.js";
 import { FilePresence } from "./file-presence.js";
 import { changedRecipesIn, findRecipes } from "./recipes.js";
+import { includeVersions } from "./include-versions.js";
 import { refMentions, type RefMention } from "./ref-mentions.js";
 import { revisionInfo, touchesCi } from "./revision-facts.js";
 import { withRunInputs } from "./run-inputs.js";
@@ -193,6 +194,7 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
   const ciRelevant = touchesCi(changedFiles, ciFiles, recipes);
   const verdict = decideVerdict({ contexts, hazards, headLoads: headView.loads, ciRelevant, settings });
 
+  const includesRead = includeVersions(baseLoad.config.includes, headLoad.config.includes);
   return {
     dialect: "gitlab-ci",
     base: revisionInfo(input.base, input.baseSha, baseView.diagnostics, baseLoad.config.files),
@@ -204,6 +206,7 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
     hazards,
     verdict,
     notes,
+    ...(includesRead.length > 0 ? { includesRead } : {}),
     ...(input.settingsDiagnostics?.length ? { settingsDiagnostics: input.settingsDiagnostics } : {}),
     ...(predictions ? { predictions } : {}),
   };

@@ -1,3 +1,4 @@
+import type { IncludeVersion } from "./include-versions.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { Pos } from "../core/pos.js";
 import type { ImageBuild } from "../containers/model.js";
@@ -154,6 +155,8 @@ export interface Analysis {
    * default branch), branch names that could not be synthesised, contexts dropped by the cap.
    */
   notes?: string[];
+  /** Includes read from other projects (project, component, template, remote): which version each side read. */
+  includesRead?: IncludeVersion[];
   /**
    * Problems in the bot's own settings file (`.ci-explain.yml`), each with file:line, as the
    * platform found them (`AnalyzeInput.settingsDiagnostics`). The analysis ran with defaults for

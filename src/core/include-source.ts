@@ -38,3 +38,30 @@ export interface IncludeSource {
   remote(url: string): Promise<Lookup<string>>;
 }
 
+
+/**
+ * Several sources asked in order, each question answered by the first that can (a folder of
+ * pinned copies first, then the API): only when none can is the include unread, with every
+ * reason. A definite "missing" from one source is the answer.
+ */
+export function firstReadable(sources: readonly IncludeSource[]): IncludeSource {
+  const ask = async <T>(question: (s: IncludeSource) => Promise<Lookup<T>>): Promise<Lookup<T>> => {
+    const reasons: string[] = [];
+    for (const source of sources) {
+      const answer = await question(source);
+      if (!("unread" in answer)) return answer;
+      reasons.push(answer.unread);
+    }
+    return { unread: reasons.join("; ") };
+  };
+  const host = sources.find((s) => s.host !== undefined)?.host;
+  return {
+    label: sources.map((s) => s.label).join(", then "),
+    ...(host !== undefined ? { host } : {}),
+    commit: (project, ref) => ask((s) => s.commit(project, ref)),
+    releases: (project) => ask((s) => s.releases(project)),
+    file: (project, commit, path) => ask((s) => s.file(project, commit, path)),
+    template: (name) => ask((s) => s.template(name)),
+    remote: (url) => ask((s) => s.remote(url)),
+  };
+}

@@ -8,6 +8,7 @@ import { hazardBlocks, type HazardDetail } from "./hazards-section.js";
 import { location } from "./location.js";
 import { commentMarkerText } from "./marker.js";
 import { matrixBlocks, type MatrixDetail } from "./matrix.js";
+import { includesReadBlocks } from "./includes-section.js";
 import { notesBlocks } from "./notes-section.js";
 import { COMMENT_BUDGET, type ReportOptions } from "./options.js";
 import { renderMarkdown } from "./render-markdown.js";
@@ -79,6 +80,7 @@ export function bodyBlocks(analysis: Analysis, options: ReportOptions, detail: C
   }
   blocks.push(...configErrorBlocks(analysis, options, Math.max(3, detail.hazards.items)));
   blocks.push(...notesBlocks(analysis, Math.max(3, detail.hazards.items)));
+  blocks.push(...includesReadBlocks(analysis, Math.max(3, detail.hazards.items)));
   blocks.push(...matrixBlocks(analysis, options, detail.matrix));
   blocks.push(...hazardBlocks(analysis, options, detail.hazards));
   if (analysis.contexts.some(isContextChanged)) {

@@ -103,8 +103,13 @@ export const OPTIONS = {
     value: "FILE",
     help: "contexts as JSON, e.g. {\"github\": {\"event\": {...}}, \"matrix\": {...}};\nwhat it holds is complete (a property it lacks is null)",
   },
-  // verify
+  // verify; and where analyze, simulate and jobs read other projects' includes
   "gitlab-url": { kind: "string", value: "URL", help: "the GitLab instance (default: https://gitlab.com)" },
+  "include-dir": {
+    kind: "string",
+    value: "DIR",
+    help: "read other projects' includes from pinned copies laid out\n<project path>/<ref>/<file> (no network)",
+  },
   "github-url": {
     kind: "string",
     value: "URL",

@@ -2,6 +2,7 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import { request } from "node:https";
 import { BlockList, isIP } from "node:net";
 import type { Lookup } from "../../core/include-source.js";
+import { DEFAULT_LOAD_LIMITS } from "../../gitlab-ci/load/limits.js";
 
 export interface RemoteIncludeOptions {
   /** Host names (exact, case-insensitive) whose files may be fetched: `includes: remote_hosts`. */
@@ -12,6 +13,17 @@ export interface RemoteIncludeOptions {
   timeoutMs: number;
   /** Resolves a host name to its addresses (tests give their own). */
   resolve?: (host: string) => Promise<string[]>;
+}
+
+/** A remote include is fetched in at most this long (GitLab gives the whole include expansion 30 s). */
+export const REMOTE_INCLUDE_TIMEOUT_MS = 10_000;
+
+/** The reader every surface uses: the project's allowlist, GitLab's per-file size, the time limit. */
+export function remoteIncludeReader(allowedHosts: readonly string[]): (url: string) => Promise<Lookup<string>> {
+  return (url) =>
+    allowedHosts.length === 0
+      ? Promise.resolve({ unread: "remote includes are read only from hosts listed in `includes: remote_hosts` of .ci-explain.yml" })
+      : fetchRemoteInclude(url, { allowedHosts, maxBytes: DEFAULT_LOAD_LIMITS.maxFileBytes, timeoutMs: REMOTE_INCLUDE_TIMEOUT_MS });
 }
 
 /** Redirects followed, each checked like the first request. */

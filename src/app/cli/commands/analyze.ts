@@ -8,6 +8,7 @@ import { formatPos } from "../../../core/pos.js";
 import type { FileSource } from "../../../core/file-source.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { knownBranches, mergeBase, openRepository, openRevision, repositoryFacts, resolvableRev, type Repository } from "../open-source.js";
+import { INCLUDE_OPTIONS, INCLUDE_OPTIONS_HELP, cliIncludeSource } from "../include-options.js";
 import { optionsHelp, parseCommandLine } from "../options.js";
 import { checkProjectPath, parseFormat, parseVarFlags, splitRefPair } from "../parse-options.js";
 import { readRunInputs } from "../run-inputs.js";
@@ -15,7 +16,7 @@ import { pipelineJson } from "../pipeline-json.js";
 
 const REPORT_OPTIONS = ["repo", "base", "head", "config", "branch", "project", "default-branch", "var", "format", "dialect", "explain", "job"] as const;
 const RUN_OPTIONS = ["mr", "pr", "tag", "sha", "pr-number", "mr-iid", "pr-head-sha", "now", "event", "event-payload"] as const;
-const OPTION_NAMES = [...REPORT_OPTIONS, ...RUN_OPTIONS] as const;
+const OPTION_NAMES = [...REPORT_OPTIONS, ...RUN_OPTIONS, ...INCLUDE_OPTIONS] as const;
 
 const usage = `Usage: ci-explain analyze [--repo DIR] [--base REV] [--head REV] [--config FILE]
                           [--branch NAME]... [--project NAMESPACE/NAME] [--default-branch NAME]
@@ -24,6 +25,7 @@ const usage = `Usage: ci-explain analyze [--repo DIR] [--base REV] [--head REV] 
                           [--explain BRANCH|CONTEXT [--job NAME]]
                           [--mr SOURCE:TARGET] [--tag NAME] [--sha SHA] [--pr-number N]
                           [--pr-head-sha SHA] [--now TIME] [--event NAME [--event-payload FILE]]
+                          [--include-dir DIR] [--gitlab-url URL]
 
 Compares the GitLab CI of two revisions, per branch context (the default branch, the
 branches the CI's own rules test, an MR pipeline, a tag, a fork push): whether a pipeline
@@ -47,6 +49,8 @@ ${optionsHelp(RUN_OPTIONS, {
   sha: "every run's commit (CI_COMMIT_SHA, github.sha)",
   event: "GitHub Actions: the event --event-payload is the payload of; a run\nof it is analysed even when no workflow's trigger makes one",
 })}
+
+${INCLUDE_OPTIONS_HELP}
 
 Exit codes: 0 the head configuration loads, 1 it has errors (the report is still
 printed), 2 wrong usage.`;
@@ -105,7 +109,11 @@ export const analyzeCommand: CliCommand = {
     const base = await (baseAsked ?? openRevision(repo, baseRev));
     const branches = await branchesAsked;
 
+    // The GitLab the includes are read from is the project's instance: CI_SERVER_* follow it.
+    if (values["gitlab-url"] !== undefined) settings.serverUrl = values["gitlab-url"];
+    const includeSource = await cliIncludeSource(values, io, settings, settings.project);
     const input = {
+      ...(includeSource ? { includeSource } : {}),
       base: base.source,
       head: head.source,
       ...(base.sha ? { baseSha: base.sha } : {}),
@@ -218,6 +226,7 @@ export function analysisJson(a: Analysis) {
     hazards: a.hazards.map((h) => ({ ...h, source: h.source ? { file: h.source.file, line: h.source.line } : null })),
     verdict: a.verdict,
     notes: a.notes ?? [],
+    includesRead: a.includesRead ?? [],
   };
 }
 

@@ -7,10 +7,16 @@ import { UsageError, type CliCommand } from "../command.js";
 import { openRepository, openRevision, WORKTREE } from "../open-source.js";
 import { optionsHelp, parseCommandLine } from "../options.js";
 import { checkProjectPath, parseFormat } from "../parse-options.js";
+import { cliIncludeSource, INCLUDE_OPTIONS, INCLUDE_OPTIONS_HELP } from "../include-options.js";
+import { IncludeResolver } from "../../../gitlab-ci/load/include-resolver.js";
+import { instanceIncludeVariables } from "../../../gitlab-ci/simulate/predefined-variables.js";
+import { loadSettings } from "../../../config/load-settings.js";
 
-const OPTION_NAMES = ["repo", "rev", "ci-path", "project", "format"] as const;
+const REVISION_OPTIONS = ["repo", "rev", "ci-path", "project", "format"] as const;
+const OPTION_NAMES = [...REVISION_OPTIONS, ...INCLUDE_OPTIONS] as const;
 
 const usage = `Usage: ci-explain jobs [--repo DIR] [--rev REV] [--ci-path PATH] [--project NAMESPACE/NAME] [--format text|json]
+                     [--include-dir DIR] [--gitlab-url URL]
 
 Lists the jobs of the assembled GitLab CI configuration at one revision: includes,
 extends, !reference and default: applied, before any rule is evaluated. Hidden (.name)
@@ -18,11 +24,13 @@ jobs are templates and are not listed. Exit code 0 when the configuration loads,
 it has errors (the list is still printed), 2 for wrong usage or an unknown revision.
 
 Options:
-${optionsHelp(OPTION_NAMES, {
+${optionsHelp(REVISION_OPTIONS, {
   repo: "a git repository (default: the current directory). When DIR is\nnot the top of a git repository, its files are read as they are\non disk.",
-  project: "the project's path: include:project of this project is read\nfrom the same repository; other projects' includes are reported\nas not analysed.",
+  project: "the project's path: include:project of this project is read\nfrom the same repository; other projects' includes are reported\nas not analysed unless the options below say where to read them.",
   format: 'text (default) or json: {"jobs":[{"name","stage","source":\n{"file","line"},"extends"}],"errors":[…],"warnings":[…]}',
-})}`;
+})}
+
+${INCLUDE_OPTIONS_HELP}`;
 
 export const jobsCommand: CliCommand = {
   name: "jobs",
@@ -38,7 +46,16 @@ export const jobsCommand: CliCommand = {
     if (!repo.isGit && values.rev === undefined) io.stderr(`ci-explain jobs: ${repo.dir} is not a git repository; reading its files as they are on disk\n`);
     const { source } = await openRevision(repo, values.rev);
     const ref = values.rev === WORKTREE ? undefined : values.rev;
-    const loaded = await loadConfig(source, { ciPath: values["ci-path"], project: values.project, ref });
+    const { settings } = await loadSettings(source);
+    if (values["gitlab-url"] !== undefined) settings.serverUrl = values["gitlab-url"];
+    const includeSource = await cliIncludeSource(values, io, settings, values.project ?? settings.project);
+    const loaded = await loadConfig(source, {
+      ciPath: values["ci-path"],
+      project: values.project,
+      ref,
+      includeVariables: instanceIncludeVariables(settings.serverUrl),
+      ...(includeSource ? { includes: new IncludeResolver(includeSource) } : {}),
+    });
     // GitLab rejects these when it reads the file, whatever the branch: invalid `if:`
     // expressions, `needs:` on jobs that do not exist, `when: delayed` without `start_in`.
     const result = { ...loaded, diagnostics: [...loaded.diagnostics, ...validateConfig(loaded.config)] };

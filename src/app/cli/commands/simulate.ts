@@ -5,6 +5,8 @@ import { loadSettings } from "../../../config/load-settings.js";
 import { findPipelineBuilds } from "../../../analysis/analyze.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { openRepository, openRevision, repositoryFacts } from "../open-source.js";
+import { INCLUDE_OPTIONS, INCLUDE_OPTIONS_HELP, cliIncludeSource } from "../include-options.js";
+import { IncludeResolver } from "../../../gitlab-ci/load/include-resolver.js";
 import { optionsHelp, parseCommandLine } from "../options.js";
 import { checkProjectPath, parseFormat, parseVarFlags, splitRefPair } from "../parse-options.js";
 import { pipelineJson } from "../pipeline-json.js";
@@ -18,7 +20,7 @@ export const PLACEHOLDER_PROJECT = "group/project";
 const GITLAB_OPTIONS = ["repo", "rev", "branch", "tag", "mr", "source", "project", "default-branch", "var", "changed", "open-mr", "ci-path", "format", "job", "dialect"] as const;
 const RUN_OPTIONS = ["sha", "pr-number", "mr-iid", "pr-head-sha", "now"] as const;
 const ACTIONS_OPTIONS = ["pr", "event", "event-payload"] as const;
-const OPTION_NAMES = [...GITLAB_OPTIONS, ...RUN_OPTIONS, ...ACTIONS_OPTIONS] as const;
+const OPTION_NAMES = [...GITLAB_OPTIONS, ...RUN_OPTIONS, ...ACTIONS_OPTIONS, ...INCLUDE_OPTIONS] as const;
 
 const usage = `Usage: ci-explain simulate [--repo DIR] [--rev REV] (--branch NAME | --tag NAME | --mr SOURCE:TARGET)
                            [--source SOURCE] [--project NAMESPACE/NAME] [--default-branch NAME]
@@ -26,7 +28,7 @@ const usage = `Usage: ci-explain simulate [--repo DIR] [--rev REV] (--branch NAM
                            [--ci-path PATH] [--format text|json] [--job NAME]
                            [--sha SHA] [--pr-number N] [--pr-head-sha SHA] [--now TIME]
                            [--dialect gitlab-ci|github-actions|auto] [--event NAME] [--pr SOURCE:TARGET]
-                           [--event-payload FILE]
+                           [--event-payload FILE] [--include-dir DIR] [--gitlab-url URL]
 
 Predicts the pipeline GitLab creates for one ref: whether it is created at all
 (workflow:rules), which jobs it has, each job's stage, when, allow_failure, image,
@@ -56,6 +58,8 @@ ${optionsHelp(ACTIONS_OPTIONS, {
   Prints which workflows start and why, then their jobs in the same shape as a GitLab
   pipeline (stage = workflow name, job = "workflow / job"), and the concurrency groups.
 
+${INCLUDE_OPTIONS_HELP}
+
 Exit codes: 0 the configuration loads (even when no pipeline is created),
 1 the configuration has errors (the output is still printed), 2 wrong usage.`;
 
@@ -83,6 +87,8 @@ export const simulateCommand: CliCommand = {
     // The repository's .ci-explain.yml says what YAML cannot (project, instance, project
     // variables); flags win over it, and it wins over what git guesses.
     const { settings, diagnostics: settingsProblems } = await loadSettings(source);
+    // The GitLab the includes are read from is the project's instance: CI_SERVER_* follow it.
+    if (values["gitlab-url"] !== undefined) settings.serverUrl = values["gitlab-url"];
     for (const d of settingsProblems) io.stderr(`${formatDiagnostic(d)}\n`);
     // Loaded when this command runs: `analyze` imports this module (for its JSON) and needs neither.
     const { chooseSimulateDialect, runActionsSimulation } = await import("../simulate-actions.js");
@@ -141,7 +147,11 @@ export const simulateCommand: CliCommand = {
       // Without --open-mr the branch is taken to have no open MR (CI_OPEN_MERGE_REQUESTS unset).
       hasOpenMergeRequest: values["open-mr"],
     };
-    const simulated = await simulatePipeline(source, context, values["ci-path"] ? { ciPath: values["ci-path"] } : {});
+    const includeSource = await cliIncludeSource(values, io, settings, project);
+    const simulated = await simulatePipeline(source, context, {
+      ...(values["ci-path"] ? { ciPath: values["ci-path"] } : {}),
+      ...(includeSource ? { includes: new IncludeResolver(includeSource) } : {}),
+    });
     // The images each job builds and pushes, found in its script as `analyze` finds them.
     const pipeline = await findPipelineBuilds(simulated, source);
     io.stdout(await renderSimulation(pipeline, { format, job: values.job, contextName: describeRef(pipeline), json: pipelineJson, text: renderPipelineText }));
