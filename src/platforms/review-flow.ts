@@ -1,8 +1,9 @@
 import type { AnalyzeInput } from "../analysis/analyze.js";
 import type { AnalyzeRepositoryInput } from "../analysis/analyze-repository.js";
 import type { Analysis } from "../analysis/model.js";
-import type { LoadedSettings } from "../config/settings.js";
+import type { LoadedSettings, Settings } from "../config/settings.js";
 import type { FileSource } from "../core/file-source.js";
+import type { IncludeSource } from "../core/include-source.js";
 import { mayChangeCi } from "./ci-change-prefilter.js";
 import { describeFailure } from "./describe-failure.js";
 import { SupersededError, withoutWriteGuard } from "./write-guard.js";
@@ -32,6 +33,11 @@ export interface ChangeReader {
   target(): Pick<AnalyzeInput, "baseSha" | "headSha" | "mr">;
   /** Settings from the BASE revision: a head change to them is analysed, never trusted. */
   settings(base: FileSource): Promise<LoadedSettings>;
+  /**
+   * Where includes from other projects are read, with the platform's token; the remote-include
+   * allowlist comes from the base settings. Absent: those includes stay unread.
+   */
+  includes?(settings: Settings): IncludeSource;
 }
 
 export interface ChangePublisher<V> {
@@ -181,9 +187,11 @@ async function judge<V, A extends Reviewed>(review: ChangeReview<V, A>, read: Re
   const { changedFiles, revisions, settings } = read;
   const branches = await reader.listBranchNames();
   // Settings problems ride on the analysis, so the report says them once, in its own section.
+  const includeSource = reader.includes?.(settings.settings);
   const analysis = await review.analyze({
     ...revisions,
     ...reader.target(),
+    ...(includeSource ? { includeSource } : {}),
     changedFiles,
     branches,
     settings: settings.settings,
@@ -247,7 +255,15 @@ export async function answerChange(
     const changedFiles = await reader.listChangedFiles();
     const branches = await reader.listBranchNames();
     // Every dialect: a repository with only GitHub Actions workflows is explained from its Actions run.
-    const analyses = await analyzeAll(deps, { ...reader.revisions(), ...reader.target(), changedFiles, branches, settings: settings.settings });
+    const includeSource = reader.includes?.(settings.settings);
+    const analyses = await analyzeAll(deps, {
+      ...reader.revisions(),
+      ...reader.target(),
+      ...(includeSource ? { includeSource } : {}),
+      changedFiles,
+      branches,
+      settings: settings.settings,
+    });
     return render(analyses, settings);
   } catch (err) {
     return `ci-explain could not answer: ${describeFailure(err)}`;

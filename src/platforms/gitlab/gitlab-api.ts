@@ -9,6 +9,8 @@ import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from "../http/re
  * Replies are `unknown`: callers parse them with the zod schemas in schema.ts.
  */
 export interface GitLabApi {
+  /** The instance's URL (`https://gitlab.example.com`): its host is the one components name. */
+  readonly url: string;
   currentUser(): Promise<unknown>;
   /** A file's bytes at `ref`; gitbeaker gives a string for text/*, a Blob otherwise. */
   rawFile(project: number | string, path: string, ref: string): Promise<string | Blob>;
@@ -93,7 +95,10 @@ const PAGE = 100;
 
 export interface GitLabApiOptions extends Pick<PoliteFetchOptions, "onResponse" | "beforeWrite" | "sleep"> {
   url: string;
-  token: string;
+  /** A personal, project or group access token (PRIVATE-TOKEN)… */
+  token?: string;
+  /** …or a CI job's CI_JOB_TOKEN (JOB-TOKEN), which reads only what the job token may. */
+  jobToken?: string;
   retry?: RetryPolicy;
 }
 
@@ -107,11 +112,12 @@ export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
   const sleep = options.sleep ?? defaultSleep;
   const gitlab = new Gitlab({
     host: options.url.replace(/\/+$/, ""),
-    token: options.token,
+    ...(options.jobToken !== undefined && options.token === undefined ? { jobToken: options.jobToken } : { token: options.token ?? "" }),
     requesterFn: politeGitbeakerRequester({ policy, onResponse: options.onResponse, beforeWrite: options.beforeWrite, sleep }),
   });
   const pages = (max: number) => ({ perPage: PAGE, maxPages: Math.max(1, Math.ceil(max / PAGE)) });
   return {
+    url: options.url.replace(/\/+$/, ""),
     currentUser: () => gitlab.Users.showCurrentUser(),
     rawFile: (project, path, ref) => gitlab.RepositoryFiles.showRaw(project, path, ref),
     tree: async (project, { ref, path, maxEntries }) => {

@@ -34,6 +34,8 @@ const MAX_RELEASES = 100;
 export class GitLabIncludeSource implements IncludeSource {
   readonly label: string;
   readonly host: string;
+  /** Whether the token sees a project, asked once per project (a component's first path often misses). */
+  private readonly visible = new Map<string, Promise<boolean>>();
 
   constructor(private readonly options: GitLabIncludeSourceOptions) {
     const url = new URL(options.serverUrl);
@@ -103,13 +105,16 @@ export class GitLabIncludeSource implements IncludeSource {
     return this.options.remote ? this.options.remote(url) : Promise.resolve({ unread: "remote includes are read only from hosts listed in `includes: remote_hosts` of .ci-explain.yml" });
   }
 
-  private async projectVisible(project: string): Promise<boolean> {
-    try {
-      await this.options.api.project(project);
-      return true;
-    } catch {
-      return false;
+  private projectVisible(project: string): Promise<boolean> {
+    let known = this.visible.get(project);
+    if (!known) {
+      known = this.options.api.project(project).then(
+        () => true,
+        () => false,
+      );
+      this.visible.set(project, known);
     }
+    return known;
   }
 
   private noProject(project: string): Lookup<never> {

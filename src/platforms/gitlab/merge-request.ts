@@ -1,7 +1,8 @@
 import type { AnalyzeInput } from "../../analysis/analyze.js";
 import type { Analysis } from "../../analysis/model.js";
-import type { LoadedSettings } from "../../config/settings.js";
+import type { LoadedSettings, Settings } from "../../config/settings.js";
 import type { FileSource } from "../../core/file-source.js";
+import type { IncludeSource } from "../../core/include-source.js";
 import type { BlobCache } from "../blob-cache.js";
 import { shareUnchanged } from "../unchanged-overlay.js";
 import { noCiChangeVerdict } from "../change-report.js";
@@ -20,6 +21,8 @@ import type { GitLabApi } from "./gitlab-api.js";
 import type { GitLabReport } from "./gitlab-report.js";
 import type { MergeRequestRef } from "./merge-request-ref.js";
 import { GitLabSource } from "./gitlab-source.js";
+import { GitLabIncludeSource } from "./gitlab-include-source.js";
+import { remoteIncludeReader } from "../http/remote-include.js";
 import { GitLabPublisher, type StatusVerdict } from "./publisher.js";
 import { branchSchema, diffVersionSchema, mergeRequestDiffSchema } from "./schema.js";
 
@@ -42,7 +45,7 @@ export function mergeRequestReader(
   deps: Pick<GitLabReviewDeps, "blobCache" | "loadSettings">,
   api: GitLabApi,
   initial: MergeRequestRef,
-): ChangeReader & { mr(): MergeRequestRef; prepare(): Promise<void> } {
+): ChangeReader & { mr(): MergeRequestRef; prepare(): Promise<void>; includes(settings: Settings): IncludeSource } {
   let mr = initial;
   let revisions: { base: FileSource; head: FileSource } | undefined;
   /** The latest diff version's head: the diff describes our head only when it is the hook's SHA. */
@@ -84,9 +87,14 @@ export function mergeRequestReader(
       headSha: mr.head.sha,
       mr: { source: mr.head.ref, target: mr.base.ref, sourceProject: mr.sourceProjectPath ?? mr.projectPath, iid: mr.iid },
     }),
+    // The bot reads other projects' files with its own token, cached by (project, commit, path).
+    includes: (settings) =>
+      new GitLabIncludeSource({ api, serverUrl: api.url, project: mr.projectId, cache: deps.blobCache, remote: remoteIncludeReader(settings.includes.remoteHosts) }),
     settings: async (base) => {
       const loaded = await deps.loadSettings(base);
       const settings = { ...loaded.settings };
+      // The bot's own instance is the project's (CI_SERVER_FQDN of component includes, CI_SERVER_URL).
+      if (!loaded.explicit?.has("server_url")) settings.serverUrl = api.url;
       settings.project ??= mr.projectPath;
       settings.defaultBranch ??= mr.defaultBranch;
       return { ...loaded, settings };

@@ -10,7 +10,8 @@ import { GitLabPublisher } from "../../../platforms/gitlab/publisher.js";
 import { currentUserSchema } from "../../../platforms/gitlab/schema.js";
 import { GitSource, UnknownRevisionError } from "../../../platforms/local/index.js";
 import { analyzeForReview } from "../../../platforms/review-flow.js";
-import type { CliCommand } from "../command.js";
+import type { CliCommand, CliIo } from "../command.js";
+import type { IncludeSource } from "../../../core/include-source.js";
 import { optionsHelp, parseCommandLine } from "../options.js";
 
 const OPTION_NAMES = ["dry-run"] as const;
@@ -102,9 +103,11 @@ export const gitlabMrCommand: CliCommand = {
     const settings = { ...loaded, settings: withInstanceSettings(loaded, env) };
     // Every CI dialect of the repository, as the webhook review does (review-flow.ts): the
     // note shows those the change touches, and the job fails when any of them fails.
+    const includeSource = await jobIncludeSource(env, serverUrl, mr.projectId, settings.settings.includes.remoteHosts);
     const review = await analyzeForReview(
       { analyze, analyzeRepository },
       {
+        ...(includeSource ? { includeSource } : {}),
         base,
         head,
         baseSha: base.sha,
@@ -138,6 +141,22 @@ export const gitlabMrCommand: CliCommand = {
     return exitCode;
   },
 };
+
+/**
+ * In a pipeline job, other projects' includes are read with CI_EXPLAIN_TOKEN, else with the
+ * job's own CI_JOB_TOKEN (it reads what the job token allowlists of those projects let it).
+ */
+async function jobIncludeSource(env: CliIo["env"], serverUrl: string, project: number, remoteHosts: string[]): Promise<IncludeSource | undefined> {
+  const credentials = env.CI_EXPLAIN_TOKEN ? { token: env.CI_EXPLAIN_TOKEN } : env.CI_JOB_TOKEN ? { jobToken: env.CI_JOB_TOKEN } : undefined;
+  if (!credentials) return undefined;
+  const [{ createGitLabApi }, { GitLabIncludeSource }, { LruBlobCache }, { remoteIncludeReader }] = await Promise.all([
+    import("../../../platforms/gitlab/gitlab-api.js"),
+    import("../../../platforms/gitlab/gitlab-include-source.js"),
+    import("../../../platforms/blob-cache.js"),
+    import("../../../platforms/http/remote-include.js"),
+  ]);
+  return new GitLabIncludeSource({ api: createGitLabApi({ url: serverUrl, ...credentials }), serverUrl, project, cache: new LruBlobCache(), remote: remoteIncludeReader(remoteHosts) });
+}
 
 /**
  * What the pipeline says about the instance, where `.ci-explain.yml` does not say it: the

@@ -1,0 +1,79 @@
+import pino from "pino";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { defaultGitLabAppDeps } from "../../../src/app/gitlab-webhook.js";
+import { createGitLabApi } from "../../../src/platforms/gitlab/gitlab-api.js";
+import { FakeGitLab, stopNock } from "../../platforms/gitlab/fake-gitlab.js";
+import { addIncludedProjects, TEMPLATES_OLD } from "../../platforms/gitlab/include-fixtures.js";
+import { GITLAB, mrHook, SECRET, startReceiver } from "./harness.js";
+
+/**
+ * The bot's webhook flow reads other projects' includes through its own API client (the fake
+ * GitLab on nock), and says in its note which version it read and what a bump does.
+ */
+
+const CI = (componentVersion: string) => `include:
+  - project: 'freedesktop/ci-templates'
+    ref: ${TEMPLATES_OLD}
+    file: '/templates/fedora.yml'
+  - project: 'freedesktop/ci-templates'
+    file: '/templates/ci-fairy.yml'
+  - component: $CI_SERVER_FQDN/gnome/ci-components/container-image@${componentVersion}
+    inputs:
+      image-tag: v1
+
+fedora:40@container-prep:
+  extends: .fdo.container-build@fedora
+  variables:
+    FDO_DISTRIBUTION_VERSION: '40'
+    FDO_DISTRIBUTION_TAG: 'tag-abc'
+`;
+
+/** Requests to the two included projects (the analysed project is id 1). */
+const includeCalls = (fake: FakeGitLab) => fake.calls().filter((c) => /ci-templates|ci-components/.test(c));
+
+describe("the GitLab bot reads external includes with its token", () => {
+  let fake: FakeGitLab;
+  beforeEach(() => {
+    fake = new FakeGitLab();
+    addIncludedProjects(fake);
+    fake.addCommit("mergebase1", { ".gitlab-ci.yml": CI("1.1.0"), Dockerfile: "FROM fedora\n" });
+    fake.addCommit("head1", { ".gitlab-ci.yml": CI("2.0.0"), Dockerfile: "FROM fedora\n" });
+    fake.versions = [{ base: "mergebase1", head: "head1" }];
+    fake.diffPaths = [".gitlab-ci.yml"];
+    fake.pipelines = [{ id: 42, sha: "head1" }];
+    fake.serveWithNock(GITLAB);
+  });
+  afterEach(stopNock);
+
+  it("reports the component bump and its effect, at 11 requests for the include set", async () => {
+    const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1 } });
+    const receiver = await startReceiver(defaultGitLabAppDeps({ api, secret: SECRET, log: pino({ level: "silent" }) }));
+    await receiver.send("Merge Request Hook", mrHook());
+    await receiver.close();
+    const note = fake.notes[0]?.body ?? "";
+    expect(note).toContain("`gnome/ci-components` (component) **changed:** `1.1.0 (110000000000)` → `2.0.0 (200000000000)`");
+    expect(note).toContain("`freedesktop/ci-templates` (project) at");
+    expect(note).toMatch(/container-image\*\* \| removed/);
+    // Counted by hand: the pinned commit's fedora.yml and its nested common.yml (2); ci-fairy.yml
+    // without a ref: the default branch, its commit, the file (3); the component at 1.1.0: the tag,
+    // the file (2); at 2.0.0: the tag, templates/container-image.yml (missing), whether the token
+    // sees the project, templates/container-image/template.yml (4). Base and head, and every
+    // context, share each answer.
+    expect(includeCalls(fake)).toHaveLength(11);
+  });
+
+  it("a later push reads no file of a commit it has read before", async () => {
+    const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1 } });
+    const receiver = await startReceiver(defaultGitLabAppDeps({ api, secret: SECRET, log: pino({ level: "silent" }) }));
+    await receiver.send("Merge Request Hook", mrHook());
+    const first = includeCalls(fake).length;
+    fake.addCommit("head2", { ".gitlab-ci.yml": CI("2.0.0"), Dockerfile: "FROM fedora\n", "README.md": "x" });
+    fake.versions = [{ base: "mergebase1", head: "head2" }, ...fake.versions];
+    await receiver.send("Merge Request Hook", mrHook({ headSha: "head2", oldrev: "head1" }));
+    await receiver.close();
+    const second = includeCalls(fake).slice(first);
+    // Refs are asked again (a branch or tag may have moved); files at a known commit are not.
+    expect(second.filter((c) => c.includes(`/raw`) && !c.includes("container-image.yml"))).toEqual([]);
+    expect(second.filter((c) => c.includes("/repository/commits/")).length).toBeGreaterThan(0);
+  });
+});
