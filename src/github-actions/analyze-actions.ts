@@ -12,6 +12,8 @@ import { findConcurrencyClashes, type ConcurrencyClash } from "./concurrency.js"
 import { concurrencyCancelCheck } from "./concurrency-hazard.js";
 import { predictedRun, type PredictedRun } from "../verify/predicted-run.js";
 import { chooseActionsContexts, GITHUB_SERVER } from "./contexts.js";
+import { IncludeResolver } from "../gitlab-ci/load/include-resolver.js";
+import { loadCalled } from "./load-called.js";
 import { loadWorkflows } from "./load-workflows.js";
 import type { WorkflowSet } from "./model.js";
 import { simulateActions, type ActionsRun } from "./simulate.js";
@@ -20,7 +22,7 @@ import { simulateActions, type ActionsRun } from "./simulate.js";
  * Everything the GitHub Actions analysis needs: the inputs of `analyze` it reads (revisions,
  * changed files, settings, real branch names, which branch globs then use), and the pull request.
  */
-export interface AnalyzeActionsInput extends Pick<AnalyzeInput, "base" | "head" | "baseSha" | "headSha" | "changedFiles" | "settings" | "branches" | "run" | "tag"> {
+export interface AnalyzeActionsInput extends Pick<AnalyzeInput, "base" | "head" | "baseSha" | "headSha" | "changedFiles" | "settings" | "branches" | "run" | "tag" | "includeSource"> {
   /** The pull request, when there is one: adds its target and PR contexts. */
   pr?: { source: string; target: string; number?: number; sourceProject?: string };
 }
@@ -47,9 +49,12 @@ export async function analyzeActions(input: AnalyzeActionsInput): Promise<Action
   const defaultBranch = settings.defaultBranch ?? ASSUMED_DEFAULT_BRANCH;
   if (!settings.defaultBranch) notes.push(`the default branch is not known; it is assumed to be \`${ASSUMED_DEFAULT_BRANCH}\``);
 
+  // Reusable workflows of other repositories (with the platform's token) and composite actions.
+  const remote = input.includeSource ? new IncludeResolver(input.includeSource) : undefined;
+  const load = async (source: AnalyzeActionsInput["base"]) => loadCalled(await loadWorkflows(source), source, remote);
   const [baseSet, headSet, changedFiles] = await Promise.all([
-    loadWorkflows(input.base),
-    loadWorkflows(input.head),
+    load(input.base),
+    load(input.head),
     input.changedFiles ? Promise.resolve([...input.changedFiles].sort()) : changedFilesBetween(input.base, input.head),
   ]);
 

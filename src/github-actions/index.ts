@@ -4,6 +4,7 @@
  */
 export { analyzeActions, type AnalyzeActionsInput, type ActionsAnalysis } from "./analyze-actions.js";
 export { loadWorkflows, parseWorkflow, isWorkflowPath, WORKFLOWS_DIR } from "./load-workflows.js";
+export { loadCalled } from "./load-called.js";
 export { simulateActions, type ActionsRun, type ConcurrencyUse } from "./simulate.js";
 export { chooseActionsContexts, GITHUB_SERVER, sourceOf, type ActionsContextInput } from "./contexts.js";
 export { concurrencyCancelCheck } from "./concurrency-hazard.js";

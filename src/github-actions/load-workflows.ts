@@ -6,6 +6,7 @@ import { DEFAULT_LOAD_LIMITS } from "../gitlab-ci/load/limits.js";
 import { describeNode, mapEntry, mapGet, scalarText, type YMap, type YNode } from "../gitlab-ci/yaml/node.js";
 import { parseYaml } from "../gitlab-ci/yaml/parse-yaml.js";
 import type {
+  CompositeAction,
   Concurrency,
   ContainerDef,
   EnvEntry,
@@ -39,6 +40,29 @@ export async function loadWorkflows(source: FileSource): Promise<WorkflowSet> {
     if (r.workflow) workflows.push(r.workflow);
   }
   return { workflows, diagnostics, files: paths };
+}
+
+/**
+ * A composite action's `action.yml`: its inputs and steps, or undefined when it is another kind
+ * of action (JavaScript, Docker), whose steps are not there to read.
+ */
+export function parseCompositeAction(file: string, text: string): { action?: CompositeAction; diagnostics: Diagnostic[] } {
+  const parsed = parseYaml(file, text, DEFAULT_LOAD_LIMITS, { schema: "core-1.2" });
+  const diagnostics = [...parsed.diagnostics];
+  const root = parsed.body;
+  if (diagnostics.some((d) => d.severity === "error") || !root || root.kind !== "map") return { diagnostics };
+  const runs = mapGet(root, "runs");
+  const using = mapGet(runs, "using");
+  if (using?.kind !== "scalar" || scalarText(using) !== "composite") return { diagnostics };
+  const b = new Builder(diagnostics);
+  const inputsNode = mapGet(root, "inputs");
+  const inputs = inputsNode?.kind === "map"
+    ? [...inputsNode.entries.values()].map((e) => {
+        const d = mapGet(e.value, "default");
+        return d?.kind === "scalar" && d.value !== null ? { name: e.key, default: { value: scalarText(d), pos: d.pos } } : { name: e.key };
+      })
+    : [];
+  return { action: { file, inputs, steps: b.compositeSteps(mapGet(runs, "steps")) }, diagnostics };
 }
 
 /**
@@ -263,6 +287,11 @@ class Builder {
       environment: environment?.kind === "scalar" ? this.text(environment, "environment") : this.text(mapGet(environment, "name"), "environment.name"),
       continueOnError: this.text(mapGet(node, "continue-on-error"), `jobs.${id}.continue-on-error`),
     };
+  }
+
+  /** The steps of a composite action (`runs.steps`): the same shape as a job's. */
+  compositeSteps(node: YNode | undefined): Step[] {
+    return this.steps(node, "(composite action)");
   }
 
   private steps(node: YNode | undefined, jobId: string): Step[] {

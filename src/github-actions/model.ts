@@ -115,4 +115,18 @@ export interface WorkflowSet {
   diagnostics: Diagnostic[];
   /** Every file read (workflows, and reusable workflows they call). */
   files: string[];
+  /** Reusable workflows of other repositories, by the `uses:` that calls them (`owner/repo/.github/workflows/x.yml@v1`). */
+  called?: Map<string, Workflow>;
+  /** Why a remote reusable workflow was not read, by its `uses:`. */
+  unreadCalls?: Map<string, string>;
+  /** Composite actions of this repository, by the `uses:` of the steps that run them (`./.github/actions/build`). */
+  actions?: Map<string, CompositeAction>;
+}
+
+/** A composite action (`runs: using: composite`): its steps run inside the step that uses it. */
+export interface CompositeAction {
+  file: string;
+  /** `inputs:` with their defaults. */
+  inputs: Array<{ name: string; default?: Located<string> }>;
+  steps: Step[];
 }

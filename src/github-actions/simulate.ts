@@ -15,7 +15,7 @@ import type { MetadataEvent } from "./images/metadata-action.js";
 import { runStepBuilds } from "./images/run-builds.js";
 import { UNKNOWN_PR_NUMBER, buildsOfStep, metadataStepValue, type StepOutputs } from "./images/step-builds.js";
 import { expandMatrix, matrixJobName, type Combination } from "./matrix.js";
-import type { Concurrency, EnvEntry, InputDef, Workflow, WorkflowJob, WorkflowSet } from "./model.js";
+import type { Concurrency, EnvEntry, InputDef, Step, Workflow, WorkflowJob, WorkflowSet } from "./model.js";
 import { decideTrigger, type TriggerDecision } from "./triggers.js";
 
 /**
@@ -56,7 +56,7 @@ export function simulateActions(set: WorkflowSet, context: BranchContext): Actio
   const concurrency: ConcurrencyUse[] = [];
   const workflows: ActionsRun["workflows"] = [];
   const byFile = new Map(set.workflows.map((w) => [w.file, w]));
-  const sim: Sim = { context, facts, errors, warnings, jobs, excluded, concurrency, byFile };
+  const sim: Sim = { context, facts, errors, warnings, jobs, excluded, concurrency, byFile, set };
 
   for (const wf of set.workflows) {
     const decision = decideTrigger(wf, context);
@@ -115,6 +115,8 @@ interface Sim {
   excluded: ExcludedJob[];
   concurrency: ConcurrencyUse[];
   byFile: Map<string, Workflow>;
+  /** Reusable workflows of other repositories and composite actions, read before the simulation. */
+  set: Pick<WorkflowSet, "called" | "unreadCalls" | "actions">;
 }
 
 interface RunFrame {
@@ -212,10 +214,12 @@ function runJob(
   // A reusable workflow in this repository runs its jobs under this job's name.
   if (job.uses) {
     const target = job.uses.value.replace(/^\.\//, "");
-    const callee = job.uses.value.startsWith("./") ? sim.byFile.get(target) : undefined;
+    const local = job.uses.value.startsWith("./");
+    const callee = local ? sim.byFile.get(target) : sim.set.called?.get(job.uses.value);
     if (!callee) {
+      const why = sim.set.unreadCalls?.get(job.uses.value);
       sim.warnings.push(
-        warning("not-analysed", job.uses.value.startsWith("./") ? `${wf.file}: job '${job.id}' calls ${job.uses.value}, which is not in this revision` : `${wf.file}: job '${job.id}' calls the remote workflow ${job.uses.value}; its jobs are not analysed`, job.uses.pos),
+        warning("not-analysed", local ? `${wf.file}: job '${job.id}' calls ${job.uses.value}, which is not in this revision` : `${wf.file}: job '${job.id}' calls the remote workflow ${job.uses.value}; its jobs are not analysed${why ? `: ${why}` : ""}`, job.uses.pos),
       );
       sim.jobs.push(makeJob(displayBase, job.id, frame.stage, job, { certainty: jobCertainty, presence: jobCertainty === "certain" ? "present" : "uncertain", allowFailure: false }, decidedBy, {}, undefined, [], [], []));
       return jobCertainty === "certain" ? "ran" : "maybe";
@@ -447,13 +451,45 @@ function stepsValue(outputs: Map<string, StepOutputs>, ids: string[]): ObjectVal
 }
 
 function stepsOf(sim: Sim, job: WorkflowJob, name: string, scope: ExprScope, jobEnv: Record<string, ResolvedVar>): { builds: ImageBuild[]; script: ScriptLine[] } {
-  const builds: ImageBuild[] = [];
-  const script: ScriptLine[] = [];
+  const event = metadataEvent(sim);
+  const out = { builds: [] as ImageBuild[], script: [] as ScriptLine[] };
+  runSteps(sim, job.steps, name, scope, jobEnv, event, out, 0);
+  return out;
+}
+
+/** GitHub: composite actions nest at most ten deep. */
+export const MAX_COMPOSITE_DEPTH = 10;
+
+/**
+ * Steps in order; a step that uses a composite action of this repository runs the action's steps
+ * in its place, with `inputs` from its `with:` (else the action's defaults) and its own `steps`
+ * context. Returns what the steps set through GITHUB_ENV: the job's environment file, so it
+ * outlives a composite action and reaches the job's later steps.
+ */
+function runSteps(
+  sim: Sim,
+  steps: readonly Step[],
+  name: string,
+  scope: ExprScope,
+  jobEnv: Record<string, ResolvedVar>,
+  event: MetadataEvent,
+  out: { builds: ImageBuild[]; script: ScriptLine[] },
+  depth: number,
+): Record<string, ResolvedVar> {
+  const { builds, script } = out;
   const outputs = new Map<string, StepOutputs>();
   const ids: string[] = [];
-  const event = metadataEvent(sim);
+  const exported: Record<string, ResolvedVar> = {};
   let env = jobEnv;
-  for (const step of job.steps) {
+  // Set through GITHUB_ENV: the steps after this one see them (a step that only may run: not known).
+  const exportEnv = (vars: Record<string, ResolvedVar["value"]>, certainty: "certain" | "uncertain", pos: Pos) => {
+    env = { ...env };
+    for (const [k, v] of Object.entries(vars)) {
+      const value = certainty === "certain" ? v : { text: `«${k}»`, known: false, unknowns: [`${k} (set by a step that may not run)`] };
+      env[k] = exported[k] = { value, raw: value.text, origin: "job", pos };
+    }
+  };
+  for (const step of steps) {
     const before: ExprScope = { ...scope, contexts: { ...scope.contexts, env: envObject(env), steps: stepsValue(outputs, ids) } };
     const stepEnv = resolveEnv(sim, step.env, "job", scopeAt(before, "jobs.<job_id>.steps.env"), env);
     const stepScope: ExprScope = { ...before, contexts: { ...before.contexts, env: envObject(stepEnv) } };
@@ -468,21 +504,30 @@ function stepsOf(sim: Sim, job: WorkflowJob, name: string, scope: ExprScope, job
       for (const d of r.diagnostics) (d.severity === "error" ? sim.errors : sim.warnings).push(d);
       continue;
     }
+    const composite = step.uses ? sim.set.actions?.get(step.uses.value) : undefined;
+    if (composite && depth < MAX_COMPOSITE_DEPTH) {
+      const withScope = scopeAt(stepScope, "jobs.<job_id>.steps.with");
+      const inputs = new ObjectValue(
+        composite.inputs.map((i): [string, Value] => {
+          const given = step.with[i.name];
+          const text = given ?? i.default;
+          return [i.name, text === undefined ? null : interpolateValue(sim, text.value, text.pos, withScope)];
+        }),
+      );
+      const inner = { builds: [] as ImageBuild[], script };
+      const set = runSteps(sim, composite.steps, name, { ...stepScope, contexts: { ...stepScope.contexts, inputs } }, stepEnv, event, inner, depth + 1);
+      for (const b of inner.builds) builds.push(certainty === "uncertain" ? { ...b, certainty } : b);
+      exportEnv(Object.fromEntries(Object.entries(set).map(([k, v]) => [k, v.value])), certainty, step.pos);
+      continue;
+    }
     const r = buildsOfStep({ step, job: name, scope: scopeAt(stepScope, "jobs.<job_id>.steps.with"), event, prHeadSha: sim.facts.prHeadSha, env: stepEnv, outputs, certainty });
     builds.push(...r.builds);
     for (const w of r.warnings) sim.warnings.push(warning("invalid-value", w.message, w.pos));
     for (const e of r.errors) sim.errors.push(error("invalid-value", e.message, e.pos));
     if (step.id && r.outputs) outputs.set(step.id, r.outputs);
-    if (r.exportedEnv) {
-      // Set through GITHUB_ENV: the steps after this one see them (a step that only may run: not known).
-      env = { ...env };
-      for (const [k, v] of Object.entries(r.exportedEnv)) {
-        const value = certainty === "certain" ? v : { text: `«${k}»`, known: false, unknowns: [`${k} (set by a step that may not run)`] };
-        env[k] = { value, raw: value.text, origin: "job", pos: step.pos };
-      }
-    }
+    if (r.exportedEnv) exportEnv(r.exportedEnv, certainty, step.pos);
   }
-  return { builds, script };
+  return exported;
 }
 
 /** GitHub's default environment variables of every step ("Variables reference"), as far as known. */

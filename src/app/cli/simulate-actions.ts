@@ -2,7 +2,7 @@ import { presentDialects, parseDialectChoice, type Dialect } from "../../analysi
 import type { BranchContext } from "../../analysis/model.js";
 import type { FileSource } from "../../core/file-source.js";
 import type { RefSpec } from "../../gitlab-ci/context.js";
-import { GITHUB_SERVER, loadWorkflows, simulateActions, sourceOf, type ActionsRun } from "../../github-actions/index.js";
+import { GITHUB_SERVER, loadCalled, loadWorkflows, simulateActions, sourceOf, type ActionsRun } from "../../github-actions/index.js";
 import { PR_EVENTS } from "../../github-actions/events.js";
 import { UsageError, type CliIo } from "./command.js";
 import { splitRefPair } from "./parse-options.js";
@@ -84,7 +84,9 @@ export async function runActionsSimulation(o: ActionsSimulation, io: CliIo): Pro
     ...runInputsOf(run),
     ...(o.changed.length ? { changedFiles: o.changed } : {}),
   };
-  const set = await loadWorkflows(o.source);
+  // Composite actions of the repository are read; reusable workflows of other repositories are
+  // not (the CLI makes no network call for them).
+  const set = await loadCalled(await loadWorkflows(o.source), o.source, undefined);
   const simulated = simulateActions(set, context);
   // Load errors and warnings belong to this output as much as the simulation's own.
   const pipeline = {

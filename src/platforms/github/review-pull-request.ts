@@ -6,6 +6,7 @@ import type { FileSource } from "../../core/file-source.js";
 import type { BlobCache } from "../blob-cache.js";
 import { analyzeForReview, reviewChange, type ChangeReader, type CommentPolicy, type RepositoryReview, type ReviewOutcome } from "../review-flow.js";
 import type { GitHubApi, RepoRef } from "./github-api.js";
+import { GitHubIncludeSource } from "./github-include-source.js";
 import { GitHubSource } from "./github-source.js";
 import { GitHubPublisher, type CheckResult } from "./publisher.js";
 import { compareSchema, pullRequestFileSchema } from "./schema.js";
@@ -111,6 +112,8 @@ export function pullRequestReader(deps: Pick<ReviewDeps, "blobCache" | "loadSett
     revisions: () => openRevisions(deps, api, pr),
     target: () => analyzeTarget(pr),
     settings: (base) => loadBaseSettings(deps, base, pr),
+    // Reusable workflows of other repositories, with the installation's token.
+    includes: () => new GitHubIncludeSource(api, deps.blobCache),
   };
 }
 

@@ -1,0 +1,123 @@
+import nock from "nock";
+import { afterEach, describe, expect, it } from "vitest";
+import { defaultSettings } from "../../src/config/defaults.js";
+import { MemorySource } from "../../src/core/memory-source.js";
+import { analyzeActions } from "../../src/github-actions/index.js";
+import { LruBlobCache } from "../../src/platforms/blob-cache.js";
+import { GitHubIncludeSource } from "../../src/platforms/github/github-include-source.js";
+import { TestOctokit } from "../platforms/github/nock-github.js";
+
+/**
+ * Workflows that run what lives elsewhere: a reusable workflow of another repository (read
+ * through the API with the installation token, GitHub's REST shapes served by nock) and a
+ * composite action of the repository itself. Jobs of a called workflow are named as GitHub
+ * names their checks, `caller job / called job`, under the calling workflow.
+ */
+
+const CALLER = `name: CI
+on: push
+jobs:
+  images:
+    uses: acme/shared-ci/.github/workflows/image.yml@v2
+    with:
+      image: ghcr.io/acme/app
+  local-build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: ./.github/actions/build-image
+        with:
+          tag: edge
+`;
+
+const REUSABLE = `name: image
+on:
+  workflow_call:
+    inputs:
+      image:
+        type: string
+        required: true
+      tag:
+        type: string
+        default: stable
+    secrets:
+      registry-token:
+        required: false
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          docker build -t "\${{ inputs.image }}:\${{ inputs.tag }}" .
+          docker push "\${{ inputs.image }}:\${{ inputs.tag }}"
+`;
+
+const COMPOSITE = `name: build image
+inputs:
+  tag:
+    description: the image tag
+    default: latest
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      run: |
+        docker build -t "ghcr.io/acme/tools:\${{ inputs.tag }}" -f tools/Dockerfile .
+        docker push "ghcr.io/acme/tools:\${{ inputs.tag }}"
+`;
+
+const SHA = "0123456789abcdef0123456789abcdef01234567";
+const repo = () =>
+  new MemorySource({ ".github/workflows/ci.yml": CALLER, ".github/actions/build-image/action.yml": COMPOSITE, Dockerfile: "FROM x\n", "tools/Dockerfile": "FROM y\n" });
+
+async function analyse(includeSource?: GitHubIncludeSource) {
+  return analyzeActions({
+    base: repo(),
+    head: repo(),
+    changedFiles: [".github/workflows/ci.yml"],
+    settings: { ...defaultSettings(), project: "acme/app", defaultBranch: "main" },
+    branches: ["main"],
+    ...(includeSource ? { includeSource } : {}),
+  });
+}
+
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+describe("reusable workflows of other repositories and composite actions", () => {
+  it("reads the called workflow at the commit its ref names and runs its jobs as `caller / called`, with `with:` inputs and defaults", async () => {
+    nock.disableNetConnect();
+    const api = nock("https://api.github.com")
+      .get("/repos/acme/shared-ci/commits/v2")
+      .reply(200, { sha: SHA })
+      .get("/repos/acme/shared-ci/contents/.github%2Fworkflows%2Fimage.yml")
+      .query({ ref: SHA })
+      .reply(200, { type: "file", path: ".github/workflows/image.yml", sha: "b1", encoding: "base64", content: Buffer.from(REUSABLE).toString("base64") });
+    const source = new GitHubIncludeSource(new TestOctokit({ auth: "t" }), new LruBlobCache());
+    const a = await analyse(source);
+    expect(api.isDone()).toBe(true);
+    const main = a.contexts.find((c) => c.context.name === "main")!;
+    const publish = main.after.jobs.find((j) => j.name === "CI / images / publish");
+    expect(publish, `${main.after.jobs.map((j) => j.name).join(", ")}\n${main.after.warnings.map((w) => w.message).join("\n")}`).toBeDefined();
+    expect(publish!.builds.filter((b) => b.push).map((b) => b.image.text)).toEqual(["ghcr.io/acme/app:stable"]);
+  });
+
+  it("runs a composite action's steps in the step that uses it, with its inputs", async () => {
+    const a = await analyse();
+    const main = a.contexts.find((c) => c.context.name === "main")!;
+    const build = main.after.jobs.find((j) => j.name === "CI / local-build")!;
+    // `with: tag: edge` wins over the action's default `latest`; the build and its push are one image.
+    expect(build.builds.map((b) => [b.image.text, b.push, b.dockerfile?.text])).toEqual([["ghcr.io/acme/tools:edge", true, "tools/Dockerfile"]]);
+  });
+
+  it("without the platform's token the remote workflow is not analysed, saying why", async () => {
+    const a = await analyse();
+    const main = a.contexts.find((c) => c.context.name === "main")!;
+    expect(main.after.jobs.map((j) => j.name)).not.toContain("CI / images / publish");
+    expect(main.after.warnings.map((w) => w.message).join("\n")).toContain(
+      "calls the remote workflow acme/shared-ci/.github/workflows/image.yml@v2; its jobs are not analysed: reusable workflows of other repositories are read only with the platform's token",
+    );
+  });
+});
