@@ -3,7 +3,10 @@ import type { ExternalRead, IncludeKind, IncludeRecord } from "../gitlab-ci/mode
 /** Which version of one external include each side read: the report's "read from other projects". */
 export interface IncludeVersion {
   kind: IncludeKind;
-  /** Project path, template name or URL. */
+  /**
+   * What is included, without its version: `freedesktop/ci-templates: /templates/fedora.yml`,
+   * `gnome/ci-components/container-image`, a template name, a URL.
+   */
   target: string;
   /** What the base read (`593a0a5fe35a`, `1.1.0 (110000000000)`); absent when the base does not include it. */
   before?: string;
@@ -20,8 +23,9 @@ export function includeVersions(base: readonly IncludeRecord[], head: readonly I
   const add = (records: readonly IncludeRecord[], side: "before" | "after") => {
     for (const r of records) {
       if (!r.external) continue;
-      const key = `${r.kind}\0${r.external.target}`;
-      const entry = byTarget.get(key) ?? { kind: r.kind, target: r.external.target };
+      const target = includedThing(r);
+      const key = `${r.kind}\0${target}`;
+      const entry = byTarget.get(key) ?? { kind: r.kind, target };
       const read = describeRead(r.external);
       // Several includes of one project at different versions: each version once.
       const known = entry[side];
@@ -34,9 +38,19 @@ export function includeVersions(base: readonly IncludeRecord[], head: readonly I
   return [...byTarget.values()];
 }
 
+/** An include without its version, so that a bump pairs the two versions of one thing. */
+function includedThing(r: IncludeRecord): string {
+  const target = r.external?.target ?? r.location;
+  if (r.kind === "project") return `${target}: ${r.location}`;
+  // `<fqdn>/<project>/<name>@<version>`: the project and the component's name.
+  if (r.kind === "component") return `${target}/${r.location.replace(/@[^@]*$/, "").split("/").pop() ?? ""}`;
+  return target;
+}
+
 function describeRead(read: ExternalRead): string {
   const commit = read.commit && /^[0-9a-f]{40}$/.test(read.commit) ? read.commit.slice(0, 12) : read.commit;
-  const named = read.version ?? read.ref;
+  // A project include without `ref:` reads the project's default branch.
+  const named = read.version ?? read.ref ?? (commit === undefined ? undefined : "default branch");
   if (commit === undefined) return named ?? "as served";
   return named === undefined || named === read.commit ? commit : `${named} (${commit})`;
 }

@@ -1,5 +1,6 @@
 import { error, warning, type Diagnostic } from "../../core/diagnostic.js";
 import { normalizePath, type FileSource } from "../../core/file-source.js";
+import { externalFileName } from "../../core/external-file.js";
 import type { Lookup } from "../../core/include-source.js";
 import type { Located, Pos } from "../../core/pos.js";
 import type { IncludeRecord, LoadLimits, LoadOptions } from "../model.js";
@@ -390,18 +391,6 @@ function externalFile(resolver: IncludeResolver, project: string, commit: string
     contentId: commit,
     read: known ? async () => known : () => resolver.file(project, commit, path),
   };
-}
-
-/** `group/project@<12 characters of the commit>:path`: a position in another project's file. */
-export function externalFileName(project: string, commit: string, path: string): string {
-  return `${project}@${FULL_COMMIT.test(commit) ? commit.slice(0, 12) : commit}:${path}`;
-}
-
-const FULL_COMMIT = /^[0-9a-f]{40}$/;
-
-/** Whether a position's file is outside the analysed repository (a link to it would be wrong). */
-export function isExternalFileName(file: string): boolean {
-  return /^(template:|https?:\/\/)/.test(file) || /^[^:]+@[^:/]+:/.test(file);
 }
 
 async function loadLocal(at: IncludeAt, base: LocalBase, written: string, pos: Pos, exact: boolean): Promise<YMap[]> {

@@ -113,8 +113,8 @@ describe("the CLI reads includes of other projects through the GitLab API", () =
       contexts: Array<{ name: string; before: { jobs: Array<{ name: string; builds: Array<{ image: string; push: boolean }> }> }; changes: Array<{ job: string; kind: string }> }>;
     };
     expect(analysis.includesRead).toEqual([
-      { kind: "project", target: "freedesktop/ci-templates", before: TEMPLATES_OLD.slice(0, 12), after: TEMPLATES_OLD.slice(0, 12) },
-      { kind: "component", target: "gnome/ci-components", before: `1.1.0 (${COMPONENT_COMMITS["1.1.0"].slice(0, 12)})`, after: `2.0.0 (${COMPONENT_COMMITS["2.0.0"].slice(0, 12)})` },
+      { kind: "project", target: "freedesktop/ci-templates: /templates/fedora.yml", before: TEMPLATES_OLD.slice(0, 12), after: TEMPLATES_OLD.slice(0, 12) },
+      { kind: "component", target: "gnome/ci-components/container-image", before: `1.1.0 (${COMPONENT_COMMITS["1.1.0"].slice(0, 12)})`, after: `2.0.0 (${COMPONENT_COMMITS["2.0.0"].slice(0, 12)})` },
     ]);
     const main = analysis.contexts.find((c) => c.name === "main")!;
     const prep = main.before.jobs.find((j) => j.name === "fedora:40@container-prep")!;
@@ -123,7 +123,7 @@ describe("the CLI reads includes of other projects through the GitLab API", () =
     expect(main.changes).toContainEqual(expect.objectContaining({ job: "container-image", kind: "removed" }));
 
     const md = await cli(["analyze", "--base", "main", "--head", "bump-component", "--gitlab-url", url]);
-    expect(md.stdout).toContain("`gnome/ci-components` (component) **changed:** `1.1.0 (110000000000)` → `2.0.0 (200000000000)`");
+    expect(md.stdout).toContain("`gnome/ci-components/container-image` (component) **changed:** `1.1.0 (110000000000)` → `2.0.0 (200000000000)`");
   });
 
   it("without GITLAB_TOKEN nothing is fetched, and the includes are reported as not analysed", async () => {

@@ -51,8 +51,12 @@ describe("the GitLab bot reads external includes with its token", () => {
     await receiver.send("Merge Request Hook", mrHook());
     await receiver.close();
     const note = fake.notes[0]?.body ?? "";
-    expect(note).toContain("`gnome/ci-components` (component) **changed:** `1.1.0 (110000000000)` → `2.0.0 (200000000000)`");
-    expect(note).toContain("`freedesktop/ci-templates` (project) at");
+    expect(note).toContain("`gnome/ci-components/container-image` (component) **changed:** `1.1.0 (110000000000)` → `2.0.0 (200000000000)`");
+    expect(note).toContain(`\`freedesktop/ci-templates: /templates/fedora.yml\` (project) at \`${TEMPLATES_OLD.slice(0, 12)}\``);
+    expect(note).toContain("`freedesktop/ci-templates: /templates/ci-fairy.yml` (project) at `default branch (8d1a2f0e5c3b)`");
+    // A position in another project's file is not linked into this repository.
+    expect(note).toContain(`\`freedesktop/ci-templates@${TEMPLATES_OLD.slice(0, 12)}:templates/fedora.yml:10\``);
+    expect(note).not.toContain("/-/blob/head1/freedesktop");
     expect(note).toMatch(/container-image\*\* \| removed/);
     // Counted by hand: the pinned commit's fedora.yml and its nested common.yml (2); ci-fairy.yml
     // without a ref: the default branch, its commit, the file (3); the component at 1.1.0: the tag,
