@@ -46,7 +46,7 @@ describe("the GitLab bot reads external includes with its token", () => {
   afterEach(stopNock);
 
   it("reports the component bump and its effect, at 11 requests for the include set", async () => {
-    const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1 } });
+    const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1, timeoutMs: 30_000 } });
     const receiver = await startReceiver(defaultGitLabAppDeps({ api, secret: SECRET, log: pino({ level: "silent" }) }));
     await receiver.send("Merge Request Hook", mrHook());
     await receiver.close();
@@ -67,7 +67,7 @@ describe("the GitLab bot reads external includes with its token", () => {
   });
 
   it("a later push reads no file of a commit it has read before", async () => {
-    const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1 } });
+    const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1, timeoutMs: 30_000 } });
     const receiver = await startReceiver(defaultGitLabAppDeps({ api, secret: SECRET, log: pino({ level: "silent" }) }));
     await receiver.send("Merge Request Hook", mrHook());
     const first = includeCalls(fake).length;

@@ -10,7 +10,7 @@ import { FakeGitLab, stopNock } from "../../platforms/gitlab/fake-gitlab.js";
 import { addIncludedProjects, COMPONENT_COMMITS, COMPONENTS_PROJECT, TEMPLATES_NEW, TEMPLATES_OLD, TEMPLATES_PROJECT } from "../../platforms/gitlab/include-fixtures.js";
 
 const URL = "https://gitlab.example.com";
-const NO_RETRY = { retries: 0, baseMs: 0, maxWaitMs: 0 };
+const NO_RETRY = { retries: 0, baseMs: 0, maxWaitMs: 0, timeoutMs: 30_000 };
 
 let fake: FakeGitLab;
 let cache: LruBlobCache;
