@@ -16,8 +16,6 @@ export interface GitLabApi {
   rawFile(project: number | string, path: string, ref: string): Promise<string | Blob>;
   /** Tree entries below `path` at `ref`, recursive, at most `maxEntries` (pages of 100). */
   tree(project: number | string, options: { ref: string; path: string; maxEntries: number }): Promise<unknown[]>;
-  /** The commit a ref (SHA, tag or branch) names (`GET /projects/:id/repository/commits/:sha`). */
-  commit(project: number | string, ref: string): Promise<unknown>;
   /** A project's facts (`default_branch`), by id or full path. */
   project(project: number | string): Promise<unknown>;
   /** The newest releases of a project, at most `maxEntries` (pages of 100). */
@@ -27,8 +25,11 @@ export interface GitLabApi {
   diffVersions(project: number | string, iid: number): Promise<unknown[]>;
   diffs(project: number | string, iid: number): Promise<unknown[]>;
   mergeRequest(project: number | string, iid: number): Promise<unknown>;
-  /** One commit (`GET /projects/:id/repository/commits/:sha`): its parents tell what a merge commit merges. */
-  commit(project: number | string, sha: string): Promise<unknown>;
+  /**
+   * One commit (`GET /projects/:id/repository/commits/:sha`), named by a SHA, tag or branch: its
+   * parents tell what a merge commit merges; its id is the commit an include's ref names.
+   */
+  commit(project: number | string, ref: string): Promise<unknown>;
   branches(project: number | string, maxEntries: number): Promise<unknown[]>;
   notes(project: number | string, iid: number): Promise<unknown[]>;
   createNote(project: number | string, iid: number, body: string): Promise<unknown>;
@@ -129,7 +130,6 @@ export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
       });
       return entries;
     },
-    commit: (project, ref) => gitlab.Commits.show(project, ref),
     project: (project) => gitlab.Projects.show(project),
     releases: (project, max) => gitlab.ProjectReleases.all(project, pages(max)),
     ciTemplate: (project, name) => gitlab.ProjectTemplates.show(project, "gitlab_ci_ymls", name),

@@ -1,7 +1,6 @@
 import type { IncludeSource, Lookup, ReleaseTag } from "../../core/include-source.js";
 import type { BlobCache } from "../blob-cache.js";
-import type { GitLabApi } from "./gitlab-api.js";
-import { httpStatusOf } from "./gitlab-source.js";
+import { httpStatusOf, type GitLabApi } from "./gitlab-api.js";
 
 export interface GitLabIncludeSourceOptions {
   api: GitLabApi;
