@@ -33,11 +33,10 @@ export async function cliIncludeSource(
     if (!/^https?:\/\/[^/]/.test(url)) throw new UsageError(`--gitlab-url must be an http(s) URL, not "${url}"`);
     io.stderr(`ci-explain: reading includes from other projects through ${url} with GITLAB_TOKEN\n`);
     // Loaded only here: a run without a token never loads the API client.
-    const [{ LruBlobCache }, { createGitLabApi }, { GitLabIncludeSource }, { remoteIncludeReader }] = await Promise.all([
+    const [{ LruBlobCache }, { createGitLabApi }, { GitLabIncludeSource }] = await Promise.all([
       import("../../platforms/blob-cache.js"),
       import("../../platforms/gitlab/gitlab-api.js"),
       import("../../platforms/gitlab/gitlab-include-source.js"),
-      import("../../platforms/http/remote-include.js"),
     ]);
     sources.push(
       new GitLabIncludeSource({
@@ -45,7 +44,7 @@ export async function cliIncludeSource(
         serverUrl: url,
         ...(project ? { project } : {}),
         cache: new LruBlobCache(),
-        remote: remoteIncludeReader(settings.includes.remoteHosts),
+        remoteHosts: settings.includes.remoteHosts,
       }),
     );
   }

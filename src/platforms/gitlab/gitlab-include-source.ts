@@ -1,5 +1,6 @@
 import type { IncludeSource, Lookup, ReleaseTag } from "../../core/include-source.js";
 import type { BlobCache } from "../blob-cache.js";
+import { remoteIncludeReader } from "../http/remote-include.js";
 import { httpStatusOf, type GitLabApi } from "./gitlab-api.js";
 
 export interface GitLabIncludeSourceOptions {
@@ -13,8 +14,8 @@ export interface GitLabIncludeSourceOptions {
    * cache; Redis when replicas share one). Absent: each analysis asks again.
    */
   cache?: BlobCache;
-  /** Reads `include: remote:` (the host allowlist and address checks are its own); absent: unread. */
-  remote?: (url: string) => Promise<Lookup<string>>;
+  /** `includes: remote_hosts` of the settings: the hosts `include: remote:` files are fetched from. */
+  remoteHosts: readonly string[];
 }
 
 /** Releases read for a component's `~latest` or `1.2`: GitLab lists the newest first. */
@@ -36,7 +37,10 @@ export class GitLabIncludeSource implements IncludeSource {
   /** Whether the token sees a project, asked once per project (a component's first path often misses). */
   private readonly visible = new Map<string, Promise<boolean>>();
 
+  private readonly remoteReader: (url: string) => Promise<Lookup<string>>;
+
   constructor(private readonly options: GitLabIncludeSourceOptions) {
+    this.remoteReader = remoteIncludeReader(options.remoteHosts);
     const url = new URL(options.serverUrl);
     this.host = url.host;
     this.label = url.host;
@@ -101,7 +105,7 @@ export class GitLabIncludeSource implements IncludeSource {
   }
 
   remote(url: string): Promise<Lookup<string>> {
-    return this.options.remote ? this.options.remote(url) : Promise.resolve({ unread: "remote includes are read only from hosts listed in `includes: remote_hosts` of .ci-explain.yml" });
+    return this.remoteReader(url);
   }
 
   private projectVisible(project: string): Promise<boolean> {

@@ -22,7 +22,6 @@ import type { GitLabReport } from "./gitlab-report.js";
 import type { MergeRequestRef } from "./merge-request-ref.js";
 import { GitLabSource } from "./gitlab-source.js";
 import { GitLabIncludeSource } from "./gitlab-include-source.js";
-import { remoteIncludeReader } from "../http/remote-include.js";
 import { GitLabPublisher, type StatusVerdict } from "./publisher.js";
 import { branchSchema, diffVersionSchema, mergeRequestDiffSchema } from "./schema.js";
 
@@ -89,7 +88,7 @@ export function mergeRequestReader(
     }),
     // The bot reads other projects' files with its own token, cached by (project, commit, path).
     includes: (settings) =>
-      new GitLabIncludeSource({ api, serverUrl: api.url, project: mr.projectId, cache: deps.blobCache, remote: remoteIncludeReader(settings.includes.remoteHosts) }),
+      new GitLabIncludeSource({ api, serverUrl: api.url, project: mr.projectId, cache: deps.blobCache, remoteHosts: settings.includes.remoteHosts }),
     settings: async (base) => {
       const loaded = await deps.loadSettings(base);
       const settings = { ...loaded.settings };

@@ -24,7 +24,7 @@ beforeEach(() => {
 afterEach(() => stopNock());
 
 function source() {
-  return new GitLabIncludeSource({ api: createGitLabApi({ url: URL, token: "t", retry: NO_RETRY }), serverUrl: URL, project: 1, cache });
+  return new GitLabIncludeSource({ api: createGitLabApi({ url: URL, token: "t", retry: NO_RETRY }), serverUrl: URL, project: 1, cache, remoteHosts: [] });
 }
 
 async function load(root: string, files: Record<string, string> = {}): Promise<LoadResult> {

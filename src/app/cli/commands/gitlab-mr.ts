@@ -149,13 +149,12 @@ export const gitlabMrCommand: CliCommand = {
 async function jobIncludeSource(env: CliIo["env"], serverUrl: string, project: number, remoteHosts: string[]): Promise<IncludeSource | undefined> {
   const credentials = env.CI_EXPLAIN_TOKEN ? { token: env.CI_EXPLAIN_TOKEN } : env.CI_JOB_TOKEN ? { jobToken: env.CI_JOB_TOKEN } : undefined;
   if (!credentials) return undefined;
-  const [{ createGitLabApi }, { GitLabIncludeSource }, { LruBlobCache }, { remoteIncludeReader }] = await Promise.all([
+  const [{ createGitLabApi }, { GitLabIncludeSource }, { LruBlobCache }] = await Promise.all([
     import("../../../platforms/gitlab/gitlab-api.js"),
     import("../../../platforms/gitlab/gitlab-include-source.js"),
     import("../../../platforms/blob-cache.js"),
-    import("../../../platforms/http/remote-include.js"),
   ]);
-  return new GitLabIncludeSource({ api: createGitLabApi({ url: serverUrl, ...credentials }), serverUrl, project, cache: new LruBlobCache(), remote: remoteIncludeReader(remoteHosts) });
+  return new GitLabIncludeSource({ api: createGitLabApi({ url: serverUrl, ...credentials }), serverUrl, project, cache: new LruBlobCache(), remoteHosts });
 }
 
 /**
