@@ -16,7 +16,8 @@ export function unreadIncludes(config: CiConfig): UnknownInput[] {
     const name = describeInclude(include);
     if (seen.has(name)) continue;
     seen.add(name);
-    out.push({ kind: "include", include: name, why: "not read: what it defines is not known", pos: include.pos });
+    // The reason it was not read (no token, no access, a host not allowed) when the loader knows it.
+    out.push({ kind: "include", include: name, why: `not read${include.unread ? ` (${include.unread})` : ""}: what it defines is not known`, pos: include.pos });
   }
   return out;
 }
