@@ -16,8 +16,6 @@ export interface GitLabApi {
   rawFile(project: number | string, path: string, ref: string): Promise<string | Blob>;
   /** Tree entries below `path` at `ref`, recursive, at most `maxEntries` (pages of 100). */
   tree(project: number | string, options: { ref: string; path: string; maxEntries: number }): Promise<unknown[]>;
-  /** A project's facts (`default_branch`), by id or full path. */
-  project(project: number | string): Promise<unknown>;
   /** The newest releases of a project, at most `maxEntries` (pages of 100). */
   releases(project: number | string, maxEntries: number): Promise<unknown[]>;
   /** An instance CI template as the project sees it (`GET /projects/:id/templates/gitlab_ci_ymls/:name`). */
@@ -130,7 +128,6 @@ export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
       });
       return entries;
     },
-    project: (project) => gitlab.Projects.show(project),
     releases: (project, max) => gitlab.ProjectReleases.all(project, pages(max)),
     ciTemplate: (project, name) => gitlab.ProjectTemplates.show(project, "gitlab_ci_ymls", name),
     diffVersions: (project, iid) => gitlab.MergeRequests.allDiffVersions(project, iid),
