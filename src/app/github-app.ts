@@ -14,7 +14,10 @@ import { pullRequestReader, reviewPullRequest, type PullRequestRef } from "../pl
 import type { CommentPolicy } from "../platforms/review-flow.js";
 import {
   checkRunEventSchema,
+  checkSuiteCompletedSchema,
   checkSuiteEventSchema,
+  workflowRunEventSchema,
+  type WorkflowRun,
   isBotAccount,
   issueCommentEventSchema,
   pullRequestEventSchema,
@@ -27,6 +30,10 @@ import { enqueueGitHubEvent, gitHubWorker } from "./github-queue.js";
 import type { Logger } from "./observability/job-logger.js";
 import type { BotMetrics } from "./observability/metrics.js";
 import type { JobRouter } from "./queue/job-router.js";
+import { checkPrediction } from "./prediction-check.js";
+import { observedRuns, recentRuns } from "../platforms/github/github-runs.js";
+import { workflowPart } from "../verify/predicted-run.js";
+import { withPredictionMiss } from "../report/prediction-miss.js";
 
 /** What the handlers need besides the event; injected so tests replace any part. */
 export interface GitHubAppDeps extends AnswerDeps, FlowDeps {
@@ -88,7 +95,7 @@ export function createGitHubApp(appDeps: GitHubAppDeps): ApplicationFunction {
       if (jobs) await enqueueClaimed(deps, key, () => enqueueGitHubEvent(jobs, deps.metrics, context));
       else await finishDelivery(deps, log, key, () => handleGitHubEvent(deps, context));
     };
-    app.on([...PR_EVENTS, "issue_comment.created", "check_run.rerequested", "check_suite.rerequested"], receive);
+    app.on([...PR_EVENTS, "issue_comment.created", "check_run.rerequested", "check_suite.rerequested", "workflow_run.completed", "check_suite.completed"], receive);
   };
 }
 
@@ -120,6 +127,8 @@ export async function handleGitHubEvent(deps: HandlerDeps, context: Context): Pr
   if (context.name === "issue_comment" && action === "created") return onComment(deps, context as Context<"issue_comment">);
   if (context.name === "check_run" && action === "rerequested") return onCheckRunRerequested(deps, context as Context<"check_run">);
   if (context.name === "check_suite" && action === "rerequested") return onCheckSuiteRerequested(deps, context as Context<"check_suite">);
+  if (context.name === "workflow_run" && action === "completed") return onWorkflowRunCompleted(deps, context as Context<"workflow_run">);
+  if (context.name === "check_suite" && action === "completed") return onCheckSuiteCompleted(deps, context as Context<"check_suite">);
   return skip(eventLog(context), `event "${context.name}.${String(action)}" is not one ci-explain handles`, "debug");
 }
 
@@ -175,6 +184,55 @@ async function onCheckSuiteRerequested(deps: HandlerDeps, context: Context<"chec
   if (!event) return true;
   const suite = event.check_suite;
   return rerunForSha(deps, context, event.repository, suite.head_sha, suite.pull_requests.map((p) => p.number));
+}
+
+/** A workflow run finished: compare its jobs with the prediction for its commit and event. */
+async function onWorkflowRunCompleted(deps: HandlerDeps, context: Context<"workflow_run">): Promise<boolean> {
+  const event = parsePayload(workflowRunEventSchema, context);
+  if (!event) return true;
+  return checkWorkflowRun(deps, context, event.repository, event.workflow_run);
+}
+
+/**
+ * A check suite finished: GitHub Actions' suite is one workflow run (an App that is not
+ * subscribed to `workflow_run` still learns of it this way); its runs are asked for by suite.
+ */
+async function onCheckSuiteCompleted(deps: HandlerDeps, context: Context<"check_suite">): Promise<boolean> {
+  const event = parsePayload(checkSuiteCompletedSchema, context);
+  if (!event) return true;
+  if (event.check_suite.app?.slug !== GITHUB_ACTIONS_APP) return skip(eventLog(context), "check suite of another app than GitHub Actions", "debug");
+  if (!deps.predictions || !(await deps.predictions.find("github", event.repository.full_name, event.check_suite.head_sha))) {
+    return skip(eventLog(context), "no prediction for this check suite's commit", "debug");
+  }
+  const runs = await recentRuns(context.octokit, repoOf(event.repository), { check_suite_id: event.check_suite.id });
+  let ok = true;
+  for (const run of runs) ok = (await checkWorkflowRun(deps, context, event.repository, run)) && ok;
+  return ok;
+}
+
+/** GitHub Actions' app slug: its check suites are workflow runs. */
+const GITHUB_ACTIONS_APP = "github-actions";
+
+/** One finished workflow run against the part of the prediction its workflow answers. */
+function checkWorkflowRun(deps: HandlerDeps, context: Context, repository: Repository, run: WorkflowRun): Promise<boolean> {
+  const log = eventLog(context);
+  if (!deps.predictions) return Promise.resolve(skip(log, "predictions are not kept", "debug"));
+  const repo = repoOf(repository);
+  const workflow = run.name ?? run.path ?? "";
+  return checkPrediction({ predictions: deps.predictions, deliveries: deps.deliveries, metrics: deps.metrics }, log, {
+    platform: "github",
+    project: repository.full_name,
+    sha: run.head_sha,
+    // A re-run is another attempt with jobs of its own: compared again.
+    key: `github:run:${repository.full_name}:${run.id}:${run.run_attempt ?? 1}`,
+    matches: (p) => p.event === run.event && (p.ref.kind === "mr" || (p.ref.kind === "branch" && p.ref.name === run.head_branch)),
+    part: (p) => workflowPart(p, workflow),
+    observe: (p) => observedRuns(context.octokit, repo, [run], { ref: p.ref, source: p.source, event: run.event, sha: run.head_sha }),
+    amendComment: async (recorded, check) => {
+      const sticky = { marker: deps.report.marker, author: await deps.botLogin() };
+      await new GitHubPublisher(context.octokit, repo).amendStickyComment(recorded.change.number, sticky, (body) => withPredictionMiss(body, check, "github"));
+    },
+  });
 }
 
 /** Re-run for the SHA the check belongs to; the comment follows only if that SHA is still the PR's head. */

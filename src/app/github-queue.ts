@@ -26,6 +26,8 @@ export function gitHubJobFor(context: Pick<Context, "name" | "id" | "payload">):
     issue?: { number?: number };
     check_run?: { head_sha?: string; pull_requests?: Array<{ number?: number }> };
     check_suite?: { head_sha?: string; pull_requests?: Array<{ number?: number }> };
+    workflow_run?: { head_sha?: string };
+    action?: string;
   };
   const repo = payload.repository?.full_name;
   const installationId = payload.installation?.id;
@@ -38,6 +40,9 @@ export function gitHubJobFor(context: Pick<Context, "name" | "id" | "payload">):
   if (context.name === "issue_comment" && payload.issue?.number !== undefined) {
     return { ...base, key: `github:${repo}#${payload.issue.number}`, kind: "command", supersedes: false };
   }
+  // A finished workflow run (or GitHub Actions' check suite): compared with the prediction for its commit.
+  const finished = context.name === "workflow_run" ? payload.workflow_run?.head_sha : context.name === "check_suite" && payload.action === "completed" ? payload.check_suite?.head_sha : undefined;
+  if (finished) return { ...base, key: `github:${repo}@${finished}`, sha: finished, kind: "outcome", supersedes: false };
   const check = payload.check_run ?? payload.check_suite;
   if (check?.head_sha) {
     const number = check.pull_requests?.[0]?.number;

@@ -15,7 +15,10 @@ import { answerMergeRequest, mergeRequestReader, reviewMergeRequest, type GitLab
 import type { MergeRequestRef } from "../platforms/gitlab/merge-request-ref.js";
 import { GitLabPublisher } from "../platforms/gitlab/publisher.js";
 import { httpStatusOf } from "../platforms/gitlab/gitlab-api.js";
-import { currentUserSchema, memberSchema, mergeRequestHookSchema, mergeRequestShaSchema, noteHookSchema, type MergeRequestHook, type NoteHook } from "../platforms/gitlab/schema.js";
+import { currentUserSchema, memberSchema, mergeRequestHookSchema, mergeRequestShaSchema, noteHookSchema, pipelineHookSchema, type MergeRequestHook, type NoteHook } from "../platforms/gitlab/schema.js";
+import { hookJobs, pipelineSource } from "../platforms/gitlab/gitlab-runs.js";
+import { withPredictionMiss } from "../report/prediction-miss.js";
+import { checkPrediction } from "./prediction-check.js";
 import { isValidGitLabToken } from "../platforms/gitlab/webhook-auth.js";
 import { runWithWriteGuard } from "../platforms/write-guard.js";
 import { claimDelivery, enqueueClaimed, finishDelivery, runCommand, runReview, skip, type ChangeHandle, type FlowDeps } from "./change-flow.js";
@@ -161,6 +164,10 @@ export function gitLabJobFor(event: GitLabEvent): WorkJob<GitLabEvent> | undefin
   if (event.name === "Note Hook" && payload.merge_request?.iid !== undefined) {
     return { ...base, key: `gitlab:${project}#${payload.merge_request.iid}`, kind: "command", supersedes: false };
   }
+  const pipeline = (payload.object_attributes ?? {}) as { id?: number; sha?: string };
+  if (event.name === "Pipeline Hook" && pipeline.id !== undefined && pipeline.sha) {
+    return { ...base, key: `gitlab:${project}@${pipeline.sha}`, sha: pipeline.sha, kind: "outcome", supersedes: false };
+  }
   return undefined;
 }
 
@@ -199,6 +206,7 @@ export function gitLabWorker(deps: GitLabAppDeps) {
 export async function handleGitLabEvent(deps: GitLabAppDeps, event: GitLabEvent): Promise<boolean> {
   if (event.name === "Merge Request Hook") return onMergeRequest(deps, event);
   if (event.name === "Note Hook") return onNote(deps, event);
+  if (event.name === "Pipeline Hook") return onPipeline(deps, event);
   return skip(eventLog(deps, event), `event "${event.name}" is not one ci-explain handles`, "debug");
 }
 
@@ -253,6 +261,53 @@ async function onNote(deps: GitLabAppDeps, event: GitLabEvent): Promise<boolean>
         explain: (settings, command) => answerMergeRequest(deps, deps.api, mr, settings, (analyses, resolved) => deps.report.explain(analyses, command, resolved)),
         reply: (body) => target(mr).reply(body),
       };
+    },
+  });
+}
+
+/** A pipeline's statuses once it will not run further (`Ci::HasStatus` COMPLETED_STATUSES). */
+const FINISHED = new Set(["success", "failed", "canceled", "skipped"]);
+
+/**
+ * A Pipeline Hook: once a pipeline of a commit the bot analysed has finished, its jobs (the
+ * hook's builds, with their `when`; trigger jobs from the bridges API) are compared with the
+ * prediction for its ref and source (the MR pipeline, or the push of the MR's branch).
+ */
+async function onPipeline(deps: GitLabAppDeps, event: GitLabEvent): Promise<boolean> {
+  const log = eventLog(deps, event);
+  const hook = parsePayload(deps, event, pipelineHookSchema);
+  if (!hook) return true;
+  const pipeline = hook.object_attributes;
+  if (!FINISHED.has(pipeline.status)) return skip(log, `pipeline #${pipeline.id} is ${pipeline.status}, not finished`, "debug");
+  if (!deps.predictions) return skip(log, "predictions are not kept", "debug");
+  const source = pipelineSource(pipeline.source);
+  const mr = hook.merge_request ?? undefined;
+  const given = (pipeline.variables ?? []).map((v) => v.key);
+  return checkPrediction({ predictions: deps.predictions, deliveries: deps.deliveries, metrics: deps.metrics }, log, {
+    platform: "gitlab",
+    project: hook.project.path_with_namespace,
+    sha: pipeline.sha,
+    key: `gitlab:pipeline:${hook.project.id}:${pipeline.id}`,
+    // A merge request pipeline's `ref` in the hook is the MR's source branch.
+    matches: (p) => p.source === source && (p.ref.kind === "mr" ? mr !== undefined && p.ref.iid === mr.iid : p.ref.kind === (pipeline.tag ? "tag" : "branch") && p.ref.name === pipeline.ref),
+    observe: async (p) => ({
+      platform: "gitlab",
+      oracle: "pipeline",
+      label: `pipeline #${pipeline.id}`,
+      ...(pipeline.url ? { url: pipeline.url } : {}),
+      ref: p.ref,
+      source: p.source,
+      sha: pipeline.sha,
+      created: true,
+      errors: [],
+      jobs: hookJobs(hook, await deps.api.pipelineBridges(hook.project.id, pipeline.id)),
+      unseenInputs: given.length > 0 ? [`the pipeline's own variables (${given.join(", ")}), which the prediction did not have`] : [],
+      downstream: [],
+    }),
+    amendComment: async (recorded, check) => {
+      const bot = await deps.bot();
+      const publisher = new GitLabPublisher(deps.api, { project: hook.project.id, iid: recorded.change.number, headSha: pipeline.sha, ...(recorded.change.url ? { webUrl: recorded.change.url } : {}) }, bot.id);
+      await publisher.amendStickyNote(deps.report.marker, (body) => withPredictionMiss(body, check, "gitlab"));
     },
   });
 }

@@ -19,6 +19,8 @@ import { connectRedis } from "./redis/connection.js";
 import { RedisBlobCache } from "./redis/redis-blob-cache.js";
 import { RedisDeliveryDedupe } from "./redis/redis-dedupe.js";
 import { RedisWorkQueue } from "./redis/redis-queue.js";
+import { RedisPredictionStore } from "./redis/redis-prediction-store.js";
+import { MemoryPredictionStore, type PredictionStore } from "../platforms/prediction-store.js";
 
 type Env = Record<string, string | undefined>;
 
@@ -86,6 +88,7 @@ export function createWorkRuntime(env: Env): WorkRuntime {
   let queue: WorkQueue;
   let deliveries: DeliveryDedupe | undefined;
   let blobCache: BlobCache | undefined;
+  let predictions: PredictionStore = new MemoryPredictionStore();
   let closeRedis = () => undefined as void;
   if (redisUrl) {
     const redis = connectRedis(redisUrl);
@@ -94,6 +97,7 @@ export function createWorkRuntime(env: Env): WorkRuntime {
     queue = new RedisWorkQueue({ connection: () => connectRedis(redisUrl), concurrency, onDropped: dropped, onHandedBack: handedBack });
     deliveries = new RedisDeliveryDedupe(redis);
     blobCache = new RedisBlobCache(redis);
+    predictions = new RedisPredictionStore(redis);
   } else {
     queue = new MemoryWorkQueue(concurrency, dropped);
   }
@@ -132,6 +136,7 @@ export function createWorkRuntime(env: Env): WorkRuntime {
       ...withParseCache(deps, parseCache),
       jobs,
       metrics,
+      predictions,
       deliveries: deliveries ?? deps.deliveries,
       blobCache: metrics.meterCache(blobCache ?? deps.blobCache ?? new LruBlobCache()),
     }),
@@ -139,6 +144,7 @@ export function createWorkRuntime(env: Env): WorkRuntime {
       ...withParseCache(deps, parseCache),
       jobs,
       metrics,
+      predictions,
       deliveries: deliveries ?? deps.deliveries,
       blobCache: metrics.meterCache(blobCache ?? deps.blobCache),
     }),

@@ -106,6 +106,7 @@ function toSettings(file: SettingsFile): Settings {
       onDrafts: file.comment?.on_drafts ?? defaults.comment.onDrafts,
       commandsFrom: file.comment?.commands_from ?? defaults.comment.commandsFrom,
       warningConclusion: file.comment?.warning_conclusion ?? defaults.comment.warningConclusion,
+      predictionMisses: file.comment?.prediction_misses ?? defaults.comment.predictionMisses,
     },
   };
 }

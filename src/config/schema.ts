@@ -93,6 +93,7 @@ export const settingsFileSchema = z.strictObject({
       on_drafts: z.boolean().optional(),
       commands_from: z.enum(["anyone", "collaborators"]).optional(),
       warning_conclusion: z.enum(["success", "neutral", "failure"]).optional(),
+      prediction_misses: z.boolean().optional(),
     })
     .optional(),
 });

@@ -52,6 +52,11 @@ export interface Settings {
     commandsFrom: "anyone" | "collaborators";
     /** What the check concludes when a warning hazard is introduced. */
     warningConclusion: "success" | "neutral" | "failure";
+    /**
+     * Add a line to the sticky comment when a pipeline the platform ran for the change's head
+     * differs from a certain prediction (docs/verify.md). Off by default.
+     */
+    predictionMisses: boolean;
   };
 }
 

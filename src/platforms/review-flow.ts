@@ -84,6 +84,11 @@ export interface ChangeReview<V, A extends Reviewed = Analysis> {
   renderer: ChangeRenderer<V, A>;
   policy: CommentPolicy;
   draft: boolean;
+  /**
+   * Called once the change is analysed and its verdict and comment are written, with what the
+   * review read: the platform keeps the head commit's predictions to compare with what runs.
+   */
+  analysed?(analysis: A, settings: LoadedSettings): Promise<void>;
 }
 
 export type ReviewOutcome =
@@ -156,6 +161,7 @@ async function reviewStarted<V, A extends Reviewed>(review: ChangeReview<V, A>):
     return { kind: "no-ci-change", comment };
   }
   const comment = await publish(() => writeComment(review, settings, () => renderer.comment(analysis, settings)));
+  await review.analysed?.(analysis, settings);
   return { kind: "analysed", conclusion: renderer.conclusion(verdict), comment };
 }
 

@@ -78,18 +78,27 @@ export function jobLine(check: RunCheck, job: JobCheck, platformName: string): I
 
 /** `rule 2 at .gitlab-ci.yml:14 if: $CI_COMMIT_BRANCH == "main"`, or how else the job was decided. */
 export function ruleText(rule: DecidingRule): Inline {
-  const where = rule.pos ? ` at ${formatPos({ file: rule.pos.file, line: rule.pos.line })}` : "";
+  const where: Inline = rule.pos ? [trusted(" at "), code(formatPos({ file: rule.pos.file, line: rule.pos.line }))] : [];
   switch (rule.kind) {
     case "rules":
     case "workflow": {
       const prefix = rule.kind === "workflow" ? "workflow " : "";
-      return [trusted(`${prefix}${rule.index !== undefined ? ruleLabel(rule.index) : "rules"}${where}`), ...(rule.if !== undefined ? [trusted(" "), code(`if: ${rule.if}`)] : [])];
+      return [trusted(`${prefix}${rule.index !== undefined ? ruleLabel(rule.index) : "rules"}`), ...where, ...(rule.if !== undefined ? [trusted(" "), code(`if: ${rule.if}`)] : [])];
     }
     case "only-except":
-      return [trusted(`only/except${where}`), ...(rule.explanation ? [trusted(": "), rule.explanation] : [])];
+      return [trusted("only/except"), ...where, ...(rule.explanation ? [trusted(": "), rule.explanation] : [])];
     case "default":
-      return [trusted(`no rules (the job's own when)${where}`)];
+      return [trusted("no rules (the job's own when)"), ...where];
   }
+}
+
+/** What ran, in words: `push to main`, `merge request pipeline`, `schedule on main`. */
+export function runKind(observed: { ref: RunCheck["observed"]["ref"]; source: string; event?: string; platform: "gitlab" | "github" }): string {
+  const { ref } = observed;
+  if (ref.kind === "mr") return observed.platform === "github" ? "pull request run" : "merge request pipeline";
+  const event = observed.event ?? observed.source;
+  const name = ref.kind === "tag" ? `tag ${ref.name}` : ref.name;
+  return event === "push" ? `push to ${name}` : `${event.replace(/_/g, " ")} on ${name}`;
 }
 
 function unknownsText(job: JobCheck): string {

@@ -193,8 +193,9 @@ function checkJob(run: PredictedRun, observed: ObservedRun, prediction: Predicti
 
 /** A certain prediction the platform contradicted; still uncertain when the real run had inputs nobody could read. */
 function disagreement(base: Pick<JobCheck, "name" | "predicted" | "observed">, certainty: JobCheck["certainty"], differences: FieldDifference[], observed: ObservedRun): JobCheck {
+  // Given inputs the prediction did not have, it was no certain claim about this run.
   if (observed.unseenInputs.length > 0) {
-    return { ...base, outcome: "could-not-tell", matched: false, certainty, differences, unknowns: observed.unseenInputs };
+    return { ...base, outcome: "could-not-tell", matched: false, certainty: "uncertain", differences, unknowns: observed.unseenInputs };
   }
   return { ...base, outcome: "differed", matched: false, certainty, differences, unknowns: [] };
 }

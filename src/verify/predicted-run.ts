@@ -126,3 +126,20 @@ function decidingRule(decision: Decision): DecidingRule {
     ...(decision.explanation ? { explanation: decision.explanation } : {}),
   };
 }
+
+/**
+ * The part of a GitHub Actions prediction that one workflow run answers: the jobs of that
+ * workflow (their stage is its name). A run exists only for a workflow that started, so the
+ * run was predicted when some job of it was.
+ */
+export function workflowPart(predicted: PredictedRun, workflow: string): PredictedRun {
+  const jobs = predicted.jobs.filter((j) => j.stage === workflow);
+  const excluded = predicted.excluded.filter((j) => j.stage === workflow);
+  return {
+    ...predicted,
+    jobs,
+    excluded,
+    created: jobs.length > 0,
+    creation: jobs.some((j) => j.presence === "present") || (jobs.length === 0 && !excluded.some((j) => j.presence === "uncertain")) ? "certain" : "uncertain",
+  };
+}

@@ -18,6 +18,25 @@ export class BotMetrics {
     registers: [this.registry],
   });
   readonly apiRequests = new Counter({ name: "ci_explain_api_requests_total", help: "HTTP exchanges with the platform APIs (every attempt), by platform, method and status (0 = network error)", labelNames: ["platform", "method", "status"], registers: [this.registry] });
+  /**
+   * Each job prediction the bot compared with a pipeline the platform ran for a commit it
+   * analysed (docs/verify.md): `certainty` is what the prediction claimed; `outcome` is agreed or
+   * differed (for an uncertain one, whether the answer it showed held) or explained (the
+   * platform did otherwise for a reason it states).
+   */
+  readonly predictionJobs = new Counter({
+    name: "ci_explain_prediction_jobs_total",
+    help: "Job predictions compared with what the platform ran, by platform, project, certainty (certain, uncertain) and outcome (agreed, differed, explained)",
+    labelNames: ["platform", "project", "certainty", "outcome"],
+    registers: [this.registry],
+  });
+  /** Each pipeline (GitHub: workflow run) compared: differed when a certain prediction about it or its jobs was wrong. */
+  readonly predictionPipelines = new Counter({
+    name: "ci_explain_prediction_pipelines_total",
+    help: "Pipelines and workflow runs compared with their prediction, by platform, project and result (agreed, differed: a certain prediction was wrong)",
+    labelNames: ["platform", "project", "result"],
+    registers: [this.registry],
+  });
   readonly cacheRequests = new Counter({ name: "ci_explain_blob_cache_requests_total", help: "Blob cache look-ups, by result (hit, miss)", labelNames: ["result"], registers: [this.registry] });
 
   constructor(queueDepth: () => Promise<number>) {

@@ -19,8 +19,9 @@ export interface WorkJob<P = unknown> {
   /**
    * `review`: an automatic review of `sha`; repeated events for one SHA collapse into one.
    * `command` and `rerun`: a person asked; each is its own job.
+   * `outcome`: a pipeline (workflow run) of `sha` finished; its jobs are compared with the prediction.
    */
-  kind: "review" | "command" | "rerun";
+  kind: "review" | "command" | "rerun" | "outcome";
   /** The SHA becomes the MR's newest: queued work for older SHAs is dropped, running work stops before writing. */
   supersedes: boolean;
   payload: P;

@@ -132,6 +132,17 @@ export class GitHubPublisher {
     return "created";
   }
 
+  /** Rewrite the sticky comment with `amend` (when there is one, and it changes it); never creates one. */
+  async amendStickyComment(issueNumber: number, sticky: StickyComment, amend: (body: string) => string): Promise<CommentOutcome> {
+    const existing = await this.findStickyComment(issueNumber, sticky);
+    if (!existing) return "absent";
+    const before = existing.body ?? "";
+    const text = clip(amend(before), COMMENT_LIMIT);
+    if (text === before) return "unchanged";
+    await this.api.rest.issues.updateComment({ ...this.repo, comment_id: existing.id, body: text });
+    return "updated";
+  }
+
   async reply(issueNumber: number, body: string): Promise<void> {
     await this.api.rest.issues.createComment({ ...this.repo, issue_number: issueNumber, body: clip(body, COMMENT_LIMIT) });
   }

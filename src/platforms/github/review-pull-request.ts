@@ -12,6 +12,7 @@ import { GitHubPublisher, type CheckResult } from "./publisher.js";
 import { compareSchema, pullRequestFileSchema } from "./schema.js";
 import { noCiChangeVerdict } from "../change-report.js";
 import { MAX_BRANCHES } from "../platform-limits.js";
+import { keepPredictions, type PredictionStore } from "../prediction-store.js";
 
 /** A pull request as the app needs it, whichever event named it. */
 export interface PullRequestRef {
@@ -46,6 +47,8 @@ export interface ReviewDeps {
   loadSettings(source: FileSource): Promise<LoadedSettings>;
   report: GitHubReport;
   blobCache: BlobCache;
+  /** Where the head commit's predictions are kept for the workflow_run event (none: not kept). */
+  predictions?: PredictionStore;
 }
 
 export type { CommentPolicy, RepositoryReview, ReviewOutcome };
@@ -69,6 +72,8 @@ export async function reviewPullRequest(deps: ReviewDeps, api: GitHubApi, pr: Pu
     reader,
     policy,
     draft: pr.draft,
+    analysed: (review, settings) =>
+      keepPredictions(deps.predictions, { platform: "github", project: pr.fullName, sha: pr.head.sha, change: { number: pr.number, ...(pr.htmlUrl ? { url: `${pr.htmlUrl}/pull/${pr.number}` } : {}) } }, review.analyses, settings),
     publisher: {
       verdictLinksToComment: false,
       start: async () => {

@@ -22,6 +22,7 @@ import type { GitLabReport } from "./gitlab-report.js";
 import type { MergeRequestRef } from "./merge-request-ref.js";
 import { GitLabSource } from "./gitlab-source.js";
 import { GitLabIncludeSource } from "./gitlab-include-source.js";
+import { keepPredictions, type PredictionStore } from "../prediction-store.js";
 import { GitLabPublisher, type StatusVerdict } from "./publisher.js";
 import { branchSchema, diffVersionSchema, mergeRequestDiffSchema } from "./schema.js";
 
@@ -29,6 +30,8 @@ export interface GitLabReviewDeps extends RepositoryAnalyzer {
   loadSettings(source: FileSource): Promise<LoadedSettings>;
   report: GitLabReport;
   blobCache: BlobCache;
+  /** Where the head commit's predictions are kept for the Pipeline Hook (none: not kept). */
+  predictions?: PredictionStore;
 }
 
 /** The verdict when the change touches no CI file, recipe or bot setting (a required status still passes). */
@@ -122,6 +125,8 @@ export async function reviewMergeRequest(
     reader,
     policy,
     draft: initial.draft,
+    analysed: (review, settings) =>
+      keepPredictions(deps.predictions, { platform: "gitlab", project: initial.projectPath, sha: initial.head.sha, change: { number: initial.iid, ...(initial.webUrl ? { url: initial.webUrl } : {}) } }, review.analyses, settings),
     publisher: {
       verdictLinksToComment: true,
       start: () => publisher.setStatus("pending", "ci-explain is analysing this merge request"),

@@ -76,6 +76,16 @@ export class GitLabPublisher {
     return "created";
   }
 
+  /** Rewrite the sticky note with `amend` (when there is one, and it changes it); never creates one. */
+  async amendStickyNote(marker: string, amend: (body: string) => string): Promise<CommentOutcome> {
+    const existing = await this.findStickyNote(marker);
+    if (!existing) return "absent";
+    const text = clip(amend(existing.body));
+    if (text === existing.body) return "unchanged";
+    await this.api.editNote(this.mr.project, this.mr.iid, existing.id, text);
+    return "updated";
+  }
+
   async reply(body: string): Promise<void> {
     await this.api.createNote(this.mr.project, this.mr.iid, clip(body));
   }

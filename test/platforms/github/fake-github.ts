@@ -77,6 +77,10 @@ export class FakeGitHub {
   readonly truncatedTrees = new Set<string>();
   /** `base...head` → merge base, for compare requests; by default the base itself. */
   readonly mergeBases = new Map<string, string>();
+  /** Workflow runs, newest first (`GET /actions/runs`, filtered by branch, event, head_sha, check_suite_id). */
+  workflowRuns: Array<{ id: number; name: string; head_branch: string; head_sha: string; event: string; run_attempt?: number; check_suite_id?: number }> = [];
+  /** Each run's jobs (`GET /actions/runs/{id}/jobs`, paged in `{ total_count, jobs }`). */
+  readonly runJobs = new Map<number, Array<{ id: number; name: string; status: string; conclusion: string | null }>>();
   /** Page size the fake uses when the client asks for more (GitHub caps per_page at 100). */
   pageSize = 100;
   private nextId = 1000;
@@ -226,6 +230,16 @@ export class FakeGitHub {
         run.annotations.push(...(annotations ?? []));
       }
       return ok({ id: run.id, status: run.status, conclusion: run.conclusion ?? null });
+    }
+    if (method === "GET" && route === "/actions/runs") {
+      const runs = this.workflowRuns.filter((r) => ["branch", "event", "head_sha", "check_suite_id"].every((k) => !params.has(k) || String((r as Record<string, unknown>)[k === "branch" ? "head_branch" : k]) === params.get(k)));
+      return ok({ total_count: runs.length, workflow_runs: runs.map((r) => ({ path: ".github/workflows/ci.yml", status: "completed", conclusion: "success", pull_requests: [], ...r })) });
+    }
+    if (method === "GET" && (m = route.match(/^\/actions\/runs\/(\d+)\/jobs$/))) {
+      const jobs = this.runJobs.get(Number(m[1]));
+      if (!jobs) return notFound();
+      const paged = this.page(pathname, params, jobs);
+      return { ...paged, body: { total_count: jobs.length, jobs: paged.body } };
     }
     if (method === "GET" && (m = route.match(/^\/issues\/(\d+)\/comments$/))) {
       return this.page(pathname, params, this.comments.filter((c) => c.issue === Number(m?.[1])));
