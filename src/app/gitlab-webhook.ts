@@ -16,7 +16,7 @@ import type { MergeRequestRef } from "../platforms/gitlab/merge-request-ref.js";
 import { GitLabPublisher } from "../platforms/gitlab/publisher.js";
 import { httpStatusOf } from "../platforms/gitlab/gitlab-api.js";
 import { currentUserSchema, memberSchema, mergeRequestHookSchema, mergeRequestShaSchema, noteHookSchema, pipelineHookSchema, type MergeRequestHook, type NoteHook } from "../platforms/gitlab/schema.js";
-import { hookJobs, pipelineSource } from "../platforms/gitlab/gitlab-runs.js";
+import { hookJobs, pipelineRun, pipelineSource } from "../platforms/gitlab/gitlab-runs.js";
 import { withPredictionMiss } from "../report/prediction-miss.js";
 import { checkPrediction } from "./prediction-check.js";
 import { isValidGitLabToken } from "../platforms/gitlab/webhook-auth.js";
@@ -290,20 +290,12 @@ async function onPipeline(deps: GitLabAppDeps, event: GitLabEvent): Promise<bool
     key: `gitlab:pipeline:${hook.project.id}:${pipeline.id}`,
     // A merge request pipeline's `ref` in the hook is the MR's source branch.
     matches: (p) => p.source === source && (p.ref.kind === "mr" ? mr !== undefined && p.ref.iid === mr.iid : p.ref.kind === (pipeline.tag ? "tag" : "branch") && p.ref.name === pipeline.ref),
-    observe: async (p) => ({
-      platform: "gitlab",
-      oracle: "pipeline",
-      label: `pipeline #${pipeline.id}`,
-      ...(pipeline.url ? { url: pipeline.url } : {}),
-      ref: p.ref,
-      source: p.source,
-      sha: pipeline.sha,
-      created: true,
-      errors: [],
-      jobs: hookJobs(hook, await deps.api.pipelineBridges(hook.project.id, pipeline.id)),
-      unseenInputs: given.length > 0 ? [`the pipeline's own variables (${given.join(", ")}), which the prediction did not have`] : [],
-      downstream: [],
-    }),
+    observe: async (p) =>
+      pipelineRun(
+        { id: pipeline.id, sha: pipeline.sha, ...(pipeline.url ? { url: pipeline.url } : {}) },
+        { ref: p.ref, source: p.source, unseenInputs: given.length > 0 ? [`the pipeline's own variables (${given.join(", ")}), which the prediction did not have`] : [] },
+        hookJobs(hook, await deps.api.pipelineBridges(hook.project.id, pipeline.id)),
+      ),
     amendComment: async (recorded, check) => {
       const bot = await deps.bot();
       const publisher = new GitLabPublisher(deps.api, { project: hook.project.id, iid: recorded.change.number, headSha: pipeline.sha, ...(recorded.change.url ? { webUrl: recorded.change.url } : {}) }, bot.id);

@@ -88,25 +88,23 @@ export function predictedRun(pipeline: Pipeline): PredictedRun {
 
 function predictedJob(job: PipelineJob): PredictedJob {
   return {
-    name: job.name,
+    ...jobFacts(job),
     baseName: job.baseName,
-    stage: job.stage,
     when: job.when,
     allowFailure: job.allowFailure,
-    presence: job.presence,
-    certainty: job.certainty,
-    unknowns: (job.unknownInputs ?? []).map(describeUnknownInput),
-    rule: decidingRule(job.decidedBy),
-    source: job.source,
     ...(job.trigger ? { trigger: true } : {}),
     ...(job.needs && job.needs.length > 0 ? { needs: [...job.needs] } : {}),
   };
 }
 
 function excludedJob(job: ExcludedJob): PredictedJob {
+  return { ...jobFacts(job), baseName: job.name };
+}
+
+/** What a job in the pipeline and a job left out both say. */
+function jobFacts(job: PipelineJob | ExcludedJob) {
   return {
     name: job.name,
-    baseName: job.name,
     stage: job.stage,
     presence: job.presence,
     certainty: job.certainty,

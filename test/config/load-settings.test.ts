@@ -34,6 +34,7 @@ comment:
   on_drafts: false
   commands_from: collaborators
   warning_conclusion: failure
+  prediction_misses: true
 `;
 
 describe("parseSettingsText", () => {
@@ -57,7 +58,7 @@ describe("parseSettingsText", () => {
       containers: { recipes: ["tests/docker/dockerfiles/*.docker"] },
       includes: { remoteHosts: ["gitlab.freedesktop.org"] },
       hazards: { "jobs-manual": "off", "image-not-built": "error" },
-      comment: { onDrafts: false, commandsFrom: "collaborators", warningConclusion: "failure" },
+      comment: { onDrafts: false, commandsFrom: "collaborators", warningConclusion: "failure", predictionMisses: true },
     });
   });
 

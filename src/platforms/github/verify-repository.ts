@@ -9,6 +9,7 @@ import { chosenBranches, type ChosenRef, type VerifiedRef, type VerifyReport } f
 import type { BlobCache } from "../blob-cache.js";
 import { describeFailure } from "../describe-failure.js";
 import { MAX_BRANCHES } from "../platform-limits.js";
+import { verifyEachRef, type Attempt } from "../verify-refs.js";
 import type { GitHubApi, RepoRef } from "./github-api.js";
 import { newestCommitRuns, observedRuns, recentRuns } from "./github-runs.js";
 import { GitHubSource } from "./github-source.js";
@@ -82,11 +83,8 @@ export async function verifyGitHubRepository(options: GitHubVerifyOptions): Prom
     return [] as WorkflowRun[];
   });
   const context: RepoVerifier = { api, repo, project, open, pullRuns };
-  for (const ref of chosen) {
-    options.progress?.(`verifying ${ref.kind === "tag" ? `tag ${ref.name}` : ref.name}`);
-    const sha = ref.kind === "tag" ? tag?.sha : branches.find((b) => b.name === ref.name)?.sha;
-    report.refs.push(await verifyRef(context, ref, sha));
-  }
+  const shaOf = (ref: ChosenRef) => (ref.kind === "tag" ? tag?.sha : branches.find((b) => b.name === ref.name)?.sha);
+  report.refs = await verifyEachRef(chosen, shaOf, options.progress, (ref, sha, attempt, verified) => verifyRef(context, ref, sha, attempt, verified));
   return report;
 }
 
@@ -111,16 +109,8 @@ async function latestTag(api: GitHubApi, repo: RepoRef): Promise<{ name: string;
   return tag ? { name: tag.name, sha: tag.commit.sha } : undefined;
 }
 
-async function verifyRef(v: RepoVerifier, ref: ChosenRef, sha: string | undefined): Promise<VerifiedRef> {
-  const verified: VerifiedRef = { name: ref.name, kind: ref.kind, ...(sha ? { sha } : {}), why: ref.why, checks: [], notes: [] };
+async function verifyRef(v: RepoVerifier, ref: ChosenRef, _sha: string, attempt: Attempt, verified: VerifiedRef): Promise<void> {
   const spec: RefSpec = ref.kind === "tag" ? { kind: "tag", name: ref.name } : { kind: "branch", name: ref.name };
-  const attempt = async (what: string, work: () => Promise<void>) => {
-    try {
-      await work();
-    } catch (err) {
-      verified.notes.push(`${what}: ${describeFailure(err)}`);
-    }
-  };
   await attempt("workflow runs", async () => {
     const runs = await recentRuns(v.api, v.repo, { branch: ref.name });
     for (const event of COMPARED_EVENTS) {
@@ -146,7 +136,6 @@ async function verifyRef(v: RepoVerifier, ref: ChosenRef, sha: string | undefine
       });
     }
   }
-  return verified;
 }
 
 async function compareRuns(v: RepoVerifier, runs: WorkflowRun[], at: RunInputs & { event: string }, unseenInputs: string[]): Promise<RunCheck> {

@@ -68,23 +68,35 @@ export async function readPipeline(
 ): Promise<ObservedRun> {
   const [jobs, bridges] = await Promise.all([api.pipelineJobs(project, summary.id), api.pipelineBridges(project, summary.id)]);
   const bridgeRecords = bridges.map((b) => jobSchema.parse(b));
+  const downstream = bridgeRecords.flatMap((b) =>
+    b.downstream_pipeline
+      ? [{ job: b.name, pipeline: b.downstream_pipeline.id, ...(b.downstream_pipeline.project_id !== undefined ? { project: b.downstream_pipeline.project_id } : {}), ...(b.downstream_pipeline.web_url ? { url: b.downstream_pipeline.web_url } : {}) }]
+      : [],
+  );
+  const observed = observedJobs([...jobs.map((j) => jobSchema.parse(j)), ...bridgeRecords.map((b) => ({ ...b, bridge: true }))]);
+  return pipelineRun({ id: summary.id, sha: summary.sha, ...(summary.web_url ? { url: summary.web_url } : {}) }, run, observed, downstream);
+}
+
+/** A real pipeline as a run: `pipeline #<id>` with its jobs (from the jobs API or a Pipeline Hook). */
+export function pipelineRun(
+  pipeline: { id: number; sha: string; url?: string },
+  run: { ref: RefSpec; source: PipelineSource; unseenInputs: string[] },
+  jobs: ObservedJob[],
+  downstream: ObservedRun["downstream"] = [],
+): ObservedRun {
   return {
     platform: "gitlab",
     oracle: "pipeline",
-    label: `pipeline #${summary.id}`,
-    ...(summary.web_url ? { url: summary.web_url } : {}),
+    label: `pipeline #${pipeline.id}`,
+    ...(pipeline.url ? { url: pipeline.url } : {}),
     ref: run.ref,
     source: run.source,
-    sha: summary.sha,
+    sha: pipeline.sha,
     created: true,
     errors: [],
-    jobs: observedJobs([...jobs.map((j) => jobSchema.parse(j)), ...bridgeRecords.map((b) => ({ ...b, bridge: true }))]),
+    jobs,
     unseenInputs: run.unseenInputs,
-    downstream: bridgeRecords.flatMap((b) =>
-      b.downstream_pipeline
-        ? [{ job: b.name, pipeline: b.downstream_pipeline.id, ...(b.downstream_pipeline.project_id !== undefined ? { project: b.downstream_pipeline.project_id } : {}), ...(b.downstream_pipeline.web_url ? { url: b.downstream_pipeline.web_url } : {}) }]
-        : [],
-    ),
+    downstream,
   };
 }
 

@@ -9,8 +9,8 @@ import type { ObservedRun } from "../../verify/observed-run.js";
 import { contextForRun, predictGitLabRun, type RunInputs, type RunProject } from "../../verify/predict.js";
 import { chosenBranches, type ChosenRef, type VerifiedRef, type VerifyReport } from "../../verify/verify-report.js";
 import type { BlobCache } from "../blob-cache.js";
-import { describeFailure } from "../describe-failure.js";
 import { MAX_BRANCHES } from "../platform-limits.js";
+import { verifyEachRef, type Attempt } from "../verify-refs.js";
 import { httpStatusOf, type GitLabApi } from "./gitlab-api.js";
 import { lintDryRun, lintRequestFor, mergeRequestEventType, pipelineDetail, pipelineSource, readPipeline } from "./gitlab-runs.js";
 import { GitLabSource } from "./gitlab-source.js";
@@ -85,11 +85,7 @@ export async function verifyGitLabProject(options: GitLabVerifyOptions): Promise
     () => undefined,
   );
   const verifier: RefVerifier = { options, projectId, project, open, version };
-  for (const ref of refs.chosen) {
-    const sha = shaOf.get(`${ref.kind}:${ref.name}`);
-    options.progress?.(`verifying ${ref.kind === "tag" ? `tag ${ref.name}` : ref.name}`);
-    report.refs.push(await verifyRef(verifier, ref, sha));
-  }
+  report.refs = await verifyEachRef(refs.chosen, (ref) => shaOf.get(`${ref.kind}:${ref.name}`), options.progress, (ref, sha, attempt, verified) => verifyRef(verifier, ref, sha, attempt, verified));
   return report;
 }
 
@@ -134,20 +130,8 @@ async function refsToVerify(
   return { chosen, notes, tagShas };
 }
 
-async function verifyRef(v: RefVerifier, ref: ChosenRef, sha: string | undefined): Promise<VerifiedRef> {
-  const verified: VerifiedRef = { name: ref.name, kind: ref.kind, ...(sha ? { sha } : {}), why: ref.why, checks: [], notes: [] };
-  if (!sha) {
-    verified.notes.push("its commit could not be read");
-    return verified;
-  }
+async function verifyRef(v: RefVerifier, ref: ChosenRef, sha: string, attempt: Attempt, verified: VerifiedRef): Promise<void> {
   const spec: RefSpec = ref.kind === "tag" ? { kind: "tag", name: ref.name } : { kind: "branch", name: ref.name };
-  const attempt = async (what: string, work: () => Promise<void>) => {
-    try {
-      await work();
-    } catch (err) {
-      verified.notes.push(`${what}: ${describeFailure(err)}`);
-    }
-  };
   const openMr = ref.kind === "branch" ? await hasOpenMergeRequest(v, ref.name).catch(() => undefined) : false;
   if (openMr === undefined) verified.notes.push("whether the branch has an open merge request could not be read: CI_OPEN_MERGE_REQUESTS is taken as unset");
 
@@ -173,7 +157,6 @@ async function verifyRef(v: RefVerifier, ref: ChosenRef, sha: string | undefined
   });
 
   if (ref.kind === "branch") await attempt("merge request pipelines", async () => void (await mergeRequestPipeline(v, ref.name).then((c) => c && verified.checks.push(c))));
-  return verified;
 }
 
 async function compareWith(v: RefVerifier, observed: ObservedRun, run: RunInputs): Promise<RunCheck> {

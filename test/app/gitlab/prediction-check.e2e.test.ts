@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeGitLab } from "../../platforms/gitlab/fake-gitlab.js";
 import { buildDist } from "../github/dist-build.js";
-import { ServeProcess } from "../runtime/processes.js";
+import { ServeProcess, until } from "../runtime/processes.js";
 import { MARKER, mrHook, SECRET } from "./harness.js";
 
 /**
@@ -37,10 +37,8 @@ let fake: FakeGitLab;
 let api: Server;
 let app: ServeProcess | undefined;
 
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  if (!done()) throw new Error(`gave up waiting; requests: ${fake.calls().join(", ")}\n${app?.stderr}${app?.stdout}`);
-}
+/** Polls until `done` holds; fails with what the fake API saw and what the server said. */
+const waitFor = (done: () => boolean, what: string) => until(done, what, () => `; requests: ${fake.calls().join(", ")}\n${app?.stderr}${app?.stdout}`);
 
 function send(event: string, payload: unknown, delivery: string): Promise<Response> {
   return fetch(`${app?.url}/api/gitlab/webhooks`, {
@@ -91,7 +89,7 @@ describe("the bot compares a finished pipeline with its prediction (end to end)"
     api = served.server;
     app = await new ServeProcess().start({ serveEnv: () => ({ GITLAB_URL: served.url, GITLAB_TOKEN: "glpat-e2e", GITLAB_WEBHOOK_SECRET: SECRET }) });
     expect((await send("Merge Request Hook", mrHook(), "mr-1")).status).toBe(202);
-    await until(() => fake.statuses.length === 2);
+    await waitFor(() => fake.statuses.length === 2, "the review's final status")
   }, 180_000);
 
   afterAll(async () => {
@@ -101,7 +99,7 @@ describe("the bot compares a finished pipeline with its prediction (end to end)"
 
   it("counts the agreement on /metrics, logs the job that differed with its rule, and adds a line to the note", async () => {
     expect((await send("Pipeline Hook", pipelineHook("success"), "p-success")).status).toBe(202);
-    await until(() => app?.stdout.includes("ci-explain prediction differed") === true);
+    await waitFor(() => app?.stdout.includes("ci-explain prediction differed") === true, "the logged disagreement")
     const jobs = await metric("ci_explain_prediction_jobs_total");
     expect(jobs.get('platform="gitlab",project="acme/demo",certainty="certain",outcome="agreed"')).toBe(2);
     expect(jobs.get('platform="gitlab",project="acme/demo",certainty="certain",outcome="differed"')).toBe(1);
@@ -118,7 +116,7 @@ describe("the bot compares a finished pipeline with its prediction (end to end)"
       sha: "head1",
     });
 
-    await until(() => fake.notes[0]?.body.includes("Prediction check") === true);
+    await waitFor(() => fake.notes[0]?.body.includes("Prediction check") === true, "the line in the note")
     const note = fake.notes[0].body;
     expect(note).toContain(MARKER);
     const line = note.slice(note.indexOf("Prediction check"));
@@ -128,7 +126,7 @@ describe("the bot compares a finished pipeline with its prediction (end to end)"
 
   it("compares a pipeline once, however often GitLab sends its hook", async () => {
     expect((await send("Pipeline Hook", pipelineHook("success"), "p-again")).status).toBe(202);
-    await until(() => finished("p-again"));
+    await waitFor(() => finished("p-again"), "the second hook's job")
     expect((await metric("ci_explain_prediction_jobs_total")).get('platform="gitlab",project="acme/demo",certainty="certain",outcome="differed"')).toBe(1);
   });
 });
