@@ -91,8 +91,10 @@ export class FakeGitLab {
   readonly lintAnswers = new Map<string, unknown>();
   /** The project's pipelines, newest first, with their jobs (JobBasic shape), bridges and variables. */
   projectPipelines: FakePipeline[] = [];
-  /** Merge requests `GET /merge_requests` lists (filtered by source_branch / target_branch). */
-  mergeRequestList: Array<{ iid: number; source_branch: string; target_branch: string; state: string }> = [];
+  /** Merge requests `GET /merge_requests` lists (filtered by source_branch / target_branch), with their pipelines' ids (newest first). */
+  mergeRequestList: Array<{ iid: number; source_branch: string; target_branch: string; state: string; pipelines?: number[] }> = [];
+  /** Pipeline schedules, with their variables and last pipeline. */
+  schedules: Array<{ id: number; ref: string; last_pipeline?: { id: number }; variables: Array<{ key: string; value: string }> }> = [];
   /** Project members (direct or inherited): user id → access level (30 Developer, 40 Maintainer). */
   readonly members = new Map<number, number>();
   readonly failures: Array<{ method: string; pathPrefix: string; status: number }> = [];
@@ -235,6 +237,15 @@ export class FakeGitLab {
       return ok(this.mergeRequestList.filter((r) => (!q.has("source_branch") || r.source_branch === q.get("source_branch")) && (!q.has("target_branch") || r.target_branch === q.get("target_branch")) && (!q.has("state") || r.state === q.get("state"))));
     }
     if (method === "GET" && route === "/repository/compare") return ok({ commits: [], diffs: [], compare_timeout: false });
+    if (method === "GET" && (m = route.match(/^\/merge_requests\/(\d+)\/pipelines$/))) {
+      const ids = this.mergeRequestList.find((r) => r.iid === Number(m![1]))?.pipelines ?? [];
+      return ok(this.projectPipelines.filter((p) => ids.includes(p.id)).map((p) => this.pipelineJson(p)));
+    }
+    if (method === "GET" && route === "/pipeline_schedules") return ok(this.schedules.map(({ variables: _v, last_pipeline: _l, ...s }) => ({ ...s, cron: "0 3 * * *", active: true })));
+    if (method === "GET" && (m = route.match(/^\/pipeline_schedules\/(\d+)$/))) {
+      const schedule = this.schedules.find((s) => s.id === Number(m![1]));
+      return schedule ? ok({ ...schedule, cron: "0 3 * * *", active: true }) : notFound();
+    }
     return undefined;
   }
 
