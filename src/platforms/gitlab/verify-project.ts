@@ -14,6 +14,9 @@ import { verifyEachRef, type Attempt } from "../verify-refs.js";
 import { httpStatusOf, type GitLabApi } from "./gitlab-api.js";
 import { lintDryRun, lintRequestFor, mergeRequestEventType, pipelineDetail, pipelineSource, readPipeline } from "./gitlab-runs.js";
 import { GitLabSource } from "./gitlab-source.js";
+import { GitLabIncludeSource } from "./gitlab-include-source.js";
+import type { IncludeSource } from "../../core/include-source.js";
+import { IncludeResolver } from "../../gitlab-ci/load/include-resolver.js";
 import {
   compareSchema,
   mergeRequestDiffSchema,
@@ -84,7 +87,9 @@ export async function verifyGitLabProject(options: GitLabVerifyOptions): Promise
     (v) => versionSchema.parse(v).version,
     () => undefined,
   );
-  const verifier: RefVerifier = { options, projectId, project, open, version };
+  // Includes from other projects, templates, components: read through the API, as GitLab reads them.
+  const includes = new GitLabIncludeSource({ api, serverUrl: settings.serverUrl, project: projectId, cache: options.cache, remoteHosts: settings.includes.remoteHosts });
+  const verifier: RefVerifier = { options, projectId, project, open, version, includes };
   report.refs = await verifyEachRef(refs.chosen, (ref) => shaOf.get(`${ref.kind}:${ref.name}`), options.progress, (ref, sha, attempt, verified) => verifyRef(verifier, ref, sha, attempt, verified));
   return report;
 }
@@ -95,6 +100,7 @@ interface RefVerifier {
   project: RunProject;
   open(sha: string): GitLabSource;
   version: string | undefined;
+  includes: IncludeSource;
 }
 
 /** The default branch, the branches the analysis would choose (or those asked for), and the latest tag. */
@@ -160,7 +166,12 @@ async function verifyRef(v: RefVerifier, ref: ChosenRef, sha: string, attempt: A
 }
 
 async function compareWith(v: RefVerifier, observed: ObservedRun, run: RunInputs): Promise<RunCheck> {
-  const predicted = await predictGitLabRun(v.open(run.sha), contextForRun(run, v.project, "gitlab"), { ciPath: v.project.settings.ciConfigPath, project: v.project.path });
+  const predicted = await predictGitLabRun(v.open(run.sha), contextForRun(run, v.project, "gitlab"), {
+    ciPath: v.project.settings.ciConfigPath,
+    project: v.project.path,
+    // One resolver per prediction: the simulation of one commit sees one answer per include ref.
+    includes: new IncludeResolver(v.includes),
+  });
   return compareRun(predicted, observed);
 }
 

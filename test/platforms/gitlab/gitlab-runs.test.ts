@@ -12,7 +12,7 @@ import { pipelineHookSchema, pipelineSchema } from "../../../src/platforms/gitla
  */
 
 const URL = "https://gitlab.example.com";
-const NO_RETRY = { retries: 0, baseMs: 1, maxMs: 1, maxWaitMs: 1, timeoutMs: 5000 };
+const NO_RETRY = { retries: 0, baseMs: 1, maxWaitMs: 1, timeoutMs: 5000 };
 const api = () => createGitLabApi({ url: URL, token: "t", retry: NO_RETRY });
 const branch = { kind: "branch" as const, name: "main" };
 

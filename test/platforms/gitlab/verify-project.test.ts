@@ -50,7 +50,7 @@ beforeEach(() => {
 });
 afterEach(stopNock);
 
-const verify = () => verifyGitLabProject({ api: createGitLabApi({ url: URL, token: "t", retry: { retries: 0, baseMs: 1, maxMs: 1, maxWaitMs: 1, timeoutMs: 5000 } }), project: "acme/demo", serverUrl: URL, cache: new LruBlobCache() });
+const verify = () => verifyGitLabProject({ api: createGitLabApi({ url: URL, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1, timeoutMs: 5000 } }), project: "acme/demo", serverUrl: URL, cache: new LruBlobCache() });
 
 describe("verifyGitLabProject", () => {
   it("compares a schedule pipeline with the schedule's variables, and the MR pipeline into the branch with the MR's changed files", async () => {
