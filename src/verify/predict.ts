@@ -6,6 +6,8 @@ import type { PipelineSource, RefSpec } from "../gitlab-ci/context.js";
 import { simulatePipeline, type SimulateOptions } from "../gitlab-ci/simulate/simulate-pipeline.js";
 import { GITHUB_SERVER, sourceOf } from "../github-actions/contexts.js";
 import { loadWorkflows } from "../github-actions/load-workflows.js";
+import { loadCalled } from "../github-actions/load-called.js";
+import type { IncludeResolver } from "../gitlab-ci/load/include-resolver.js";
 import { simulateActions } from "../github-actions/simulate.js";
 import type { ObservedRun } from "./observed-run.js";
 import { predictedRun, type PredictedRun } from "./predicted-run.js";
@@ -61,8 +63,12 @@ export async function predictGitLabRun(source: FileSource, context: BranchContex
   return predictedRun(await simulatePipeline(source, context, options));
 }
 
-/** The GitHub Actions runs the engine predicts for one commit and event, as one pipeline. */
-export async function predictActionsRun(source: FileSource, context: BranchContext): Promise<PredictedRun> {
-  const set = await loadWorkflows(source);
+/**
+ * The GitHub Actions runs the engine predicts for one commit and event, as one pipeline: the
+ * workflows as the analysis loads them (composite actions of the repository, and reusable
+ * workflows of other repositories when `remote` reads them).
+ */
+export async function predictActionsRun(source: FileSource, context: BranchContext, remote?: IncludeResolver): Promise<PredictedRun> {
+  const set = await loadCalled(await loadWorkflows(source), source, remote);
   return predictedRun(simulateActions(set, { ...context, source: sourceOf(context.event ?? "push") }).pipeline);
 }

@@ -13,6 +13,8 @@ import { verifyEachRef, type Attempt } from "../verify-refs.js";
 import type { GitHubApi, RepoRef } from "./github-api.js";
 import { newestCommitRuns, observedRuns, recentRuns } from "./github-runs.js";
 import { GitHubSource } from "./github-source.js";
+import { GitHubIncludeSource } from "./github-include-source.js";
+import { IncludeResolver } from "../../gitlab-ci/load/include-resolver.js";
 import { namedCommitSchema, pullRequestFileSchema, type WorkflowRun } from "./schema.js";
 
 export interface GitHubVerifyOptions {
@@ -82,7 +84,7 @@ export async function verifyGitHubRepository(options: GitHubVerifyOptions): Prom
     report.notes.push(`pull request runs: ${describeFailure(err)}`);
     return [] as WorkflowRun[];
   });
-  const context: RepoVerifier = { api, repo, project, open, pullRuns };
+  const context: RepoVerifier = { api, cache: options.cache, repo, project, open, pullRuns };
   const shaOf = (ref: ChosenRef) => (ref.kind === "tag" ? tag?.sha : branches.find((b) => b.name === ref.name)?.sha);
   report.refs = await verifyEachRef(chosen, shaOf, options.progress, (ref, sha, attempt, verified) => verifyRef(context, ref, sha, attempt, verified));
   return report;
@@ -90,6 +92,7 @@ export async function verifyGitHubRepository(options: GitHubVerifyOptions): Prom
 
 interface RepoVerifier {
   api: GitHubApi;
+  cache: BlobCache;
   repo: RepoRef;
   project: RunProject;
   open(sha: string): GitHubSource;
@@ -141,7 +144,8 @@ async function verifyRef(v: RepoVerifier, ref: ChosenRef, _sha: string, attempt:
 async function compareRuns(v: RepoVerifier, runs: WorkflowRun[], at: RunInputs & { event: string }, unseenInputs: string[]): Promise<RunCheck> {
   const [observed, predicted] = await Promise.all([
     observedRuns(v.api, v.repo, runs, { ...at, unseenInputs }),
-    predictActionsRun(v.open(at.sha), contextForRun(at, v.project, "github")),
+    // Reusable workflows of other repositories read as the bot reads them; one resolver per prediction.
+    predictActionsRun(v.open(at.sha), contextForRun(at, v.project, "github"), new IncludeResolver(new GitHubIncludeSource(v.api, v.cache))),
   ]);
   return compareRun(predicted, observed);
 }
