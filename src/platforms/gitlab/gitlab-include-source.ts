@@ -14,7 +14,7 @@ export interface GitLabIncludeSourceOptions {
    * cache; Redis when replicas share one). Absent: each analysis asks again.
    */
   cache?: BlobCache;
-  /** `includes: remote_hosts` of the settings: the hosts `include: remote:` files are fetched from. */
+  /** `includes: remote_hosts` of the base revision's settings (never the head's): the hosts `include: remote:` files are fetched from. */
   remoteHosts: readonly string[];
 }
 

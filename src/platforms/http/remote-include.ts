@@ -22,7 +22,7 @@ export const REMOTE_INCLUDE_TIMEOUT_MS = 10_000;
 export function remoteIncludeReader(allowedHosts: readonly string[]): (url: string) => Promise<Lookup<string>> {
   return (url) =>
     allowedHosts.length === 0
-      ? Promise.resolve({ unread: "remote includes are read only from hosts listed in `includes: remote_hosts` of .ci-explain.yml" })
+      ? Promise.resolve({ unread: "remote includes are read only from hosts listed in `includes: remote_hosts` of the base revision's .ci-explain.yml" })
       : fetchRemoteInclude(url, { allowedHosts, maxBytes: DEFAULT_LOAD_LIMITS.maxFileBytes, timeoutMs: REMOTE_INCLUDE_TIMEOUT_MS });
 }
 

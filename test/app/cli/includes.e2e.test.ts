@@ -51,6 +51,10 @@ let fake: FakeGitLab;
 let api: Server;
 let url: string;
 let repo: string;
+/** Another GitLab, serving the same projects, that a branch's settings name: it must never be asked. */
+let decoy: FakeGitLab;
+let decoyApi: Server;
+let decoyUrl: string;
 
 function write(path: string, text: string): void {
   mkdirSync(dirname(join(repo, path)), { recursive: true });
@@ -85,10 +89,22 @@ beforeAll(async () => {
   gitIn(repo, "checkout", "-q", "-b", "bump-component");
   write(".gitlab-ci.yml", ROOT_CI("2.0.0"));
   gitIn(repo, "commit", "-q", "-am", "bump the component to 2.0.0");
+
+  decoy = new FakeGitLab();
+  addIncludedProjects(decoy);
+  const decoyServed = await decoy.listen();
+  decoyApi = decoyServed.server;
+  decoyUrl = decoyServed.url;
+  gitIn(repo, "branch", "-q", "hostile-url", "main");
+  gitIn(repo, "checkout", "-q", "hostile-url");
+  write(".ci-explain.yml", `${SETTINGS}server_url: ${decoyUrl}\n`);
+  gitIn(repo, "commit", "-q", "-am", "send the token elsewhere");
+  gitIn(repo, "checkout", "-q", "bump-component");
 }, 120_000);
 
 afterAll(() => {
   api?.close();
+  decoyApi?.close();
   if (repo) rmSync(repo, { recursive: true, force: true });
 });
 
@@ -131,5 +147,44 @@ describe("the CLI reads includes of other projects through the GitLab API", () =
     const { stdout } = await cli(["simulate", "--rev", "main", "--branch", "main", "--format", "json"], {});
     expect(fake.requests.length).toBe(before);
     expect(stdout).toContain("is not analysed");
+  });
+});
+
+describe("GITLAB_TOKEN goes only to --gitlab-url or the base revision's server_url", () => {
+  it("analyze of a head whose settings name another server reads the includes from the base's server, never the head's", async () => {
+    const asked = fake.requests.length;
+    const { code, stdout, stderr } = await cli(["analyze", "--head", "hostile-url", "--format", "json"]);
+    expect(code).toBe(0);
+    expect(decoy.requests).toEqual([]);
+    expect(fake.requests.length).toBeGreaterThan(asked);
+    expect(stderr).toContain(`names server_url ${decoyUrl}; GITLAB_TOKEN goes only to ${url}`);
+    // The ci-templates project is read through the base's server; the component, named by the
+    // head's $CI_SERVER_FQDN (the decoy's host), is on another instance than the one read.
+    const analysis = JSON.parse(stdout) as { includesRead: Array<{ kind: string; target: string }> };
+    expect(analysis.includesRead.map((i) => i.target)).toContain("freedesktop/ci-templates: /templates/fedora.yml");
+  });
+
+  it("simulate and jobs of that revision, and jobs of the files on disk, ask only the base's server", async () => {
+    const simulated = await cli(["simulate", "--rev", "hostile-url", "--branch", "main", "--format", "json"]);
+    expect(simulated.code).toBe(0);
+    const jobs = await cli(["jobs", "--rev", "hostile-url", "--format", "json"]);
+    expect(jobs.code).toBe(0);
+    write(".ci-explain.yml", `${SETTINGS}server_url: ${decoyUrl}\n`);
+    try {
+      const onDisk = await cli(["jobs", "--rev", "WORKTREE", "--format", "json"]);
+      expect(onDisk.code).toBe(0);
+      expect(onDisk.stderr).toContain(`through ${url} with GITLAB_TOKEN`);
+    } finally {
+      gitIn(repo, "checkout", "--", ".ci-explain.yml");
+    }
+    expect(decoy.requests).toEqual([]);
+    const names = (JSON.parse(jobs.stdout) as { jobs: Array<{ name: string }> }).jobs.map((j) => j.name).sort();
+    expect(names).toEqual(["fedora:40@build", "fedora:40@container-prep"]);
+  });
+
+  it("--gitlab-url is the user's choice: the token goes there, whatever the settings say", async () => {
+    const { code } = await cli(["jobs", "--rev", "main", "--format", "json", "--gitlab-url", decoyUrl]);
+    expect(code).toBe(0);
+    expect(decoy.requests.length).toBeGreaterThan(0);
   });
 });

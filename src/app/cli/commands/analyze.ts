@@ -8,6 +8,7 @@ import { formatPos } from "../../../core/pos.js";
 import type { FileSource } from "../../../core/file-source.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { knownBranches, mergeBase, openRepository, openRevision, repositoryFacts, resolvableRev, type Repository } from "../open-source.js";
+import { readBaseSettings } from "../base-settings.js";
 import { INCLUDE_OPTIONS, INCLUDE_OPTIONS_HELP, cliIncludeSource } from "../include-options.js";
 import { optionsHelp, parseCommandLine } from "../options.js";
 import { checkProjectPath, parseFormat, parseVarFlags, splitRefPair } from "../parse-options.js";
@@ -109,9 +110,14 @@ export const analyzeCommand: CliCommand = {
     const base = await (baseAsked ?? openRevision(repo, baseRev));
     const branches = await branchesAsked;
 
+    const analysed = { serverUrl: settings.serverUrl };
     // The GitLab the includes are read from is the project's instance: CI_SERVER_* follow it.
     if (values["gitlab-url"] !== undefined) settings.serverUrl = values["gitlab-url"];
-    const includeSource = await cliIncludeSource(values, io, settings, settings.project);
+    const includeSource = await cliIncludeSource(values, io, {
+      analysed,
+      base: () => readBaseSettings(repo, { rev: headRev, base: values.base, defaultBranch: values["default-branch"] ?? facts.defaultBranch }),
+      project: settings.project,
+    });
     const input = {
       ...(includeSource ? { includeSource } : {}),
       base: base.source,

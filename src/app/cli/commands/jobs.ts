@@ -7,6 +7,7 @@ import { UsageError, type CliCommand } from "../command.js";
 import { openRepository, openRevision, WORKTREE } from "../open-source.js";
 import { optionsHelp, parseCommandLine } from "../options.js";
 import { checkProjectPath, parseFormat } from "../parse-options.js";
+import { readBaseSettings } from "../base-settings.js";
 import { cliIncludeSource, INCLUDE_OPTIONS, INCLUDE_OPTIONS_HELP } from "../include-options.js";
 import { IncludeResolver } from "../../../gitlab-ci/load/include-resolver.js";
 import { instanceIncludeVariables } from "../../../gitlab-ci/simulate/predefined-variables.js";
@@ -47,8 +48,13 @@ export const jobsCommand: CliCommand = {
     const { source } = await openRevision(repo, values.rev);
     const ref = values.rev === WORKTREE ? undefined : values.rev;
     const { settings } = await loadSettings(source);
+    const analysed = { serverUrl: settings.serverUrl };
     if (values["gitlab-url"] !== undefined) settings.serverUrl = values["gitlab-url"];
-    const includeSource = await cliIncludeSource(values, io, settings, values.project ?? settings.project);
+    const includeSource = await cliIncludeSource(values, io, {
+      analysed,
+      base: () => readBaseSettings(repo, { rev: values.rev }),
+      project: values.project ?? settings.project,
+    });
     const loaded = await loadConfig(source, {
       ciPath: values["ci-path"],
       project: values.project,

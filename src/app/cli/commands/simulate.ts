@@ -5,6 +5,7 @@ import { loadSettings } from "../../../config/load-settings.js";
 import { findPipelineBuilds } from "../../../analysis/analyze.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { openRepository, openRevision, repositoryFacts } from "../open-source.js";
+import { readBaseSettings } from "../base-settings.js";
 import { INCLUDE_OPTIONS, INCLUDE_OPTIONS_HELP, cliIncludeSource } from "../include-options.js";
 import { IncludeResolver } from "../../../gitlab-ci/load/include-resolver.js";
 import { optionsHelp, parseCommandLine } from "../options.js";
@@ -87,6 +88,7 @@ export const simulateCommand: CliCommand = {
     // The repository's .ci-explain.yml says what YAML cannot (project, instance, project
     // variables); flags win over it, and it wins over what git guesses.
     const { settings, diagnostics: settingsProblems } = await loadSettings(source);
+    const analysed = { serverUrl: settings.serverUrl };
     // The GitLab the includes are read from is the project's instance: CI_SERVER_* follow it.
     if (values["gitlab-url"] !== undefined) settings.serverUrl = values["gitlab-url"];
     for (const d of settingsProblems) io.stderr(`${formatDiagnostic(d)}\n`);
@@ -147,7 +149,11 @@ export const simulateCommand: CliCommand = {
       // Without --open-mr the branch is taken to have no open MR (CI_OPEN_MERGE_REQUESTS unset).
       hasOpenMergeRequest: values["open-mr"],
     };
-    const includeSource = await cliIncludeSource(values, io, settings, project);
+    const includeSource = await cliIncludeSource(values, io, {
+      analysed,
+      base: () => readBaseSettings(repo, { rev: values.rev, defaultBranch: values["default-branch"] ?? facts.defaultBranch }),
+      project,
+    });
     const simulated = await simulatePipeline(source, context, {
       ...(values["ci-path"] ? { ciPath: values["ci-path"] } : {}),
       ...(includeSource ? { includes: new IncludeResolver(includeSource) } : {}),
