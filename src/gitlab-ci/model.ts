@@ -206,9 +206,9 @@ export interface LoadResult {
 
 /** Guard rails against hostile or broken input; each breach is a diagnostic, never a hang. */
 export interface LoadLimits {
-  /** Bytes of one file (GitLab: 1 MB). */
+  /** Bytes of one file (GitLab: 2 MB, `max_yaml_size_bytes`). */
   maxFileBytes: number;
-  /** Bytes of all included files together, each inclusion counted. */
+  /** Bytes of all included files together, each inclusion counted (ours; GitLab: 150 × 2 MB). */
   maxTotalBytes: number;
   /** Included files, duplicates counted (GitLab: 150). */
   maxIncludes: number;

@@ -28,6 +28,10 @@ const extendsChain = (n: number) =>
   Array.from({ length: n }, (_, i) => `.t${i}:\n  extends: .t${i + 1}\n`).join("") + `.t${n}:\n  script: x\njob:\n  extends: .t0\n`;
 const aliasBomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `l${i}: &l${i} [${Array(10).fill(i === 0 ? "*a" : `*l${i - 1}`).join(", ")}]`)].join("\n") + "\n";
 const wildcard150 = Object.fromEntries([[".gitlab-ci.yml", "include: 'ci/*.yml'\n"], ...Array.from({ length: 160 }, (_, i) => [`ci/f${i}.yml`, `j${i}:\n  script: x\n`])]);
+/** GitLab's default `max_yaml_size_bytes`: `2.megabytes` in Rails (CI/CD limits docs, 17.3+). */
+const MIB2 = 2 * 1024 * 1024;
+/** A valid CI file of exactly `n` bytes: one job, then a comment line filling the rest. */
+const ofBytes = (n: number) => `${job}#${"x".repeat(n - job.length - 2)}\n`;
 const values = (n: number) => `[${Array.from({ length: n }, (_, i) => i).join(", ")}]`;
 
 /** Config errors: exit 1, and the message names the file and line (and says what is wrong). */
@@ -50,7 +54,7 @@ const broken: Array<[string, Files, string]> = [
   ["an anchor defined in another file", { ".gitlab-ci.yml": "include: a.yml\njob:\n  <<: *t\n", "a.yml": ".t: &t\n  script: x\n" }, ".gitlab-ci.yml:3:7: error: alias *t refers to itself or to nothing"],
   ["a billion-laughs alias bomb", ci(aliasBomb), "YAML aliases expand to more than 1000000 values"],
   ["500-deep flow nesting", ci(`${job}  variables: ${"{a: ".repeat(500)}1${"}".repeat(500)}\n`), "error: YAML is nested deeper than 100 levels"],
-  ["a 2 MB file", ci(`${job}#${"x".repeat(2_000_000)}\n`), "bytes; the limit for one CI file is 1048576 bytes [file-too-large]"],
+  ["a file one byte over GitLab's 2 MB (2 MiB) per-file limit", ci(ofBytes(MIB2 + 1)), "is 2097153 bytes; the limit for one CI file is 2097152 bytes [file-too-large]"],
 ];
 
 describe("a broken .gitlab-ci.yml: exit 1 with file:line, never a crash", () => {
@@ -97,6 +101,7 @@ describe("limits and bad expressions that the simulation meets: exit 1 with file
 describe("odd but valid input still loads (exit 0)", () => {
   it.each([
     ["a catastrophic-backtracking regex (RE2 is linear)", ci(`${job}  rules:\n    - if: '$CI_COMMIT_BRANCH =~ /^(a+)+$/'\n`), "job"],
+    ["a file of exactly 2 MiB, GitLab's per-file limit", ci(ofBytes(MIB2)), "job"],
     ["a script line of 900 kB", ci(`job:\n  script: "docker build -t ${"a".repeat(900_000)} ."\n`), "job"],
     ["shell lines with unbalanced quotes and 5,000 nested $(", ci(`job:\n  script:\n    - docker build -t "x:$(echo \${A:-'b}\n    - docker push ${"$(".repeat(5000)}\n`), "job"],
     ["an image ref with odd characters", ci(`${job}  image: "UPPER/../@@::sha256:zz"\n  services: [{name: '::'}]\n`), "image: UPPER/../@@::sha256:zz"],

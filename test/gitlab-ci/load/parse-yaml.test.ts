@@ -88,8 +88,19 @@ describe("YAML as GitLab reads it", () => {
     expect(parsed.diagnostics.map((d) => d.code)).toContain("nesting-too-deep");
   });
 
-  it("refuses a file over 1 MiB without parsing it", () => {
-    const parsed = parse(`a: "${"x".repeat(1024 * 1024)}"\n`);
+  // GitLab's default max_yaml_size_bytes is 2 MB (`2.megabytes`, 2,097,152 bytes) since 17.3.
+  it("refuses a file one byte over 2 MiB without parsing it", () => {
+    const parsed = parse(`a: "${"x".repeat(2 * 1024 * 1024 - 5)}"\n`);
+    expect(parsed.diagnostics.map((d) => d.code)).toEqual(["file-too-large"]);
+  });
+
+  it("reads a file of exactly 2 MiB", () => {
+    const parsed = parse(`a: "${"x".repeat(2 * 1024 * 1024 - 6)}"\n`);
+    expect(parsed.diagnostics).toEqual([]);
+  });
+
+  it("counts bytes, not characters: 2 MiB of text in multi-byte characters is over", () => {
+    const parsed = parse(`a: "${"é".repeat(1024 * 1024)}"\n`);
     expect(parsed.diagnostics.map((d) => d.code)).toEqual(["file-too-large"]);
   });
 });
