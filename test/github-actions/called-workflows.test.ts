@@ -112,6 +112,47 @@ describe("reusable workflows of other repositories and composite actions", () =>
     expect(build.builds.map((b) => [b.image.text, b.push, b.dockerfile?.text])).toEqual([["ghcr.io/acme/tools:edge", true, "tools/Dockerfile"]]);
   });
 
+  it("a composite action has its own steps context, and what it sets through GITHUB_ENV reaches the job's later steps", async () => {
+    const workflow = `name: CI
+on: push
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./.github/actions/meta
+      - run: docker push "$DOCKER_METADATA_OUTPUT_TAGS"
+`;
+    // docker/metadata-action exports its outputs as DOCKER_METADATA_OUTPUT_* to the job's
+    // environment file; type=raw,value=edge on ghcr.io/acme/app tags ghcr.io/acme/app:edge.
+    const action = `name: meta
+runs:
+  using: composite
+  steps:
+    - id: meta
+      uses: docker/metadata-action@v5
+      with:
+        images: ghcr.io/acme/app
+        tags: type=raw,value=edge
+    - shell: bash
+      run: docker build -t "\${{ steps.meta.outputs.tags }}" .
+`;
+    const files = () => new MemorySource({ ".github/workflows/ci.yml": workflow, ".github/actions/meta/action.yml": action, Dockerfile: "FROM x\n" });
+    const a = await analyzeActions({
+      base: files(),
+      head: files(),
+      changedFiles: [".github/workflows/ci.yml"],
+      settings: { ...defaultSettings(), project: "acme/app", defaultBranch: "main" },
+      branches: ["main"],
+    });
+    const main = a.contexts.find((c) => c.context.name === "main")!;
+    const release = main.after.jobs.find((j) => j.name === "CI / release")!;
+    // The build inside the action reads steps.meta; the push after it reads the exported variable.
+    expect(release.builds.map((b) => [b.image.text, b.push])).toEqual([
+      ["ghcr.io/acme/app:edge", false],
+      ["ghcr.io/acme/app:edge", true],
+    ]);
+  });
+
   it("without the platform's token the remote workflow is not analysed, saying why", async () => {
     const a = await analyse();
     const main = a.contexts.find((c) => c.context.name === "main")!;
