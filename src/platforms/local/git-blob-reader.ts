@@ -104,6 +104,9 @@ export class GitBlobReader {
       this.child = undefined;
     };
     child.on("error", fail);
+    // A git that exits with questions written but unread makes the next write fail (EPIPE):
+    // those questions fail with it, instead of the error escaping as an uncaught exception.
+    child.stdin.on("error", fail);
     child.on("exit", (code) => {
       if (this.queue.length) fail(new GitError(BATCH, stderr, code ?? undefined));
       this.child = undefined;
