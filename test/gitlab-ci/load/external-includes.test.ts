@@ -23,14 +23,15 @@ beforeEach(() => {
 });
 afterEach(() => stopNock());
 
-function source() {
-  return new GitLabIncludeSource({ api: createGitLabApi({ url: URL, token: "t", retry: NO_RETRY }), serverUrl: URL, project: 1, cache, remoteHosts: [] });
+/** The include source as the bot builds it; `uncached`: without the long-lived text cache. */
+function source({ uncached = false } = {}) {
+  return new GitLabIncludeSource({ api: createGitLabApi({ url: URL, token: "t", retry: NO_RETRY }), serverUrl: URL, project: 1, ...(uncached ? {} : { cache }), remoteHosts: [] });
 }
 
-async function load(root: string, files: Record<string, string> = {}): Promise<LoadResult> {
+async function load(root: string, files: Record<string, string> = {}, options: { uncached?: boolean } = {}): Promise<LoadResult> {
   return loadConfig(new MemorySource({ ".gitlab-ci.yml": root, ...files }), {
     project: "nm/networkmanager",
-    includes: new IncludeResolver(source()),
+    includes: new IncludeResolver(source(options)),
     includeVariables: { CI_SERVER_FQDN: "gitlab.example.com" },
   });
 }
@@ -99,6 +100,16 @@ describe("include: project", () => {
     const again = await load(PINNED);
     expect(errors(again)).toEqual([]);
     expect(fake.requests.length).toBe(before);
+  });
+
+  it("the configuration read from the warm cache is the one read without any cache, byte for byte", async () => {
+    await load(PINNED);
+    const before = fake.requests.length;
+    const cached = await load(PINNED);
+    expect(fake.requests.length).toBe(before);
+    const uncached = await load(PINNED, {}, { uncached: true });
+    expect(fake.requests.length).toBeGreaterThan(before);
+    expect(JSON.stringify(cached)).toBe(JSON.stringify(uncached));
   });
 
   it("reports a cycle through another project's files", async () => {
