@@ -158,7 +158,10 @@ function groupDecision(d: Decision, places: Set<string>, options: ReportOptions,
 /** Why a change is uncertain: the job may not be there, or may run differently, and on what. */
 function uncertainNote(change: JobChange): Inline {
   const job = change.after ?? change.before;
-  const what = change.uncertain || job?.presence === "uncertain" ? (change.kind === "removed" ? "may still be in the pipeline" : "may not be in the pipeline") : "may run differently";
+  const maybeThere = job?.presence === "uncertain" || (change.kind === "removed" && change.uncertain);
+  // Otherwise only the pipeline's creation is uncertain: its inputs are named above the table.
+  if (!maybeThere && change.uncertain) return [lineBreak, trusted("⚠️ uncertain: the pipeline itself may not be created")];
+  const what = maybeThere ? (change.kind === "removed" ? "may still be in the pipeline" : "may not be in the pipeline") : "may run differently";
   const inputs = job?.unknownInputs ?? [];
   const on: Inline = inputs.length ? [trusted(" — depends on "), ...inputs.slice(0, 3).flatMap((u, i) => [...(i ? [trusted(", ")] : []), code(u.kind === "variable" ? `$${u.name}` : u.kind === "include" ? u.include : u.why)])] : [];
   return [lineBreak, trusted(`⚠️ uncertain: ${what}`), ...on];
