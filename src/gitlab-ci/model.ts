@@ -154,6 +154,8 @@ export interface IncludeRecord {
   pos: Pos;
   /** `loaded`, skipped by its `rules:` for this evaluation, or recorded as not analysed (external). */
   status: "loaded" | "not-analysed" | "skipped-by-rules" | "error";
+  /** Its `include:rules` cannot be decided statically: taken as included, so what it defines may be absent. */
+  rulesUnknown?: boolean;
   rules?: RuleDef[];
   /** `include:inputs` as written. */
   inputs?: Record<string, unknown>;

@@ -252,3 +252,22 @@ describe("variables nobody gave", () => {
     expect(p.assumedUnset).toEqual([]);
   });
 });
+
+describe("an include whose rules cannot be decided", () => {
+  // ci/yaml/includes.md "Use rules with include": the file is included only when its rules match.
+  it("the jobs it defines may be absent: uncertain, naming the include, not surely there", async () => {
+    const files = {
+      ".gitlab-ci.yml": "include:\n  - local: ci/full.yml\n    rules:\n      - if: $CI_COMMIT_MESSAGE =~ /\\[full\\]/\nbuild:\n  script: make\n",
+      "ci/full.yml": "include: ci/more.yml\nfull-tests:\n  script: make check-full\n",
+      "ci/more.yml": "more-tests:\n  script: make check-more\n",
+    };
+    const p = await simulatePipeline(new MemorySource(files), context());
+    // Included files merge first (ci/full.yml's own include before it), the root file last.
+    expect(p.jobs.map((j) => [j.name, j.presence])).toEqual([
+      ["more-tests", "uncertain"],
+      ["full-tests", "uncertain"],
+      ["build", "present"],
+    ]);
+    expect(named(p, "full-tests")?.unknownInputs).toEqual([expect.objectContaining({ kind: "include", include: "local ci/full.yml" })]);
+  });
+});

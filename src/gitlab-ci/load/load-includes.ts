@@ -210,7 +210,8 @@ async function loadInclude(walk: IncludeWalk, item: YNode, from: IncludedFile, c
       return [];
     }
     if (decision === "unknown") {
-      walk.diagnostics.push(warning("include-rules-unknown", `include:rules of this include cannot be decided statically; it is taken as included`, spec.pos));
+      record.rulesUnknown = true;
+      walk.diagnostics.push(warning("include-rules-unknown", `include:rules of this include cannot be decided statically; it is taken as included, and the jobs it defines may be absent`, spec.pos));
     }
   }
 

@@ -15,7 +15,7 @@ import { expandParallel, type JobInstance } from "./parallel.js";
 import { jobPhaseVariables, pipelinePhaseVariables, prePipelineVariables } from "./predefined-variables.js";
 import { ImageResolver, resolveImage } from "./resolve-image.js";
 import { resolveScope } from "./resolve-variables.js";
-import { unreadIncludes } from "./unread-includes.js";
+import { conditionalFiles, unreadIncludes } from "./unread-includes.js";
 import { validateConfig } from "./validate-config.js";
 import { buildScope, entriesFromDefs, scopeOf, type VarEntry, type VarScope } from "./variable-entry.js";
 import { JobScope, layerEntries, ownEntries, PipelineTable, plainValues, type InstanceLayers, type OwnEntries, type VariableValues } from "./job-variables.js";
@@ -78,6 +78,8 @@ interface PreparedConfig {
   validation: Diagnostic[];
   /** The includes that were not read, as unknown inputs (unread-includes.ts). */
   unread: UnknownInput[];
+  /** Files included only if an `include:rules` that cannot be decided holds, with that include. */
+  conditional: Map<string, UnknownInput>;
   usesExists: boolean;
   stageIndex: Map<string, number>;
   jobDefs: Map<string, JobDef>;
@@ -126,6 +128,7 @@ function prepared(config: CiConfig): PreparedConfig {
     known = {
       validation: validateConfig(config),
       unread: unreadIncludes(config),
+      conditional: conditionalFiles(config),
       usesExists: usesExists(config),
       stageIndex: new Map(config.stages.map((s, i) => [s.value, i])),
       jobDefs: new Map(config.jobs.map((j) => [j.name, j])),
@@ -449,6 +452,8 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
     if (def.unreadParts || (workflowUnread && !def.only && !def.except && !def.rules)) {
       selection = withUnreadIncludes(def, selection, prep.unread, workflowUnread ? () => selectByPolicy(def, true, clauseScope(scope)) : undefined);
     }
+    const conditional = prep.conditional.size > 0 ? prep.conditional.get(def.pos.file) : undefined;
+    if (conditional && selection.included) selection = { ...selection, uncertain: true, presence: "uncertain", unknowns: [...selection.unknowns, conditional] };
     const certainty = selection.uncertain ? "uncertain" : "certain";
     if (!selection.included) return new InstanceDetails(instance.name, selection, certainty, undefined, NO_ERRORS);
     const rule = selection.rule;

@@ -26,3 +26,31 @@ export function unreadIncludes(config: CiConfig): UnknownInput[] {
 export function describeInclude(include: IncludeRecord): string {
   return `${include.kind} ${include.project ? `${include.project}: ` : ""}${include.location}`;
 }
+
+/**
+ * The files read only because an `include:rules` that cannot be decided statically was taken as
+ * holding (and the files they include), each with the include as the unknown input: jobs written
+ * there may be absent.
+ */
+export function conditionalFiles(config: CiConfig): Map<string, UnknownInput> {
+  const out = new Map<string, UnknownInput>();
+  for (const include of config.includes) {
+    if (!include.rulesUnknown) continue;
+    const input: UnknownInput = { kind: "include", include: describeInclude(include), why: "its include:rules depend on values not known statically", pos: include.pos };
+    for (const file of include.files) if (!out.has(file)) out.set(file, input);
+  }
+  // Includes written in such a file are as conditional as it is.
+  for (let grew = out.size > 0; grew; ) {
+    grew = false;
+    for (const include of config.includes) {
+      const input = out.get(include.pos.file);
+      if (!input) continue;
+      for (const file of include.files) {
+        if (out.has(file)) continue;
+        out.set(file, input);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
