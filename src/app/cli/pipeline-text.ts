@@ -21,7 +21,8 @@ function formatReads(reads: Record<string, string | null>): string {
 
 function describeDecision(d: Decision): string {
   if (d.rule) {
-    const last = d.trace[d.trace.length - 1];
+    // The deciding rule's own row (an uncertain job may be shown decided by an earlier rule).
+    const last = d.trace.find((t) => t.index === d.rule?.index) ?? d.trace[d.trace.length - 1];
     const cond = d.rule.if ? `if: ${d.rule.if}` : "no if: (always matches)";
     return `rule ${d.rule.index + 1} at ${formatPos(d.rule.pos)} — ${cond}${last ? formatReads(last.reads) : ""}`;
   }

@@ -11,7 +11,7 @@ import { checkOnStopJobs } from "./check-on-stop.js";
 import { checkTriggerJob } from "./check-trigger-job.js";
 import { resolveLimits } from "./limits.js";
 import { loadFileWithIncludes, newIncludeWalk, repositoryFile } from "./load-includes.js";
-import { NodeReader } from "./node-reader.js";
+import { errorUnlessUnread, NodeReader } from "./node-reader.js";
 import { resolveExtends } from "./resolve-extends.js";
 import { resolveReferences } from "./resolve-references.js";
 
@@ -66,12 +66,9 @@ export async function loadConfig(source: FileSource, options: LoadOptions = {}):
     // GitLab's own wording (YamlProcessor#validate_job_stage!), so it reads like CI Lint.
     const message = `${job.name} job: chosen stage ${job.stage.value} does not exist; available stages are ${config.stages.map((s) => s.value).join(", ")}`;
     // An unread include may give a job that lacks parts its stage, or define `stages:` itself.
-    if (reader.incomplete && (job.unreadParts || !stagesWritten)) {
-      reader.warning("stage-unknown", `${message} (it may come from an include that was not analysed)`, job.stage.pos);
-      (job.unreadParts ??= []).push("stage");
-    } else {
-      reader.error("stage-unknown", message, job.stage.pos);
-    }
+    const unread = reader.incomplete && (!!job.unreadParts || !stagesWritten);
+    diagnostics.push(errorUnlessUnread(unread, "stage-unknown", message, job.stage.pos));
+    if (unread) (job.unreadParts ??= []).push("stage");
   }
   return { config, diagnostics: dedupe(diagnostics) };
 }

@@ -32,8 +32,7 @@ export class NodeReader {
 
   /** An error that a not-analysed include might explain becomes a warning. */
   errorUnlessIncomplete(code: DiagnosticCode, message: string, pos: Pos | undefined): void {
-    if (this.incomplete) this.warning(code, `${message} (it may come from an include that was not analysed)`, pos);
-    else this.error(code, message, pos);
+    this.diagnostics.push(errorUnlessUnread(this.incomplete, code, message, pos));
   }
 
   wrongType(what: string, expected: string, node: YNode): void {
@@ -92,6 +91,14 @@ export class NodeReader {
     this.error("invalid-value", `${what} is \`${s.value}\`; it should be one of ${allowed.join(", ")}`, s.pos);
     return undefined;
   }
+}
+
+/**
+ * What GitLab would refuse, unless an include that was not read supplies what is missing: an
+ * error when every include was read, else a warning that says so.
+ */
+export function errorUnlessUnread(unread: boolean, code: DiagnosticCode, message: string, pos: Pos | undefined): Diagnostic {
+  return unread ? warning(code, `${message} (it may come from an include that was not analysed)`, pos) : error(code, message, pos);
 }
 
 /** Lists built from `!reference` or anchors nest; GitLab flattens them (`Array#flatten(levels)`). */

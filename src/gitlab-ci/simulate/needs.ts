@@ -1,4 +1,6 @@
-import { error, warning, type Diagnostic } from "../../core/diagnostic.js";
+import { error, type Diagnostic } from "../../core/diagnostic.js";
+import { errorUnlessUnread } from "../load/node-reader.js";
+import { hasUnreadIncludes } from "./unread-includes.js";
 import type { Pos } from "../../core/pos.js";
 import type { CiConfig, JobDef, NeedDef } from "../model.js";
 import { matrixJobName, matrixPermutations, parallelNames } from "./parallel.js";
@@ -64,13 +66,13 @@ export function validateNeeds(config: CiConfig): Diagnostic[] {
     for (const name of job.parallel ? parallelNames(job.name, job.parallel) : [job.name]) stageOf.set(name, job.stage.value);
   }
   // An include that was not read may define the job.
-  const incomplete = config.includes.some((i) => i.status === "not-analysed");
+  const incomplete = hasUnreadIncludes(config);
   const check = (job: JobDef, name: string, kind: "need" | "dependency", optional: boolean, pos: Pos) => {
     const stage = stageOf.get(name);
     if (stage === undefined) {
       if (optional) return;
       const message = `${job.name} job: undefined ${kind}: ${name}`;
-      out.push(incomplete ? warning("needs-missing", `${message} (it may come from an include that was not analysed)`, pos) : error("needs-missing", message, pos));
+      out.push(errorUnlessUnread(incomplete, "needs-missing", message, pos));
       return;
     }
     const mine = stageIndex.get(job.stage.value);

@@ -22,6 +22,11 @@ export function unreadIncludes(config: CiConfig): UnknownInput[] {
   return out;
 }
 
+/** Whether some include was not read. */
+export function hasUnreadIncludes(config: CiConfig): boolean {
+  return config.includes.some((i) => i.status === "not-analysed");
+}
+
 /** `component gitlab.com/org/c@1.0`, `project group/templates: ci/a.yml`. */
 export function describeInclude(include: IncludeRecord): string {
   return `${include.kind} ${include.project ? `${include.project}: ` : ""}${include.location}`;

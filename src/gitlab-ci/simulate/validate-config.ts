@@ -1,4 +1,6 @@
-import { error, warning, type Diagnostic } from "../../core/diagnostic.js";
+import { error, type Diagnostic } from "../../core/diagnostic.js";
+import { errorUnlessUnread } from "../load/node-reader.js";
+import { hasUnreadIncludes } from "./unread-includes.js";
 import type { CiConfig, RuleDef } from "../model.js";
 import { parseConditionCached } from "./condition.js";
 import { validateNeeds } from "./needs.js";
@@ -44,7 +46,7 @@ export function validateConfig(config: CiConfig): Diagnostic[] {
   if (config.jobs.length === 0) {
     const message = "jobs config should contain at least one visible job";
     const at = { file: config.root, line: 1 };
-    out.push(config.includes.some((i) => i.status === "not-analysed") ? warning("config-invalid", `${message} (it may come from an include that was not analysed)`, at) : error("config-invalid", message, at));
+    out.push(errorUnlessUnread(hasUnreadIncludes(config), "config-invalid", message, at));
   }
   return out;
 }

@@ -22,7 +22,12 @@ import { documentedDomain } from "./documented-domains.js";
  * its domain (empty, unset, a typical value, every literal the rules compare it with, a value that
  * matches each regex the rules test it against), and every certain answer of the first pipeline
  * (created or not, a job present or absent, its `when`, `allow_failure` and image, the errors that
- * make GitLab refuse the pipeline) must be the same in the new one.
+ * make GitLab refuse the pipeline) must be the same in the new one. The other way round, an
+ * answer given as uncertain must be earned: when every combination of those values gives it
+ * alike (and certain), the uncertainty was not (the check reports it as "unearned").
+ *
+ * The domains come from GitLab's documentation (documented-domains.ts), not from the engine's
+ * own table: a variable GitLab always sets is never tried unset or empty.
  */
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
@@ -85,7 +90,7 @@ export function answersOf(p: Pipeline): Map<string, Answer> {
 }
 
 function describeJob(j: Pipeline["jobs"][number]): string {
-  return `when ${j.when}, allow_failure ${JSON.stringify(j.allowFailure)}${j.image ? `, image ${j.image.ref.known ? j.image.ref.text : "unknown"}` : ""}`;
+  return `when ${j.when}, allow_failure ${JSON.stringify(j.allowFailure)}${j.allowFailureExitCodes ? ` (exit codes ${j.allowFailureExitCodes.join(", ")})` : ""}${j.image ? `, image ${j.image.ref.known ? j.image.ref.text : "unknown"}` : ""}`;
 }
 
 /** The certain answers of `first` that `other` contradicts with a certain answer of its own. */
