@@ -4,8 +4,10 @@
 // BullMQ, ...) stay external and load only when `serve` or `gitlab-mr` runs.
 const BUNDLED = /^(yaml|re2js|zod|diff)(\/|$)/;
 
+// The analysis worker is its own entry: the server starts it as a worker thread, from the file
+// beside the bundled pool (`new URL("./analysis-worker.js", import.meta.url)`).
 export default {
-  input: "dist/src/app/cli/main.js",
+  input: { main: "dist/src/app/cli/main.js", "analysis-worker": "dist/src/app/isolation/analysis-worker.js" },
   platform: "node",
   external: (id) => !id.startsWith(".") && !id.startsWith("/") && !BUNDLED.test(id),
   output: { dir: "dist/cli", format: "esm" },

@@ -11,7 +11,7 @@ import { answerPullRequest, type AnswerDeps } from "../platforms/github/answer-c
 import { GitHubPublisher } from "../platforms/github/publisher.js";
 import { findPullRequestsForSha, getPullRequest, toPullRequestRef } from "../platforms/github/pull-requests.js";
 import { pullRequestReader, reviewPullRequest, type PullRequestRef } from "../platforms/github/review-pull-request.js";
-import type { CommentPolicy } from "../platforms/review-flow.js";
+import type { CommentPolicy, RepositoryAnalyzer } from "../platforms/review-flow.js";
 import {
   checkRunEventSchema,
   checkSuiteCompletedSchema,
@@ -47,12 +47,12 @@ export interface GitHubAppDeps extends AnswerDeps, FlowDeps {
   metrics?: BotMetrics;
 }
 
-/** The production wiring: the real engine and report, in-memory caches shared by all events. */
-export function defaultGitHubAppDeps(): GitHubAppDeps {
+/** The production wiring: the real engine (in-process unless the server passes its isolated one) and report, in-memory caches shared by all events. */
+export function defaultGitHubAppDeps(analyzers: RepositoryAnalyzer = { analyze, analyzeRepository }): GitHubAppDeps {
   const report = createGitHubReport();
   return {
-    analyze,
-    analyzeRepository,
+    analyze: analyzers.analyze,
+    analyzeRepository: analyzers.analyzeRepository,
     loadSettings: (source) => loadSettings(source),
     report,
     explain: report.explain,

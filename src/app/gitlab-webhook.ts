@@ -20,6 +20,7 @@ import { hookJobs, pipelineRun, pipelineSource } from "../platforms/gitlab/gitla
 import { withPredictionMiss } from "../report/prediction-miss.js";
 import { checkPrediction } from "./prediction-check.js";
 import { isValidGitLabToken } from "../platforms/gitlab/webhook-auth.js";
+import type { RepositoryAnalyzer } from "../platforms/review-flow.js";
 import { runWithWriteGuard } from "../platforms/write-guard.js";
 import { claimDelivery, enqueueClaimed, finishDelivery, runCommand, runReview, skip, type ChangeHandle, type FlowDeps } from "./change-flow.js";
 import { MemoryDeliveryDedupe } from "./delivery-dedupe.js";
@@ -52,12 +53,13 @@ export interface GitLabAppDeps extends GitLabReviewDeps, FlowDeps {
   metrics?: BotMetrics;
 }
 
-export function defaultGitLabAppDeps(options: { api: GitLabApi; secret: string; log: Logger }): GitLabAppDeps {
+export function defaultGitLabAppDeps(options: { api: GitLabApi; secret: string; log: Logger; analyzers?: RepositoryAnalyzer }): GitLabAppDeps {
+  const { analyzers = { analyze, analyzeRepository }, ...rest } = options;
   return {
-    ...options,
+    ...rest,
     bot: memoizedBotUser(options.api),
-    analyze,
-    analyzeRepository,
+    analyze: analyzers.analyze,
+    analyzeRepository: analyzers.analyzeRepository,
     loadSettings: (source) => loadSettings(source),
     report: createGitLabReport(),
     blobCache: new LruBlobCache(),

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, createProbot } from "probot";
 import pino from "pino";
 import { createGitLabApi } from "../platforms/gitlab/gitlab-api.js";
+import type { RepositoryAnalyzer } from "../platforms/review-flow.js";
 import { checkWrite } from "../platforms/write-guard.js";
 import { createGitHubApp, type GitHubAppDeps } from "./github-app.js";
 import { politeOctokit } from "./github-octokit.js";
@@ -26,8 +27,8 @@ export interface ServerOptions {
   env: Env;
   port: number;
   host: string;
-  /** The GitHub App's collaborators (engine, report, caches); built once per server. */
-  githubDeps: () => GitHubAppDeps;
+  /** The GitHub App's collaborators (engine, report, caches); built once per server, given the runtime's isolated engine. */
+  githubDeps: (analyzers: RepositoryAnalyzer) => GitHubAppDeps;
   /**
    * The GitLab receiver's collaborators; by default the real ones, talking to GITLAB_URL.
    * The runtime adds its queue, metrics and (with REDIS_URL) shared stores either way.
@@ -69,7 +70,7 @@ function defaultGitLabDeps(settings: GitLabSettings, env: Env, runtime: WorkRunt
     // The running job's guard: a superseded review never writes.
     beforeWrite: checkWrite,
   });
-  return defaultGitLabAppDeps({ api, secret: settings.secret, log });
+  return defaultGitLabAppDeps({ api, secret: settings.secret, log, analyzers: runtime.analyzers });
 }
 
 export interface RunningServer {
@@ -207,7 +208,7 @@ async function githubRoute(options: ServerOptions, runtime: WorkRuntime): Promis
   } catch (err) {
     throw new ServerConfigError(`the GitHub App cannot start: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const middleware = await createNodeMiddleware(createGitHubApp(runtime.withGitHub(options.githubDeps())), { probot, webhooksPath: GITHUB_WEBHOOK_PATH });
+  const middleware = await createNodeMiddleware(createGitHubApp(runtime.withGitHub(options.githubDeps(runtime.analyzers))), { probot, webhooksPath: GITHUB_WEBHOOK_PATH });
   return async (req, res) => {
     if (req.method === "POST" && req.url?.split("?")[0] === GITHUB_WEBHOOK_PATH) {
       // The signature covers the whole body, so it is read before it can be checked: read it

@@ -1,9 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import pino from "pino";
-import type { AnalyzeInput } from "../analysis/analyze.js";
-import type { AnalyzeRepositoryInput } from "../analysis/analyze-repository.js";
-import type { Analysis } from "../analysis/model.js";
-import { ParseCache } from "../gitlab-ci/load/parse-cache.js";
 import { LruBlobCache, type BlobCache } from "../platforms/blob-cache.js";
 import { matchesSecret } from "../platforms/secret-token.js";
 import { retryPolicyFromEnv, type RetryPolicy } from "../platforms/http/retry-policy.js";
@@ -12,6 +8,7 @@ import type { GitHubAppDeps } from "./github-app.js";
 import type { GitLabAppDeps } from "./gitlab-webhook.js";
 import type { Logger } from "./observability/job-logger.js";
 import { BotMetrics } from "./observability/metrics.js";
+import { AnalysisPool, analysisBudgetsFromEnv } from "./isolation/analysis-pool.js";
 import { JobRouter } from "./queue/job-router.js";
 import { MemoryWorkQueue } from "./queue/memory-queue.js";
 import { workerConcurrency, type WorkJob, type WorkQueue } from "./queue/work-queue.js";
@@ -24,27 +21,6 @@ import { MemoryPredictionStore, type PredictionStore } from "../platforms/predic
 
 type Env = Record<string, string | undefined>;
 
-/**
- * Parsed CI files kept for every analysis of this process: most pushes change one file of a
- * configuration of dozens, and every other file is parsed once, whatever MR or repository it
- * belongs to (the key is the path and the git blob id). Bounded in entries.
- */
-const PARSE_CACHE_ENTRIES = 2000;
-
-interface Analyzers {
-  analyze(input: AnalyzeInput): Promise<Analysis>;
-  analyzeRepository?(input: AnalyzeRepositoryInput): Promise<Analysis[]>;
-}
-
-/** The same analyzers, all sharing one parse cache. */
-export function withParseCache<D extends Analyzers>(deps: D, parseCache: ParseCache): D {
-  const { analyze, analyzeRepository } = deps;
-  return {
-    ...deps,
-    analyze: (input: AnalyzeInput) => analyze({ parseCache, ...input }),
-    ...(analyzeRepository ? { analyzeRepository: (input: AnalyzeRepositoryInput) => analyzeRepository({ parseCache, ...input }) } : {}),
-  };
-}
 type Route = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 /**
@@ -59,6 +35,11 @@ export interface WorkRuntime {
   jobs: JobRouter;
   log: Logger;
   retryPolicy: RetryPolicy;
+  /**
+   * The engine, each analysis in a worker thread with its time and heap budgets
+   * (isolation/analysis-pool.ts); the production deps of both platforms analyse through it.
+   */
+  analyzers: AnalysisPool;
   /** The GitHub deps with the runtime's queue, metrics and (in Redis mode) shared stores. */
   withGitHub(deps: GitHubAppDeps): GitHubAppDeps;
   /** The same for the GitLab receiver: its webhook enqueues, a `gitlab` worker runs the event. */
@@ -100,9 +81,12 @@ export function createWorkRuntime(env: Env): WorkRuntime {
     predictions = new RedisPredictionStore(redis);
   } else {
     queue = new MemoryWorkQueue(concurrency, dropped);
+    // One cache of file texts for both platforms, bounded by bytes.
+    blobCache = new LruBlobCache();
   }
   const metrics = new BotMetrics(() => queue.depth());
-  const parseCache = new ParseCache(PARSE_CACHE_ENTRIES);
+  // As many analyses at once as jobs run at once; a `/ci-explain` question beside them waits its turn.
+  const analyzers = new AnalysisPool(concurrency, analysisBudgetsFromEnv(env));
   const jobs = new JobRouter(queue, log, metrics);
   let draining = false;
 
@@ -130,18 +114,19 @@ export function createWorkRuntime(env: Env): WorkRuntime {
     jobs,
     log,
     retryPolicy: retryPolicyFromEnv(env),
+    analyzers,
     routes: [drainingRoute],
     metricsRoute,
     withGitHub: (deps) => ({
-      ...withParseCache(deps, parseCache),
+      ...deps,
       jobs,
       metrics,
       predictions,
       deliveries: deliveries ?? deps.deliveries,
-      blobCache: metrics.meterCache(blobCache ?? deps.blobCache ?? new LruBlobCache()),
+      blobCache: metrics.meterCache(blobCache ?? deps.blobCache),
     }),
     withGitLab: (deps) => ({
-      ...withParseCache(deps, parseCache),
+      ...deps,
       jobs,
       metrics,
       predictions,
@@ -155,6 +140,8 @@ export function createWorkRuntime(env: Env): WorkRuntime {
       const report = await queue.stop(shutdownGraceMs(env));
       for (const job of report.handedBack) log.child({ delivery: job.deliveryId, key: job.key, sha: job.sha }).info({}, "ci-explain handed unfinished work back to the queue");
       for (const job of report.dropped) log.child({ delivery: job.deliveryId, key: job.key, sha: job.sha }).warn({}, "ci-explain dropped unfinished work at shutdown (redeliver the webhook to redo it)");
+      // Analyses still running past the grace period stop with their workers.
+      await analyzers.close();
       closeRedis();
     },
   };

@@ -1,3 +1,5 @@
+import { BoundedCache, stringBytes } from "../core/bounded-cache.js";
+
 /**
  * File texts keyed by git blob SHA. A blob SHA names content, so an entry never goes stale:
  * an include unchanged between base and head, or between two pushes, is fetched once —
@@ -9,43 +11,29 @@ export interface BlobCache {
   getOrFetch(blobSha: string, fetch: () => Promise<string>): Promise<string>;
 }
 
-/** In memory, least recently used first out, bounded by total characters held. */
+/** In memory, least recently used first out, bounded by the bytes the texts hold. */
 export class LruBlobCache implements BlobCache {
-  private readonly entries = new Map<string, string>();
+  private readonly entries: BoundedCache<string, string>;
   private readonly inFlight = new Map<string, Promise<string>>();
-  private size = 0;
 
-  /** 32 M characters: a few thousand CI files and recipes, a small share of a bot's memory. */
-  constructor(private readonly maxChars = 32 * 1024 * 1024) {}
+  /** 64 MiB: a few thousand CI files and recipes, a small share of a bot's memory. */
+  constructor(maxBytes = 64 * 1024 * 1024) {
+    this.entries = new BoundedCache({ maxBytes, sizeOf: (text, sha) => stringBytes(text) + stringBytes(sha) });
+  }
 
   getOrFetch(blobSha: string, fetch: () => Promise<string>): Promise<string> {
     const text = this.entries.get(blobSha);
-    if (text !== undefined) {
-      this.entries.delete(blobSha);
-      this.entries.set(blobSha, text);
-      return Promise.resolve(text);
-    }
+    if (text !== undefined) return Promise.resolve(text);
     let pending = this.inFlight.get(blobSha);
     if (!pending) {
       pending = fetch()
         .then((fetched) => {
-          this.store(blobSha, fetched);
+          this.entries.set(blobSha, fetched);
           return fetched;
         })
         .finally(() => this.inFlight.delete(blobSha));
       this.inFlight.set(blobSha, pending);
     }
     return pending;
-  }
-
-  private store(blobSha: string, text: string): void {
-    if (text.length > this.maxChars || this.entries.has(blobSha)) return;
-    this.entries.set(blobSha, text);
-    this.size += text.length;
-    for (const [key, value] of this.entries) {
-      if (this.size <= this.maxChars) break;
-      this.entries.delete(key);
-      this.size -= value.length;
-    }
   }
 }

@@ -1,3 +1,4 @@
+import { AnalysisBudgetExceeded } from "./analysis-budget.js";
 import { RequestTimeoutError } from "./http/request-timeout.js";
 
 /**
@@ -6,6 +7,7 @@ import { RequestTimeoutError } from "./http/request-timeout.js";
  * and says so.
  */
 export function describeFailure(err: unknown): string {
+  if (err instanceof AnalysisBudgetExceeded) return err.message;
   // Octokit wraps a failed fetch in a RequestError whose cause is the fetch's error.
   const timeout = err instanceof RequestTimeoutError ? err : err instanceof Error && err.cause instanceof RequestTimeoutError ? err.cause : undefined;
   if (timeout) return `${new URL(timeout.url).hostname} gave ${timeout.message}`;

@@ -140,14 +140,20 @@ function jobSection(job: Job, pipeline: ExplainablePipeline, options: ExplainOpt
   }
   blocks.push(list(facts));
   if (job.decidedBy.trace.length) blocks.push(traceTable(job.decidedBy.trace, options));
-  const read = new Set<string>();
-  for (const t of job.decidedBy.trace) Object.keys(t.reads).forEach((n) => read.add(n));
-  if (job.image) referencedVariables(job.image.raw).forEach((n) => read.add(n));
+  const read = variablesRead(job);
   const names = allVariables
     ? Object.keys(job.variables).filter((n) => job.variables[n].origin !== "predefined" || read.has(n))
     : [...read];
   if (names.length) blocks.push(table(VAR_HEADER, variableRows(names.sort(), job, pipeline, options)));
   return blocks;
+}
+
+/** The variables a job's rules and image read: the explanation shows them, predefined or not. */
+export function variablesRead(job: Pick<Job, "decidedBy" | "image">): Set<string> {
+  const read = new Set<string>();
+  for (const t of job.decidedBy.trace) Object.keys(t.reads).forEach((n) => read.add(n));
+  if (job.image) referencedVariables(job.image.raw).forEach((n) => read.add(n));
+  return read;
 }
 
 function excludedRows(excluded: ExcludedJob[], options: ExplainOptions, rows: number): Inline[][] {

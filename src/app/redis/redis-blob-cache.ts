@@ -12,7 +12,7 @@ import { KEY_PREFIX } from "./connection.js";
 export class RedisBlobCache implements BlobCache {
   constructor(
     private readonly redis: Redis,
-    private readonly local: BlobCache = new LruBlobCache(8 * 1024 * 1024),
+    private readonly local: BlobCache = new LruBlobCache(16 * 1024 * 1024),
     private readonly ttlSeconds = 7 * 24 * 3600,
     private readonly maxRedisChars = 512 * 1024,
   ) {}

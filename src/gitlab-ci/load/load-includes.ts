@@ -158,7 +158,7 @@ async function parseThroughCache(walk: IncludeWalk, file: IncludedFile, text: st
   const hit = cache.get(path, identity, walk.limits);
   if (hit) return hit;
   const parsed = parseYaml(path, text, walk.limits);
-  cache.set(path, identity, walk.limits, parsed);
+  cache.set(path, identity, walk.limits, parsed, text.length);
   return parsed;
 }
 

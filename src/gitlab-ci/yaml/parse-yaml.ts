@@ -130,13 +130,22 @@ class Converter {
     private readonly schema: YamlSchema,
   ) {}
 
-  /** YAML: an alias refers to the closest anchor of that name written before it. */
+  /**
+   * YAML: an alias refers to the closest anchor of that name written before it. The anchors of a
+   * name are in document order, so a binary search finds it: a file that redefines one anchor
+   * tens of thousands of times and aliases it as often costs n·log n, not n².
+   */
   private anchorTarget(name: string, offset: number): YamlNode | undefined {
     this.anchors ??= this.findAnchors();
     const candidates = this.anchors.get(name) ?? [];
-    let found: YamlNode | undefined;
-    for (const c of candidates) if ((c.range?.[0] ?? 0) < offset) found = c;
-    return found;
+    let low = 0;
+    let high = candidates.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((candidates[mid].range?.[0] ?? 0) < offset) low = mid + 1;
+      else high = mid;
+    }
+    return low > 0 ? candidates[low - 1] : undefined;
   }
 
   convertDocument(root: YamlNode): YNode | undefined {
