@@ -122,3 +122,78 @@ describe("a GitHub API that stops answering", () => {
     expect(JSON.stringify(completed("fine1")?.output)).not.toContain("could not analyse");
   });
 });
+
+/** A configuration that takes the YAML parser seconds: `includes` files of near 1 MiB, each one anchor redefined and aliased tens of thousands of times. */
+function anchorStorm(includes: number): Record<string, string> {
+  const files: Record<string, string> = { ".gitlab-ci.yml": `include:\n${Array.from({ length: includes }, (_, i) => `  - local: ci/storm-${i}.yml\n`).join("")}` };
+  for (let i = 0; i < includes; i++) {
+    let anchors = `.storm-${i}:\n  variables:\n`;
+    let aliases = `.aliases-${i}:\n  script:\n`;
+    for (let j = 0; anchors.length + aliases.length < 900 * 1024; j++) {
+      anchors += `    V${j}: &a x${j}\n`;
+      aliases += "    - *a\n";
+    }
+    files[`ci/storm-${i}.yml`] = anchors + aliases;
+  }
+  return files;
+}
+
+/** Pull request #n whose head is `files` (on top of the plain base). */
+function seedFiles(number: number, sha: string, files: Record<string, string>): void {
+  api.fake.addCommit("base1", { ".gitlab-ci.yml": BASE_CI });
+  api.fake.addCommit(sha, files);
+  api.fake.addPull({ number, head: { sha, ref: `feature-${number}` }, base: { sha: "base1", ref: "master" }, files: Object.keys(files) });
+}
+
+describe("a hostile pull request", () => {
+  it("runs out its time budget in a worker while /healthz answers within 1 s, and the next pull request is analysed", async () => {
+    await start({ ANALYSIS_TIMEOUT_MS: "3000", ANALYSIS_HEAP_MB: "512", WORKER_CONCURRENCY: "1" });
+    seedFiles(7, "storm1", anchorStorm(8));
+    seedPull(8, "fine1");
+    expect(await app.deliverPullRequest({ headSha: "storm1", number: 7, action: "opened" })).toBe(200);
+    expect(await app.deliverPullRequest({ headSha: "fine1", number: 8, action: "opened" })).toBe(200);
+    await until(() => api.fake.checkRuns.some((r) => r.head_sha === "storm1"), "the hostile analysis to start");
+    // While the hostile analysis runs, the server answers.
+    let peak = 0;
+    while (completed("storm1") === undefined) {
+      expect(await healthWithin(1000)).toBe(200);
+      peak = Math.max(peak, await residentBytes());
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(completed("storm1")?.conclusion).toBe("failure");
+    expect(JSON.stringify(completed("storm1")?.output)).toContain("analysis exceeded its budget (time: 3 s)");
+    await until(() => api.fake.comments.some((c) => c.issue === 8), "#8's comment", () => app.stdout.slice(-2000));
+    expect(JSON.stringify(completed("fine1")?.output)).not.toContain("could not analyse");
+    // Within the documented budget: the server, plus one worker's 512 MiB heap.
+    expect(peak).toBeLessThan((512 + 400) * 1024 * 1024);
+  }, 90_000);
+
+  it("runs out its heap budget in a worker, the service lives on, and the next pull request is analysed", async () => {
+    await start({ ANALYSIS_HEAP_MB: "96", WORKER_CONCURRENCY: "1" });
+    const big: Record<string, string> = { ".gitlab-ci.yml": `include:\n${Array.from({ length: 24 }, (_, i) => `  - local: ci/${i}.yml\n`).join("")}` };
+    for (let i = 0; i < 24; i++) {
+      let text = "";
+      for (let j = 0; text.length < 1000 * 1024; j++) text += `job-${i}-${j}:\n  script: [a, b, c]\n  variables: {X: "${j}"}\n`;
+      big[`ci/${i}.yml`] = text;
+    }
+    seedFiles(7, "hog1", big);
+    seedPull(8, "fine1");
+    expect(await app.deliverPullRequest({ headSha: "hog1", number: 7, action: "opened" })).toBe(200);
+    expect(await app.deliverPullRequest({ headSha: "fine1", number: 8, action: "opened" })).toBe(200);
+    await until(() => completed("hog1") !== undefined && api.fake.comments.some((c) => c.issue === 8), "#7's check and #8's comment", () => app.stdout.slice(-2000));
+    expect(JSON.stringify(completed("hog1")?.output)).toContain("analysis exceeded its budget (memory: 96 MiB of heap)");
+    expect(await healthWithin(1000)).toBe(200);
+  }, 90_000);
+
+  it("does not hold SIGTERM's grace period hostage: the process exits while the analysis is still busy", async () => {
+    await start({ ANALYSIS_TIMEOUT_MS: "600000", SHUTDOWN_GRACE_MS: "500", WORKER_CONCURRENCY: "1" });
+    seedFiles(7, "storm1", anchorStorm(8));
+    expect(await app.deliverPullRequest({ headSha: "storm1", number: 7, action: "opened" })).toBe(200);
+    await until(() => api.fake.checkRuns.some((r) => r.head_sha === "storm1"), "the hostile analysis to start");
+    const asked = Date.now();
+    expect(await app.terminate()).toBe(0);
+    // The grace period, then the worker is stopped: far less than the analysis would take.
+    expect(Date.now() - asked).toBeLessThan(5000);
+    expect(app.stdout).toContain("dropped unfinished work at shutdown");
+  }, 90_000);
+});
