@@ -9,6 +9,7 @@ import { findImageBuilds, sameImage, scanJobScript } from "../../src/containers/
 import type { FileSource } from "../../src/core/file-source.js";
 import { MemorySource } from "../../src/core/memory-source.js";
 import { loadConfig, ParseCache } from "../../src/gitlab-ci/index.js";
+import { DEFAULT_LOAD_LIMITS } from "../../src/gitlab-ci/load/limits.js";
 import type { ResolvedText } from "../../src/gitlab-ci/pipeline.js";
 import { evaluateConditionInScope } from "../../src/gitlab-ci/simulate/condition.js";
 import { nonPredefinedNames, nonPredefinedTexts } from "../../src/gitlab-ci/simulate/job-variables.js";
@@ -145,10 +146,20 @@ describe("caches give the answers of a cold run", () => {
     expect(b.config.jobs.map((j) => j.name)).toEqual(["b"]);
   });
 
-  it("a bounded parse cache forgets the oldest file first", async () => {
-    const cache = new ParseCache(2);
-    for (const name of ["a", "b", "c"]) await loadConfig(new MemorySource({ ".gitlab-ci.yml": `${name}:\n  script: x\n` }), { parseCache: cache });
+  it("a parse cache bounded by bytes forgets the least recently used file first", async () => {
+    const file = (name: string) => new MemorySource({ ".gitlab-ci.yml": `${name}:\n  script: x\n` });
+    const probe = new ParseCache();
+    await loadConfig(file("a"), { parseCache: probe });
+    // Room for two such files, not three.
+    const cache = new ParseCache(2 * probe.bytes + 1);
+    for (const name of ["a", "b", "c"]) await loadConfig(file(name), { parseCache: cache });
     expect(cache.size).toBe(2);
+    expect(cache.bytes).toBeLessThanOrEqual(2 * probe.bytes + 1);
+    // The key holds the limits the file was parsed under: the loader's defaults.
+    const { maxFileBytes, maxNestingDepth, maxExpandedNodes } = DEFAULT_LOAD_LIMITS;
+    const limits = { maxFileBytes, maxNestingDepth, maxExpandedNodes };
+    expect(cache.get(".gitlab-ci.yml", { text: "a:\n  script: x\n" }, limits)).toBeUndefined();
+    expect(cache.get(".gitlab-ci.yml", { text: "c:\n  script: x\n" }, limits)).toBeDefined();
   });
 
   const entry = (name: string, raw: string, extra: Partial<VarEntry> = {}): VarEntry => ({ name, raw, expand: true, origin: "job", ...extra });

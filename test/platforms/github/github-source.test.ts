@@ -93,8 +93,9 @@ describe("GitHubSource", () => {
 });
 
 describe("LruBlobCache", () => {
-  it("drops the least recently used texts past its size", async () => {
-    const cache = new LruBlobCache(10);
+  it("drops the least recently used texts past its size in bytes", async () => {
+    // Each entry holds 12 bytes (5 characters and a 1-character SHA, 2 bytes each): room for two.
+    const cache = new LruBlobCache(24);
     const fetched: string[] = [];
     const get = (sha: string) =>
       cache.getOrFetch(sha, async () => {
