@@ -5,7 +5,7 @@ import { IncludeResolver } from "../gitlab-ci/load/include-resolver.js";
 import { instanceIncludeVariables } from "../gitlab-ci/simulate/predefined-variables.js";
 import type { Settings } from "../config/settings.js";
 import type { RunInputs } from "../gitlab-ci/context.js";
-import type { LoadOptions, LoadResult } from "../gitlab-ci/model.js";
+import type { LoadLimits, LoadOptions, LoadResult } from "../gitlab-ci/model.js";
 import type { Pipeline, PipelineJob } from "../gitlab-ci/pipeline.js";
 import type { ImageBuild } from "../containers/model.js";
 import type { SimulateStats } from "../gitlab-ci/simulate/stats.js";
@@ -72,6 +72,8 @@ export interface AnalyzeInput {
    * the answers are the same (tests check it), only slower.
    */
   shareResults?: boolean;
+  /** Guard rails for loading the configuration (gitlab-ci/load/limits.ts); the server sets `maxJobs` from MAX_PIPELINE_JOBS. */
+  limits?: Partial<LoadLimits>;
 }
 
 /** Used when neither the settings nor the platform name the project. */
@@ -97,6 +99,7 @@ export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<
     project,
     parseCache: input.parseCache ?? new ParseCache(),
     includeVariables: instanceIncludeVariables(settings.serverUrl),
+    ...(input.limits ? { limits: input.limits } : {}),
     // One resolver for the whole analysis: base, head and every context see the same refs.
     ...(input.includeSource ? { includes: new IncludeResolver(input.includeSource) } : {}),
   };

@@ -41,6 +41,13 @@ export function concatTexts(...parts: ExpandedText[]): ExpandedText {
   return { pieces, unknowns };
 }
 
+/** Characters the text shows (each hole as its label). */
+export function expandedLength(t: ExpandedText): number {
+  let length = 0;
+  for (const p of t.pieces) length += p.kind === "text" ? p.text.length : p.label.length;
+  return length;
+}
+
 export function isKnown(t: ExpandedText): boolean {
   return t.pieces.every((p) => p.kind === "text") && t.unknowns.length === 0;
 }

@@ -3,7 +3,8 @@ import type { Pos } from "../core/pos.js";
 import type { ScriptLine } from "../gitlab-ci/model.js";
 import { mayBeContainerTool, recogniseContainerCommand, type ContainerCommand, type RecipeLocation } from "./container-commands.js";
 import { expandSingle, expandWord } from "./expand-word.js";
-import { concatTexts, knownText, knownValue, sameExpandedText, toResolvedText, type ExpandedText } from "./expanded-text.js";
+import { MAX_EXPANDED_CHARS } from "../gitlab-ci/simulate/expand-variables.js";
+import { concatTexts, expandedLength, knownText, knownValue, sameExpandedText, toResolvedText, type ExpandedText } from "./expanded-text.js";
 import { normalizeImageRef, withImplicitLatest } from "./image-ref.js";
 import { mayBeCommandPrefix, stripCommandPrefixes } from "./command-prefixes.js";
 import type { ImageBuild } from "./model.js";
@@ -221,7 +222,7 @@ class ScriptWalker {
     while (i < words.length && assignmentName(words[i])) prefixAssignments.push(words[i++]);
     if (i === words.length) {
       // Only assignments: they set shell variables, in order.
-      for (const w of prefixAssignments) this.assign(w, state);
+      for (const w of prefixAssignments) this.assign(w, state, item);
       return;
     }
     // `VAR=x cmd` sets VAR for cmd only; the words of cmd are expanded before that.
@@ -236,7 +237,7 @@ class ScriptWalker {
         // Declaration builtins take assignments as arguments, without word splitting.
         for (const w of rest) {
           const target = assignmentName(w)?.name ?? literalName(w);
-          if (assignmentName(w)) this.assign(w, state);
+          if (assignmentName(w)) this.assign(w, state, item);
           if (target && (name === "export" || rest.some((o) => literalName(o) === "-x"))) state.markExported(target);
         }
         return;
@@ -291,7 +292,7 @@ class ScriptWalker {
     this.apply(recognised, { item, state, cwd: command.cwd, conditional });
   }
 
-  private assign(word: ShellWord, state: ShellState): void {
+  private assign(word: ShellWord, state: ShellState, item: number): void {
     const m = assignmentName(word)!;
     // Expand the value: the word without its `NAME=` (or `NAME+=`) head.
     const head = m.name.length + (m.append ? 2 : 1);
@@ -305,6 +306,12 @@ class ScriptWalker {
     if (m.append) {
       const before = state.lookup(m.name);
       value = concatTexts(before.kind === "unset" ? knownText("") : before.value, value);
+    }
+    // `X="$X$X"` repeated doubles X each time: past the budget (as for YAML variables) it is unknown.
+    if (expandedLength(value) > MAX_EXPANDED_CHARS) {
+      const why = `$${m.name}: the value assigned at ${this.line(item)} is over ${MAX_EXPANDED_CHARS.toLocaleString("en")} characters; not worked out`;
+      this.diagnostics.push(warning("value-too-large", `shell variable ${m.name} expands to more than ${MAX_EXPANDED_CHARS.toLocaleString("en")} characters; its value counts as unknown`, this.pos(item)));
+      value = state.freshHole(`$${m.name}`, why);
     }
     state.assign(m.name, value);
   }

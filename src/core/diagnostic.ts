@@ -38,7 +38,9 @@ export type DiagnosticCode =
   | "include-rules-unknown"
   | "include-ref-approximate"
   | "script-missing"
-  | "variable-cycle";
+  | "variable-cycle"
+  | "value-too-large"
+  | "job-limit";
 
 export type Severity = "error" | "warning";
 

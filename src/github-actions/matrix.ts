@@ -21,7 +21,15 @@ export interface MatrixExpansion {
   /** Set when the matrix (or a dimension) comes from an expression that cannot be known. */
   unknown?: string[];
   errors: string[];
+  /** The matrix makes more than MATRIX_JOB_LIMIT jobs: GitHub fails the job, none of its combinations runs. */
+  exceeded?: true;
 }
+
+/**
+ * Combinations worked out one by one at most: a matrix of more (before `exclude`) whose size
+ * `exclude` might still bring under the limit is left unknown rather than built.
+ */
+const MAX_COMBINATIONS_BUILT = 65_536;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Unknown);
@@ -77,6 +85,20 @@ export function expandMatrix(matrix: unknown): MatrixExpansion {
   }
   if (unknowns.length) return { combinations: [], unknown: unknowns, errors };
 
+  // The size from the counts first: ten keys of ten values are 10^10 combinations, never built.
+  // `exclude` removes at most what each of its entries matches; if the rest is still over the
+  // limit, GitHub's answer is certain. `include` only adds.
+  let product = dims.length ? 1 : 0;
+  for (const [, values] of dims) product *= values.length;
+  if (product > MATRIX_JOB_LIMIT) {
+    let excludedAtMost = 0;
+    for (const ex of exclude) excludedAtMost += isRecord(ex) ? matchedAtMost(ex, dims, product) : 0;
+    if (product - excludedAtMost > MATRIX_JOB_LIMIT) return { combinations: [], errors, exceeded: true };
+    if (product > MAX_COMBINATIONS_BUILT) {
+      return { combinations: [], unknown: [`${product.toLocaleString("en")} combinations before exclude, too many to work out`], errors };
+    }
+  }
+
   // 1. The cartesian product. No dimensions at all gives no base combination (only includes).
   let base: Combination[] = dims.length ? [{}] : [];
   for (const [key, values] of dims) {
@@ -117,10 +139,27 @@ export function expandMatrix(matrix: unknown): MatrixExpansion {
     if (!added) extra.push({ ...inc });
   }
   const combinations = [...base, ...extra];
-  if (combinations.length > MATRIX_JOB_LIMIT) {
-    errors.push(`the matrix makes ${combinations.length} jobs; GitHub allows at most ${MATRIX_JOB_LIMIT}`);
-  }
+  if (combinations.length > MATRIX_JOB_LIMIT) return { combinations: [], errors, exceeded: true };
   return { combinations, errors };
+}
+
+/** How many of the `product` combinations one `exclude` entry can match: its keys' matching values, times every other dimension. */
+function matchedAtMost(ex: Record<string, unknown>, dims: Array<[string, unknown[]]>, product: number): number {
+  let matched = product;
+  for (const [key, values] of dims) {
+    if (!(key in ex)) continue;
+    matched = (matched / values.length) * values.filter((v) => deepEqual(v, ex[key])).length;
+  }
+  return matched;
+}
+
+/**
+ * GitHub's own error for a matrix over the limit, as a run shows it: "Error when evaluating
+ * 'strategy' for job '<id>'. <file> (Line: <n>, Col: <n>): Strategy expansion exceeded 256
+ * results for job '<id>'".
+ */
+export function matrixLimitMessage(jobId: string, file: string, line: number, col: number | undefined): string {
+  return `Error when evaluating 'strategy' for job '${jobId}'. ${file} (Line: ${line}, Col: ${col ?? 1}): Strategy expansion exceeded ${MATRIX_JOB_LIMIT} results for job '${jobId}'`;
 }
 
 /** The text GitHub shows for one matrix value in a job name. */

@@ -14,7 +14,7 @@ import { githubContextValue, payloadAt, runFacts, type RunFacts } from "./github
 import type { MetadataEvent } from "./images/metadata-action.js";
 import { runStepBuilds } from "./images/run-builds.js";
 import { UNKNOWN_PR_NUMBER, buildsOfStep, metadataStepValue, type StepOutputs } from "./images/step-builds.js";
-import { expandMatrix, matrixJobName, type Combination } from "./matrix.js";
+import { expandMatrix, matrixJobName, matrixLimitMessage, type Combination } from "./matrix.js";
 import type { Concurrency, EnvEntry, InputDef, Step, Workflow, WorkflowJob, WorkflowSet } from "./model.js";
 import { decideTrigger, type TriggerDecision } from "./triggers.js";
 
@@ -249,7 +249,8 @@ function runJob(
   let matrixUnknown: string[] | undefined;
   if (job.matrix) {
     const expansion = expandMatrix(resolveMatrixNode(sim, job.matrix, scopeAt(scope, "jobs.<job_id>.strategy")));
-    for (const e of expansion.errors) sim.errors.push(error(e.includes("at most") ? "matrix-limit" : "invalid-value", `${wf.file}: job '${job.id}': ${e}`, job.matrix.pos));
+    for (const e of expansion.errors) sim.errors.push(error("invalid-value", `${wf.file}: job '${job.id}': ${e}`, job.matrix.pos));
+    if (expansion.exceeded) sim.errors.push(error("matrix-limit", matrixLimitMessage(job.id, wf.file, job.matrix.pos.line, job.matrix.pos.col), job.matrix.pos));
     if (expansion.unknown) {
       matrixUnknown = expansion.unknown;
       combos.push(undefined);

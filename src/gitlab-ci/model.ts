@@ -222,6 +222,11 @@ export interface LoadLimits {
   maxExpandedNodes: number;
   /** `extends` ancestors of one job (GitLab: 10 above the job, 11 levels in all). */
   maxExtendsDepth: number;
+  /**
+   * Jobs of one pipeline after `parallel` (ours: GitLab caps each `parallel` at 200, not the
+   * total an analysis must hold); past it the remaining definitions are not analysed.
+   */
+  maxJobs: number;
   /** Nested `!reference` levels (GitLab: 10). */
   maxReferenceDepth: number;
 }

@@ -22,6 +22,11 @@ export interface ResolvedText {
   text: string;
   known: boolean;
   unknowns: string[];
+  /**
+   * The expansion would pass MAX_EXPANDED_CHARS (gitlab-ci/simulate/expand-variables.ts): it
+   * was not built, and the value is unknown for that reason (`text` says so).
+   */
+  oversized?: true;
 }
 
 export interface ResolvedVar {

@@ -71,9 +71,34 @@ describe("strategy.matrix expansion", () => {
     ["a dimension that is not a list", { os: "linux" }, "must be a list"],
     ["an empty dimension", { os: [] }, "empty list"],
     ["exclude of a key that is not in the matrix", { os: ["a"], exclude: [{ arch: "x" }] }, "not a matrix key"],
-    ["more than 256 jobs", { a: Array.from({ length: 17 }, (_, i) => i), b: Array.from({ length: 16 }, (_, i) => i) }, "at most 256"],
   ])("error: %s", (_name, matrix, message) => {
     expect(expandMatrix(matrix).errors.join(" ")).toContain(message);
+  });
+
+  const values = (n: number) => Array.from({ length: n }, (_, i) => i);
+  it.each<[string, Record<string, unknown>]>([
+    ["17 × 16 = 272 jobs", { a: values(17), b: values(16) }],
+    ["64 × 64 = 4,096 jobs", { a: values(64), b: values(64) }],
+    ["10 keys of 10 values: 10^10 jobs, judged from the counts", Object.fromEntries(values(10).map((k) => [`k${k}`, values(10)]))],
+    ["300 × 300 with excludes that leave at least 300", { a: values(300), b: values(300), exclude: values(299).map((i) => ({ a: i })) }],
+  ])("more than 256 jobs: %s — GitHub fails the job, no combination runs", (_name, matrix) => {
+    const r = expandMatrix(matrix);
+    expect(r.exceeded).toBe(true);
+    expect(r.combinations).toEqual([]);
+  });
+
+  it("exclude can bring a matrix over 256 back under it: 20 × 20 less 10 × 20 makes 200 jobs", () => {
+    const r = expandMatrix({ a: values(20), b: values(20), exclude: values(10).map((i) => ({ a: i })) });
+    expect(r.exceeded).toBeUndefined();
+    expect(r.combinations).toHaveLength(200);
+  });
+
+  it("a matrix too large to build, that exclude may or may not bring under 256, is unknown, not guessed", () => {
+    const exclude = [...values(300).slice(1).map((i) => ({ a: i })), ...values(300).slice(1).map((i) => ({ b: i }))];
+    const r = expandMatrix({ a: values(300), b: values(300), exclude });
+    expect(r.exceeded).toBeUndefined();
+    expect(r.combinations).toEqual([]);
+    expect(r.unknown).toEqual(["90,000 combinations before exclude, too many to work out"]);
   });
 
   it("a matrix from an unknown expression stays unknown", () => {

@@ -3,6 +3,7 @@ import type { AnalyzeInput } from "../../analysis/analyze.js";
 import type { AnalyzeRepositoryInput } from "../../analysis/analyze-repository.js";
 import type { Analysis } from "../../analysis/model.js";
 import type { FileSource } from "../../core/file-source.js";
+import { DEFAULT_LOAD_LIMITS } from "../../gitlab-ci/load/limits.js";
 import { AnalysisBudgetExceeded } from "../../platforms/analysis-budget.js";
 import type { RepositoryAnalyzer } from "../../platforms/review-flow.js";
 import type { FromWorker, Side, ToWorker } from "./source-protocol.js";
@@ -17,9 +18,11 @@ export interface AnalysisBudgets {
   heapMb: number;
   /** Each worker's parse cache, in bytes, inside that heap (PARSE_CACHE_MB). */
   parseCacheBytes: number;
+  /** Jobs of one pipeline after `parallel` (MAX_PIPELINE_JOBS); past it the rest is not analysed. */
+  maxJobs: number;
 }
 
-export const DEFAULT_ANALYSIS_BUDGETS: AnalysisBudgets = { timeMs: 120_000, heapMb: 1024, parseCacheBytes: 128 * 1024 * 1024 };
+export const DEFAULT_ANALYSIS_BUDGETS: AnalysisBudgets = { timeMs: 120_000, heapMb: 1024, parseCacheBytes: 128 * 1024 * 1024, maxJobs: DEFAULT_LOAD_LIMITS.maxJobs };
 
 export function analysisBudgetsFromEnv(env: Env): AnalysisBudgets {
   const positive = (name: string, fallback: number) => {
@@ -30,6 +33,7 @@ export function analysisBudgetsFromEnv(env: Env): AnalysisBudgets {
     timeMs: positive("ANALYSIS_TIMEOUT_MS", DEFAULT_ANALYSIS_BUDGETS.timeMs),
     heapMb: positive("ANALYSIS_HEAP_MB", DEFAULT_ANALYSIS_BUDGETS.heapMb),
     parseCacheBytes: positive("PARSE_CACHE_MB", DEFAULT_ANALYSIS_BUDGETS.parseCacheBytes / 2 ** 20) * 2 ** 20,
+    maxJobs: Math.floor(positive("MAX_PIPELINE_JOBS", DEFAULT_ANALYSIS_BUDGETS.maxJobs)),
   };
 }
 
@@ -105,7 +109,7 @@ export class AnalysisPool implements RepositoryAnalyzer {
     const message: ToWorker = {
       type: "analyze",
       entry: task.entry,
-      input: request,
+      input: { ...request, limits: { ...request.limits, maxJobs: this.budgets.maxJobs } },
       sources: {
         base: { label: base.label, blobId: base.blobId !== undefined, prefetch: base.prefetch !== undefined },
         head: { label: head.label, blobId: head.blobId !== undefined, prefetch: head.prefetch !== undefined },

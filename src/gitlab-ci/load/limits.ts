@@ -18,6 +18,8 @@ export const DEFAULT_LOAD_LIMITS: LoadLimits = {
   maxNestingDepth: 100,
   maxExpandedNodes: 1_000_000,
   maxExtendsDepth: 10,
+  // Twice the largest configuration the benchmark analyses; the server's MAX_PIPELINE_JOBS sets it.
+  maxJobs: 20_000,
   maxReferenceDepth: 10,
 };
 

@@ -9,6 +9,8 @@ import { buildRules, WORKFLOW_WHEN } from "./build-rules.js";
 import { buildVariables } from "./build-variables.js";
 import { checkOnStopJobs } from "./check-on-stop.js";
 import { checkTriggerJob } from "./check-trigger-job.js";
+import { capJobs } from "./cap-jobs.js";
+import { checkExpansionSizes } from "./check-expansion-sizes.js";
 import { resolveLimits } from "./limits.js";
 import { loadFileWithIncludes, newIncludeWalk, repositoryFile } from "./load-includes.js";
 import { errorUnlessUnread, NodeReader } from "./node-reader.js";
@@ -57,7 +59,9 @@ export async function loadConfig(source: FileSource, options: LoadOptions = {}):
   config.variables = buildVariables(top.entries.get("variables")?.value, "variables", reader);
   const workflow = buildWorkflow(top, reader);
   if (workflow) config.workflow = workflow;
-  config.jobs = buildJobs(top, reader);
+  const capped = capJobs(buildJobs(top, reader), limits.maxJobs);
+  config.jobs = capped.jobs;
+  diagnostics.push(...capped.diagnostics, ...checkExpansionSizes(config));
 
   const stageNames = new Set(config.stages.map((s) => s.value));
   const stagesWritten = top.entries.has("stages") || top.entries.has("types");
