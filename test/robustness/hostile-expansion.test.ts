@@ -73,3 +73,15 @@ describe("a hostile configuration expands without bound", () => {
     expect(actions.contexts.every((c) => c.after.jobs.length === 0)).toBe(true);
   });
 });
+
+describe("a fan-out of jobs that push the same unknown reference", () => {
+  it("is compared once per reference, and the possible collision still names every job", async () => {
+    let ci = "";
+    for (let i = 0; i < 300; i++) ci += `push-${i}:\n  image: docker:27\n  script:\n    - docker build -t registry.example.com/app:$TAG .\n    - docker push registry.example.com/app:$TAG\n`;
+    const analysis = await analyze({ base: new MemorySource(BASE), head: new MemorySource({ ".gitlab-ci.yml": ci }), settings });
+    const collision = analysis.hazards.find((h) => h.kind === "image-tag-collision");
+    expect(collision?.jobs).toHaveLength(300);
+    expect(collision?.jobs).toContain("push-299");
+    expect(collision?.source?.line).toBe(4);
+  });
+});

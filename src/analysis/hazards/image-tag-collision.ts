@@ -44,6 +44,27 @@ function pushesOf(pipeline: AnalysedPipeline, parses: ImageRefs): Push[] {
   return out;
 }
 
+/**
+ * A run's pushes of one reference text (holes and all) and one certainty, in the order of their
+ * first push: every push of a group compares alike with any other push, so a fan-out of
+ * thousands of jobs pushing `app:«$TAG»` is compared once, not thousands × thousands times.
+ */
+interface PushGroup {
+  first: Push;
+  jobs: string[];
+}
+
+function groupPushes(pushes: Push[]): PushGroup[] {
+  const groups = new Map<string, PushGroup>();
+  for (const push of pushes) {
+    const key = `${push.isCertain ? "c" : "u"}${push.image.known ? "k" : "h"}${push.image.text}`;
+    const group = groups.get(key);
+    if (group) group.jobs.push(push.job);
+    else groups.set(key, { first: push, jobs: [push.job] });
+  }
+  return [...groups.values()];
+}
+
 /** Whether two runs push alike: the same builds, by jobs of the same names and certainty. */
 function samePushes(a: Push[], b: Push[]): boolean {
   if (a.length !== b.length) return false;
@@ -62,19 +83,21 @@ interface Collided {
   pos: Pos;
 }
 
-/** Compare every push of `a` with the pushes of another run that may be the same image (`candidates`). */
-function collide(a: Push[], candidates: (push: Push) => Push[]): { definite?: Collided; possible?: Collided } {
+/** Compare every push of `a` with the pushes of another run that may be the same image (`candidates`), a group at a time. */
+function collide(a: PushGroup[], candidates: (push: Push) => PushGroup[]): { definite?: Collided; possible?: Collided } {
   const definite = new Collisions();
   const possible = new Collisions();
-  for (const pa of a) {
-    for (const pb of candidates(pa)) {
+  for (const ga of a) {
+    const pa = ga.first;
+    for (const gb of candidates(pa)) {
+      const pb = gb.first;
       // Known references are the same image exactly when their normalised forms are equal,
       // as `sameImage` answers them (and `parts` is the parse of that very text).
       const same = pa.parts.known && pb.parts.known ? pa.parts.normalized === pb.parts.normalized : sameImage(pa.image, pb.image);
       if (same === false) continue;
       if (same !== true && commitKeyed(pa.image) && commitKeyed(pb.image)) continue;
-      if (same === true && pa.isCertain && pb.isCertain) definite.add(pa.parts.normalized, pa, pb);
-      else possible.add(same === true ? pa.parts.normalized : pairText(pa.image.text, pb.image.text), pa, pb);
+      if (same === true && pa.isCertain && pb.isCertain) definite.add(pa.parts.normalized, ga, gb);
+      else possible.add(same === true ? pa.parts.normalized : pairText(pa.image.text, pb.image.text), ga, gb);
     }
   }
   return { definite: definite.found(), possible: possible.found() };
@@ -92,7 +115,10 @@ export const imageTagCollision: HazardCheck = {
   scope: "revision",
   check(revision) {
     const parses = revision.imageRefs ?? new ImageRefs();
-    const runs = revision.runs.map((r) => ({ context: r.context, identity: contentIdentity(r.context), pushes: pushesOf(r.pipeline, parses) }));
+    const runs = revision.runs.map((r) => {
+      const pushes = pushesOf(r.pipeline, parses);
+      return { context: r.context, identity: contentIdentity(r.context), pushes, groups: groupPushes(pushes) };
+    });
     // Runs that push alike (contexts sharing job results) collide alike with any other run: each
     // pair of such classes is compared once, however many pairs of contexts it stands for.
     const classOf: number[] = [];
@@ -102,7 +128,7 @@ export const imageTagCollision: HazardCheck = {
       if (c < 0) c = representatives.push(run.pushes) - 1;
       classOf.push(c);
     }
-    const candidates = new Map<number, (push: Push) => Push[]>();
+    const candidates = new Map<number, (push: Push) => PushGroup[]>();
     const compared = new Map<number, ReturnType<typeof collide>>();
     const findings: Finding[] = [];
     for (let i = 0; i < runs.length; i++) {
@@ -114,8 +140,8 @@ export const imageTagCollision: HazardCheck = {
         let found = compared.get(pair);
         if (!found) {
           let ofB = candidates.get(classOf[j]);
-          if (!ofB) candidates.set(classOf[j], (ofB = candidatePairs(b.pushes)));
-          compared.set(pair, (found = collide(a.pushes, ofB)));
+          if (!ofB) candidates.set(classOf[j], (ofB = candidatePairs(b.groups)));
+          compared.set(pair, (found = collide(a.groups, ofB)));
         }
         // One finding per pair, keyed by the pair, so base and head are matched pair by pair;
         // `regroup` then tells them as one hazard per set of references.
@@ -236,9 +262,10 @@ class Collisions {
   private readonly byRef = new Map<string, Pos>();
   /** The jobs of both runs that push any of them. */
   private readonly jobs = new Set<string>();
-  add(ref: string, a: Push, b: Push): void {
-    if (!this.byRef.has(ref)) this.byRef.set(ref, b.pos);
-    this.jobs.add(a.job).add(b.job);
+  add(ref: string, a: PushGroup, b: PushGroup): void {
+    if (!this.byRef.has(ref)) this.byRef.set(ref, b.first.pos);
+    for (const job of a.jobs) this.jobs.add(job);
+    for (const job of b.jobs) this.jobs.add(job);
   }
   /** What was found, or nothing; the position is that of the first reference in sorted order. */
   found(): Collided | undefined {
@@ -250,16 +277,16 @@ class Collisions {
 }
 
 /**
- * The pushes of `pushes` that may be the same image as a given one, in their order, without
+ * The push groups of `pushes` that may be the same image as a given one, in their order, without
  * comparing every push of one pipeline with every push of another (thousands × thousands in a
  * big pipeline): two fully known references are the same image exactly when their normalised
  * forms are equal (`sameImage`), so those are looked up by that form; pushes with an unknown part
  * stay candidates for every image, and an image with an unknown part is compared with all.
  */
-function candidatePairs(pushes: Push[]): (push: Push) => Push[] {
+function candidatePairs(pushes: PushGroup[]): (push: Push) => PushGroup[] {
   const byNormalized = new Map<string, number[]>();
   const holed: number[] = [];
-  pushes.forEach(({ parts }, i) => {
+  pushes.forEach(({ first: { parts } }, i) => {
     if (!parts.known) holed.push(i);
     else {
       const same = byNormalized.get(parts.normalized);
@@ -268,13 +295,13 @@ function candidatePairs(pushes: Push[]): (push: Push) => Push[] {
     }
   });
   // Every other pipeline asks with the same references: each normalised form is answered once.
-  const answers = new Map<string, Push[]>();
+  const answers = new Map<string, PushGroup[]>();
   return ({ parts }) => {
     if (!parts.known) return pushes;
     let found = answers.get(parts.normalized);
     if (!found) {
       const indexes = [...(byNormalized.get(parts.normalized) ?? []), ...holed].sort((x, y) => x - y);
-      answers.set(parts.normalized, (found = indexes.map((i) => pushes[i] as Push)));
+      answers.set(parts.normalized, (found = indexes.map((i) => pushes[i] as PushGroup)));
     }
     return found;
   };
