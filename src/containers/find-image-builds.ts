@@ -4,7 +4,7 @@ import type { ScriptLine } from "../gitlab-ci/model.js";
 import { mayBeContainerTool, recogniseContainerCommand, type ContainerCommand, type RecipeLocation } from "./container-commands.js";
 import { expandSingle, expandWord } from "./expand-word.js";
 import { MAX_EXPANDED_CHARS } from "../gitlab-ci/simulate/expand-variables.js";
-import { concatTexts, expandedLength, knownText, knownValue, sameExpandedText, toResolvedText, type ExpandedText } from "./expanded-text.js";
+import { concatTexts, expandedLength, holeText, knownText, knownValue, sameExpandedText, toResolvedText, type ExpandedText } from "./expanded-text.js";
 import { normalizeImageRef, withImplicitLatest } from "./image-ref.js";
 import { mayBeCommandPrefix, stripCommandPrefixes } from "./command-prefixes.js";
 import type { ImageBuild } from "./model.js";
@@ -130,6 +130,9 @@ class ScriptWalker {
     private readonly input: FindImageBuildsInput,
     private readonly diagnostics: Diagnostic[],
   ) {}
+
+  /** Why each value over the budget is unknown, by its hole's identity. */
+  private readonly oversized = new Map<string, string>();
 
   private pos(item: number): Pos {
     return this.input.lines[item]?.pos ?? this.input.lines[this.input.lines.length - 1].pos;
@@ -307,11 +310,16 @@ class ScriptWalker {
       const before = state.lookup(m.name);
       value = concatTexts(before.kind === "unset" ? knownText("") : before.value, value);
     }
-    // `X="$X$X"` repeated doubles X each time: past the budget (as for YAML variables) it is unknown.
-    if (expandedLength(value) > MAX_EXPANDED_CHARS) {
+    // `X="$X$X"` repeated doubles X each time: past the budget (as for YAML variables) it is
+    // unknown, and a value made from such a value is that same unknown (not a growing row of holes).
+    const oversized = value.pieces.find((p) => p.kind === "hole" && p.id.startsWith(OVERSIZED_HOLE));
+    if (oversized?.kind === "hole") value = { pieces: [oversized], unknowns: [this.oversized.get(oversized.id) ?? oversized.label] };
+    else if (expandedLength(value) > MAX_EXPANDED_CHARS) {
       const why = `$${m.name}: the value assigned at ${this.line(item)} is over ${MAX_EXPANDED_CHARS.toLocaleString("en")} characters; not worked out`;
       this.diagnostics.push(warning("value-too-large", `shell variable ${m.name} expands to more than ${MAX_EXPANDED_CHARS.toLocaleString("en")} characters; its value counts as unknown`, this.pos(item)));
-      value = state.freshHole(`$${m.name}`, why);
+      const id = `${OVERSIZED_HOLE}${m.name}:${item}`;
+      this.oversized.set(id, why);
+      value = holeText(`$${m.name}`, id, why);
     }
     state.assign(m.name, value);
   }
@@ -483,6 +491,9 @@ class ScriptWalker {
     };
   }
 }
+
+/** The identity prefix of a hole that stands for a value over MAX_EXPANDED_CHARS. */
+const OVERSIZED_HOLE = "oversized:";
 
 const SHELLS = new Set(["sh", "bash", "dash", "ash", "zsh", "ksh"]);
 

@@ -28,7 +28,8 @@ export const notAnalysed: HazardCheck = {
     }
     if (findings.length > 0) return findings;
     for (const d of revision.diagnostics) {
-      if (d.code !== "include-not-analysed" && d.code !== "not-analysed") continue;
+      // A value too large to work out is a part of the configuration not analysed too.
+      if (d.code !== "include-not-analysed" && d.code !== "not-analysed" && d.code !== "value-too-large") continue;
       if (seen.has(d.message)) continue;
       seen.add(d.message);
       findings.push({ key: d.message, message: d.message, contexts: [], images: [], jobs: [], source: d.pos });
