@@ -134,7 +134,10 @@ export function createWorkRuntime(env: Env): WorkRuntime {
       blobCache: metrics.meterCache(blobCache ?? deps.blobCache),
     }),
     countApiRequest: (platform) => (method, status) => metrics.apiRequests.inc({ platform, method, status: String(status) }),
-    start: () => jobs.start(),
+    start: () => {
+      analyzers.warm();
+      jobs.start();
+    },
     stop: async () => {
       draining = true;
       const report = await queue.stop(shutdownGraceMs(env));

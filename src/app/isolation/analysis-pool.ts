@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { AnalyzeInput } from "../../analysis/analyze.js";
 import type { AnalyzeRepositoryInput } from "../../analysis/analyze-repository.js";
@@ -60,7 +62,8 @@ interface Slot {
  * past either its worker is terminated, the analysis fails with AnalysisBudgetExceeded (the
  * check says which budget), and a fresh worker takes the next one. The server's event loop
  * keeps answering webhooks and /healthz meanwhile. At most `size` analyses run at once; more
- * wait their turn. Workers start on first use and live on, each with its parse cache.
+ * wait their turn. Workers live on, each with its parse cache: the server starts them (`warm`)
+ * as it starts listening; otherwise each starts on first use.
  */
 export class AnalysisPool implements RepositoryAnalyzer {
   private readonly slots: Slot[];
@@ -79,6 +82,16 @@ export class AnalysisPool implements RepositoryAnalyzer {
   analyze = (input: AnalyzeInput): Promise<Analysis> => this.run("analyze", input).then((analyses) => analyses[0]);
 
   analyzeRepository = (input: AnalyzeRepositoryInput): Promise<Analysis[]> => this.run("analyzeRepository", input);
+
+  /**
+   * Start the workers now, so that the first change does not wait for a thread to load the
+   * engine (the server calls this once it listens). Without a compiled worker beside this module
+   * (the sources run by a test runner) they start on first use instead.
+   */
+  warm(): void {
+    if (this.closed || !existsSync(fileURLToPath(this.workerUrl))) return;
+    for (const slot of this.slots) slot.worker ??= this.spawn(slot);
+  }
 
   /** Stop every worker (shutdown): running analyses fail, waiting ones never start. */
   async close(): Promise<void> {
