@@ -8,7 +8,7 @@ import type { FileSource } from "../../core/file-source.js";
 import { DEFAULT_LOAD_LIMITS } from "../../gitlab-ci/load/limits.js";
 import { AnalysisBudgetExceeded } from "../../platforms/analysis-budget.js";
 import type { RepositoryAnalyzer } from "../../platforms/review-flow.js";
-import type { FromWorker, Side, ToWorker } from "./source-protocol.js";
+import { askIncludes, type FromWorker, type IncludeQuestion, type Side, type ToWorker } from "./source-protocol.js";
 
 type Env = Record<string, string | undefined>;
 
@@ -118,7 +118,7 @@ export class AnalysisPool implements RepositoryAnalyzer {
   private start(slot: Slot, task: Task): void {
     slot.task = task;
     const worker = (slot.worker ??= this.spawn(slot));
-    const { base, head, parseCache: _cache, stats: _stats, ...request } = task.input;
+    const { base, head, includeSource, parseCache: _cache, stats: _stats, ...request } = task.input;
     const message: ToWorker = {
       type: "analyze",
       entry: task.entry,
@@ -127,6 +127,7 @@ export class AnalysisPool implements RepositoryAnalyzer {
         base: { label: base.label, blobId: base.blobId !== undefined, prefetch: base.prefetch !== undefined },
         head: { label: head.label, blobId: head.blobId !== undefined, prefetch: head.prefetch !== undefined },
       },
+      ...(includeSource ? { includes: { label: includeSource.label, ...(includeSource.host !== undefined ? { host: includeSource.host } : {}) } } : {}),
     };
     if (slot.ready) this.startDeadline(slot);
     try {
@@ -174,15 +175,14 @@ export class AnalysisPool implements RepositoryAnalyzer {
       this.finish(slot, (t) => (message.ok ? t.resolve(message.analyses) : t.reject(t.readError ?? new Error(message.message))));
       return;
     }
-    const source = sourceOf(task, message.side);
     if (message.type === "prefetch") {
-      source.prefetch?.(message.paths);
+      sourceOf(task, message.side).prefetch?.(message.paths);
       return;
     }
     const answer = (reply: ToWorker) => {
       if (slot.worker === worker && slot.task === task) worker.postMessage(reply);
     };
-    const verb = message.verb === "read" ? source.read(message.path) : message.verb === "list" ? source.list(message.path) : (source.blobId?.(message.path) ?? Promise.resolve(undefined));
+    const verb = message.type === "include" ? askInclude(task, message.question) : readSource(sourceOf(task, message.side), message.verb, message.path);
     verb.then(
       (value: unknown) => answer({ type: "answer", call: message.call, ok: true, value }),
       (err: unknown) => {
@@ -212,4 +212,14 @@ export class AnalysisPool implements RepositoryAnalyzer {
 
 function sourceOf(task: Task, side: Side): FileSource {
   return side === "base" ? task.input.base : task.input.head;
+}
+
+function readSource(source: FileSource, verb: "read" | "list" | "blobId", path: string): Promise<unknown> {
+  return verb === "read" ? source.read(path) : verb === "list" ? source.list(path) : (source.blobId?.(path) ?? Promise.resolve(undefined));
+}
+
+/** The worker only asks when the task has an include source; a stray question finds nothing readable. */
+function askInclude(task: Task, question: IncludeQuestion): Promise<unknown> {
+  const source = task.input.includeSource;
+  return source ? askIncludes(source, question) : Promise.resolve({ unread: "no include source for this analysis" });
 }

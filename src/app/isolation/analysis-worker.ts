@@ -4,11 +4,11 @@ import { analyzeRepository } from "../../analysis/analyze-repository.js";
 import type { FileSource } from "../../core/file-source.js";
 import { ParseCache } from "../../gitlab-ci/load/parse-cache.js";
 import { reportView } from "../../report/report-view.js";
-import type { FromWorker, Side, SourceShape, ToWorker } from "./source-protocol.js";
+import { includesAskedBy, type FromWorker, type IncludeQuestion, type Side, type SourceShape, type ToWorker } from "./source-protocol.js";
 
 /**
  * One analysis worker thread (analysis-pool.ts starts it): it runs analyses one at a time,
- * reading both revisions from the server through messages, and keeps one parse cache for its
+ * reading both revisions and other projects' includes from the server through messages, and keeps one parse cache for its
  * life, bounded by bytes within its heap budget.
  */
 const port = parentPort;
@@ -19,13 +19,17 @@ let nextCall = 0;
 
 const send = (message: FromWorker) => port.postMessage(message);
 
-function call(side: Side, verb: "read" | "list" | "blobId", path: string): Promise<unknown> {
+/** Send a question to the server; its answer settles the promise. */
+function ask(question: (call: number) => FromWorker): Promise<unknown> {
   const id = nextCall++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    send({ type: "call", call: id, side, verb, path });
+    send(question(id));
   });
 }
+
+const call = (side: Side, verb: "read" | "list" | "blobId", path: string) => ask((id) => ({ type: "call", call: id, side, verb, path }));
+const askInclude = (question: IncludeQuestion) => ask((id) => ({ type: "include", call: id, question }));
 
 /** A revision held by the server, read through messages. */
 function remoteSource(side: Side, shape: SourceShape): FileSource {
@@ -46,7 +50,13 @@ port.on("message", (message: ToWorker) => {
     else waiting?.reject(new Error(message.message));
     return;
   }
-  const input = { ...message.input, base: remoteSource("base", message.sources.base), head: remoteSource("head", message.sources.head), parseCache };
+  const input = {
+    ...message.input,
+    base: remoteSource("base", message.sources.base),
+    head: remoteSource("head", message.sources.head),
+    ...(message.includes ? { includeSource: includesAskedBy(message.includes, askInclude) } : {}),
+    parseCache,
+  };
   const run = message.entry === "analyze" ? analyze(input).then((a) => [a]) : analyzeRepository(input);
   run.then(
     // What the reports read, as plain data (the simulation's lazy records cannot be copied).

@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { analyze } from "../../../src/analysis/analyze.js";
 import { analyzeRepository } from "../../../src/analysis/analyze-repository.js";
 import { AnalysisPool, DEFAULT_ANALYSIS_BUDGETS } from "../../../src/app/isolation/analysis-pool.js";
 import { defaultSettings } from "../../../src/config/defaults.js";
 import type { FileSource } from "../../../src/core/file-source.js";
+import type { IncludeSource } from "../../../src/core/include-source.js";
 import { MemorySource } from "../../../src/core/memory-source.js";
 import { AnalysisBudgetExceeded } from "../../../src/platforms/analysis-budget.js";
 import { createGitHubReport } from "../../../src/platforms/github/github-report.js";
@@ -57,6 +59,36 @@ describe("analyses in worker threads", () => {
     }
     expect(report.explain(isolated, { targets: ["main"], variables: {} }, pr, loaded)).toContain("CI_COMMIT_BRANCH");
     expect(isolated[0].contexts.length).toBeGreaterThan(1);
+  });
+
+  it("reads other projects' includes through the server's include source, as the engine in the process does", async () => {
+    pool = new AnalysisPool(1, DEFAULT_ANALYSIS_BUDGETS, WORKER);
+    const asked: string[] = [];
+    // The include source holds an API client and a token: it stays in the server, and the worker asks it.
+    const templates: IncludeSource = {
+      label: "gitlab.example.com",
+      host: "gitlab.example.com",
+      commit: async (project, ref) => {
+        asked.push(`commit ${project}@${ref}`);
+        return { found: ref === "v2" ? "2".repeat(40) : "1".repeat(40) };
+      },
+      releases: async () => ({ found: [] }),
+      file: async (project, commit, path) => {
+        asked.push(`file ${project}:${path}@${commit.slice(0, 4)}`);
+        const tag = commit.startsWith("2") ? "27" : "26";
+        return { found: `build-image:\n  image: docker:${tag}\n  script: docker build -t registry.example.com/app:$CI_COMMIT_REF_SLUG .\n` };
+      },
+      template: async () => ({ unread: "no templates here" }),
+      remote: async () => ({ unread: "no remote hosts allowed" }),
+    };
+    const ci = (ref: string) => `include:\n  - project: ops/ci-templates\n    ref: ${ref}\n    file: /build.yml\n`;
+    const input = { base: new MemorySource({ ".gitlab-ci.yml": ci("v1") }), head: new MemorySource({ ".gitlab-ci.yml": ci("v2") }), settings, includeSource: templates };
+    const isolated = await pool.analyze(input);
+    expect(asked).toContain("file ops/ci-templates:build.yml@2222");
+    expect(isolated.includesRead).toEqual([{ kind: "project", target: "ops/ci-templates: /build.yml", before: "v1 (111111111111)", after: "v2 (222222222222)" }]);
+    const images = isolated.contexts[0].after.jobs.filter((j) => j.name === "build-image").map((j) => j.image?.raw);
+    expect(images).toEqual(["docker:27"]);
+    expect(isolated.includesRead).toEqual((await analyze(input)).includesRead);
   });
 
   it("stops an analysis past its time budget, and the next one runs", async () => {
