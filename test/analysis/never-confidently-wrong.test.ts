@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,10 +10,12 @@ import { MemorySource } from "../../src/core/memory-source.js";
 import type { PipelineContext } from "../../src/gitlab-ci/context.js";
 import type { Pipeline } from "../../src/gitlab-ci/pipeline.js";
 import { simulatePipeline } from "../../src/gitlab-ci/simulate/index.js";
-import { renderComment } from "../../src/report/comment.js";
+import { renderCheck } from "../../src/report/check.js";
+import { renderComment, renderCommentText } from "../../src/report/comment.js";
+import { renderExplainMarkdown, renderExplainText } from "../../src/report/explain.js";
 import { readTree } from "../app/read-tree.js";
 import { gitIn, runCli } from "../app/cli/run-cli.js";
-import { branch, context } from "../gitlab-ci/simulate/build.js";
+import { branch, context, tag } from "../gitlab-ci/simulate/build.js";
 
 /**
  * The numbered cases of "never confidently wrong", each a minimal reproduction under
@@ -101,6 +103,21 @@ describe("2. what an unread include may define is unknown, not missing", () => {
     expect(p.errors).toEqual([]);
     expect(p.creation).toBe("uncertain");
     expect(p.warnings.map((w) => w.message)).toContain("test job: undefined need: compile (it may come from an include that was not analysed)");
+  });
+
+  it("no job of the files read runs: the unread include may define one that does, so \"no jobs\" is uncertain", async () => {
+    // Modelled on a project that takes SAST from a component: its jobs run on every branch push
+    // (ci/yaml/includes.md: the included jobs are merged into the pipeline like local ones).
+    const files = {
+      ".gitlab-ci.yml":
+        "include:\n  - component: gitlab.com/components/sast/sast@3.4.0\nworkflow:\n  rules:\n    - if: $CI_COMMIT_BRANCH\n    - if: $CI_COMMIT_TAG\nrelease:\n  script: make release\n  rules:\n    - if: $CI_COMMIT_TAG\n",
+    };
+    const p = await simulatePipeline(new MemorySource(files), context());
+    expect({ created: p.created, creation: p.creation, reason: p.notCreated?.reason }).toEqual({ created: false, creation: "uncertain", reason: "no-jobs" });
+    expect(p.unknownInputs).toEqual([expect.objectContaining({ kind: "include", include: "component gitlab.com/components/sast/sast@3.4.0" })]);
+    // Where a job of the files read surely runs, the include cannot take the pipeline away.
+    const tagged = await simulatePipeline(new MemorySource(files), context({ ref: tag("v1.0") }));
+    expect({ created: tagged.created, creation: tagged.creation }).toEqual({ created: true, creation: "certain" });
   });
 });
 
@@ -215,6 +232,58 @@ describe("8. an uncertain pipeline creation is uncertain on every surface", () =
     expect((await runCli(["simulate", "--repo", repo], repo)).stdout).toContain("created: 1 job in 1 stage — uncertain: GitLab may not create it");
   });
 
+  it("the terminal report, the GitHub check, the `/ci-explain` reply and the analysis JSON say so too", async () => {
+    const a = await analyzeFixture("commit-message");
+    const mainRow = (text: string) => text.split("\n").find((l) => /^\|? ?\**main\**\s*\|?\s/.test(l) || l.startsWith("main "));
+    expect(mainRow(renderCommentText(a, { platform: "gitlab" }))).toContain("uncertain: created");
+    expect(mainRow(renderCheck(a, { platform: "github" }).summary)).toContain("uncertain: created");
+    const main = a.contexts.find((c) => c.context.name === "main");
+    const request = { pipeline: main?.after as Pipeline, contextName: "main" };
+    expect(renderExplainMarkdown(request, { platform: "gitlab" })).toContain("A pipeline is created with 1 job in stages `test`. ⚠️ Uncertain: GitLab may not create it.");
+    expect(renderExplainText(request)).toContain("⚠️ Uncertain: GitLab may not create it.");
+    const repo = gitRepo("commit-message");
+    const json = JSON.parse((await runCli(["analyze", "--repo", repo, "--format", "json"], repo)).stdout);
+    expect(json.contexts.find((c: { name: string }) => c.name === "main").after.pipeline).toMatchObject({ created: true, creation: "uncertain" });
+  });
+
+  // Each hazard twice: once decided by a known input (the branch name on `main`: the hazard
+  // itself), once by an unknown one (the commit message, not known before the push; an include
+  // not read): only possible, a notice.
+  const lint = (rules: string) => `lint:\n  script: make lint\n${rules}`;
+  const UNKNOWN = "$CI_COMMIT_MESSAGE =~ /\\[ci full\\]/";
+  const hazardCases: Array<[string, string, string, string, string]> = [
+    [
+      "pipeline-lost",
+      lint(""),
+      lint("  rules:\n    - if: $CI_COMMIT_TAG\n"),
+      `include:\n  - component: gitlab.com/acme/lint/lint@1.0\n${lint("  rules:\n    - if: $CI_COMMIT_TAG\n")}`,
+      "error",
+    ],
+    ["jobs-lost", `${lint("")}build:\n  script: make\n`, `${lint("  rules:\n    - if: $CI_COMMIT_TAG\n")}build:\n  script: make\n`, `${lint(`  rules:\n    - if: ${UNKNOWN}\n`)}build:\n  script: make\n`, "warning"],
+    ["jobs-manual", lint(""), lint("  rules:\n    - if: $CI_COMMIT_BRANCH\n      when: manual\n"), lint(`  rules:\n    - if: ${UNKNOWN}\n    - when: manual\n`), "notice"],
+    ["allow-failure", lint(""), lint("  rules:\n    - if: $CI_COMMIT_BRANCH\n      allow_failure: true\n"), lint(`  rules:\n    - if: ${UNKNOWN}\n    - allow_failure: true\n`), "warning"],
+    [
+      "needs-missing",
+      "build:\n  script: make\ntest:\n  script: make check\n  needs: [build]\n",
+      "build:\n  script: make\n  rules:\n    - if: $CI_COMMIT_TAG\ntest:\n  script: make check\n  needs: [build]\n",
+      `build:\n  script: make\n  rules:\n    - if: ${UNKNOWN}\ntest:\n  script: make check\n  needs: [build]\n`,
+      "error",
+    ],
+  ];
+
+  it.each(hazardCases)("%s: the hazard itself when known inputs decide it, possible (a notice) when unknown ones may", async (kind, before, sure, maybe, severity) => {
+    const run = (head: string) =>
+      analyze({ base: new MemorySource({ ".gitlab-ci.yml": before }), head: new MemorySource({ ".gitlab-ci.yml": head }), settings: { ...defaultSettings(), project: "group/project", defaultBranch: "main" } });
+    const known = (await run(sure)).hazards.filter((h) => h.kind === kind);
+    expect(known.map((h) => ({ severity: h.severity, possible: !!h.possible }))).toEqual([{ severity, possible: false }]);
+    const unknown = await run(maybe);
+    const found = unknown.hazards.filter((h) => h.kind === kind);
+    expect(found.length).toBeGreaterThan(0);
+    for (const h of found) expect({ severity: h.severity, possible: h.possible }).toEqual({ severity: "notice", possible: true });
+    // A possible hazard never fails the check (others, such as duplicate pipelines, may warn).
+    expect(unknown.verdict.conclusion).not.toBe("failure");
+  });
+
   it("a job that now only may run is a possible loss (a notice), never a certain one", async () => {
     const base = new MemorySource({ ".gitlab-ci.yml": "lint:\n  script: make lint\n" });
     const head = new MemorySource({ ".gitlab-ci.yml": "lint:\n  script: make lint\n  rules:\n    - if: $CI_COMMIT_MESSAGE =~ /lint/\n" });
@@ -233,6 +302,38 @@ describe("variables nobody gave", () => {
     expect(named(p, "deploy")).toMatchObject({ when: "on_success", certainty: "certain" });
     // CI_COMMIT_BRANCH is GitLab's: known, never "assumed".
     expect(p.assumedUnset).toEqual(["QEMU_CI"]);
+  });
+
+  it("the report names the variables assumed unset once, with the contexts they decided, so a reader knows what to declare", async () => {
+    const base = new MemorySource({ ".gitlab-ci.yml": "deploy:\n  script: ./deploy\n" });
+    const head = new MemorySource({ ".gitlab-ci.yml": rule });
+    const settings = { ...defaultSettings(), project: "group/project", defaultBranch: "main" };
+    const a = await analyze({ base, head, settings });
+    const assumed = (a.notes ?? []).filter((n) => n.includes("QEMU_CI"));
+    expect(assumed).toHaveLength(1);
+    expect(assumed[0]).toContain("taken as unset, as GitLab does");
+    const comment = renderComment(a, { platform: "gitlab" });
+    expect(comment.split("`QEMU_CI`").length - 1).toBe(1);
+    expect(assumed[0]).toContain("(every branch context)");
+    // Given a value, it is no assumption — except in a fork, which does not get the project's variables.
+    const given = await analyze({ base, head, settings: { ...settings, variables: { QEMU_CI: "1" } } });
+    const fork = (given.notes ?? []).filter((n) => n.includes("QEMU_CI"));
+    expect(fork).toEqual([expect.stringContaining("`QEMU_CI` (`main in a fork (contributor/project)`)")]);
+  });
+
+  it("`.ci-explain.yml` declaring a variable without a value makes it unknown on the command line too", async () => {
+    const repo = mkdtempSync(join(tmpdir(), "ci-explain-certainty-"));
+    repos.push(repo);
+    gitIn(repo, "init", "-q", "-b", "main");
+    writeFileSync(join(repo, ".gitlab-ci.yml"), rule);
+    writeFileSync(join(repo, ".ci-explain.yml"), "project: group/project\nvariables:\n  QEMU_CI:\n");
+    gitIn(repo, "add", "-A");
+    gitIn(repo, "commit", "-qm", "x");
+    const { code, stdout } = await runCli(["simulate", "--repo", repo, "--branch", "main", "--format", "json"], repo);
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(json.pipeline).toMatchObject({ assumedUnset: [], unknownInputs: [expect.objectContaining({ kind: "variable", name: "QEMU_CI" })] });
+    expect(json.jobs).toEqual([expect.objectContaining({ name: "deploy", certainty: "uncertain", presence: "present" })]);
   });
 
   it("a variable given on the command line or in the settings is not assumed", async () => {

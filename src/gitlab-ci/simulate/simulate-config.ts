@@ -600,12 +600,14 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
   // A stage no file read declares (an unread include may): listed first, as its jobs are.
   if (stages.length < present.size) stages.unshift(...[...present].filter((s) => !prep.stageIndex.has(s)));
   // GitLab creates no pipeline without jobs (or with only .pre/.post jobs): uncertain when the
-  // jobs that would make it one may all be left out, or may be added.
+  // jobs that would make it one may all be left out, or may be added — by an unread include too,
+  // which may define jobs of its own that run here.
   const counts = (stage: string) => stage !== ".pre" && stage !== ".post";
   const surelyRuns = finalJobs.some((j) => j.presence === "present" && counts(j.stage));
   if (!surelyRuns) {
     for (const j of finalJobs) if (counts(j.stage)) creationUnknowns.push(...(j.unknownInputs ?? []));
     for (const e of excluded) if (e.presence === "uncertain" && counts(e.stage)) creationUnknowns.push(...(e.unknownInputs ?? []));
+    creationUnknowns.push(...prep.unread);
   }
   if (workflow.creationUncertain) creationUnknowns.push(...workflow.unknowns);
   if (workflowUnread) creationUnknowns.push(...prep.unread);
