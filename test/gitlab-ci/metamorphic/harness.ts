@@ -12,6 +12,7 @@ import { parseCondition, type Expr } from "../../../src/gitlab-ci/expr/index.js"
 import type { CiConfig, RuleDef } from "../../../src/gitlab-ci/model.js";
 import type { Pipeline } from "../../../src/gitlab-ci/pipeline.js";
 import { simulatePipeline, SimulationShare, type JobOutcome } from "../../../src/gitlab-ci/simulate/index.js";
+import { isMap, isScalar, isSeq, parseDocument, stringify } from "yaml";
 import { readTree } from "../../app/read-tree.js";
 import { documentedDomain } from "./documented-domains.js";
 
@@ -28,6 +29,11 @@ import { documentedDomain } from "./documented-domains.js";
  *
  * The domains come from GitLab's documentation (documented-domains.ts), not from the engine's
  * own table: a variable GitLab always sets is never tried unset or empty.
+ *
+ * An include that was not read (another project's file, a component, a template, a remote file)
+ * is an unknown input too: it is replaced by files of the repository with concrete contents
+ * (includeWorlds) — one that defines only what the files read leave undefined, and one that
+ * also has `workflow:rules` letting every pipeline through and a job of its own that always runs.
  */
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
@@ -166,6 +172,8 @@ export interface ConfigurationRun {
   contexts: number;
   simulations: number;
   unknownsTried: number;
+  /** Simulations with concrete contents for the unread includes. */
+  includeWorldsTried: number;
   /** Certain answers that a value of an unknown input contradicts: the engine was confidently wrong. */
   violations: Finding[];
   /**
@@ -182,16 +190,101 @@ function describeInputs(values: Record<string, string | undefined>): string {
   return Object.entries(values).map(([k, v]) => (v === undefined ? `${k} unset` : `${k}=${JSON.stringify(v)}`)).join(", ");
 }
 
+/** Where the concrete contents of unread includes are written in a world. */
+const WORLD_DIR = ".ci-explain-world";
+
+/** Kinds of include the loader reads from outside the repository. */
+const EXTERNAL: ReadonlySet<string> = new Set(["project", "component", "template", "remote"]);
+
+/**
+ * Concrete contents for the includes that were not read: each is replaced, where it is written,
+ * by a local include of a file of the repository (keeping its `inputs:`, declared in a `spec:`
+ * header, and its `rules:`). "completes" defines only what the files read leave undefined (a
+ * job's `script`, a stage its `stage:` names, `extends` parents, `!reference` targets, needed
+ * jobs); "adds" also lets every pipeline through (`workflow:rules`, when the files read have
+ * none) and adds a job that always runs.
+ */
+export function includeWorlds(files: Record<string, string>, config: CiConfig, diagnostics: ReadonlyArray<{ message: string }>): Array<{ name: string; files: Record<string, string> }> {
+  const unread = config.includes.filter((i) => i.status === "not-analysed" && EXTERNAL.has(i.kind));
+  if (unread.length === 0) return [];
+  const names = new Set(config.jobs.map((j) => j.name));
+  const declared = config.stages.map((s) => s.value);
+  const firstStage = declared.find((s) => s !== ".pre" && s !== ".post") ?? "test";
+  const completes: Record<string, Record<string, unknown>> = {};
+  const supply = (name: string, part: Record<string, unknown>) => (completes[name] = { ...completes[name], ...part });
+  for (const job of config.jobs) {
+    if (job.name.startsWith(".")) continue;
+    if (job.script.length === 0 && !job.trigger) supply(job.name, { script: ["true"] });
+    if (declared.length > 0 && !declared.includes(job.stage.value)) supply(job.name, { stage: firstStage });
+    for (const parent of job.extends) if (!names.has(parent)) supply(parent, { script: ["true"] });
+    for (const need of [...(job.needs ?? []).map((n) => n.job), ...(job.dependencies ?? []).map((d) => d.value)]) {
+      if (!names.has(need)) supply(need, { stage: ".pre", script: ["true"] });
+    }
+  }
+  // A `!reference` the loader could not resolve names its target only in its diagnostic.
+  for (const d of diagnostics) {
+    const ref = /!reference \[([^\]]+)\]/.exec(d.message)?.[1];
+    if (!ref) continue;
+    const [job, ...path] = ref.split(",").map((p) => p.trim().replace(/^["']|["']$/g, ""));
+    if (!job || names.has(job) || path.length === 0) continue;
+    let value: unknown = ["true"];
+    for (const key of [...path].reverse()) value = { [key]: value };
+    supply(job, value as Record<string, unknown>);
+  }
+  const adds: Record<string, unknown> = { ...completes, "ci-explain-world-job": { stage: firstStage, script: ["true"] } };
+  if (!config.workflow?.rules) adds.workflow = { rules: [{ when: "always" }] };
+  return [
+    { name: "unread includes complete what is missing", files: rewriteIncludes(files, unread, completes) },
+    { name: "unread includes also add workflow:rules and a job", files: rewriteIncludes(files, unread, adds) },
+  ];
+}
+
+/** The repository's files with every unread include replaced by a local file with `content`. */
+function rewriteIncludes(files: Record<string, string>, unread: CiConfig["includes"], content: Record<string, unknown>): Record<string, string> {
+  const out = { ...files };
+  let n = 0;
+  for (const file of new Set(unread.map((i) => i.pos.file))) {
+    const text = files[file];
+    if (text === undefined) continue;
+    const doc = parseDocument(text);
+    const replace = (item: unknown): unknown => {
+      const kind = isScalar(item) ? (/^https?:\/\//.test(String(item.value)) ? "remote" : "local") : isMap(item) ? ["project", "component", "template", "remote"].find((k) => item.has(k)) : undefined;
+      if (!kind || !EXTERNAL.has(kind)) return item;
+      const inputs = isMap(item) ? (item.toJSON() as Record<string, unknown>).inputs : undefined;
+      const rules = isMap(item) ? (item.toJSON() as Record<string, unknown>).rules : undefined;
+      const path = `${WORLD_DIR}/include-${++n}.yml`;
+      out[path] = worldFile(content, inputs as Record<string, unknown> | undefined);
+      return doc.createNode({ local: `/${path}`, ...(inputs ? { inputs } : {}), ...(rules ? { rules } : {}) });
+    };
+    const include = doc.get("include", true);
+    if (isSeq(include)) include.items = include.items.map(replace);
+    else if (include !== undefined) doc.set("include", replace(include));
+    out[file] = doc.toString();
+  }
+  return out;
+}
+
+/** A file with `content`, declaring the inputs it is given (their type from the value). */
+function worldFile(content: Record<string, unknown>, inputs: Record<string, unknown> | undefined): string {
+  const body = stringify(Object.keys(content).length > 0 ? content : { ".ci-explain-world-nothing": { script: ["true"] } });
+  if (!inputs) return body;
+  const spec: Record<string, { type: string }> = {};
+  for (const [name, value] of Object.entries(inputs)) spec[name] = { type: Array.isArray(value) ? "array" : typeof value === "boolean" ? "boolean" : typeof value === "number" ? "number" : "string" };
+  return `${stringify({ spec: { inputs: spec } })}---\n${body}`;
+}
+
 /** Runs the check over one configuration root. */
 export async function checkConfiguration(dir: string): Promise<ConfigurationRun> {
-  const source = new MemorySource(readTree(dir), rootName(dir));
+  const tree = readTree(dir);
+  const source = new MemorySource(tree, rootName(dir));
   const { settings } = await loadSettings(source);
   const project = settings.project ?? "group/project";
   const defaultBranch = settings.defaultBranch ?? "main";
   const load = await loadConfig(source, { project });
   const compared = comparedValues(load.config);
   const { contexts } = chooseContexts({ settings, project, defaultBranch, mentions: refMentions(load.config), changedFiles: [] });
-  const run: ConfigurationRun = { config: rootName(dir), contexts: contexts.length, simulations: 0, unknownsTried: 0, violations: [], unearned: [] };
+  const run: ConfigurationRun = { config: rootName(dir), contexts: contexts.length, simulations: 0, unknownsTried: 0, includeWorldsTried: 0, violations: [], unearned: [] };
+  const worlds = includeWorlds(tree, load.config, load.diagnostics);
   // Shared results, as an analysis shares them: a result wrongly shared between two inputs shows here too.
   const share = new SimulationShare<JobOutcome>();
   const simulate = async (context: BranchContext, values: Record<string, string | undefined>) => {
@@ -203,6 +296,13 @@ export async function checkConfiguration(dir: string): Promise<ConfigurationRun>
     const first = await simulatePipeline(source, context, { project, share });
     run.simulations++;
     const answers = answersOf(first);
+    // Concrete contents for the includes not read: no certain answer may change.
+    for (const world of worlds) {
+      run.simulations++;
+      run.includeWorldsTried++;
+      const other = answersOf(await simulatePipeline(new MemorySource(world.files, rootName(dir)), context, { project }));
+      for (const c of contradictions(answers, other)) run.violations.push({ config: run.config, context: context.name, inputs: world.name, ...c });
+    }
     const unknowns = reportedUnknowns(first).map((u) => ({ ...u, ...documentedDomain(u.name, context) }));
     const candidates = unknowns.map((u) => candidateValues(u, compared));
     // One input at a time: no certain answer may change.

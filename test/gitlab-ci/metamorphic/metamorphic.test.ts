@@ -28,6 +28,14 @@ describe("certain answers do not depend on unknown inputs", () => {
     expect(run.unknownsTried).toBeGreaterThan(0);
     expect(run.simulations).toBeGreaterThan(run.contexts);
   });
+
+  it.each(["test/fixtures/certainty/danger-review-override", "test/fixtures/certainty/workflow-from-project", "test/fixtures/certainty/no-jobs-unread-include"])(
+    "tries concrete contents for the includes %s does not read",
+    async (name) => {
+      const run = await checkConfiguration(roots.find((d) => rootName(d) === name) as string);
+      expect(run.includeWorldsTried).toBe(2 * run.contexts);
+    },
+  );
 });
 
 describe("the predefined-variable table matches GitLab's documentation", () => {
