@@ -1,5 +1,5 @@
 import type { ImageBuild } from "../containers/model.js";
-import type { Decision } from "../gitlab-ci/pipeline.js";
+import type { Decision, JobRunning } from "../gitlab-ci/pipeline.js";
 import { namesThatMayDiffer, nonPredefinedNames } from "../gitlab-ci/simulate/job-variables.js";
 import { jobsOf } from "./images.js";
 import type { AnalysedJob, AnalysedPipeline, JobChange, JobField } from "./model.js";
@@ -142,12 +142,24 @@ interface FieldRenderer {
   same: (a: AnalysedJob, b: AnalysedJob) => boolean;
 }
 
+/** `shown`, then each other way the job may run (`mayRunAs`) that reads differently: `on_success or manual`. */
+function withOtherWays(j: AnalysedJob, describe: (r: JobRunning) => string, shown: string): string {
+  if (!j.mayRunAs) return shown;
+  const ways = new Set([shown]);
+  for (const other of j.mayRunAs) ways.add(describe(other));
+  return [...ways].join(" or ");
+}
+
 const RENDERERS: FieldRenderer[] = [
-  { field: "when", render: (j) => (j.when === "delayed" && j.startIn ? `delayed (${j.startIn})` : j.when), same: (a, b) => a.when === b.when && a.startIn === b.startIn },
+  {
+    field: "when",
+    render: (j) => withOtherWays(j, (r) => r.when, j.when === "delayed" && j.startIn ? `delayed (${j.startIn})` : j.when),
+    same: (a, b) => a.when === b.when && a.startIn === b.startIn && a.mayRunAs === b.mayRunAs,
+  },
   {
     field: "allowFailure",
-    render: describeAllowFailure,
-    same: (a, b) => a.allowFailure === b.allowFailure && String(a.allowFailureExitCodes) === String(b.allowFailureExitCodes),
+    render: (j) => withOtherWays(j, describeAllowFailure, describeAllowFailure(j)),
+    same: (a, b) => a.allowFailure === b.allowFailure && String(a.allowFailureExitCodes) === String(b.allowFailureExitCodes) && a.mayRunAs === b.mayRunAs,
   },
   { field: "stage", render: (j) => j.stage, same: (a, b) => a.stage === b.stage },
   { field: "image", render: (j) => j.image?.ref.text ?? "(none)", same: (a, b) => a.image === b.image },

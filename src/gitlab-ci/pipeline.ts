@@ -94,6 +94,13 @@ export interface ResolvedImage {
   pos: Pos;
 }
 
+/** How a job runs: what a rule decides of it besides whether it is there. */
+export interface JobRunning {
+  when: When;
+  allowFailure: boolean;
+  allowFailureExitCodes?: number[];
+}
+
 export interface PipelineJob {
   /** The job name as GitLab shows it (`build 1/3`, `test: [a, b]`). */
   name: string;
@@ -105,6 +112,11 @@ export interface PipelineJob {
   allowFailure: boolean;
   /** `allow_failure: exit_codes`: the exit codes whose failure does not fail the pipeline. */
   allowFailureExitCodes?: number[];
+  /**
+   * The other ways GitLab may run the job, depending on unknown inputs (another rule that may
+   * match first): each `when` and `allow_failure` that differs from the one shown.
+   */
+  mayRunAs?: JobRunning[];
   startIn?: string;
   /**
    * "certain" when the job is in the pipeline, and runs as shown, whatever the unknown inputs

@@ -284,6 +284,28 @@ describe("8. an uncertain pipeline creation is uncertain on every surface", () =
     expect(unknown.verdict.conclusion).not.toBe("failure");
   });
 
+  it("a job shown running as before that may run otherwise is a possible change and a possible hazard, not \"no change\"", async () => {
+    // `[skip lint]` in the commit message makes the job manual and allowed to fail; otherwise it runs as before.
+    const base = new MemorySource({ ".gitlab-ci.yml": lint("") });
+    const head = new MemorySource({ ".gitlab-ci.yml": lint(`  rules:\n    - if: ${UNKNOWN}\n      when: manual\n      allow_failure: true\n    - when: on_success\n`) });
+    const a = await analyze({ base, head, settings: { ...defaultSettings(), project: "group/project", defaultBranch: "main" } });
+    const main = a.contexts.find((c) => c.context.name === "main");
+    expect(main?.after.jobs).toEqual([expect.objectContaining({ name: "lint", when: "on_success", certainty: "uncertain", mayRunAs: [{ when: "manual", allowFailure: true }] })]);
+    expect(main?.changes.map((c) => [c.job, c.fields.filter((f) => f.field === "when" || f.field === "allowFailure")])).toEqual([
+      [
+        "lint",
+        [
+          { field: "when", before: "on_success", after: "on_success or manual" },
+          { field: "allowFailure", before: "false", after: "false or true" },
+        ],
+      ],
+    ]);
+    expect(a.verdict.title).not.toContain("no change to any pipeline");
+    for (const kind of ["jobs-manual", "allow-failure"]) {
+      expect(a.hazards.filter((h) => h.kind === kind).map((h) => ({ severity: h.severity, possible: h.possible, contexts: h.contexts }))).toEqual([{ severity: "notice", possible: true, contexts: ["main"] }]);
+    }
+  });
+
   it("a job that now only may run is a possible loss (a notice), never a certain one", async () => {
     const base = new MemorySource({ ".gitlab-ci.yml": "lint:\n  script: make lint\n" });
     const head = new MemorySource({ ".gitlab-ci.yml": "lint:\n  script: make lint\n  rules:\n    - if: $CI_COMMIT_MESSAGE =~ /lint/\n" });

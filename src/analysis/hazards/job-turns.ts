@@ -22,7 +22,10 @@ export function jobsThatTurn(
     pair.after.jobs.forEach((j, i) => {
       const b = old[i];
       // The same job result on both sides (shared by the simulation) has not turned.
-      if (b !== undefined && b !== j && turned(b, j)) turns.push({ job: j, sure: b.certainty === "certain" && j.certainty === "certain" });
+      if (b === undefined || b === j) return;
+      if (turned(b, j)) turns.push({ job: j, sure: b.certainty === "certain" && j.certainty === "certain" });
+      // Shown one way, it may run another, depending on unknown inputs: then it only may have turned.
+      else if (j.mayRunAs?.some((other) => turned(b, { ...j, ...other }))) turns.push({ job: j, sure: false });
     });
     if (turns.length === 0) continue;
     // Surely turned: both sides certain, in pipelines surely created; otherwise only possibly.

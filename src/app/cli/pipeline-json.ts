@@ -44,6 +44,7 @@ function jobJson(job: JobWithBuilds) {
     when: job.when,
     allowFailure: job.allowFailure,
     ...(job.allowFailureExitCodes ? { allowFailureExitCodes: job.allowFailureExitCodes } : {}),
+    ...(job.mayRunAs ? { mayRunAs: job.mayRunAs } : {}),
     ...(job.startIn ? { startIn: job.startIn } : {}),
     image: job.image ? job.image.ref.text : null,
     services: job.services.map((s) => s.ref.text),

@@ -3,7 +3,7 @@ import type { FileSource } from "../../core/file-source.js";
 import type { Pos } from "../../core/pos.js";
 import type { PipelineContext } from "../context.js";
 import type { CiConfig, JobDef, LoadResult, NeedDef, RuleDef, When } from "../model.js";
-import type { Decision, ExcludedJob, Pipeline, PipelineJob, Presence, ResolvedImage, ResolvedVar, UnknownInput } from "../pipeline.js";
+import type { Decision, ExcludedJob, JobRunning, Pipeline, PipelineJob, Presence, ResolvedImage, ResolvedVar, UnknownInput } from "../pipeline.js";
 import { clauseEvaluator, expandedVariables, ifOutcome, type ClauseScope } from "./clauses.js";
 import { EXCLUDED, inputKey, outcomeEffect, type RulesOutcome } from "./evaluate-rules.js";
 import { jobRuleEffect, jobRuleResult, type JobRuleResult } from "./rule-effect.js";
@@ -224,6 +224,8 @@ interface Selection {
   rule?: RuleDef;
   /** What the matched rule (or none) makes of the job. */
   result: JobRuleResult;
+  /** How other rules that may match first would run it, where that differs (PipelineJob.mayRunAs). */
+  alternatives?: JobRunning[];
   errors: Diagnostic[];
   warnings: string[];
 }
@@ -269,6 +271,7 @@ function selectByRules(job: JobDef, outcome: RulesOutcome): Selection {
   const rule = presence === "uncertain" ? outcome.possible.find((r) => effect(r) !== EXCLUDED) : outcome.matched;
   const result = jobRuleResult(job, rule);
   const when: When = rule ? result.when : "never";
+  const alternatives = certain ? undefined : otherRunnings(job, outcome.possible, rule, result, effect);
   return {
     // A rule error makes GitLab evaluate the job as `when: never` and fail the pipeline.
     included: !!rule && when !== "never" && outcome.errors.length === 0,
@@ -283,9 +286,26 @@ function selectByRules(job: JobDef, outcome: RulesOutcome): Selection {
     },
     ...(rule ? { rule } : {}),
     result,
+    ...(alternatives ? { alternatives } : {}),
     errors: outcome.errors,
     warnings: NO_WARNINGS,
   };
+}
+
+/** How the other possible rules that keep the job would run it, each way once, where it differs from `shown`. */
+function otherRunnings(job: JobDef, possible: Array<RuleDef | undefined>, rule: RuleDef | undefined, shown: JobRuleResult, effect: (r: RuleDef | undefined) => string): JobRunning[] | undefined {
+  const key = (r: JobRunning) => `${r.when} ${r.allowFailure} ${String(r.allowFailureExitCodes)}`;
+  const seen = new Set([key(shown)]);
+  let out: JobRunning[] | undefined;
+  for (const other of possible) {
+    if (other === rule || effect(other) === EXCLUDED) continue;
+    const r = jobRuleResult(job, other);
+    const running: JobRunning = { when: r.when, allowFailure: r.allowFailure, ...(r.allowFailureExitCodes ? { allowFailureExitCodes: r.allowFailureExitCodes } : {}) };
+    if (seen.has(key(running))) continue;
+    seen.add(key(running));
+    (out ??= []).push(running);
+  }
+  return out;
 }
 
 /**
@@ -761,6 +781,7 @@ function buildJob(job: PreparedJob, instance: JobInstance, selection: Selection,
     when: result.when,
     allowFailure: result.allowFailure,
     allowFailureExitCodes: result.allowFailureExitCodes,
+    mayRunAs: selection.alternatives,
     startIn: result.startIn || undefined,
     certainty,
     presence: selection.presence === "uncertain" ? "uncertain" : "present",
