@@ -111,7 +111,10 @@ function factsOf(jobs: AnalysedJob[], ownPrefix: string | undefined, refs: Image
   };
   for (const job of jobs) {
     for (const build of job.builds) {
-      const { repository, tag, digest } = refs.parse(build.image);
+      const { repository, tag, digest, path } = refs.parse(build.image);
+      // `app:release/1.x`: Docker refuses a tag with a `/`, so nothing is pushed under it (the
+      // invalid-image-reference hazard says so), and its split would name a repository `1.x`.
+      if (path.includes(":")) continue;
       const f = entry(repository);
       f.builtBy.add(job.name);
       if (build.push) f.tags.add(tag ?? digest ?? "latest");

@@ -107,7 +107,7 @@ function parseImageRefUncached(pattern: string | Atom[]): ImageRefParts {
     const colon = path.indexOf(":");
     if (colon >= 0) {
       // `name:release/1.x`: the last `/` comes after the `:`, so Docker reads no tag at all.
-      problems.push(`a tag cannot contain '/' ('${path.slice(colon + 1)}${tag !== undefined && shape.tag ? `:${tag}` : ""}')`);
+      problems.push(`the tag '${path.slice(colon + 1)}${tag !== undefined && shape.tag ? `:${tag}` : ""}' contains '/'`);
     } else if (!PATH_RE.test(path)) {
       problems.push(
         path.toLowerCase() === path ? `invalid repository name '${path}'` : `repository name '${path}' must be lower case`,

@@ -36,7 +36,10 @@ jobs:
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ severity: "error", status: "introduced", contexts: ["release/1.x"], images: ["ghcr.io/acme/app:release/1.x"] });
     expect(found[0].message).toContain("ghcr.io/acme/app:${{ github.ref_name }}");
-    expect(found[0].message).toContain("a tag cannot contain '/'");
+    expect(found[0].message).toContain("the tag 'release/1.x' contains '/'");
+    // Nothing is pushed under a reference Docker refuses: the image table says the tag is gone.
+    const release = a.contexts.find((c) => c.context.name === "release/1.x")!;
+    expect(release.images.map((i) => [i.repository, i.tagsBefore, i.tagsAfter])).toEqual([["ghcr.io/acme/app", ["latest"], []]]);
   });
 
   it("an upper-case owner in the repository path (github.repository keeps the owner's case)", async () => {
