@@ -37,6 +37,20 @@ const DOCKER_HUB = "docker.io";
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const PATH_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
+/** What a build with no tag is listed as (docker/build-push-action without `tags`): no reference to check. */
+export const UNTAGGED_BUILD = "(untagged)";
+
+/**
+ * Why Docker refuses a reference whose every part is known ("invalid reference format": a build,
+ * tag or push with it fails, so nothing is pushed), in words; undefined when Docker accepts it or
+ * a part is not known. `parse` is the analysis's cached parser when it has one.
+ */
+export function refusedReference(ref: ResolvedText, parse: (ref: ResolvedText) => ImageRefParts = parseImageRef): string | undefined {
+  if (!ref.known || ref.text === UNTAGGED_BUILD) return undefined;
+  const { problems } = parse(ref);
+  return problems.length > 0 ? problems.join("; ") : undefined;
+}
+
 /**
  * Parse a reference (text or resolved text with holes) into registry, path, tag and digest.
  * Remembered (bounded): the hazard checks and the image comparison ask about the same

@@ -1,4 +1,5 @@
 import type { JobChange, JobField } from "../analysis/model.js";
+import { refusedReference } from "../containers/image-ref.js";
 import type { ImageBuild } from "../containers/model.js";
 import type { Decision, ExcludedJob, Pipeline, PipelineJob, ResolvedVar, RuleTrace } from "../gitlab-ci/pipeline.js";
 import { fitToBudget } from "./budget.js";
@@ -130,12 +131,14 @@ function jobSection(job: Job, pipeline: ExplainablePipeline, options: ExplainOpt
   }
   if (job.image) facts.push([trusted("image: "), ...describeResolved(job.image.ref), trusted(" — written "), code(job.image.raw), trusted(" at "), location(job.image.pos, options)]);
   for (const b of job.builds ?? []) {
+    const refused = refusedReference(b.image);
     facts.push([
       trusted(b.push ? "pushes: " : "builds: "),
       ...describeResolved(b.image),
       ...(b.dockerfile ? [trusted(" from "), ...describeResolved(b.dockerfile)] : []),
       trusted(" at "),
       location(b.pos, options),
+      ...(refused ? [trusted(" — ⛔ Docker refuses this reference ("), refused, trusted(`): the ${b.push ? "push" : "build"} fails`)] : []),
     ]);
   }
   blocks.push(list(facts));

@@ -56,7 +56,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type Job = { name: string; builds?: Array<{ image: string; push: boolean; known: boolean; certainty: string }> };
+type Job = { name: string; builds?: Array<{ image: string; push: boolean; known: boolean; certainty: string; refused: string | null }> };
 
 async function simulateJson(repo: string, ...args: string[]) {
   const r = await runCli(["simulate", "--repo", repo, "--format", "json", "--dialect", "github-actions", "--project", "acme/app", ...args], repo);
@@ -169,6 +169,22 @@ describe("simulate --format json lists the images each job pushes (GitLab CI)", 
     const repo = repoWith({ ".gitlab-ci.yml": gitlab, Dockerfile: "FROM alpine\n" });
     const r = await runCli(["simulate", "--repo", repo, "--project", "acme/app", "--sha", SHA], repo);
     expect(r.stdout).toContain("pushes: registry.gitlab.com/acme/app:860c1904");
+  });
+
+  // Docker's reference grammar (distribution `reference`): a tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127},
+  // so `release/1.x` from $CI_COMMIT_REF_NAME is refused ("invalid reference format") and nothing is pushed.
+  it("a push to a reference Docker refuses says so, in the text, with --job, and in the JSON", async () => {
+    const byName = gitlab.replaceAll("$CI_COMMIT_SHORT_SHA", "$CI_COMMIT_REF_NAME");
+    const repo = repoWith({ ".gitlab-ci.yml": byName, Dockerfile: "FROM alpine\n" });
+    const simulate = (...args: string[]) => runCli(["simulate", "--repo", repo, "--project", "acme/app", "--branch", "release/1.x", ...args], repo);
+    const text = await simulate();
+    expect(text.stdout).toContain("pushes: registry.gitlab.com/acme/app:release/1.x from Dockerfile — Docker refuses this reference (the tag 'release/1.x' contains '/'): the push fails");
+    expect((await simulate("--job", "build")).stdout).toContain("Docker refuses this reference (the tag 'release/1.x' contains '/'): the push fails");
+    const json = JSON.parse((await simulate("--format", "json")).stdout) as { jobs: Job[] };
+    expect(json.jobs[0].builds?.map((b) => b.refused)).toEqual(["the tag 'release/1.x' contains '/'"]);
+    // The same job on a branch without a `/` pushes a reference Docker takes.
+    const main = JSON.parse((await runCli(["simulate", "--repo", repo, "--project", "acme/app", "--branch", "main", "--format", "json"], repo)).stdout) as { jobs: Job[] };
+    expect(main.jobs[0].builds?.map((b) => [b.image, b.refused])).toEqual([["registry.gitlab.com/acme/app:main", null]]);
   });
 
   it("GitHub-only run inputs are usage errors for GitLab CI", async () => {

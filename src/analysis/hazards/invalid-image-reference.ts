@@ -1,4 +1,4 @@
-import { parseImageRef } from "../../containers/image-ref.js";
+import { parseImageRef, refusedReference } from "../../containers/image-ref.js";
 import type { Pos } from "../../core/pos.js";
 import type { ResolvedText } from "../../gitlab-ci/pipeline.js";
 import { jobsOf } from "../images.js";
@@ -24,13 +24,12 @@ export const invalidImageReference: HazardCheck = {
       for (const job of jobsOf(pipeline)) {
         const uncertainJob = job.certainty === "uncertain";
         const found = (ref: ResolvedText, what: string, written: string | undefined, pos: Pos, uncertain: boolean) => {
-          if (!ref.known) return;
-          const { problems } = parse(ref);
-          if (problems.length === 0) return;
+          const refused = refusedReference(ref, parse);
+          if (refused === undefined) return;
           const from = written !== undefined && written.trim() !== ref.text ? ` It comes from \`${written.trim()}\`.` : "";
           findings.push({
             key: `${job.name}\0${what}\0${ref.text}\0${written ?? ""}`,
-            message: `\`${ref.text}\` is not an image reference Docker accepts (${problems.join("; ")}): ${what} in \`${job.name}\` fails.${from}`,
+            message: `\`${ref.text}\` is not an image reference Docker accepts (${refused}): ${what} in \`${job.name}\` fails.${from}`,
             contexts: [context.name],
             images: [ref.text],
             jobs: [job.name],
@@ -39,7 +38,6 @@ export const invalidImageReference: HazardCheck = {
           });
         };
         for (const b of job.builds) {
-          if (b.image.text === "(untagged)") continue;
           found(b.image, b.push ? "the push" : "the build", b.written ?? scriptLineAt(job, b.pos), b.pos, uncertainJob || b.certainty === "uncertain");
         }
         if (job.image) found(job.image.ref, "pulling the job's image", job.image.raw, job.image.pos, uncertainJob);

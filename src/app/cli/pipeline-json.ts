@@ -1,3 +1,4 @@
+import { refusedReference } from "../../containers/image-ref.js";
 import type { ImageBuild } from "../../containers/model.js";
 import { diagnosticJson, type Diagnostic } from "../../core/diagnostic.js";
 import { formatPos } from "../../core/pos.js";
@@ -21,6 +22,8 @@ function buildJson(b: ImageBuild) {
     tool: b.tool,
     known: b.image.known,
     certainty: b.certainty ?? "certain",
+    /** Why Docker refuses the reference (the step fails, nothing is pushed), else null. */
+    refused: refusedReference(b.image) ?? null,
     line: formatPos(b.pos),
   };
 }

@@ -1,3 +1,4 @@
+import { refusedReference } from "../../containers/image-ref.js";
 import { formatDiagnostic } from "../../core/diagnostic.js";
 import { plural } from "../../core/plural.js";
 import { formatPos } from "../../core/pos.js";
@@ -74,7 +75,13 @@ export function renderPipelineText(p: ExplainablePipeline): string {
       const own = Object.entries(job.variables).filter(([, v]) => v.origin === "job" || v.origin === "rule" || v.origin === "matrix");
       if (own.length) lines.push(`      variables: ${own.map(([k, v]) => `${k}=${v.value.text}${v.origin === "job" ? "" : ` (${v.origin})`}`).join(" · ")}`);
       if (job.needs) lines.push(`      needs: ${job.needs.length ? job.needs.join(", ") : "[] (starts at once)"}`);
-      for (const b of job.builds ?? []) lines.push(`      ${b.push ? "pushes" : "builds"}: ${b.image.text}${b.certainty === "uncertain" ? " (uncertain)" : ""}${b.dockerfile ? ` from ${b.dockerfile.text}` : ""}`);
+      for (const b of job.builds ?? []) {
+        const refused = refusedReference(b.image);
+        lines.push(
+          `      ${b.push ? "pushes" : "builds"}: ${b.image.text}${b.certainty === "uncertain" ? " (uncertain)" : ""}${b.dockerfile ? ` from ${b.dockerfile.text}` : ""}` +
+            (refused ? ` — Docker refuses this reference (${refused}): the ${b.push ? "push" : "build"} fails` : ""),
+        );
+      }
     }
   }
   if (p.excluded.length) {

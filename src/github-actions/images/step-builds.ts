@@ -1,3 +1,4 @@
+import { UNTAGGED_BUILD } from "../../containers/image-ref.js";
 import type { ImageBuild } from "../../containers/model.js";
 import { normalizePath } from "../../core/file-source.js";
 import type { Located } from "../../core/pos.js";
@@ -243,7 +244,7 @@ function buildPushStep({ step, job, scope, outputs, certainty }: StepBuildInput)
   }));
   if (tags.length === 0) {
     // A build without tags still builds the recipe (for the "recipe changed but not rebuilt" check).
-    builds.push({ job, tool: "buildx", image: { text: "(untagged)", known: true, unknowns: [] }, dockerfile: dockerfileText, context: contextResolved, push: false, pos, certainty });
+    builds.push({ job, tool: "buildx", image: { text: UNTAGGED_BUILD, known: true, unknowns: [] }, dockerfile: dockerfileText, context: contextResolved, push: false, pos, certainty });
   }
   return { builds, warnings, errors: exprErrors.map((message) => ({ message: `docker/build-push-action: ${message}`, pos })) };
 }
