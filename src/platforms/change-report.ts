@@ -55,7 +55,7 @@ export function renderExplainReply(analyses: readonly Analysis[], command: Expla
   const share = Math.floor((COMMENT_BUDGET - header.length) / contexts.length) - 10;
   const parts = contexts.map((ctx, i) =>
     renderExplainMarkdown(
-      { pipeline: ctx.after, contextName: names[i], job: command.job, changes: ctx.changes, heading: contexts.length === 1 ? "none" : "context" },
+      { pipeline: ctx.after, contextName: names[i], job: command.job, changes: ctx.changes, redecided: ctx.redecided, heading: contexts.length === 1 ? "none" : "context" },
       { ...options, maxChars: share },
     ),
   );

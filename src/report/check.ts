@@ -6,7 +6,7 @@ import { contextDetailBlocks } from "./context-details.js";
 import { paragraph, trusted, type Block } from "./document.js";
 import { isContextChanged } from "./facts.js";
 import { headline, headlineText } from "./headline.js";
-import { hazardBlocks } from "./hazards-section.js";
+import { findingsBlocks } from "./findings-section.js";
 import { clipPhrases } from "./markdown-escape.js";
 import { matrixBlocks } from "./matrix.js";
 import { CHECK_OUTPUT_LIMIT, type ReportOptions } from "./options.js";
@@ -37,8 +37,8 @@ function summaryBlocks(analysis: Analysis, options: ReportOptions, level: number
   return [
     ...blocks,
     ...configErrorBlocks(analysis, options, Math.max(3, detail.hazards.items)),
+    ...findingsBlocks(analysis, options, detail.hazards),
     ...matrixBlocks(analysis, options, detail.matrix),
-    ...hazardBlocks(analysis, options, detail.hazards),
     ...settingsBlocks([analysis], options),
   ];
 }

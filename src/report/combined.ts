@@ -2,7 +2,8 @@ import type { Analysis } from "../analysis/model.js";
 import { fitToBudget } from "./budget.js";
 import { CHECK_NAME, renderCheck, CHECK_TITLE_LIMIT, type CheckOutput } from "./check.js";
 import { bodyBlocks, DETAIL_LADDER, footerBlocks, renderComment, renderCommentText, type CommentDetail } from "./comment.js";
-import { heading, paragraph, strong, trusted, type Block, type Inline } from "./document.js";
+import { heading, lineBreak, paragraph, strong, trusted, type Block, type Inline } from "./document.js";
+import { rankedFindings } from "./findings.js";
 import { hazardCounts, hazardMovement, headConfigError, isContextChanged } from "./facts.js";
 import { clipPhrases } from "./markdown-escape.js";
 import { CHECK_OUTPUT_LIMIT, COMMENT_BUDGET, type ReportOptions } from "./options.js";
@@ -40,8 +41,18 @@ function overallBody(analyses: readonly Analysis[]): string {
   return [...parts, ...(hazards.length ? [hazards.join(", ")] : [])].join(" · ");
 }
 
-export function combinedHeadline(analyses: readonly Analysis[]): Inline {
-  return [strong(trusted("ci-explain")), trusted(": "), trusted(overallBody(analyses))];
+/**
+ * The first line names the most important finding of any dialect (or the scope when none has
+ * one worth it); the second, what each dialect's CI does and the findings counted.
+ */
+export function combinedHeadline(analyses: readonly Analysis[], options: ReportOptions): Inline {
+  const top = analyses
+    .filter((a) => a.ciRelevant && !headConfigError(a))
+    .flatMap((a) => rankedFindings(a, options).slice(0, 1))
+    .filter((f) => f.severity !== "notice")
+    .sort((x, y) => x.rank - y.rank)[0];
+  const lead: Inline = top ? [trusted(`${top.icon} `), ...top.sentence] : [trusted(overallBody(analyses))];
+  return [strong(trusted("ci-explain: "), ...lead), ...(top ? [lineBreak, trusted(overallBody(analyses))] : [])];
 }
 
 function sectionHeading(analysis: Analysis): Block {
@@ -52,7 +63,7 @@ function sectionHeading(analysis: Analysis): Block {
 
 function combinedBlocks(analyses: readonly Analysis[], options: ReportOptions, detail: CommentDetail): Block[] {
   return [
-    paragraph(...combinedHeadline(analyses)),
+    paragraph(...combinedHeadline(analyses, options)),
     ...analyses.flatMap((a) => [sectionHeading(a), ...bodyBlocks(a, options, detail)]),
     ...settingsBlocks(analyses, options),
     ...footerBlocks(analyses[0], options),
@@ -82,7 +93,7 @@ export function renderCombinedCommentText(analyses: readonly Analysis[], options
 export function renderCombinedCheck(analyses: readonly Analysis[], options: ReportOptions): CheckOutput {
   if (analyses.length === 1) return renderCheck(analyses[0], options);
   const headings = analyses.map((a) => renderMarkdown([sectionHeading(a)]));
-  const overall = renderMarkdown([paragraph(...combinedHeadline(analyses))]);
+  const overall = renderMarkdown([paragraph(...combinedHeadline(analyses, options))]);
   // Each dialect gets an equal share of the limit, less the headings and separators around it.
   const share = Math.floor((CHECK_OUTPUT_LIMIT - overall.length - headings.join("").length) / analyses.length) - 10;
   // The settings section is said once, after every dialect, not once per dialect.

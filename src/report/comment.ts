@@ -1,13 +1,14 @@
 import type { Analysis } from "../analysis/model.js";
 import { fitToBudget } from "./budget.js";
-import { contextDetailBlocks, type ContextDetail } from "./context-details.js";
+import { contextDetailBlocks, unchangedRedecidedBlocks, type ContextDetail } from "./context-details.js";
 import { code, em, heading, list, paragraph, trusted, type Block, type Inline } from "./document.js";
 import { isContextChanged, shortSha } from "./facts.js";
 import { headline } from "./headline.js";
-import { hazardBlocks, type HazardDetail } from "./hazards-section.js";
+import { findingsBlocks, type FindingsDetail } from "./findings-section.js";
+import { legendBlocks } from "./legend.js";
 import { location } from "./location.js";
 import { commentMarkerText } from "./marker.js";
-import { matrixBlocks, type MatrixDetail } from "./matrix.js";
+import { matrixBlocks, originBlocks, type MatrixDetail } from "./matrix.js";
 import { includesReadBlocks } from "./includes-section.js";
 import { notesBlocks } from "./notes-section.js";
 import { COMMENT_BUDGET, type ReportOptions } from "./options.js";
@@ -18,10 +19,12 @@ import { renderTerminal } from "./terminal.js";
 /** How much of each section to show; the budget walks down `DETAIL_LADDER`. */
 export interface CommentDetail {
   matrix: MatrixDetail;
-  hazards: HazardDetail;
+  hazards: FindingsDetail;
   contexts: ContextDetail;
   /** Changed contexts given a `<details>` section. */
   maxContexts: number;
+  /** Whether to add the folded legend (left out only when space is very short). */
+  legend: boolean;
 }
 
 const ALL = Number.MAX_SAFE_INTEGER;
@@ -32,14 +35,14 @@ const ALL = Number.MAX_SAFE_INTEGER;
  * of names (each at most MAX_SPAN_CHARS), so it fits any budget above ~15,000 characters.
  */
 export const DETAIL_LADDER: readonly CommentDetail[] = [
-  { matrix: { changedRows: ALL, unchangedRows: ALL }, hazards: { items: 50, names: 10 }, contexts: { jobRows: 200, imageRows: 50, names: 10, diagrams: true }, maxContexts: ALL },
-  { matrix: { changedRows: ALL, unchangedRows: ALL }, hazards: { items: 50, names: 10 }, contexts: { jobRows: 200, imageRows: 50, names: 10, diagrams: false }, maxContexts: ALL },
-  { matrix: { changedRows: ALL, unchangedRows: ALL }, hazards: { items: 30, names: 8 }, contexts: { jobRows: 50, imageRows: 20, names: 6, diagrams: false }, maxContexts: ALL },
-  { matrix: { changedRows: ALL, unchangedRows: ALL }, hazards: { items: 20, names: 5 }, contexts: { jobRows: 15, imageRows: 10, names: 4, diagrams: false }, maxContexts: ALL },
-  { matrix: { changedRows: ALL, unchangedRows: 30 }, hazards: { items: 15, names: 3 }, contexts: { jobRows: 5, imageRows: 5, names: 3, diagrams: false }, maxContexts: 15 },
-  { matrix: { changedRows: 50, unchangedRows: 10 }, hazards: { items: 10, names: 3 }, contexts: { jobRows: 3, imageRows: 3, names: 2, diagrams: false }, maxContexts: 5 },
-  { matrix: { changedRows: 25, unchangedRows: 0 }, hazards: { items: 5, names: 2 }, contexts: { jobRows: 0, imageRows: 0, names: 0, diagrams: false }, maxContexts: 0 },
-  { matrix: { changedRows: 0, unchangedRows: 0 }, hazards: { items: 0, names: 0 }, contexts: { jobRows: 0, imageRows: 0, names: 0, diagrams: false }, maxContexts: 0 },
+  { matrix: { changedRows: ALL, unchangedRows: ALL }, hazards: { items: 50, names: 10 }, contexts: { jobRows: 200, imageRows: 50, names: 10, diagrams: true }, maxContexts: ALL, legend: true },
+  { matrix: { changedRows: ALL, unchangedRows: ALL }, hazards: { items: 50, names: 10 }, contexts: { jobRows: 200, imageRows: 50, names: 10, diagrams: false }, maxContexts: ALL, legend: true },
+  { matrix: { changedRows: ALL, unchangedRows: ALL }, hazards: { items: 30, names: 8 }, contexts: { jobRows: 50, imageRows: 20, names: 6, diagrams: false }, maxContexts: ALL, legend: true },
+  { matrix: { changedRows: ALL, unchangedRows: ALL }, hazards: { items: 20, names: 5 }, contexts: { jobRows: 15, imageRows: 10, names: 4, diagrams: false }, maxContexts: ALL, legend: true },
+  { matrix: { changedRows: ALL, unchangedRows: 30 }, hazards: { items: 15, names: 3 }, contexts: { jobRows: 5, imageRows: 5, names: 3, diagrams: false }, maxContexts: 15, legend: true },
+  { matrix: { changedRows: 50, unchangedRows: 10 }, hazards: { items: 10, names: 3 }, contexts: { jobRows: 3, imageRows: 3, names: 2, diagrams: false }, maxContexts: 5, legend: true },
+  { matrix: { changedRows: 25, unchangedRows: 0 }, hazards: { items: 5, names: 2 }, contexts: { jobRows: 0, imageRows: 0, names: 0, diagrams: false }, maxContexts: 0, legend: false },
+  { matrix: { changedRows: 0, unchangedRows: 0 }, hazards: { items: 0, names: 0 }, contexts: { jobRows: 0, imageRows: 0, names: 0, diagrams: false }, maxContexts: 0, legend: false },
 ];
 
 /** Load errors of the head configuration, each with file:line (at most `max`). */
@@ -71,7 +74,11 @@ export function footerBlocks(analysis: Analysis, options: ReportOptions): Block[
   ];
 }
 
-/** The comment without its footer (a combined report puts one footer under several dialects). */
+/**
+ * The comment without its footer (a combined report puts one footer under several dialects):
+ * the answer in two lines; what the change introduces or fixes, then what was there before; what
+ * was assumed; the branch contexts and what changes in each; how to read it.
+ */
 export function bodyBlocks(analysis: Analysis, options: ReportOptions, detail: CommentDetail): Block[] {
   const blocks: Block[] = [paragraph(...headline(analysis, options))];
   if (!analysis.ciRelevant) {
@@ -79,14 +86,15 @@ export function bodyBlocks(analysis: Analysis, options: ReportOptions, detail: C
     return blocks;
   }
   blocks.push(...configErrorBlocks(analysis, options, Math.max(3, detail.hazards.items)));
+  blocks.push(...findingsBlocks(analysis, options, detail.hazards));
   blocks.push(...notesBlocks(analysis, Math.max(3, detail.hazards.items)));
   blocks.push(...includesReadBlocks(analysis, Math.max(3, detail.hazards.items)));
+  blocks.push(heading(3, trusted(analysis.contexts.some(isContextChanged) ? "What changes, per branch context" : "Branch contexts")));
   blocks.push(...matrixBlocks(analysis, options, detail.matrix));
-  blocks.push(...hazardBlocks(analysis, options, detail.hazards));
-  if (analysis.contexts.some(isContextChanged)) {
-    blocks.push(heading(3, trusted("What changed, per branch context")));
-    blocks.push(...contextDetailBlocks(analysis, options, detail.contexts, detail.maxContexts));
-  }
+  blocks.push(...contextDetailBlocks(analysis, options, detail.contexts, detail.maxContexts));
+  blocks.push(...unchangedRedecidedBlocks(analysis, options, detail.contexts));
+  blocks.push(...originBlocks(analysis, options, Math.min(ALL, detail.matrix.changedRows + detail.matrix.unchangedRows)));
+  if (detail.legend) blocks.push(...legendBlocks(analysis));
   return blocks;
 }
 

@@ -4,7 +4,7 @@ import { code, lineBreak, paragraph, table, trusted, type Block, type Inline } f
 import { changedImages } from "./facts.js";
 import { flowchart, type FlowEdge, type FlowNode } from "./mermaid.js";
 import { tagsText } from "./matrix.js";
-import { commonImagePrefix, nameList, plural } from "./wording.js";
+import { commonImagePrefix, mostCommonDirectory, nameList, plural } from "./wording.js";
 
 /** One image in a context: who builds it from which recipe, which tags, who runs in it. */
 export interface GraphImage {
@@ -68,24 +68,37 @@ export function containerGraph(analysis: Analysis, ctx: ContextAnalysis): Contai
   return { images, unbuiltRecipes };
 }
 
-/** The graph as a table; `maxImages` rows at most, the rest counted. */
+/** Jobs in a narrow cell: one or two named, a longer list as its count with the first name. */
+function jobsCell(jobs: string[], maxNames: number): Inline {
+  if (jobs.length <= Math.min(2, maxNames)) return nameList(jobs, maxNames, "job");
+  return [trusted(`${plural(jobs.length, "job")}, e.g. `), code(jobs[0])];
+}
+
+/** The graph as a table of four columns; `maxImages` rows at most, the rest counted. */
 export function containerTable(graph: ContainerGraph, maxImages: number, maxNames: number): Block[] {
   const blocks: Block[] = [];
   const shown = graph.images.slice(0, maxImages);
   const prefix = commonImagePrefix(shown.map((g) => g.image.repository));
+  const recipesOf = (g: GraphImage) => [...new Set(g.builders.map((b) => b.dockerfile).filter((d): d is string => !!d))];
+  // Recipes, like images, are named by what follows the directory most of them share.
+  const recipeDir = mostCommonDirectory(shown.flatMap(recipesOf));
   const rows = shown.map((g): Inline[] => {
-    const recipes = [...new Set(g.builders.map((b) => b.dockerfile).filter((d): d is string => !!d))];
+    const recipes = recipesOf(g).map((r) => (r.startsWith(recipeDir) ? r.slice(recipeDir.length) : r));
+    const from: Inline = recipes.length ? [lineBreak, trusted("from "), ...nameList(recipes, 1, "recipe"), ...(g.recipeChanged ? [trusted(" (changed)")] : [])] : [];
     return [
       [code(g.image.repository.slice(prefix.length))],
       [...tagsText(g.image.tagsBefore), trusted(" → "), ...tagsText(g.image.tagsAfter)],
-      g.builders.length ? nameList(g.builders.map((b) => b.job), maxNames, "job") : [trusted("no job")],
-      recipes.length ? [...nameList(recipes, maxNames, "recipe"), ...(g.recipeChanged ? [lineBreak, trusted("(recipe changed)")] : [])] : [trusted("—")],
-      g.image.usedBy.length ? nameList(g.image.usedBy, maxNames, "job") : [trusted("—")],
+      [...(g.builders.length ? jobsCell(g.builders.map((b) => b.job), maxNames) : [trusted("no job")]), ...from],
+      g.image.usedBy.length ? jobsCell(g.image.usedBy, maxNames) : [trusted("—")],
     ];
   });
   if (rows.length) {
-    if (prefix) blocks.push(paragraph(trusted("Images in "), code(prefix), trusted(":")));
-    blocks.push(table(["image", "tags pushed (before → after)", "built by", "from", "jobs running in it"].map((h) => [trusted(h)]), rows));
+    const where: Inline = [
+      ...(prefix ? [trusted("Images in "), code(prefix)] : []),
+      ...(recipeDir ? [trusted(prefix ? ", recipes in " : "Recipes in "), code(recipeDir)] : []),
+    ];
+    if (where.length) blocks.push(paragraph(...where, trusted(":")));
+    blocks.push(table(["image", "pushed (before → after)", "built by", "runs in it"].map((h) => [trusted(h)]), rows));
   }
   const rest = graph.images.length - rows.length;
   if (rest > 0) blocks.push(paragraph(trusted(`${rows.length ? "and " : ""}${plural(rest, rows.length ? "more image" : "image")} whose pushes change`)));

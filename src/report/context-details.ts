@@ -2,10 +2,10 @@ import type { Analysis, ContextAnalysis, JobChange } from "../analysis/model.js"
 import type { ImageBuild } from "../containers/model.js";
 import { splitImageRef } from "../analysis/image-ref.js";
 import type { Decision, UnknownInput } from "../gitlab-ci/pipeline.js";
-import { code, details, lineBreak, paragraph, strong, table, trusted, type Block, type Inline } from "./document.js";
+import { code, details, lineBreak, list, paragraph, strong, trusted, type Block, type Inline } from "./document.js";
 import { containerDiagram, containerGraph, containerTable } from "./container-graph.js";
 import { contextDisplayName } from "./context-name.js";
-import { describeDecision } from "./decision.js";
+import { describeDecision, ruleLabel } from "./decision.js";
 import { describeDecision as decisionText } from "../analysis/compare.js";
 import { changedImages, isContextChanged, jobCounts } from "./facts.js";
 import { location } from "./location.js";
@@ -86,15 +86,6 @@ function buildLines(builds: ImageBuild[], byTag: boolean): FieldLine[] {
   return lines;
 }
 
-function fieldCell(lines: FieldLine[]): Inline {
-  const out: Inline = [];
-  lines.forEach((l, i) => {
-    if (i) out.push(lineBreak);
-    out.push(...(l.label ? [trusted(`${l.label}: `)] : []), ...(l.value === "" ? [trusted("—")] : [code(l.value)]), ...(hasUnknownPart(l.value) ? [trusted(" (unknown)")] : []));
-  });
-  return out;
-}
-
 const KIND_ORDER: Record<JobChange["kind"], number> = { removed: 0, added: 1, changed: 2 };
 
 /** Jobs whose change reads the same (same fields, same deciding rules) share one row. */
@@ -124,13 +115,14 @@ const placeOf = (d: Decision | undefined) => (d?.rule ? `${d.rule.pos.file}:${d.
 const fieldKey = (lines: FieldLine[]) => lines.map((l) => `${l.label}=${l.value}`).join("\u0001");
 
 /** Grouping is the same at every detail level, and the budget renders several levels: compute once. */
-const groupCache = new WeakMap<ContextAnalysis, ChangeGroup[]>();
+const groupCache = new WeakMap<readonly JobChange[], ChangeGroup[]>();
 
-function groupChanges(ctx: ContextAnalysis): ChangeGroup[] {
-  const cached = groupCache.get(ctx);
+/** `changes` of `ctx` (its changes, or the jobs only decided by another rule), grouped. */
+function groupChanges(ctx: ContextAnalysis, changes: readonly JobChange[] = ctx.changes): ChangeGroup[] {
+  const cached = groupCache.get(changes);
   if (cached) return cached;
   const excluded = new Map(ctx.after.excluded.map((e) => [e.name, e.decidedBy]));
-  const sorted = [...ctx.changes].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+  const sorted = [...changes].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
   const groups = new Map<string, ChangeGroup>();
   for (const change of sorted) {
     const before = change.before?.decidedBy;
@@ -145,14 +137,8 @@ function groupChanges(ctx: ContextAnalysis): ChangeGroup[] {
     } else groups.set(key, { kind: change.kind, changes: [change], before, after, beforePlaces: new Set([placeOf(before)]), afterPlaces: new Set([placeOf(after)]), uncertain });
   }
   const result = [...groups.values()];
-  groupCache.set(ctx, result);
+  groupCache.set(changes, result);
   return result;
-}
-
-/** The first job's rule, and how many other lines hold the same rule for the group's other jobs. */
-function groupDecision(d: Decision, places: Set<string>, options: ReportOptions, side: "base" | "head"): Inline {
-  const others = places.size - 1;
-  return [...describeDecision(d, options, side), ...(others > 0 ? [trusted(` (likewise at ${plural(others, "other line")})`)] : [])];
 }
 
 /** Why a change is uncertain: the job may not be there, or may run differently, and on what. */
@@ -167,27 +153,90 @@ function uncertainNote(change: JobChange): Inline {
   return [lineBreak, trusted(`⚠️ uncertain: ${what}`), ...on];
 }
 
-function whyCell(group: ChangeGroup, options: ReportOptions): Inline {
+/**
+ * Why the group's jobs run as they do now: the deciding rule (with its `if:` on a line of its
+ * own, so a long condition wraps in the column instead of widening it), and the base side's
+ * rule when another one decided before.
+ */
+function whyLines(group: ChangeGroup, options: ReportOptions): Inline {
   const uncertain = group.uncertain ? uncertainNote(group.changes[0] as JobChange) : [];
-  const after = group.after ? groupDecision(group.after, group.afterPlaces, options, "head") : [trusted("no longer defined")];
-  if (group.kind === "added" || !group.before) return [...after, ...uncertain];
-  const before = groupDecision(group.before, group.beforePlaces, options, "base");
+  const after = group.after ? ruleLines(group.after, group.afterPlaces, options, "head") : [trusted("no longer defined")];
+  const lead = trusted(group.kind === "removed" ? "now: " : "why: ");
+  if (group.kind === "added" || !group.before) return [lead, ...after, ...uncertain];
   // The same rule, maybe moved: one line, the head side's.
-  if (group.kind === "changed" && decisionKey(group.before) === decisionKey(group.after)) return [...after, ...uncertain];
-  return [trusted("before: "), ...before, lineBreak, trusted("after: "), ...after, ...uncertain];
+  if (group.kind === "changed" && decisionKey(group.before) === decisionKey(group.after)) return [lead, ...after, ...uncertain];
+  return [lead, ...after, lineBreak, trusted("before: "), ...ruleLines(group.before, group.beforePlaces, options, "base"), ...uncertain];
 }
 
-function groupRow(group: ChangeGroup, options: ReportOptions, names: number): Inline[] {
-  const byTag = group.changes.length > 1;
+/**
+ * Jobs that run exactly as before, decided by another rule: folded, a detail and not a change
+ * (QEMU's fork rule that now reads `$QEMU_CI_UPSTREAM` instead of `"qemu-project"`).
+ */
+function redecidedBlock(ctx: ContextAnalysis, options: ReportOptions, detail: ContextDetail, named: boolean): Block | undefined {
+  const changes = ctx.redecided ?? [];
+  if (changes.length === 0 || detail.jobRows === 0) return undefined;
+  const groups = groupChanges(ctx, changes).slice(0, detail.jobRows);
+  const items = groups.map((g): Inline => {
+    const jobs: Inline = g.changes.length > 1 ? [strong(trusted(plural(g.changes.length, "job"))), trusted(" ("), ...nameList(g.changes.map((c) => c.job), detail.names, "job"), trusted(")")] : [strong(code(g.changes[0].job))];
+    return [...jobs, lineBreak, ...whyLines(g, options)];
+  });
+  const shown = groups.reduce((n, g) => n + g.changes.length, 0);
+  if (changes.length > shown) items.push([trusted(`and ${plural(changes.length - shown, "more job")}`)]);
+  const where = named ? ` on ${contextDisplayName(ctx.context, options.platform)}` : "";
+  return details([trusted(`${plural(changes.length, "job")}${where} run as before, decided by another rule`)], [list(items)]);
+}
+
+/** Redecided jobs of the contexts that do not change (a changed context shows its own in its section). */
+export function unchangedRedecidedBlocks(analysis: Analysis, options: ReportOptions, detail: ContextDetail): Block[] {
+  return analysis.contexts.filter((c) => !isContextChanged(c)).flatMap((c) => redecidedBlock(c, options, detail, true) ?? []);
+}
+
+/** A deciding rule: where it is and its `when`, then its `if:` as code on the next line. */
+function ruleLines(d: Decision, places: Set<string>, options: ReportOptions, side: "base" | "head"): Inline {
+  const others = places.size - 1;
+  const likewise = others > 0 ? [trusted(` (likewise at ${plural(others, "other line")})`)] : [];
+  if (!d.rule || (d.kind !== "rules" && d.kind !== "workflow")) return [...describeDecision(d, options, side), ...likewise];
+  const prefix = d.kind === "workflow" ? "workflow " : "";
+  const head: Inline = [trusted(`${prefix}${ruleLabel(d.rule.index)} at `), location(d.rule.pos, options, side), ...(d.rule.when ? [trusted(" → "), code(`when: ${d.rule.when}`)] : []), ...likewise];
+  return d.rule.if === undefined ? [...head, trusted(" (no if:)")] : [...head, lineBreak, code(`if: ${d.rule.if}`)];
+}
+
+/** What changed for a group of jobs, before → after, one field a line. */
+function changeLines(group: ChangeGroup, byTag: boolean): Inline {
   const first = group.changes[0];
-  const jobs: Inline = byTag
-    ? [strong(trusted(plural(group.changes.length, "job"))), trusted(": "), ...nameList(group.changes.map((c) => c.job), names, "job")]
-    : [strong(first.job)];
-  const before = group.kind === "added" ? [trusted("—")] : fieldCell(fieldLines(first, "before", byTag));
-  const after = group.kind === "removed" ? [trusted("—")] : fieldCell(fieldLines(first, "after", byTag));
-  return [jobs, [trusted(group.kind)], before, after, whyCell(group, options)];
+  if (group.kind === "added") return [trusted("added: "), ...fieldText(fieldLines(first, "after", byTag))];
+  if (group.kind === "removed") return [trusted("removed (was: "), ...fieldText(fieldLines(first, "before", byTag)), trusted(")")];
+  const before = fieldLines(first, "before", byTag);
+  const after = fieldLines(first, "after", byTag);
+  const out: Inline = [];
+  after.forEach((a, i) => {
+    const b = before[i];
+    if (i) out.push(lineBreak);
+    out.push(trusted(`${a.label || b?.label || ""}: `), ...valueSpans(b?.value ?? ""), trusted(" → "), ...valueSpans(a.value));
+  });
+  return out;
 }
 
+/** Field lines run together: `stage: build, when: manual`. */
+function fieldText(lines: FieldLine[]): Inline {
+  return lines.flatMap((l, i) => [...(i ? [trusted(", ")] : []), ...(l.label ? [trusted(`${l.label}: `)] : []), ...valueSpans(l.value)]);
+}
+
+function valueSpans(value: string): Inline {
+  return [...(value === "" ? [trusted("—")] : [code(value)]), ...(hasUnknownPart(value) ? [trusted(" (unknown)")] : [])];
+}
+
+/**
+ * One list item per group of jobs changed alike: which jobs (counted, a few named), what
+ * changed, and why. A list, not a table: it wraps in any column.
+ */
+function groupItem(group: ChangeGroup, options: ReportOptions, names: number): Inline {
+  const byTag = group.changes.length > 1;
+  const jobs: Inline = byTag
+    ? [strong(trusted(plural(group.changes.length, "job"))), trusted(" ("), ...nameList(group.changes.map((c) => c.job), names, "job"), trusted(")")]
+    : [strong(code(group.changes[0].job))];
+  return [...jobs, lineBreak, ...changeLines(group, byTag), lineBreak, ...whyLines(group, options)];
+}
 
 function pipelineBlocks(ctx: ContextAnalysis, options: ReportOptions): Block[] {
   const { before, after } = ctx;
@@ -259,14 +308,7 @@ function contextContentBlocks(analysis: Analysis, ctx: ContextAnalysis, options:
   const blocks: Block[] = [...pipelineBlocks(ctx, options)];
   const groups = groupChanges(ctx);
   const shownGroups = groups.slice(0, detail.jobRows);
-  if (shownGroups.length) {
-    blocks.push(
-      table(
-        ["jobs", "change", "before", "after", "why (deciding rule)"].map((h) => [trusted(h)]),
-        shownGroups.map((g) => groupRow(g, options, detail.names)),
-      ),
-    );
-  }
+  if (shownGroups.length) blocks.push(list(shownGroups.map((g) => groupItem(g, options, detail.names))));
   const shownJobs = shownGroups.reduce((n, g) => n + g.changes.length, 0);
   const counts = jobCounts(ctx);
   const unchanged = Math.max(0, counts.after - counts.added - counts.changed);
@@ -274,6 +316,8 @@ function contextContentBlocks(analysis: Analysis, ctx: ContextAnalysis, options:
   if (ctx.changes.length > shownJobs) left.push(plural(ctx.changes.length - shownJobs, shownJobs ? "more changed job" : "changed job"));
   if (unchanged > 0) left.push(plural(unchanged, "unchanged job"));
   if (left.length) blocks.push(paragraph(trusted(`${shownJobs ? "and " : ""}${left.join(" and ")} not listed.`)));
+  const redecided = redecidedBlock(ctx, options, detail, false);
+  if (redecided) blocks.push(redecided);
 
   const graph = containerGraph(analysis, ctx);
   blocks.push(...containerTable(graph, detail.imageRows, detail.names));

@@ -1,7 +1,7 @@
 import type { JobChange, JobField } from "../analysis/model.js";
 import { refusedReference } from "../containers/image-ref.js";
 import type { ImageBuild } from "../containers/model.js";
-import type { Decision, ExcludedJob, Pipeline, PipelineJob, ResolvedVar, RuleTrace } from "../gitlab-ci/pipeline.js";
+import type { Decision, ExcludedJob, Pipeline, PipelineJob, ResolvedText, ResolvedVar, RuleTrace } from "../gitlab-ci/pipeline.js";
 import { fitToBudget } from "./budget.js";
 import { changePipelineDisplayName } from "./context-name.js";
 import { describeDecision, ruleLabel } from "./decision.js";
@@ -11,7 +11,7 @@ import { REPLY_MARKER_TEXT } from "./marker.js";
 import { COMMENT_BUDGET, type ReportOptions } from "./options.js";
 import { renderMarkdown } from "./render-markdown.js";
 import { renderTerminal } from "./terminal.js";
-import { describeResolved, nameList, plural } from "./wording.js";
+import { describeResolved, mostCommonDirectory, nameList, plural } from "./wording.js";
 import { describeAllowFailure } from "../gitlab-ci/allow-failure.js";
 import { describeUnknownInput } from "../gitlab-ci/unknown-input.js";
 
@@ -36,6 +36,8 @@ export interface ExplainRequest {
    * one asked job what the change does to it. Absent where there is no change (`simulate`).
    */
   changes?: readonly JobChange[];
+  /** The context's jobs that run as before but are decided by another rule (`ContextAnalysis.redecided`). */
+  redecided?: readonly JobChange[];
   /**
    * The section's heading: "ci-explain: <context>" by default; the context name alone, or none
    * when the surrounding reply's own heading already names the context.
@@ -79,37 +81,42 @@ export function referencedVariables(text: string): string[] {
 
 const TRUTH_WORDS = { true: "✔ true", false: "✘ false", unknown: "? unknown" } as const;
 
-function traceTable(trace: RuleTrace[], options: ExplainOptions): Block {
-  return table(
-    ["rule", "at", "if", "result", "values read"].map((h) => [trusted(h)]),
-    trace.map((t) => [
-      [trusted(ruleLabel(t.index))],
-      [location(t.pos, options)],
-      t.if !== undefined ? [code(t.if)] : [em(trusted("(no if: always matches)"))],
-      [trusted(TRUTH_WORDS[String(t.result) as keyof typeof TRUTH_WORDS]), ...(t.note ? [lineBreak, em(t.note)] : [])],
-      readsCell(t.reads),
+/**
+ * The rules in order, one list item each: result, which rule and where, its `if:` as code, then
+ * the values it read. A list wraps in any column; a table of conditions did not.
+ */
+function traceList(trace: RuleTrace[], options: ExplainOptions): Block {
+  return list(
+    trace.map((t): Inline => [
+      trusted(`${TRUTH_WORDS[String(t.result) as keyof typeof TRUTH_WORDS]} · ${ruleLabel(t.index)} at `),
+      location(t.pos, options),
+      lineBreak,
+      ...(t.if !== undefined ? [code(`if: ${t.if}`)] : [em(trusted("(no if: always matches)"))]),
+      ...(Object.keys(t.reads).length ? [lineBreak, trusted("read: "), ...readsInline(t.reads)] : []),
+      ...(t.note ? [lineBreak, em(t.note)] : []),
     ]),
   );
 }
 
-function readsCell(reads: Record<string, string | null>): Inline {
+function readsInline(reads: Record<string, string | null>): Inline {
   const out: Inline = [];
   Object.entries(reads).forEach(([name, value], i) => {
-    if (i) out.push(lineBreak);
+    if (i) out.push(trusted(", "));
     out.push(code(`$${name}`), trusted(" = "), ...(value === null ? [em(trusted("not defined"))] : [code(JSON.stringify(value))]));
   });
-  return out.length ? out : [trusted("—")];
+  return out;
 }
 
-function variableRows(names: string[], job: Job | undefined, pipeline: ExplainablePipeline, options: ExplainOptions): Inline[][] {
-  return names.map((name) => {
-    const v = job?.variables[name] ?? pipeline.variables[name];
-    if (!v) return [[code(`$${name}`)], [em(trusted("not defined"))], [trusted("—")]];
-    return [[code(`$${name}`)], describeResolved(v.value), describeVarOrigin(v, options)];
-  });
+/** One variable a line: `$NAME` = value — where the value came from. */
+function variableList(names: string[], job: Job | undefined, pipeline: ExplainablePipeline, options: ExplainOptions): Block {
+  return list(
+    names.map((name): Inline => {
+      const v = job?.variables[name] ?? pipeline.variables[name];
+      if (!v) return [code(`$${name}`), trusted(" "), em(trusted("not defined"))];
+      return [code(`$${name}`), trusted(" = "), ...describeResolved(v.value), trusted(" — "), ...describeVarOrigin(v, options)];
+    }),
+  );
 }
-
-const VAR_HEADER = ["variable", "value", "from"].map((h) => [trusted(h)]);
 
 /** `when` and where it was decided: the matching rule's `when:`, else the job's own (default on_success). */
 function whenSource(decision: Decision, options: ExplainOptions): Inline {
@@ -142,12 +149,12 @@ function jobSection(job: Job, pipeline: ExplainablePipeline, options: ExplainOpt
     ]);
   }
   blocks.push(list(facts));
-  if (job.decidedBy.trace.length) blocks.push(traceTable(job.decidedBy.trace, options));
+  if (job.decidedBy.trace.length) blocks.push(paragraph(strong(trusted("Rules, in order:"))), traceList(job.decidedBy.trace, options));
   const read = variablesRead(job);
   const names = allVariables
     ? Object.keys(job.variables).filter((n) => job.variables[n].origin !== "predefined" || read.has(n))
     : [...read];
-  if (names.length) blocks.push(table(VAR_HEADER, variableRows(names.sort(), job, pipeline, options)));
+  if (names.length) blocks.push(paragraph(strong(trusted("Variables:"))), variableList(names.sort(), job, pipeline, options));
   return blocks;
 }
 
@@ -159,8 +166,15 @@ export function variablesRead(job: Pick<Job, "decidedBy" | "image">): Set<string
   return read;
 }
 
-function excludedRows(excluded: ExcludedJob[], options: ExplainOptions, rows: number): Inline[][] {
-  return excluded.slice(0, rows).map((e) => [[code(e.name)], [location(e.source, options)], [...describeDecision(e.decidedBy, options), ...(e.presence === "uncertain" ? [trusted(" (may be in the pipeline)")] : [])]]);
+function excludedItems(excluded: ExcludedJob[], options: ExplainOptions, rows: number): Inline[] {
+  return excluded.slice(0, rows).map((e) => [
+    code(e.name),
+    trusted(" at "),
+    location(e.source, options),
+    trusted(": "),
+    ...describeDecision(e.decidedBy, options),
+    ...(e.presence === "uncertain" ? [trusted(" (may be in the pipeline)")] : []),
+  ]);
 }
 
 /** Jobs with the same rule trace were decided the same way; show each trace once. */
@@ -195,10 +209,10 @@ function pipelineBlocks(request: ExplainRequest, options: ExplainOptions): Block
   if (pipeline.assumedUnset.length) blocks.push(paragraph(trusted("Assumed unset (defined nowhere, as GitLab treats them): "), ...nameList(pipeline.assumedUnset, 20, "variable")));
   if (pipeline.workflow) {
     blocks.push(paragraph(trusted("workflow: "), ...describeDecision(pipeline.workflow, options)));
-    if (pipeline.workflow.trace.length) blocks.push(traceTable(pipeline.workflow.trace, options));
+    if (pipeline.workflow.trace.length) blocks.push(traceList(pipeline.workflow.trace, options));
   }
   const pipelineVars = Object.keys(pipeline.variables).filter((n) => pipeline.variables[n].origin !== "predefined").sort();
-  if (pipelineVars.length) blocks.push(paragraph(trusted("Pipeline variables:")), table(VAR_HEADER, variableRows(pipelineVars, undefined, pipeline, options)));
+  if (pipelineVars.length) blocks.push(paragraph(strong(trusted("Pipeline variables:"))), variableList(pipelineVars, undefined, pipeline, options));
   for (const e of pipeline.errors) blocks.push(paragraph(trusted("⛔ "), ...(e.pos ? [location(e.pos, options), trusted(": ")] : []), e.message));
   return blocks;
 }
@@ -238,9 +252,13 @@ function changedFieldItems(change: JobChange, options: ExplainOptions): Inline[]
  * (not compared again here): the fields that differ, or that nothing does, or that the job
  * only runs on one side.
  */
-function jobChangeBlocks(change: JobChange | undefined, known: boolean, options: ExplainOptions): Block[] {
+function jobChangeBlocks(change: JobChange | undefined, known: boolean, options: ExplainOptions, redecided = false): Block[] {
   const lead = strong(trusted("This change (base → head):"));
   if (!change) return known ? [paragraph(lead, trusted(" unchanged by this change."))] : [];
+  if (redecided) {
+    const [rule] = changedFieldItems(change, options);
+    return [paragraph(lead, trusted(" runs exactly as before; only the rule that decides it changed."), lineBreak, ...rule)];
+  }
   if (change.kind === "added") return [paragraph(lead, trusted(" added by this change — the job is not in the base pipeline."))];
   if (change.kind === "removed") {
     const was = change.before ? [trusted(" In the base it ran, decided by "), ...describeDecision(change.before.decidedBy, options, "base"), trusted(".")] : [];
@@ -257,9 +275,11 @@ function oneJobBlocks(request: ExplainRequest, options: ExplainOptions): Block[]
   const job = pipeline.jobs.find(asked);
   const excluded = pipeline.excluded.find((e) => e.name === name);
   const shown = job?.name ?? excluded?.name ?? name;
-  const changes = request.changes;
-  const change = changes?.find((c) => c.job === shown) ?? changes?.find((c) => [c.before, c.after].some((j) => j !== undefined && asked(j)));
-  const delta = changes ? jobChangeBlocks(change, job !== undefined || excluded !== undefined, options) : [];
+  const find = (changes: readonly JobChange[] | undefined) =>
+    changes?.find((c) => c.job === shown) ?? changes?.find((c) => [c.before, c.after].some((j) => j !== undefined && asked(j)));
+  const change = find(request.changes);
+  const redecided = change ? undefined : find(request.redecided);
+  const delta = request.changes ? jobChangeBlocks(change ?? redecided, job !== undefined || excluded !== undefined, options, redecided !== undefined) : [];
   // The change goes first in the job's section, right under its heading.
   const withDelta = (blocks: Block[]): Block[] => [blocks[0], ...delta, ...blocks.slice(1)];
   if (job) return withDelta(jobSection(job, pipeline, options, true));
@@ -268,49 +288,81 @@ function oneJobBlocks(request: ExplainRequest, options: ExplainOptions): Block[]
       heading(4, code(excluded.name), trusted(" — not in this pipeline")),
       paragraph(trusted("Defined at "), location(excluded.source, options), trusted("; "), ...describeDecision(excluded.decidedBy, options), ...(excluded.presence === "uncertain" ? [trusted(" (may be in the pipeline)")] : [])),
     ];
-    if (excluded.decidedBy.trace.length) blocks.push(traceTable(excluded.decidedBy.trace, options));
+    if (excluded.decidedBy.trace.length) blocks.push(traceList(excluded.decidedBy.trace, options));
     return withDelta(blocks);
   }
   return [...delta, paragraph(trusted("No job "), code(name), trusted(" is defined for this context. Jobs: "), ...nameList(pipeline.jobs.map((j) => j.name), 30, "job"))];
 }
 
+/** Pipelines with at most this many jobs get a full section per job in a branch's reply. */
+const PER_JOB_SECTIONS = 10;
+
+/** `alpine:latest` (pushed), `alpine:latest (built)`: what a job's script builds, named as in the table. */
+function buildsOf(job: Job): ResolvedText[] {
+  return (job.builds ?? []).map((b) => (b.push ? b.image : { ...b.image, text: `${b.image.text} (built, not pushed)` }));
+}
+
+/**
+ * The jobs, a table per stage in four narrow columns: job, when (with allow_failure and
+ * uncertainty), the image it runs in and the images it pushes. Image references are named by
+ * what follows the directory they share, said once above the tables.
+ */
+function jobTables(jobs: Job[]): Block[] {
+  if (jobs.length === 0) return [];
+  const refs = jobs.flatMap((j) => [...(j.image ? [j.image.ref.text] : []), ...buildsOf(j).map((b) => b.text)]);
+  const prefix = mostCommonDirectory(refs);
+  const ref = (r: ResolvedText): Inline => [code(r.text.startsWith(prefix) ? r.text.slice(prefix.length) : r.text), ...(r.known ? [] : [trusted(" (unknown part)")])];
+  const blocks: Block[] = [heading(4, trusted("Jobs"))];
+  if (prefix) blocks.push(paragraph(trusted("Images in "), code(prefix), trusted(":")));
+  const stages = [...new Set(jobs.map((j) => j.stage))];
+  for (const stage of stages) {
+    const inStage = jobs.filter((j) => j.stage === stage);
+    blocks.push(paragraph(trusted("stage "), code(stage), trusted(` — ${plural(inStage.length, "job")}`)));
+    blocks.push(
+      table(
+        ["job", "when", "image", "pushes"].map((h) => [trusted(h)]),
+        inStage.map((j) => {
+          const pushes = buildsOf(j);
+          const failure = describeAllowFailure(j);
+          return [
+            [code(j.name)],
+            [code(j.when), ...(failure !== "false" ? [trusted(failure === "true" ? ", may fail" : `, may fail with ${failure}`)] : []), ...(j.certainty === "uncertain" ? [trusted(" ⚠️ uncertain")] : [])],
+            j.image ? ref(j.image.ref) : [trusted("—")],
+            pushes.length ? pushes.flatMap((b, i) => [...(i ? [lineBreak] : []), ...ref(b)]) : [trusted("—")],
+          ];
+        }),
+      ),
+    );
+  }
+  return blocks;
+}
+
 function allJobsBlocks(request: ExplainRequest, options: ExplainOptions, detail: ExplainDetail): Block[] {
   const { pipeline } = request;
   const blocks: Block[] = [];
-  if (pipeline.jobs.length) {
-    blocks.push(heading(4, trusted("Jobs")));
-    blocks.push(
-      table(
-        ["job", "stage", "when", "allow_failure", "image", "decided by"].map((h) => [trusted(h)]),
-        pipeline.jobs.slice(0, detail.rows).map((j) => [
-          [code(j.name)],
-          [code(j.stage)],
-          [code(j.when), ...(j.certainty === "uncertain" ? [trusted(" ⚠️ uncertain")] : [])],
-          [trusted(describeAllowFailure(j))],
-          j.image ? describeResolved(j.image.ref) : [trusted("—")],
-          j.decidedBy.rule ? [trusted(ruleLabel(j.decidedBy.rule.index) + " at "), location(j.decidedBy.rule.pos, options)] : describeDecision(j.decidedBy, options),
-        ]),
-      ),
-    );
-    if (pipeline.jobs.length > detail.rows) blocks.push(paragraph(trusted(`and ${plural(pipeline.jobs.length - detail.rows, "more job")}`)));
-  }
-  if (detail.perJob) {
+  blocks.push(...jobTables(pipeline.jobs.slice(0, detail.rows)));
+  if (pipeline.jobs.length > detail.rows) blocks.push(paragraph(trusted(`and ${plural(pipeline.jobs.length - detail.rows, "more job")}`)));
+  // Every job's own section only for a small pipeline: a hundred of them is no answer to read.
+  const perJob = detail.perJob && pipeline.jobs.length <= PER_JOB_SECTIONS;
+  // Too many jobs for a section each: the ways they were decided, as the next level shows them.
+  const traces = detail.perJob && !perJob ? EXPLAIN_LADDER[1].traces : detail.traces;
+  if (perJob) {
     for (const job of pipeline.jobs) blocks.push(...jobSection(job, pipeline, options, false));
-  } else if (detail.traces > 0) {
+  } else if (traces > 0) {
     const groups = decisionGroups(pipeline.jobs);
     blocks.push(heading(4, trusted("How the jobs were decided")));
-    for (const g of groups.slice(0, detail.traces)) {
+    for (const g of groups.slice(0, traces)) {
       blocks.push(paragraph(...describeDecision(g.decision, options), trusted(` — ${plural(g.jobs.length, "job")}: `), ...nameList(g.jobs, detail.names, "job")));
-      if (g.decision.trace.length) blocks.push(traceTable(g.decision.trace, options));
+      if (g.decision.trace.length) blocks.push(traceList(g.decision.trace, options));
     }
-    if (groups.length > detail.traces) blocks.push(paragraph(trusted(`and ${plural(groups.length - detail.traces, "more way", "more ways")} jobs were decided`)));
+    if (groups.length > traces) blocks.push(paragraph(trusted(`and ${plural(groups.length - traces, "more way", "more ways")} jobs were decided`)));
   }
   if (pipeline.excluded.length) {
     blocks.push(heading(4, trusted("Not in this pipeline")));
-    blocks.push(table(["job", "defined at", "why"].map((h) => [trusted(h)]), excludedRows(pipeline.excluded, options, detail.rows)));
+    blocks.push(list(excludedItems(pipeline.excluded, options, detail.rows)));
     if (pipeline.excluded.length > detail.rows) blocks.push(paragraph(trusted(`and ${plural(pipeline.excluded.length - detail.rows, "more excluded job")}`)));
   }
-  if (!detail.perJob) blocks.push(paragraph(em(trusted("Ask about one job for its variables and where each value came from: ")), code("/ci-explain job <name>")));
+  if (!perJob) blocks.push(paragraph(em(trusted("Ask about one job for its variables and where each value came from: ")), code("/ci-explain job <name>")));
   return blocks;
 }
 

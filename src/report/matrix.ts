@@ -1,5 +1,5 @@
 import type { AnalysedPipeline, Analysis, ContextAnalysis, ImageChange } from "../analysis/model.js";
-import { code, lineBreak, paragraph, strong, table, trusted, type Block, type Inline } from "./document.js";
+import { code, details, lineBreak, list, paragraph, strong, table, trusted, type Block, type Inline } from "./document.js";
 import { contextDisplayName } from "./context-name.js";
 import { changedImages, hazardsIn, isContextChanged, jobCounts } from "./facts.js";
 import type { ReportOptions } from "./options.js";
@@ -20,23 +20,26 @@ const NOT_CREATED_WORDS: Record<NonNullable<AnalysedPipeline["notCreated"]>["rea
   "needs-error": "needs error",
 };
 
-/** `created`, `none (no jobs)`, or with `uncertain: ` in front when unknown inputs may decide otherwise. */
-function pipelineState(p: AnalysedPipeline): string {
-  const state = p.created ? "created" : `none (${p.notCreated ? NOT_CREATED_WORDS[p.notCreated.reason] : "not created"})`;
-  return p.creation === "uncertain" ? `uncertain: ${state}` : state;
+/** `no pipeline (workflow says never)`, `pipeline uncertain`; undefined for a pipeline surely created. */
+function pipelineWords(p: AnalysedPipeline): string | undefined {
+  // Whether GitLab creates it depends on an unknown input: said as such, never as "no pipeline".
+  if (p.creation === "uncertain") return "pipeline uncertain";
+  return p.created ? undefined : `no pipeline (${p.notCreated ? NOT_CREATED_WORDS[p.notCreated.reason] : "not created"})`;
 }
 
-function pipelineCell(ctx: ContextAnalysis): Inline {
-  const before = pipelineState(ctx.before);
-  const after = pipelineState(ctx.after);
-  return before === after ? [trusted(after)] : [trusted(`${before} → `), strong(trusted(after))];
-}
-
+/**
+ * `120 jobs, 3 changed` · `118 → 120 jobs: 2 added, 3 changed` · `no pipeline → 12 jobs`:
+ * how many jobs run, and what the change does to them, in words (no notation to learn).
+ */
 function jobsCell(ctx: ContextAnalysis): Inline {
   const c = jobCounts(ctx);
-  if (c.added + c.removed + c.changed === 0) return [trusted(String(c.after))];
-  const parts = [c.added && `+${c.added}`, c.removed && `−${c.removed}`, c.changed && `~${c.changed}`].filter(Boolean);
-  return [trusted(`${c.before} → `), strong(trusted(String(c.after))), trusted(` (${parts.join(" ")})`)];
+  const side = (p: AnalysedPipeline, n: number) => pipelineWords(p) ?? String(n);
+  const before = side(ctx.before, c.before);
+  const after = side(ctx.after, c.after);
+  const parts = [c.added && `${c.added} added`, c.removed && `${c.removed} removed`, c.changed && `${c.changed} changed`].filter(Boolean);
+  const unit = pipelineWords(ctx.after) === undefined ? (c.after === 1 ? " job" : " jobs") : "";
+  if (before === after) return [trusted(`${after}${unit}${parts.length ? `, ${parts.join(", ")}` : ""}`)];
+  return [trusted(`${before} → `), strong(trusted(after)), trusted(`${unit}${parts.length ? `: ${parts.join(", ")}` : ""}`)];
 }
 
 /** The last path segment names an image well enough in a table cell; details show all. */
@@ -81,55 +84,60 @@ function imagesCell(ctx: ContextAnalysis): Inline {
   return cell;
 }
 
-function hazardsCell(analysis: Analysis, ctx: ContextAnalysis): Inline {
+/** `⚠️ 1 new · ✅ 1 fixed · 1 already there`, or "—". */
+function findingsCell(analysis: Analysis, ctx: ContextAnalysis): Inline {
   const hazards = hazardsIn(analysis, ctx.context.name);
   const parts: string[] = [];
   for (const severity of ["error", "warning", "notice"] as const) {
     const n = hazards.filter((h) => h.severity === severity && h.status === "introduced").length;
-    // Named by severity (`ℹ️ 1 new notice`), as the first line counts notices apart from hazards.
-    if (n) parts.push(`${SEVERITY_ICON[severity]} ${plural(n, `new ${severity}`)}`);
+    if (n) parts.push(`${SEVERITY_ICON[severity]} ${n} new`);
   }
-  const known = hazards.filter((h) => h.status === "unchanged").length;
-  if (known) parts.push(`${known} known`);
   const fixed = hazards.filter((h) => h.status === "fixed").length;
   if (fixed) parts.push(`✅ ${fixed} fixed`);
+  const known = hazards.filter((h) => h.status === "unchanged").length;
+  if (known) parts.push(`${known} already there`);
   return [trusted(parts.length ? parts.join(" · ") : "—")];
 }
 
 export function matrixRow(analysis: Analysis, ctx: ContextAnalysis, options: ReportOptions): Inline[] {
-  const shown = contextDisplayName(ctx.context, options.platform);
-  const name: Inline = isContextChanged(ctx) ? [strong(shown)] : [shown];
-  return [name, describeOrigin(ctx.context.origin, options), pipelineCell(ctx), jobsCell(ctx), imagesCell(ctx), hazardsCell(analysis, ctx)];
+  return [[strong(contextDisplayName(ctx.context, options.platform))], jobsCell(ctx), imagesCell(ctx), findingsCell(analysis, ctx)];
 }
 
-const HEADER: Inline[] = ["branch context", "chosen because", "pipeline", "jobs", "image pushes", "hazards"].map((h) => [trusted(h)]);
+/** Four narrow columns: how a context was chosen is said in its own folded list. */
+const HEADER: Inline[] = ["branch context", "jobs", "image pushes", "findings"].map((h) => [trusted(h)]);
+
+/** Why each context was analysed, folded: the table stays narrow, and the rule that named it is a click away. */
+export function originBlocks(analysis: Analysis, options: ReportOptions, max: number): Block[] {
+  if (analysis.contexts.length === 0 || max === 0) return [];
+  const shown = analysis.contexts.slice(0, max);
+  const items = shown.map((ctx): Inline => [code(contextDisplayName(ctx.context, options.platform)), trusted(" — "), ...describeOrigin(ctx.context.origin, options)]);
+  const rest = analysis.contexts.length - shown.length;
+  if (rest > 0) items.push([trusted(`and ${plural(rest, "more")}`)]);
+  return [details([trusted(`Why these ${plural(analysis.contexts.length, "branch context")}`)], [list(items)])];
+}
 
 /**
- * One row per branch context. Changed rows come first in priority when rows must be
- * dropped; dropped rows are counted (and, for unchanged ones, named) under the table.
+ * One row per branch context the change changes, most important first when rows must be
+ * dropped (dropped rows are counted and named under the table); the unchanged contexts are
+ * named in one line below it, and why each context was chosen is folded after that.
  */
 export function matrixBlocks(analysis: Analysis, options: ReportOptions, detail: MatrixDetail): Block[] {
-  let changedLeft = detail.changedRows;
-  let unchangedLeft = detail.unchangedRows;
-  const rows: Inline[][] = [];
-  const droppedChanged: string[] = [];
-  const droppedUnchanged: string[] = [];
-  for (const ctx of analysis.contexts) {
-    const changed = isContextChanged(ctx);
-    if (changed ? changedLeft-- > 0 : unchangedLeft-- > 0) rows.push(matrixRow(analysis, ctx, options));
-    else (changed ? droppedChanged : droppedUnchanged).push(contextDisplayName(ctx.context, options.platform));
-  }
+  const changed = analysis.contexts.filter(isContextChanged);
+  // An unchanged context whose pipeline may or may not be created says so: uncertain is never "none".
+  const unchanged = analysis.contexts
+    .filter((c) => !isContextChanged(c))
+    .map((c) => `${contextDisplayName(c.context, options.platform)}${c.after.creation === "uncertain" ? " (pipeline uncertain)" : ""}`);
+  const rows = changed.slice(0, detail.changedRows).map((ctx) => matrixRow(analysis, ctx, options));
   const blocks: Block[] = [];
   if (rows.length) blocks.push(table(HEADER, rows));
-  // Dropped rows are still named (up to ten), so nobody has to guess which contexts they were.
   const notes: Inline = [];
-  const mention = (names: string[], what: string) => {
-    if (names.length === 0) return;
-    if (notes.length) notes.push(trusted("; "));
-    notes.push(trusted(`${rows.length ? "and " : ""}${plural(names.length, rows.length ? `more ${what}` : what)}: `), ...nameList(names, 10, "context"));
-  };
-  mention(droppedChanged, "changed context");
-  mention(droppedUnchanged, "unchanged context");
+  const dropped = changed.slice(rows.length).map((c) => contextDisplayName(c.context, options.platform));
+  if (dropped.length) notes.push(trusted(`${rows.length ? "and " : ""}${plural(dropped.length, rows.length ? "more changed context" : "changed context")}: `), ...nameList(dropped, 10, "context"));
+  if (unchanged.length) {
+    if (notes.length) notes.push(trusted(". "));
+    const label = changed.length === 0 ? `No pipeline changes in any of the ${plural(unchanged.length, "branch context")}: ` : `Unchanged: `;
+    notes.push(trusted(label), ...nameList(unchanged, Math.max(detail.unchangedRows, 3), "context"));
+  }
   if (notes.length) blocks.push(paragraph(...notes));
   return blocks;
 }

@@ -83,6 +83,23 @@ export function commonImagePrefix(refs: string[]): string {
   return prefix;
 }
 
+/**
+ * The directory most of the paths or image references are in (`registry.gitlab.com/group/project/`,
+ * `tests/docker/dockerfiles/`), so a table can name them by what follows it; the few elsewhere
+ * (`docker:latest`) keep their full name. "" when no directory holds two of them.
+ */
+export function mostCommonDirectory(refs: string[]): string {
+  const counts = new Map<string, number>();
+  for (const ref of new Set(refs)) {
+    const dir = ref.slice(0, ref.lastIndexOf("/") + 1);
+    if (dir) counts.set(dir, (counts.get(dir) ?? 0) + 1);
+  }
+  let best = "";
+  let most = 1;
+  for (const [dir, n] of counts) if (n > most) [best, most] = [dir, n];
+  return best;
+}
+
 /** `a`, `b`, `c` and 12 more — names in code spans, so nothing in them is markdown. */
 export function nameList(names: string[], max: number, noun: string): Inline {
   const shown = names.slice(0, max);

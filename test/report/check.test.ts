@@ -6,6 +6,7 @@ import { CHECK_OUTPUT_LIMIT } from "../../src/report/options.js";
 import { analysis, hazard, pos } from "./build.js";
 import { largeAnalysis } from "./large.js";
 import { qemuLikeAnalysis } from "./qemu-like.js";
+import { tableWidths } from "./rendered.js";
 
 describe("renderCheck", () => {
   it("takes the conclusion from the verdict and a short title", () => {
@@ -13,10 +14,11 @@ describe("renderCheck", () => {
     const check = renderCheck(a, { platform: "github" });
     expect(check.name).toBe("ci-explain");
     expect(check.conclusion).toBe("neutral");
-    // Cut at a phrase: the notice is said as a notice, what does not fit is left to the summary.
-    expect(check.title).toBe("this PR changes CI on 3 of 7 branch contexts · 24 image pushes change · 1 notice introduced, …");
+    // The title is the comment's first line: the most important finding, in words.
+    expect(check.title).toBe("✅ staging-8.0 and staging-7.2 no longer push the same 8 images to :latest as staging");
     expect(check.summary).toContain("| **staging-8.0** |");
     expect(check.text).toContain("<details><summary><b>staging-8.0</b>");
+    expect(Math.max(...tableWidths(check.summary), ...tableWidths(check.text))).toBeLessThanOrEqual(4);
   });
 
   it("keeps title, summary and text within GitHub's limits for a huge analysis", () => {

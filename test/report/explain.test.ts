@@ -3,6 +3,7 @@ import { renderExplainMarkdown, renderExplainText, type ExplainRequest } from ".
 import { REPLY_MARKER } from "../../src/report/marker.js";
 import { context, excluded, job, noRuleMatched, pipeline, pos, ruleDecision, variable } from "./build.js";
 import { tablesIntact } from "./markdown-check.js";
+import { headings, tableHeaders, tableRows, tableWidths, textOf, toHtml } from "./rendered.js";
 import { qemuLikeAnalysis } from "./qemu-like.js";
 
 const staging80 = qemuLikeAnalysis().contexts[2].after;
@@ -17,18 +18,19 @@ describe("explaining one job", () => {
     ["the final when and the rule it came from", "when: `on_success` — from rule 15 at `.gitlab-ci.d/base.yml:123`"],
     ["allow_failure", "allow_failure: `false`"],
     ["the image pushed, its recipe and the line", "pushes: `registry.gitlab.com/qemu-project/qemu/qemu/amd64-debian11:staging-8-0` from `tests/docker/dockerfiles/amd64-debian11.docker` at `.gitlab-ci.d/container-template.yml:16`"],
-    ["a rule that did not match, with the values it read", "| rule 1 | `.gitlab-ci.d/base.yml:37` | `$CI_PROJECT_NAMESPACE == $QEMU_CI_UPSTREAM && $CI_COMMIT_BRANCH =~ /^stable-/` | ✘ false | `$CI_PROJECT_NAMESPACE` = `\"qemu-project\"`<br>`$QEMU_CI_UPSTREAM` = `\"qemu-project\"`<br>`$CI_COMMIT_BRANCH` = `\"staging-8.0\"` |"],
+    ["a rule that did not match, with the values it read", "- ✘ false · rule 1 at `.gitlab-ci.d/base.yml:37`  \n  `if: $CI_PROJECT_NAMESPACE == $QEMU_CI_UPSTREAM && $CI_COMMIT_BRANCH =~ /^stable-/`  \n  read: `$CI_PROJECT_NAMESPACE` = `\"qemu-project\"`, `$QEMU_CI_UPSTREAM` = `\"qemu-project\"`, `$CI_COMMIT_BRANCH` = `\"staging-8.0\"`"],
     ["a variable that is not defined", "`$CI_COMMIT_TAG` = *not defined*"],
-    ["the deciding rule", "| rule 15 | `.gitlab-ci.d/base.yml:123` |"],
-    ["where a variable's value came from", "| `$QEMU_CI_CONTAINER_TAG` | `staging-8-0` | rules:variables at `.gitlab-ci.d/base.yml:126` |"],
-    ["a job variable", "| `$NAME` | `amd64-debian11` | job variables at `.gitlab-ci.d/containers.yml:12` |"],
+    ["the deciding rule", "- ✔ true · rule 15 at `.gitlab-ci.d/base.yml:123`"],
+    ["where a variable's value came from", "- `$QEMU_CI_CONTAINER_TAG` = `staging-8-0` — rules:variables at `.gitlab-ci.d/base.yml:126`"],
+    ["a job variable", "- `$NAME` = `amd64-debian11` — job variables at `.gitlab-ci.d/containers.yml:12`"],
   ])("markdown says %s", (_what, fact) => {
     expect(md).toContain(fact);
   });
 
-  it("is a reply the bot recognises as its own, with whole tables", () => {
+  it("is a reply the bot recognises as its own, with whole tables no wider than four columns", () => {
     expect(md).toContain(REPLY_MARKER);
     expect(tablesIntact(md)).toBe(true);
+    expect(Math.max(0, ...tableWidths(md))).toBeLessThanOrEqual(4);
   });
 
   it.each([
@@ -60,14 +62,23 @@ describe("explaining a branch", () => {
   it("lists every job, how each group was decided, and the excluded jobs with why", () => {
     const md = renderExplainMarkdown(branch, { platform: "gitlab" });
     expect(md).toContain("A pipeline is created with 24 jobs in stages `containers`, `build`, `test`.");
-    expect(md).toContain("| `build-system-amd64-debian11` | `build` | `on_success` | false | `registry.gitlab.com/qemu-project/qemu/qemu/amd64-debian11:staging-8-0` | rule 15 at `.gitlab-ci.d/base.yml:123` |");
-    expect(md).toContain("| `pages` | `.gitlab-ci.d/buildtest.yml:640` | rule 4 at `.gitlab-ci.d/base.yml:49`");
+    const rows = tableRows(md).flat();
+    expect(rows).toContainEqual(["build-system-amd64-debian11", "on_success", "amd64-debian11:staging-8-0", "—"]);
+    expect(textOf(toHtml(md))).toContain("pages at .gitlab-ci.d/buildtest.yml:640: rule 4 at .gitlab-ci.d/base.yml:49");
+    expect(headings(md)).toContain("How the jobs were decided");
     expect(tablesIntact(md)).toBe(true);
+  });
+
+  it("shows the images each job pushes, by tag, in tables of four columns (one per stage)", () => {
+    const md = renderExplainMarkdown(branch, { platform: "gitlab" });
+    expect(textOf(toHtml(md))).toContain("Images in registry.gitlab.com/qemu-project/qemu/qemu/:");
+    expect(tableHeaders(md).every((h) => h.join() === "job,when,image,pushes")).toBe(true);
+    expect(tableRows(md).flat()).toContainEqual(["amd64-debian11-container", "on_success", "docker:latest", "amd64-debian11:staging-8-0"]);
   });
 
   it("shows an unknown image as unknown", () => {
     const md = renderExplainMarkdown(branch, { platform: "gitlab" });
-    expect(md).toContain("`registry.gitlab.com/qemu-project/qemu/qemu/debian-hexagon-cross:«$HEXAGON_TAG»` *unknown: HEXAGON\\_TAG*");
+    expect(tableRows(md).flat()).toContainEqual(["build-user-hexagon", "on_success", "debian-hexagon-cross:«$HEXAGON_TAG» (unknown part)", "—"]);
   });
 
   it("explains a pipeline that workflow:rules do not create", () => {

@@ -7,6 +7,7 @@ import { renderMarkdown } from "../../src/report/render-markdown.js";
 import { renderTerminal } from "../../src/report/terminal.js";
 import { analysis, context, contextAnalysis, hazard, job, pos, ruleDecision } from "./build.js";
 import { cells, fencesBalanced, tablesIntact } from "./markdown-check.js";
+import { tableRows } from "./rendered.js";
 
 const ATTACK = "a|b<img src=x>@admin";
 
@@ -32,10 +33,16 @@ describe("repository text cannot break the comment", () => {
   });
 
   it.each([
-    ["as text in a table cell", "| **a\\|b&lt;img src=x&gt;@\u200badmin** | changed |"],
+    ["verbatim in a code span in the changes", "- **`a|b<img src=x>@admin`**"],
     ["verbatim in a code span in a list", "jobs: `a|b<img src=x>@admin`"],
   ])("shows the hostile job name %s", (_where, text) => {
     expect(md).toContain(text);
+  });
+
+  it("shows the hostile branch name as text in its own table cell", () => {
+    const rows = tableRows(md)[0];
+    expect(rows).toHaveLength(1);
+    expect(rows[0][0]).toBe("evil|branch | x | y |");
   });
 
   it("pings nobody", () => {
@@ -48,7 +55,7 @@ describe("repository text cannot break the comment", () => {
   });
 
   it("shows the if: text whole in a code span", () => {
-    expect(md).toContain('``if: $X == "`x`" \\|\\| $Y =~ /a\\|b/``');
+    expect(md).toContain('``if: $X == "`x`" || $Y =~ /a|b/``');
   });
 });
 
@@ -137,6 +144,6 @@ describe("hazard messages", () => {
     ["a value with a backtick cannot open a span that swallows the rest", "`a`b` is *odd*", "`a`b\\` is \\*odd\\*"],
   ])("%s", (_name, message, expected) => {
     const md = renderComment(analysis({ hazards: [hazard({ kind: "jobs-lost", message })] }), { platform: "gitlab" });
-    expect(md).toContain(`jobs lost: ${expected}`);
+    expect(md).toContain(`\n\n${expected}\n\n`);
   });
 });

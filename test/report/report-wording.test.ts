@@ -5,10 +5,10 @@ import { renderComment } from "../../src/report/comment.js";
 import { containerDiagram } from "../../src/report/container-graph.js";
 import type { ReportOptions } from "../../src/report/options.js";
 import { analysis, context, contextAnalysis, hazard, image, imageChange, job, pos, ruleDecision } from "./build.js";
+import { headlineLines, summaries, tableRows, textOf, toHtml } from "./rendered.js";
 
 const gitlab: ReportOptions = { platform: "gitlab" };
 const IF = "$CI_PIPELINE_SOURCE != 'schedule'";
-const CHANGES_HEADER = "| jobs | change | before | after | why (deciding rule) |";
 
 /** Jobs whose image tag changes, each decided by its own rule at `line + i` (base) and `line + shift + i` (head). */
 function retagged(name: string, jobs: string[], line: number, shift: number, headIf = IF): ContextAnalysis {
@@ -22,24 +22,25 @@ const count = (text: string, part: string) => text.split(part).length - 1;
 
 describe("job changes whose deciding rule only moved", () => {
   const md = renderComment(analysis({ contexts: [retagged("main", ["a", "b", "c"], 687, 34)] }), gitlab);
+  const text = textOf(toHtml(md));
 
   it.each([
-    ["share one row", "**3 jobs**: `a`, `b`, `c`"],
-    ["show the head side's line", "rule 1 at `.gitlab-ci.yml:721`"],
+    ["share one group", "3 jobs (a, b, c)"],
+    ["show the head side's line", "rule 1 at .gitlab-ci.yml:721"],
     ["say the other jobs' rules read the same", "(likewise at 2 other lines)"],
   ])("%s", (_name, expected) => {
-    expect(md).toContain(expected);
+    expect(text).toContain(expected);
   });
 
   it("do not show the base side's line as a before/after", () => {
-    expect(md).not.toContain(".gitlab-ci.yml:687");
-    expect(md).not.toContain("before: rule");
+    expect(text).not.toContain(".gitlab-ci.yml:687");
+    expect(text).not.toContain("before: rule");
   });
 
   it("still show before and after when the rule's text changed", () => {
-    const changed = renderComment(analysis({ contexts: [retagged("main", ["a"], 687, 34, "$CI_COMMIT_BRANCH")] }), gitlab);
-    expect(changed).toContain("before: rule 1 at `.gitlab-ci.yml:687`");
-    expect(changed).toContain("after: rule 1 at `.gitlab-ci.yml:721`");
+    const changed = textOf(toHtml(renderComment(analysis({ contexts: [retagged("main", ["a"], 687, 34, "$CI_COMMIT_BRANCH")] }), gitlab)));
+    expect(changed).toContain("before: rule 1 at .gitlab-ci.yml:687");
+    expect(changed).toContain("why: rule 1 at .gitlab-ci.yml:721");
   });
 });
 
@@ -49,16 +50,17 @@ describe("contexts that change the same way", () => {
   });
   const md = renderComment(a, gitlab);
 
-  it("show the table once per distinct set of changes", () => {
-    expect(count(md, CHANGES_HEADER)).toBe(2);
+  it("show the changes once per distinct set of changes", () => {
+    // main's two jobs by tag, staging's one job by its whole reference; fork-main points to main.
+    expect(count(textOf(toHtml(md)), "old → ")).toBe(2);
   });
 
-  it("point to the context whose table they share, under their own summary", () => {
+  it("point to the context whose changes they share, under their own summary", () => {
     expect(md).toMatch(/<summary><b>fork-main<\/b>[^\n]*<\/summary>\n\nSame changes as `main`\./);
   });
 
-  it("keep their own table when the changes differ", () => {
-    expect(md).toMatch(/<summary><b>staging<\/b>[^\n]*<\/summary>\n\n\| jobs \| change/);
+  it("keep their own changes when they differ", () => {
+    expect(md).toMatch(/<summary><b>staging<\/b>[^\n]*<\/summary>\n\n- \*\*`a`\*\*/);
   });
 });
 
@@ -74,53 +76,55 @@ const notAnalysed = (file: string, status: Hazard["status"], line: number): Haza
 describe("several not-analysed notices", () => {
   const a = analysis({ hazards: [notAnalysed("arch.yml", "introduced", 27), notAnalysed("alpine.yml", "unchanged", 23), notAnalysed("debian.yml", "unchanged", 35)] });
   const md = renderComment(a, gitlab);
-  const bullets = md.split("\n").filter((l) => l.startsWith("- "));
 
-  it("share one bullet that counts them by status", () => {
-    expect(bullets).toHaveLength(1);
-    expect(bullets[0]).toContain("**notice · 1 introduced, 2 already present** — part of the configuration not analysed (3); for each: jobs and rules it defines are not in this report.");
+  it("read as one line for the new one and one for those already there", () => {
+    expect(summaries(md)).toEqual([
+      "ℹ️ 1 include is not read: the jobs and rules in them are not in this report",
+      "Already there before this MR: 1 finding (1 notice)",
+      "ℹ️ 2 includes are not read: the jobs and rules in them are not in this report",
+      "Why these 0 branch contexts",
+      "How to read this report",
+    ].filter((l) => !l.startsWith("Why these 0")));
   });
 
   it.each(["arch.yml", "alpine.yml", "debian.yml"])("name %s with its line", (file) => {
-    expect(md).toMatch(new RegExp(`ci-templates:/templates/${file.replace(".", "\\.")} is not analysed[^\\n]* · at \`\\.gitlab-ci\\.yml:\\d+\``));
+    const text = textOf(toHtml(md));
+    expect(text).toContain(`ci-templates:/templates/${file} is not analysed`);
   });
 
-  it("say which one is new", () => {
-    expect(md).toContain("templates/arch.yml is not analysed (introduced)");
-  });
-
-  it("are counted in the first line as the list counts them", () => {
-    expect(md.split("\n")[0]).toContain("· 1 notice introduced");
+  it("are counted in the second line when the first says what changes", () => {
+    expect(headlineLines(md)[1]).toContain("ℹ️ 1 include is not read");
   });
 });
 
-describe("notices are not called hazards", () => {
+describe("notices do not lead, warnings do", () => {
   const main = () => retagged("main", ["a"], 10, 0);
   const at = (...hazards: Hazard[]): Analysis => analysis({ contexts: [main()], hazards });
   const notice = hazard({ kind: "not-analysed", severity: "notice", contexts: ["main"] });
-  const warning = hazard({ kind: "image-not-built", severity: "warning", contexts: ["main"] });
+  const warning = hazard({ kind: "image-not-built", severity: "warning", contexts: ["main"], jobs: ["build"], images: ["reg/img:new"] });
 
   it.each<[string, Analysis, string, string]>([
-    ["a notice alone", at(notice), "1 notice introduced", "ℹ️ 1 new notice"],
-    ["a warning alone", at(warning), "1 hazard introduced", "⚠️ 1 new warning"],
-    ["a warning and a notice", at(warning, notice), "1 hazard and 1 notice introduced", "⚠️ 1 new warning · ℹ️ 1 new notice"],
-    ["a fixed notice", at({ ...notice, status: "fixed" }), "1 notice fixed", "✅ 1 fixed"],
-  ])("%s", (_name, a, words, cell) => {
+    ["a notice alone", at(notice), "ci-explain: this MR changes CI on 1 of 1 branch context — on main: 1 job changed", "ℹ️ 1 new"],
+    ["a warning alone", at(warning), "ci-explain: ⚠️ build on main now runs in an image nothing builds", "⚠️ 1 new"],
+    ["a warning and a notice", at(warning, notice), "ci-explain: ⚠️ build on main now runs in an image nothing builds", "⚠️ 1 new · ℹ️ 1 new"],
+    ["a fixed notice", at({ ...notice, status: "fixed" }), "ci-explain: this MR changes CI on 1 of 1 branch context — on main: 1 job changed", "✅ 1 fixed"],
+  ])("%s", (_name, a, first, cell) => {
     const md = renderComment(a, gitlab);
-    expect(md.split("\n")[0]).toMatch(new RegExp(`· ${words}$`));
-    expect(md).toContain(`| ${cell} |`);
-    expect(renderCheck(a, { platform: "github" }).title).toMatch(new RegExp(`· ${words}$`));
+    expect(headlineLines(md)[0]).toBe(first);
+    expect(tableRows(md)[0][0][3]).toBe(cell);
+    expect(renderCheck(a, { platform: "github" }).title).toBe(first.replace(/^ci-explain: /, "").replace("this MR", "this PR"));
   });
 });
 
-describe("a fixed hazard reads as the past", () => {
-  const message = "8 jobs run in `reg/img:latest`, which no job here builds.";
+describe("a finding reads by what it did", () => {
   it.each<[Hazard["status"], string]>([
-    ["fixed", "✅ **warning · fixed** — was: image used but not built: 8 jobs run in"],
-    ["introduced", "⚠️ **warning · introduced** — image used but not built: 8 jobs run in"],
-    ["unchanged", "⚠️ **warning · already present** — image used but not built: 8 jobs run in"],
+    ["fixed", "✅ 8 jobs on main no longer run in an image nothing builds there"],
+    ["introduced", "⚠️ 8 jobs on main now run in an image nothing builds"],
+    ["unchanged", "⚠️ 8 jobs on main run in an image nothing builds"],
   ])("%s", (status, expected) => {
-    expect(renderComment(analysis({ hazards: [hazard({ kind: "image-not-built", status, message })] }), gitlab)).toContain(expected);
+    const jobs = Array.from({ length: 8 }, (_, i) => `build-${i}`);
+    const md = renderComment(analysis({ hazards: [hazard({ kind: "image-not-built", status, contexts: ["main"], jobs, images: ["reg/img:latest"] })] }), gitlab);
+    expect(summaries(md)).toContain(expected);
   });
 });
 

@@ -10,7 +10,7 @@ describe("GitLab commit status", () => {
     expect(status).toEqual({
       name: "ci-explain",
       state: "success",
-      description: "this MR changes CI on 3 of 7 branch contexts · 24 image pushes change · 1 notice introduced, 1 hazard fixed",
+      description: "✅ staging-8.0 and staging-7.2 no longer push the same 8 images to :latest as staging",
       targetUrl: "https://gitlab.example/acme/app/-/merge_requests/7#note_1",
     });
   });

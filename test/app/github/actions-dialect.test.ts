@@ -3,6 +3,7 @@ import { defaultGitHubAppDeps } from "../../../src/app/github-app.js";
 import { FakeGitHub } from "../../platforms/github/fake-github.js";
 import { serveWithNock, stopNock } from "../../platforms/github/nock-github.js";
 import { MARKER, pullRequestPayload, startApp } from "./harness.js";
+import { headlineLines } from "../../report/rendered.js";
 
 /**
  * The real engine and report on pull requests that change GitHub Actions workflows: the
@@ -50,13 +51,13 @@ describe("a pull request that changes GitHub Actions workflows", () => {
     expect(fake.comments).toHaveLength(1);
     const body = fake.comments[0].body;
     expect(body).toContain(MARKER);
-    expect(body.split("\n")[0]).toMatch(/^\*\*ci-explain\*\*: this PR changes CI on 2 of \d+ branch contexts/);
-    expect(body).toContain("image tag pushed by more than one branch");
+    expect(headlineLines(body)[0]).toBe("ci-explain: ⛔ master and release/1.x now push the same image demo:latest");
+    expect(headlineLines(body)[1]).toMatch(/changes CI on 2 of \d+ branch contexts/);
     expect(body).toContain("ghcr.io/acme/demo:latest");
     expect(body).not.toContain("## GitLab CI");
     const check = fake.checkRuns[0];
     expect(check).toMatchObject({ status: "completed", conclusion: "failure" });
-    expect(check.output?.title).toContain("this PR changes CI on 2 of");
+    expect(check.output?.title).toContain("now push the same image");
   });
 
   it("with both dialects changed, gets one comment with a section each and the worst conclusion", async () => {
@@ -67,13 +68,13 @@ describe("a pull request that changes GitHub Actions workflows", () => {
     );
     expect(fake.comments).toHaveLength(1);
     const body = fake.comments[0].body;
-    expect(body.split("\n")[0]).toMatch(/^\*\*ci-explain\*\*: GitLab CI: changes \d+ of .* · GitHub Actions: changes 2 of /);
+    expect(headlineLines(body)[1]).toMatch(/^GitLab CI: changes \d+ of .* · GitHub Actions: changes 2 of /);
     const gitlabAt = body.indexOf("## GitLab CI (.gitlab-ci.yml)");
     const actionsAt = body.indexOf("## GitHub Actions (.github/workflows)");
     expect(gitlabAt).toBeGreaterThan(0);
     expect(actionsAt).toBeGreaterThan(gitlabAt);
-    expect(body.slice(gitlabAt, actionsAt)).toContain("jobs turned manual");
-    expect(body.slice(actionsAt)).toContain("image tag pushed by more than one branch");
+    expect(body.slice(gitlabAt, actionsAt)).toContain("to be started by hand");
+    expect(body.slice(actionsAt)).toContain("now push the same image");
     expect(body.split(MARKER)).toHaveLength(2);
     expect(fake.checkRuns).toHaveLength(1);
     expect(fake.checkRuns[0].conclusion).toBe("failure");
@@ -82,7 +83,7 @@ describe("a pull request that changes GitHub Actions workflows", () => {
   it("with both dialects but only a workflow changed, reports GitHub Actions alone", async () => {
     await open({ [WF]: workflow("${{ github.ref_name }}"), [GITLAB]: gitlab("on_success") }, { [WF]: workflow("latest"), [GITLAB]: gitlab("on_success") }, [WF]);
     const body = fake.comments[0].body;
-    expect(body).toContain("image tag pushed by more than one branch");
+    expect(body).toContain("now push the same image");
     expect(body).not.toContain("## GitLab CI");
   });
 });

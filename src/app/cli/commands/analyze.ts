@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import type { Analysis, AnalysedPipeline, ContextAnalysis } from "../../../analysis/model.js";
 import { loadSettings } from "../../../config/load-settings.js";
 import type { Settings } from "../../../config/settings.js";
+import { closestName } from "../../../core/closest-name.js";
 import { formatDiagnostic, type Diagnostic } from "../../../core/diagnostic.js";
 import { formatPos } from "../../../core/pos.js";
 import type { FileSource } from "../../../core/file-source.js";
@@ -14,6 +15,7 @@ import { optionsHelp, parseCommandLine } from "../options.js";
 import { checkProjectPath, parseFormat, parseVarFlags, splitRefPair } from "../parse-options.js";
 import { readRunInputs } from "../run-inputs.js";
 import { pipelineJson } from "../pipeline-json.js";
+import type { ReportOptions } from "../../../report/options.js";
 
 const REPORT_OPTIONS = ["repo", "base", "head", "config", "branch", "project", "default-branch", "var", "format", "dialect", "explain", "job"] as const;
 const RUN_OPTIONS = ["mr", "pr", "tag", "sha", "pr-number", "mr-iid", "pr-head-sha", "now", "event", "event-payload"] as const;
@@ -38,8 +40,8 @@ ${optionsHelp(REPORT_OPTIONS, {
   repo: "the git repository (default: the current directory)",
   branch: "a real branch name of the project (repeat); CI rules that test a\nregex then use matching real names (default: the branches git\nknows locally and on origin)",
   var: "a project variable GitLab would inject (repeat); wins over\n.ci-explain.yml's `variables`",
-  format: "markdown (default; the comment the bot posts), text (the same\nreport for a terminal) or json",
-  job: "with --explain: only this job",
+  format: "markdown (default; the comment the bot posts, or with --explain\nits /ci-explain reply), text (the same for a terminal) or json",
+  job: "with --explain: only this job (a job of that context, before or\nafter the change)",
   dialect: 'gitlab-ci (.gitlab-ci.yml), github-actions (.github/workflows)\nor auto (default): every dialect either revision has, each\nunder its own heading (JSON: one object, or {"analyses": [...]}\nwhen there are several)',
 })}
 What the runs have that the files do not show (the same names as for simulate):
@@ -143,23 +145,61 @@ export const analyzeCommand: CliCommand = {
         failed = analyses.some((a) => a.head.diagnostics.some((d) => d.severity === "error"));
         asked = analyses.flatMap((a) => a.contexts);
       }
-      const { renderExplainText } = await import("../../../report/index.js");
-      for (const ctx of asked) io.stdout(renderExplainText({ pipeline: ctx.after, contextName: ctx.context.name, job: values.job }));
+      if (values.job !== undefined) checkJobAsked(values.job, asked);
+      if (format === "json") io.stdout(`${JSON.stringify({ contexts: asked.map(contextJson) }, null, 2)}\n`);
+      else if (format === "text") {
+        const { renderExplainText } = await import("../../../report/index.js");
+        for (const ctx of asked) io.stdout(renderExplainText({ pipeline: ctx.after, contextName: ctx.context.name, job: values.job, changes: ctx.changes, redecided: ctx.redecided }));
+      } else {
+        // The reply the `/ci-explain` command gets, word for word.
+        const { renderExplainReply } = await import("../../../platforms/change-report.js");
+        io.stdout(withFinalNewline(renderExplainReply(analyses, question, head.sha ?? headRev, reportOptions(analyses))));
+      }
       return failed ? 1 : 0;
     }
-    // A repository with only GitHub Actions is reviewed on pull requests: say "PR", not "MR".
-    const options = { platform: analyses.every((a) => a.dialect === "github-actions") ? ("github" as const) : ("gitlab" as const) };
+    const options = reportOptions(analyses);
     if (format === "json") {
       const json = analyses.length === 1 ? analysisJson(analyses[0]) : { analyses: analyses.map(analysisJson) };
       io.stdout(`${JSON.stringify(json, null, 2)}\n`);
     } else {
       // The report modules are loaded only for a report, and the JSON is built only for JSON.
       const { renderCombinedComment, renderCombinedCommentText } = await import("../../../report/combined.js");
-      io.stdout(format === "text" ? renderCombinedCommentText(analyses, options) : renderCombinedComment(analyses, options));
+      io.stdout(format === "text" ? renderCombinedCommentText(analyses, options) : withFinalNewline(renderCombinedComment(analyses, options)));
     }
     return failed ? 1 : 0;
   },
 };
+
+/** A repository with only GitHub Actions is reviewed on pull requests: say "PR", not "MR". */
+function reportOptions(analyses: readonly Analysis[]): ReportOptions {
+  return { platform: analyses.every((a) => a.dialect === "github-actions") ? "github" : "gitlab" };
+}
+
+/** Text a terminal prints ends with a newline (a comment body does not need one). */
+export function withFinalNewline(text: string): string {
+  return text.endsWith("\n") ? text : `${text}\n`;
+}
+
+/**
+ * `--job NAME` must name a job of an explained context, before or after the change (the one
+ * the command asks about may be one the change removes); otherwise it is a usage error that
+ * says which jobs there are, or which one was probably meant.
+ */
+function checkJobAsked(job: string, asked: readonly ContextAnalysis[]): void {
+  const names = new Set<string>();
+  for (const ctx of asked) {
+    for (const p of [ctx.after, ctx.before]) {
+      for (const j of p.jobs) names.add(j.name).add(j.baseName ?? j.name);
+      for (const e of p.excluded) names.add(e.name);
+    }
+  }
+  if (names.has(job)) return;
+  const where = asked.map((c) => c.context.name).join(", ") || "the explained context";
+  const meant = closestName(job, names);
+  const jobs = [...names].sort();
+  const hint = meant ? `; did you mean ${meant}?` : jobs.length > 0 ? `; its jobs: ${jobs.slice(0, 10).join(", ")}${jobs.length > 10 ? ` and ${jobs.length - 10} more` : ""}` : "; it has no jobs";
+  throw new UsageError(`--job ${job}: no such job in ${where}${hint}`);
+}
 
 /** The modules the analysis itself needs: loaded by `import()` so that git can start first. */
 async function loadAnalysis() {
