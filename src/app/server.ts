@@ -1,3 +1,5 @@
+import { createPrivateKey } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, createProbot } from "probot";
@@ -99,7 +101,36 @@ export function githubSettings(env: Env): { appId: string } | undefined {
   if (missing.length > 0) {
     throw new ServerConfigError(`the GitHub App is partly configured: set ${missing.join(", ")} (the GitHub webhook route is not started without them)`);
   }
+  const keyProblem = privateKeyProblem(env);
+  if (keyProblem) throw new ServerConfigError(keyProblem);
   return { appId: String(env.APP_ID) };
+}
+
+/**
+ * Why the App's private key is unusable, said in the user's terms; undefined when it is a PEM
+ * private key. Probot takes PEM text or that text base64-encoded (as a secret store may hold it),
+ * and says only "privateKey option is required" for anything else.
+ */
+function privateKeyProblem(env: Env): string | undefined {
+  const inline = (env.PRIVATE_KEY ?? "").trim();
+  let text = inline;
+  let what = "PRIVATE_KEY";
+  if (inline === "") {
+    const path = String(env.PRIVATE_KEY_PATH).trim();
+    what = `PRIVATE_KEY_PATH ${path}`;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (err) {
+      return `${what}: cannot read the file (${err instanceof Error ? err.message : String(err)})`;
+    }
+  }
+  const pem = text.includes("-----BEGIN") ? text : Buffer.from(text, "base64").toString("utf8");
+  try {
+    createPrivateKey(pem.replace(/\\n/g, "\n"));
+    return undefined;
+  } catch {
+    return `${what} is not a PEM private key: give the contents of the .pem file GitHub generated for the App (it starts with "-----BEGIN RSA PRIVATE KEY-----"), that text base64-encoded, or its path in PRIVATE_KEY_PATH`;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
-import { error } from "../core/diagnostic.js";
+import { closestName } from "../core/closest-name.js";
+import { error, type Diagnostic } from "../core/diagnostic.js";
 import type { Pos } from "../core/pos.js";
 import type { PipelineSource, RunInputs } from "../gitlab-ci/context.js";
 import { obviouslyTooDeep } from "../gitlab-ci/yaml/parse-yaml.js";
@@ -39,24 +40,93 @@ export function parseSettingsText(text: string, file: string): Omit<LoadedSettin
     if (!(e instanceof ReferenceError)) throw e;
     return { settings: defaultSettings(), diagnostics: [error("yaml-alias-limit", `${file}: ${e.message}`, { file, line: 1 })] };
   }
-  const result = settingsFileSchema.safeParse(value);
-  if (!result.success) {
-    const diagnostics = result.error.issues.map((issue) => {
+  // A mistake costs only what it is about: an unknown key or an invalid value is reported with
+  // its line and left out, and every valid key still applies (each pass removes at least one
+  // offending part, so this ends; the bound is for safety).
+  const diagnostics: Diagnostic[] = [];
+  for (let pass = 0; pass < MAX_PRUNE_PASSES; pass++) {
+    const result = settingsFileSchema.safeParse(value);
+    if (result.success) {
+      const explicit = new Set(Object.entries(result.data).flatMap(([key, v]) => (v === undefined ? [] : [key])));
+      return { settings: toSettings(result.data), diagnostics: byLine(diagnostics), explicit };
+    }
+    const offending: Array<ReadonlyArray<PropertyKey>> = [];
+    for (const issue of result.error.issues) {
       const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
-      return keys.map((key) => {
+      for (const key of keys) {
         const path = key === undefined ? issue.path : [...issue.path, key];
         const where = keyPath(path);
         const text =
           issue.code === "unrecognized_keys"
-            ? `unknown key \`${where}\``
+            ? `unknown key \`${where}\`${suggestion(String(key), issue.path)}`
             : `\`${where || "(top level)"}\`: ${issue.message.replace(/^Invalid input: /, "").replace("expected record", "expected a map")}`;
-        return error("config-invalid", text, positionOf(doc, lineCounter, file, path));
-      });
-    });
-    return { settings: defaultSettings(), diagnostics: diagnostics.flat() };
+        diagnostics.push(error("config-invalid", text, positionOf(doc, lineCounter, file, path)));
+        offending.push(path);
+      }
+    }
+    value = withoutPaths(value, offending);
   }
-  const explicit = new Set(Object.entries(result.data).flatMap(([key, v]) => (v === undefined ? [] : [key])));
-  return { settings: toSettings(result.data), diagnostics: [], explicit };
+  return { settings: defaultSettings(), diagnostics: byLine(diagnostics) };
+}
+
+/** In the order of the file, as a reader goes through it. */
+function byLine(diagnostics: Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort((a, b) => (a.pos?.line ?? 0) - (b.pos?.line ?? 0));
+}
+
+/** Passes of leaving out what is invalid before the whole file is given up. */
+const MAX_PRUNE_PASSES = 10;
+
+/** `; did you mean \`on_drafts\`?` for a misspelt key of a map whose keys are known. */
+function suggestion(key: string, parent: ReadonlyArray<PropertyKey>): string {
+  const known = knownKeys(parent);
+  const meant = known.length ? closestName(key, known) : undefined;
+  return meant ? `; did you mean \`${meant}\`?` : "";
+}
+
+/** The keys the schema allows in the map at `path` (none for a map of free names, such as `variables`). */
+function knownKeys(path: ReadonlyArray<PropertyKey>): string[] {
+  let schema: unknown = settingsFileSchema;
+  for (const step of path) {
+    schema = unwrap(schema);
+    if (typeof step === "number") schema = (schema as { element?: unknown }).element;
+    else schema = (schema as { shape?: Record<string, unknown> }).shape?.[String(step)];
+  }
+  const shape = (unwrap(schema) as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+/** The schema inside an optional, nullable or array wrapper, as far as the key names go. */
+function unwrap(schema: unknown): unknown {
+  let s = schema as { unwrap?: () => unknown; element?: unknown } | undefined;
+  for (let i = 0; i < 5 && s && typeof s.unwrap === "function"; i++) s = s.unwrap() as typeof s;
+  return s;
+}
+
+/**
+ * The value with each path removed: a map entry is deleted, a list item dropped, and an invalid
+ * whole file becomes empty. Paths are applied deepest first, so earlier removals do not shift later ones.
+ */
+function withoutPaths(value: unknown, paths: Array<ReadonlyArray<PropertyKey>>): unknown {
+  if (paths.some((p) => p.length === 0)) return {};
+  const copy: unknown = structuredClone(value);
+  const sorted = [...paths].sort((a, b) => b.length - a.length || Number(b[b.length - 1]) - Number(a[a.length - 1]));
+  for (const path of sorted) {
+    let parent: unknown;
+    let node: unknown = copy;
+    for (const step of path.slice(0, -1)) {
+      parent = node;
+      node = node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[step as string] : undefined;
+    }
+    const last = path[path.length - 1];
+    if (Array.isArray(node) && typeof last === "number") {
+      node.splice(last, 1);
+      // A list left empty by removals is left out as a whole: `contexts: []` would mean "none",
+      // and the automatic choice is what a list with nothing valid in it should leave in place.
+      if (node.length === 0 && parent !== null && typeof parent === "object" && path.length >= 2) delete (parent as Record<PropertyKey, unknown>)[path[path.length - 2] as string];
+    } else if (node !== null && typeof node === "object") delete (node as Record<PropertyKey, unknown>)[last as string];
+  }
+  return copy;
 }
 
 /** `contexts[1].variables.QEMU_CI` */

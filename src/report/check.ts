@@ -7,6 +7,7 @@ import { paragraph, trusted, type Block } from "./document.js";
 import { isContextChanged } from "./facts.js";
 import { headline, headlineText } from "./headline.js";
 import { findingsBlocks } from "./findings-section.js";
+import { rankedFindings, type Finding } from "./findings.js";
 import { clipPhrases } from "./markdown-escape.js";
 import { matrixBlocks } from "./matrix.js";
 import { CHECK_OUTPUT_LIMIT, type ReportOptions } from "./options.js";
@@ -30,14 +31,14 @@ export interface CheckOutput {
   annotations: CheckAnnotation[];
 }
 
-function summaryBlocks(analysis: Analysis, options: ReportOptions, level: number): Block[] {
+function summaryBlocks(analysis: Analysis, options: ReportOptions, level: number, findings: readonly Finding[]): Block[] {
   const detail = DETAIL_LADDER[level];
-  const blocks: Block[] = [paragraph(...headline(analysis, options))];
+  const blocks: Block[] = [paragraph(...headline(analysis, options, findings))];
   if (!analysis.ciRelevant) return blocks;
   return [
     ...blocks,
     ...configErrorBlocks(analysis, options, Math.max(3, detail.hazards.items)),
-    ...findingsBlocks(analysis, options, detail.hazards),
+    ...findingsBlocks(analysis, options, detail.hazards, findings),
     ...matrixBlocks(analysis, options, detail.matrix),
     ...settingsBlocks([analysis], options),
   ];
@@ -56,11 +57,12 @@ function textBlocks(analysis: Analysis, options: ReportOptions, level: number): 
  */
 export function renderCheck(analysis: Analysis, options: ReportOptions, limit: number = CHECK_OUTPUT_LIMIT): CheckOutput {
   const levels = DETAIL_LADDER.map((_, i) => i);
+  const findings = rankedFindings(analysis, options);
   return {
     name: CHECK_NAME,
     conclusion: analysis.verdict.conclusion,
     title: clipPhrases(headlineText(analysis, options), CHECK_TITLE_LIMIT),
-    summary: fitToBudget(levels.map((l) => () => renderMarkdown(summaryBlocks(analysis, options, l))), limit).text,
+    summary: fitToBudget(levels.map((l) => () => renderMarkdown(summaryBlocks(analysis, options, l, findings))), limit).text,
     text: fitToBudget(levels.map((l) => () => renderMarkdown(textBlocks(analysis, options, l))), limit).text,
     annotations: checkAnnotations(analysis, options.platform),
   };

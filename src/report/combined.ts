@@ -3,7 +3,7 @@ import { fitToBudget } from "./budget.js";
 import { CHECK_NAME, renderCheck, CHECK_TITLE_LIMIT, type CheckOutput } from "./check.js";
 import { bodyBlocks, DETAIL_LADDER, footerBlocks, renderComment, renderCommentText, type CommentDetail } from "./comment.js";
 import { heading, lineBreak, paragraph, strong, trusted, type Block, type Inline } from "./document.js";
-import { rankedFindings } from "./findings.js";
+import { rankedFindings, type Finding } from "./findings.js";
 import { hazardCounts, hazardMovement, headConfigError, isContextChanged } from "./facts.js";
 import { clipPhrases } from "./markdown-escape.js";
 import { CHECK_OUTPUT_LIMIT, COMMENT_BUDGET, type ReportOptions } from "./options.js";
@@ -61,10 +61,10 @@ function sectionHeading(analysis: Analysis): Block {
   return heading(2, trusted(`${DIALECT_NAME[analysis.dialect]} (${where})`));
 }
 
-function combinedBlocks(analyses: readonly Analysis[], options: ReportOptions, detail: CommentDetail): Block[] {
+function combinedBlocks(analyses: readonly Analysis[], options: ReportOptions, detail: CommentDetail, findings: ReadonlyArray<readonly Finding[]>): Block[] {
   return [
     paragraph(...combinedHeadline(analyses, options)),
-    ...analyses.flatMap((a) => [sectionHeading(a), ...bodyBlocks(a, options, detail)]),
+    ...analyses.flatMap((a, i) => [sectionHeading(a), ...bodyBlocks(a, options, detail, findings[i])]),
     ...settingsBlocks(analyses, options),
     ...footerBlocks(analyses[0], options),
   ];
@@ -74,8 +74,9 @@ function combinedBlocks(analyses: readonly Analysis[], options: ReportOptions, d
 export function renderCombinedComment(analyses: readonly Analysis[], options: ReportOptions): string {
   if (analyses.length === 1) return renderComment(analyses[0], options);
   const max = options.maxChars ?? COMMENT_BUDGET;
+  const findings = analyses.map((a) => rankedFindings(a, options));
   return fitToBudget(
-    DETAIL_LADDER.map((detail) => () => renderMarkdown(combinedBlocks(analyses, options, detail))),
+    DETAIL_LADDER.map((detail) => () => renderMarkdown(combinedBlocks(analyses, options, detail, findings))),
     max,
   ).text;
 }
@@ -83,7 +84,8 @@ export function renderCombinedComment(analyses: readonly Analysis[], options: Re
 /** The same as terminal text, in full detail (the CLI). */
 export function renderCombinedCommentText(analyses: readonly Analysis[], options: ReportOptions): string {
   if (analyses.length === 1) return renderCommentText(analyses[0], options);
-  return `${renderTerminal(combinedBlocks(analyses, { ...options, fileUrl: undefined }, DETAIL_LADDER[0]))}\n`;
+  const plain = { ...options, fileUrl: undefined };
+  return `${renderTerminal(combinedBlocks(analyses, plain, DETAIL_LADDER[0], analyses.map((a) => rankedFindings(a, plain))))}\n`;
 }
 
 /**

@@ -5,6 +5,7 @@ import { code, em, heading, list, paragraph, trusted, type Block, type Inline } 
 import { isContextChanged, shortSha } from "./facts.js";
 import { headline } from "./headline.js";
 import { findingsBlocks, type FindingsDetail } from "./findings-section.js";
+import { rankedFindings, type Finding } from "./findings.js";
 import { legendBlocks } from "./legend.js";
 import { location } from "./location.js";
 import { commentMarkerText } from "./marker.js";
@@ -79,14 +80,16 @@ export function footerBlocks(analysis: Analysis, options: ReportOptions): Block[
  * the answer in two lines; what the change introduces or fixes, then what was there before; what
  * was assumed; the branch contexts and what changes in each; how to read it.
  */
-export function bodyBlocks(analysis: Analysis, options: ReportOptions, detail: CommentDetail): Block[] {
-  const blocks: Block[] = [paragraph(...headline(analysis, options))];
+export function bodyBlocks(analysis: Analysis, options: ReportOptions, detail: CommentDetail, findings: readonly Finding[] = rankedFindings(analysis, options)): Block[] {
+  const blocks: Block[] = [paragraph(...headline(analysis, options, findings))];
   if (!analysis.ciRelevant) {
     blocks.push(paragraph(trusted("No CI file, container recipe or ci-explain setting differs from the base any more, so the earlier report no longer applies.")));
+    // A configuration that does not load is said even so: the change did not break it, but it is broken.
+    blocks.push(...configErrorBlocks(analysis, options, Math.max(3, detail.hazards.items)));
     return blocks;
   }
   blocks.push(...configErrorBlocks(analysis, options, Math.max(3, detail.hazards.items)));
-  blocks.push(...findingsBlocks(analysis, options, detail.hazards));
+  blocks.push(...findingsBlocks(analysis, options, detail.hazards, findings));
   blocks.push(...notesBlocks(analysis, Math.max(3, detail.hazards.items)));
   blocks.push(...includesReadBlocks(analysis, Math.max(3, detail.hazards.items)));
   blocks.push(heading(3, trusted(analysis.contexts.some(isContextChanged) ? "What changes, per branch context" : "Branch contexts")));
@@ -99,8 +102,8 @@ export function bodyBlocks(analysis: Analysis, options: ReportOptions, detail: C
 }
 
 /** Blocks of the comment at one detail level (the terminal renderer reuses them). */
-export function commentBlocks(analysis: Analysis, options: ReportOptions, detail: CommentDetail = DETAIL_LADDER[0]): Block[] {
-  return [...bodyBlocks(analysis, options, detail), ...settingsBlocks([analysis], options), ...footerBlocks(analysis, options)];
+export function commentBlocks(analysis: Analysis, options: ReportOptions, detail: CommentDetail = DETAIL_LADDER[0], findings?: readonly Finding[]): Block[] {
+  return [...bodyBlocks(analysis, options, detail, findings), ...settingsBlocks([analysis], options), ...footerBlocks(analysis, options)];
 }
 
 /**
@@ -109,8 +112,10 @@ export function commentBlocks(analysis: Analysis, options: ReportOptions, detail
  */
 export function renderComment(analysis: Analysis, options: ReportOptions): string {
   const max = options.maxChars ?? COMMENT_BUDGET;
+  // Ranked once: every detail level says the same findings.
+  const findings = rankedFindings(analysis, options);
   return fitToBudget(
-    DETAIL_LADDER.map((detail) => () => renderMarkdown(commentBlocks(analysis, options, detail))),
+    DETAIL_LADDER.map((detail) => () => renderMarkdown(commentBlocks(analysis, options, detail, findings))),
     max,
   ).text;
 }

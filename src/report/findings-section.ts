@@ -48,8 +48,7 @@ function severityCounts(findings: Finding[]): string {
  * What this change introduces or fixes, one line per finding with its details folded under it,
  * most important first; then what was there before and stays, folded as a whole.
  */
-export function findingsBlocks(analysis: Analysis, options: ReportOptions, detail: FindingsDetail): Block[] {
-  const findings = rankedFindings(analysis, options);
+export function findingsBlocks(analysis: Analysis, options: ReportOptions, detail: FindingsDetail, findings: readonly Finding[] = rankedFindings(analysis, options)): Block[] {
   if (findings.length === 0) return [];
   const news = findings.filter((f) => f.status !== "unchanged");
   const already = findings.filter((f) => f.status === "unchanged");

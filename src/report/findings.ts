@@ -65,11 +65,13 @@ function jobsInline(jobs: string[]): Inline {
  * the change, so the sentence can say who moved away from whom.
  */
 function stillPushing(hazard: Hazard, analysis: Analysis, name: (context: string) => string): Set<string> {
-  const wanted = hazard.images.filter((i) => !i.includes(" ≟ ")).map(splitImageRef);
+  const wanted = new Set(hazard.images.filter((i) => !i.includes(" ≟ ")).map((i) => {
+    const { repository, tag } = splitImageRef(i);
+    return `${repository}\0${tag}`;
+  }));
   const still = new Set<string>();
   for (const ctx of analysis.contexts) {
-    const pushes = ctx.images.some((img) => wanted.some((w) => w.repository === img.repository && img.tagsAfter.includes(w.tag)));
-    if (pushes) still.add(name(ctx.context.name));
+    if (ctx.images.some((img) => img.tagsAfter.some((tag) => wanted.has(`${img.repository}\0${tag}`)))) still.add(name(ctx.context.name));
   }
   return still;
 }

@@ -60,7 +60,7 @@ function whatChanges(analysis: Analysis, options: ReportOptions): string {
 }
 
 /** The second line: the next finding, what else there is, the scope and the verdict. */
-function secondLine(analysis: Analysis, findings: Finding[]): Inline {
+function secondLine(analysis: Analysis, findings: readonly Finding[]): Inline {
   const parts: Inline[] = [];
   // A notice the first line left out is named here; else the second finding, when it is news
   // (introduced or fixed) or the first is not.
@@ -83,8 +83,8 @@ function secondLine(analysis: Analysis, findings: Finding[]): Inline {
  * The answer: the comment's first two lines, the first in bold. The check title and the GitLab
  * status description use the first line's words (`headlineText`).
  */
-export function headline(analysis: Analysis, options: ReportOptions): Inline {
-  const findings = analysis.ciRelevant && !headConfigError(analysis) ? rankedFindings(analysis, options) : [];
+export function headline(analysis: Analysis, options: ReportOptions, ranked: readonly Finding[] = rankedFindings(analysis, options)): Inline {
+  const findings = analysis.ciRelevant && !headConfigError(analysis) ? ranked : [];
   const lead: Inline = [strong(trusted("ci-explain: "), ...firstLine(analysis, options, findings[0]))];
   if (!analysis.ciRelevant) return lead;
   return [...lead, lineBreak, ...secondLine(analysis, findings)];

@@ -11,6 +11,12 @@ export interface ReportOptions {
   maxChars?: number;
   /** Marker key, so several reports (dialects) can live in one MR; see marker.ts. */
   markerKey?: string;
+  /**
+   * Where the settings file was read from: the base revision (the bot, so a change cannot relax
+   * its own review; the default), the head revision (`ci-explain analyze`), or a file given on the
+   * command line.
+   */
+  settingsFrom?: "base" | "head" | "given";
 }
 
 /**

@@ -5,6 +5,7 @@ import { loadSettings } from "../../src/config/load-settings.js";
 import { MemorySource } from "../../src/core/memory-source.js";
 import { renderComment } from "../../src/report/index.js";
 import { fixtureSource } from "./fixture.js";
+import { summaries } from "../report/rendered.js";
 
 /**
  * The second half of the QEMU story: a stable branch stops building its own container and
@@ -42,8 +43,9 @@ describe("image-not-built names the contexts that publish the image", () => {
     const head = fixtureSource("latest-built-elsewhere/head");
     const { settings } = await loadSettings(base);
     const comment = renderComment(await analyze({ base, head, settings }), { platform: "gitlab" });
-    const item = comment.split("\n").find((line) => line.includes("image used but not built"));
-    expect(item).toContain("`main` and `staging` push it");
+    // In a word on its folded line, and in full in its details.
+    expect(summaries(comment)).toContain("⚠️ unit on stable-8.0 now runs in an image only main and staging push");
+    expect(comment).toContain("`main` and `staging` push it");
     expect(comment).toContain("pushed by: `main`, `staging`");
   });
 

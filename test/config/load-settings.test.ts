@@ -78,13 +78,36 @@ describe("parseSettingsText", () => {
     ["an unknown severity", "hazards:\n  jobs-lost: fatal\n", "`hazards.jobs-lost`", 2],
     ["a project that is not a path", "project: widget\n", "`project`", 1],
     ["a YAML syntax error", "variables: [a\n", "", 2],
-  ])("reports %s with the key and its line, and falls back to defaults", (_what, text, message, line) => {
-    const { settings, diagnostics } = parseSettingsText(text, ".ci-explain.yml");
-    expect(settings).toEqual(defaultSettings());
+  ])("reports %s with the key and its line", (_what, text, message, line) => {
+    const { diagnostics } = parseSettingsText(text, ".ci-explain.yml");
     expect(diagnostics.length).toBeGreaterThan(0);
     expect(diagnostics[0].severity).toBe("error");
     expect(diagnostics[0].message).toContain(message);
     expect(diagnostics[0].pos).toMatchObject({ file: ".ci-explain.yml", line });
+  });
+});
+
+describe("one mistake costs only what it is about", () => {
+  const text = "project: acme/widget\nprojcet: x\ncomment:\n  on_draft: true\n  on_drafts: true\ncontexts:\n  - branch: main\n  - branch: main\n    tag: v1\n";
+  const { settings, diagnostics } = parseSettingsText(text, ".ci-explain.yml");
+
+  it("keeps every valid key", () => {
+    expect(settings.project).toBe("acme/widget");
+    expect(settings.comment.onDrafts).toBe(true);
+    expect(settings.contexts?.map((c) => c.name)).toEqual(["main"]);
+  });
+
+  it("reports each unknown or invalid key with its line, and the key probably meant", () => {
+    expect(diagnostics.map((d) => [d.pos?.line, d.message])).toEqual([
+      [2, "unknown key `projcet`; did you mean `project`?"],
+      [4, "unknown key `comment.on_draft`; did you mean `on_drafts`?"],
+      [8, expect.stringContaining("`contexts[1]`: a context names exactly one of `branch`, `tag` or `mr`")],
+    ]);
+  });
+
+  it("leaves the automatic contexts in place when no configured context is valid", () => {
+    const only = parseSettingsText("contexts:\n  - branch: main\n    tag: v1\n", ".ci-explain.yml");
+    expect(only.settings.contexts).toBeUndefined();
   });
 });
 
@@ -107,7 +130,7 @@ describe("loadSettings", () => {
   it.each([
     ["a file naming gitlab.com's own values: both count as set", "server_url: https://gitlab.com\nregistry: registry.gitlab.com\n", ["registry", "server_url"]],
     ["a file naming neither: neither counts as set", "project: a/b\n", ["project"]],
-    ["an invalid file: nothing counts as set", "server_url: https://gitlab.com\nprojcet: a/b\n", []],
+    ["a file with an unknown key: its valid keys count as set", "server_url: https://gitlab.com\nprojcet: a/b\n", ["server_url"]],
   ])("says which keys %s", async (_what, text, keys) => {
     const loaded = await loadSettings(new MemorySource({ ".ci-explain.yml": text }));
     expect([...(loaded.explicit ?? [])].sort()).toEqual(keys);

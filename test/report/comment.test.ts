@@ -316,3 +316,18 @@ describe("a container job's change says which tag it pushes before and after (fr
     expect(text).not.toContain("pushes tag: latest → latest");
   });
 });
+
+describe("problems in the settings file", () => {
+  const a = analysis({ contexts: [unchanged()], settingsDiagnostics: [error("config-invalid", "unknown key `projcet`; did you mean `project`?", pos(".ci-explain.yml", 2))] });
+
+  it.each([
+    [undefined, "in .ci-explain.yml as the base revision has it"],
+    ["head", "in .ci-explain.yml as the head revision has it"],
+    ["given", "in .ci-explain.yml given on the command line"],
+  ] as const)("name the file and where it was read from (%s)", (from, words) => {
+    const text = textOf(toHtml(renderComment(a, { ...gitlab, ...(from ? { settingsFrom: from } : {}) })));
+    expect(text).toContain(`The ci-explain settings ${words}`);
+    expect(text).toContain("what is wrong was left out, every other setting applies");
+    expect(text).toContain(".ci-explain.yml:2: unknown key projcet; did you mean project? config-invalid");
+  });
+});

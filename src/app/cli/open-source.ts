@@ -28,15 +28,18 @@ export interface Repository {
 }
 
 export async function openRepository(cwd: string, repoArg: string | undefined): Promise<Repository> {
-  const dir = resolve(cwd, repoArg ?? ".");
+  const asked = resolve(cwd, repoArg ?? ".");
   let isDir = false;
   try {
-    isDir = (await stat(dir)).isDirectory();
+    isDir = (await stat(asked)).isDirectory();
   } catch {
     isDir = false;
   }
-  if (!isDir) throw new UsageError(`--repo ${dir}: no such directory`);
-  const top = await topOfWorkTree(dir);
+  if (!isDir) throw new UsageError(`--repo ${asked}: no such directory`);
+  const top = await topOfWorkTree(asked);
+  // Run from a subfolder of a checkout (no --repo), a command reads the whole repository, as git
+  // does. A --repo DIR inside a checkout but not its top is read from disk, as a folder.
+  const dir = top !== undefined && repoArg === undefined ? top : asked;
   const isGit = top !== undefined && (await realpath(top)) === (await realpath(dir));
   return { dir, isGit, reader: isGit ? new GitBlobReader(dir) : undefined };
 }

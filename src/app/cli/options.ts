@@ -117,7 +117,7 @@ export const OPTIONS = {
   },
   // demo, gitlab-mr, serve
   markdown: { kind: "boolean", help: "print the comment's markdown instead of the terminal rendering" },
-  out: { kind: "string", value: "DIR", help: "where to write comment.md and analysis.json (default: a temporary folder)" },
+  out: { kind: "string", value: "DIR", help: "where to write comment.md and analysis.json (default: a new temporary\nfolder each run)" },
   "dry-run": { kind: "boolean", help: "print the note instead of posting it (no token needed)" },
   port: { kind: "string", value: "N", help: "port to listen on (default: $PORT, else 3000; 0 picks a free port)" },
   host: { kind: "string", value: "ADDRESS", help: "address to bind (default: $HOST, else 0.0.0.0, every interface)" },

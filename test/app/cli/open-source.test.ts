@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +18,7 @@ beforeAll(() => {
   git("commit", "-qm", "base");
   // An uncommitted edit: only WORKTREE sees it.
   writeFileSync(join(repo, ".gitlab-ci.yml"), "disk-job:\n  script: make\n");
+  mkdirSync(join(repo, "src", "deep"), { recursive: true });
 });
 
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
@@ -48,5 +49,16 @@ describe("the CLI commands open a repository the same way", () => {
     const json = JSON.parse(stdout);
     const main = json.contexts.find((c: { name: string }) => c.name === "main");
     expect(main.changes.map((c: { job: string; kind: string }) => `${c.kind} ${c.job}`).sort()).toEqual(["added disk-job", "removed committed-job"]);
+  });
+
+  it.each([
+    ["jobs", ["jobs"], "committed-job"],
+    ["simulate", ["simulate"], "committed-job"],
+    ["analyze against the disk", ["analyze", "--base", "HEAD", "--head", "WORKTREE", "--format", "json"], "disk-job"],
+  ])("%s works from a subfolder of the checkout, reading the whole repository", async (_what, args, expected) => {
+    const { code, stdout, stderr } = await runCli(args, join(repo, "src", "deep"));
+    expect(stderr).not.toContain("not a git repository");
+    expect(code).toBe(0);
+    expect(stdout).toContain(expected);
   });
 });

@@ -117,7 +117,7 @@ describe("ci-explain serve (GitHub App, end to end)", () => {
     expect(run.output?.title).toMatch(/^this PR changes CI on 1 of \d+ branch contexts/);
     expect(run.annotations).toContainEqual(expect.objectContaining({ path: "ci/jobs.yml", start_line: 9, annotation_level: "notice" }));
     expect(fake.comments[0].body).toContain(MARKER);
-    expect(fake.comments[0].body).toContain("| **test** | changed | when: `on_success` | when: `manual` |");
+    expect(fake.comments[0].body).toContain("- **`test`**  \n  when: `on_success` → `manual`");
     expect(fake.requests.find((r) => r.path.startsWith("/app/installations/42/access_tokens"))).toBeDefined();
 
     const before = fake.requests.length;

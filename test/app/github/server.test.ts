@@ -16,6 +16,18 @@ describe("server configuration", () => {
     expect(() => githubSettings(env)).toThrow(missing);
   });
 
+  it.each([
+    ["text that is no key", { ...FULL, PRIVATE_KEY: "notapem" }, "PRIVATE_KEY is not a PEM private key: give the contents of the .pem file"],
+    ["a file that does not exist", { APP_ID: "123", WEBHOOK_SECRET: "s", PRIVATE_KEY_PATH: "/nonexistent/app.pem" }, "PRIVATE_KEY_PATH /nonexistent/app.pem: cannot read the file"],
+  ])("says what is wrong with the private key when it is %s", (_what, env, message) => {
+    expect(() => githubSettings(env)).toThrow(ServerConfigError);
+    expect(() => githubSettings(env)).toThrow(message);
+  });
+
+  it("accepts the key base64-encoded, as a secret store may hold it", () => {
+    expect(githubSettings({ ...FULL, PRIVATE_KEY: Buffer.from(PRIVATE_KEY).toString("base64") })).toEqual({ appId: "123" });
+  });
+
   it("leaves the GitHub route off when nothing GitHub is set", () => {
     expect(githubSettings({ PATH: "/bin" })).toBeUndefined();
   });

@@ -103,11 +103,14 @@ export const analyzeCommand: CliCommand = {
     settings.defaultBranch = values["default-branch"] ?? settings.defaultBranch ?? facts.defaultBranch;
 
     let baseRev = values.base;
+    // Where the base came from, to say it when there is nothing to compare.
+    let baseFrom = `--base ${values.base}`;
     if (baseRev === undefined) {
       const target = (await resolvableRev(repo, settings.defaultBranch ?? "")) ?? (await resolvableRev(repo, `origin/${settings.defaultBranch}`));
       if (!target) throw new UsageError(`no --base given and the default branch "${settings.defaultBranch}" is not in ${repo.dir}`);
       baseRev = await mergeBase(repo, head.sha ?? "HEAD", target);
       if (!baseRev) throw new UsageError(`no --base given and ${headRev} has no merge-base with ${target}`);
+      baseFrom = `the merge-base of ${headRev} with ${target}`;
     }
     const base = await (baseAsked ?? openRevision(repo, baseRev));
     const branches = await branchesAsked;
@@ -153,11 +156,17 @@ export const analyzeCommand: CliCommand = {
       } else {
         // The reply the `/ci-explain` command gets, word for word.
         const { renderExplainReply } = await import("../../../platforms/change-report.js");
-        io.stdout(withFinalNewline(renderExplainReply(analyses, question, head.sha ?? headRev, reportOptions(analyses))));
+        io.stdout(withFinalNewline(renderExplainReply(analyses, question, head.sha ?? headRev, reportOptions(analyses, values.config !== undefined))));
       }
       return failed ? 1 : 0;
     }
-    const options = reportOptions(analyses);
+    const options = reportOptions(analyses, values.config !== undefined);
+    // The same commit on both sides (HEAD on the default branch): no change to report, but the
+    // configuration's own errors are still said, and how to name the revision before the change.
+    if (format !== "json" && base.sha !== undefined && base.sha === head.sha) {
+      io.stdout(nothingToCompare(base.sha, baseFrom, headRev, analyses));
+      return failed ? 1 : 0;
+    }
     if (format === "json") {
       const json = analyses.length === 1 ? analysisJson(analyses[0]) : { analyses: analyses.map(analysisJson) };
       io.stdout(`${JSON.stringify(json, null, 2)}\n`);
@@ -171,8 +180,19 @@ export const analyzeCommand: CliCommand = {
 };
 
 /** A repository with only GitHub Actions is reviewed on pull requests: say "PR", not "MR". */
-function reportOptions(analyses: readonly Analysis[]): ReportOptions {
-  return { platform: analyses.every((a) => a.dialect === "github-actions") ? "github" : "gitlab" };
+function reportOptions(analyses: readonly Analysis[], configGiven: boolean): ReportOptions {
+  return { platform: analyses.every((a) => a.dialect === "github-actions") ? "github" : "gitlab", settingsFrom: configGiven ? "given" : "head" };
+}
+
+/** What `analyze` says when base and head are one commit: what was compared, how to choose, and the errors. */
+function nothingToCompare(sha: string, baseFrom: string, headRev: string, analyses: readonly Analysis[]): string {
+  const errors = analyses.flatMap((a) => a.head.diagnostics.filter((d) => d.severity === "error"));
+  return [
+    `ci-explain: nothing to compare — the base (${baseFrom}) and the head (${headRev}) are the same commit, ${sha.slice(0, 12)}.`,
+    "Name the revision before the change with --base: `--base HEAD~1` for the last commit, `--base <branch>` for all since that branch.",
+    ...(errors.length > 0 ? ["", "The CI configuration at this commit does not load:", ...errors.map((d) => `  ${formatDiagnostic(d)}`)] : []),
+    "",
+  ].join("\n");
 }
 
 /** Text a terminal prints ends with a newline (a comment body does not need one). */

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -9,7 +9,7 @@ import { DirSource } from "../../../platforms/local/index.js";
 import { renderComment, renderCommentText } from "../../../report/index.js";
 import type { CliCommand } from "../command.js";
 import { optionsHelp, parseCommandLine } from "../options.js";
-import { analysisJson } from "./analyze.js";
+import { analysisJson, withFinalNewline } from "./analyze.js";
 
 const OPTION_NAMES = ["markdown", "out"] as const;
 
@@ -55,11 +55,13 @@ export const demoCommand: CliCommand = {
       mr: { source: "feature/stable-container-tags", target: settings.defaultBranch ?? "main" },
     });
     const options = { platform: "gitlab" as const };
-    const out = values.out ?? join(tmpdir(), "ci-explain-demo");
+    // A fresh folder each run: a fixed path would be shared by every user and run of the machine.
+    const out = values.out ?? (await mkdtemp(join(tmpdir(), "ci-explain-demo-")));
     await mkdir(out, { recursive: true });
-    await writeFile(join(out, "comment.md"), renderComment(analysis, options));
+    const markdown = withFinalNewline(renderComment(analysis, options));
+    await writeFile(join(out, "comment.md"), markdown);
     await writeFile(join(out, "analysis.json"), `${JSON.stringify(analysisJson(analysis), null, 2)}\n`);
-    io.stdout(values.markdown ? renderComment(analysis, options) : renderCommentText(analysis, options));
+    io.stdout(values.markdown ? markdown : renderCommentText(analysis, options));
     io.stdout(
       `\nThe example: ${example}/{base,head}\nThe comment's markdown: ${join(out, "comment.md")}\nThe full analysis as JSON: ${join(out, "analysis.json")}\n`,
     );
