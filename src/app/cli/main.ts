@@ -1,5 +1,6 @@
 import { GitError } from "../../platforms/local/git-command.js";
-import { UsageError, type CliCommand, type CliIo } from "./command.js";
+import { type CliCommand, type CliIo } from "./command.js";
+import { UnknownOptionError, UsageError } from "./usage-error.js";
 import { commandLoaders, loadCommands } from "./commands/index.js";
 
 function helpText(commands: CliCommand[]): string {
@@ -38,6 +39,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   try {
     return await command.run(rest, terminalSafe(io));
   } catch (err) {
+    // A misspelt option: one line with the option probably meant, not the whole usage.
+    if (err instanceof UnknownOptionError) {
+      io.stderr(`ci-explain ${command.name}: ${err.message}\nRun \`ci-explain ${command.name} --help\` for its options.\n`);
+      return 2;
+    }
     if (err instanceof UsageError || (err instanceof TypeError && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS"))) {
       io.stderr(`ci-explain ${command.name}: ${err.message}\n\n${command.usage}\n`);
       return 2;

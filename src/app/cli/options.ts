@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { UsageError } from "./usage-error.js";
+import { closestName } from "../../core/closest-name.js";
+import { UnknownOptionError, UsageError } from "./usage-error.js";
 
 /**
  * Every option of every `ci-explain` command, in one table: its name, whether it takes a value
@@ -138,6 +139,19 @@ export const OPTION_NAMES = Object.keys(OPTIONS) as OptionName[];
  * option it does not accept, a missing value or (without `positionals`) a bare word is a usage
  * error, as Node's `parseArgs` reports it.
  */
+/** `parseArgs`, with an unknown option said as such, with the one probably meant. */
+function parseOrExplain(args: string[], config: Record<string, { type: "string" | "boolean"; multiple?: boolean }>, positionals: boolean, names: readonly OptionName[]) {
+  try {
+    return parseArgs({ args, options: config, strict: true, allowPositionals: positionals });
+  } catch (err) {
+    const given = err instanceof TypeError && "code" in err && err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'(-{1,2}[^'=]+)/.exec(err.message)?.[1] : undefined;
+    if (given === undefined) throw err;
+    const meant = closestName(given.replace(/^-+/, ""), names);
+    const elsewhere = !meant && (OPTION_NAMES as readonly string[]).includes(given.replace(/^-+/, ""));
+    throw new UnknownOptionError(`unknown option ${given}${meant ? `; did you mean --${meant}?` : elsewhere ? " (another command takes it)" : ""}`);
+  }
+}
+
 export function parseCommandLine<N extends OptionName>(
   args: string[],
   names: readonly N[],
@@ -148,7 +162,7 @@ export function parseCommandLine<N extends OptionName>(
     const spec: OptionSpec = OPTIONS[name];
     config[name] = spec.kind === "boolean" ? { type: "boolean" } : spec.kind === "strings" ? { type: "string", multiple: true } : { type: "string" };
   }
-  const parsed = parseArgs({ args, options: config, strict: true, allowPositionals: positionals });
+  const parsed = parseOrExplain(args, config, positionals, names);
   const values: Record<string, string | string[] | boolean | undefined> = {};
   for (const name of names) {
     const spec: OptionSpec = OPTIONS[name];

@@ -52,13 +52,19 @@ describe("ci-explain eval", () => {
   it.each<[string, string[], RegExp]>([
     ["no expression", [], /missing the expression/],
     ["two expressions", ["$A", "$B"], /exactly one expression/],
-    ["an unknown option", ["$A", "--nope"], /Unknown option/],
+
     ["--var without a name", ["$A", "--var", "=x"], /missing the variable name/],
   ])("wrong usage (%s) exits 2 with the usage", async (_name, argv, message) => {
     const result = await run(...argv);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toContain("Usage: ci-explain eval");
+  });
+
+  it("an unknown option exits 2 with one line naming it, not the whole usage", async () => {
+    const result = await run("$A", "--nope");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("ci-explain eval: unknown option --nope\nRun `ci-explain eval --help` for its options.\n");
   });
 
   it("--help prints the usage and exits 0", async () => {
