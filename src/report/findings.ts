@@ -116,15 +116,17 @@ function sentence(group: Hazard[], contexts: string[], touched: boolean, pushing
       return [...(recipe ? [code(recipe)] : [trusted("a container recipe")]), trusted(" changes, but no job rebuilds it"), ...where];
     }
     case "pipeline-lost":
-      return [...namesInline(contexts), trusted(" no longer gets a pipeline")];
-    case "jobs-lost":
-      return [...jobsInline(h.jobs), trusted(h.jobs.length === 1 ? " no longer runs" : " no longer run"), ...on(contexts)];
+      return [...namesInline(contexts), trusted(` ${may ? "may no longer get" : "no longer gets"} a pipeline`)];
+    case "jobs-lost": {
+      const one = h.jobs.length === 1;
+      return [...jobsInline(h.jobs), trusted(may ? " may no longer run" : one ? " no longer runs" : " no longer run"), ...on(contexts)];
+    }
     case "jobs-manual":
-      return [...jobsInline(h.jobs), ...on(contexts), trusted(` now ${h.jobs.length === 1 ? "waits" : "wait"} to be started by hand`)];
+      return [...jobsInline(h.jobs), ...on(contexts), trusted(` ${may ? "may now wait" : h.jobs.length === 1 ? "now waits" : "now wait"} to be started by hand`)];
     case "allow-failure":
       return [...jobsInline(h.jobs), ...on(contexts), trusted(" may now fail without failing the pipeline")];
     case "duplicate-pipelines":
-      return [trusted("a push to "), ...namesInline(contexts), trusted(` with an open ${changeNoun(options.platform)} runs every job twice (branch and ${changeNoun(options.platform)} pipeline)`)];
+      return [trusted("a push to "), ...namesInline(contexts), trusted(` with an open ${changeNoun(options.platform)} ${may ? "may run" : "runs"} every job twice (branch and ${changeNoun(options.platform)} pipeline)`)];
     case "not-analysed":
       return [trusted(group.length === 1 ? "1 include is" : `${group.length} includes are`), trusted(" not read: the jobs and rules in them are not in this report")];
     case "config-error":
