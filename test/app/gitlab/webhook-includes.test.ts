@@ -57,7 +57,9 @@ describe("the GitLab bot reads external includes with its token", () => {
     // A position in another project's file is not linked into this repository.
     expect(note).toContain(`\`freedesktop/ci-templates@${TEMPLATES_OLD.slice(0, 12)}:templates/fedora.yml:10\``);
     expect(note).not.toContain("/-/blob/head1/freedesktop");
-    expect(note).toMatch(/container-image\*\* \| removed/);
+    // The bump's effect: the component's job is gone from the default branch.
+    expect(note).toContain("`container-image` no longer runs on main");
+    expect(note).toMatch(/- \*\*`container-image`\*\* {2}\n {2}removed/);
     // Counted by hand: the pinned commit's fedora.yml and its nested common.yml (2); ci-fairy.yml
     // without a ref: the default branch, its commit, the file (3); the component at 1.1.0: the tag,
     // the file (2); at 2.0.0: the tag, templates/container-image.yml (missing), whether the token

@@ -10,7 +10,7 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   let out = "";
   let err = "";
   const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: repo, env: {} };
-  const code = await main(["simulate", ...args], io);
+  const code = await main(["simulate", "--repo", repo, ...args], io);
   return { code, out, err };
 }
 
