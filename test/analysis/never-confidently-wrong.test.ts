@@ -236,8 +236,8 @@ describe("8. an uncertain pipeline creation is uncertain on every surface", () =
   it("the terminal report, the GitHub check, the `/ci-explain` reply and the analysis JSON say so too", async () => {
     const a = await analyzeFixture("commit-message");
     const mainRow = (text: string) => text.split("\n").find((l) => /^\|? ?\**main\**\s*\|?\s/.test(l) || l.startsWith("main "));
-    expect(mainRow(renderCommentText(a, { platform: "gitlab" }))).toContain("uncertain: created");
-    expect(mainRow(renderCheck(a, { platform: "github" }).summary)).toContain("uncertain: created");
+    expect(mainRow(renderCommentText(a, { platform: "gitlab" }))).toContain("pipeline uncertain");
+    expect(mainRow(renderCheck(a, { platform: "github" }).summary)).toContain("pipeline uncertain");
     const main = a.contexts.find((c) => c.context.name === "main");
     const request = { pipeline: main?.after as Pipeline, contextName: "main" };
     expect(renderExplainMarkdown(request, { platform: "gitlab" })).toContain("A pipeline is created with 1 job in stages `test`. ⚠️ Uncertain: GitLab may not create it.");
