@@ -18,6 +18,15 @@ export interface ReleaseTag {
   commit?: string;
 }
 
+/**
+ * A project's releases as read. `complete` is false when only some were read (the newest ones a
+ * platform lists, the versions someone pinned): a version not among them may still exist.
+ */
+export interface ReleaseList {
+  tags: ReleaseTag[];
+  complete: boolean;
+}
+
 export interface IncludeSource {
   /** Where the files come from, for messages: "gitlab.example.com", "pinned copies in ci-pins". */
   readonly label: string;
@@ -29,7 +38,7 @@ export interface IncludeSource {
    */
   commit(project: string, ref: string | undefined): Promise<Lookup<string>>;
   /** The project's releases (for component versions `~latest` and `1.2`), in any order. */
-  releases(project: string): Promise<Lookup<ReleaseTag[]>>;
+  releases(project: string): Promise<Lookup<ReleaseList>>;
   /** The text of `path` in `project` at `commit` (a value `commit` answered, or a full SHA). */
   file(project: string, commit: string, path: string): Promise<Lookup<string>>;
   /** An instance CI template (`include: template: Auto-DevOps.gitlab-ci.yml`). */

@@ -1,4 +1,4 @@
-import type { IncludeSource, Lookup, ReleaseTag } from "../../core/include-source.js";
+import type { IncludeSource, Lookup, ReleaseList, ReleaseTag } from "../../core/include-source.js";
 import { parseSemver, type SemVer } from "../../github-actions/images/semver.js";
 
 /**
@@ -39,22 +39,28 @@ export class IncludeResolver {
    */
   async componentVersion(project: string, version: string): Promise<Lookup<{ commit: string; version: string }>> {
     const partial = version === LATEST || PARTIAL.test(version);
+    let unmatched: Lookup<never> | undefined;
     if (partial) {
       const releases = await this.releases(project);
       if ("unread" in releases) return releases;
-      const chosen = "found" in releases ? highestRelease(releases.found, version) : undefined;
+      const chosen = "found" in releases ? highestRelease(releases.found.tags, version) : undefined;
       if (chosen) {
         const commit = chosen.commit ? { found: chosen.commit } : await this.commit(project, chosen.tag);
         return "found" in commit ? { found: { commit: commit.found, version: chosen.tag } } : commit;
       }
+      // Only the newest releases were read: the version asked for may be an older one.
+      if ("found" in releases && !releases.found.complete) {
+        unmatched = { unread: `no release matching ${version} among the ${releases.found.tags.length} newest of ${project}; older ones were not read` };
+      }
       // `~latest` without a release is not found; `1` may still be a tag or branch of that name.
-      if (version === LATEST) return { missing: `${project} has no released semantic version` };
+      if (version === LATEST) return unmatched ?? { missing: `${project} has no released semantic version` };
     }
     const commit = await this.commit(project, version);
-    return "found" in commit ? { found: { commit: commit.found, version } } : commit;
+    if ("found" in commit) return { found: { commit: commit.found, version } };
+    return "missing" in commit && unmatched ? unmatched : commit;
   }
 
-  private releases(project: string): Promise<Lookup<ReleaseTag[]>> {
+  private releases(project: string): Promise<Lookup<ReleaseList>> {
     return this.once(`l\0${project}`, () => this.source.releases(project));
   }
 

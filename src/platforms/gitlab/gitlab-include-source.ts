@@ -1,4 +1,4 @@
-import type { IncludeSource, Lookup, ReleaseTag } from "../../core/include-source.js";
+import type { IncludeSource, Lookup, ReleaseList, ReleaseTag } from "../../core/include-source.js";
 import type { BlobCache } from "../blob-cache.js";
 import { remoteIncludeReader } from "../http/remote-include.js";
 import { httpStatusOf, type GitLabApi } from "./gitlab-api.js";
@@ -18,7 +18,7 @@ export interface GitLabIncludeSourceOptions {
   remoteHosts: readonly string[];
 }
 
-/** Releases read for a component's `~latest` or `1.2`: GitLab lists the newest first. */
+/** Releases read for a component's `~latest` or `1.2`: GitLab lists the newest first; a full list may have older ones. */
 const MAX_RELEASES = 100;
 
 /**
@@ -64,7 +64,7 @@ export class GitLabIncludeSource implements IncludeSource {
     }
   }
 
-  async releases(project: string): Promise<Lookup<ReleaseTag[]>> {
+  async releases(project: string): Promise<Lookup<ReleaseList>> {
     try {
       const raw = await this.options.api.releases(project, MAX_RELEASES);
       const releases: ReleaseTag[] = [];
@@ -73,7 +73,7 @@ export class GitLabIncludeSource implements IncludeSource {
         const commit = stringField(objectField(r, "commit"), "id");
         if (tag) releases.push(commit ? { tag, commit } : { tag });
       }
-      return { found: releases };
+      return { found: { tags: releases, complete: raw.length < MAX_RELEASES } };
     } catch (err) {
       return httpStatusOf(err) === 404 ? this.noProject(project) : this.unread(project, err);
     }

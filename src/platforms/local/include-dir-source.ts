@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { resolve, sep } from "node:path";
-import type { IncludeSource, Lookup, ReleaseTag } from "../../core/include-source.js";
+import type { IncludeSource, Lookup, ReleaseList } from "../../core/include-source.js";
 
 /**
  * Pinned copies of other projects' files in a local folder, laid out
@@ -24,11 +24,12 @@ export class IncludeDirSource implements IncludeSource {
     return dir && (await isDirectory(dir)) ? { found: ref } : { unread: `no pinned copy of ${project} at ${ref} (${this.label})` };
   }
 
-  async releases(project: string): Promise<Lookup<ReleaseTag[]>> {
+  async releases(project: string): Promise<Lookup<ReleaseList>> {
     const dir = this.inside(project);
     const entries = dir ? await readdir(dir, { withFileTypes: true }).catch(() => undefined) : undefined;
     if (!entries) return { unread: `no pinned copy of ${project} (${this.label})` };
-    return { found: entries.filter((e) => e.isDirectory()).map((e) => ({ tag: e.name, commit: e.name })) };
+    // The versions someone pinned, not all the project has.
+    return { found: { tags: entries.filter((e) => e.isDirectory()).map((e) => ({ tag: e.name, commit: e.name })), complete: false } };
   }
 
   async file(project: string, commit: string, path: string): Promise<Lookup<string>> {

@@ -72,7 +72,7 @@ describe("analyses in worker threads", () => {
         asked.push(`commit ${project}@${ref}`);
         return { found: ref === "v2" ? "2".repeat(40) : "1".repeat(40) };
       },
-      releases: async () => ({ found: [] }),
+      releases: async () => ({ found: { tags: [], complete: true } }),
       file: async (project, commit, path) => {
         asked.push(`file ${project}:${path}@${commit.slice(0, 4)}`);
         const tag = commit.startsWith("2") ? "27" : "26";

@@ -178,6 +178,20 @@ describe("include: component", () => {
     expect(errors(r)).toEqual([`component 'gitlab.example.com/${COMPONENTS_PROJECT}/container-image@9.9.9' - content not found`]);
   });
 
+  // GitLab lists releases newest first; ci-explain reads the newest 100. A partial version with no
+  // match there may be an older release: unread, not GitLab's "content not found".
+  it("a partial version with no match among the newest 100 releases is unread, not missing", async () => {
+    fake.projects.get(COMPONENTS_PROJECT)!.releases = Array.from({ length: 100 }, (_, i) => `5.0.${99 - i}`);
+    const r = await load(component("1"));
+    expect(errors(r)).toEqual([]);
+    expect(r.config.includes[0]).toMatchObject({ status: "not-analysed", unread: expect.stringContaining("no release matching 1 among the 100 newest") });
+  });
+
+  it("a partial version with no match among all the releases fails as GitLab does", async () => {
+    const r = await load(component("3"));
+    expect(errors(r)).toEqual([`component 'gitlab.example.com/${COMPONENTS_PROJECT}/container-image@3' - content not found`]);
+  });
+
   it("leaves a component on another instance unread", async () => {
     const r = await load(`include:\n  - component: gitlab.com/${COMPONENTS_PROJECT}/container-image@1.0.0\n`);
     expect(errors(r)).toEqual([]);
