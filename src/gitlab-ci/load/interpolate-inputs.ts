@@ -102,7 +102,8 @@ function readSpecs(file: string, inputs: YMap, diagnostics: Diagnostic[]): Map<s
 /**
  * GitLab's checks and words (Ci::Config::Interpolation::Inputs::BaseInput and its types):
  * "provided value is not a string", "`x` cannot be used because it is not in the list of allowed
- * options", "provided value does not match required RegEx pattern"; a default is checked alike.
+ * options", "provided value does not match required RegEx pattern", "invalid regular expression"
+ * (Ci::Inputs::BaseInput's spec words them so); a default is checked alike.
  */
 function checkInput(spec: InputSpec, value: unknown, what: "provided value" | "default value"): string | undefined {
   const actual = Array.isArray(value) ? "array" : typeof value;
@@ -114,7 +115,7 @@ function checkInput(spec: InputSpec, value: unknown, what: "provided value" | "d
   // applied to string values only; a default that does not match is an error too.
   if (spec.regex !== undefined && typeof value === "string") {
     const compiled = compilePattern(`/${spec.regex}/`);
-    if (!compiled.ok) return `has an invalid regex: ${compiled.message}`;
+    if (!compiled.ok) return `invalid regular expression (${compiled.message})`;
     if (!compiled.pattern.test(value)) return `${what} does not match required RegEx pattern`;
   }
   return undefined;

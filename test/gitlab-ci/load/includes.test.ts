@@ -212,6 +212,15 @@ describe("include:inputs and spec:inputs", () => {
     expect(errors[0].pos?.file).toBe(".gitlab-ci.yml");
     expect(errors[0].pos?.line).toBe(2);
   });
+
+  // GitLab checks `regex` with RE2 (UntrustedRegexp) and words a pattern it cannot compile
+  // "`name` input: invalid regular expression" (Ci::Inputs::StringInput spec, "when regex is invalid").
+  it("reports a regex RE2 cannot compile as an invalid regular expression", async () => {
+    const spec = "spec:\n  inputs:\n    name:\n      regex: 'a(?=b)'\n---\njob:\n  script: echo $[[ inputs.name ]]\n";
+    const result = await loadFiles({ ".gitlab-ci.yml": "include:\n  - local: re.yml\n    inputs: {name: ab}\n", "re.yml": spec });
+    const errors = result.diagnostics.filter((d) => d.code === "inputs-invalid");
+    expect(errors.map((e) => e.message)).toEqual([expect.stringContaining("`name` input: invalid regular expression")]);
+  });
 });
 
 describe("include errors and guard rails", () => {
