@@ -212,7 +212,9 @@ function changeLines(group: ChangeGroup, byTag: boolean): Inline {
   after.forEach((a, i) => {
     const b = before[i];
     if (i) out.push(lineBreak);
-    out.push(trusted(`${a.label || b?.label || ""}: `), ...valueSpans(b?.value ?? ""), trusted(" → "), ...valueSpans(a.value));
+    // A second changed variable continues the line above it: no label of its own.
+    const label = a.label || b?.label;
+    out.push(...(label ? [trusted(`${label}: `)] : []), ...valueSpans(b?.value ?? ""), trusted(" → "), ...valueSpans(a.value));
   });
   return out;
 }

@@ -5,7 +5,7 @@ import type { Decision, ExcludedJob, Pipeline, PipelineJob, ResolvedText, Resolv
 import { fitToBudget } from "./budget.js";
 import { changePipelineDisplayName } from "./context-name.js";
 import { describeDecision, ruleLabel } from "./decision.js";
-import { code, em, heading, lineBreak, list, paragraph, strong, table, trusted, type Block, type Inline } from "./document.js";
+import { code, details, em, heading, lineBreak, list, paragraph, strong, table, trusted, type Block, type Inline } from "./document.js";
 import { location } from "./location.js";
 import { REPLY_MARKER_TEXT } from "./marker.js";
 import { COMMENT_BUDGET, type ReportOptions } from "./options.js";
@@ -351,16 +351,18 @@ function allJobsBlocks(request: ExplainRequest, options: ExplainOptions, detail:
   } else if (traces > 0) {
     const groups = decisionGroups(pipeline.jobs);
     blocks.push(heading(4, trusted("How the jobs were decided")));
+    // One line per way, its rules in order folded under it: the answer stays a page, not a wall.
     for (const g of groups.slice(0, traces)) {
-      blocks.push(paragraph(...describeDecision(g.decision, options), trusted(` — ${plural(g.jobs.length, "job")}: `), ...nameList(g.jobs, detail.names, "job")));
-      if (g.decision.trace.length) blocks.push(traceList(g.decision.trace, options));
+      const summary: Inline = [...describeDecision(g.decision, options), trusted(` — ${plural(g.jobs.length, "job")}`)];
+      const jobs = paragraph(trusted("Jobs: "), ...nameList(g.jobs, detail.names, "job"));
+      blocks.push(details(summary, g.decision.trace.length ? [jobs, traceList(g.decision.trace, options)] : [jobs]));
     }
     if (groups.length > traces) blocks.push(paragraph(trusted(`and ${plural(groups.length - traces, "more way", "more ways")} jobs were decided`)));
   }
   if (pipeline.excluded.length) {
-    blocks.push(heading(4, trusted("Not in this pipeline")));
-    blocks.push(list(excludedItems(pipeline.excluded, options, detail.rows)));
-    if (pipeline.excluded.length > detail.rows) blocks.push(paragraph(trusted(`and ${plural(pipeline.excluded.length - detail.rows, "more excluded job")}`)));
+    const excluded = [list(excludedItems(pipeline.excluded, options, detail.rows))];
+    if (pipeline.excluded.length > detail.rows) excluded.push(paragraph(trusted(`and ${plural(pipeline.excluded.length - detail.rows, "more excluded job")}`)));
+    blocks.push(heading(4, trusted("Not in this pipeline")), details([trusted(`${plural(pipeline.excluded.length, "job")} defined but not run, and why`)], excluded));
   }
   if (!perJob) blocks.push(paragraph(em(trusted("Ask about one job for its variables and where each value came from: ")), code("/ci-explain job <name>")));
   return blocks;

@@ -50,9 +50,14 @@ function sameImages(images: string[]): Inline {
   return [trusted(`the same ${images.length} images`), ...(tag ? [trusted(" to "), code(`:${tag}`)] : [])];
 }
 
-/** `registry.gitlab.com/qemu-project/qemu/qemu/alpine:latest` → `alpine:latest`. */
+/**
+ * `registry.gitlab.com/qemu-project/qemu/qemu/alpine:latest` → `alpine:latest`; a last part that
+ * is a version (freedesktop's `…/fedora/40:tag`) keeps its parent: `fedora/40:tag`.
+ */
 export function shortRef(ref: string): string {
-  return ref.slice(ref.lastIndexOf("/") + 1);
+  const last = ref.lastIndexOf("/");
+  const parent = /^[0-9]/.test(ref.slice(last + 1)) ? ref.lastIndexOf("/", last - 1) : last;
+  return ref.slice(parent + 1);
 }
 
 /** `3 jobs` / the one job's name. */

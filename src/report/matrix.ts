@@ -124,9 +124,9 @@ export function originBlocks(analysis: Analysis, options: ReportOptions, max: nu
 export function matrixBlocks(analysis: Analysis, options: ReportOptions, detail: MatrixDetail): Block[] {
   const changed = analysis.contexts.filter(isContextChanged);
   // An unchanged context whose pipeline may or may not be created says so: uncertain is never "none".
-  const unchanged = analysis.contexts
-    .filter((c) => !isContextChanged(c))
-    .map((c) => `${contextDisplayName(c.context, options.platform)}${c.after.creation === "uncertain" ? " (pipeline uncertain)" : ""}`);
+  const unchangedContexts = analysis.contexts.filter((c) => !isContextChanged(c));
+  const unchanged = unchangedContexts.map((c) => contextDisplayName(c.context, options.platform));
+  const uncertain = unchangedContexts.filter((c) => c.after.creation === "uncertain").map((c) => contextDisplayName(c.context, options.platform));
   const rows = changed.slice(0, detail.changedRows).map((ctx) => matrixRow(analysis, ctx, options));
   const blocks: Block[] = [];
   if (rows.length) blocks.push(table(HEADER, rows));
@@ -137,6 +137,7 @@ export function matrixBlocks(analysis: Analysis, options: ReportOptions, detail:
     if (notes.length) notes.push(trusted(". "));
     const label = changed.length === 0 ? `No pipeline changes in any of the ${plural(unchanged.length, "branch context")}: ` : `Unchanged: `;
     notes.push(trusted(label), ...nameList(unchanged, Math.max(detail.unchangedRows, 3), "context"));
+    if (uncertain.length) notes.push(trusted(" (pipeline uncertain on "), ...nameList(uncertain, Math.max(detail.unchangedRows, 3), "context"), trusted(")"));
   }
   if (notes.length) blocks.push(paragraph(...notes));
   return blocks;

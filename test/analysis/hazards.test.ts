@@ -293,6 +293,12 @@ describe("duplicate-pipelines", () => {
     const found = hazards(revision("base", [], { openMrProbe: probe(true) }), revision("head", [], { openMrProbe: probe(false) }));
     expect(found.map(brief)).toEqual([{ kind: "duplicate-pipelines", status: "fixed", severity: "warning", contexts: ["feature"] }]);
   });
+
+  it("counts each pipeline's jobs in words: 1 job, 2 jobs", () => {
+    const both = { branch: "feature", branchPush: pipeline(context("feature"), [job("unit")]), mrPipeline: pipeline(mr, [job("unit"), job("lint")]) };
+    const found = hazards(revision("base", []), revision("head", [], { openMrProbe: both }));
+    expect(found[0].message).toContain("a branch pipeline (1 job) and an MR pipeline (2 jobs)");
+  });
 });
 
 describe("needs-missing", () => {

@@ -43,6 +43,15 @@ describe("the first two lines tell the story", () => {
     expect(two).toBe("⚠️ 3 jobs on staging-8.0 now run in an image nothing builds · changes CI on 1 of 2 branch contexts · ⚠️ the check is neutral");
   });
 
+  it("names a shared image by its last name, with its parent when that name is a version", () => {
+    const collision = (ref: string) =>
+      hazard({ kind: "image-tag-collision", severity: "error", status: "unchanged", contexts: ["main", "tag v1.0.0"], images: [ref] });
+    const fedora = renderComment(analysis({ contexts: [unchanged()], hazards: [collision("registry.gitlab.com/acme/demo/fedora/40:tag-abc")] }), gitlab);
+    expect(firstLine(fedora)).toBe("ci-explain: ⛔ main and tag v1.0.0 push the same image fedora/40:tag-abc");
+    const alpine = renderComment(analysis({ contexts: [unchanged()], hazards: [collision("registry.gitlab.com/qemu-project/qemu/qemu/alpine:latest")] }), gitlab);
+    expect(firstLine(alpine)).toBe("ci-explain: ⛔ main and tag v1.0.0 push the same image alpine:latest");
+  });
+
   it("says the same of several contexts once", () => {
     const h = (ctx: string) => hazard({ kind: "image-not-built", severity: "warning", status: "introduced", contexts: [ctx], jobs: ["build-cfi", "check-python"], images: [`reg.example/q/python:${ctx}`] });
     const md = renderComment(analysis({ contexts: [unchanged()], hazards: [h("staging-7.2"), h("staging-8.0")] }), gitlab);
@@ -135,6 +144,16 @@ describe("the branch contexts", () => {
     ["tag v8.0.3", ["tag v8.0.3", "24 → no pipeline (no jobs): 24 removed", "8 images: latest → not pushed", "ℹ️ 1 new"]],
   ])("says in words what changes on %s", (name, expected) => {
     expect(rows().find((r) => r[0] === name)).toEqual(expected);
+  });
+
+  it("names the unchanged contexts as code and says apart which of them may get no pipeline", () => {
+    const main = context("main", { kind: "default-branch" });
+    const tag = context("v1.0.0", { kind: "tag" });
+    const maybe = pipeline(tag, [job("lint")], { creation: "uncertain" });
+    const a = analysis({ contexts: [contextAnalysis(main, [job("lint")], [job("lint", { when: "manual" })]), contextAnalysis(tag, maybe, maybe)] });
+    const md = renderComment(a, gitlab);
+    const line = md.split("\n").find((l) => l.startsWith("Unchanged: "));
+    expect(line).toMatch(/^Unchanged: `[^`]+` \(pipeline uncertain on `[^`]+`\)$/);
   });
 
   it("says an uncertain pipeline is uncertain, never none", () => {
@@ -259,7 +278,8 @@ describe("changed variables read one per line", () => {
       job("build-without-defaults", { variables: Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, { value: { text: v, known: true, unknowns: [] }, raw: v, origin: "job" as const }])) });
     const c = contextAnalysis(ctx, [withVars({ CONFIGURE_ARGS: "--disable-fdt", QEMU_CI_CONTAINER_TAG: "latest" })], [withVars({ CONFIGURE_ARGS: "--disable-fdt --disable-pie", QEMU_CI_CONTAINER_TAG: "staging-8-0" })]);
     const md = renderComment(analysis({ contexts: [{ ...c, ...compareJobs(c.before, c.after) }] }), gitlab);
-    expect(md).toContain("variables: `CONFIGURE_ARGS=--disable-fdt` → `CONFIGURE_ARGS=--disable-fdt --disable-pie`  \n  : `QEMU_CI_CONTAINER_TAG=latest` → `QEMU_CI_CONTAINER_TAG=staging-8-0`");
+    // The second variable continues the line: no label, and no stray colon before it.
+    expect(md).toContain("variables: `CONFIGURE_ARGS=--disable-fdt` → `CONFIGURE_ARGS=--disable-fdt --disable-pie`  \n  `QEMU_CI_CONTAINER_TAG=latest` → `QEMU_CI_CONTAINER_TAG=staging-8-0`");
   });
 });
 
@@ -273,6 +293,17 @@ describe("what the analysis assumed is said before the branch contexts", () => {
   it("a note quoting the configuration is escaped, not trusted markdown", () => {
     const md = renderComment(analysis({ contexts: [unchanged()], notes: ["no branch name could be made to match /<b>x/ (ci.yml:3); not simulated"] }), gitlab);
     expect(md).not.toContain("<b>x");
+  });
+
+  it("folds a long note after its lead, so that the table is not pushed down, and keeps short ones in view", () => {
+    const names = Array.from({ length: 15 }, (_, i) => `\`QEMU_JOB_${i}\``).join(", ");
+    const long = `variables defined nowhere (YAML, .ci-explain.yml, command line) are taken as unset, as GitLab does: ${names} (every branch context); declare in .ci-explain.yml \`variables\` those the project sets`;
+    const md = renderComment(analysis({ contexts: [unchanged()], notes: ["the default branch is assumed to be `main`", long] }), gitlab);
+    expect(summaries(md)).toContain("variables defined nowhere (YAML, .ci-explain.yml, command line) are taken as unset, as GitLab does");
+    expect(md).toContain("- the default branch is assumed to be `main`");
+    // The names are inside the folded section, not in the text shown before it opens.
+    const folded = md.slice(md.indexOf("<details><summary>variables defined nowhere"));
+    expect(folded.slice(0, folded.indexOf("</details>"))).toContain("`QEMU_JOB_14`");
   });
 
   it("says nothing when nothing was assumed", () => {

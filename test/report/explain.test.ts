@@ -69,6 +69,20 @@ describe("explaining a branch", () => {
     expect(tablesIntact(md)).toBe(true);
   });
 
+  it("folds each way the jobs were decided, its rules in order, and the excluded jobs, under one line each", () => {
+    const md = renderExplainMarkdown(branch, { platform: "gitlab" });
+    const html = toHtml(md);
+    const shown = textOf(html.replace(/<details>[\s\S]*?<\/details>/g, (d) => d.slice(0, d.indexOf("</summary>"))));
+    // What a reader sees before opening anything: the tables, and one line per way jobs were decided.
+    expect(shown).toContain("amd64-debian11:staging-8-0");
+    expect(shown).toMatch(/rule 15 at \.gitlab-ci\.d\/base\.yml:123 .*— \d+ jobs/);
+    expect(shown).toMatch(/Not in this pipeline\s*\d+ jobs? defined but not run, and why/);
+    // The rules in order and the excluded jobs are there once opened, not in the first view.
+    expect(shown).not.toContain("✘ false");
+    expect(textOf(html)).toContain("✘ false");
+    expect(shown).not.toContain("pages at .gitlab-ci.d/buildtest.yml:640");
+  });
+
   it("shows the images each job pushes, by tag, in tables of four columns (one per stage)", () => {
     const md = renderExplainMarkdown(branch, { platform: "gitlab" });
     expect(textOf(toHtml(md))).toContain("Images in registry.gitlab.com/qemu-project/qemu/qemu/:");

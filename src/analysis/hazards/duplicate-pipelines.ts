@@ -1,3 +1,4 @@
+import { plural } from "../../core/plural.js";
 import type { HazardCheck } from "./check.js";
 
 /**
@@ -19,7 +20,7 @@ export const duplicatePipelines: HazardCheck = {
         key: "branch-and-mr",
         message:
           `a push to \`${probe.branch}\` while its MR is open creates two pipelines, a branch pipeline ` +
-          `(${probe.branchPush.jobs.length} jobs) and an MR pipeline (${probe.mrPipeline.jobs.length} jobs): ` +
+          `(${plural(probe.branchPush.jobs.length, "job")}) and an MR pipeline (${plural(probe.mrPipeline.jobs.length, "job")}): ` +
           `the jobs run twice. Workflow rules can let only one of them through.`,
         contexts: [probe.branch],
         images: [],
