@@ -14,9 +14,9 @@ function renderSpan(span: Span, place: InlinePlace): string {
     case "code":
       return place === "html" ? `<code>${escapeHtmlText(span.text)}</code>` : codeSpan(span.text, place === "cell");
     case "strong":
-      return place === "html" ? `<b>${renderInline(span.content, place)}</b>` : `**${renderInline(span.content, place)}**`;
+      return place === "html" ? `<b>${renderInline(span.content, place)}</b>` : delimited("**", renderInline(span.content, place));
     case "em":
-      return place === "html" ? `<i>${renderInline(span.content, place)}</i>` : `*${renderInline(span.content, place)}*`;
+      return place === "html" ? `<i>${renderInline(span.content, place)}</i>` : delimited("*", renderInline(span.content, place));
     case "link": {
       const url = safeUrl(span.url);
       const label = renderInline(span.content, place);
@@ -24,6 +24,15 @@ function renderSpan(span: Span, place: InlinePlace): string {
       return place === "html" ? `<a href="${escapeHtml(url)}">${label}</a>` : `[${label}](${url})`;
     }
   }
+}
+
+/**
+ * `*text*` with the spaces at either end outside the delimiters: CommonMark does not close an
+ * emphasis after a space (`*from: *` shows its stars), so `from: ` becomes `*from:* `.
+ */
+function delimited(mark: string, inner: string): string {
+  const [, lead, core, trail] = /^(\s*)([\s\S]*?)(\s*)$/.exec(inner) ?? ["", "", inner, ""];
+  return core === "" ? inner : `${lead}${mark}${core}${mark}${trail}`;
 }
 
 export function renderInline(content: Inline, place: InlinePlace = "text"): string {

@@ -81,6 +81,8 @@ describe("explaining a branch", () => {
     expect(shown).not.toContain("✘ false");
     expect(textOf(html)).toContain("✘ false");
     expect(shown).not.toContain("pages at .gitlab-ci.d/buildtest.yml:640");
+    // The closing line is italic as GitHub renders it, no stars left showing.
+    expect(html).toContain("<em>Ask about one job for its variables and where each value came from:</em>");
   });
 
   it("shows the images each job pushes, by tag, in tables of four columns (one per stage)", () => {
