@@ -44,6 +44,25 @@ describe("a hostile configuration expands without bound", () => {
     expect(build?.builds[0].image.text).toBe("registry.example.com/app:«$X»");
   });
 
+  it("an input doubled at each of 30 nested includes: the include past GitLab's interpolation limit is not analysed, its job uncertain", async () => {
+    const files: Record<string, string> = { ".gitlab-ci.yml": "include:\n  - local: ci/i0.yml\n    inputs:\n      x: abcdefgh\n" };
+    for (let i = 0; i < 30; i++) {
+      const next = i < 29 ? `include:\n  - local: ci/i${i + 1}.yml\n    inputs:\n      x: "$[[ inputs.x ]]$[[ inputs.x ]]"\n` : "build:\n  image: alpine:$[[ inputs.x ]]\n  script: make\n";
+      files[`ci/i${i}.yml`] = `spec:\n  inputs:\n    x:\n---\n${next}`;
+    }
+    const { config, diagnostics } = await loadConfig(new MemorySource(files));
+    // Level k builds 2 × 8 × 2^k characters; all levels together pass 10 × 2 MiB (20,971,520)
+    // with ci/i20.yml's 16 Mi, included from ci/i19.yml's line 6.
+    const notAnalysed = diagnostics.filter((d) => d.code === "include-not-analysed");
+    expect(notAnalysed.map((d) => [d.message, d.pos?.file, d.pos?.line])).toEqual([["ci/i20.yml is not analysed: interpolating inputs passes 20,971,520 characters (all files together)", "ci/i19.yml", 6]]);
+    expect(config.includes.find((i) => i.location === "ci/i20.yml")?.status).toBe("not-analysed");
+    expect(config.jobs).toEqual([]);
+    const analysis = await analyze({ base: new MemorySource(BASE), head: new MemorySource(files), settings });
+    // Whether a pipeline is created depends on the file not read: not a certain "no jobs".
+    expect(analysis.head.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(analysis.contexts[0].after.creation).toBe("uncertain");
+  });
+
   it("5,000 jobs extending a 200-entry parallel:matrix: loaded to the job budget, the rest reported, not held", async () => {
     const values = Array.from({ length: 200 }, (_, i) => `v${i}`).join(", ");
     let ci = `.m:\n  script: make\n  parallel:\n    matrix:\n      - V: [${values}]\n`;

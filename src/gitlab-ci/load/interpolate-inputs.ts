@@ -13,6 +13,30 @@ import { makeMap, mapGet, nodeFromPlain, nodeToPlain, type YMap, type YNode } fr
  */
 const BLOCK = /\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*((?:\|[^\]]*?)?)\s*\]\]/g;
 
+/**
+ * What interpolation may build for one pipeline, all files together, counted before each value
+ * is built: an input used twice in an input of the next include doubles at every level (30
+ * levels of `x: "$[[ inputs.x ]]$[[ inputs.x ]]"` would be gigabytes). Ten times
+ * `max_yaml_size_bytes`, where GitLab stops with "interpolated config is too large" — behind a
+ * feature flag (gitlab-org/gitlab!268036), so past it the file is not analysed rather than
+ * reported as GitLab's error.
+ */
+export interface InterpolationBudget {
+  /** Characters the interpolated strings may hold in all. */
+  readonly max: number;
+  /** Characters built so far. */
+  used: number;
+}
+
+export function interpolationBudget(maxFileBytes: number): InterpolationBudget {
+  return { max: 10 * maxFileBytes, used: 0 };
+}
+
+/** Why a file is not analysed once the budget is spent; undefined while it is not. */
+export function overInterpolationBudget(budget: InterpolationBudget): string | undefined {
+  return budget.used > budget.max ? `interpolating inputs passes ${budget.max.toLocaleString("en")} characters (all files together)` : undefined;
+}
+
 interface InputSpec {
   name: string;
   type: "string" | "number" | "boolean" | "array";
@@ -29,6 +53,7 @@ export function applyInputs(
   given: Record<string, unknown> | undefined,
   at: Pos,
   diagnostics: Diagnostic[],
+  budget: InterpolationBudget,
   /** Known pre-pipeline variables, for `expand_vars`. */
   variables: Record<string, string> = {},
 ): YNode | undefined {
@@ -70,7 +95,10 @@ export function applyInputs(
   }
   // GitLab rejects the file: nothing of it is merged (no job with `$[[ inputs.x ]]` left in it).
   if (!ok) return undefined;
-  return interpolate(body, { values, variables }, file, diagnostics);
+  const inputs: InputValues = { values, variables, budget };
+  const interpolated = interpolate(body, inputs, file, diagnostics);
+  // Past the budget the caller says the file is not analysed (overInterpolationBudget).
+  return budget.used > budget.max ? undefined : interpolated;
 }
 
 function readSpecs(file: string, inputs: YMap, diagnostics: Diagnostic[]): Map<string, InputSpec> {
@@ -124,6 +152,13 @@ function checkInput(spec: InputSpec, value: unknown, what: "provided value" | "d
 interface InputValues {
   values: Map<string, unknown>;
   variables: Record<string, string>;
+  budget: InterpolationBudget;
+}
+
+/** Count `chars` against the budget; false once it is spent (nothing more is built). */
+function spend(budget: InterpolationBudget, chars: number): boolean {
+  budget.used += chars;
+  return budget.used <= budget.max;
 }
 
 function interpolate(node: YNode, inputs: InputValues, file: string, diagnostics: Diagnostic[]): YNode {
@@ -137,6 +172,7 @@ function interpolate(node: YNode, inputs: InputValues, file: string, diagnostics
           diagnostics.push(error("inputs-invalid", `${file}: unknown input \`${whole.name}\` in \`$[[ inputs.${whole.name} ]]\``, node.pos));
           return node;
         }
+        if (!spend(inputs.budget, typeof v === "string" ? v.length : JSON.stringify(v).length)) return node;
         return nodeFromPlain(v, node.pos);
       }
       return { ...node, value: interpolateText(node.value, inputs, file, node.pos, diagnostics) };
@@ -163,7 +199,9 @@ function wholeBlock(text: string): { name: string; functions: string } | undefin
 }
 
 function interpolateText(text: string, inputs: InputValues, file: string, pos: Pos, diagnostics: Diagnostic[]): string {
+  if (!spend(inputs.budget, text.length)) return text;
   return text.replace(BLOCK, (block, name: string, functions: string) => {
+    if (inputs.budget.used > inputs.budget.max) return "";
     const v = inputs.values.get(name);
     if (v === undefined) {
       diagnostics.push(error("inputs-invalid", `${file}: unknown input \`${name}\` in \`${block}\``, pos));
@@ -176,7 +214,7 @@ function interpolateText(text: string, inputs: InputValues, file: string, pos: P
         diagnostics.push(warning("not-analysed", `${file}: interpolation function \`${fn}\` is not analysed; the input is used as given`, pos));
       } else out = applied;
     }
-    return out;
+    return spend(inputs.budget, out.length - block.length) ? out : "";
   });
 }
 

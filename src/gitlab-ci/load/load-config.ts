@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../../core/diagnostic.js";
+import { warning, type Diagnostic } from "../../core/diagnostic.js";
 import { normalizePath, type FileSource } from "../../core/file-source.js";
 import type { Located, Pos } from "../../core/pos.js";
 import type { CiConfig, JobDef, LoadOptions, LoadResult, WorkflowDef } from "../model.js";
@@ -12,6 +12,7 @@ import { checkTriggerJob } from "./check-trigger-job.js";
 import { capJobs } from "./cap-jobs.js";
 import { checkExpansionSizes } from "./check-expansion-sizes.js";
 import { resolveLimits } from "./limits.js";
+import { overInterpolationBudget } from "./interpolate-inputs.js";
 import { loadFileWithIncludes, newIncludeWalk, repositoryFile } from "./load-includes.js";
 import { errorUnlessUnread, NodeReader } from "./node-reader.js";
 import { resolveExtends } from "./resolve-extends.js";
@@ -49,7 +50,11 @@ export async function loadConfig(source: FileSource, options: LoadOptions = {}):
     jobs: [],
     includes: walk.includes,
   };
-  if (!merged) return { config, diagnostics: dedupe(diagnostics) };
+  if (!merged) {
+    const overBudget = overInterpolationBudget(walk.interpolation);
+    if (overBudget) diagnostics.push(warning("include-not-analysed", `${root} is not analysed: ${overBudget}`, rootPos));
+    return { config, diagnostics: dedupe(diagnostics) };
+  }
 
   const reader = new NodeReader(diagnostics, walk.incomplete);
   const extended = resolveExtends(merged, limits.maxExtendsDepth, reader);

@@ -10,7 +10,7 @@ import { buildRules, WORKFLOW_WHEN } from "./build-rules.js";
 import { deepMergeMaps } from "./deep-merge.js";
 import { compileIncludeWildcard, includeWildcardFolder, hasIncludeWildcard } from "./include-wildcard.js";
 import { expandIncludeVariables } from "./expand-include-variables.js";
-import { applyInputs } from "./interpolate-inputs.js";
+import { applyInputs, interpolationBudget, overInterpolationBudget, type InterpolationBudget } from "./interpolate-inputs.js";
 import { NodeReader } from "./node-reader.js";
 import type { IncludeResolver } from "./include-resolver.js";
 import type { FileIdentity } from "./parse-cache.js";
@@ -28,13 +28,15 @@ export interface IncludeWalk {
   incomplete: boolean;
   includeCount: number;
   totalBytes: number;
+  /** What `$[[ inputs ]]` interpolation may still build, all files together. */
+  interpolation: InterpolationBudget;
   /** A limit was hit: stop reading more files so the walk ends quickly. */
   stopped: boolean;
   parsed: Map<string, ParsedYaml>;
 }
 
 export function newIncludeWalk(source: FileSource, options: LoadOptions, limits: LoadLimits, diagnostics: Diagnostic[]): IncludeWalk {
-  return { source, options, limits, diagnostics, includes: [], files: [], incomplete: false, includeCount: 0, totalBytes: 0, stopped: false, parsed: new Map() };
+  return { source, options, limits, diagnostics, includes: [], files: [], incomplete: false, includeCount: 0, totalBytes: 0, interpolation: interpolationBudget(limits.maxFileBytes), stopped: false, parsed: new Map() };
 }
 
 const INCLUDE_KEYS = ["local", "project", "file", "ref", "remote", "template", "component", "artifact", "job", "rules", "inputs", "integrity", "cache"];
@@ -120,7 +122,7 @@ export async function loadFileWithIncludes(
     walk.diagnostics.push(error(includedAt ? "include-invalid" : "config-invalid", `${path} is empty`, at));
     return undefined;
   }
-  const body = applyInputs(path, parsed.header, parsed.body, inputs, at, walk.diagnostics, walk.options.includeVariables);
+  const body = applyInputs(path, parsed.header, parsed.body, inputs, at, walk.diagnostics, walk.interpolation, walk.options.includeVariables);
   if (!body) return undefined;
   if (body.kind !== "map") {
     walk.diagnostics.push(error("config-invalid", `${path} should be a hash of jobs and keywords, not a ${body.kind === "seq" ? "list" : "single value"}`, body.pos));
@@ -457,8 +459,15 @@ async function loadFiles(at: IncludeAt, files: IncludedFile[], pos: Pos, missing
     }
     record.files.push(file.name);
     const content = await loadFileWithIncludes(walk, { ...file, read: async () => answer }, inputs, pos, chain, missingMessage);
+    const overBudget = content ? undefined : overInterpolationBudget(walk.interpolation);
     if (content) contents.push(content);
-    else if (record.status === "loaded") record.status = "error";
+    else if (overBudget) {
+      // What the file defines is unknown, not absent.
+      record.status = "not-analysed";
+      record.unread = overBudget;
+      walk.incomplete = true;
+      walk.diagnostics.push(warning("include-not-analysed", `${file.name} is not analysed: ${overBudget}`, pos));
+    } else if (record.status === "loaded") record.status = "error";
   }
   return contents;
 }
