@@ -10,6 +10,8 @@ const plain = (text: string) => nodeToPlain(parse(text).body as YNode);
 describe("YAML as GitLab reads it", () => {
   it.each([
     ["anchors and aliases", "a: &x [1, 2]\nb: *x\n", { a: [1, 2], b: [1, 2] }],
+    // YAML 1.2 §3.2.2.2: an alias names the most recent anchor of that name before it.
+    ["a redefined anchor: each alias takes the closest one before it", "a: &x 1\nb: *x\nc: &x 2\nd: &y 9\ne: *x\nf: &x 3\ng: *x\nh: *y\n", { a: 1, b: 1, c: 2, d: 9, e: 2, f: 3, g: 3, h: 9 }],
     ["<< merge, later keys win", "t: &t {image: a, stage: s}\nj:\n  <<: *t\n  image: b\n", { t: { image: "a", stage: "s" }, j: { image: "b", stage: "s" } }],
     ["<< with a list, the earlier source wins", "a: &a {k: 1}\nb: &b {k: 2, m: 3}\nj:\n  <<: [*a, *b]\n", { a: { k: 1 }, b: { k: 2, m: 3 }, j: { k: 1, m: 3 } }],
     ["<< after a key overrides it (Psych order)", "a: &a {k: 1}\nj:\n  k: 0\n  <<: *a\n", { a: { k: 1 }, j: { k: 1 } }],
