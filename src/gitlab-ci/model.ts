@@ -198,6 +198,11 @@ export interface CiConfig {
   /** Visible jobs in definition order (hidden `.jobs` are templates only). */
   jobs: JobDef[];
   includes: IncludeRecord[];
+  /**
+   * Why job definitions were left out (past `LoadLimits.maxJobs`): the pipeline holds jobs not
+   * analysed, so whether it is created and which jobs it has are not known in full.
+   */
+  jobsLeftOut?: string;
 }
 
 export interface LoadResult {

@@ -85,6 +85,19 @@ describe("a hostile configuration expands without bound", () => {
     expect(analysis.hazards.some((h) => h.kind === "not-analysed" && JSON.stringify(h).includes("from j2 on are not analysed"))).toBe(true);
   });
 
+  it("jobs past the budget are not reported as surely removed: a job added on top pushes the base's last ones out", async () => {
+    let ci = ".m:\n  script: make\n  parallel: 10\n";
+    for (let i = 0; i < 10; i++) ci += `j${i}:\n  extends: .m\n`;
+    // 50 + 10 × 10 = 150 jobs in the head, over a budget of 120: j7, j8 and j9 are not analysed there.
+    const head = `first:\n  script: make\n  parallel: 50\n${ci}`;
+    const analysis = await analyze({ base: new MemorySource({ ".gitlab-ci.yml": ci }), head: new MemorySource({ ".gitlab-ci.yml": head }), settings, limits: { maxJobs: 120 } });
+    const context = analysis.contexts[0];
+    const removed = context.changes.filter((c) => c.kind === "removed");
+    expect(removed.map((c) => c.job.split(" ")[0]).filter((n, i, all) => all.indexOf(n) === i)).toEqual(["j7", "j8", "j9"]);
+    expect(removed.every((c) => c.uncertain === true)).toBe(true);
+    expect(context.after.creation).toBe("uncertain");
+  });
+
   it("a GitHub Actions matrix of 10 keys × 10 values: GitHub's own error, and no job", async () => {
     const keys = Array.from({ length: 10 }, (_, k) => `        k${k}: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]`).join("\n");
     const workflow = `on: [push, pull_request]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n${keys}\n    steps:\n      - run: make\n`;

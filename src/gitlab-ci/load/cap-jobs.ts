@@ -29,7 +29,7 @@ export function instanceCount(job: JobDef): number {
  * remaining definitions are left out, and a diagnostic says from which one, so the report shows
  * the pipeline as not fully analysed instead of taking the server's memory.
  */
-export function capJobs(jobs: JobDef[], maxJobs: number): { jobs: JobDef[]; diagnostics: Diagnostic[] } {
+export function capJobs(jobs: JobDef[], maxJobs: number): { jobs: JobDef[]; diagnostics: Diagnostic[]; leftOut?: string } {
   let total = 0;
   for (let i = 0; i < jobs.length; i++) {
     total += instanceCount(jobs[i] as JobDef);
@@ -38,7 +38,7 @@ export function capJobs(jobs: JobDef[], maxJobs: number): { jobs: JobDef[]; diag
     let all = total;
     for (let j = i + 1; j < jobs.length; j++) all += instanceCount(jobs[j] as JobDef);
     const message = `the configuration makes ${all.toLocaleString("en")} jobs, more than ci-explain's budget of ${maxJobs.toLocaleString("en")} per pipeline; ${(jobs.length - i).toLocaleString("en")} job definitions from ${first.name} on are not analysed`;
-    return { jobs: jobs.slice(0, i), diagnostics: [warning("not-analysed", message, first.pos)] };
+    return { jobs: jobs.slice(0, i), diagnostics: [warning("not-analysed", message, first.pos)], leftOut: message };
   }
   return { jobs, diagnostics: [] };
 }

@@ -66,6 +66,7 @@ export async function loadConfig(source: FileSource, options: LoadOptions = {}):
   if (workflow) config.workflow = workflow;
   const capped = capJobs(buildJobs(top, reader), limits.maxJobs);
   config.jobs = capped.jobs;
+  if (capped.leftOut) config.jobsLeftOut = capped.leftOut;
   diagnostics.push(...capped.diagnostics, ...checkExpansionSizes(config));
 
   const stageNames = new Set(config.stages.map((s) => s.value));

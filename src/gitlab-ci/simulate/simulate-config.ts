@@ -631,6 +631,8 @@ function simulateLoaded(load: LoadResult, prep: PreparedConfig, context: Pipelin
   }
   if (workflow.creationUncertain) creationUnknowns.push(...workflow.unknowns);
   if (workflowUnread) creationUnknowns.push(...prep.unread);
+  // Jobs left out by the jobs budget: a job the other revision has may be among them.
+  if (config.jobsLeftOut) creationUnknowns.push({ kind: "fact", why: config.jobsLeftOut });
   const creation = creationUnknowns.length > 0 || workflow.creationUncertain ? "uncertain" : "certain";
   const anyUncertain = creation === "uncertain" || workflow.uncertain || finalJobs.some((j) => j.certainty === "uncertain") || excluded.some((e) => e.presence === "uncertain");
   const result: Pipeline = {
