@@ -1,4 +1,5 @@
 import { RE2JS } from "re2js";
+import { BoundedCache, stringBytes } from "../core/bounded-cache.js";
 
 /**
  * GitHub's filter patterns for `branches`, `tags` and `paths` (the "filter pattern cheat
@@ -20,11 +21,17 @@ export interface CompiledPattern {
 
 export type PatternResult = { ok: true; pattern: CompiledPattern } | { ok: false; source: string; message: string };
 
-const cache = new Map<string, PatternResult>();
+/**
+ * Compiled patterns by their text, for the life of the process (a bot's worker analyses many
+ * revisions that repeat them): bounded by bytes, a compiled program estimated at 1 KiB plus 64
+ * bytes per character of its pattern, so a revision of thousands of distinct patterns cannot
+ * grow it without end.
+ */
+const cache = new BoundedCache<string, PatternResult>({ maxBytes: 8 * 1024 * 1024, sizeOf: (_result, source) => 1024 + 32 * stringBytes(source) });
 
 export function compilePattern(source: string): PatternResult {
   const hit = cache.get(source);
-  if (hit) return hit;
+  if (hit !== undefined) return hit;
   const result = compileUncached(source);
   cache.set(source, result);
   return result;
