@@ -16,8 +16,12 @@ export interface CheckAnnotation {
   message: string;
 }
 
-/** GitHub accepts at most 50 annotations per create/update request (checks API). */
-export const ANNOTATIONS_PER_REQUEST = 50;
+/**
+ * GitHub accepts at most 50 annotations per create/update request (checks API). A check
+ * carries at most this many, in its one completing write: each extra batch is another write
+ * against GitHub's content-creation limits, and thousands of marks help nobody.
+ */
+export const ANNOTATIONS_PER_CHECK = 50;
 
 const LEVEL_OF: Record<HazardSeverity, CheckAnnotation["annotation_level"]> = { error: "failure", warning: "warning", notice: "notice" };
 const LEVEL_RANK: Record<CheckAnnotation["annotation_level"], number> = { failure: 0, warning: 1, notice: 2 };
@@ -106,9 +110,22 @@ export function checkAnnotations(analysis: Analysis, platform: ReportOptions["pl
   });
 }
 
-/** Splits annotations into request-sized batches (the first creates the check, the rest update it). */
-export function batchAnnotations<T>(annotations: T[], size = ANNOTATIONS_PER_REQUEST): T[][] {
-  const batches: T[][] = [];
-  for (let i = 0; i < annotations.length; i += size) batches.push(annotations.slice(i, i + size));
-  return batches;
+/** The annotations a check carries, and how many more places were left unmarked, by level. */
+export interface AnnotationSelection {
+  shown: CheckAnnotation[];
+  omitted: Record<CheckAnnotation["annotation_level"], number>;
+}
+
+/**
+ * The most important annotations, at most `max`: failures, then warnings, then notices,
+ * each in the order found (load errors, hazards, then changed behaviour). The rest are
+ * counted so the check's summary can say how many places were not marked.
+ */
+export function selectAnnotations(annotations: readonly CheckAnnotation[], max: number = ANNOTATIONS_PER_CHECK): AnnotationSelection {
+  const ranked = annotations
+    .map((annotation, order) => ({ annotation, order }))
+    .sort((a, b) => LEVEL_RANK[a.annotation.annotation_level] - LEVEL_RANK[b.annotation.annotation_level] || a.order - b.order);
+  const omitted: AnnotationSelection["omitted"] = { failure: 0, warning: 0, notice: 0 };
+  for (const { annotation } of ranked.slice(max)) omitted[annotation.annotation_level]++;
+  return { shown: ranked.slice(0, max).map((r) => r.annotation), omitted };
 }

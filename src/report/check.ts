@@ -1,5 +1,5 @@
 import type { Analysis } from "../analysis/model.js";
-import { checkAnnotations, type CheckAnnotation } from "./annotations.js";
+import { checkAnnotations, selectAnnotations, type AnnotationSelection, type CheckAnnotation } from "./annotations.js";
 import { fitToBudget } from "./budget.js";
 import { configErrorBlocks, DETAIL_LADDER } from "./comment.js";
 import { contextDetailBlocks } from "./context-details.js";
@@ -13,6 +13,7 @@ import { matrixBlocks } from "./matrix.js";
 import { CHECK_OUTPUT_LIMIT, type ReportOptions } from "./options.js";
 import { renderMarkdown } from "./render-markdown.js";
 import { settingsBlocks } from "./settings-section.js";
+import { plural } from "./wording.js";
 
 /** GitHub shows about this much of a check title before cutting it. */
 export const CHECK_TITLE_LIMIT = 100;
@@ -27,11 +28,22 @@ export interface CheckOutput {
   summary: string;
   /** The per-context details. */
   text: string;
-  /** All annotations; send them with `batchAnnotations`. */
+  /** At most ANNOTATIONS_PER_CHECK, the most severe first: the check's one write carries them all. */
   annotations: CheckAnnotation[];
 }
 
-function summaryBlocks(analysis: Analysis, options: ReportOptions, level: number, findings: readonly Finding[]): Block[] {
+const LEVEL_WORD: Record<CheckAnnotation["annotation_level"], string> = { failure: "failure", warning: "warning", notice: "notice" };
+
+/** How many places the annotations leave unmarked, said in the summary rather than dropped silently. */
+export function unmarkedBlocks(selection: AnnotationSelection): Block[] {
+  const levels = (["failure", "warning", "notice"] as const).filter((level) => selection.omitted[level] > 0);
+  if (levels.length === 0) return [];
+  const total = levels.reduce((sum, level) => sum + selection.omitted[level], 0);
+  const counts = levels.map((level) => plural(selection.omitted[level], LEVEL_WORD[level])).join(", ");
+  return [paragraph(trusted(`Annotations: the ${selection.shown.length} most severe are marked on their lines; ${total} more are not marked (${counts}).`))];
+}
+
+function summaryBlocks(analysis: Analysis, options: ReportOptions, level: number, findings: readonly Finding[], unmarked: Block[]): Block[] {
   const detail = DETAIL_LADDER[level];
   const blocks: Block[] = [paragraph(...headline(analysis, options, findings))];
   if (!analysis.ciRelevant) return blocks;
@@ -40,6 +52,7 @@ function summaryBlocks(analysis: Analysis, options: ReportOptions, level: number
     ...configErrorBlocks(analysis, options, Math.max(3, detail.hazards.items)),
     ...findingsBlocks(analysis, options, detail.hazards, findings),
     ...matrixBlocks(analysis, options, detail.matrix),
+    ...unmarked,
     ...settingsBlocks([analysis], options),
   ];
 }
@@ -52,18 +65,25 @@ function textBlocks(analysis: Analysis, options: ReportOptions, level: number): 
 }
 
 /**
- * The GitHub check run for an analysis; the platform sends annotations in batches. `limit`
- * bounds summary and text each (smaller when several dialects share one check).
+ * The GitHub check run for an analysis. `limit` bounds summary and text each (smaller when
+ * several dialects share one check); `annotations` is the selection this analysis gets
+ * (by default its own most severe ANNOTATIONS_PER_CHECK), and the summary counts the rest.
  */
-export function renderCheck(analysis: Analysis, options: ReportOptions, limit: number = CHECK_OUTPUT_LIMIT): CheckOutput {
+export function renderCheck(
+  analysis: Analysis,
+  options: ReportOptions,
+  limit: number = CHECK_OUTPUT_LIMIT,
+  annotations: AnnotationSelection = selectAnnotations(checkAnnotations(analysis, options.platform)),
+): CheckOutput {
   const levels = DETAIL_LADDER.map((_, i) => i);
   const findings = rankedFindings(analysis, options);
+  const unmarked = unmarkedBlocks(annotations);
   return {
     name: CHECK_NAME,
     conclusion: analysis.verdict.conclusion,
     title: clipPhrases(headlineText(analysis, options), CHECK_TITLE_LIMIT),
-    summary: fitToBudget(levels.map((l) => () => renderMarkdown(summaryBlocks(analysis, options, l, findings))), limit).text,
+    summary: fitToBudget(levels.map((l) => () => renderMarkdown(summaryBlocks(analysis, options, l, findings, unmarked))), limit).text,
     text: fitToBudget(levels.map((l) => () => renderMarkdown(textBlocks(analysis, options, l))), limit).text,
-    annotations: checkAnnotations(analysis, options.platform),
+    annotations: annotations.shown,
   };
 }

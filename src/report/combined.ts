@@ -1,4 +1,5 @@
 import type { Analysis } from "../analysis/model.js";
+import { checkAnnotations, selectAnnotations, type AnnotationSelection, type CheckAnnotation } from "./annotations.js";
 import { fitToBudget } from "./budget.js";
 import { CHECK_NAME, renderCheck, CHECK_TITLE_LIMIT, type CheckOutput } from "./check.js";
 import { bodyBlocks, DETAIL_LADDER, footerBlocks, renderComment, renderCommentText, type CommentDetail } from "./comment.js";
@@ -100,7 +101,9 @@ export function renderCombinedCheck(analyses: readonly Analysis[], options: Repo
   const share = Math.floor((CHECK_OUTPUT_LIMIT - overall.length - headings.join("").length) / analyses.length) - 10;
   // The settings section is said once, after every dialect, not once per dialect.
   const settings = renderMarkdown(settingsBlocks(analyses, options));
-  const checks = analyses.map((a) => renderCheck({ ...a, settingsDiagnostics: undefined }, options, share - settings.length));
+  // The check's 50 annotations go to the most severe places of any dialect; each section counts its unmarked ones.
+  const selections = shareAnnotations(analyses.map((a) => checkAnnotations(a, options.platform)));
+  const checks = analyses.map((a, i) => renderCheck({ ...a, settingsDiagnostics: undefined }, options, share - settings.length, selections[i]));
   const join = (part: (c: CheckOutput) => string, lead: string[], tail: string[] = []) =>
     [...lead, ...checks.flatMap((c, i) => [headings[i], part(c)]), ...tail].join("\n\n");
   return {
@@ -111,4 +114,14 @@ export function renderCombinedCheck(analyses: readonly Analysis[], options: Repo
     text: join((c) => c.text, []),
     annotations: checks.flatMap((c) => c.annotations),
   };
+}
+
+/** One check's annotations across dialects: the most severe overall, and per dialect what it shows and leaves out. */
+function shareAnnotations(perDialect: readonly CheckAnnotation[][]): AnnotationSelection[] {
+  const chosen = new Set(selectAnnotations(perDialect.flat()).shown);
+  return perDialect.map((own) => {
+    const omitted: AnnotationSelection["omitted"] = { failure: 0, warning: 0, notice: 0 };
+    for (const a of own) if (!chosen.has(a)) omitted[a.annotation_level]++;
+    return { shown: own.filter((a) => chosen.has(a)), omitted };
+  });
 }

@@ -49,7 +49,7 @@ type ExplainOptions = Pick<ReportOptions, "fileUrl" | "platform">;
 type Job = ExplainablePipeline["jobs"][number];
 
 /** How much to show per job; the markdown budget walks down the levels. */
-interface ExplainDetail {
+export interface ExplainDetail {
   /** Full per-job sections (trace, variables, image) for every job. */
   perJob: boolean;
   /** Decision groups with their rule traces. */
@@ -57,6 +57,10 @@ interface ExplainDetail {
   /** Rows in the jobs and excluded tables. */
   rows: number;
   names: number;
+  /** Rows of one rule trace and of one variables table; configuration errors listed. */
+  traceRows: number;
+  varRows: number;
+  errors: number;
 }
 
 const ORIGIN_WORDS: Record<ResolvedVar["origin"], string> = {
@@ -83,11 +87,12 @@ const TRUTH_WORDS = { true: "✔ true", false: "✘ false", unknown: "? unknown"
 
 /**
  * The rules in order, one list item each: result, which rule and where, its `if:` as code, then
- * the values it read. A list wraps in any column; a table of conditions did not.
+ * the values it read. A list wraps in any column; a table of conditions did not. At most `rows`,
+ * the rest counted.
  */
-function traceList(trace: RuleTrace[], options: ExplainOptions): Block {
-  return list(
-    trace.map((t): Inline => [
+function traceList(trace: RuleTrace[], options: ExplainOptions, rows: number): Block[] {
+  const shown = list(
+    trace.slice(0, rows).map((t): Inline => [
       trusted(`${TRUTH_WORDS[String(t.result) as keyof typeof TRUTH_WORDS]} · ${ruleLabel(t.index)} at `),
       location(t.pos, options),
       lineBreak,
@@ -96,6 +101,12 @@ function traceList(trace: RuleTrace[], options: ExplainOptions): Block {
       ...(t.note ? [lineBreak, em(t.note)] : []),
     ]),
   );
+  return [shown, ...moreRows(trace.length - rows, "more rule")];
+}
+
+/** "and 12 more rules": what a bounded list leaves out, counted. */
+function moreRows(count: number, what: string): Block[] {
+  return count > 0 ? [paragraph(trusted(`and ${plural(count, what)}`))] : [];
 }
 
 function readsInline(reads: Record<string, string | null>): Inline {
@@ -107,15 +118,16 @@ function readsInline(reads: Record<string, string | null>): Inline {
   return out;
 }
 
-/** One variable a line: `$NAME` = value — where the value came from. */
-function variableList(names: string[], job: Job | undefined, pipeline: ExplainablePipeline, options: ExplainOptions): Block {
-  return list(
-    names.map((name): Inline => {
+/** One variable a line: `$NAME` = value — where the value came from; at most `rows`, the rest counted. */
+function variableList(names: string[], job: Job | undefined, pipeline: ExplainablePipeline, options: ExplainOptions, rows: number): Block[] {
+  const shown = list(
+    names.slice(0, rows).map((name): Inline => {
       const v = job?.variables[name] ?? pipeline.variables[name];
       if (!v) return [code(`$${name}`), trusted(" "), em(trusted("not defined"))];
       return [code(`$${name}`), trusted(" = "), ...describeResolved(v.value), trusted(" — "), ...describeVarOrigin(v, options)];
     }),
   );
+  return [shown, ...moreRows(names.length - rows, "more variable")];
 }
 
 /** `when` and where it was decided: the matching rule's `when:`, else the job's own (default on_success). */
@@ -124,7 +136,7 @@ function whenSource(decision: Decision, options: ExplainOptions): Inline {
   return [trusted("the job's own "), code("when"), trusted(" (default on_success)")];
 }
 
-function jobSection(job: Job, pipeline: ExplainablePipeline, options: ExplainOptions, allVariables: boolean): Block[] {
+function jobSection(job: Job, pipeline: ExplainablePipeline, options: ExplainOptions, allVariables: boolean, detail: ExplainDetail): Block[] {
   const blocks: Block[] = [heading(4, code(job.name), trusted(" — defined at "), location(job.source, options))];
   const facts: Inline[] = [
     [trusted("stage: "), code(job.stage)],
@@ -149,12 +161,12 @@ function jobSection(job: Job, pipeline: ExplainablePipeline, options: ExplainOpt
     ]);
   }
   blocks.push(list(facts));
-  if (job.decidedBy.trace.length) blocks.push(paragraph(strong(trusted("Rules, in order:"))), traceList(job.decidedBy.trace, options));
+  if (job.decidedBy.trace.length) blocks.push(paragraph(strong(trusted("Rules, in order:"))), ...traceList(job.decidedBy.trace, options, detail.traceRows));
   const read = variablesRead(job);
   const names = allVariables
     ? Object.keys(job.variables).filter((n) => job.variables[n].origin !== "predefined" || read.has(n))
     : [...read];
-  if (names.length) blocks.push(paragraph(strong(trusted("Variables:"))), variableList(names.sort(), job, pipeline, options));
+  if (names.length) blocks.push(paragraph(strong(trusted("Variables:"))), ...variableList(names.sort(), job, pipeline, options, detail.varRows));
   return blocks;
 }
 
@@ -189,7 +201,7 @@ function decisionGroups(jobs: Job[]): Array<{ decision: Decision; jobs: string[]
   return [...groups.values()];
 }
 
-function pipelineBlocks(request: ExplainRequest, options: ExplainOptions): Block[] {
+function pipelineBlocks(request: ExplainRequest, options: ExplainOptions, detail: ExplainDetail): Block[] {
   const { pipeline } = request;
   const ref = pipeline.context.ref;
   const refText = ref.kind === "mr" ? changePipelineDisplayName(pipeline.context, ref, options.platform) : `${ref.kind} ${ref.name}`;
@@ -209,11 +221,12 @@ function pipelineBlocks(request: ExplainRequest, options: ExplainOptions): Block
   if (pipeline.assumedUnset.length) blocks.push(paragraph(trusted("Assumed unset (defined nowhere, as GitLab treats them): "), ...nameList(pipeline.assumedUnset, 20, "variable")));
   if (pipeline.workflow) {
     blocks.push(paragraph(trusted("workflow: "), ...describeDecision(pipeline.workflow, options)));
-    if (pipeline.workflow.trace.length) blocks.push(traceList(pipeline.workflow.trace, options));
+    if (pipeline.workflow.trace.length) blocks.push(...traceList(pipeline.workflow.trace, options, detail.traceRows));
   }
   const pipelineVars = Object.keys(pipeline.variables).filter((n) => pipeline.variables[n].origin !== "predefined").sort();
-  if (pipelineVars.length) blocks.push(paragraph(strong(trusted("Pipeline variables:"))), variableList(pipelineVars, undefined, pipeline, options));
-  for (const e of pipeline.errors) blocks.push(paragraph(trusted("⛔ "), ...(e.pos ? [location(e.pos, options), trusted(": ")] : []), e.message));
+  if (pipelineVars.length) blocks.push(paragraph(strong(trusted("Pipeline variables:"))), ...variableList(pipelineVars, undefined, pipeline, options, detail.varRows));
+  for (const e of pipeline.errors.slice(0, detail.errors)) blocks.push(paragraph(trusted("⛔ "), ...(e.pos ? [location(e.pos, options), trusted(": ")] : []), e.message));
+  blocks.push(...moreRows(pipeline.errors.length - detail.errors, "more error"));
   return blocks;
 }
 
@@ -268,7 +281,7 @@ function jobChangeBlocks(change: JobChange | undefined, known: boolean, options:
   return [paragraph(lead, ...changedFieldItems(change, options).flatMap((item) => [lineBreak, ...item]))];
 }
 
-function oneJobBlocks(request: ExplainRequest, options: ExplainOptions): Block[] {
+function oneJobBlocks(request: ExplainRequest, options: ExplainOptions, detail: ExplainDetail): Block[] {
   const { pipeline } = request;
   const name = request.job ?? "";
   const asked = (j: { name: string; baseName?: string }) => j.name === name || j.baseName === name;
@@ -282,13 +295,13 @@ function oneJobBlocks(request: ExplainRequest, options: ExplainOptions): Block[]
   const delta = request.changes ? jobChangeBlocks(change ?? redecided, job !== undefined || excluded !== undefined, options, redecided !== undefined) : [];
   // The change goes first in the job's section, right under its heading.
   const withDelta = (blocks: Block[]): Block[] => [blocks[0], ...delta, ...blocks.slice(1)];
-  if (job) return withDelta(jobSection(job, pipeline, options, true));
+  if (job) return withDelta(jobSection(job, pipeline, options, true, detail));
   if (excluded) {
     const blocks: Block[] = [
       heading(4, code(excluded.name), trusted(" — not in this pipeline")),
       paragraph(trusted("Defined at "), location(excluded.source, options), trusted("; "), ...describeDecision(excluded.decidedBy, options), ...(excluded.presence === "uncertain" ? [trusted(" (may be in the pipeline)")] : [])),
     ];
-    if (excluded.decidedBy.trace.length) blocks.push(traceList(excluded.decidedBy.trace, options));
+    if (excluded.decidedBy.trace.length) blocks.push(...traceList(excluded.decidedBy.trace, options, detail.traceRows));
     return withDelta(blocks);
   }
   return [...delta, paragraph(trusted("No job "), code(name), trusted(" is defined for this context. Jobs: "), ...nameList(pipeline.jobs.map((j) => j.name), 30, "job"))];
@@ -347,7 +360,7 @@ function allJobsBlocks(request: ExplainRequest, options: ExplainOptions, detail:
   // Too many jobs for a section each: the ways they were decided, as the next level shows them.
   const traces = detail.perJob && !perJob ? EXPLAIN_LADDER[1].traces : detail.traces;
   if (perJob) {
-    for (const job of pipeline.jobs) blocks.push(...jobSection(job, pipeline, options, false));
+    for (const job of pipeline.jobs) blocks.push(...jobSection(job, pipeline, options, false, detail));
   } else if (traces > 0) {
     const groups = decisionGroups(pipeline.jobs);
     blocks.push(heading(4, trusted("How the jobs were decided")));
@@ -355,7 +368,7 @@ function allJobsBlocks(request: ExplainRequest, options: ExplainOptions, detail:
     for (const g of groups.slice(0, traces)) {
       const summary: Inline = [...describeDecision(g.decision, options), trusted(` — ${plural(g.jobs.length, "job")}`)];
       const jobs = paragraph(trusted("Jobs: "), ...nameList(g.jobs, detail.names, "job"));
-      blocks.push(details(summary, g.decision.trace.length ? [jobs, traceList(g.decision.trace, options)] : [jobs]));
+      blocks.push(details(summary, g.decision.trace.length ? [jobs, ...traceList(g.decision.trace, options, detail.traceRows)] : [jobs]));
     }
     if (groups.length > traces) blocks.push(paragraph(trusted(`and ${plural(groups.length - traces, "more way", "more ways")} jobs were decided`)));
   }
@@ -368,20 +381,21 @@ function allJobsBlocks(request: ExplainRequest, options: ExplainOptions, detail:
   return blocks;
 }
 
-const EXPLAIN_LADDER: readonly ExplainDetail[] = [
-  { perJob: true, traces: 0, rows: 1000, names: 50 },
-  { perJob: false, traces: 50, rows: 1000, names: 30 },
-  { perJob: false, traces: 20, rows: 300, names: 10 },
-  { perJob: false, traces: 5, rows: 100, names: 5 },
-  { perJob: false, traces: 0, rows: 30, names: 3 },
+/** From everything (the terminal, and markdown when it fits) down to bounded counts: every table's rows are capped at the last level. */
+export const EXPLAIN_LADDER: readonly ExplainDetail[] = [
+  { perJob: true, traces: 0, rows: Infinity, names: 50, traceRows: Infinity, varRows: Infinity, errors: Infinity },
+  { perJob: false, traces: 50, rows: 1000, names: 30, traceRows: 100, varRows: 200, errors: 50 },
+  { perJob: false, traces: 20, rows: 300, names: 10, traceRows: 40, varRows: 60, errors: 20 },
+  { perJob: false, traces: 5, rows: 100, names: 5, traceRows: 15, varRows: 20, errors: 10 },
+  { perJob: false, traces: 0, rows: 30, names: 3, traceRows: 5, varRows: 8, errors: 3 },
 ];
 
 /** The explanation as blocks (the terminal gets everything; markdown walks the ladder). */
 export function explainBlocks(request: ExplainRequest, options: ExplainOptions, detail: ExplainDetail = EXPLAIN_LADDER[0]): Block[] {
-  return [...pipelineBlocks(request, options), ...(request.job !== undefined ? oneJobBlocks(request, options) : allJobsBlocks(request, options, detail))];
+  return [...pipelineBlocks(request, options, detail), ...(request.job !== undefined ? oneJobBlocks(request, options, detail) : allJobsBlocks(request, options, detail))];
 }
 
-/** Markdown for a `/ci-explain` reply, within the comment budget, with the reply marker. */
+/** Markdown for one explanation, within `maxChars` (the comment budget), with the reply marker. */
 export function renderExplainMarkdown(request: ExplainRequest, options: ExplainOptions & { maxChars?: number }): string {
   const marker: Block = { kind: "hidden", text: REPLY_MARKER_TEXT };
   return fitToBudget(

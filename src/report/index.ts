@@ -2,7 +2,7 @@
 export { renderComment, renderCommentText, commentBlocks, DETAIL_LADDER } from "./comment.js";
 export { renderCheck, CHECK_NAME, CHECK_TITLE_LIMIT, type CheckOutput } from "./check.js";
 export { renderCombinedComment, renderCombinedCommentText, renderCombinedCheck, combinedHeadline, worstConclusion, DIALECT_NAME } from "./combined.js";
-export { checkAnnotations, batchAnnotations, ANNOTATIONS_PER_REQUEST, type CheckAnnotation } from "./annotations.js";
+export { checkAnnotations, selectAnnotations, ANNOTATIONS_PER_CHECK, type CheckAnnotation } from "./annotations.js";
 export { renderStatus, STATUS_DESCRIPTION_LIMIT, type CommitStatus } from "./status.js";
 export {
   explainBlocks,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { error } from "../../src/core/diagnostic.js";
-import { batchAnnotations, checkAnnotations } from "../../src/report/annotations.js";
+import { checkAnnotations, selectAnnotations, type CheckAnnotation } from "../../src/report/annotations.js";
 import { renderCheck } from "../../src/report/check.js";
 import { CHECK_OUTPUT_LIMIT } from "../../src/report/options.js";
 import { analysis, hazard, pos } from "./build.js";
@@ -82,14 +82,51 @@ describe("annotations", () => {
   });
 });
 
-describe("batchAnnotations", () => {
-  it.each([
-    [120, [50, 50, 20]],
-    [50, [50]],
-    [0, []],
-  ])("%i annotations go out in batches of %j", (count, sizes) => {
-    const batches = batchAnnotations(Array.from({ length: count }, (_, i) => i));
-    expect(batches.map((b) => b.length)).toEqual(sizes);
-    expect(batches.flat()).toEqual(Array.from({ length: count }, (_, i) => i));
+describe("at most 50 annotations per check, the most severe first", () => {
+  const mark = (level: CheckAnnotation["annotation_level"], line: number): CheckAnnotation => ({
+    path: ".gitlab-ci.yml",
+    start_line: line,
+    end_line: line,
+    annotation_level: level,
+    title: level,
+    message: `${level} ${line}`,
+  });
+
+  it("keeps failures, then warnings, then notices, each in the order found, and counts what it leaves out", () => {
+    const found = [
+      ...Array.from({ length: 60 }, (_, i) => mark("notice", i + 1)),
+      ...Array.from({ length: 30 }, (_, i) => mark("warning", 100 + i)),
+      ...Array.from({ length: 10 }, (_, i) => mark("failure", 200 + i)),
+    ];
+    const { shown, omitted } = selectAnnotations(found);
+    expect(shown.map((a) => a.start_line)).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => 200 + i),
+      ...Array.from({ length: 30 }, (_, i) => 100 + i),
+      ...Array.from({ length: 10 }, (_, i) => i + 1),
+    ]);
+    expect(omitted).toEqual({ failure: 0, warning: 0, notice: 50 });
+  });
+
+  it("a check of a change with thousands of marked places carries 50 and says how many more there are", () => {
+    const big = largeAnalysis(2000, 6);
+    const all = checkAnnotations(big);
+    expect(all.length).toBeGreaterThan(50);
+    const check = renderCheck(big, { platform: "github" });
+    expect(check.annotations).toHaveLength(50);
+    const unmarked = all.length - 50;
+    const levels = (["failure", "warning", "notice"] as const).map((level) => [level, all.filter((a) => a.annotation_level === level).length] as const);
+    // Every failure fits in the 50 here, so what is left unmarked is warnings and notices.
+    expect(levels[0][1]).toBeLessThan(50);
+    expect(check.annotations.filter((a) => a.annotation_level === "failure")).toHaveLength(levels[0][1]);
+    const warningsLeft = Math.max(0, levels[1][1] - (50 - levels[0][1]));
+    const noticesLeft = unmarked - warningsLeft;
+    const counts = [warningsLeft > 0 ? `${warningsLeft} warning${warningsLeft === 1 ? "" : "s"}` : "", `${noticesLeft} notices`].filter(Boolean).join(", ");
+    expect(check.summary).toContain(`Annotations: the 50 most severe are marked on their lines; ${unmarked} more are not marked (${counts}).`);
+  });
+
+  it("says nothing about annotations when every place is marked", () => {
+    const check = renderCheck(qemuLikeAnalysis(), { platform: "github" });
+    expect(check.annotations.length).toBeLessThanOrEqual(50);
+    expect(check.summary).not.toContain("Annotations:");
   });
 });

@@ -5,6 +5,13 @@ import { renderExplainReply } from "../../src/platforms/change-report.js";
 import type { ReportOptions } from "../../src/report/options.js";
 import { analysis, build, context, image, job, pipeline, pos, ruleDecision } from "./build.js";
 import { tablesIntact } from "./markdown-check.js";
+import { largeAnalysis } from "./large.js";
+import { COMMENT_BUDGET } from "../../src/report/options.js";
+import { REPLY_MARKER } from "../../src/report/marker.js";
+import { applyCommand } from "../../src/commands/apply-command.js";
+import { parseCommand } from "../../src/commands/parse-command.js";
+import { defaultSettings } from "../../src/config/defaults.js";
+import { error } from "../../src/core/diagnostic.js";
 
 /**
  * `/ci-explain staging-8.0 job NAME` on a change that retags the container images of
@@ -98,5 +105,59 @@ describe("the reply's heading", () => {
     const md = renderExplainReply([changeAnalysis([staging80(), other])], { targets: [], job: "lint", variables: {} }, "2222222222", gitlab);
     expect(md.match(/^### .*$/gm)).toEqual(["### `staging-8.0`", "### `staging-7.2`"]);
     expect(md.match(/\/ci-explain/g)).toHaveLength(1);
+  });
+});
+
+describe("a reply too long for one comment chooses less detail, never cuts, and points only to what exists", () => {
+  const big = (jobs: number, contexts: number) => largeAnalysis(jobs, contexts);
+
+  it("steps every context down together until the reply fits, whole tables and all", () => {
+    const md = renderExplainReply([big(3000, 3)], { targets: [], variables: {} }, "2222222222", gitlab);
+    expect(md.length).toBeLessThanOrEqual(COMMENT_BUDGET);
+    expect(tablesIntact(md)).toBe(true);
+    // Less detail, counted: the job tables name their first rows and count the rest.
+    expect(md.match(/^and \d+ more jobs$/gm)?.length).toBe(3);
+    expect(md.match(/^### /gm)).toHaveLength(3);
+    expect(md).not.toContain("cut to fit");
+    expect(md).toContain(REPLY_MARKER);
+  });
+
+  it("lists the contexts, each with the command that explains it alone, when even the least detail of all is too long", () => {
+    const analysis = big(5000, 30);
+    const md = renderExplainReply([analysis], { targets: [], variables: { QEMU_CI: "1" } }, "2222222222", gitlab);
+    expect(md.length).toBeLessThanOrEqual(COMMENT_BUDGET);
+    expect(md).toContain("The explanation of 30 contexts is too long for one comment. Ask about one at a time:");
+    const asks = [...md.matchAll(/`(\/ci-explain [^`]+)`/g)].map((m) => m[1]);
+    expect(asks).toHaveLength(30);
+    // Each pointer is a command the bot answers with that one context: parsed and applied as the bot does.
+    for (const [i, ask] of asks.entries()) {
+      const parsed = parseCommand(ask);
+      if (parsed.kind !== "command") throw new Error(`${ask} does not parse: ${parsed.kind}`);
+      expect(parsed.command).toEqual({ targets: [`release-${i}.x`], variables: { QEMU_CI: "1" } });
+      const settings = applyCommand(defaultSettings(), parsed.command);
+      expect(settings.contexts).toEqual([{ name: `release-${i}.x`, branch: `release-${i}.x`, source: "push", variables: {} }]);
+    }
+  });
+
+  it("gives no command for a context that cannot be asked for alone (an MR pipeline)", () => {
+    const mrContext = context("MR feature → main", { kind: "mr-pipeline" }, { kind: "mr", source: "feature", target: "main" });
+    const analysis = big(5000, 30);
+    analysis.contexts[0] = { ...analysis.contexts[0], context: { ...mrContext, source: "merge_request_event" } };
+    const md = renderExplainReply([analysis], { targets: [], variables: {} }, "2222222222", gitlab);
+    const lines = md.split("\n").filter((l) => l.startsWith("- "));
+    expect(lines).toHaveLength(30);
+    expect(lines[0]).toMatch(/^- `MR feature → main` — \d+ jobs$/);
+    expect(lines[1]).toMatch(/^- `release-1\.x` — \d+ jobs: `\/ci-explain release-1\.x`$/);
+    // The job asked about goes with each command, quoted as the grammar reads it.
+    const withJob = renderExplainReply([analysis], { targets: [], job: "build job", variables: {} }, "2222222222", { ...gitlab, maxChars: 3000 });
+    expect(withJob).toContain('`/ci-explain release-1.x job "build job"`');
+  });
+
+  it("says why when no context could be analysed, instead of pointing elsewhere", () => {
+    const broken = analysis({ contexts: [], head: { sha: "h", label: "head", ciFiles: [".gitlab-ci.yml"], diagnostics: [error("yaml-syntax", "bad indentation", pos(".gitlab-ci.yml", 3))] } });
+    const md = renderExplainReply([broken], { targets: ["main"], variables: {} }, "2222222222", gitlab);
+    expect(md).toContain("No pipeline context could be analysed: the head configuration does not load.");
+    expect(md).toContain("`.gitlab-ci.yml:3`: bad indentation");
+    expect(md).not.toMatch(/check|commit status|summary comment/);
   });
 });

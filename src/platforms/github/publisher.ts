@@ -1,4 +1,4 @@
-import { batchAnnotations, type CheckAnnotation } from "../../report/annotations.js";
+import { ANNOTATIONS_PER_CHECK, type CheckAnnotation } from "../../report/annotations.js";
 import { CHECK_NAME } from "../../report/check.js";
 import { CHECK_OUTPUT_LIMIT } from "../../report/options.js";
 import type { GitHubApi, RepoRef } from "./github-api.js";
@@ -54,16 +54,8 @@ export class GitHubPublisher {
     return response.data.id;
   }
 
-  /**
-   * A check that is finished as it is created: one request where in-progress-then-complete
-   * takes two. With more annotations than one request takes, the check is opened and completed.
-   */
+  /** A check that is finished as it is created: one request where in-progress-then-complete takes two. */
   async createCompletedCheck(headSha: string, result: CheckResult, externalId?: string): Promise<void> {
-    const annotations = result.annotations ?? [];
-    if (batchAnnotations(annotations).length > 1) {
-      await this.completeCheck(await this.startCheck(headSha, externalId), result);
-      return;
-    }
     await this.api.rest.checks.create({
       ...this.repo,
       name: CHECK_NAME,
@@ -71,31 +63,15 @@ export class GitHubPublisher {
       status: "completed",
       conclusion: result.conclusion,
       ...(externalId ? { external_id: externalId } : {}),
-      output: { ...checkOutput(result), ...(annotations.length > 0 ? { annotations } : {}) },
+      output: checkOutput(result),
     });
   }
 
-  /**
-   * Complete the check. Annotations go 50 per request: every batch but the last while the
-   * check is still in progress, the last one with the conclusion, so the check never
-   * shows as finished with half its annotations.
-   */
+  /** Complete the check: conclusion, output and annotations in one write. */
   async completeCheck(checkRunId: number, result: CheckResult): Promise<void> {
-    const output = checkOutput(result);
-    // GitHub takes at most 50 annotations per request and appends those of later updates.
-    const batches = batchAnnotations(result.annotations ?? []);
-    const last = batches.pop() ?? [];
-    for (const annotations of batches) {
-      await this.api.rest.checks.update({ ...this.repo, check_run_id: checkRunId, output: { ...output, annotations } });
-    }
-    await this.api.rest.checks.update({
-      ...this.repo,
-      check_run_id: checkRunId,
-      status: "completed",
-      conclusion: result.conclusion,
-      output: last.length > 0 ? { ...output, annotations: last } : output,
-    });
+    await this.api.rest.checks.update({ ...this.repo, check_run_id: checkRunId, status: "completed", conclusion: result.conclusion, output: checkOutput(result) });
   }
+
 
   /**
    * The comment by `sticky.author` (the App's bot user, `<slug>[bot]`) carrying `sticky.marker`,
@@ -152,15 +128,18 @@ export class GitHubPublisher {
   }
 }
 
-function checkOutput(result: CheckResult): { title: string; summary: string; text?: string } {
+function checkOutput(result: CheckResult): { title: string; summary: string; text?: string; annotations?: CheckAnnotation[] } {
+  // The report selects at most ANNOTATIONS_PER_CHECK and counts the rest; GitHub refuses more in one request.
+  const annotations = (result.annotations ?? []).slice(0, ANNOTATIONS_PER_CHECK);
   return {
     title: result.title,
     summary: clip(result.summary, CHECK_OUTPUT_LIMIT),
     ...(result.text ? { text: clip(result.text, CHECK_OUTPUT_LIMIT) } : {}),
+    ...(annotations.length > 0 ? { annotations } : {}),
   };
 }
 
-const CLIPPED_NOTE = "\n\n… (cut to fit GitHub's size limit; the check run has the details)";
+const CLIPPED_NOTE = "\n\n… (cut to fit GitHub's size limit)";
 
 /**
  * Last line of defence: the report keeps within its budget by summarising, so this only

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeGitHub, gitBlobSha, BOT } from "../../platforms/github/fake-github.js";
 import { serveWithNock, stopNock } from "../../platforms/github/nock-github.js";
+import { createGitHubReport } from "../../../src/platforms/github/github-report.js";
+import { largeAnalysis } from "../../report/large.js";
 import { checkRunPayload, checkSuitePayload, commentPayload, fakeAnalysis, fakeDeps, MARKER, pullRequestPayload, seedRepository, startApp } from "./harness.js";
 
 const CI_BASE = "build:\n  script: make\n";
@@ -213,22 +215,24 @@ describe("GitHub App: pull requests", () => {
     expect(fake.checkRuns[0].output?.summary).toContain("internal error (a bug in ci-explain): boom");
   });
 
-  it("sends a failing verdict's annotations 50 per request", async () => {
-    const annotations = Array.from({ length: 70 }, (_, i) => ({
-      path: ".gitlab-ci.yml",
-      start_line: i + 1,
-      end_line: i + 1,
-      annotation_level: "failure" as const,
-      title: "configuration does not load",
-      message: `error ${i}`,
-    }));
-    const deps = fakeDeps();
-    deps.report = { ...deps.report, check: () => ({ conclusion: "failure", title: "config does not load", summary: "s", annotations }) };
+  it("completes a check of thousands of marked places in one write of the 50 most severe annotations, the rest counted in the summary", async () => {
+    const big = largeAnalysis(2000, 6);
+    const report = createGitHubReport();
+    const deps = fakeDeps({ analyze: async (input) => ({ ...big, base: { ...big.base, sha: input.baseSha }, head: { ...big.head, sha: input.headSha } }), report, explain: report.explain });
     const app = await startApp(deps);
     await app.receive("pull_request", pullRequestPayload());
-    const updates = fake.checkRuns[0].writes.slice(1) as Array<{ status?: string; output: { annotations: unknown[] } }>;
-    expect(updates.map((u) => [u.status, u.output.annotations.length])).toEqual([[undefined, 50], ["completed", 20]]);
-    expect(fake.checkRuns[0]).toMatchObject({ conclusion: "failure" });
+    const run = fake.checkRuns[0];
+    expect(fake.calls().filter((c) => c.includes("/check-runs"))).toEqual([`POST ${R}/check-runs`, `PATCH ${R}/check-runs/${run.id}`]);
+    const completing = run.writes[1] as { status: string; output: { annotations: Array<{ annotation_level: string }> } };
+    expect(completing.status).toBe("completed");
+    expect(completing.output.annotations).toHaveLength(50);
+    expect(run.annotations).toHaveLength(50);
+    const levels = completing.output.annotations.map((a) => a.annotation_level);
+    // The most severe first: no notice before a warning, no warning before a failure.
+    expect(levels).toEqual([...levels].sort((a, b) => ["failure", "warning", "notice"].indexOf(a) - ["failure", "warning", "notice"].indexOf(b)));
+    expect(run.output?.summary).toMatch(/Annotations: the 50 most severe are marked on their lines; \d+ more are not marked \(/);
+    // The generated analysis' own verdict, carried through.
+    expect(run.conclusion).toBe("success");
   });
 
   it("does nothing twice for a redelivered webhook", async () => {
@@ -308,6 +312,21 @@ describe("GitHub App: /ci-explain", () => {
       variables: { QEMU_CI: "1" },
       contexts: [{ name: "staging-8.0", branch: "staging-8.0", source: "push", variables: {} }],
     });
+  });
+
+  it("answers a question about thirty huge pipelines within GitHub's comment limit, with less detail and commands that exist, never cut", async () => {
+    const big = largeAnalysis(5000, 30);
+    const report = createGitHubReport();
+    const app = await startApp(fakeDeps({ analyze: async (input) => ({ ...big, head: { ...big.head, sha: input.headSha } }), report, explain: report.explain }));
+    await app.receive("issue_comment", commentPayload("/ci-explain --var QEMU_CI=1"));
+    expect(fake.calls().filter((c) => c.startsWith("POST") && c.includes("/comments"))).toEqual([`POST ${R}/issues/comments/555/reactions`, `POST ${R}/issues/7/comments`]);
+    const body = fake.comments[0].body;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body).not.toContain("cut to fit");
+    expect(body).not.toContain("check run has the details");
+    expect(body.split("\n")[0]).toBe("**/ci-explain** at `head1`, with `QEMU_CI=1`");
+    expect(body).toContain("The explanation of 30 contexts is too long for one comment. Ask about one at a time:");
+    expect(body).toContain("- `release-0.x` — 4988 jobs: `/ci-explain release-0.x --var QEMU_CI=1`");
   });
 
   it("answers unknown arguments with a short usage reply", async () => {
