@@ -6,13 +6,16 @@ import { DEFAULT_COMMAND_RATE_LIMIT, SlidingWindowLimiter } from "../commands/ra
 import { loadSettings } from "../config/load-settings.js";
 import { LruBlobCache } from "../platforms/blob-cache.js";
 import { createGitHubReport } from "../platforms/github/github-report.js";
+import { once } from "../core/once.js";
 import { isOwnReport } from "../report/marker.js";
 import { answerPullRequest, type AnswerDeps } from "../platforms/github/answer-command.js";
 import { GitHubPublisher } from "../platforms/github/publisher.js";
-import { findPullRequestsForSha, getPullRequest, toPullRequestRef } from "../platforms/github/pull-requests.js";
+import { findPullRequestsForSha, getPullRequest, toMergeGroupRef, toPullRequestRef } from "../platforms/github/pull-requests.js";
 import { pullRequestReader, reviewPullRequest, type PullRequestRef } from "../platforms/github/review-pull-request.js";
 import type { CommentPolicy, RepositoryAnalyzer } from "../platforms/review-flow.js";
+import { reviewMergeGroup } from "../platforms/github/review-merge-group.js";
 import {
+  mergeGroupEventSchema,
   checkRunEventSchema,
   checkSuiteCompletedSchema,
   checkSuiteEventSchema,
@@ -95,7 +98,8 @@ export function createGitHubApp(appDeps: GitHubAppDeps): ApplicationFunction {
       if (jobs) await enqueueClaimed(deps, key, () => enqueueGitHubEvent(jobs, deps.metrics, context));
       else await finishDelivery(deps, log, key, () => handleGitHubEvent(deps, context));
     };
-    app.on([...PR_EVENTS, "issue_comment.created", "check_run.rerequested", "check_suite.rerequested", "workflow_run.completed", "check_suite.completed"], receive);
+    // merge_group.destroyed (merged, dequeued, invalidated) needs no answer: only checks_requested is handled.
+    app.on([...PR_EVENTS, "issue_comment.created", "check_run.rerequested", "check_suite.rerequested", "workflow_run.completed", "check_suite.completed", "merge_group.checks_requested"], receive);
   };
 }
 
@@ -104,12 +108,7 @@ export function createGitHubApp(appDeps: GitHubAppDeps): ApplicationFunction {
  * `<slug>[bot]` (GitHub's "About authentication with a GitHub App"). A failed ask is asked again.
  */
 function appBotLogin(app: Probot): () => Promise<string> {
-  let login: Promise<string> | undefined;
-  return () => {
-    login ??= app.auth().then(async (octokit) => `${(await octokit.rest.apps.getAuthenticated()).data?.slug ?? ""}[bot]`);
-    login.catch(() => (login = undefined));
-    return login;
-  };
+  return once(() => app.auth().then(async (octokit) => `${(await octokit.rest.apps.getAuthenticated()).data?.slug ?? ""}[bot]`));
 }
 
 /** The deps a handler runs with: the bot's login is known (asked of GitHub by default). */
@@ -129,6 +128,7 @@ export async function handleGitHubEvent(deps: HandlerDeps, context: Context): Pr
   if (context.name === "check_suite" && action === "rerequested") return onCheckSuiteRerequested(deps, context as Context<"check_suite">);
   if (context.name === "workflow_run" && action === "completed") return onWorkflowRunCompleted(deps, context as Context<"workflow_run">);
   if (context.name === "check_suite" && action === "completed") return onCheckSuiteCompleted(deps, context as Context<"check_suite">);
+  if (context.name === "merge_group" && action === "checks_requested") return onMergeGroup(deps, context as Context<"merge_group">);
   return skip(eventLog(context), `event "${context.name}.${String(action)}" is not one ci-explain handles`, "debug");
 }
 
@@ -233,6 +233,18 @@ function checkWorkflowRun(deps: HandlerDeps, context: Context, repository: Repos
       await new GitHubPublisher(context.octokit, repo).amendStickyComment(recorded.change.number, sticky, (body) => withPredictionMiss(body, check, "github"));
     },
   });
+}
+
+/**
+ * A merge queue asks for the required checks of a merge group: the `ci-explain` check on its
+ * head commit, from its base to its head. Without it a required `ci-explain` would hold every
+ * merge through the queue.
+ */
+async function onMergeGroup(deps: HandlerDeps, context: Context<"merge_group">): Promise<boolean> {
+  const event = parsePayload(mergeGroupEventSchema, context);
+  if (!event) return true;
+  const group = toMergeGroupRef(event);
+  return runReview(deps, eventLog(context), { key: `${group.fullName}@${group.head.ref}`, headSha: group.head.sha, review: () => reviewMergeGroup(deps, context.octokit, group) }, "never");
 }
 
 /** Re-run for the SHA the check belongs to; the comment follows only if that SHA is still the PR's head. */

@@ -27,6 +27,7 @@ export function gitHubJobFor(context: Pick<Context, "name" | "id" | "payload">):
     check_run?: { head_sha?: string; pull_requests?: Array<{ number?: number }> };
     check_suite?: { head_sha?: string; pull_requests?: Array<{ number?: number }> };
     workflow_run?: { head_sha?: string };
+    merge_group?: { head_sha?: string; head_ref?: string };
     action?: string;
   };
   const repo = payload.repository?.full_name;
@@ -43,6 +44,10 @@ export function gitHubJobFor(context: Pick<Context, "name" | "id" | "payload">):
   // A finished workflow run (or GitHub Actions' check suite): compared with the prediction for its commit.
   const finished = context.name === "workflow_run" ? payload.workflow_run?.head_sha : context.name === "check_suite" && payload.action === "completed" ? payload.check_suite?.head_sha : undefined;
   if (finished) return { ...base, key: `github:${repo}@${finished}`, sha: finished, kind: "outcome", supersedes: false };
+  if (context.name === "merge_group" && payload.merge_group?.head_sha) {
+    // Each merge group is its own commit on its own queue branch: nothing supersedes it.
+    return { ...base, key: `github:${repo}@${payload.merge_group.head_ref ?? payload.merge_group.head_sha}`, sha: payload.merge_group.head_sha, kind: "review", supersedes: false };
+  }
   const check = payload.check_run ?? payload.check_suite;
   if (check?.head_sha) {
     const number = check.pull_requests?.[0]?.number;

@@ -6,6 +6,7 @@ import { analyze } from "../analysis/analyze.js";
 import { analyzeRepository } from "../analysis/analyze-repository.js";
 import { DEFAULT_COMMAND_RATE_LIMIT, SlidingWindowLimiter } from "../commands/rate-limit.js";
 import { loadSettings } from "../config/load-settings.js";
+import { once } from "../core/once.js";
 import { isOwnReport } from "../report/marker.js";
 import { LruBlobCache } from "../platforms/blob-cache.js";
 import { describeFailure } from "../platforms/describe-failure.js";
@@ -377,10 +378,5 @@ function answer(res: ServerResponse, status: number, body: unknown): true {
 
 /** The token's user, asked once per process: its notes are the bot's, its commands are ignored. */
 export function memoizedBotUser(api: GitLabApi): () => Promise<{ id: number; username: string }> {
-  let user: Promise<{ id: number; username: string }> | undefined;
-  return () => {
-    user ??= api.currentUser().then((raw) => currentUserSchema.parse(raw));
-    user.catch(() => (user = undefined));
-    return user;
-  };
+  return once(() => api.currentUser().then((raw) => currentUserSchema.parse(raw)));
 }

@@ -20,16 +20,16 @@ import { COMMENT_BUDGET, commentMarkerText, renderMarkdown, type ReportOptions }
 const CHANGE_WORDS: Record<ReportOptions["platform"], string> = { github: "pull request", gitlab: "merge request" };
 
 /** Words for a change that touches no CI configuration file, container recipe or ci-explain settings. */
-function touchesNoCi(platform: ReportOptions["platform"]): string {
-  return `this ${CHANGE_WORDS[platform]} changes no CI configuration file, container recipe or ci-explain settings`;
+function touchesNoCi(change: string): string {
+  return `this ${change} changes no CI configuration file, container recipe or ci-explain settings`;
 }
 
 /**
  * The verdict when the change touches no CI: success, so a required check passes a change
  * that cannot affect CI. The title is what GitHub's check and GitLab's status show.
  */
-export function noCiChangeVerdict(platform: ReportOptions["platform"]): { conclusion: "success"; title: string; summary: string } {
-  const words = touchesNoCi(platform);
+export function noCiChangeVerdict(platform: ReportOptions["platform"], change = CHANGE_WORDS[platform]): { conclusion: "success"; title: string; summary: string } {
+  const words = touchesNoCi(change);
   return { conclusion: "success", title: "no CI change", summary: `${words[0].toUpperCase()}${words.slice(1)}.` };
 }
 
@@ -37,7 +37,7 @@ export function noCiChangeVerdict(platform: ReportOptions["platform"]): { conclu
 export function renderNoCiChange(headSha: string, options: ReportOptions): string {
   return renderMarkdown([
     { kind: "hidden", text: commentMarkerText(options.markerKey) },
-    paragraph(strong(trusted("ci-explain")), trusted(": since "), code(headSha.slice(0, 8)), trusted(` ${touchesNoCi(options.platform)}.`)),
+    paragraph(strong(trusted("ci-explain")), trusted(": since "), code(headSha.slice(0, 8)), trusted(` ${touchesNoCi(CHANGE_WORDS[options.platform])}.`)),
   ]);
 }
 

@@ -3,7 +3,7 @@ import { renderExplainReply, renderNoCiChange } from "../change-report.js";
 import { blobLinks } from "../file-links.js";
 import type { AnswerDeps } from "./answer-command.js";
 import type { CheckResult } from "./publisher.js";
-import type { GitHubReport, PullRequestRef } from "./review-pull-request.js";
+import type { GitHubCommits, GitHubReport } from "./review-pull-request.js";
 
 /** The report as the GitHub App shows it: file links at the right SHA, "PR" wording. */
 export function createGitHubReport(): GitHubReport & Pick<AnswerDeps, "explain"> {
@@ -18,7 +18,7 @@ export function createGitHubReport(): GitHubReport & Pick<AnswerDeps, "explain">
   };
 }
 
-export function reportOptions(pr: PullRequestRef): ReportOptions {
+export function reportOptions(pr: GitHubCommits): ReportOptions {
   return {
     platform: "github",
     fileUrl: pr.htmlUrl ? blobLinks(`${pr.htmlUrl}/blob`, pr) : undefined,

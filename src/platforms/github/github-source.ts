@@ -50,6 +50,11 @@ export class GitHubSource implements FileSource {
     return (await this.loadTree()).blobs.get(normalizePath(path));
   }
 
+  /** True when GitHub returned the commit's whole tree in one listing (not truncated). */
+  async isListedWhole(): Promise<boolean> {
+    return !(await this.loadTree()).truncated;
+  }
+
   private loadTree(): Promise<Tree> {
     if (!this.tree) {
       const tree = this.fetchTree();

@@ -1,6 +1,7 @@
 import type { GitHubApi } from "./github-api.js";
 import type { PullRequestRef } from "./review-pull-request.js";
-import { pullRequestSchema, type PullRequest, type Repository } from "./schema.js";
+import type { MergeGroupRef } from "./review-merge-group.js";
+import { pullRequestSchema, type MergeGroupEvent, type PullRequest, type Repository } from "./schema.js";
 
 /** The app's view of a pull request, from a webhook payload or an API reply. */
 export function toPullRequestRef(repository: Repository, pr: PullRequest): PullRequestRef {
@@ -11,8 +12,23 @@ export function toPullRequestRef(repository: Repository, pr: PullRequest): PullR
     defaultBranch: repository.default_branch,
     number: pr.number,
     draft: pr.draft ?? false,
+    changedFileCount: pr.changed_files,
     head: { sha: pr.head.sha, ref: pr.head.ref, repoFullName: pr.head.repo?.full_name },
     base: { sha: pr.base.sha, ref: pr.base.ref },
+  };
+}
+
+/** A merge group as the app needs it: full refs (`refs/heads/…`) become branch names. */
+export function toMergeGroupRef(event: MergeGroupEvent): MergeGroupRef {
+  const { repository, merge_group: group } = event;
+  const branch = (ref: string) => ref.replace(/^refs\/heads\//, "");
+  return {
+    repo: { owner: repository.owner.login, repo: repository.name },
+    fullName: repository.full_name,
+    htmlUrl: repository.html_url,
+    defaultBranch: repository.default_branch,
+    head: { sha: group.head_sha, ref: branch(group.head_ref) },
+    base: { sha: group.base_sha, ref: branch(group.base_ref) },
   };
 }
 

@@ -4,25 +4,34 @@ import type { Analysis } from "../../analysis/model.js";
 import type { LoadedSettings } from "../../config/settings.js";
 import type { FileSource } from "../../core/file-source.js";
 import type { BlobCache } from "../blob-cache.js";
-import { analyzeForReview, reviewChange, type ChangeReader, type CommentPolicy, type RepositoryReview, type ReviewOutcome } from "../review-flow.js";
+import { analyzeForReview, reviewChange, type ChangePublisher, type ChangeReader, type CommentPolicy, type RepositoryReview, type ReviewOutcome } from "../review-flow.js";
 import type { GitHubApi, RepoRef } from "./github-api.js";
 import { GitHubIncludeSource } from "./github-include-source.js";
 import { GitHubSource } from "./github-source.js";
 import { GitHubPublisher, type CheckResult } from "./publisher.js";
 import { compareSchema, pullRequestFileSchema } from "./schema.js";
 import { noCiChangeVerdict } from "../change-report.js";
-import { MAX_BRANCHES } from "../platform-limits.js";
 import { keepPredictions, type PredictionStore } from "../prediction-store.js";
+import { MAX_BRANCHES, MAX_LISTED_CHANGED_FILES } from "../platform-limits.js";
+import { changedFilesBetween } from "../../analysis/changed-files.js";
 
-/** A pull request as the app needs it, whichever event named it. */
-export interface PullRequestRef {
+/** Two commits of one repository a check compares: a pull request's, or a merge group's. */
+export interface GitHubCommits {
   repo: RepoRef;
   /** `owner/name` of the base repository. */
   fullName: string;
   htmlUrl?: string;
   defaultBranch?: string;
+  head: { sha: string; ref: string };
+  base: { sha: string; ref: string };
+}
+
+/** A pull request as the app needs it, whichever event named it. */
+export interface PullRequestRef extends GitHubCommits {
   number: number;
   draft: boolean;
+  /** How many files GitHub says the PR changes, when the event says. */
+  changedFileCount?: number;
   head: { sha: string; ref: string; repoFullName?: string };
   base: { sha: string; ref: string };
   /** True once `base.sha` is the merge base (withMergeBase), not the base branch tip. */
@@ -35,7 +44,7 @@ export interface GitHubReport {
   marker: string;
   /** One report for every CI dialect the change touches (GitLab CI and/or GitHub Actions). */
   comment(analyses: readonly Analysis[], pr: PullRequestRef, settings: LoadedSettings): string;
-  check(analyses: readonly Analysis[], pr: PullRequestRef, settings: LoadedSettings): CheckResult;
+  check(analyses: readonly Analysis[], commits: GitHubCommits, settings: LoadedSettings): CheckResult;
   /** The sticky comment's text once the PR no longer touches CI (it carries the marker). */
   noCiChange(pr: PullRequestRef): string;
 }
@@ -64,8 +73,6 @@ export const NO_CI_CHANGE: CheckResult = noCiChangeVerdict("github");
  */
 export async function reviewPullRequest(deps: ReviewDeps, api: GitHubApi, pr: PullRequestRef, policy: CommentPolicy, botLogin: string): Promise<ReviewOutcome> {
   const publisher = new GitHubPublisher(api, pr.repo);
-  let checkRunId: number | undefined;
-  let completed = false;
   const reader = pullRequestReader(deps, api, pr);
   return reviewChange<CheckResult, RepositoryReview>({
     analyze: (input) => analyzeForReview(deps, input),
@@ -75,30 +82,44 @@ export async function reviewPullRequest(deps: ReviewDeps, api: GitHubApi, pr: Pu
     analysed: (review, settings) =>
       keepPredictions(deps.predictions, { platform: "github", project: pr.fullName, sha: pr.head.sha, change: { number: pr.number, ...(pr.htmlUrl ? { url: `${pr.htmlUrl}/pull/${pr.number}` } : {}) } }, review.analyses, settings),
     publisher: {
-      verdictLinksToComment: false,
-      start: async () => {
-        checkRunId = await publisher.startCheck(pr.head.sha, String(pr.number));
-      },
-      finish: async (result) => {
-        // Not started (no CI change, or the change could not be read): one request writes the finished check.
-        if (checkRunId === undefined) await publisher.createCompletedCheck(pr.head.sha, result, String(pr.number));
-        else await publisher.completeCheck(checkRunId, result);
-        completed = true;
-      },
+      ...checkRunVerdict(publisher, pr.head.sha, String(pr.number)),
       upsertComment: (body, options) => publisher.upsertStickyComment(pr.number, { marker: deps.report.marker, author: botLogin }, body, options),
-      superseded: async (by) => {
-        if (checkRunId !== undefined && !completed) await publisher.completeCheck(checkRunId, supersededCheck(by));
-      },
     },
     renderer: {
       comment: (review, settings) => deps.report.comment(review.analyses, reader.pr(), settings),
       verdict: (review, settings) => deps.report.check(review.analyses, reader.pr(), settings),
       noCiChangeVerdict: NO_CI_CHANGE,
       noCiChangeComment: () => deps.report.noCiChange(reader.pr()),
-      couldNotAnalyse,
+      couldNotAnalyse: (reason) => couldNotAnalyse(reason),
       conclusion: (result) => result.conclusion,
     },
   });
+}
+
+/**
+ * The verdict as a check run on `headSha`: opened "in progress" only when the change may
+ * touch CI, completed with its output and annotations; a change with no CI to analyse gets
+ * its check in one write, created completed. A newer push closes a check it opened as
+ * "cancelled".
+ */
+export function checkRunVerdict(publisher: GitHubPublisher, headSha: string, externalId?: string): Omit<ChangePublisher<CheckResult>, "upsertComment"> {
+  let checkRunId: number | undefined;
+  let completed = false;
+  return {
+    verdictLinksToComment: false,
+    start: async () => {
+      checkRunId = await publisher.startCheck(headSha, externalId);
+    },
+    finish: async (result) => {
+      // Not started (no CI change, or the change could not be read): one request writes the finished check.
+      if (checkRunId === undefined) await publisher.createCompletedCheck(headSha, result, externalId);
+      else await publisher.completeCheck(checkRunId, result);
+      completed = true;
+    },
+    superseded: async (by) => {
+      if (checkRunId !== undefined && !completed) await publisher.completeCheck(checkRunId, supersededCheck(by));
+    },
+  };
 }
 
 /**
@@ -107,14 +128,17 @@ export async function reviewPullRequest(deps: ReviewDeps, api: GitHubApi, pr: Pu
  */
 export function pullRequestReader(deps: Pick<ReviewDeps, "blobCache" | "loadSettings">, api: GitHubApi, initial: PullRequestRef): ChangeReader & { pr(): PullRequestRef; prepare(): Promise<void> } {
   let pr = initial;
+  let revisions: { base: GitHubSource; head: GitHubSource } | undefined;
+  const opened = () => (revisions ??= openRevisions(deps, api, pr));
   return {
     pr: () => pr,
     prepare: async () => {
       pr = await withMergeBase(api, pr);
+      revisions = undefined;
     },
-    listChangedFiles: () => listChangedFiles(api, pr),
+    listChangedFiles: () => listChangedFiles(api, pr, opened()),
     listBranchNames: () => listBranchNames(api, pr),
-    revisions: () => openRevisions(deps, api, pr),
+    revisions: opened,
     target: () => analyzeTarget(pr),
     settings: (base) => loadBaseSettings(deps, base, pr),
     // Reusable workflows of other repositories, with the installation's token.
@@ -135,14 +159,14 @@ export async function withMergeBase(api: GitHubApi, pr: PullRequestRef): Promise
 }
 
 /** Base and head read from the BASE repository: a fork PR's head commit is reachable there too. */
-export function openRevisions(deps: Pick<ReviewDeps, "blobCache">, api: GitHubApi, pr: PullRequestRef): { base: GitHubSource; head: GitHubSource } {
+export function openRevisions(deps: Pick<ReviewDeps, "blobCache">, api: GitHubApi, pr: GitHubCommits): { base: GitHubSource; head: GitHubSource } {
   const open = (sha: string, ref: string) =>
     new GitHubSource({ api, ...pr.repo, sha, cache: deps.blobCache, label: `${ref} (${sha.slice(0, 8)})` });
   return { base: open(pr.base.sha, pr.base.ref), head: open(pr.head.sha, pr.head.ref) };
 }
 
 /** Settings from the base revision, with what the platform knows filled in. */
-export async function loadBaseSettings(deps: Pick<ReviewDeps, "loadSettings">, base: FileSource, pr: PullRequestRef): Promise<LoadedSettings> {
+export async function loadBaseSettings(deps: Pick<ReviewDeps, "loadSettings">, base: FileSource, pr: Pick<GitHubCommits, "fullName" | "defaultBranch">): Promise<LoadedSettings> {
   const loaded = await deps.loadSettings(base);
   const settings = { ...loaded.settings };
   settings.project ??= pr.fullName;
@@ -162,7 +186,7 @@ export function analyzeTarget(pr: PullRequestRef): Pick<AnalyzeInput, "baseSha" 
  * Real branch names, so a regex in the CI rules (`/^staging-\d+\.\d+$/`) gives contexts for
  * branches that exist (capped: MAX_BRANCHES).
  */
-export async function listBranchNames(api: GitHubApi, pr: PullRequestRef): Promise<string[]> {
+export async function listBranchNames(api: GitHubApi, pr: Pick<GitHubCommits, "repo">): Promise<string[]> {
   const names: string[] = [];
   await api.paginate(api.rest.repos.listBranches, { ...pr.repo, per_page: 100 }, (response, done) => {
     for (const branch of response.data) names.push(branch.name);
@@ -172,8 +196,33 @@ export async function listBranchNames(api: GitHubApi, pr: PullRequestRef): Promi
   return names.slice(0, MAX_BRANCHES);
 }
 
-/** Every path the PR touches; a rename contributes its old path too. GitHub lists up to 3,000 files. */
-export async function listChangedFiles(api: GitHubApi, pr: PullRequestRef): Promise<string[]> {
+/**
+ * Every path the PR touches, from the git trees of the merge base and the head (which the
+ * review reads anyway): a path whose blob differs, or that one side lacks — a rename is its
+ * old and its new path. Exact at any size, where the PR files API stops at 3,000 files. Only
+ * when GitHub cannot return a tree whole (truncated: past 100,000 entries or 7 MB) does the
+ * files API answer, and then only when it names every file GitHub counts; otherwise this
+ * throws, and the check says the change could not be analysed rather than "no CI change".
+ * https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files
+ */
+export async function listChangedFiles(
+  api: GitHubApi,
+  change: GitHubCommits & Partial<Pick<PullRequestRef, "number" | "changedFileCount">>,
+  revisions: { base: GitHubSource; head: GitHubSource },
+): Promise<string[]> {
+  const [base, head] = await Promise.all([revisions.base.isListedWhole(), revisions.head.isListedWhole()]);
+  if (base && head) return changedFilesBetween(revisions.base, revisions.head);
+  if (change.number === undefined) throw new Error("the repository's tree is too large for GitHub to return whole, so the changed files cannot be told");
+  const pr = { ...change, number: change.number };
+  const listed = await listPullRequestFiles(api, pr);
+  if (pr.changedFileCount !== undefined && listed.count === pr.changedFileCount && listed.count < MAX_LISTED_CHANGED_FILES) return listed.paths;
+  throw new Error(
+    `the repository's tree is too large for GitHub to return whole, and the pull request's file list (${listed.count} of ${pr.changedFileCount ?? "an unknown number of"} files) may not name every change`,
+  );
+}
+
+/** The PR files API: every listed path (a rename's old path too), and how many files it listed. */
+async function listPullRequestFiles(api: GitHubApi, pr: Pick<PullRequestRef, "repo" | "number">): Promise<{ paths: string[]; count: number }> {
   const files = await api.paginate(api.rest.pulls.listFiles, { ...pr.repo, pull_number: pr.number, per_page: 100 });
   const paths = new Set<string>();
   for (const raw of files) {
@@ -181,7 +230,7 @@ export async function listChangedFiles(api: GitHubApi, pr: PullRequestRef): Prom
     paths.add(file.filename);
     if (file.previous_filename) paths.add(file.previous_filename);
   }
-  return [...paths].sort();
+  return { paths: [...paths].sort(), count: files.length };
 }
 
 /** The check of a SHA a newer push replaced before its analysis finished. */
@@ -193,11 +242,11 @@ export function supersededCheck(by: string): CheckResult {
   };
 }
 
-function couldNotAnalyse(reason: string): CheckResult {
+export function couldNotAnalyse(reason: string, change = "pull request"): CheckResult {
   return {
     // A required check must not pass a change nobody could look at; "Re-run" tries again.
     conclusion: "failure",
     title: "could not analyse",
-    summary: `ci-explain could not analyse this pull request: ${reason}\n\nRe-run this check to try again.`,
+    summary: `ci-explain could not analyse this ${change}: ${reason}\n\nRe-run this check to try again.`,
   };
 }

@@ -31,6 +31,8 @@ export const pullRequestSchema = z.object({
   number: z.number().int(),
   state: z.string(),
   draft: z.boolean().optional(),
+  /** How many files the PR changes (webhook and pulls API); the files API lists at most 3,000 of them. */
+  changed_files: z.number().int().optional(),
   head: prEnd,
   base: prEnd,
 });
@@ -106,6 +108,26 @@ export const checkSuiteEventSchema = z.object({
   sender: account,
 });
 export type CheckSuiteEvent = z.infer<typeof checkSuiteEventSchema>;
+
+/**
+ * `merge_group` (merge queue): `checks_requested` asks for the required checks of the group's
+ * head commit; `destroyed` (merged, dequeued, invalidated) needs no answer.
+ * https://docs.github.com/en/webhooks/webhook-events-and-payloads#merge_group
+ */
+export const mergeGroupEventSchema = z.object({
+  action: z.string(),
+  merge_group: z.object({
+    head_sha: z.string(),
+    /** `refs/heads/gh-readonly-queue/<base>/pr-<number>-<sha>` */
+    head_ref: z.string(),
+    base_sha: z.string(),
+    /** `refs/heads/<base>` */
+    base_ref: z.string(),
+  }),
+  repository,
+  installation: installation.optional(),
+});
+export type MergeGroupEvent = z.infer<typeof mergeGroupEventSchema>;
 
 /** `GET /repos/{owner}/{repo}/git/trees/{sha}?recursive=1` */
 export const gitTreeSchema = z.object({

@@ -6,7 +6,7 @@ import type { IncludeSource } from "../../core/include-source.js";
 import type { BlobCache } from "../blob-cache.js";
 import { shareUnchanged } from "../unchanged-overlay.js";
 import { noCiChangeVerdict } from "../change-report.js";
-import { MAX_BRANCHES, MAX_LISTED_CHANGED_FILES } from "../platform-limits.js";
+import { MAX_BRANCHES } from "../platform-limits.js";
 import {
   analyzeForReview,
   answerChange,
@@ -24,7 +24,9 @@ import { GitLabSource } from "./gitlab-source.js";
 import { GitLabIncludeSource } from "./gitlab-include-source.js";
 import { keepPredictions, type PredictionStore } from "../prediction-store.js";
 import { GitLabPublisher, type StatusVerdict } from "./publisher.js";
-import { branchSchema, diffVersionSchema, mergeRequestDiffSchema } from "./schema.js";
+import { branchSchema, diffVersionSchema, mergeRequestDiffSchema, mergeRequestHeadSchema } from "./schema.js";
+import { changedFilesBetween } from "../../analysis/changed-files.js";
+import { once } from "../../core/once.js";
 
 export interface GitLabReviewDeps extends RepositoryAnalyzer {
   loadSettings(source: FileSource): Promise<LoadedSettings>;
@@ -47,6 +49,7 @@ export function mergeRequestReader(
   deps: Pick<GitLabReviewDeps, "blobCache" | "loadSettings">,
   api: GitLabApi,
   initial: MergeRequestRef,
+  details: () => Promise<unknown> = once(() => api.mergeRequest(initial.projectId, initial.iid)),
 ): ChangeReader & { mr(): MergeRequestRef; prepare(): Promise<void>; includes(settings: Settings): IncludeSource } {
   let mr = initial;
   let revisions: { base: FileSource; head: FileSource } | undefined;
@@ -55,6 +58,11 @@ export function mergeRequestReader(
   let changed: ReadonlySet<string> | undefined;
   const open = (sha: string, ref: string) =>
     new GitLabSource({ api, project: mr.projectId, sha, cache: deps.blobCache, label: `${ref} (${sha.slice(0, 8)})` });
+  const opened = () => {
+    if (!mr.base.sha) throw new Error("the merge base is not known (prepare was not called)");
+    revisions ??= shareUnchanged(open(mr.base.sha, mr.base.ref), open(mr.head.sha, mr.head.ref), () => changed);
+    return revisions;
+  };
   return {
     mr: () => mr,
     prepare: async () => {
@@ -73,17 +81,19 @@ export function mergeRequestReader(
         paths.add(diff.new_path);
         paths.add(diff.old_path);
       }
-      // Unchanged paths are read once, from the base, when the diff is this very head's.
-      if (diffHead === mr.head.sha && paths.size < MAX_LISTED_CHANGED_FILES) changed = paths;
+      // GitLab cuts a diff past its limits (`max_files`, 1,000 by default) and says so with a
+      // `changes_count` such as "1000+"; a diff of another head does not describe ours. Either
+      // way the trees decide: every path whose blob differs between merge base and head.
+      // https://docs.gitlab.com/administration/diff_limits/
+      const { changes_count: count } = mergeRequestHeadSchema.parse(await details());
+      if (diffHead !== mr.head.sha || count === null || count === undefined || count.endsWith("+")) return changedFilesBetween(opened().base, opened().head);
+      // Unchanged paths are read once, from the base.
+      changed = paths;
       return [...paths].sort();
     },
     listBranchNames: async () =>
       (await api.branches(mr.projectId, MAX_BRANCHES)).map((b) => branchSchema.parse(b).name).slice(0, MAX_BRANCHES),
-    revisions: () => {
-      if (!mr.base.sha) throw new Error("the merge base is not known (prepare was not called)");
-      revisions ??= shareUnchanged(open(mr.base.sha, mr.base.ref), open(mr.head.sha, mr.head.ref), () => changed);
-      return revisions;
-    },
+    revisions: opened,
     target: () => ({
       baseSha: mr.base.sha,
       headSha: mr.head.sha,
@@ -116,8 +126,10 @@ export async function reviewMergeRequest(
   policy: CommentPolicy,
   botUserId: number,
 ): Promise<ReviewOutcome> {
-  const reader = mergeRequestReader(deps, api, initial);
-  const publisher = new GitLabPublisher(api, { project: initial.projectId, iid: initial.iid, webUrl: initial.webUrl, headSha: initial.head.sha }, botUserId);
+  // One read of the MR serves both: its `changes_count` (is the diff whole?) and its head pipeline (where the status goes).
+  const details = once(() => api.mergeRequest(initial.projectId, initial.iid));
+  const reader = mergeRequestReader(deps, api, initial, details);
+  const publisher = new GitLabPublisher(api, { project: initial.projectId, iid: initial.iid, webUrl: initial.webUrl, headSha: initial.head.sha }, botUserId, details);
   let finished = false;
   return reviewChange<StatusVerdict, RepositoryReview>({
     // The same repository review as GitHub's: every dialect present (rare on GitLab, one code path).

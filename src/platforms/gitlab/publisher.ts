@@ -48,6 +48,8 @@ export class GitLabPublisher {
     private readonly api: GitLabApi,
     private readonly mr: MergeRequestTarget,
     private readonly botUserId: number,
+    /** The MR API's reply, when the review has read it already. */
+    private readonly details: () => Promise<unknown> = () => api.mergeRequest(mr.project, mr.iid),
   ) {}
 
   /** The bot's note carrying `marker`, over every page of the MR's notes. */
@@ -124,7 +126,7 @@ export class GitLabPublisher {
    */
   private async statusTarget(): Promise<StatusTarget> {
     const head: StatusTarget = { sha: this.mr.headSha };
-    const mr = mergeRequestHeadSchema.parse(await this.api.mergeRequest(this.mr.project, this.mr.iid));
+    const mr = mergeRequestHeadSchema.parse(await this.details());
     const pipeline = mr.head_pipeline;
     if (!pipeline || mr.sha !== this.mr.headSha) return head;
     if (pipeline.sha === this.mr.headSha) return { ...head, pipelineId: pipeline.id };

@@ -103,6 +103,8 @@ export const mergeRequestShaSchema = z.object({ sha: z.string() });
 /** GET /projects/:id/merge_requests/:iid: the head SHA and the MR's latest pipeline (null before the first). */
 export const mergeRequestHeadSchema = mergeRequestShaSchema.extend({
   head_pipeline: z.object({ id: z.number(), sha: z.string(), ref: z.string().optional() }).nullish(),
+  /** Files the diff changes, as a string: "1000+" when GitLab cut the diff at its limits; null while it is being prepared. */
+  changes_count: z.string().nullish(),
 });
 
 /** GET /projects/:id/repository/commits/:sha, as far as its parents. */

@@ -26,11 +26,11 @@ describe("GitHub App: pull requests", () => {
 
     expect(fake.calls()).toEqual([
       `GET ${R}/compare/base1...head1`,
-      `GET ${R}/pulls/7/files`,
+      // The changed files are the paths whose blobs differ between the two trees.
       `GET ${R}/git/trees/base1`,
+      `GET ${R}/git/trees/head1`,
       `POST ${R}/check-runs`,
       `GET ${R}/branches`,
-      `GET ${R}/git/trees/head1`,
       `GET ${R}/git/blobs/${gitBlobSha(CI_HEAD)}`,
       `PATCH ${R}/check-runs/${fake.checkRuns[0].id}`,
       `GET ${R}/issues/7/comments`,
@@ -82,7 +82,7 @@ describe("GitHub App: pull requests", () => {
   });
 
   it("gives success \"no CI change\" without fetching any CI file when no YAML, recipe or settings file changed", async () => {
-    fake.pulls.get(7)!.files = ["README.md", "src/main.c"];
+    fake.addCommit("head1", { ".gitlab-ci.yml": CI_BASE, "README.md": "hello again", "src/main.c": "int main(void) { return 0; }\n" });
     const deps = fakeDeps();
     const app = await startApp(deps);
     await app.receive("pull_request", pullRequestPayload());
@@ -91,8 +91,8 @@ describe("GitHub App: pull requests", () => {
     // The check is written once, already finished: no "in progress" write for a push that touches no CI.
     expect(fake.calls()).toEqual([
       `GET ${R}/compare/base1...head1`,
-      `GET ${R}/pulls/7/files`,
       `GET ${R}/git/trees/base1`,
+      `GET ${R}/git/trees/head1`,
       `POST ${R}/check-runs`,
       `GET ${R}/issues/7/comments`,
     ]);
@@ -101,7 +101,7 @@ describe("GitHub App: pull requests", () => {
   });
 
   it("gives \"no CI change\" when the engine finds the changed YAML is not part of CI", async () => {
-    fake.pulls.get(7)!.files = ["docs/mkdocs.yml"];
+    fake.addCommit("head1", { ".gitlab-ci.yml": CI_BASE, "README.md": "hello", "docs/mkdocs.yml": "site_name: demo\n" });
     const deps = fakeDeps({ analyze: async (input) => fakeAnalysis(input, { ciRelevant: false }) });
     const app = await startApp(deps);
     await app.receive("pull_request", pullRequestPayload());
@@ -113,7 +113,7 @@ describe("GitHub App: pull requests", () => {
     const app = await startApp(fakeDeps());
     await app.receive("pull_request", pullRequestPayload());
     fake.addCommit("head2", { ".gitlab-ci.yml": CI_BASE, "README.md": "hello again" });
-    Object.assign(fake.pulls.get(7)!, { files: ["README.md"], head: { sha: "head2", ref: "feature" } });
+    Object.assign(fake.pulls.get(7)!, { head: { sha: "head2", ref: "feature" } });
     await app.receive("pull_request", pullRequestPayload({ action: "synchronize", headSha: "head2" }));
 
     expect(fake.comments.map((c) => c.body)).toEqual([`${MARKER}\nno longer changes CI as of head2`]);
@@ -164,7 +164,6 @@ describe("GitHub App: pull requests", () => {
       base: { ".gitlab-ci.yml": CI_BASE, ".ci-explain.yml": "comment:\n  on_drafts: false\n" },
       head: { ".gitlab-ci.yml": CI_HEAD, ".ci-explain.yml": "comment:\n  on_drafts: true\n" },
     });
-    fake.pulls.get(7)!.files = [".ci-explain.yml", ".gitlab-ci.yml"];
     const deps = fakeDeps();
     const app = await startApp(deps);
     await app.receive("pull_request", pullRequestPayload({ draft: true }));
@@ -247,7 +246,7 @@ describe("GitHub App: pull requests", () => {
   });
 
   it("lets a redelivery retry a delivery that failed", async () => {
-    fake.failOn("GET", `${R}/pulls/7/files`, 502);
+    fake.failOn("GET", `${R}/git/trees/head1`, 502);
     const app = await startApp(fakeDeps());
     await app.receive("pull_request", pullRequestPayload(), "delivery-1");
     fake.failures.length = 0;
@@ -276,11 +275,10 @@ describe("GitHub App: /ci-explain", () => {
       `GET ${R}/compare/base1...head1`,
       `GET ${R}/git/trees/base1`,
       `POST ${R}/issues/comments/555/reactions`,
-      `GET ${R}/pulls/7/files`,
       `GET ${R}/git/trees/base1`,
+      `GET ${R}/git/trees/head1`,
       `POST ${R}/check-runs`,
       `GET ${R}/branches`,
-      `GET ${R}/git/trees/head1`,
       `GET ${R}/git/blobs/${gitBlobSha(CI_HEAD)}`,
       `PATCH ${R}/check-runs/${fake.checkRuns[0].id}`,
       `GET ${R}/issues/7/comments`,
@@ -423,7 +421,7 @@ describe("GitHub App: re-run from the Checks tab", () => {
   it("check_run.rerequested re-analyses the PR attached to the check", async () => {
     const app = await startApp(fakeDeps());
     await app.receive("check_run", checkRunPayload("head1", [7]));
-    expect(fake.calls().slice(0, 5)).toEqual([`GET ${R}/pulls/7`, `GET ${R}/compare/base1...head1`, `GET ${R}/pulls/7/files`, `GET ${R}/git/trees/base1`, `POST ${R}/check-runs`]);
+    expect(fake.calls().slice(0, 5)).toEqual([`GET ${R}/pulls/7`, `GET ${R}/compare/base1...head1`, `GET ${R}/git/trees/base1`, `GET ${R}/git/trees/head1`, `POST ${R}/check-runs`]);
     expect(fake.checkRuns[0]).toMatchObject({ head_sha: "head1", conclusion: "success" });
     expect(fake.comments).toHaveLength(1);
   });

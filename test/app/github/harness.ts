@@ -112,6 +112,8 @@ export interface PrPayloadOptions {
   draft?: boolean;
   headRepo?: string;
   changes?: Record<string, unknown>;
+  /** `pull_request.changed_files`, as GitHub counts them (not capped). */
+  changedFiles?: number;
 }
 
 export function pullRequestPayload(o: PrPayloadOptions = {}): unknown {
@@ -123,6 +125,7 @@ export function pullRequestPayload(o: PrPayloadOptions = {}): unknown {
       number: o.number ?? 7,
       state: "open",
       draft: o.draft ?? false,
+      changed_files: o.changedFiles ?? 1,
       head: { sha: o.headSha ?? "head1", ref: o.headRef ?? "feature", repo: { name: headName, full_name: `${headOwner}/${headName}`, owner: { login: headOwner } } },
       base: { sha: o.baseSha ?? "base1", ref: "master", repo: { name: "demo", full_name: "acme/demo", owner: { login: "acme" } } },
     },

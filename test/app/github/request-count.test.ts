@@ -30,7 +30,7 @@ describe("API requests for one PR on a QEMU-like config", () => {
   });
   afterEach(stopNock);
 
-  it("costs 27 requests: each CI file version fetched once, recipes and other files never", async () => {
+  it("costs 26 requests: each CI file version fetched once, recipes and other files never", async () => {
     const app = await startApp(defaultGitHubAppDeps());
     await app.receive("pull_request", pullRequestPayload());
 
@@ -41,7 +41,6 @@ describe("API requests for one PR on a QEMU-like config", () => {
     expect({
       checkRuns: count(/check-runs/),
       mergeBase: count(/\/compare\//),
-      changedFiles: count(/pulls\/7\/files/),
       trees: count(/git\/trees/),
       branches: count(/\/branches$/),
       blobs: blobs.length,
@@ -49,7 +48,7 @@ describe("API requests for one PR on a QEMU-like config", () => {
       total: calls.length,
       // As the App: one token exchange, and one GET /app for the bot's login (once per process).
       asTheApp: fake.requests.length - calls.length,
-    }).toEqual({ checkRuns: 2, mergeBase: 1, changedFiles: 1, trees: 2, branches: 1, blobs: 18, comments: 2, total: 27, asTheApp: 2 });
+    }).toEqual({ checkRuns: 2, mergeBase: 1, trees: 2, branches: 1, blobs: 18, comments: 2, total: 26, asTheApp: 2 });
 
     // Which files those blobs are: the 13 CI files (the 4 changed ones in both versions) and
     // the base's settings. Recipes are known from the tree listing; their text is not needed.
@@ -91,16 +90,16 @@ describe("API requests for one PR on a QEMU-like config", () => {
   });
 
   it("costs 6 requests and one check write (created completed) when the PR changes no CI-relevant file", async () => {
-    fake.pulls.get(7)!.files = ["README.md", "docs/index.md"];
+    fake.addCommit("head1", { ...base, "README.md": "changed\n", "docs/index.md": "new page\n" });
     const app = await startApp(defaultGitHubAppDeps());
     await app.receive("pull_request", pullRequestPayload());
 
-    // Merge base, changed files, the base tree and its settings file, one check write, the comment lookup.
+    // Merge base, both trees (the changed files), the base's settings file, one check write, the comment lookup.
     const R = "/repos/acme/demo";
     expect(fake.calls()).toEqual([
       `GET ${R}/compare/base1...head1`,
-      `GET ${R}/pulls/7/files`,
       `GET ${R}/git/trees/base1`,
+      `GET ${R}/git/trees/head1`,
       `GET ${R}/git/blobs/${gitBlobSha(base[".ci-explain.yml"])}`,
       `POST ${R}/check-runs`,
       `GET ${R}/issues/7/comments`,

@@ -120,10 +120,11 @@ describe("GitLab commit status: in the MR's head pipeline", () => {
       "GET /api/v4/user",
       "GET /merge_requests/7/versions",
       "GET /merge_requests/7/diffs",
+      // The MR: is its diff whole (`changes_count`), and which is its head pipeline.
+      "GET /merge_requests/7",
       "GET /repository/files/.ci-explain.yml/raw",
       "GET /repository/files/.github%2Fci-explain.yml/raw",
       "GET /repository/files/.gitlab%2Fci-explain.yml/raw",
-      "GET /merge_requests/7",
       "GET /repository/commits/merge1",
       "POST /statuses/merge1",
       "GET /repository/branches",

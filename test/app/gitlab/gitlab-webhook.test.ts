@@ -32,11 +32,12 @@ describe("GitLab webhook: merge request events", () => {
       "GET /api/v4/user",
       "GET /merge_requests/7/versions",
       "GET /merge_requests/7/diffs",
+      // The MR: is its diff whole (`changes_count`), and which is its head pipeline.
+      "GET /merge_requests/7",
       "GET /repository/files/.ci-explain.yml/raw",
       "GET /repository/files/.github%2Fci-explain.yml/raw",
       "GET /repository/files/.gitlab%2Fci-explain.yml/raw",
       // Pending only once the changed files may touch CI (a change that cannot gets one final status).
-      "GET /merge_requests/7",
       "POST /statuses/head1",
       "GET /repository/branches",
       "GET /repository/files/.gitlab-ci.yml/raw",

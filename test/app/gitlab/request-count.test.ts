@@ -71,11 +71,12 @@ describe("GitLab API requests for one MR on a QEMU-like config", () => {
       "GET /api/v4/user",
       "GET /merge_requests/7/versions",
       "GET /merge_requests/7/diffs",
+      // The MR: is its diff whole (`changes_count`), and which is its head pipeline.
+      "GET /merge_requests/7",
       "GET /repository/files/.ci-explain.yml/raw",
       "GET /repository/files/.github%2Fci-explain.yml/raw",
       "GET /repository/files/.gitlab%2Fci-explain.yml/raw",
       "GET /merge_requests/7/notes",
-      "GET /merge_requests/7",
       "POST /statuses/head1",
     ]);
     expect(fake.statuses).toMatchObject([{ state: "success", description: "no CI change" }]);

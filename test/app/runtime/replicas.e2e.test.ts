@@ -61,7 +61,7 @@ describeWithRedis("ci-explain serve with REDIS_URL (two replicas)", () => {
   it("a replica stopped mid-analysis hands the job back, and the other one finishes it", async () => {
     const [sha] = await setUp(1);
     const a = await replica(api, { SHUTDOWN_GRACE_MS: "300" });
-    const hold = api.hold("GET", "/repos/acme/demo/pulls/7/files");
+    const hold = api.hold("GET", "/repos/acme/demo/compare/");
     expect(await a.deliverPullRequest({ headSha: sha, id: "handed-back" })).toBe(200);
     await hold.arrived;
     const b = await replica();

@@ -61,7 +61,7 @@ describe("ci-explain serve under load and trouble (one process)", () => {
 
   it("rides out a storm of 502s and a 429 with Retry-After from the API and still posts the result", async () => {
     const [sha] = await start();
-    api.storm("GET", "/repos/acme/demo/pulls/7/files", [{ status: 502 }, { status: 502 }, { status: 503 }]);
+    api.storm("GET", "/repos/acme/demo/compare/", [{ status: 502 }, { status: 502 }, { status: 503 }]);
     api.storm("POST", "/repos/acme/demo/issues/7/comments", [{ status: 429, headers: { "retry-after": "1" } }]);
     expect(await app.deliverPullRequest({ headSha: sha })).toBe(200);
     await until(() => api.fake.comments.length === 1 && completed().length === 1, "the comment after the storm", () => app.stdout.slice(-3000));
@@ -72,7 +72,7 @@ describe("ci-explain serve under load and trouble (one process)", () => {
 
   it("on SIGTERM mid-analysis refuses new webhooks, logs the unfinished delivery and exits 0", async () => {
     const [sha] = await start({ SHUTDOWN_GRACE_MS: "300" });
-    const hold = api.hold("GET", "/repos/acme/demo/pulls/7/files");
+    const hold = api.hold("GET", "/repos/acme/demo/compare/");
     expect(await app.deliverPullRequest({ headSha: sha, id: "delivery-in-flight" })).toBe(200);
     await hold.arrived;
     const exit = app.terminate();

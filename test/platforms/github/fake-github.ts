@@ -182,7 +182,8 @@ export class FakeGitHub {
     if (method === "GET" && (m = route.match(/^\/pulls\/(\d+)\/files$/))) {
       const pull = this.pulls.get(Number(m[1]));
       if (!pull) return notFound();
-      return this.page(pathname, params, pull.files.map((filename) => ({ filename, status: "modified" })));
+      // GitHub lists at most 3,000 files of a pull request.
+      return this.page(pathname, params, pull.files.slice(0, 3000).map((filename) => ({ filename, status: "modified" })));
     }
     if (method === "GET" && (m = route.match(/^\/pulls\/(\d+)$/))) {
       const pull = this.pulls.get(Number(m[1]));
@@ -271,6 +272,7 @@ export class FakeGitHub {
       number: pull.number,
       state: pull.state ?? "open",
       draft: pull.draft ?? false,
+      changed_files: pull.files.length,
       head: { sha: pull.head.sha, ref: pull.head.ref, repo: repo(pull.head.repoFullName ?? own) },
       base: { sha: pull.base.sha, ref: pull.base.ref, repo: repo(own) },
     };

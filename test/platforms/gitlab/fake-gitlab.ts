@@ -73,6 +73,8 @@ export class FakeGitLab {
   /** The MR's diff versions, newest first. */
   versions: Array<{ base: string; head: string }> = [];
   diffPaths: string[] = [];
+  /** GitLab's `max_files` (1,000 by default): a longer diff is cut there and `changes_count` says "1000+". */
+  maxDiffFiles = 1000;
   /**
    * The MR's pipelines, newest first: the first is the MR API's `head_pipeline`. A
    * merged-results pipeline has the ref `refs/merge-requests/<iid>/merge` and runs on a merge
@@ -164,7 +166,7 @@ export class FakeGitLab {
         .filter(([p]) => dir === "" || p.startsWith(`${dir}/`))
         .map(([p, text]) => ({ id: gitBlobSha(text), name: p.split("/").at(-1), type: "blob", path: p, mode: "100644" }));
       if (dir !== "" && entries.length === 0) return notFound();
-      return ok(entries);
+      return this.page(url, entries);
     }
     if (method === "GET" && (m = route.match(/^\/members\/all\/(\d+)$/))) {
       const level = this.members.get(Number(m[1]));
@@ -175,7 +177,7 @@ export class FakeGitLab {
       return ok(this.versions.map((v, i) => ({ id: 100 - i, base_commit_sha: v.base, head_commit_sha: v.head, start_commit_sha: v.base })));
     }
     if (method === "GET" && route === `${mr}/diffs`) {
-      return ok(this.diffPaths.map((p) => ({ old_path: p, new_path: p, diff: "", new_file: false, renamed_file: false, deleted_file: false })));
+      return this.page(url, this.diffPaths.slice(0, this.maxDiffFiles).map((p) => ({ old_path: p, new_path: p, diff: "", new_file: false, renamed_file: false, deleted_file: false })));
     }
     if (method === "GET" && route === mr) return ok(this.mergeRequestJson());
     if (method === "GET" && (m = route.match(/^\/repository\/commits\/([0-9a-z]+)$/))) {
@@ -253,6 +255,20 @@ export class FakeGitLab {
     return { id: p.id, iid: p.id, project_id: this.projectId, sha: p.sha, ref: p.ref, status: p.status ?? "success", source: p.source, web_url: `https://gitlab.example.com/${this.projectPath}/-/pipelines/${p.id}` };
   }
 
+  /** GitLab's offset pagination: `per_page` (at most 100, default 20), `page`, a `Link: rel="next"` header. */
+  private page(url: URL, items: unknown[]): Reply {
+    const perPage = Math.min(Number(url.searchParams.get("per_page") ?? 20), 100);
+    const page = Number(url.searchParams.get("page") ?? 1);
+    const headers: Record<string, string> = { "x-page": String(page), "x-per-page": String(perPage), "x-total": String(items.length) };
+    if (page * perPage < items.length) {
+      const next = new URL(url);
+      next.searchParams.set("page", String(page + 1));
+      headers.link = `<${next.href}>; rel="next"`;
+      headers["x-next-page"] = String(page + 1);
+    }
+    return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), headers };
+  }
+
   /** The MR API's reply (a real GitLab 17 shape, trimmed to what matters here). */
   private mergeRequestJson(): unknown {
     const head = this.pipelines[0];
@@ -262,6 +278,7 @@ export class FakeGitLab {
       project_id: this.projectId,
       state: "opened",
       sha: this.versions[0]?.head,
+      changes_count: this.diffPaths.length > this.maxDiffFiles ? `${this.maxDiffFiles}+` : String(this.diffPaths.length),
       head_pipeline: head
         ? { id: head.id, iid: head.id - 40, project_id: this.projectId, sha: head.sha, ref: head.ref ?? "feature", status: "running", source: head.ref?.startsWith("refs/merge-requests/") ? "merge_request_event" : "push" }
         : null,
