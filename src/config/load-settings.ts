@@ -13,11 +13,9 @@ export const SETTINGS_PATHS = [".ci-explain.yml", ".github/ci-explain.yml", ".gi
  */
 export async function loadSettings(source: FileSource, explicitPath?: string): Promise<LoadedSettings> {
   const candidates = explicitPath ? [explicitPath] : SETTINGS_PATHS;
-  const found: Array<{ path: string; text: string }> = [];
-  for (const path of candidates) {
-    const text = await source.read(path);
-    if (text !== undefined) found.push({ path, text });
-  }
+  // Every place is read, so asked for together: an API source answers them in one request.
+  const texts = await Promise.all(candidates.map((path) => source.read(path)));
+  const found = candidates.flatMap((path, i) => (texts[i] === undefined ? [] : [{ path, text: texts[i] }]));
   if (found.length === 0) {
     return explicitPath
       ? { settings: defaultSettings(), diagnostics: [error("file-missing", `settings file ${explicitPath} not found`)] }

@@ -21,6 +21,11 @@ export function describeFailure(err: unknown): string {
   return `internal error (a bug in ci-explain): ${message}`;
 }
 
+/** An API answer that is not what was asked for, already worded for the check or status ("GitLab answered 502 to …"). */
+export class ApiFailure extends Error {
+  override readonly name = "ApiFailure";
+}
+
 interface OctokitErrorLike {
   status: number;
   request?: { method?: string; url?: string };

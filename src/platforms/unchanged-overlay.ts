@@ -41,6 +41,10 @@ class RememberedSource implements FileSource {
   async blobId(path: string): Promise<string | undefined> {
     return this.source.blobId?.(path);
   }
+
+  prefetch(paths: readonly string[]): void {
+    this.source.prefetch?.(paths.filter((p) => !this.reads.has(normalizePath(p))));
+  }
 }
 
 class UnchangedOverlay implements FileSource {
@@ -68,6 +72,11 @@ class UnchangedOverlay implements FileSource {
 
   async blobId(path: string): Promise<string | undefined> {
     return this.unchanged(path) ? this.base.blobId?.(path) : this.head.blobId?.(path);
+  }
+
+  prefetch(paths: readonly string[]): void {
+    this.base.prefetch?.(paths.filter((p) => this.unchanged(p)));
+    this.head.prefetch?.(paths.filter((p) => !this.unchanged(p)));
   }
 
   private unchanged(path: string): boolean {

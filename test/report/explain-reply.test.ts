@@ -123,7 +123,7 @@ describe("a reply too long for one comment chooses less detail, never cuts, and 
   });
 
   it("lists the contexts, each with the command that explains it alone, when even the least detail of all is too long", () => {
-    const analysis = big(5000, 30);
+    const analysis = big(200, 30);
     const md = renderExplainReply([analysis], { targets: [], variables: { QEMU_CI: "1" } }, "2222222222", gitlab);
     expect(md.length).toBeLessThanOrEqual(COMMENT_BUDGET);
     expect(md).toContain("The explanation of 30 contexts is too long for one comment. Ask about one at a time:");
@@ -141,7 +141,7 @@ describe("a reply too long for one comment chooses less detail, never cuts, and 
 
   it("gives no command for a context that cannot be asked for alone (an MR pipeline)", () => {
     const mrContext = context("MR feature → main", { kind: "mr-pipeline" }, { kind: "mr", source: "feature", target: "main" });
-    const analysis = big(5000, 30);
+    const analysis = big(200, 30);
     analysis.contexts[0] = { ...analysis.contexts[0], context: { ...mrContext, source: "merge_request_event" } };
     const md = renderExplainReply([analysis], { targets: [], variables: {} }, "2222222222", gitlab);
     const lines = md.split("\n").filter((l) => l.startsWith("- "));

@@ -1,7 +1,14 @@
 import { normalizePath, type FileSource } from "../../core/file-source.js";
-import type { BlobCache } from "./blob-cache.js";
+import type { BlobCache } from "../blob-cache.js";
 import type { GitHubApi } from "./github-api.js";
-import { contentsSchema, gitBlobSchema, gitTreeSchema } from "./schema.js";
+import type { GitHubBlobs } from "./github-blobs.js";
+import { contentsSchema, gitTreeSchema } from "./schema.js";
+
+/** A file a comparison says changed: its new blob, or that it is gone (`sha` undefined). */
+export interface TreeChange {
+  path: string;
+  sha?: string;
+}
 
 export interface GitHubSourceOptions {
   api: GitHubApi;
@@ -9,14 +16,22 @@ export interface GitHubSourceOptions {
   repo: string;
   /** The commit to read. For a fork PR this is the head SHA, read from the BASE repository. */
   sha: string;
+  /** The long-lived cache: trees by commit SHA (a commit's tree never changes). */
   cache: BlobCache;
+  /** File texts by blob SHA, many per request; shared by the revisions of one review. */
+  blobs: GitHubBlobs;
   label?: string;
+  /**
+   * This commit's tree as `base`'s with `changes` applied — a comparison that names every
+   * changed file makes it without a tree request. Used only when `base`'s tree is whole.
+   */
+  derivedFrom?: { base: GitHubSource; changes: readonly TreeChange[] };
 }
 
 /**
  * One commit of a GitHub repository as a FileSource.
- * One recursive tree call gives every path with its blob SHA; file texts come from the
- * blobs API and are cached by blob SHA, so unchanged files cost nothing the second time.
+ * One recursive tree call gives every path with its blob SHA (cached by commit SHA, so the
+ * merge base of the next push costs nothing); file texts come by blob SHA through GitHubBlobs.
  */
 export class GitHubSource implements FileSource {
   readonly label: string;
@@ -50,6 +65,18 @@ export class GitHubSource implements FileSource {
     return (await this.loadTree()).blobs.get(normalizePath(path));
   }
 
+  /** Start reading files the walk will read next (a CI file's includes): their blobs go out in one query. */
+  prefetch(paths: readonly string[]): void {
+    void this.loadTree()
+      .then((tree) => {
+        for (const path of paths) {
+          const blob = tree.blobs.get(normalizePath(path));
+          if (blob) void this.readBlob(blob).catch(() => undefined);
+        }
+      })
+      .catch(() => undefined);
+  }
+
   /** True when GitHub returned the commit's whole tree in one listing (not truncated). */
   async isListedWhole(): Promise<boolean> {
     return !(await this.loadTree()).truncated;
@@ -57,7 +84,7 @@ export class GitHubSource implements FileSource {
 
   private loadTree(): Promise<Tree> {
     if (!this.tree) {
-      const tree = this.fetchTree();
+      const tree = this.deriveTree() ?? this.cachedTree();
       this.tree = tree;
       // A failed fetch must not poison later reads of the same source.
       tree.catch(() => {
@@ -67,25 +94,37 @@ export class GitHubSource implements FileSource {
     return this.tree;
   }
 
-  private async fetchTree(): Promise<Tree> {
+  /** `base`'s tree with the changes applied, when `base`'s is whole; undefined without a `derivedFrom`. */
+  private deriveTree(): Promise<Tree> | undefined {
+    const from = this.options.derivedFrom;
+    if (!from) return undefined;
+    return from.base.loadTree().then((base) => {
+      if (base.truncated) return this.cachedTree();
+      const blobs = new Map(base.blobs);
+      for (const change of from.changes) {
+        if (change.sha === undefined) blobs.delete(change.path);
+        else blobs.set(change.path, change.sha);
+      }
+      return { blobs, truncated: false };
+    });
+  }
+
+  private async cachedTree(): Promise<Tree> {
+    const text = await this.options.cache.getOrFetch(`github-tree:${this.options.sha}`, async () => JSON.stringify(await this.fetchTree()));
+    const stored = JSON.parse(text) as StoredTree;
+    return { blobs: new Map(stored.entries), truncated: stored.truncated };
+  }
+
+  private async fetchTree(): Promise<StoredTree> {
     const { api, owner, repo, sha } = this.options;
     const response = await api.rest.git.getTree({ owner, repo, tree_sha: sha, recursive: "1" });
     const tree = gitTreeSchema.parse(response.data);
-    const blobs = new Map<string, string>();
-    for (const entry of tree.tree) if (entry.type === "blob") blobs.set(entry.path, entry.sha);
     // GitHub truncates recursive trees past 100,000 entries or 7 MB.
-    return { blobs, truncated: tree.truncated };
+    return { entries: tree.tree.filter((e) => e.type === "blob").map((e) => [e.path, e.sha]), truncated: tree.truncated };
   }
 
   private readBlob(blobSha: string): Promise<string> {
-    return this.options.cache.getOrFetch(blobSha, () => this.fetchBlob(blobSha));
-  }
-
-  private async fetchBlob(blobSha: string): Promise<string> {
-    const { api, owner, repo } = this.options;
-    const response = await api.rest.git.getBlob({ owner, repo, file_sha: blobSha });
-    const blob = gitBlobSchema.parse(response.data);
-    return decode(blob.content, blob.encoding);
+    return this.options.blobs.read(blobSha);
   }
 
   private async readByContents(path: string): Promise<string | undefined> {
@@ -116,8 +155,10 @@ interface Tree {
   truncated: boolean;
 }
 
-function decode(content: string, encoding: string): string {
-  return encoding === "base64" ? Buffer.from(content, "base64").toString("utf8") : content;
+/** A tree as the cache keeps it (plain JSON). */
+interface StoredTree {
+  entries: Array<[string, string]>;
+  truncated: boolean;
 }
 
 /** The contents API answers 404 for a path that does not exist at that commit. */

@@ -7,7 +7,8 @@ import type { BlobCache } from "../blob-cache.js";
 import { analyzeForReview, reviewChange, type ChangePublisher, type ChangeReader, type CommentPolicy, type RepositoryReview, type ReviewOutcome } from "../review-flow.js";
 import type { GitHubApi, RepoRef } from "./github-api.js";
 import { GitHubIncludeSource } from "./github-include-source.js";
-import { GitHubSource } from "./github-source.js";
+import { GitHubBlobs } from "./github-blobs.js";
+import { GitHubSource, type GitHubSourceOptions, type TreeChange } from "./github-source.js";
 import { GitHubPublisher, type CheckResult } from "./publisher.js";
 import { compareSchema, pullRequestFileSchema } from "./schema.js";
 import { noCiChangeVerdict } from "../change-report.js";
@@ -36,6 +37,11 @@ export interface PullRequestRef extends GitHubCommits {
   base: { sha: string; ref: string };
   /** True once `base.sha` is the merge base (withMergeBase), not the base branch tip. */
   baseIsMergeBase?: boolean;
+  /**
+   * Every file the comparison of merge base and head changes, with its new blob (none when
+   * removed), when GitHub's compare answer names them all (it lists at most 300).
+   */
+  changes?: TreeChange[];
 }
 
 /** The renderers, as the GitHub side uses them. */
@@ -154,15 +160,39 @@ export function pullRequestReader(deps: Pick<ReviewDeps, "blobCache" | "loadSett
 export async function withMergeBase(api: GitHubApi, pr: PullRequestRef): Promise<PullRequestRef> {
   if (pr.baseIsMergeBase) return pr;
   const response = await api.rest.repos.compareCommitsWithBasehead({ ...pr.repo, basehead: `${pr.base.sha}...${pr.head.sha}`, per_page: 1 });
-  const sha = compareSchema.parse(response.data).merge_base_commit.sha;
-  return { ...pr, base: { ...pr.base, sha }, baseIsMergeBase: true };
+  const compared = compareSchema.parse(response.data);
+  return { ...pr, base: { ...pr.base, sha: compared.merge_base_commit.sha }, baseIsMergeBase: true, changes: treeChanges(compared.files) };
 }
 
-/** Base and head read from the BASE repository: a fork PR's head commit is reachable there too. */
-export function openRevisions(deps: Pick<ReviewDeps, "blobCache">, api: GitHubApi, pr: GitHubCommits): { base: GitHubSource; head: GitHubSource } {
-  const open = (sha: string, ref: string) =>
-    new GitHubSource({ api, ...pr.repo, sha, cache: deps.blobCache, label: `${ref} (${sha.slice(0, 8)})` });
-  return { base: open(pr.base.sha, pr.base.ref), head: open(pr.head.sha, pr.head.ref) };
+/**
+ * The compare answer's files as changes to the merge base's tree: a rename removes its old
+ * path. Undefined when the list may be cut (GitHub lists at most 300 files of a comparison).
+ * https://docs.github.com/en/rest/commits/commits#compare-two-commits
+ */
+function treeChanges(files: ReadonlyArray<{ filename: string; status: string; sha?: string | null; previous_filename?: string }> | undefined): TreeChange[] | undefined {
+  if (!files || files.length >= MAX_COMPARED_FILES) return undefined;
+  const changes: TreeChange[] = [];
+  for (const file of files) {
+    if (file.previous_filename && file.status === "renamed") changes.push({ path: file.previous_filename });
+    changes.push(file.status === "removed" || !file.sha ? { path: file.filename } : { path: file.filename, sha: file.sha });
+  }
+  return changes;
+}
+
+/** GitHub's compare API names at most this many changed files. */
+const MAX_COMPARED_FILES = 300;
+
+/**
+ * Base and head read from the BASE repository (a fork PR's head commit is reachable there
+ * too), sharing one blob reader. When the comparison named every changed file, the head's
+ * tree is the merge base's with those changes: no second tree request.
+ */
+export function openRevisions(deps: Pick<ReviewDeps, "blobCache">, api: GitHubApi, pr: GitHubCommits & Pick<PullRequestRef, "changes">): { base: GitHubSource; head: GitHubSource } {
+  const blobs = new GitHubBlobs(api, pr.repo, deps.blobCache);
+  const open = (sha: string, ref: string, derivedFrom?: GitHubSourceOptions["derivedFrom"]) =>
+    new GitHubSource({ api, ...pr.repo, sha, cache: deps.blobCache, blobs, label: `${ref} (${sha.slice(0, 8)})`, derivedFrom });
+  const base = open(pr.base.sha, pr.base.ref);
+  return { base, head: open(pr.head.sha, pr.head.ref, pr.changes ? { base, changes: pr.changes } : undefined) };
 }
 
 /** Settings from the base revision, with what the platform knows filled in. */
@@ -207,9 +237,11 @@ export async function listBranchNames(api: GitHubApi, pr: Pick<GitHubCommits, "r
  */
 export async function listChangedFiles(
   api: GitHubApi,
-  change: GitHubCommits & Partial<Pick<PullRequestRef, "number" | "changedFileCount">>,
+  change: GitHubCommits & Partial<Pick<PullRequestRef, "number" | "changedFileCount" | "changes">>,
   revisions: { base: GitHubSource; head: GitHubSource },
 ): Promise<string[]> {
+  // The comparison named every changed file: those are the changes (the head's tree is made from them).
+  if (change.changes) return [...new Set(change.changes.map((c) => c.path))].sort();
   const [base, head] = await Promise.all([revisions.base.isListedWhole(), revisions.head.isListedWhole()]);
   if (base && head) return changedFilesBetween(revisions.base, revisions.head);
   if (change.number === undefined) throw new Error("the repository's tree is too large for GitHub to return whole, so the changed files cannot be told");

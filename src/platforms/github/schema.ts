@@ -179,6 +179,8 @@ export function isBotAccount(user: { login: string; type: string } | null | unde
 /** The compare API's reply, as far as the app reads it: the merge base of base and head. */
 export const compareSchema = z.object({
   merge_base_commit: z.object({ sha: z.string() }),
+  /** The files the comparison changes (at most 300): `sha` is the new blob; a rename names its old path. */
+  files: z.array(z.object({ filename: z.string(), status: z.string(), sha: z.string().nullish(), previous_filename: z.string().optional() })).optional(),
 });
 
 /** A workflow run (`GET /repos/{owner}/{repo}/actions/runs`, the `workflow_run` webhook). */

@@ -12,6 +12,7 @@ import { MAX_BRANCHES } from "../platform-limits.js";
 import { verifyEachRef, type Attempt } from "../verify-refs.js";
 import type { GitHubApi, RepoRef } from "./github-api.js";
 import { newestCommitRuns, observedRuns, recentRuns } from "./github-runs.js";
+import { GitHubBlobs } from "./github-blobs.js";
 import { GitHubSource } from "./github-source.js";
 import { GitHubIncludeSource } from "./github-include-source.js";
 import { IncludeResolver } from "../../gitlab-ci/load/include-resolver.js";
@@ -56,7 +57,8 @@ export async function verifyGitHubRepository(options: GitHubVerifyOptions): Prom
     report.notes.push(`${fullName} has no default branch with a commit: nothing to verify`);
     return report;
   }
-  const open = (sha: string) => new GitHubSource({ api, ...repo, sha, cache: options.cache });
+  const blobs = new GitHubBlobs(api, repo, options.cache);
+  const open = (sha: string) => new GitHubSource({ api, ...repo, sha, cache: options.cache, blobs });
   const loaded = await loadSettings(open(head.sha));
   for (const d of loaded.diagnostics) report.notes.push(`${d.pos ? `${d.pos.file}:${d.pos.line}: ` : ""}${d.message}`);
   const settings: Settings = { ...loaded.settings, project: fullName, defaultBranch };

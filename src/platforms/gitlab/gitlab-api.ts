@@ -1,6 +1,7 @@
 import { Gitlab } from "@gitbeaker/rest";
 import { politeGitbeakerRequester } from "../http/gitbeaker-requester.js";
-import { defaultSleep, type PoliteFetchOptions } from "../http/polite-fetch.js";
+import { ApiFailure } from "../describe-failure.js";
+import { defaultSleep, politeFetch, type PoliteFetchOptions } from "../http/polite-fetch.js";
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from "../http/retry-policy.js";
 
 /**
@@ -12,6 +13,8 @@ export interface GitLabApi {
   /** The instance's URL (`https://gitlab.example.com`): its host is the one components name. */
   readonly url: string;
   currentUser(): Promise<unknown>;
+  /** A GraphQL query (`POST /api/graphql`); its `data`, or a thrown error naming GitLab's `errors`. */
+  graphql(query: string, variables: Record<string, unknown>): Promise<unknown>;
   /** A file's bytes at `ref`; gitbeaker gives a string for text/*, a Blob otherwise. */
   rawFile(project: number | string, path: string, ref: string): Promise<string | Blob>;
   /** Tree entries below `path` at `ref`, recursive, at most `maxEntries` (pages of 100). */
@@ -115,9 +118,21 @@ export function createGitLabApi(options: GitLabApiOptions): GitLabApi {
     requesterFn: politeGitbeakerRequester({ policy, onResponse: options.onResponse, beforeWrite: options.beforeWrite, sleep }),
   });
   const pages = (max: number) => ({ perPage: PAGE, maxPages: Math.max(1, Math.ceil(max / PAGE)) });
+  const polite = { policy, onResponse: options.onResponse, beforeWrite: options.beforeWrite, sleep };
+  const graphqlUrl = `${options.url.replace(/\/+$/, "")}/api/graphql`;
   return {
     url: options.url.replace(/\/+$/, ""),
     currentUser: () => gitlab.Users.showCurrentUser(),
+    graphql: async (query, variables) => {
+      const body = JSON.stringify({ query, variables });
+      const headers = { authorization: `Bearer ${options.token}`, "content-type": "application/json" };
+      const response = await politeFetch(() => new Request(graphqlUrl, { method: "POST", headers, body }), polite);
+      const text = await response.text();
+      if (!response.ok) throw new ApiFailure(`GitLab answered ${response.status} to POST /api/graphql`);
+      const answer = JSON.parse(text) as { data?: unknown; errors?: Array<{ message?: string }> };
+      if (answer.errors?.length) throw new ApiFailure(`GitLab's GraphQL API refused the query: ${answer.errors.map((e) => e.message).join("; ")}`);
+      return answer.data;
+    },
     rawFile: (project, path, ref) => gitlab.RepositoryFiles.showRaw(project, path, ref),
     tree: async (project, { ref, path, maxEntries }) => {
       const entries: unknown[] = await gitlab.Repositories.allRepositoryTrees(project, {

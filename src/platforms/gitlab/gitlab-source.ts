@@ -1,6 +1,7 @@
 import { normalizePath, type FileSource } from "../../core/file-source.js";
 import type { BlobCache } from "../blob-cache.js";
 import { httpStatusOf, type GitLabApi } from "./gitlab-api.js";
+import type { GitLabBlobs } from "./gitlab-blobs.js";
 import { treeEntrySchema } from "./schema.js";
 
 export interface GitLabSourceOptions {
@@ -8,7 +9,10 @@ export interface GitLabSourceOptions {
   /** Project id (or URL-encoded path). For a fork MR the head commit is read from the TARGET project. */
   project: number | string;
   sha: string;
+  /** The long-lived cache: folder listings by commit (a commit's tree never changes). */
   cache: BlobCache;
+  /** File texts, many per request, kept across pushes; shared by the revisions of one review. */
+  blobs: GitLabBlobs;
   label?: string;
   /** Most tree entries one listing may fetch (pages of 100); beyond it the listing fails loudly. */
   maxTreeEntries?: number;
@@ -18,11 +22,10 @@ export interface GitLabSourceOptions {
 export const MAX_TREE_ENTRIES = 10_000;
 
 /**
- * One commit of a GitLab project as a FileSource. Files come from the raw file API
- * (`RepositoryFiles.showRaw`) at the SHA; a listing asks the tree API for the folder asked
- * only (recursive), so a wildcard include under `ci/` never walks the whole repository.
- * Texts are cached by blob id once a listing has named it (the blob id names content, so
- * base and head share unchanged files).
+ * One commit of a GitLab project as a FileSource. Files come through GitLabBlobs (GraphQL,
+ * many per request, kept across pushes); a listing asks the tree API for the folder asked
+ * only (recursive), so a wildcard include under `ci/` never walks the whole repository, and
+ * is kept in the long-lived cache by commit.
  */
 export class GitLabSource implements FileSource {
   readonly label: string;
@@ -37,11 +40,13 @@ export class GitLabSource implements FileSource {
     return this.options.sha;
   }
 
-  async read(path: string): Promise<string | undefined> {
-    const p = normalizePath(path);
-    const blob = await this.knownBlobId(p);
-    if (blob) return this.options.cache.getOrFetch(blob, async () => (await this.fetchRaw(p)) ?? "");
-    return this.fetchRaw(p);
+  read(path: string): Promise<string | undefined> {
+    return this.options.blobs.read(this.options.sha, normalizePath(path));
+  }
+
+  /** Start reading files the walk will read next (a CI file's includes): they go out in one query. */
+  prefetch(paths: readonly string[]): void {
+    for (const path of paths) void this.read(path).catch(() => undefined);
   }
 
   async list(dir: string): Promise<string[]> {
@@ -51,9 +56,10 @@ export class GitLabSource implements FileSource {
     return [...entries.keys()].filter((p) => prefix === "" || p.startsWith(`${prefix}/`)).sort();
   }
 
-  /** The blob id when a listing already named the file; never starts a listing by itself. */
+  /** The blob id when a listing or a read already named the file; never asks by itself. */
   async blobId(path: string): Promise<string | undefined> {
-    return this.knownBlobId(normalizePath(path));
+    const p = normalizePath(path);
+    return (await this.knownBlobId(p)) ?? this.options.blobs.knownBlobId(this.options.sha, p);
   }
 
   private async knownBlobId(path: string): Promise<string | undefined> {
@@ -84,6 +90,11 @@ export class GitLabSource implements FileSource {
   }
 
   private async fetchTree(prefix: string): Promise<Map<string, string>> {
+    const text = await this.options.cache.getOrFetch(`gitlab-tree:${this.options.sha}:${prefix}`, async () => JSON.stringify([...(await this.listTree(prefix))]));
+    return new Map(JSON.parse(text) as Array<[string, string]>);
+  }
+
+  private async listTree(prefix: string): Promise<Map<string, string>> {
     const { api, project, sha } = this.options;
     const max = this.options.maxTreeEntries ?? MAX_TREE_ENTRIES;
     let raw: unknown[];
@@ -105,15 +116,4 @@ export class GitLabSource implements FileSource {
     return blobs;
   }
 
-  private async fetchRaw(path: string): Promise<string | undefined> {
-    const { api, project, sha } = this.options;
-    try {
-      const body = await api.rawFile(project, path, sha);
-      // gitbeaker: a string for text/* replies, a Blob for application/octet-stream.
-      return typeof body === "string" ? body : await body.text();
-    } catch (err) {
-      if (httpStatusOf(err) === 404) return undefined;
-      throw err;
-    }
-  }
 }

@@ -20,6 +20,7 @@ import {
 import type { GitLabApi } from "./gitlab-api.js";
 import type { GitLabReport } from "./gitlab-report.js";
 import type { MergeRequestRef } from "./merge-request-ref.js";
+import { GitLabBlobs } from "./gitlab-blobs.js";
 import { GitLabSource } from "./gitlab-source.js";
 import { GitLabIncludeSource } from "./gitlab-include-source.js";
 import { keepPredictions, type PredictionStore } from "../prediction-store.js";
@@ -56,8 +57,9 @@ export function mergeRequestReader(
   /** The latest diff version's head: the diff describes our head only when it is the hook's SHA. */
   let diffHead: string | undefined;
   let changed: ReadonlySet<string> | undefined;
+  const blobs = new GitLabBlobs(api, { id: initial.projectId, path: initial.projectPath }, deps.blobCache);
   const open = (sha: string, ref: string) =>
-    new GitLabSource({ api, project: mr.projectId, sha, cache: deps.blobCache, label: `${ref} (${sha.slice(0, 8)})` });
+    new GitLabSource({ api, project: mr.projectId, sha, cache: deps.blobCache, blobs, label: `${ref} (${sha.slice(0, 8)})` });
   const opened = () => {
     if (!mr.base.sha) throw new Error("the merge base is not known (prepare was not called)");
     revisions ??= shareUnchanged(open(mr.base.sha, mr.base.ref), open(mr.head.sha, mr.head.ref), () => changed);

@@ -13,6 +13,7 @@ import { MAX_BRANCHES } from "../platform-limits.js";
 import { verifyEachRef, type Attempt } from "../verify-refs.js";
 import { httpStatusOf, type GitLabApi } from "./gitlab-api.js";
 import { lintDryRun, lintRequestFor, mergeRequestEventType, pipelineDetail, pipelineSource, readPipeline } from "./gitlab-runs.js";
+import { GitLabBlobs } from "./gitlab-blobs.js";
 import { GitLabSource } from "./gitlab-source.js";
 import { GitLabIncludeSource } from "./gitlab-include-source.js";
 import type { IncludeSource } from "../../core/include-source.js";
@@ -71,7 +72,8 @@ export async function verifyGitLabProject(options: GitLabVerifyOptions): Promise
     report.notes.push(`${path} has no default branch with a commit: nothing to verify`);
     return report;
   }
-  const open = (sha: string) => new GitLabSource({ api, project: projectId, sha, cache: options.cache });
+  const blobs = new GitLabBlobs(api, { id: projectId, path }, options.cache);
+  const open = (sha: string) => new GitLabSource({ api, project: projectId, sha, cache: options.cache, blobs });
   const loaded = await loadSettings(open(head.commit.id));
   for (const d of loaded.diagnostics) report.notes.push(`${d.pos ? `${d.pos.file}:${d.pos.line}: ` : ""}${d.message}`);
   // The project's own CI configuration path, unless .ci-explain.yml says otherwise.

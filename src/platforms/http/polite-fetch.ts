@@ -7,8 +7,8 @@ export interface PoliteFetchOptions {
   /** Called once per HTTP exchange (every attempt), for the API-requests metric; status 0 = network error. */
   onResponse?(method: string, status: number): void;
   /**
-   * Consulted right before every request that writes (anything but GET/HEAD), on every
-   * attempt: throws to stop a stale job before it overwrites newer output.
+   * Consulted right before every request that writes (anything but a GET, a HEAD or a GraphQL
+   * query), on every attempt: throws to stop a stale job before it overwrites newer output.
    */
   beforeWrite?(): Promise<void>;
   sleep?(ms: number): Promise<void>;
@@ -16,6 +16,11 @@ export interface PoliteFetchOptions {
 }
 
 const READS = new Set(["GET", "HEAD"]);
+
+/** Reads: GET and HEAD, and a POST to a GraphQL endpoint — ci-explain sends queries there, never mutations. */
+function isRead(request: Request): boolean {
+  return READS.has(request.method) || (request.method === "POST" && new URL(request.url).pathname.endsWith("/graphql"));
+}
 
 /** A real wait; tests pass their own `sleep` to record waits instead. */
 export function defaultSleep(ms: number): Promise<void> {
@@ -35,7 +40,7 @@ export async function politeFetch(makeRequest: () => Request, options: PoliteFet
   const sleep = options.sleep ?? defaultSleep;
   for (let attempt = 0; ; attempt++) {
     const request = makeRequest();
-    if (!READS.has(request.method)) await options.beforeWrite?.();
+    if (!isRead(request)) await options.beforeWrite?.();
     let response: Response;
     try {
       response = await doFetch(request);

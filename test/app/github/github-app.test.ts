@@ -25,13 +25,12 @@ describe("GitHub App: pull requests", () => {
     await app.receive("pull_request", pullRequestPayload());
 
     expect(fake.calls()).toEqual([
+      // The merge base, and the files it and the head differ in (with their new blobs): the head's tree needs no request.
       `GET ${R}/compare/base1...head1`,
-      // The changed files are the paths whose blobs differ between the two trees.
       `GET ${R}/git/trees/base1`,
-      `GET ${R}/git/trees/head1`,
       `POST ${R}/check-runs`,
       `GET ${R}/branches`,
-      `GET ${R}/git/blobs/${gitBlobSha(CI_HEAD)}`,
+      "POST /graphql",
       `PATCH ${R}/check-runs/${fake.checkRuns[0].id}`,
       `GET ${R}/issues/7/comments`,
       `POST ${R}/issues/7/comments`,
@@ -89,13 +88,7 @@ describe("GitHub App: pull requests", () => {
 
     expect(deps.analyses).toEqual([]);
     // The check is written once, already finished: no "in progress" write for a push that touches no CI.
-    expect(fake.calls()).toEqual([
-      `GET ${R}/compare/base1...head1`,
-      `GET ${R}/git/trees/base1`,
-      `GET ${R}/git/trees/head1`,
-      `POST ${R}/check-runs`,
-      `GET ${R}/issues/7/comments`,
-    ]);
+    expect(fake.calls()).toEqual([`GET ${R}/compare/base1...head1`, `GET ${R}/git/trees/base1`, `POST ${R}/check-runs`, `GET ${R}/issues/7/comments`]);
     expect(fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "success", output: { title: "no CI change" } });
     expect(fake.comments).toEqual([]);
   });
@@ -186,15 +179,19 @@ describe("GitHub App: pull requests", () => {
     const deps = fakeDeps();
     const app = await startApp(deps);
     await app.receive("pull_request", pullRequestPayload({ headRepo: "mallory/demo" }));
-    expect(fake.requests.every((r) => /^\/app(\/|$)/.test(r.path) || r.path.startsWith(`${R}/`))).toBe(true);
-    expect(fake.calls()).toContain(`GET ${R}/git/trees/head1`);
+    // REST under the base repository; GraphQL asks the base repository too.
+    const graphql = fake.requests.filter((r) => r.path === "/graphql");
+    expect(fake.requests.filter((r) => !graphql.includes(r)).every((r) => /^\/app(\/|$)/.test(r.path) || r.path.startsWith(`${R}/`))).toBe(true);
+    expect(graphql.map((r) => (r.body as { variables: { owner: string; name: string } }).variables)).toEqual([expect.objectContaining({ owner: "acme", name: "demo" })]);
+    expect(fake.calls()).toContain(`GET ${R}/compare/base1...head1`);
+    expect(fake.graphqlBlobs().flat()).toContain(gitBlobSha(CI_HEAD));
     expect(deps.analyses[0].mr?.sourceProject).toBe("mallory/demo");
     expect(fake.comments).toHaveLength(1);
   });
 
   it("says \"could not analyse\" with the reason on an API failure, and leaves a good comment alone", async () => {
     const good = fake.addComment(`${MARKER}\nreport for head1: changes CI on 1 of 2 branches`);
-    fake.failOn("GET", `${R}/git/blobs/`, 500);
+    fake.failOn("POST", "/graphql", 500);
     const app = await startApp(fakeDeps());
     await app.receive("pull_request", pullRequestPayload({ action: "synchronize" }));
 
@@ -203,7 +200,7 @@ describe("GitHub App: pull requests", () => {
       conclusion: "failure",
       output: { title: "could not analyse" },
     });
-    expect(fake.checkRuns[0].output?.summary).toContain(`GitHub answered 500 to GET ${R}/git/blobs/${gitBlobSha(CI_HEAD)}`);
+    expect(fake.checkRuns[0].output?.summary).toContain("GitHub answered 500 to POST /graphql");
     expect(fake.comments).toEqual([good]);
     expect(fake.calls().filter((c) => c.includes("/issues/"))).toEqual([]);
   });
@@ -246,7 +243,7 @@ describe("GitHub App: pull requests", () => {
   });
 
   it("lets a redelivery retry a delivery that failed", async () => {
-    fake.failOn("GET", `${R}/git/trees/head1`, 502);
+    fake.failOn("GET", `${R}/git/trees/base1`, 502);
     const app = await startApp(fakeDeps());
     await app.receive("pull_request", pullRequestPayload(), "delivery-1");
     fake.failures.length = 0;
@@ -275,11 +272,10 @@ describe("GitHub App: /ci-explain", () => {
       `GET ${R}/compare/base1...head1`,
       `GET ${R}/git/trees/base1`,
       `POST ${R}/issues/comments/555/reactions`,
-      `GET ${R}/git/trees/base1`,
-      `GET ${R}/git/trees/head1`,
+      // The review reads the same merge base: its tree comes from the cache (a commit's tree never changes).
       `POST ${R}/check-runs`,
       `GET ${R}/branches`,
-      `GET ${R}/git/blobs/${gitBlobSha(CI_HEAD)}`,
+      "POST /graphql",
       `PATCH ${R}/check-runs/${fake.checkRuns[0].id}`,
       `GET ${R}/issues/7/comments`,
       `POST ${R}/issues/7/comments`,
@@ -312,8 +308,8 @@ describe("GitHub App: /ci-explain", () => {
     });
   });
 
-  it("answers a question about thirty huge pipelines within GitHub's comment limit, with less detail and commands that exist, never cut", async () => {
-    const big = largeAnalysis(5000, 30);
+  it("answers a question about thirty large pipelines within GitHub's comment limit, with less detail and commands that exist, never cut", async () => {
+    const big = largeAnalysis(200, 30);
     const report = createGitHubReport();
     const app = await startApp(fakeDeps({ analyze: async (input) => ({ ...big, head: { ...big.head, sha: input.headSha } }), report, explain: report.explain }));
     await app.receive("issue_comment", commentPayload("/ci-explain --var QEMU_CI=1"));
@@ -324,7 +320,7 @@ describe("GitHub App: /ci-explain", () => {
     expect(body).not.toContain("check run has the details");
     expect(body.split("\n")[0]).toBe("**/ci-explain** at `head1`, with `QEMU_CI=1`");
     expect(body).toContain("The explanation of 30 contexts is too long for one comment. Ask about one at a time:");
-    expect(body).toContain("- `release-0.x` — 4988 jobs: `/ci-explain release-0.x --var QEMU_CI=1`");
+    expect(body).toContain("- `release-0.x` — 237 jobs: `/ci-explain release-0.x --var QEMU_CI=1`");
   });
 
   it("answers unknown arguments with a short usage reply", async () => {
@@ -421,7 +417,7 @@ describe("GitHub App: re-run from the Checks tab", () => {
   it("check_run.rerequested re-analyses the PR attached to the check", async () => {
     const app = await startApp(fakeDeps());
     await app.receive("check_run", checkRunPayload("head1", [7]));
-    expect(fake.calls().slice(0, 5)).toEqual([`GET ${R}/pulls/7`, `GET ${R}/compare/base1...head1`, `GET ${R}/git/trees/base1`, `GET ${R}/git/trees/head1`, `POST ${R}/check-runs`]);
+    expect(fake.calls().slice(0, 4)).toEqual([`GET ${R}/pulls/7`, `GET ${R}/compare/base1...head1`, `GET ${R}/git/trees/base1`, `POST ${R}/check-runs`]);
     expect(fake.checkRuns[0]).toMatchObject({ head_sha: "head1", conclusion: "success" });
     expect(fake.comments).toHaveLength(1);
   });

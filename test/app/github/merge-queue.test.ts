@@ -61,9 +61,10 @@ describe("merge queue: merge_group.checks_requested", () => {
       `GET ${R}/git/trees/group1`,
       `POST ${R}/check-runs`,
       `GET ${R}/branches`,
-      `GET ${R}/git/blobs/${gitBlobSha(CI_HEAD)}`,
+      "POST /graphql",
       `PATCH ${R}/check-runs/${fake.checkRuns[0].id}`,
     ]);
+    expect(fake.graphqlBlobs()).toEqual([[gitBlobSha(CI_HEAD)]]);
     expect(fake.checkRuns).toHaveLength(1);
     expect(fake.checkRuns[0]).toMatchObject({ head_sha: "group1", name: "ci-explain", status: "completed", conclusion: "success", output: { title: "changes CI on 1 of 2 branches" } });
     expect(fake.comments).toEqual([]);

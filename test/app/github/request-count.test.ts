@@ -30,25 +30,27 @@ describe("API requests for one PR on a QEMU-like config", () => {
   });
   afterEach(stopNock);
 
-  it("costs 26 requests: each CI file version fetched once, recipes and other files never", async () => {
+  it("costs 11 requests: the merge base's tree, the CI files' blobs in 4 GraphQL queries, each version once, recipes and other files never", async () => {
     const app = await startApp(defaultGitHubAppDeps());
     await app.receive("pull_request", pullRequestPayload());
 
     const calls = fake.calls();
     const count = (pattern: RegExp) => calls.filter((c) => pattern.test(c)).length;
-    const blobs = calls.filter((c) => c.includes("/git/blobs/"));
-    expect(new Set(blobs).size).toBe(blobs.length);
     expect({
       checkRuns: count(/check-runs/),
       mergeBase: count(/\/compare\//),
       trees: count(/git\/trees/),
       branches: count(/\/branches$/),
-      blobs: blobs.length,
+      blobQueries: count(/^POST \/graphql$/),
       comments: count(/issues\/7\/comments/),
       total: calls.length,
       // As the App: one token exchange, and one GET /app for the bot's login (once per process).
       asTheApp: fake.requests.length - calls.length,
-    }).toEqual({ checkRuns: 2, mergeBase: 1, trees: 2, branches: 1, blobs: 18, comments: 2, total: 26, asTheApp: 2 });
+    }).toEqual({ checkRuns: 2, mergeBase: 1, trees: 1, branches: 1, blobQueries: 4, comments: 2, total: 11, asTheApp: 2 });
+    // The head's tree is the merge base's with the compared changes: never asked for.
+    expect(calls).not.toContain("GET /repos/acme/demo/git/trees/head1");
+    const blobs = fake.graphqlBlobs().flat();
+    expect(new Set(blobs).size).toBe(blobs.length);
 
     // Which files those blobs are: the 13 CI files (the 4 changed ones in both versions) and
     // the base's settings. Recipes are known from the tree listing; their text is not needed.
@@ -56,7 +58,7 @@ describe("API requests for one PR on a QEMU-like config", () => {
     for (const [side, files] of [["base", base], ["head", head]] as const) {
       for (const [path, text] of Object.entries(files)) pathOf.set(gitBlobSha(text), pathOf.has(gitBlobSha(text)) ? path : `${side}:${path}`);
     }
-    const read = blobs.map((c) => pathOf.get(c.split("/").at(-1) ?? "") ?? c).sort();
+    const read = blobs.map((sha) => pathOf.get(sha) ?? sha).sort();
     expect(read).toEqual([
       ".ci-explain.yml",
       ".gitlab-ci.d/container-cross.yml",
@@ -89,36 +91,42 @@ describe("API requests for one PR on a QEMU-like config", () => {
     expect(fake.checkRuns[0].status).toBe("completed");
   });
 
-  it("costs 6 requests and one check write (created completed) when the PR changes no CI-relevant file", async () => {
+  it("costs 5 requests and one check write (created completed) when the PR changes no CI-relevant file", async () => {
     fake.addCommit("head1", { ...base, "README.md": "changed\n", "docs/index.md": "new page\n" });
     const app = await startApp(defaultGitHubAppDeps());
     await app.receive("pull_request", pullRequestPayload());
 
-    // Merge base, both trees (the changed files), the base's settings file, one check write, the comment lookup.
+    // Merge base and changed files, the base's tree and settings file, one check write, the comment lookup.
     const R = "/repos/acme/demo";
-    expect(fake.calls()).toEqual([
-      `GET ${R}/compare/base1...head1`,
-      `GET ${R}/git/trees/base1`,
-      `GET ${R}/git/trees/head1`,
-      `GET ${R}/git/blobs/${gitBlobSha(base[".ci-explain.yml"])}`,
-      `POST ${R}/check-runs`,
-      `GET ${R}/issues/7/comments`,
-    ]);
+    expect(fake.calls()).toEqual([`GET ${R}/compare/base1...head1`, `GET ${R}/git/trees/base1`, "POST /graphql", `POST ${R}/check-runs`, `GET ${R}/issues/7/comments`]);
+    expect(fake.graphqlBlobs()).toEqual([[gitBlobSha(base[".ci-explain.yml"])]]);
     expect(fake.checkRuns).toHaveLength(1);
     expect(fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "success", output: { title: "no CI change" } });
     expect(fake.comments).toEqual([]);
   });
 
-  it("re-fetches only what changed on the next push (blobs are cached by SHA)", async () => {
+  it("costs 7 requests on the next push: the merge base's tree and every unchanged blob come from the cache", async () => {
     const app = await startApp(defaultGitHubAppDeps());
     await app.receive("pull_request", pullRequestPayload());
-    const before = fake.calls().length;
+    const before = fake.requests.length;
+    const firstQueries = fake.graphqlBlobs().length;
     const head2 = { ...head, ".gitlab-ci.d/firmware.yml": `${head[".gitlab-ci.d/firmware.yml"]}  timeout: 2h\n` };
     fake.addCommit("head2", head2);
     fake.pulls.get(7)!.head.sha = "head2";
     await app.receive("pull_request", pullRequestPayload({ action: "synchronize", headSha: "head2" }));
-    const second = fake.calls().slice(before);
-    expect(second.filter((c) => c.includes("/git/blobs/"))).toHaveLength(1);
+    const R = "/repos/acme/demo";
+    const second = fake.requests.slice(before).map((r) => `${r.method} ${r.path.split("?")[0]}`);
+    expect(second).toEqual([
+      `GET ${R}/compare/base1...head2`,
+      `POST ${R}/check-runs`,
+      `GET ${R}/branches`,
+      "POST /graphql",
+      `PATCH ${R}/check-runs/${fake.checkRuns[1].id}`,
+      `GET ${R}/issues/7/comments`,
+      `PATCH ${R}/issues/comments/${fake.comments[0].id}`,
+    ]);
+    // The one blob asked for is the file this push changed.
+    expect(fake.graphqlBlobs().slice(firstQueries)).toEqual([[gitBlobSha(head2[".gitlab-ci.d/firmware.yml"])]]);
     expect(fake.comments).toHaveLength(1);
   });
 });

@@ -122,13 +122,12 @@ describe("GitLab commit status: in the MR's head pipeline", () => {
       "GET /merge_requests/7/diffs",
       // The MR: is its diff whole (`changes_count`), and which is its head pipeline.
       "GET /merge_requests/7",
-      "GET /repository/files/.ci-explain.yml/raw",
-      "GET /repository/files/.github%2Fci-explain.yml/raw",
-      "GET /repository/files/.gitlab%2Fci-explain.yml/raw",
+      // The settings, wherever they are: the three places in one query.
+      "POST /api/graphql",
       "GET /repository/commits/merge1",
       "POST /statuses/merge1",
       "GET /repository/branches",
-      "GET /repository/files/.gitlab-ci.yml/raw",
+      "POST /api/graphql",
       "GET /merge_requests/7/notes",
       "POST /merge_requests/7/notes",
       "POST /statuses/merge1",

@@ -34,13 +34,12 @@ describe("GitLab webhook: merge request events", () => {
       "GET /merge_requests/7/diffs",
       // The MR: is its diff whole (`changes_count`), and which is its head pipeline.
       "GET /merge_requests/7",
-      "GET /repository/files/.ci-explain.yml/raw",
-      "GET /repository/files/.github%2Fci-explain.yml/raw",
-      "GET /repository/files/.gitlab%2Fci-explain.yml/raw",
+      // The settings, wherever they are: the three places in one query.
+      "POST /api/graphql",
       // Pending only once the changed files may touch CI (a change that cannot gets one final status).
       "POST /statuses/head1",
       "GET /repository/branches",
-      "GET /repository/files/.gitlab-ci.yml/raw",
+      "POST /api/graphql",
       "GET /merge_requests/7/notes",
       "POST /merge_requests/7/notes",
       "POST /statuses/head1",

@@ -32,14 +32,13 @@ describe("GitLab API requests for one MR on a QEMU-like config", () => {
   });
   afterEach(stopNock);
 
-  it("costs 36 requests: one note and two statuses written; each CI file read by path, unchanged ones once (head reads them from the base); one tree listing looks for GitHub Actions workflows", async () => {
+  it("costs 16 requests: the files in 6 GraphQL queries, each (commit, path) asked once, unchanged ones of the base only; one note and two statuses written", async () => {
     const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1, timeoutMs: 30_000 } });
     const receiver = await startReceiver(defaultGitLabAppDeps({ api, secret: SECRET, log: pino({ level: "silent" }) }));
     await receiver.send("Merge Request Hook", mrHook());
     await receiver.close();
     const calls = fake.calls();
     const count = (pattern: RegExp) => calls.filter((c) => pattern.test(c)).length;
-    const raws = calls.filter((c) => c.includes("/raw"));
     expect({
       user: count(/\/user$/),
       mergeRequest: count(/merge_requests\/7$/),
@@ -49,18 +48,53 @@ describe("GitLab API requests for one MR on a QEMU-like config", () => {
       trees: count(/\/repository\/tree$/),
       branches: count(/\/branches$/),
       notes: count(/\/notes$/),
-      raw: raws.length,
+      fileQueries: count(/^POST \/api\/graphql$/),
+      raw: count(/\/raw$/),
       total: calls.length,
-    }).toEqual({ user: 1, mergeRequest: 1, statuses: 2, versions: 1, diffs: 1, trees: 1, branches: 1, notes: 2, raw: 26, total: 36 });
-    // A file the MR does not change is read once, whichever revision asks first.
-    const unchanged = Object.keys(base).filter((p) => head[p] === base[p]).map((p) => `/repository/files/${encodeURIComponent(p)}/raw`);
-    expect(raws.filter((c) => unchanged.some((u) => c.endsWith(u))).length).toBe(new Set(raws.filter((c) => unchanged.some((u) => c.endsWith(u)))).size);
+    }).toEqual({ user: 1, mergeRequest: 1, statuses: 2, versions: 1, diffs: 1, trees: 1, branches: 1, notes: 2, fileQueries: 6, raw: 0, total: 16 });
+    // Each (commit, path) is asked for once; a file the MR does not change only at the merge base (the head reads it there).
+    const asked = fake.graphqlAsks().flatMap((q) => Object.entries(q).flatMap(([sha, paths]) => paths.map((p) => `${sha}:${p}`)));
+    expect(new Set(asked).size).toBe(asked.length);
+    const changed = new Set(fake.diffPaths);
+    expect(asked.filter((a) => a.startsWith("head1:")).every((a) => changed.has(a.slice("head1:".length)))).toBe(true);
     expect(fake.notes).toHaveLength(1);
     expect(fake.notes[0].body).toContain(MARKER);
     expect(fake.statuses.map((s) => s.state)).toEqual(["pending", fake.statuses[1].state]);
   });
 
-  it("costs 9 requests and sets one status, success \"no CI change\", when the MR changes no CI-relevant file", async () => {
+  it("costs 10 requests on the next push: the merge base's files come from the cache, only the head's changed files are asked for", async () => {
+    const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1, timeoutMs: 30_000 } });
+    const receiver = await startReceiver(defaultGitLabAppDeps({ api, secret: SECRET, log: pino({ level: "silent" }) }));
+    await receiver.send("Merge Request Hook", mrHook());
+    const before = fake.calls().length;
+    const queriesBefore = fake.graphqlAsks().length;
+    const head2: Record<string, string> = { ...head, ".gitlab-ci.d/firmware.yml": `${head[".gitlab-ci.d/firmware.yml"]}  timeout: 2h\n` };
+    fake.addCommit("head2", head2);
+    fake.versions.unshift({ base: "mergebase1", head: "head2" });
+    fake.diffPaths = Object.keys(head2).filter((p) => head2[p] !== base[p]).sort();
+    fake.pipelines = [{ id: 43, sha: "head2" }];
+    await receiver.send("Merge Request Hook", mrHook({ action: "update", headSha: "head2", oldrev: "head1" }));
+    await receiver.close();
+    expect(fake.calls().slice(before)).toEqual([
+      "GET /merge_requests/7/versions",
+      "GET /merge_requests/7/diffs",
+      "GET /merge_requests/7",
+      "POST /statuses/head2",
+      "GET /repository/branches",
+      "POST /api/graphql",
+      "POST /api/graphql",
+      "GET /merge_requests/7/notes",
+      `PUT /merge_requests/7/notes/${fake.notes[0].id}`,
+      "POST /statuses/head2",
+    ]);
+    // Only the head's changed files (and the recipe it changed, to know it exists) are asked for.
+    expect(fake.graphqlAsks().slice(queriesBefore)).toEqual([
+      { head2: [".gitlab-ci.d/base.yml", ".gitlab-ci.d/buildtest-template.yml", ".gitlab-ci.d/crossbuild-template.yml", ".gitlab-ci.d/firmware.yml"] },
+      { head2: ["tests/docker/dockerfiles/fedora.docker"] },
+    ]);
+  });
+
+  it("costs 7 requests and sets one status, success \"no CI change\", when the MR changes no CI-relevant file", async () => {
     fake.diffPaths = ["README.md", "docs/index.md"];
     const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1, timeoutMs: 30_000 } });
     const receiver = await startReceiver(defaultGitLabAppDeps({ api, secret: SECRET, log: pino({ level: "silent" }) }));
@@ -73,9 +107,8 @@ describe("GitLab API requests for one MR on a QEMU-like config", () => {
       "GET /merge_requests/7/diffs",
       // The MR: is its diff whole (`changes_count`), and which is its head pipeline.
       "GET /merge_requests/7",
-      "GET /repository/files/.ci-explain.yml/raw",
-      "GET /repository/files/.github%2Fci-explain.yml/raw",
-      "GET /repository/files/.gitlab%2Fci-explain.yml/raw",
+      // The settings, wherever they are: the three places in one query.
+      "POST /api/graphql",
       "GET /merge_requests/7/notes",
       "POST /statuses/head1",
     ]);

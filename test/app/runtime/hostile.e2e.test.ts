@@ -110,15 +110,15 @@ describe("a GitHub API that stops answering", () => {
     await start({ API_TIMEOUT_MS: "300", API_RETRIES: "2", API_RETRY_BASE_MS: "20" });
     seedPull(7, "hang1");
     seedPull(8, "fine1");
-    // Every attempt to read #7's head tree (its changed files) hangs: 1 try + 2 retries.
-    api.hang("GET", "/repos/acme/demo/git/trees/hang1", 3);
+    // Every attempt to compare #7's merge base and head (its changed files) hangs: 1 try + 2 retries.
+    api.hang("GET", "/repos/acme/demo/compare/base1...hang1", 3);
     expect(await app.deliverPullRequest({ headSha: "hang1", number: 7, action: "opened" })).toBe(200);
     expect(await app.deliverPullRequest({ headSha: "fine1", number: 8, action: "opened" })).toBe(200);
     await until(() => completed("hang1") !== undefined && api.fake.comments.some((c) => c.issue === 8), "#7's check completed and #8's comment", () => app.stdout.slice(-2000));
     const hung = completed("hang1");
     expect(hung?.conclusion).toBe("failure");
-    expect(JSON.stringify(hung?.output)).toContain("no answer to GET /api/v3/repos/acme/demo/git/trees/hang1 within 0.3 s");
-    expect(api.fake.requests.filter((r) => r.method === "GET" && r.path.startsWith("/repos/acme/demo/git/trees/hang1"))).toHaveLength(3);
+    expect(JSON.stringify(hung?.output)).toContain("no answer to GET /api/v3/repos/acme/demo/compare/base1...hang1 within 0.3 s");
+    expect(api.fake.requests.filter((r) => r.method === "GET" && r.path.startsWith("/repos/acme/demo/compare/base1...hang1"))).toHaveLength(3);
     expect(JSON.stringify(completed("fine1")?.output)).not.toContain("could not analyse");
   });
 });

@@ -75,6 +75,8 @@ export class FakeGitHub {
   readonly onceReplies: Array<{ method: string; pathPrefix: string; reply: FakeReply }> = [];
   /** Commits whose recursive tree GitHub reports as truncated (listing nothing), as for huge repositories. */
   readonly truncatedTrees = new Set<string>();
+  /** Blobs GraphQL gives no whole text for (`isTruncated`, as for a large file): the REST blobs API must be asked. */
+  readonly truncatedBlobs = new Set<string>();
   /** `base...head` → merge base, for compare requests; by default the base itself. */
   readonly mergeBases = new Map<string, string>();
   /** Workflow runs, newest first (`GET /actions/runs`, filtered by branch, event, head_sha, check_suite_id). */
@@ -119,6 +121,13 @@ export class FakeGitHub {
     return this;
   }
 
+  /** The blob SHAs each GraphQL query asked for, query by query. */
+  graphqlBlobs(): string[][] {
+    return this.requests
+      .filter((r) => r.method === "POST" && /graphql$/.test(r.path.split("?")[0]))
+      .map((r) => Object.entries((r.body as { variables: Record<string, string> }).variables).filter(([k]) => /^o\d+$/.test(k)).map(([, v]) => v));
+  }
+
   /** Requests other than the App's own (token exchange, GET /app), as `METHOD path` lines. */
   calls(): string[] {
     return this.requests.filter((r) => !/^\/app(\/|$|\?)/.test(r.path)).map((r) => `${r.method} ${decodeURIComponent(r.path.split("?")[0])}`);
@@ -139,6 +148,7 @@ export class FakeGitHub {
     if (method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(pathname)) {
       return { status: 201, body: { token: "ghs_test", expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {}, repository_selection: "all" } };
     }
+    if (method === "POST" && (pathname === "/graphql" || pathname === "/api/graphql")) return this.graphql(body as { query: string; variables: Record<string, string> });
     const prefix = `/repos/${this.owner}/${this.repo}`;
     if (!pathname.startsWith(`${prefix}/`)) return notFound();
     const route = pathname.slice(prefix.length);
@@ -154,7 +164,8 @@ export class FakeGitHub {
     if (method === "GET" && (m = route.match(/^\/compare\/([^./]+)\.\.\.([^./]+)$/))) {
       // Unless a test says otherwise, the base commit is itself the merge base.
       if (!this.commits.has(m[1]) || !this.commits.has(m[2])) return notFound();
-      return ok({ merge_base_commit: { sha: this.mergeBases.get(`${m[1]}...${m[2]}`) ?? m[1] }, commits: [], files: [] });
+      const mergeBase = this.mergeBases.get(`${m[1]}...${m[2]}`) ?? m[1];
+      return ok({ merge_base_commit: { sha: mergeBase }, commits: [], files: this.compareFiles(mergeBase, m[2]) });
     }
     if (method === "GET" && (m = route.match(/^\/git\/blobs\/([0-9a-f]+)$/))) {
       for (const files of this.commits.values()) {
@@ -260,6 +271,38 @@ export class FakeGitHub {
       return { status: 201, body: { id: this.nextId++, content: (body as { content: string }).content } };
     }
     return notFound();
+  }
+
+  /**
+   * The compare API's files, merge base → head, in GitHub's shape: at most 300, each with its
+   * status and new blob SHA. https://docs.github.com/en/rest/commits/commits#compare-two-commits
+   */
+  private compareFiles(from: string, to: string): unknown[] {
+    const before = this.commits.get(from) ?? {};
+    const after = this.commits.get(to) ?? {};
+    const files: unknown[] = [];
+    for (const path of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+      if (before[path] === after[path]) continue;
+      const status = before[path] === undefined ? "added" : after[path] === undefined ? "removed" : "modified";
+      const text = after[path] ?? before[path];
+      files.push({ sha: gitBlobSha(text), filename: path, status, additions: 1, deletions: 1, changes: 2 });
+    }
+    return files.slice(0, 300);
+  }
+
+  /**
+   * GitHub's GraphQL API as far as ci-explain asks it: blobs by object id, one alias each
+   * (`b0: object(oid: $o0) { ... on Blob { text isTruncated } }`). A query for a blob of no
+   * commit answers null for it, as GitHub does for an unknown object.
+   */
+  private graphql(body: { query: string; variables: Record<string, string> }): FakeReply {
+    const repository: Record<string, unknown> = {};
+    for (const m of body.query.matchAll(/(b\d+): object\(oid: \$(o\d+)\)/g)) {
+      const oid = body.variables[m[2]];
+      const text = [...this.commits.values()].flatMap((files) => Object.values(files)).find((t) => gitBlobSha(t) === oid);
+      repository[m[1]] = text === undefined ? null : this.truncatedBlobs.has(oid) ? { text: text.slice(0, 10), isTruncated: true } : { text, isTruncated: false };
+    }
+    return ok({ data: { repository } });
   }
 
   private pullJson(pull: FakePull): unknown {

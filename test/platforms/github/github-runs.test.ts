@@ -101,11 +101,16 @@ jobs:
       .get(/\/repos\/acme\/demo\/git\/trees\/.*/)
       .query(true)
       .reply(200, { sha: "x", tree, truncated: false })
-      .get(/\/repos\/acme\/demo\/git\/blobs\/.*/)
-      .reply(200, (uri) => {
-        const sha = uri.split("/").pop();
-        const text = Object.values(files).find((t) => gitBlobSha(t) === sha) ?? "";
-        return { sha, encoding: "base64", content: Buffer.from(text).toString("base64") };
+      // File texts come by blob id, one alias per blob, from GitHub's GraphQL API.
+      .post("/graphql")
+      .reply(200, (_uri, body) => {
+        const { query, variables } = body as { query: string; variables: Record<string, string> };
+        const repository: Record<string, unknown> = {};
+        for (const m of query.matchAll(/(b\d+): object\(oid: \$(o\d+)\)/g)) {
+          const text = Object.values(files).find((t) => gitBlobSha(t) === variables[m[2]]);
+          repository[m[1]] = text === undefined ? null : { text, isTruncated: false };
+        }
+        return { data: { repository } };
       })
       .get("/repos/acme/demo/releases/latest")
       .reply(404, { message: "Not Found" })

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GitHubSource } from "../../../src/platforms/github/github-source.js";
 import { LruBlobCache } from "../../../src/platforms/github/blob-cache.js";
+import { GitHubBlobs } from "../../../src/platforms/github/github-blobs.js";
 import { FakeGitHub, gitBlobSha } from "./fake-github.js";
 import { serveWithNock, stopNock, testApi } from "./nock-github.js";
 
@@ -17,13 +18,43 @@ describe("GitHubSource", () => {
   });
   afterEach(stopNock);
 
-  const open = (sha: string, cache = new LruBlobCache()) => new GitHubSource({ api: testApi(), owner: "acme", repo: "demo", sha, cache });
+  const open = (sha: string, cache = new LruBlobCache()) => {
+    const api = testApi();
+    return new GitHubSource({ api, owner: "acme", repo: "demo", sha, cache, blobs: new GitHubBlobs(api, { owner: "acme", repo: "demo" }, cache) });
+  };
 
-  it("reads a file with one tree call and one blob call", async () => {
+  it("reads a file with one tree call and one GraphQL query for its blob", async () => {
     const source = open("base1");
     expect(await source.read("ci/build.yml")).toBe(BUILD);
-    expect(fake.calls()).toEqual(["GET /repos/acme/demo/git/trees/base1", `GET /repos/acme/demo/git/blobs/${gitBlobSha(BUILD)}`]);
+    expect(fake.calls()).toEqual(["GET /repos/acme/demo/git/trees/base1", "POST /graphql"]);
+    expect(fake.graphqlBlobs()).toEqual([[gitBlobSha(BUILD)]]);
     expect(fake.requests[0].path).toContain("recursive=1");
+  });
+
+  it("asks for every blob read in one turn, of both revisions, with one query", async () => {
+    const cache = new LruBlobCache();
+    const api = testApi();
+    const blobs = new GitHubBlobs(api, { owner: "acme", repo: "demo" }, cache);
+    const base = new GitHubSource({ api, owner: "acme", repo: "demo", sha: "base1", cache, blobs });
+    const head = new GitHubSource({ api, owner: "acme", repo: "demo", sha: "head1", cache, blobs });
+    await Promise.all([base.list(""), head.list("")]);
+    const texts = await Promise.all([base.read(".gitlab-ci.yml"), base.read("ci/build.yml"), head.read("ci/build.yml"), head.read("README.md")]);
+    expect(texts).toEqual([CI, BUILD, `${BUILD}  when: manual\n`, "hi"]);
+    expect(fake.calls().filter((c) => c === "POST /graphql")).toHaveLength(1);
+    expect(fake.graphqlBlobs()[0].sort()).toEqual([gitBlobSha(CI), gitBlobSha(BUILD), gitBlobSha(`${BUILD}  when: manual\n`), gitBlobSha("hi")].sort());
+  });
+
+  it("reads a blob GraphQL gives no whole text for (too large) from the REST blobs API", async () => {
+    fake.truncatedBlobs.add(gitBlobSha(BUILD));
+    expect(await open("base1").read("ci/build.yml")).toBe(BUILD);
+    expect(fake.calls()).toEqual(["GET /repos/acme/demo/git/trees/base1", "POST /graphql", `GET /repos/acme/demo/git/blobs/${gitBlobSha(BUILD)}`]);
+  });
+
+  it("keeps trees by commit SHA in the shared cache: a second source of the same commit makes no tree request", async () => {
+    const cache = new LruBlobCache();
+    expect(await open("base1", cache).read("ci/build.yml")).toBe(BUILD);
+    expect(await open("base1", cache).read("ci/build.yml")).toBe(BUILD);
+    expect(fake.calls()).toEqual(["GET /repos/acme/demo/git/trees/base1", "POST /graphql"]);
   });
 
   it.each([
@@ -48,10 +79,7 @@ describe("GitHubSource", () => {
     const head = open("head1", cache);
     await Promise.all([base.read(".gitlab-ci.yml"), head.read(".gitlab-ci.yml"), base.read(".gitlab-ci.yml")]);
     expect(await head.read("ci/build.yml")).toBe(`${BUILD}  when: manual\n`);
-    expect(fake.calls().filter((c) => c.includes("/git/blobs/"))).toEqual([
-      `GET /repos/acme/demo/git/blobs/${gitBlobSha(CI)}`,
-      `GET /repos/acme/demo/git/blobs/${gitBlobSha(`${BUILD}  when: manual\n`)}`,
-    ]);
+    expect(fake.graphqlBlobs()).toEqual([[gitBlobSha(CI)], [gitBlobSha(`${BUILD}  when: manual\n`)]]);
   });
 
   it("falls back to the contents API when GitHub truncates the tree", async () => {
@@ -63,7 +91,7 @@ describe("GitHubSource", () => {
     expect(fake.calls()).toEqual([
       "GET /repos/acme/demo/git/trees/base1",
       "GET /repos/acme/demo/contents/ci/build.yml",
-      `GET /repos/acme/demo/git/blobs/${gitBlobSha(BUILD)}`,
+      "POST /graphql",
       "GET /repos/acme/demo/contents/nope.yml",
       "GET /repos/acme/demo/contents/ci",
     ]);
@@ -79,7 +107,7 @@ describe("GitHubSource", () => {
   });
 
   it("throws an API failure instead of reporting the file as missing", async () => {
-    fake.failOn("GET", "/repos/acme/demo/git/blobs/", 500);
+    fake.failOn("POST", "/graphql", 500);
     await expect(open("base1").read("ci/build.yml")).rejects.toMatchObject({ status: 500 });
   });
 

@@ -100,6 +100,8 @@ export class FakeGitLab {
   /** Project members (direct or inherited): user id → access level (30 Developer, 40 Maintainer). */
   readonly members = new Map<number, number>();
   readonly failures: Array<{ method: string; pathPrefix: string; status: number }> = [];
+  /** Files GitLab treats as binary: GraphQL gives no `rawTextBlob`, the raw API answers octet-stream. */
+  readonly binaryPaths = new Set<string>();
   /** One-off replies (full paths), used up in order: rate limits, retries. */
   readonly onceReplies: Array<{ method: string; pathPrefix: string; reply: Reply }> = [];
   private nextId = 500;
@@ -143,6 +145,7 @@ export class FakeGitLab {
     if (other && project) return this.otherProject(project, method, other[2] ?? "", q);
     const byPath = `/api/v4/projects/${encodeURIComponent(this.projectPath)}`;
     const prefix = path.startsWith(byPath) ? byPath : `/api/v4/projects/${this.projectId}`;
+    if (method === "POST" && path === "/api/graphql") return this.graphql(body as { query: string; variables: Record<string, unknown> });
     if (!path.startsWith(prefix)) return notFound();
     const route = path.slice(prefix.length);
     const verified = this.verifyRoutes(method, route, q, body);
@@ -156,7 +159,8 @@ export class FakeGitLab {
 
     if (method === "GET" && (m = route.match(/^\/repository\/files\/(.+)\/raw$/))) {
       const text = this.commits.get(q.get("ref") ?? "")?.[decodeURIComponent(m[1])];
-      return text === undefined ? notFound() : { status: 200, body: text, headers: { "content-type": "text/plain" } };
+      const binary = this.binaryPaths.has(decodeURIComponent(m[1]));
+      return text === undefined ? notFound() : { status: 200, body: text, headers: { "content-type": binary ? "application/octet-stream" : "text/plain" } };
     }
     if (method === "GET" && route === "/repository/tree") {
       const files = this.commits.get(q.get("ref") ?? "");
@@ -253,6 +257,35 @@ export class FakeGitLab {
 
   private pipelineJson(p: FakePipeline) {
     return { id: p.id, iid: p.id, project_id: this.projectId, sha: p.sha, ref: p.ref, status: p.status ?? "success", source: p.source, web_url: `https://gitlab.example.com/${this.projectPath}/-/pipelines/${p.id}` };
+  }
+
+  /**
+   * GitLab's GraphQL API as far as ci-explain asks it: files at commits, a `blobs(ref:, paths:)`
+   * field per commit; a path with no file is left out of the nodes, as GitLab does.
+   */
+  private graphql(body: { query: string; variables: Record<string, unknown> }): Reply {
+    if (body.variables.project !== this.projectPath) return ok({ data: { project: null } });
+    const repository: Record<string, unknown> = {};
+    for (const m of body.query.matchAll(/(r\d+): blobs\(ref: \$(r\d+), paths: \$(p\d+)\)/g)) {
+      const files = this.commits.get(String(body.variables[m[2]])) ?? {};
+      const paths = body.variables[m[3]] as string[];
+      repository[m[1]] = {
+        nodes: paths.filter((p) => files[p] !== undefined).map((p) => ({ path: p, oid: gitBlobSha(files[p]), rawTextBlob: this.binaryPaths.has(p) ? null : files[p] })),
+      };
+    }
+    return ok({ data: { project: { repository } } });
+  }
+
+  /** What each GraphQL query asked for: commit → paths, query by query. */
+  graphqlAsks(): Array<Record<string, string[]>> {
+    return this.requests
+      .filter((r) => r.method === "POST" && r.path === "/api/graphql")
+      .map((r) => {
+        const { query, variables } = r.body as { query: string; variables: Record<string, unknown> };
+        const asks: Record<string, string[]> = {};
+        for (const m of query.matchAll(/blobs\(ref: \$(r\d+), paths: \$(p\d+)\)/g)) asks[String(variables[m[1]])] = variables[m[2]] as string[];
+        return asks;
+      });
   }
 
   /** GitLab's offset pagination: `per_page` (at most 100, default 20), `page`, a `Link: rel="next"` header. */

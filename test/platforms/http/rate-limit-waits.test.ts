@@ -65,8 +65,8 @@ describe("GitHub: every rate-limit answer is waited out as it asks", () => {
     ["a primary-rate 429 (remaining 0) until x-ratelimit-reset", 429, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(nowSeconds() + 20) }, 20_000],
     ["a 503 with Retry-After", 503, { "retry-after": "2" }, 2000],
   ])("%s: one retry after the asked wait, and the review completes", async (_name, status, headers, wait) => {
-    const { fake, waits } = await githubReview((f) => f.replyOnce("GET", `${R}/git/trees/head1`, { status, body: { message: "You have exceeded a secondary rate limit" }, headers }));
-    expect(fake.calls().filter((c) => c === `GET ${R}/git/trees/head1`)).toHaveLength(2);
+    const { fake, waits } = await githubReview((f) => f.replyOnce("GET", `${R}/git/trees/base1`, { status, body: { message: "You have exceeded a secondary rate limit" }, headers }));
+    expect(fake.calls().filter((c) => c === `GET ${R}/git/trees/base1`)).toHaveLength(2);
     expect(waits).toHaveLength(1);
     // A reset is a moment (whole seconds), not a span: the review started a little before it was asked.
     expect(waits[0]).toBeGreaterThan(wait - 5000);
@@ -76,20 +76,20 @@ describe("GitHub: every rate-limit answer is waited out as it asks", () => {
   });
 
   it("a 403 without rate-limit headers (no permission) is not retried", async () => {
-    const { fake, waits } = await githubReview((f) => f.replyOnce("GET", `${R}/git/trees/head1`, { status: 403, body: { message: "Resource not accessible by integration" } }));
-    expect(fake.calls().filter((c) => c === `GET ${R}/git/trees/head1`)).toHaveLength(1);
+    const { fake, waits } = await githubReview((f) => f.replyOnce("GET", `${R}/git/trees/base1`, { status: 403, body: { message: "Resource not accessible by integration" } }));
+    expect(fake.calls().filter((c) => c === `GET ${R}/git/trees/base1`)).toHaveLength(1);
     expect(waits).toEqual([]);
     expect(fake.checkRuns[0]).toMatchObject({ conclusion: "failure", output: { title: "could not analyse" } });
   });
 
   it("a reset further away than the policy's longest wait is not asked again early: the check says it could not analyse", async () => {
     const { fake, waits } = await githubReview((f) =>
-      f.replyOnce("GET", `${R}/git/trees/head1`, { status: 429, body: { message: "API rate limit exceeded" }, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(nowSeconds() + 3600) } }),
+      f.replyOnce("GET", `${R}/git/trees/base1`, { status: 429, body: { message: "API rate limit exceeded" }, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(nowSeconds() + 3600) } }),
     );
-    expect(fake.calls().filter((c) => c === `GET ${R}/git/trees/head1`)).toHaveLength(1);
+    expect(fake.calls().filter((c) => c === `GET ${R}/git/trees/base1`)).toHaveLength(1);
     expect(waits).toEqual([]);
     expect(fake.checkRuns[0]).toMatchObject({ conclusion: "failure", output: { title: "could not analyse" } });
-    expect(fake.checkRuns[0].output?.summary).toContain(`GitHub answered 429 to GET ${R}/git/trees/head1`);
+    expect(fake.checkRuns[0].output?.summary).toContain(`GitHub answered 429 to GET ${R}/git/trees/base1`);
   });
 });
 
