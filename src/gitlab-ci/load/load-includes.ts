@@ -426,6 +426,8 @@ async function loadLocal(at: IncludeAt, base: LocalBase, written: string, pos: P
       walk.diagnostics.push(warning("include-wildcard-empty", `include ${written} matches no file`, pos));
       return [];
     }
+    // Every match will be read, in order: a source that can ask for several at once starts them now.
+    walk.source.prefetch?.(paths);
   }
   return loadFiles(at, paths.map((p) => repositoryFile(walk, p)), pos);
 }

@@ -22,7 +22,7 @@ describe("include: forms and merge order", () => {
     expect(result.config.includes[0]).toMatchObject({ status: "loaded", files: ["a.yml"] });
   });
 
-  it("hints the plainly named local files to the source before reading them, and loads the same", async () => {
+  it("hints the plainly named local files and a wildcard's matches to the source before reading them, and loads the same", async () => {
     const files = {
       ".gitlab-ci.yml": "include:\n  - a.yml\n  - local: /ci/b.yml\n    rules: [{if: $NEVER}]\n  - local: ci/$X.yml\n  - ci/*.yml\n  - remote: https://x/y.yml\n",
       "a.yml": `include: nested.yml\n${JOB("a")}`,
@@ -38,7 +38,9 @@ describe("include: forms and merge order", () => {
     const options = { includeVariables: {} };
     const hinted = await loadConfig(new Hinted(files), options);
     expect(hinted).toEqual(await loadConfig(new MemorySource(files), options));
-    expect(hints).toEqual([["a.yml", "ci/b.yml"], ["nested.yml"]]);
+    // The plainly named files of each file before reading them, then a wildcard's matches
+    // once listed; a variable in the path is never guessed.
+    expect(hints).toEqual([["a.yml", "ci/b.yml"], ["nested.yml"], ["ci/b.yml"]]);
   });
 
   it("merges included files first in list order, nested includes first, and the including file last wins", async () => {
