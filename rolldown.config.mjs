@@ -10,5 +10,6 @@ export default {
   input: { main: "dist/src/app/cli/main.js", "analysis-worker": "dist/src/app/isolation/analysis-worker.js" },
   platform: "node",
   external: (id) => !id.startsWith(".") && !id.startsWith("/") && !BUNDLED.test(id),
-  output: { dir: "dist/cli", format: "esm" },
+  // Cleaned first: the chunks' names carry content hashes, and the package ships this folder whole.
+  output: { dir: "dist/cli", format: "esm", cleanDir: true },
 };
