@@ -197,7 +197,12 @@ interface PushResult {
   requests: number;
   target: number;
   commentMs: number;
+  /** What the user sees on the commit: the check's conclusion and title, or the commit status and its description. */
+  verdict: string;
 }
+
+/** An analysis that failed (its time or memory budget, an API error) answers fast and cheap: not a result. */
+const FAILED = /could not analyse/;
 
 const changedCount = (from: Files, to: Files) => new Set([...Object.keys(from), ...Object.keys(to)].filter((p) => from[p] !== to[p])).size;
 
@@ -229,7 +234,9 @@ async function githubPushes(fixture: Fixture): Promise<PushResult[]> {
       await (await fetch(`${server.url}/api/github/webhooks`, { method: "POST", headers: hook.headers, body: hook.body })).arrayBuffer();
       await waitFor(() => commentedAt.has(head) && fake.checkRuns.some((r) => r.head_sha === head && r.status === "completed"), `GitHub push ${i + 1}`);
       await quiet(() => fake.requests.length);
-      results.push({ platform: "github", fixture: fixture.name, push: i + 1, requests: fake.calls().length - before, target: fixture.targets.github[i], commentMs: (commentedAt.get(head) ?? 0) - sent });
+      const check = fake.checkRuns.find((r) => r.head_sha === head && r.status === "completed");
+      const verdict = `${check?.conclusion ?? "?"}: ${check?.output?.title ?? ""}`;
+      results.push({ platform: "github", fixture: fixture.name, push: i + 1, requests: fake.calls().length - before, target: fixture.targets.github[i], commentMs: (commentedAt.get(head) ?? 0) - sent, verdict });
     }
   } finally {
     await stop(server.child);
@@ -268,7 +275,9 @@ async function gitlabPushes(fixture: Fixture): Promise<PushResult[]> {
       await (await fetch(`${server.url}/api/gitlab/webhooks`, { method: "POST", headers: hook.headers, body: hook.body })).arrayBuffer();
       await waitFor(() => notedAt.has(head) && fake.statuses.some((s) => s.sha === head && (s.state === "success" || s.state === "failed")), `GitLab push ${i + 1}`);
       await quiet(() => fake.requests.length);
-      results.push({ platform: "gitlab", fixture: fixture.name, push: i + 1, requests: fake.calls().length - before, target: fixture.targets.gitlab[i], commentMs: (notedAt.get(head) ?? 0) - sent });
+      const status = fake.statuses.filter((st) => st.sha === head).at(-1);
+      const verdict = `${status?.state ?? "?"}: ${status?.description ?? ""}`;
+      results.push({ platform: "gitlab", fixture: fixture.name, push: i + 1, requests: fake.calls().length - before, target: fixture.targets.gitlab[i], commentMs: (notedAt.get(head) ?? 0) - sent, verdict });
       oldrev = head;
     }
   } finally {
@@ -348,8 +357,17 @@ async function main(): Promise<void> {
     results.push(...(await gitlabPushes(fixture)));
   }
   const rows = [
-    ["platform", "fixture", "push", "requests", "target", "", "time to comment"],
-    ...results.map((r) => [r.platform, r.fixture, r.push === 1 ? "first" : "next", String(r.requests), `≤ ${r.target}`, r.requests <= r.target ? "met" : "MISSED", `${(r.commentMs / 1000).toFixed(1)} s`]),
+    ["platform", "fixture", "push", "requests", "target", "", "time to comment", "check / status"],
+    ...results.map((r) => [
+      r.platform,
+      r.fixture,
+      r.push === 1 ? "first" : "next",
+      String(r.requests),
+      `≤ ${r.target}`,
+      FAILED.test(r.verdict) ? "FAILED" : r.requests <= r.target ? "met" : "MISSED",
+      `${(r.commentMs / 1000).toFixed(1)} s`,
+      r.verdict,
+    ]),
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   for (const [i, row] of rows.entries()) {
@@ -359,7 +377,7 @@ async function main(): Promise<void> {
   console.log("(GitHub: not counting the App's own token exchange and GET /app, once per process)\n");
   const burst = await githubBurst();
   for (const line of burst.lines) console.log(line);
-  if (results.some((r) => r.requests > r.target) || !burst.ok) process.exitCode = 1;
+  if (results.some((r) => r.requests > r.target || FAILED.test(r.verdict)) || !burst.ok) process.exitCode = 1;
 }
 
 await main();
