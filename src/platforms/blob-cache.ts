@@ -37,3 +37,33 @@ export class LruBlobCache implements BlobCache {
     return pending;
   }
 }
+
+/** What a platform says a path holds at a commit: its blob id, and its text when the same answer gives it. */
+export interface FoundBlob {
+  oid: string;
+  text?: string;
+}
+
+/**
+ * The file at `path` of a commit, through the cache: what the path holds there (its blob id,
+ * or "" for no such file) under `pathKey` — a commit never changes, so this never goes stale
+ * either — and its text under the blob id. `find` asks the platform (many paths per request,
+ * its text too when it can); `fetchText` reads a text `find` did not give (binary, too large).
+ * Undefined when the commit has no such file.
+ */
+export async function readAtCommit(
+  cache: BlobCache,
+  pathKey: string,
+  find: () => Promise<FoundBlob | undefined>,
+  fetchText: (oid: string) => Promise<string>,
+): Promise<{ oid: string; text: string } | undefined> {
+  const oid = await cache.getOrFetch(pathKey, async () => {
+    const found = await find();
+    if (!found) return "";
+    const { text } = found;
+    if (text !== undefined) await cache.getOrFetch(found.oid, async () => text);
+    return found.oid;
+  });
+  if (oid === "") return undefined;
+  return { oid, text: await cache.getOrFetch(oid, () => fetchText(oid)) };
+}

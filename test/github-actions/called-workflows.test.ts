@@ -9,7 +9,7 @@ import { TestOctokit } from "../platforms/github/nock-github.js";
 
 /**
  * Workflows that run what lives elsewhere: a reusable workflow of another repository (read
- * through the API with the installation token, GitHub's REST shapes served by nock) and a
+ * through the API with the installation token, GitHub's REST and GraphQL shapes served by nock) and a
  * composite action of the repository itself. Jobs of a called workflow are named as GitHub
  * names their checks, `caller job / called job`, under the calling workflow.
  */
@@ -92,9 +92,11 @@ describe("reusable workflows of other repositories and composite actions", () =>
     const api = nock("https://api.github.com")
       .get("/repos/acme/shared-ci/commits/v2")
       .reply(200, { sha: SHA })
-      .get("/repos/acme/shared-ci/contents/.github%2Fworkflows%2Fimage.yml")
-      .query({ ref: SHA })
-      .reply(200, { type: "file", path: ".github/workflows/image.yml", sha: "b1", encoding: "base64", content: Buffer.from(REUSABLE).toString("base64") });
+      // The file at that commit, by GraphQL as the analysed repository's files are read.
+      .post("/graphql", (body: { query: string; variables: Record<string, string> }) =>
+        body.query.includes("b0: object(expression: $e0)") && body.variables.owner === "acme" && body.variables.name === "shared-ci" && body.variables.e0 === `${SHA}:.github/workflows/image.yml`,
+      )
+      .reply(200, { data: { repository: { b0: { oid: "b1", text: REUSABLE, isTruncated: false } } } });
     const source = new GitHubIncludeSource(new TestOctokit({ auth: "t" }), new LruBlobCache());
     const a = await analyse(source);
     expect(api.isDone()).toBe(true);
@@ -102,6 +104,21 @@ describe("reusable workflows of other repositories and composite actions", () =>
     const publish = main.after.jobs.find((j) => j.name === "CI / images / publish");
     expect(publish, `${main.after.jobs.map((j) => j.name).join(", ")}\n${main.after.warnings.map((w) => w.message).join("\n")}`).toBeDefined();
     expect(publish!.builds.filter((b) => b.push).map((b) => b.image.text)).toEqual(["ghcr.io/acme/app:stable"]);
+  });
+
+  it.each([
+    ["a file the repository does not have at that commit: missing", { data: { repository: { b0: null } } }, { missing: `acme/shared-ci has no file .github/workflows/image.yml at ${SHA.slice(0, 12)}` }],
+    [
+      "a repository GitHub does not show the installation: unread, not missing",
+      { data: { repository: null }, errors: [{ type: "NOT_FOUND", path: ["repository"], message: "Could not resolve to a Repository with the name 'acme/shared-ci'." }] },
+      { unread: `acme/shared-ci/.github/workflows/image.yml@${SHA.slice(0, 12)} was not found, or the installation cannot read it` },
+    ],
+  ])("tells %s", async (_what, answer, lookup) => {
+    nock.disableNetConnect();
+    const api = nock("https://api.github.com").post("/graphql").reply(200, answer);
+    const source = new GitHubIncludeSource(new TestOctokit({ auth: "t" }), new LruBlobCache());
+    expect(await source.file("acme/shared-ci", SHA, ".github/workflows/image.yml")).toEqual(lookup);
+    expect(api.isDone()).toBe(true);
   });
 
   it("runs a composite action's steps in the step that uses it, with its inputs", async () => {

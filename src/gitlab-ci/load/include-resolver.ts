@@ -5,7 +5,7 @@ import { parseSemver, type SemVer } from "../../github-actions/images/semver.js"
  * The include source as one analysis uses it: every question asked once (base, head and each
  * context that re-loads for `include:rules` ask the same ones), so one analysis sees one answer
  * per ref — a branch that moves in the middle cannot give the base and the head different files.
- * Texts are also cached across analyses by the edge, keyed by (project, commit, path).
+ * Files at a commit are also cached across analyses by the edge (what a path holds at a commit never changes).
  */
 export class IncludeResolver {
   private readonly answers = new Map<string, Promise<Lookup<unknown>>>();

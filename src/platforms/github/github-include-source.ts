@@ -1,17 +1,20 @@
 import type { IncludeSource, Lookup } from "../../core/include-source.js";
 import type { BlobCache } from "./blob-cache.js";
 import type { GitHubApi } from "./github-api.js";
-import { contentsSchema } from "./schema.js";
+import { GitHubBlobs } from "./github-blobs.js";
 
 /**
  * Files of other GitHub repositories (reusable workflows `owner/repo/.github/workflows/x.yml@ref`)
- * through the REST API with the installation token: what the installation can read, which is its
- * own repositories and public ones. A ref is resolved to its commit (one request); the file at a
- * commit is cached by (repository, commit, path), so a workflow pinned by SHA costs one request,
- * once. GitLab's kinds (releases, templates, remote URLs) do not exist here.
+ * through the API with the installation token: what the installation can read, which is its
+ * own repositories and public ones. A ref is resolved to its commit (one request); files are read
+ * as the analysed repository's are (GitHubBlobs: GraphQL, the files asked for together in one
+ * request), and what a path holds at a commit is kept in the long-lived cache, so a workflow
+ * pinned by SHA costs one request, once. GitLab's kinds (releases, templates, remote URLs) do
+ * not exist here.
  */
 export class GitHubIncludeSource implements IncludeSource {
   readonly label = "the GitHub API";
+  private readonly blobs = new Map<string, GitHubBlobs>();
 
   constructor(
     private readonly api: GitHubApi,
@@ -33,18 +36,23 @@ export class GitHubIncludeSource implements IncludeSource {
   }
 
   async file(project: string, commit: string, path: string): Promise<Lookup<string>> {
-    const [owner, repo] = project.split("/");
-    const fetch = async () => {
-      const response = await this.api.rest.repos.getContent({ owner, repo, path, ref: commit });
-      const content = contentsSchema.parse(response.data);
-      if (Array.isArray(content) || content.type !== "file" || !("content" in content) || content.content === undefined) throw new Error(`${path} is not a file`);
-      return content.encoding === "base64" ? Buffer.from(content.content, "base64").toString("utf8") : content.content;
-    };
     try {
-      return { found: await this.cache.getOrFetch(`include\0github\0${project}\0${commit}\0${path}`, fetch) };
+      const text = await this.blobsOf(project).readAt(commit, path);
+      return text === undefined ? { missing: `${project} has no file ${path} at ${commit.slice(0, 12)}` } : { found: text };
     } catch (err) {
       return this.unread(`${project}/${path}@${commit.slice(0, 12)}`, err);
     }
+  }
+
+  /** Another repository's files, read as the analysed one's are: many per GraphQL request, kept by commit and blob SHA. */
+  private blobsOf(project: string): GitHubBlobs {
+    let blobs = this.blobs.get(project);
+    if (!blobs) {
+      const [owner, repo] = project.split("/");
+      blobs = new GitHubBlobs(this.api, { owner, repo }, this.cache);
+      this.blobs.set(project, blobs);
+    }
+    return blobs;
   }
 
   async releases(): Promise<Lookup<never>> {
@@ -60,8 +68,17 @@ export class GitHubIncludeSource implements IncludeSource {
   }
 
   private unread(what: string, err: unknown): Lookup<never> {
-    const status = typeof err === "object" && err !== null && "status" in err ? String((err as { status: unknown }).status) : undefined;
-    if (status === "404") return { unread: `${what} was not found, or the installation cannot read it` };
+    if (isNotFound(err)) return { unread: `${what} was not found, or the installation cannot read it` };
     return { unread: `reading ${what} failed: ${err instanceof Error ? err.message : String(err)}` };
   }
+}
+
+/**
+ * REST answers 404; GraphQL answers a `NOT_FOUND` error for a repository that does not exist
+ * or that the installation may not read (GitHub does not say which).
+ */
+function isNotFound(err: unknown): boolean {
+  if (typeof err !== "object" || err === null) return false;
+  if ("status" in err && String(err.status) === "404") return true;
+  return "errors" in err && Array.isArray(err.errors) && err.errors.some((e: unknown) => typeof e === "object" && e !== null && "type" in e && e.type === "NOT_FOUND");
 }

@@ -50,8 +50,8 @@ export class GitHubSource implements FileSource {
     const tree = await this.loadTree();
     const blob = tree.blobs.get(p);
     if (blob) return this.readBlob(blob);
-    // A truncated tree does not list every file: ask for this one path.
-    return tree.truncated ? this.readByContents(p) : undefined;
+    // A truncated tree does not list every file: ask for this one path at this commit.
+    return tree.truncated ? this.options.blobs.readAt(this.options.sha, p) : undefined;
   }
 
   async list(dir: string): Promise<string[]> {
@@ -125,15 +125,6 @@ export class GitHubSource implements FileSource {
 
   private readBlob(blobSha: string): Promise<string> {
     return this.options.blobs.read(blobSha);
-  }
-
-  private async readByContents(path: string): Promise<string | undefined> {
-    const { api, owner, repo, sha } = this.options;
-    const response = await notFoundAsUndefined(api.rest.repos.getContent({ owner, repo, path, ref: sha }));
-    if (!response) return undefined;
-    const content = contentsSchema.parse(response.data);
-    if (Array.isArray(content) || content.type !== "file") return undefined;
-    return this.readBlob(content.sha);
   }
 
   private async listByContents(dir: string): Promise<string[]> {

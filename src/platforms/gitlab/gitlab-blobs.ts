@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { BlobCache } from "../blob-cache.js";
+import { readAtCommit, type BlobCache } from "../blob-cache.js";
 import { ApiFailure } from "../describe-failure.js";
 import { TickBatcher } from "../http/tick-batcher.js";
 import type { GitLabApi } from "./gitlab-api.js";
@@ -47,18 +47,17 @@ export class GitLabBlobs {
 
   /** The text of `path` at commit `sha`, or undefined when there is no such file. */
   async read(sha: string, path: string): Promise<string | undefined> {
-    const oid = await this.cache.getOrFetch(`gitlab-path:${key({ sha, path })}`, async () => {
-      const found = await this.batcher.get({ sha, path });
-      if (!found) return "";
-      if (found.text !== null) {
-        const text = found.text;
-        await this.cache.getOrFetch(found.oid, async () => text);
-      }
-      return found.oid;
-    });
-    if (oid === "") return undefined;
-    this.known.set(key({ sha, path }), oid);
-    return this.cache.getOrFetch(oid, async () => (await this.fetchRaw(sha, path)) ?? "");
+    const file = await readAtCommit(
+      this.cache,
+      `gitlab-path:${key({ sha, path })}`,
+      async () => {
+        const found = await this.batcher.get({ sha, path });
+        return found && { oid: found.oid, ...(found.text !== null ? { text: found.text } : {}) };
+      },
+      async () => (await this.fetchRaw(sha, path)) ?? "",
+    );
+    if (file) this.known.set(key({ sha, path }), file.oid);
+    return file?.text;
   }
 
   /** The blob id of `path` at `sha` when a read learnt it; never asks. */
@@ -75,7 +74,7 @@ export class GitLabBlobs {
     const declared = refs.map((_, i) => `$r${i}: String!, $p${i}: [String!]!`).join(", ");
     const fields = refs.map((_, i) => `r${i}: blobs(ref: $r${i}, paths: $p${i}) { nodes { path oid rawTextBlob } }`).join(" ");
     const data = blobsAnswer.parse(await this.api.graphql(`query($project: ID!, ${declared}) { project(fullPath: $project) { repository { ${fields} } } }`, variables));
-    if (!data.project) throw new ApiFailure(`GitLab's GraphQL API does not show project ${this.project.path} to the token`);
+    if (!data.project) throw new ProjectNotShown(`GitLab's GraphQL API does not show project ${this.project.path} to the token`);
     const found = new Map<string, { oid: string; text: string | null } | undefined>();
     refs.forEach(([sha], i) => {
       for (const node of data.project?.repository[`r${i}`]?.nodes ?? []) found.set(key({ sha, path: node.path }), { oid: node.oid, text: node.rawTextBlob });
@@ -89,6 +88,9 @@ export class GitLabBlobs {
     return typeof body === "string" ? body : await body.text();
   }
 }
+
+/** GraphQL answers `project: null`: the project does not exist, or the token may not see it. */
+export class ProjectNotShown extends ApiFailure {}
 
 function key(ask: Ask): string {
   return `${ask.sha}:${ask.path}`;

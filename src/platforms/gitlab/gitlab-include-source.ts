@@ -1,7 +1,8 @@
 import type { IncludeSource, Lookup, ReleaseList, ReleaseTag } from "../../core/include-source.js";
-import type { BlobCache } from "../blob-cache.js";
+import { LruBlobCache, type BlobCache } from "../blob-cache.js";
 import { remoteIncludeReader } from "../http/remote-include.js";
 import { httpStatusOf, type GitLabApi } from "./gitlab-api.js";
+import { GitLabBlobs, ProjectNotShown } from "./gitlab-blobs.js";
 
 export interface GitLabIncludeSourceOptions {
   api: GitLabApi;
@@ -10,8 +11,8 @@ export interface GitLabIncludeSourceOptions {
   /** The analysed project (id or path): instance templates are read as it sees them. */
   project?: number | string;
   /**
-   * Texts of other projects' files by (project, commit, path), across analyses (the bot's blob
-   * cache; Redis when replicas share one). Absent: each analysis asks again.
+   * What other projects' paths hold at a commit, and texts by blob id, across analyses (the
+   * bot's blob cache; Redis when replicas share one). Absent: each analysis asks again.
    */
   cache?: BlobCache;
   /** `includes: remote_hosts` of the base revision's settings (never the head's): the hosts `include: remote:` files are fetched from. */
@@ -27,9 +28,10 @@ const MAX_RELEASES = 100;
  * see is unread (GitLab answers 404 for "no access" too); a ref or file missing from a project it
  * can see is missing, as GitLab would report it.
  *
- * Requests per include: a project include at a commit SHA reads each file once (then from the
- * cache); at a tag or branch one more to resolve the ref; without a ref two more (the project's
- * default branch, then its commit). A component adds a releases listing for `~latest` or `1.2`.
+ * Requests per include: files are read as the analysed project's are (GitLabBlobs: GraphQL,
+ * the files asked for together in one request, then from the cache); at a tag or branch one
+ * more to resolve the ref; without a ref two more (the project's default branch, then its
+ * commit). A component adds a releases listing for `~latest` or `1.2`.
  */
 export class GitLabIncludeSource implements IncludeSource {
   readonly label: string;
@@ -38,9 +40,13 @@ export class GitLabIncludeSource implements IncludeSource {
   private readonly visible = new Map<string, Promise<boolean>>();
 
   private readonly remoteReader: (url: string) => Promise<Lookup<string>>;
+  private readonly blobs = new Map<string, GitLabBlobs>();
+  /** The long-lived cache, or one of this source's own (one analysis). */
+  private readonly cache: BlobCache;
 
   constructor(private readonly options: GitLabIncludeSourceOptions) {
     this.remoteReader = remoteIncludeReader(options.remoteHosts);
+    this.cache = options.cache ?? new LruBlobCache();
     const url = new URL(options.serverUrl);
     this.host = url.host;
     this.label = url.host;
@@ -80,16 +86,11 @@ export class GitLabIncludeSource implements IncludeSource {
   }
 
   async file(project: string, commit: string, path: string): Promise<Lookup<string>> {
-    const fetch = async () => {
-      const body = await this.options.api.rawFile(project, path, commit);
-      return typeof body === "string" ? body : await body.text();
-    };
-    const { cache } = this.options;
     try {
-      return { found: await (cache ? cache.getOrFetch(`include\0${project}\0${commit}\0${path}`, fetch) : fetch()) };
+      const text = await this.blobsOf(project).read(commit, path);
+      return text === undefined ? { missing: `${project} has no file ${path} at ${commit.slice(0, 12)}` } : { found: text };
     } catch (err) {
-      if (httpStatusOf(err) !== 404) return this.unread(project, err);
-      return (await this.projectVisible(project)) ? { missing: `${project} has no file ${path} at ${commit.slice(0, 12)}` } : this.noProject(project);
+      return err instanceof ProjectNotShown ? this.noProject(project) : this.unread(project, err);
     }
   }
 
@@ -106,6 +107,16 @@ export class GitLabIncludeSource implements IncludeSource {
 
   remote(url: string): Promise<Lookup<string>> {
     return this.remoteReader(url);
+  }
+
+  /** Another project's files, read as the analysed project's are: many per GraphQL request, kept by commit and blob id. */
+  private blobsOf(project: string): GitLabBlobs {
+    let blobs = this.blobs.get(project);
+    if (!blobs) {
+      blobs = new GitLabBlobs(this.options.api, { id: project, path: project }, this.cache);
+      this.blobs.set(project, blobs);
+    }
+    return blobs;
   }
 
   private projectVisible(project: string): Promise<boolean> {

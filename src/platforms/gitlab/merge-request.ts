@@ -101,7 +101,7 @@ export function mergeRequestReader(
       headSha: mr.head.sha,
       mr: { source: mr.head.ref, target: mr.base.ref, sourceProject: mr.sourceProjectPath ?? mr.projectPath, iid: mr.iid },
     }),
-    // The bot reads other projects' files with its own token, cached by (project, commit, path).
+    // The bot reads other projects' files with its own token, as it reads the project's (GitLabBlobs), through its long-lived cache.
     includes: (settings) =>
       new GitLabIncludeSource({ api, serverUrl: api.url, project: mr.projectId, cache: deps.blobCache, remoteHosts: settings.includes.remoteHosts }),
     settings: async (base) => {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultGitLabAppDeps } from "../../../src/app/gitlab-webhook.js";
 import { createGitLabApi } from "../../../src/platforms/gitlab/gitlab-api.js";
 import { FakeGitLab, stopNock } from "../../platforms/gitlab/fake-gitlab.js";
-import { addIncludedProjects, TEMPLATES_OLD } from "../../platforms/gitlab/include-fixtures.js";
+import { addIncludedProjects, COMPONENT_COMMITS, COMPONENTS_PROJECT, TEMPLATES_NEW, TEMPLATES_OLD, TEMPLATES_PROJECT } from "../../platforms/gitlab/include-fixtures.js";
 import { GITLAB, mrHook, SECRET, startReceiver } from "./harness.js";
 
 /**
@@ -45,7 +45,7 @@ describe("the GitLab bot reads external includes with its token", () => {
   });
   afterEach(stopNock);
 
-  it("reports the component bump and its effect, at 11 requests for the include set", async () => {
+  it("reports the component bump and its effect, at 9 requests for the include set", async () => {
     const api = createGitLabApi({ url: GITLAB, token: "t", retry: { retries: 0, baseMs: 1, maxWaitMs: 1, timeoutMs: 30_000 } });
     const receiver = await startReceiver(defaultGitLabAppDeps({ api, secret: SECRET, log: pino({ level: "silent" }) }));
     await receiver.send("Merge Request Hook", mrHook());
@@ -60,12 +60,23 @@ describe("the GitLab bot reads external includes with its token", () => {
     // The bump's effect: the component's job is gone from the default branch.
     expect(note).toContain("`container-image` no longer runs on main");
     expect(note).toMatch(/- \*\*`container-image`\*\* {2}\n {2}removed/);
-    // Counted by hand: the pinned commit's fedora.yml and its nested common.yml (2); ci-fairy.yml
-    // without a ref: the default branch, its commit, the file (3); the component at 1.1.0: the tag,
-    // the file (2); at 2.0.0: the tag, templates/container-image.yml (missing), whether the token
-    // sees the project, templates/container-image/template.yml (4). Base and head, and every
-    // context, share each answer.
-    expect(includeCalls(fake)).toHaveLength(11);
+    // Counted by hand. Refs: ci-fairy.yml without a ref: the default branch, its commit (2); the
+    // component's tags 1.1.0 and 2.0.0 (2). Files, by GraphQL as the project's own are: the pinned
+    // commit's fedora.yml, then its nested common.yml, then ci-fairy.yml (3 queries); the
+    // component's templates/container-image.yml at both versions in one query, then at 2.0.0, where
+    // it is missing, templates/container-image/template.yml (2). Base and head, and every context,
+    // share each answer: 9 requests.
+    expect(includeCalls(fake)).toEqual([
+      "GET /api/v4/projects/freedesktop%2Fci-templates",
+      "GET /api/v4/projects/freedesktop%2Fci-templates/repository/commits/master",
+      "GET /api/v4/projects/gnome%2Fci-components/repository/commits/1.1.0",
+      "GET /api/v4/projects/gnome%2Fci-components/repository/commits/2.0.0",
+    ]);
+    expect(fake.graphqlAsks(TEMPLATES_PROJECT)).toEqual([{ [TEMPLATES_OLD]: ["templates/fedora.yml"] }, { [TEMPLATES_OLD]: ["templates/common.yml"] }, { [TEMPLATES_NEW]: ["templates/ci-fairy.yml"] }]);
+    expect(fake.graphqlAsks(COMPONENTS_PROJECT)).toEqual([
+      { [COMPONENT_COMMITS["1.1.0"]]: ["templates/container-image.yml"], [COMPONENT_COMMITS["2.0.0"]]: ["templates/container-image.yml"] },
+      { [COMPONENT_COMMITS["2.0.0"]]: ["templates/container-image/template.yml"] },
+    ]);
   });
 
   it("a later push reads no file of a commit it has read before", async () => {
@@ -73,13 +84,15 @@ describe("the GitLab bot reads external includes with its token", () => {
     const receiver = await startReceiver(defaultGitLabAppDeps({ api, secret: SECRET, log: pino({ level: "silent" }) }));
     await receiver.send("Merge Request Hook", mrHook());
     const first = includeCalls(fake).length;
+    const [firstTemplates, firstComponents] = [fake.graphqlAsks(TEMPLATES_PROJECT).length, fake.graphqlAsks(COMPONENTS_PROJECT).length];
     fake.addCommit("head2", { ".gitlab-ci.yml": CI("2.0.0"), Dockerfile: "FROM fedora\n", "README.md": "x" });
     fake.versions = [{ base: "mergebase1", head: "head2" }, ...fake.versions];
     await receiver.send("Merge Request Hook", mrHook({ headSha: "head2", oldrev: "head1" }));
     await receiver.close();
     const second = includeCalls(fake).slice(first);
     // Refs are asked again (a branch or tag may have moved); files at a known commit are not.
-    expect(second.filter((c) => c.includes(`/raw`) && !c.includes("container-image.yml"))).toEqual([]);
+    expect(fake.graphqlAsks(TEMPLATES_PROJECT).slice(firstTemplates)).toEqual([]);
+    expect(fake.graphqlAsks(COMPONENTS_PROJECT).slice(firstComponents)).toEqual([]);
     expect(second.filter((c) => c.includes("/repository/commits/")).length).toBeGreaterThan(0);
   });
 });

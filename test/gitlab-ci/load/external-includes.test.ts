@@ -61,8 +61,24 @@ describe("include: project", () => {
     expect(build.image?.name.value).toBe("quay.io/freedesktop.org/ci-templates:container-build-base-2023-06-27.0");
     expect(build.script[1].pos.file).toBe(`freedesktop/ci-templates@${TEMPLATES_OLD.slice(0, 12)}:templates/fedora.yml`);
     expect(r.config.includes[0]).toMatchObject({ status: "loaded", external: { target: TEMPLATES_PROJECT, ref: TEMPLATES_OLD, commit: TEMPLATES_OLD } });
-    // A commit SHA needs no ref lookup: two raw files, nothing else.
-    expect(fake.calls().filter((c) => c.includes("ci-templates")).length).toBe(2);
+    // A commit SHA needs no ref lookup: the file, then the file it includes, each one GraphQL query.
+    expect(fake.calls().filter((c) => c.includes("ci-templates"))).toEqual([]);
+    expect(fake.graphqlAsks()).toEqual([{ [TEMPLATES_OLD]: ["templates/fedora.yml"] }, { [TEMPLATES_OLD]: ["templates/common.yml"] }]);
+  });
+
+  it("asks for the files base and head need at once in one query, as for the project's own files (a bumped pin)", async () => {
+    const shared = source();
+    const both = [TEMPLATES_OLD, TEMPLATES_NEW].map((ref) =>
+      loadConfig(new MemorySource({ ".gitlab-ci.yml": PINNED.replace(TEMPLATES_OLD, ref) }), { project: "nm/networkmanager", includes: new IncludeResolver(shared), includeVariables: {} }),
+    );
+    const [base, head] = await Promise.all(both);
+    expect(errors(base)).toEqual([]);
+    expect(job(base, "build-fedora")?.image?.name.value).toBe("quay.io/freedesktop.org/ci-templates:container-build-base-2023-06-27.0");
+    expect(job(head, "build-fedora")?.image?.name.value).toBe("quay.io/freedesktop.org/ci-templates:container-build-base-2024-01-09.0");
+    expect(fake.graphqlAsks()).toEqual([
+      { [TEMPLATES_OLD]: ["templates/fedora.yml"], [TEMPLATES_NEW]: ["templates/fedora.yml"] },
+      { [TEMPLATES_OLD]: ["templates/common.yml"], [TEMPLATES_NEW]: ["templates/common.yml"] },
+    ]);
   });
 
   it("resolves a branch, and no ref at all to the default branch, to the commit it names", async () => {
@@ -94,7 +110,7 @@ describe("include: project", () => {
     expect(r.config.includes[0]).toMatchObject({ status: "not-analysed", unread: expect.stringContaining("not found on gitlab.example.com, or the token cannot read it") });
   });
 
-  it("a second analysis of the same commits asks the API nothing (texts cached by project, commit and path)", async () => {
+  it("a second analysis of the same commits asks the API nothing (what each path holds at a commit, and texts by blob id, cached)", async () => {
     await load(PINNED);
     const before = fake.requests.length;
     const again = await load(PINNED);

@@ -291,18 +291,42 @@ export class FakeGitHub {
   }
 
   /**
-   * GitHub's GraphQL API as far as ci-explain asks it: blobs by object id, one alias each
-   * (`b0: object(oid: $o0) { ... on Blob { text isTruncated } }`). A query for a blob of no
-   * commit answers null for it, as GitHub does for an unknown object.
+   * GitHub's GraphQL API as far as ci-explain asks it: blobs by object id or by
+   * `commit:path`, one alias each (`b0: object(oid: $o0) { ... on Blob { oid text isTruncated } }`).
+   * A query for a blob of no commit answers null for it, as GitHub does for an unknown object;
+   * another repository is one GitHub does not show (`NOT_FOUND`).
    */
   private graphql(body: { query: string; variables: Record<string, string> }): FakeReply {
+    if (body.variables.owner !== this.owner || body.variables.name !== this.repo) {
+      return ok({ data: { repository: null }, errors: [{ type: "NOT_FOUND", path: ["repository"], message: `Could not resolve to a Repository with the name '${body.variables.owner}/${body.variables.name}'.` }] });
+    }
+    const blob = (text: string) => {
+      const oid = gitBlobSha(text);
+      return this.truncatedBlobs.has(oid) ? { oid, text: text.slice(0, 10), isTruncated: true } : { oid, text, isTruncated: false };
+    };
     const repository: Record<string, unknown> = {};
     for (const m of body.query.matchAll(/(b\d+): object\(oid: \$(o\d+)\)/g)) {
       const oid = body.variables[m[2]];
       const text = [...this.commits.values()].flatMap((files) => Object.values(files)).find((t) => gitBlobSha(t) === oid);
-      repository[m[1]] = text === undefined ? null : this.truncatedBlobs.has(oid) ? { text: text.slice(0, 10), isTruncated: true } : { text, isTruncated: false };
+      repository[m[1]] = text === undefined ? null : blob(text);
+    }
+    // `object(expression: "<commit>:<path>")`: the file at that commit; a folder is a Tree (no Blob fields).
+    for (const m of body.query.matchAll(/(b\d+): object\(expression: \$(e\d+)\)/g)) {
+      const expression = body.variables[m[2]];
+      const at = expression.indexOf(":");
+      const files = this.commits.get(expression.slice(0, at));
+      const path = expression.slice(at + 1);
+      const text = files?.[path];
+      repository[m[1]] = text !== undefined ? blob(text) : files && Object.keys(files).some((p) => p.startsWith(`${path}/`)) ? {} : null;
     }
     return ok({ data: { repository } });
+  }
+
+  /** The `commit:path` expressions each GraphQL query asked for, query by query. */
+  graphqlPaths(): string[][] {
+    return this.requests
+      .filter((r) => r.method === "POST" && /graphql$/.test(r.path.split("?")[0]))
+      .map((r) => Object.entries((r.body as { variables: Record<string, string> }).variables).filter(([k]) => /^e\d+$/.test(k)).map(([, v]) => v));
   }
 
   private pullJson(pull: FakePull): unknown {

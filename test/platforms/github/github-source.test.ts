@@ -82,19 +82,17 @@ describe("GitHubSource", () => {
     expect(fake.graphqlBlobs()).toEqual([[gitBlobSha(CI)], [gitBlobSha(`${BUILD}  when: manual\n`)]]);
   });
 
-  it("falls back to the contents API when GitHub truncates the tree", async () => {
+  it("reads files by commit and path when GitHub truncates the tree, those asked together in one query", async () => {
     fake.truncatedTrees.add("base1");
     const source = open("base1");
-    expect(await source.read("ci/build.yml")).toBe(BUILD);
-    expect(await source.read("nope.yml")).toBeUndefined();
+    const [build, nope, ci] = await Promise.all([source.read("ci/build.yml"), source.read("nope.yml"), source.read("ci")]);
+    expect(build).toBe(BUILD);
+    expect(nope).toBeUndefined();
+    // A folder is no file.
+    expect(ci).toBeUndefined();
     expect(await source.list("ci")).toEqual(["ci/build.yml"]);
-    expect(fake.calls()).toEqual([
-      "GET /repos/acme/demo/git/trees/base1",
-      "GET /repos/acme/demo/contents/ci/build.yml",
-      "POST /graphql",
-      "GET /repos/acme/demo/contents/nope.yml",
-      "GET /repos/acme/demo/contents/ci",
-    ]);
+    expect(fake.calls()).toEqual(["GET /repos/acme/demo/git/trees/base1", "POST /graphql", "GET /repos/acme/demo/contents/ci"]);
+    expect(fake.graphqlPaths()).toEqual([["base1:ci/build.yml", "base1:nope.yml", "base1:ci"]]);
   });
 
   it("gives the blob SHA as the file's identity", async () => {

@@ -264,10 +264,13 @@ export class FakeGitLab {
    * field per commit; a path with no file is left out of the nodes, as GitLab does.
    */
   private graphql(body: { query: string; variables: Record<string, unknown> }): Reply {
-    if (body.variables.project !== this.projectPath) return ok({ data: { project: null } });
+    // This project, or another of the instance (include: project:); GitLab shows no project the token may not see.
+    const other = this.projects.get(String(body.variables.project));
+    if (body.variables.project !== this.projectPath && !other) return ok({ data: { project: null } });
+    const commitFiles = (sha: string) => (other ? other.commits[sha] : this.commits.get(sha));
     const repository: Record<string, unknown> = {};
     for (const m of body.query.matchAll(/(r\d+): blobs\(ref: \$(r\d+), paths: \$(p\d+)\)/g)) {
-      const files = this.commits.get(String(body.variables[m[2]])) ?? {};
+      const files = commitFiles(String(body.variables[m[2]])) ?? {};
       const paths = body.variables[m[3]] as string[];
       repository[m[1]] = {
         nodes: paths.filter((p) => files[p] !== undefined).map((p) => ({ path: p, oid: gitBlobSha(files[p]), rawTextBlob: this.binaryPaths.has(p) ? null : files[p] })),
@@ -276,10 +279,11 @@ export class FakeGitLab {
     return ok({ data: { project: { repository } } });
   }
 
-  /** What each GraphQL query asked for: commit → paths, query by query. */
-  graphqlAsks(): Array<Record<string, string[]>> {
+  /** What each GraphQL query asked for: commit → paths, query by query (of `project` only, when given). */
+  graphqlAsks(project?: string): Array<Record<string, string[]>> {
     return this.requests
       .filter((r) => r.method === "POST" && r.path === "/api/graphql")
+      .filter((r) => project === undefined || (r.body as { variables: Record<string, unknown> }).variables.project === project)
       .map((r) => {
         const { query, variables } = r.body as { query: string; variables: Record<string, unknown> };
         const asks: Record<string, string[]> = {};
