@@ -110,6 +110,8 @@ describe("the reply's heading", () => {
 
 describe("a reply too long for one comment chooses less detail, never cuts, and points only to what exists", () => {
   const big = (jobs: number, contexts: number) => largeAnalysis(jobs, contexts);
+  /** Contexts whose least detailed explanations together are still past the comment budget. */
+  const MANY = 80;
 
   it("steps every context down together until the reply fits, whole tables and all", () => {
     const md = renderExplainReply([big(3000, 3)], { targets: [], variables: {} }, "2222222222", gitlab);
@@ -123,12 +125,12 @@ describe("a reply too long for one comment chooses less detail, never cuts, and 
   });
 
   it("lists the contexts, each with the command that explains it alone, when even the least detail of all is too long", () => {
-    const analysis = big(200, 30);
+    const analysis = big(200, MANY);
     const md = renderExplainReply([analysis], { targets: [], variables: { QEMU_CI: "1" } }, "2222222222", gitlab);
     expect(md.length).toBeLessThanOrEqual(COMMENT_BUDGET);
-    expect(md).toContain("The explanation of 30 contexts is too long for one comment. Ask about one at a time:");
+    expect(md).toContain(`The explanation of ${MANY} contexts is too long for one comment. Ask about one at a time:`);
     const asks = [...md.matchAll(/`(\/ci-explain [^`]+)`/g)].map((m) => m[1]);
-    expect(asks).toHaveLength(30);
+    expect(asks).toHaveLength(MANY);
     // Each pointer is a command the bot answers with that one context: parsed and applied as the bot does.
     for (const [i, ask] of asks.entries()) {
       const parsed = parseCommand(ask);
@@ -141,11 +143,11 @@ describe("a reply too long for one comment chooses less detail, never cuts, and 
 
   it("gives no command for a context that cannot be asked for alone (an MR pipeline)", () => {
     const mrContext = context("MR feature → main", { kind: "mr-pipeline" }, { kind: "mr", source: "feature", target: "main" });
-    const analysis = big(200, 30);
+    const analysis = big(200, MANY);
     analysis.contexts[0] = { ...analysis.contexts[0], context: { ...mrContext, source: "merge_request_event" } };
     const md = renderExplainReply([analysis], { targets: [], variables: {} }, "2222222222", gitlab);
     const lines = md.split("\n").filter((l) => l.startsWith("- "));
-    expect(lines).toHaveLength(30);
+    expect(lines).toHaveLength(MANY);
     expect(lines[0]).toMatch(/^- `MR feature → main` — \d+ jobs$/);
     expect(lines[1]).toMatch(/^- `release-1\.x` — \d+ jobs: `\/ci-explain release-1\.x`$/);
     // The job asked about goes with each command, quoted as the grammar reads it.

@@ -308,8 +308,8 @@ describe("GitHub App: /ci-explain", () => {
     });
   });
 
-  it("answers a question about thirty large pipelines within GitHub's comment limit, with less detail and commands that exist, never cut", async () => {
-    const big = largeAnalysis(200, 30);
+  it("answers a question about eighty large pipelines within GitHub's comment limit, with less detail and commands that exist, never cut", async () => {
+    const big = largeAnalysis(200, 80);
     const report = createGitHubReport();
     const app = await startApp(fakeDeps({ analyze: async (input) => ({ ...big, head: { ...big.head, sha: input.headSha } }), report, explain: report.explain }));
     await app.receive("issue_comment", commentPayload("/ci-explain --var QEMU_CI=1"));
@@ -319,7 +319,7 @@ describe("GitHub App: /ci-explain", () => {
     expect(body).not.toContain("cut to fit");
     expect(body).not.toContain("check run has the details");
     expect(body.split("\n")[0]).toBe("**/ci-explain** at `head1`, with `QEMU_CI=1`");
-    expect(body).toContain("The explanation of 30 contexts is too long for one comment. Ask about one at a time:");
+    expect(body).toContain("The explanation of 80 contexts is too long for one comment. Ask about one at a time:");
     expect(body).toContain("- `release-0.x` — 237 jobs: `/ci-explain release-0.x --var QEMU_CI=1`");
   });
 
