@@ -98,6 +98,23 @@ async function serve(handle: (method: string, url: string, body: unknown) => { s
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
+/** A fake API served on loopback, noting when a comment (`isComment` of the URL written to) first names each commit by its first 8 digits. */
+async function served(
+  fake: { handle(method: string, url: string, body: unknown): { status: number; body: unknown; headers?: Record<string, string> }; commits: Map<string, unknown> },
+  isComment: (url: string) => boolean,
+): Promise<{ api: { url: string; server: Server }; commentedAt: Map<string, number> }> {
+  const commentedAt = new Map<string, number>();
+  const api = await serve((method, url, body) => {
+    const reply = fake.handle(method, url, body);
+    const text = (body as { body?: unknown } | undefined)?.body;
+    if (typeof text === "string" && isComment(url)) {
+      for (const s of fake.commits.keys()) if (text.includes(s.slice(0, 8)) && !commentedAt.has(s)) commentedAt.set(s, Date.now());
+    }
+    return reply;
+  });
+  return { api, commentedAt };
+}
+
 function parseBody(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -209,15 +226,7 @@ const changedCount = (from: Files, to: Files) => new Set([...Object.keys(from), 
 /** One pull request on the fake GitHub, pushed twice: requests per push (not counting the App's own) and time to comment. */
 async function githubPushes(fixture: Fixture): Promise<PushResult[]> {
   const fake = new FakeGitHub();
-  const commentedAt = new Map<string, number>();
-  const api = await serve((method, url, body) => {
-    const reply = fake.handle(method, url, body);
-    const text = (body as { body?: unknown } | undefined)?.body;
-    if (typeof text === "string" && url.includes("/comments")) {
-      for (const s of fake.commits.keys()) if (text.includes(s.slice(0, 8)) && !commentedAt.has(s)) commentedAt.set(s, Date.now());
-    }
-    return reply;
-  });
+  const { api, commentedAt } = await served(fake, (url) => url.includes("/comments"));
   fake.baseUrl = `${api.url}/api/v3`;
   fake.branches = ["master", "staging", "staging-8.0", "staging-7.2"];
   fake.addCommit(sha(1), fixture.base);
@@ -248,15 +257,7 @@ async function githubPushes(fixture: Fixture): Promise<PushResult[]> {
 /** One merge request on the fake GitLab, pushed twice: requests per push and time to note. */
 async function gitlabPushes(fixture: Fixture): Promise<PushResult[]> {
   const fake = new FakeGitLab();
-  const notedAt = new Map<string, number>();
-  const api = await serve((method, url, body) => {
-    const reply = fake.handle(method, url, body);
-    const text = (body as { body?: unknown } | undefined)?.body;
-    if (typeof text === "string" && /\/notes/.test(url)) {
-      for (const s of fake.commits.keys()) if (text.includes(s.slice(0, 8)) && !notedAt.has(s)) notedAt.set(s, Date.now());
-    }
-    return reply;
-  });
+  const { api, commentedAt: notedAt } = await served(fake, (url) => /\/notes/.test(url));
   fake.branches = ["main", "staging", "staging-8.0", "staging-7.2"];
   fake.addCommit(sha(1), fixture.base);
   const server = await startServer({ GITLAB_URL: api.url, GITLAB_TOKEN: "glpat-load", GITLAB_WEBHOOK_SECRET: GITLAB_SECRET });
@@ -294,15 +295,7 @@ function percentile(sorted: number[], p: number): number {
 /** PRS pull requests × PUSHES pushes at once: only the final push of each needs its comment. */
 async function githubBurst(): Promise<{ lines: string[]; ok: boolean }> {
   const fake = new FakeGitHub();
-  const commentedAt = new Map<string, number>();
-  const api = await serve((method, url, body) => {
-    const reply = fake.handle(method, url, body);
-    const text = (body as { body?: unknown } | undefined)?.body;
-    if (typeof text === "string" && url.includes("/comments")) {
-      for (const s of fake.commits.keys()) if (text.includes(s.slice(0, 8)) && !commentedAt.has(s)) commentedAt.set(s, Date.now());
-    }
-    return reply;
-  });
+  const { api, commentedAt } = await served(fake, (url) => url.includes("/comments"));
   fake.baseUrl = `${api.url}/api/v3`;
   const baseCi = "stages: [build, test]\nbuild:\n  stage: build\n  image: alpine:3.20\n  script: make\ntest:\n  stage: test\n  script: make check\n  rules:\n    - if: $CI_COMMIT_BRANCH == \"master\"\n";
   fake.addCommit(sha(1), { ".gitlab-ci.yml": baseCi, "README.md": "load" });
