@@ -4,7 +4,7 @@ import type { IncludeSource } from "../core/include-source.js";
 import { IncludeResolver } from "../gitlab-ci/load/include-resolver.js";
 import { instanceIncludeVariables } from "../gitlab-ci/simulate/predefined-variables.js";
 import type { Settings } from "../config/settings.js";
-import type { RunInputs } from "../gitlab-ci/context.js";
+import { contextProject, type RunInputs } from "../gitlab-ci/context.js";
 import type { LoadLimits, LoadOptions, LoadResult } from "../gitlab-ci/model.js";
 import type { Pipeline, PipelineJob } from "../gitlab-ci/pipeline.js";
 import type { ImageBuild } from "../containers/model.js";
@@ -76,8 +76,7 @@ export interface AnalyzeInput {
   limits?: Partial<LoadLimits>;
 }
 
-/** Used when neither the settings nor the platform name the project. */
-const ASSUMED_PROJECT = "group/project";
+/** Used when neither the settings nor the platform name the default branch. */
 const ASSUMED_DEFAULT_BRANCH = "main";
 
 /** The one entry point every surface (CLI, GitHub App, GitLab webhook, CI job) calls. */
@@ -89,8 +88,8 @@ export async function analyze(input: AnalyzeInput): Promise<Analysis> {
 export async function analyzeWith(input: AnalyzeInput, engine: Engine): Promise<Analysis> {
   const { settings } = input;
   const notes: string[] = [];
-  const project = settings.project ?? ASSUMED_PROJECT;
-  if (!settings.project) notes.push(`the project path is not known; it is assumed to be \`${ASSUMED_PROJECT}\` (set \`project:\` in .ci-explain.yml, or \`--project group/name\` on the command line)`);
+  const project = settings.project;
+  if (!project) notes.push("the project path is not known; rules that read it are uncertain (set `project:` in .ci-explain.yml, or `--project group/name` on the command line)");
   const defaultBranch = settings.defaultBranch ?? ASSUMED_DEFAULT_BRANCH;
   if (!settings.defaultBranch) notes.push(`the default branch is not known; it is assumed to be \`${ASSUMED_DEFAULT_BRANCH}\``);
   const share = input.shareResults === false ? undefined : new SimulationShare<JobOutcome>();
@@ -224,7 +223,7 @@ async function headPredictions(
   change: {
     mr: NonNullable<AnalyzeInput["mr"]>;
     headSha: string;
-    project: string;
+    project: string | undefined;
     defaultBranch: string;
     settings: Settings;
     changedFiles: string[];
@@ -234,7 +233,7 @@ async function headPredictions(
 ): Promise<PredictedRun[]> {
   const { mr, settings } = change;
   const base = {
-    project: { path: change.project, defaultBranch: change.defaultBranch },
+    project: contextProject(change.project, change.defaultBranch),
     server: { url: settings.serverUrl, registry: settings.registry },
     variables: { ...settings.variables },
     commitSha: change.headSha,

@@ -1,5 +1,5 @@
 import type { ContextSetting, Settings } from "../config/settings.js";
-import type { PipelineContext, PipelineSource, RefSpec } from "../gitlab-ci/context.js";
+import { contextProject, type PipelineContext, type PipelineSource, type RefSpec } from "../gitlab-ci/context.js";
 import { changePipelineName } from "./context-name.js";
 import type { BranchContext, ContextOrigin } from "./model.js";
 import type { RefMention } from "./ref-mentions.js";
@@ -18,8 +18,8 @@ const FORK_NAMESPACE = "contributor";
 
 export interface ContextChoiceInput {
   settings: Settings;
-  /** `namespace/name` of the upstream project. */
-  project: string;
+  /** `namespace/name` of the upstream project; undefined when nobody gave it. */
+  project: string | undefined;
   defaultBranch: string;
   mr?: { source: string; target: string; sourceProject?: string; iid?: number };
   /** The tag to use for a tag context when the rules do not name one (`--tag`). */
@@ -178,8 +178,9 @@ interface ContextMaker {
 }
 
 function contextMaker(input: ContextChoiceInput): ContextMaker {
-  const { settings, project, defaultBranch, mr, changedFiles } = input;
-  const projectName = project.split("/").pop() ?? project;
+  const { settings, defaultBranch, mr, changedFiles } = input;
+  const upstream = contextProject(input.project, defaultBranch);
+  const projectName = upstream.path.split("/").pop() ?? upstream.path;
   /**
    * `rules:changes` in a push pipeline compares with the previous push of that branch. Only the
    * pipelines the change itself causes (the MR pipeline, and the target branch once merged) see
@@ -192,18 +193,19 @@ function contextMaker(input: ContextChoiceInput): ContextMaker {
     ref: RefSpec,
     source: PipelineSource,
     origin: ContextOrigin,
-    path = project,
+    project = upstream,
     extra: Record<string, string | null> = {},
   ): BranchContext => {
+    const own = project.path === upstream.path;
     const ctx: PipelineContext = {
       ref,
       source,
-      project: { path, defaultBranch },
+      project,
       server: { url: settings.serverUrl, registry: settings.registry },
       // Project variables belong to one project: a fork has its own (e.g. QEMU forks set
       // QEMU_CI themselves), so upstream's `variables` do not apply there; `fork_variables` do.
-      variables: { ...(path === project ? settings.variables : settings.forkVariables), ...extra },
-      changedFiles: seesChange(ref) && path === project ? [...changedFiles] : undefined,
+      variables: { ...(own ? settings.variables : settings.forkVariables), ...extra },
+      changedFiles: seesChange(ref) && own ? [...changedFiles] : undefined,
     };
     return { ...ctx, name, origin };
   };
@@ -217,11 +219,13 @@ function contextMaker(input: ContextChoiceInput): ContextMaker {
     },
     fork: (branch) => {
       // A fork MR names its source project: the fork context is a push to that real fork.
-      // Otherwise a placeholder fork stands for any contributor's.
-      const forkPath = mr?.sourceProject && mr.sourceProject !== project ? mr.sourceProject : `${FORK_NAMESPACE}/${projectName}`;
-      return build(`${branch} in a fork (${forkPath})`, { kind: "branch", name: branch }, "push", { kind: "fork" }, forkPath);
+      // Otherwise a placeholder fork stands for any contributor's, named after the project: its
+      // path is not known either when the project's is not.
+      const real = mr?.sourceProject && mr.sourceProject !== input.project ? mr.sourceProject : undefined;
+      const fork = real ? { path: real, defaultBranch } : { ...upstream, path: `${FORK_NAMESPACE}/${projectName}` };
+      return build(`${branch} in a fork (${fork.path})`, { kind: "branch", name: branch }, "push", { kind: "fork" }, fork);
     },
-    custom: (a) => build(a.name, a.ref, a.source, a.origin, a.project ?? project, a.variables),
+    custom: (a) => build(a.name, a.ref, a.source, a.origin, a.project !== undefined ? { path: a.project, defaultBranch } : upstream, a.variables),
   };
 }
 

@@ -183,8 +183,8 @@ function imageChanges(b: Map<string, RepoFacts>, a: Map<string, RepoFacts>): Ima
 export function registryImageOf(pipeline: AnalysedPipeline): string | undefined {
   const v = pipeline.variables["CI_REGISTRY_IMAGE"]?.value;
   if (v?.known) return v.text;
-  const { registry } = pipeline.context.server;
-  return `${registry}/${pipeline.context.project.path}`.toLowerCase();
+  const { server, project } = pipeline.context;
+  return project.pathUnknown === undefined ? `${server.registry}/${project.path}`.toLowerCase() : undefined;
 }
 
 function sorted(set: Set<string> | undefined): string[] {

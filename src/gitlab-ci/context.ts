@@ -42,6 +42,11 @@ export interface PipelineContext {
     /** `namespace/name`, e.g. `qemu-project/qemu`; a subgroup path is fine. */
     path: string;
     defaultBranch: string;
+    /**
+     * Set when nobody gave the project's path: why. `path` is then only a name to show, and every
+     * variable GitLab derives from the path is unknown (but set): rules that read one are uncertain.
+     */
+    pathUnknown?: string;
   };
   server: {
     /** `https://gitlab.com` */
@@ -103,6 +108,16 @@ export interface RunInputs {
   event?: string;
   /** GitHub Actions: the event's webhook payload (`github.event`). */
   eventPayload?: Readonly<Record<string, unknown>>;
+}
+
+/** Why the project-derived variables are unknown when no path is given. */
+export const PROJECT_PATH_NOT_KNOWN = "the project path is not known (set project: or --project)";
+/** The name shown for a project whose path nobody gave. */
+export const UNNAMED_PROJECT = "group/project";
+
+/** The context's project: the given path, or a name to show whose path is not known. */
+export function contextProject(path: string | undefined, defaultBranch: string): PipelineContext["project"] {
+  return path !== undefined ? { path, defaultBranch } : { path: UNNAMED_PROJECT, defaultBranch, pathUnknown: PROJECT_PATH_NOT_KNOWN };
 }
 
 export const GITLAB_COM = { url: "https://gitlab.com", registry: "registry.gitlab.com" } as const;

@@ -208,7 +208,7 @@ function pipelineBlocks(request: ExplainRequest, options: ExplainOptions, detail
   const title = request.heading === "none" ? [] : [heading(3, ...(request.heading === "context" ? [] : [trusted("ci-explain: ")]), code(request.contextName))];
   const blocks: Block[] = [
     ...title,
-    paragraph(trusted(`${refText} · source `), code(pipeline.context.source), trusted(" · project "), code(pipeline.context.project.path)),
+    paragraph(trusted(`${refText} · source `), code(pipeline.context.source), ...(pipeline.context.project.pathUnknown === undefined ? [trusted(" · project "), code(pipeline.context.project.path)] : [trusted(" · project path not known")])),
   ];
   const maybe: Inline = pipeline.creation === "uncertain" ? [trusted(` ⚠️ Uncertain: GitLab may ${pipeline.created ? "not create it" : "create one"}.`)] : [];
   if (!pipeline.created) {

@@ -13,10 +13,10 @@ function noteInline(note: string): Inline {
 const FOLD_NOTE_CHARS = 240;
 
 /**
- * What the analysis assumed or left out (the project path, the default branch, branch names it
- * could not make up), right under the first line: an assumed `group/project` turns every
- * upstream-only rule (`$CI_PROJECT_NAMESPACE == "qemu-project"`) false, and the table below
- * is read in that light. A long note (QEMU's fifteen variables taken as unset, each with the
+ * What the analysis assumed, did not know or left out (the project path, the default branch,
+ * branch names it could not make up), right under the first line: an unknown project path makes
+ * every upstream-only rule (`$CI_PROJECT_NAMESPACE == "qemu-project"`) uncertain, and the table
+ * below is read in that light. A long note (QEMU's fifteen variables taken as unset, each with the
  * contexts it decided) is folded after its lead, so that it does not push the table down.
  */
 export function notesBlocks(analysis: Analysis, max: number): Block[] {

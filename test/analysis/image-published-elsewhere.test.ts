@@ -13,6 +13,8 @@ import { summaries } from "../report/rendered.js";
  * who publishes that image, because that is what the stable branch's job really runs in.
  */
 const REGISTRY = "registry.example.com/acme/widget/ci";
+/** `$CI_REGISTRY_IMAGE` is known only for a known project path. */
+const KNOWN_PROJECT = "project: acme/widget\n";
 
 async function notBuilt(base: MemorySource, head: MemorySource): Promise<Hazard[]> {
   const { settings } = await loadSettings(base);
@@ -64,7 +66,7 @@ describe("image-not-built names the contexts that publish the image", () => {
       "  script: [make lint]",
       "",
     ].join("\n");
-    const hazards = await notBuilt(new MemorySource({ ".gitlab-ci.yml": "build:\n  script: [make]\n" }), new MemorySource({ ".gitlab-ci.yml": ci }));
+    const hazards = await notBuilt(new MemorySource({ ".gitlab-ci.yml": "build:\n  script: [make]\n", ".ci-explain.yml": KNOWN_PROJECT }), new MemorySource({ ".gitlab-ci.yml": ci }));
     const [hazard] = hazards.filter((h) => h.contexts.includes("stable"));
     expect(hazard.publishedBy).toEqual(["main"]);
     expect(hazard.message).toMatch(/; `main` pushes `[^`]*\/ci\/debian:latest`: jobs using it run in whatever that pipeline pushed last; no analysed pipeline pushes the other: /);
@@ -73,7 +75,7 @@ describe("image-not-built names the contexts that publish the image", () => {
 
   it("names nobody when no analysed context pushes the image", async () => {
     const ci = "unit:\n  image: $CI_REGISTRY_IMAGE/ci/debian:v2\n  script: [make check]\n";
-    const [hazard] = await notBuilt(new MemorySource({ ".gitlab-ci.yml": "build:\n  script: [make]\n" }), new MemorySource({ ".gitlab-ci.yml": ci }));
+    const [hazard] = await notBuilt(new MemorySource({ ".gitlab-ci.yml": "build:\n  script: [make]\n", ".ci-explain.yml": KNOWN_PROJECT }), new MemorySource({ ".gitlab-ci.yml": ci }));
     expect(hazard.publishedBy).toBeUndefined();
     expect(hazard.message).toContain("which no job of this pipeline builds: they use whatever another pipeline last pushed under that tag");
   });

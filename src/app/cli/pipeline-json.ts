@@ -75,7 +75,7 @@ export function pipelineJson(p: Omit<Pipeline, "jobs"> & { jobs: JobWithBuilds[]
       ...(p.notCreated ? { notCreated: { reason: p.notCreated.reason, message: p.notCreated.message, file: p.notCreated.pos?.file ?? null, line: p.notCreated.pos?.line ?? null } } : {}),
       ref: p.context.ref,
       source: p.context.source,
-      project: p.context.project.path,
+      project: p.context.project.pathUnknown === undefined ? p.context.project.path : null,
       workflow: p.workflow ? decidedByJson(p.workflow, { file: "", line: 0 }) : null,
       stages: p.stages,
       variables: nonPredefinedTexts(p.variables),

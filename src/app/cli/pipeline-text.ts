@@ -12,7 +12,8 @@ import type { ExplainablePipeline } from "../../report/explain.js";
 export function describeRef(p: Pipeline): string {
   const r = p.context.ref;
   const ref = r.kind === "mr" ? `merge request ${r.source} → ${r.target}` : `${r.kind} ${r.name}`;
-  return `${ref} (${p.context.source}) in ${p.context.project.path}`;
+  const { path, pathUnknown } = p.context.project;
+  return `${ref} (${p.context.source}) in ${pathUnknown === undefined ? path : "a project whose path is not known"}`;
 }
 
 function formatReads(reads: Record<string, string | null>): string {

@@ -22,6 +22,11 @@ export interface UnknownDomain {
   maybeAbsent?: boolean;
   /** A value GitLab sets is never blank. */
   nonEmpty?: boolean;
+  /**
+   * Names one unknown value several variables hold (CI_MERGE_REQUEST_PROJECT_PATH is
+   * CI_PROJECT_PATH): they are then one value in every world, so `$A == $B` holds.
+   */
+  sameValueAs?: string;
 }
 
 /**
@@ -109,10 +114,11 @@ export class World {
 
   /** The variable's value in this world: unset (`undefined`) or set to an unknown value. */
   variable(name: string, domain: UnknownDomain): OpaqueValue | undefined {
-    let value = this.variables.get(name);
+    const key = domain.sameValueAs ?? name;
+    let value = this.variables.get(key);
     if (value === undefined) {
-      value = domain.maybeAbsent && this.choose() ? null : new OpaqueValue(name, this, !!domain.nonEmpty);
-      this.variables.set(name, value);
+      value = domain.maybeAbsent && this.choose() ? null : new OpaqueValue(key, this, !!domain.nonEmpty);
+      this.variables.set(key, value);
     }
     return value ?? undefined;
   }

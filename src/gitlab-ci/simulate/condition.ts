@@ -90,7 +90,7 @@ function evaluationKey(text: string, expr: Expr, scope: VarLookup): string {
 
 /** Everything a `rules:if` can learn about one variable: undefined, unknown (with its presence facts), or its raw value. */
 export function factKey(e: VarEntry | undefined): string {
-  return e === undefined ? "\0u" : e.unknown !== undefined ? `\0?${e.maybeAbsent ? "a" : ""}${e.nonEmpty ? "n" : ""}` : `\0=${e.raw.length}:${e.raw}`;
+  return e === undefined ? "\0u" : e.unknown !== undefined ? `\0?${e.maybeAbsent ? "a" : ""}${e.nonEmpty ? "n" : ""}${e.sameValueAs !== undefined ? `=${e.sameValueAs.length}:${e.sameValueAs}` : ""}` : `\0=${e.raw.length}:${e.raw}`;
 }
 
 /** Callers own what they get: a cached answer is handed out as a copy. */

@@ -73,7 +73,7 @@ export function existsOutcome(
 ): ClauseOutcome {
   if (exists.project !== undefined) {
     const project = expandWith(exists.project, variables, "literal");
-    if (!project.known || project.text !== context.project.path) {
+    if (!project.known || project.text !== context.project.path || context.project.pathUnknown !== undefined) {
       return unknownFact(`exists: files of project ${project.text} are not available`);
     }
   }

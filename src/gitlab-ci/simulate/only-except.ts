@@ -72,13 +72,21 @@ function pluralize(word: string): string {
 }
 
 function refsClause(refs: string[], context: PipelineContext, warnings: string[]): ClauseOutcome {
-  const hit = refs.find((r) => {
+  // `ref@group/project` holds only in that project: unknown when the project's path is.
+  const { path, pathUnknown } = context.project;
+  const answers = refs.map((r): Truth => {
     const at = r.indexOf("@");
     const [pattern, project] = at >= 0 ? [r.slice(0, at), r.slice(at + 1)] : [r, undefined];
-    if (project !== undefined && project !== context.project.path) return false;
-    return refMatches(pattern, context, warnings);
+    const matches = refMatches(pattern, context, warnings);
+    if (project === undefined || !matches) return matches;
+    return pathUnknown !== undefined ? "unknown" : project === path;
   });
-  return hit !== undefined ? { result: true, note: `refs: ${hit} matches` } : { result: false, note: `refs: none of ${refs.join(", ")} matches` };
+  const hit = refs.find((_r, i) => answers[i] === true);
+  if (hit !== undefined) return { result: true, note: `refs: ${hit} matches` };
+  if (answers.includes("unknown") && pathUnknown !== undefined) {
+    return { result: "unknown", note: `refs: ${refs.filter((_r, i) => answers[i] === "unknown").join(", ")}: ${pathUnknown}`, unknowns: [{ kind: "fact", why: pathUnknown }] };
+  }
+  return { result: false, note: `refs: none of ${refs.join(", ")} matches` };
 }
 
 function variablesClause(exprs: string[], env: PolicyEnv): ClauseOutcome {

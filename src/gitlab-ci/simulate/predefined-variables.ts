@@ -37,7 +37,7 @@ const interned = new Map<string, VarEntry>();
 const INTERNED_LIMIT = 10_000;
 
 function intern(entry: VarEntry): VarEntry {
-  const key = `${entry.name}\0${entry.raw}\0${entry.unknown ?? "\u0001"}\0${entry.maybeAbsent ? 1 : 0}${entry.nonEmpty ? 1 : 0}`;
+  const key = `${entry.name}\0${entry.raw}\0${entry.unknown ?? "\u0001"}\0${entry.maybeAbsent ? 1 : 0}${entry.nonEmpty ? 1 : 0}\0${entry.sameValueAs ?? ""}`;
   const known = interned.get(key);
   if (known) return known;
   if (interned.size >= INTERNED_LIMIT) interned.clear();
@@ -58,9 +58,12 @@ function unknown(name: string, why: string): VarEntry {
   return intern({ name, raw: "", expand: false, origin: "predefined", unknown: why });
 }
 
-/** Always set by GitLab in this context, to a non-empty value we cannot know. */
-function nonEmpty(name: string, why: string): VarEntry {
-  return intern({ name, raw: "", expand: false, origin: "predefined", unknown: why, nonEmpty: true });
+/**
+ * Always set by GitLab in this context, to a non-empty value we cannot know; `sameValueAs` names
+ * the value when other variables hold the same one (worlds.ts).
+ */
+function nonEmpty(name: string, why: string, sameValueAs?: string): VarEntry {
+  return intern({ name, raw: "", expand: false, origin: "predefined", unknown: why, nonEmpty: true, ...(sameValueAs !== undefined ? { sameValueAs } : {}) });
 }
 
 /** Set by GitLab only in some cases we cannot tell apart statically, and then never empty. */
@@ -81,34 +84,47 @@ export function refName(context: PipelineContext): string {
  */
 export function instanceIncludeVariables(serverUrl: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const e of serverVariables(serverUrl, "")) if (e.unknown === undefined && /^CI_(SERVER|API)_/.test(e.name)) out[e.name] = e.raw;
+  for (const e of serverVariables(serverAddress(serverUrl))) if (e.unknown === undefined && /^CI_(SERVER|API)_/.test(e.name)) out[e.name] = e.raw;
   return out;
 }
 
-function serverVariables(serverUrl: string, projectPath: string): VarEntry[] {
-  const out: VarEntry[] = [];
-  let url: URL | undefined;
+/** The parts of the server URL the predefined variables are made of; undefined when it is not a URL. */
+interface ServerAddress {
+  protocol: string;
+  hostname: string;
+  /** With the port only when it is not the protocol's default (`gitlab.example.com:8080`). */
+  host: string;
+  port: string;
+  /** `https://gitlab.example.com/prefix`, without a trailing slash. */
+  base: string;
+}
+
+function serverAddress(serverUrl: string): ServerAddress | undefined {
+  let url: URL;
   try {
     url = new URL(serverUrl);
   } catch {
-    url = undefined;
-  }
-  if (!url) {
-    for (const n of ["CI_SERVER_URL", "CI_SERVER_HOST", "CI_SERVER_PORT", "CI_SERVER_PROTOCOL", "CI_SERVER_FQDN", "CI_API_V4_URL", "CI_API_GRAPHQL_URL", "CI_PROJECT_URL"]) {
-      out.push(unknown(n, "the server URL in the context is not a URL"));
-    }
-    return out;
+    return undefined;
   }
   const protocol = url.protocol.replace(/:$/, "");
   const port = url.port || (protocol === "https" ? "443" : "80");
-  const base = `${protocol}://${url.host}${url.pathname.replace(/\/+$/, "")}`;
-  out.push(
+  return { protocol, hostname: url.hostname, host: url.host, port, base: `${protocol}://${url.host}${url.pathname.replace(/\/+$/, "")}` };
+}
+
+const NOT_A_URL = "the server URL in the context is not a URL";
+
+function serverVariables(server: ServerAddress | undefined): VarEntry[] {
+  if (!server) {
+    return ["CI_SERVER_URL", "CI_SERVER_HOST", "CI_SERVER_PORT", "CI_SERVER_PROTOCOL", "CI_SERVER_FQDN", "CI_API_V4_URL", "CI_API_GRAPHQL_URL"].map((n) => unknown(n, NOT_A_URL));
+  }
+  const { protocol, hostname, host, port, base } = server;
+  return [
     known("CI_SERVER_URL", base),
-    known("CI_SERVER_HOST", url.hostname),
+    known("CI_SERVER_HOST", hostname),
     known("CI_SERVER_PORT", port),
     known("CI_SERVER_PROTOCOL", protocol),
     // FQDN carries the port only when it is not the protocol's default (`gitlab.example.com:8080`).
-    known("CI_SERVER_FQDN", url.host),
+    known("CI_SERVER_FQDN", host),
     known("CI_SERVER_NAME", "GitLab"),
     nonEmpty("CI_SERVER_VERSION", "the GitLab version is not known statically"),
     nonEmpty("CI_SERVER_VERSION_MAJOR", "the GitLab version is not known statically"),
@@ -119,28 +135,45 @@ function serverVariables(serverUrl: string, projectPath: string): VarEntry[] {
     nonEmpty("CI_SERVER_SHELL_SSH_PORT", "an instance setting"),
     known("CI_API_V4_URL", `${base}/api/v4`),
     known("CI_API_GRAPHQL_URL", `${base}/api/graphql`),
-    known("CI_PROJECT_URL", `${base}/${projectPath}`),
-    known("CI_DEPENDENCY_PROXY_SERVER", `${url.hostname}:${port}`),
-  );
-  const path = projectPath;
-  const segments = path.split("/");
-  const namespace = segments.slice(0, -1).join("/");
-  out.push(
-    known("CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX", `${url.hostname}:${port}/${segments[0]}/dependency_proxy/containers`),
-    known("CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX", `${url.hostname}:${port}/${namespace}/dependency_proxy/containers`),
-  );
-  return out;
+    known("CI_DEPENDENCY_PROXY_SERVER", `${hostname}:${port}`),
+  ];
 }
 
-function projectVariables(context: PipelineContext, options: PredefinedOptions): VarEntry[] {
-  const path = context.project.path;
+/**
+ * The variables GitLab derives from the project's path. A path nobody gave (`pathUnknown`) makes
+ * each of them unknown but non-empty: a rule that compares one is uncertain, an image named with
+ * one is unknown. Each is one value per project (`sameValueAs`), so the MR variables that repeat
+ * the project's path are equal to it.
+ */
+function projectPathVariables(project: PipelineContext["project"], server: ServerAddress | undefined): VarEntry[] {
+  const { path, pathUnknown } = project;
   const segments = path.split("/");
+  const namespace = segments.slice(0, -1).join("/");
+  const proxy = server && `${server.hostname}:${server.port}`;
+  const values: Array<[string, string | undefined]> = [
+    ["CI_PROJECT_PATH", path],
+    ["CI_PROJECT_NAME", segments[segments.length - 1] ?? path],
+    ["CI_PROJECT_NAMESPACE", namespace],
+    ["CI_PROJECT_ROOT_NAMESPACE", segments[0] ?? path],
+    ["CI_PROJECT_PATH_SLUG", slugify(path)],
+    ["CI_PROJECT_URL", server && `${server.base}/${path}`],
+    ["CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX", proxy && `${proxy}/${segments[0]}/dependency_proxy/containers`],
+    ["CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX", proxy && `${proxy}/${namespace}/dependency_proxy/containers`],
+  ];
+  return values.map(([name, value]) =>
+    pathUnknown !== undefined ? nonEmpty(name, pathUnknown, projectValue(name, path)) : value === undefined ? unknown(name, NOT_A_URL) : known(name, value),
+  );
+}
+
+/** The name of one project's unknown `CI_PROJECT_*` value (an upstream and its fork differ). */
+function projectValue(name: string, path: string): string {
+  return `${name} of ${path}`;
+}
+
+function projectVariables(context: PipelineContext, options: PredefinedOptions, server: ServerAddress | undefined): VarEntry[] {
+  const { path, pathUnknown } = context.project;
   const out: VarEntry[] = [
-    known("CI_PROJECT_PATH", path),
-    known("CI_PROJECT_NAME", segments[segments.length - 1] ?? path),
-    known("CI_PROJECT_NAMESPACE", segments.slice(0, -1).join("/")),
-    known("CI_PROJECT_ROOT_NAMESPACE", segments[0] ?? path),
-    known("CI_PROJECT_PATH_SLUG", slugify(path)),
+    ...projectPathVariables(context.project, server),
     known("CI_DEFAULT_BRANCH", context.project.defaultBranch),
     known("CI_CONFIG_PATH", options.ciPath ?? ".gitlab-ci.yml"),
     nonEmpty("CI_PROJECT_ID", "the project ID is not known statically"),
@@ -159,7 +192,7 @@ function projectVariables(context: PipelineContext, options: PredefinedOptions):
     out.push(
       known("CI_REGISTRY", context.server.registry),
       // The registry path is the project's full path in lower case (container registry naming).
-      known("CI_REGISTRY_IMAGE", `${context.server.registry}/${path.toLowerCase()}`),
+      pathUnknown !== undefined ? nonEmpty("CI_REGISTRY_IMAGE", pathUnknown, projectValue("CI_REGISTRY_IMAGE", path)) : known("CI_REGISTRY_IMAGE", `${context.server.registry}/${path.toLowerCase()}`),
     );
   }
   return out;
@@ -205,19 +238,25 @@ function commitVariables(context: PipelineContext): VarEntry[] {
 function mergeRequestVariables(context: PipelineContext): VarEntry[] {
   const ref = context.ref;
   if (ref.kind !== "mr") return [];
-  const project = context.project.path;
-  const sourceProject = ref.sourceProject ?? project;
+  const { path: project, pathUnknown } = context.project;
   const eventType = ref.eventType ?? "detached";
   const base = context.server.url.replace(/\/+$/, "");
   const iid = ref.iid !== undefined ? String(ref.iid) : undefined;
+  // The MR's project is the pipeline's, and so is its source project unless it is a fork: with
+  // the project's path not known, they are the project's own unknown path and URL.
+  const pathOf = (name: string, fork: string | undefined, value: "CI_PROJECT_PATH" | "CI_PROJECT_URL"): VarEntry => {
+    if (fork === undefined && pathUnknown !== undefined) return nonEmpty(name, pathUnknown, projectValue(value, project));
+    const path = fork ?? project;
+    return known(name, value === "CI_PROJECT_PATH" ? path : `${base}/${path}`);
+  };
   const out: VarEntry[] = [
     known("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", ref.source),
     known("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", ref.target),
     known("CI_MERGE_REQUEST_EVENT_TYPE", eventType),
-    known("CI_MERGE_REQUEST_PROJECT_PATH", project),
-    known("CI_MERGE_REQUEST_PROJECT_URL", `${base}/${project}`),
-    known("CI_MERGE_REQUEST_SOURCE_PROJECT_PATH", sourceProject),
-    known("CI_MERGE_REQUEST_SOURCE_PROJECT_URL", `${base}/${sourceProject}`),
+    pathOf("CI_MERGE_REQUEST_PROJECT_PATH", undefined, "CI_PROJECT_PATH"),
+    pathOf("CI_MERGE_REQUEST_PROJECT_URL", undefined, "CI_PROJECT_URL"),
+    pathOf("CI_MERGE_REQUEST_SOURCE_PROJECT_PATH", ref.sourceProject, "CI_PROJECT_PATH"),
+    pathOf("CI_MERGE_REQUEST_SOURCE_PROJECT_URL", ref.sourceProject, "CI_PROJECT_URL"),
     iid ? known("CI_MERGE_REQUEST_IID", iid) : nonEmpty("CI_MERGE_REQUEST_IID", "the MR number is not given"),
     iid
       ? known("CI_MERGE_REQUEST_REF_PATH", `refs/merge-requests/${iid}/head`)
@@ -256,9 +295,9 @@ function openMergeRequests(context: PipelineContext): VarEntry[] {
   // "gitlab-org/gitlab!333,…": set in MR pipelines and in branch pipelines whose branch is an
   // open MR's source (Ci::Pipeline#open_merge_requests_refs). The list needs the MR numbers.
   if (ref.kind === "mr") {
-    return ref.iid !== undefined
-      ? [known("CI_OPEN_MERGE_REQUESTS", `${context.project.path}!${ref.iid}`)]
-      : [nonEmpty("CI_OPEN_MERGE_REQUESTS", "set to the MR reference; the MR number is not given")];
+    const { path, pathUnknown } = context.project;
+    if (ref.iid === undefined) return [nonEmpty("CI_OPEN_MERGE_REQUESTS", "set to the MR reference; the MR number is not given")];
+    return [pathUnknown !== undefined ? nonEmpty("CI_OPEN_MERGE_REQUESTS", pathUnknown) : known("CI_OPEN_MERGE_REQUESTS", `${path}!${ref.iid}`)];
   }
   if (ref.kind === "branch") {
     if (context.hasOpenMergeRequest === true) {
@@ -273,13 +312,14 @@ function openMergeRequests(context: PipelineContext): VarEntry[] {
 
 /** Pre-pipeline predefined variables: the only ones `include:rules` may use. */
 export function prePipelineVariables(context: PipelineContext, options: PredefinedOptions = {}): VarEntry[] {
+  const server = serverAddress(context.server.url);
   return [
     known("CI", "true"),
     known("GITLAB_CI", "true"),
     known("CI_PIPELINE_SOURCE", context.source),
     nonEmpty("CI_PIPELINE_CREATED_AT", "the pipeline's creation time"),
-    ...serverVariables(context.server.url, context.project.path),
-    ...projectVariables(context, options),
+    ...serverVariables(server),
+    ...projectVariables(context, options, server),
     ...commitVariables(context),
     ...mergeRequestVariables(context),
     ...openMergeRequests(context),

@@ -45,7 +45,8 @@ export async function simulatePipeline(source: FileSource, context: PipelineCont
   const load = () =>
     loadConfig(source, {
       ciPath,
-      project: options.project ?? context.project.path,
+      // A path nobody gave is no project: `include: project:` naming it is not taken for this one.
+      project: options.project ?? (context.project.pathUnknown === undefined ? context.project.path : undefined),
       ref: refName(context),
       includeVariables: includeVariables(context, { ciPath }),
       includeRuleMatches: decide,

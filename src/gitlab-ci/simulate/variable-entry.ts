@@ -18,6 +18,8 @@ export interface VarEntry {
   maybeAbsent?: boolean;
   /** With `unknown`: the value is known not to be empty (e.g. CI_OPEN_MERGE_REQUESTS when an MR is open). */
   nonEmpty?: boolean;
+  /** With `unknown`: the name of the one unknown value other variables hold too (worlds.ts `UnknownDomain`). */
+  sameValueAs?: string;
 }
 
 /** Variables by name; a later layer replaces an earlier one (GitLab's precedence, lowest first). */

@@ -269,7 +269,7 @@ function contextJson(c: ContextAnalysis) {
     name: c.context.name,
     ref: ref.kind === "mr" ? { kind: "mr", source: ref.source, target: ref.target } : ref,
     source: c.context.source,
-    project: c.context.project.path,
+    project: c.context.project.pathUnknown === undefined ? c.context.project.path : null,
     origin: c.context.origin,
     before: pipelineJson(c.before),
     after: pipelineJson(c.after),

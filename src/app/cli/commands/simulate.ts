@@ -1,5 +1,5 @@
 import { formatDiagnostic } from "../../../core/diagnostic.js";
-import { PIPELINE_SOURCES, type PipelineContext, type PipelineSource, type RefSpec } from "../../../gitlab-ci/context.js";
+import { contextProject, PIPELINE_SOURCES, type PipelineContext, type PipelineSource, type RefSpec } from "../../../gitlab-ci/context.js";
 import { simulatePipeline } from "../../../gitlab-ci/simulate/index.js";
 import { loadSettings } from "../../../config/load-settings.js";
 import { findPipelineBuilds } from "../../../analysis/analyze.js";
@@ -14,9 +14,6 @@ import { pipelineJson } from "../pipeline-json.js";
 import { describeRef, renderPipelineText } from "../pipeline-text.js";
 import { payloadRepository, readRunInputs } from "../run-inputs.js";
 import { renderSimulation } from "../simulation-output.js";
-
-/** The project path used when none is given: a placeholder, so CI_PROJECT_* are still defined. */
-export const PLACEHOLDER_PROJECT = "group/project";
 
 const GITLAB_OPTIONS = ["repo", "rev", "branch", "tag", "mr", "source", "project", "default-branch", "var", "changed", "open-mr", "ci-path", "format", "job", "dialect"] as const;
 const RUN_OPTIONS = ["sha", "pr-number", "mr-iid", "pr-head-sha", "now"] as const;
@@ -42,7 +39,7 @@ Options:
 ${optionsHelp(GITLAB_OPTIONS, {
   rev: "read the configuration at this git revision (default HEAD; WORKTREE:\nthe files on disk, committed or not); a revision also sets\nCI_COMMIT_SHA. A DIR outside git is always read from disk.",
   branch: "a branch pipeline (default: the default branch)",
-  project: `the project's namespace/name (default: the origin remote's path,\nelse ${PLACEHOLDER_PROJECT}); e.g. a\nfork's path to see what a fork's pipeline does`,
+  project: `the project's namespace/name (default: the origin remote's path;\nwithout one, rules reading CI_PROJECT_* are uncertain);\ne.g. a fork's path to see what a fork's pipeline does`,
   "default-branch": "CI_DEFAULT_BRANCH (default: the repository's origin/HEAD\nbranch when it has one, else main)",
   var: 'a project/group/pipeline variable (wins over YAML variables);\n--var NAME without "=" unsets a variable',
   format: "text (default) or json",
@@ -138,7 +135,8 @@ export const simulateCommand: CliCommand = {
     const context: PipelineContext = {
       ref,
       source: pipelineSource,
-      project: { path: project ?? PLACEHOLDER_PROJECT, defaultBranch },
+      // Without a path, CI_PROJECT_* are set to values not known here: rules reading them are uncertain.
+      project: contextProject(project, defaultBranch),
       server: { url: settings.serverUrl, registry: settings.registry },
       // A fork has its own project variables, not upstream's (see docs/configuration.md).
       variables: { ...(isFork ? settings.forkVariables : settings.variables), ...(variables as Record<string, string>) },
