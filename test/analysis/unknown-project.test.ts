@@ -82,3 +82,26 @@ describe("a project path nobody gave", () => {
     expect(notes.join("\n")).not.toContain("assumed to be `group/project`");
   });
 });
+
+describe("naming a project in only/except and exists, with the project path not known", () => {
+  // ci/yaml#onlyrefs--exceptrefs: `main@group/project` holds only in that project;
+  // ci/yaml#rulesexistsproject: files of another project are not read here.
+  const ci = `
+only-upstream:
+  script: [make]
+  only: ['master@qemu-project/qemu']
+exists-upstream:
+  script: [make]
+  rules:
+    - exists:
+        paths: [Makefile]
+        project: group/project
+`;
+  it("is uncertain, and certain once the project is given", async () => {
+    const unknown = contextOf(await analyzed(undefined, ci), "default-branch");
+    expect(job(unknown, "only-upstream")?.presence).toBe("uncertain");
+    expect(job(unknown, "exists-upstream")?.presence).toBe("uncertain");
+    const given = contextOf(await analyzed("qemu-project/qemu", ci), "default-branch");
+    expect(job(given, "only-upstream")).toMatchObject({ presence: "present", certainty: "certain" });
+  });
+});
