@@ -16,6 +16,7 @@ import { runStepBuilds } from "./images/run-builds.js";
 import { UNKNOWN_PR_NUMBER, buildsOfStep, metadataStepValue, type StepOutputs } from "./images/step-builds.js";
 import { expandMatrix, matrixJobName, matrixLimitMessage, type Combination } from "./matrix.js";
 import type { Concurrency, EnvEntry, InputDef, Step, Workflow, WorkflowJob, WorkflowSet } from "./model.js";
+import { readFileWrites } from "./run-file-writes.js";
 import { decideTrigger, type TriggerDecision } from "./triggers.js";
 
 /**
@@ -398,8 +399,12 @@ function resolveEnv(sim: Sim, entries: EnvEntry[], origin: "top-level" | "job", 
   return out;
 }
 
-function envObject(env: Record<string, ResolvedVar>): ObjectValue {
-  return new ObjectValue(Object.entries(env).map(([k, v]) => [k, v.value.known ? v.value.text : new Unknown([`env.${k}`])]));
+/** The `env` context; `openedBy` names a step that wrote GITHUB_ENV names not read statically: any other name may be set. */
+function envObject(env: Record<string, ResolvedVar>, openedBy?: string): ObjectValue {
+  return new ObjectValue(
+    Object.entries(env).map(([k, v]) => [k, v.value.known ? v.value.text : new Unknown([`env.${k}`])]),
+    openedBy === undefined ? undefined : (name) => `env.${name} (${openedBy})`,
+  );
 }
 
 function resolveImage(sim: Sim, raw: string, pos: Pos, scope: ExprScope): ResolvedImage {
@@ -441,12 +446,17 @@ function metadataEvent(sim: Sim): MetadataEvent {
   };
 }
 
-/** `steps.<id>` for the steps run so far: a metadata step's outputs are known, others' are not. */
+/**
+ * `steps.<id>` for the steps run so far: a metadata step's outputs are known, and so are the
+ * literal values a run step wrote to GITHUB_OUTPUT; other outputs are not known.
+ */
 function stepsValue(outputs: Map<string, StepOutputs>, ids: string[]): ObjectValue {
   return new ObjectValue(
     ids.map((id): [string, Value] => {
-      const m = outputs.get(id)?.metadata;
-      return [id, m ? metadataStepValue(id, m) : new ObjectValue([], `steps.${id}`)];
+      const o = outputs.get(id);
+      if (o?.metadata) return [id, metadataStepValue(id, o.metadata)];
+      const written = Object.entries(o?.written ?? {}).map(([k, v]): [string, Value] => [k, v.known ? v.text : new Unknown(v.unknowns)]);
+      return [id, new ObjectValue(written.length ? [["outputs", new ObjectValue(written, `steps.${id}.outputs`)]] : [], `steps.${id}`)];
     }),
   );
 }
@@ -462,10 +472,18 @@ function stepsOf(sim: Sim, job: WorkflowJob, name: string, scope: ExprScope, job
 export const MAX_COMPOSITE_DEPTH = 10;
 
 /**
+ * What steps set through GITHUB_ENV: the job's environment file, so it outlives a composite
+ * action and reaches the job's later steps. `openedBy`: some step wrote names not read statically.
+ */
+interface EnvFile {
+  set: Record<string, ResolvedVar>;
+  openedBy?: string;
+}
+
+/**
  * Steps in order; a step that uses a composite action of this repository runs the action's steps
  * in its place, with `inputs` from its `with:` (else the action's defaults) and its own `steps`
- * context. Returns what the steps set through GITHUB_ENV: the job's environment file, so it
- * outlives a composite action and reaches the job's later steps.
+ * context. Returns what the steps set through GITHUB_ENV.
  */
 function runSteps(
   sim: Sim,
@@ -476,24 +494,31 @@ function runSteps(
   event: MetadataEvent,
   out: { builds: ImageBuild[]; script: ScriptLine[] },
   depth: number,
-): Record<string, ResolvedVar> {
+  openedBy?: string,
+): EnvFile {
   const { builds, script } = out;
   const outputs = new Map<string, StepOutputs>();
   const ids: string[] = [];
-  const exported: Record<string, ResolvedVar> = {};
+  const exported: EnvFile = { set: {}, openedBy };
   let env = jobEnv;
   // Set through GITHUB_ENV: the steps after this one see them (a step that only may run: not known).
-  const exportEnv = (vars: Record<string, ResolvedVar["value"]>, certainty: "certain" | "uncertain", pos: Pos) => {
+  // A write whose name is not known may also replace what earlier steps set that way.
+  const exportEnv = (file: { set: Record<string, ResolvedVar["value"]>; openedBy?: string }, certainty: "certain" | "uncertain", pos: Pos) => {
     env = { ...env };
+    const vars = { ...file.set };
+    if (file.openedBy !== undefined) {
+      exported.openedBy ??= file.openedBy;
+      for (const k of Object.keys(exported.set)) vars[k] ??= { text: `«${k}»`, known: false, unknowns: [`${k} (${file.openedBy})`] };
+    }
     for (const [k, v] of Object.entries(vars)) {
       const value = certainty === "certain" ? v : { text: `«${k}»`, known: false, unknowns: [`${k} (set by a step that may not run)`] };
-      env[k] = exported[k] = { value, raw: value.text, origin: "job", pos };
+      env[k] = exported.set[k] = { value, raw: value.text, origin: "job", pos };
     }
   };
   for (const step of steps) {
-    const before: ExprScope = { ...scope, contexts: { ...scope.contexts, env: envObject(env), steps: stepsValue(outputs, ids) } };
+    const before: ExprScope = { ...scope, contexts: { ...scope.contexts, env: envObject(env, exported.openedBy), steps: stepsValue(outputs, ids) } };
     const stepEnv = resolveEnv(sim, step.env, "job", scopeAt(before, "jobs.<job_id>.steps.env"), env);
-    const stepScope: ExprScope = { ...before, contexts: { ...before.contexts, env: envObject(stepEnv) } };
+    const stepScope: ExprScope = { ...before, contexts: { ...before.contexts, env: envObject(stepEnv, exported.openedBy) } };
     const cond = evaluateCondition(sim, step.if?.value, step.if?.pos ?? step.pos, { ...scopeAt(stepScope, "jobs.<job_id>.steps.if"), status: SUCCESS_PATH });
     if (step.id) ids.push(step.id);
     if (cond.truth === false) continue;
@@ -503,6 +528,11 @@ function runSteps(
       const r = runStepBuilds({ job: name, lines: step.run, scope: scopeAt(stepScope, "jobs.<job_id>.steps.run"), env: stepEnv, defaults: defaultEnv(sim) });
       for (const b of r.builds) builds.push(certainty === "uncertain" ? { ...b, certainty } : b);
       for (const d of r.diagnostics) (d.severity === "error" ? sim.errors : sim.warnings).push(d);
+      const envFile = readFileWrites(step.run, "GITHUB_ENV");
+      if (envFile) exportEnv({ set: envFile.values, openedBy: envFile.opaque }, certainty, step.pos);
+      if (envFile?.opaque) sim.warnings.push(warning("not-analysed", `${envFile.opaque} in a form whose names are not read statically: in the job's later steps, env values not set by \`env:\` are not known`, step.pos));
+      const written = readFileWrites(step.run, "GITHUB_OUTPUT");
+      if (step.id && written) outputs.set(step.id, { written: written.opaque === undefined ? written.values : {} });
       continue;
     }
     const composite = step.uses ? sim.set.actions?.get(step.uses.value) : undefined;
@@ -516,9 +546,9 @@ function runSteps(
         }),
       );
       const inner = { builds: [] as ImageBuild[], script };
-      const set = runSteps(sim, composite.steps, name, { ...stepScope, contexts: { ...stepScope.contexts, inputs } }, stepEnv, event, inner, depth + 1);
+      const set = runSteps(sim, composite.steps, name, { ...stepScope, contexts: { ...stepScope.contexts, inputs } }, stepEnv, event, inner, depth + 1, exported.openedBy);
       for (const b of inner.builds) builds.push(certainty === "uncertain" ? { ...b, certainty } : b);
-      exportEnv(Object.fromEntries(Object.entries(set).map(([k, v]) => [k, v.value])), certainty, step.pos);
+      exportEnv({ set: Object.fromEntries(Object.entries(set.set).map(([k, v]) => [k, v.value])), openedBy: set.openedBy === exported.openedBy ? undefined : set.openedBy }, certainty, step.pos);
       continue;
     }
     const r = buildsOfStep({ step, job: name, scope: scopeAt(stepScope, "jobs.<job_id>.steps.with"), event, prHeadSha: sim.facts.prHeadSha, env: stepEnv, outputs, certainty });
@@ -526,7 +556,7 @@ function runSteps(
     for (const w of r.warnings) sim.warnings.push(warning("invalid-value", w.message, w.pos));
     for (const e of r.errors) sim.errors.push(error("invalid-value", e.message, e.pos));
     if (step.id && r.outputs) outputs.set(step.id, r.outputs);
-    if (r.exportedEnv) exportEnv(r.exportedEnv, certainty, step.pos);
+    if (r.exportedEnv) exportEnv({ set: r.exportedEnv }, certainty, step.pos);
   }
   return exported;
 }

@@ -27,9 +27,10 @@ export class ObjectValue {
     entries: Iterable<[string, Value]> = [],
     /**
      * When set, properties not listed are Unknown rather than null: the object is only
-     * partly known (e.g. `github.event` holds just what the context supplies).
+     * partly known (e.g. `github.event` holds just what the context supplies). A function
+     * names the reason for each property itself.
      */
-    readonly openAs?: string,
+    readonly openAs?: string | ((name: string) => string),
   ) {
     for (const [k, v] of entries) this.props.set(k.toLowerCase(), { key: k, value: v });
   }
@@ -37,7 +38,8 @@ export class ObjectValue {
   get(name: string): Value {
     const hit = this.props.get(name.toLowerCase());
     if (hit) return hit.value;
-    return this.openAs !== undefined ? new Unknown([`${this.openAs}.${name}`]) : null;
+    if (this.openAs === undefined) return null;
+    return new Unknown([typeof this.openAs === "string" ? `${this.openAs}.${name}` : this.openAs(name)]);
   }
 
   has(name: string): boolean {

@@ -63,6 +63,8 @@ export interface MetadataOutputs {
 
 export interface StepOutputs {
   metadata?: MetadataOutputs;
+  /** What a `run:` step wrote to GITHUB_OUTPUT, by name (names not listed are not known). */
+  written?: Record<string, ResolvedText>;
 }
 
 export interface StepBuildInput {
